@@ -1,0 +1,72 @@
+"""The Starlette application (`fairscore serve`)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.graphql_endpoint import GraphQLEndpoint
+from api.health import healthz, metrics, readyz_endpoint
+from api.metrics import REQUESTS
+from api.oauth import jwks_endpoint, token_endpoint
+from api.schema import build_schema
+from api.webhooks import webhook_endpoint
+from infra.bootstrap import Container
+from infra.bootstrap import container as default_container
+
+
+def create_app(container: Container | None = None) -> Starlette:
+    c = container or default_container()
+    s = c.settings
+    schema = build_schema(max_depth=s.graphql_max_depth, max_aliases=s.graphql_max_aliases)
+    graphql = GraphQLEndpoint(c, schema)
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/oauth/token", token_endpoint(c), methods=["POST"]),
+        Route("/.well-known/jwks.json", jwks_endpoint(c), methods=["GET"]),
+        Route("/webhooks/{source}/{integration_id}", webhook_endpoint(c), methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz_endpoint(c), methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
+    ]
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        c.close()
+
+    return Starlette(routes=routes, middleware=[Middleware(_Timing)], lifespan=lifespan)
+
+
+class _Timing:
+    """Request latency by route template (not raw path: ids would explode cardinality)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = {"code": 500}
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            route = scope.get("route")
+            path = getattr(route, "path", "unmatched")
+            REQUESTS.labels(scope["method"], path, str(status["code"])).observe(
+                time.perf_counter() - started
+            )

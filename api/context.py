@@ -1,0 +1,72 @@
+"""The typed per-request GraphQL context: principal, data access, DataLoaders."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from starlette.concurrency import run_in_threadpool
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info as StrawberryInfo
+
+from domain.auth import Principal
+from domain.views import AgentView, TeamView, TenantReads
+from infra.bootstrap import Container
+
+T = TypeVar("T")
+
+
+@dataclass
+class Loaders:
+    """Per-request DataLoaders (never shared: their cache is one request's view)."""
+
+    agent: DataLoader[str, AgentView | None]
+    team: DataLoader[str, TeamView | None]
+
+
+@dataclass
+class Context:
+    principal: Principal
+    container: Container
+    loaders: Loaders = field(init=False)
+    # Database work runs in worker threads, one call at a time per request.
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(
+            agent=DataLoader(load_fn=self._load_agents),
+            team=DataLoader(load_fn=self._load_teams),
+        )
+
+    async def read(self, fn: Callable[[TenantReads], T]) -> T:
+        """Run `fn` against this tenant's read model, off the event loop."""
+        async with self._lock:
+            return await run_in_threadpool(self._read_sync, fn)
+
+    def _read_sync(self, fn: Callable[[TenantReads], T]) -> T:
+        with self.container.read_uow(self.principal.tenant_id) as uow:
+            return fn(uow.reads)
+
+    async def write(self, fn: Callable[[Any], T]) -> T:
+        """Run `fn` in this tenant's unit of work and commit it."""
+        async with self._lock:
+            return await run_in_threadpool(self._write_sync, fn)
+
+    def _write_sync(self, fn: Callable[[Any], T]) -> T:
+        with self.container.uow(self.principal.tenant_id, exclusive=True) as uow:
+            result = fn(uow)
+            uow.commit()
+            return result
+
+    async def _load_agents(self, ids: list[str]) -> list[AgentView | None]:
+        found = await self.read(lambda reads: reads.agents_by_id(ids))
+        return [found.get(i) for i in ids]
+
+    async def _load_teams(self, ids: list[str]) -> list[TeamView | None]:
+        found = await self.read(lambda reads: reads.teams_by_id(ids))
+        return [found.get(i) for i in ids]
+
+
+Info = StrawberryInfo[Context, None]

@@ -1,0 +1,87 @@
+"""/graphql: bearer-token authentication in front of strawberry's ASGI app.
+
+A missing, malformed, expired, unsigned or foreign-audience token gets HTTP 401 with
+`WWW-Authenticate` before any GraphQL runs; scopes are then checked per field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from api.context import Context
+from domain.auth import Principal
+from infra.bootstrap import Container, TokenError
+
+REALM = 'Bearer realm="fairscore"'
+
+
+class _StrawberryApp(GraphQL[Context, None]):
+    def __init__(self, container: Container, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.container = container
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        principal: Principal = request.scope["fairscore.principal"]
+        return Context(principal=principal, container=self.container)
+
+
+class GraphQLEndpoint:
+    def __init__(self, container: Container, schema: Any) -> None:
+        settings = container.settings
+        self.container = container
+        self.graphiql = settings.graphiql
+        self.app = _StrawberryApp(
+            container,
+            schema=schema,
+            graphql_ide="graphiql" if settings.graphiql else None,
+            allow_queries_via_get=True,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        if self._is_ide_page(request):
+            await self.app(scope, receive, send)
+            return
+        try:
+            scope["fairscore.principal"] = self._principal(request)
+        except TokenError as exc:
+            await _unauthorized(str(exc))(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    def _is_ide_page(self, request: Request) -> bool:
+        return (
+            self.graphiql
+            and request.method == "GET"
+            and "query" not in request.query_params
+            and "text/html" in request.headers.get("accept", "")
+        )
+
+    def _principal(self, request: Request) -> Principal:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise TokenError("missing bearer token")
+        return self.container.tokens.verify(token.strip())
+
+
+def _unauthorized(message: str) -> JSONResponse:
+    error = "invalid_request" if message == "missing bearer token" else "invalid_token"
+    header = (
+        REALM
+        if error == "invalid_request"
+        else f'{REALM}, error="{error}", error_description="{message}"'
+    )
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
+        status_code=401,
+        headers={"WWW-Authenticate": header},
+    )

@@ -1,0 +1,30 @@
+"""/healthz (the process is up), /readyz (its dependencies answer), /metrics."""
+
+from __future__ import annotations
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from infra.bootstrap import Container
+
+
+async def healthz(_: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+def readyz_endpoint(container: Container):  # type: ignore[no-untyped-def]
+    async def readyz(_: Request) -> JSONResponse:
+        checks = await run_in_threadpool(container.check_dependencies)
+        ok = all(value == "ok" for value in checks.values())
+        return JSONResponse(
+            {"status": "ok" if ok else "unavailable", "checks": checks},
+            status_code=200 if ok else 503,
+        )
+
+    return readyz
+
+
+async def metrics(_: Request) -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

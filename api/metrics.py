@@ -1,0 +1,12 @@
+"""Prometheus metrics of the API process (GET /metrics)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Histogram
+
+WEBHOOKS = Counter(
+    "fairscore_webhooks_total", "Webhook requests by source and HTTP status", ["source", "outcome"]
+)
+REQUESTS = Histogram(
+    "fairscore_http_request_seconds", "HTTP request latency", ["method", "route", "status"]
+)

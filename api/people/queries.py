@@ -1,0 +1,29 @@
+"""Queries over the tenant's agents and teams."""
+
+from __future__ import annotations
+
+import strawberry
+
+from api.context import Info
+from api.people.types import Agent, Team
+from api.permissions import requires
+from domain.auth import Scope
+
+
+@strawberry.type
+class PeopleQuery:
+    @strawberry.field(extensions=requires(Scope.READ))
+    async def agents(
+        self, info: Info, team_id: strawberry.ID | None = None, active: bool | None = None
+    ) -> list[Agent]:
+        views = await info.context.read(lambda r: r.agents(team_id=team_id, active=active))
+        return [Agent.of(v) for v in views]
+
+    @strawberry.field(extensions=requires(Scope.READ))
+    async def agent(self, info: Info, id: strawberry.ID) -> Agent | None:
+        view = await info.context.loaders.agent.load(str(id))
+        return Agent.of(view) if view else None
+
+    @strawberry.field(extensions=requires(Scope.READ))
+    async def teams(self, info: Info) -> list[Team]:
+        return [Team.of(v) for v in await info.context.read(lambda r: r.teams())]

@@ -1,0 +1,26 @@
+"""Field permissions: each field states the scope it needs (SPEC §6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.extensions import FieldExtension
+from strawberry.permission import BasePermission, PermissionExtension
+
+from domain.auth import Scope
+
+
+class HasScope(BasePermission):
+    """Reads the verified principal from the context; never queries anything."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        self.message = f"this field needs the '{scope.value}' scope"
+        self.error_extensions = {"code": "FORBIDDEN", "scope": scope.value}
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        return bool(info.context.principal.has(self.scope))
+
+
+def requires(scope: Scope) -> list[FieldExtension]:
+    return [PermissionExtension(permissions=[HasScope(scope)], use_directives=False)]

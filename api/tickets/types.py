@@ -1,0 +1,60 @@
+"""GraphQL type for a ticket and its derived facts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from api.context import Info
+from api.people.types import Agent, Team
+from domain.views import TicketView
+
+
+@strawberry.type
+class Ticket:
+    source: str
+    external_id: str
+    channel: str | None
+    requester_id: str | None
+    status: str
+    created_at: datetime | None
+    first_reply_at: datetime | None
+    first_solved_at: datetime | None
+    reopen_count: int
+    public_agent_reply_count: int
+    event_count: int
+    team_id: strawberry.Private[str | None]
+    assignee_id: strawberry.Private[str | None]
+
+    @classmethod
+    def of(cls, v: TicketView) -> Ticket:
+        return cls(
+            source=v.source,
+            external_id=v.external_id,
+            channel=v.channel,
+            requester_id=v.requester_id,
+            status=v.status,
+            created_at=v.created_at,
+            first_reply_at=v.first_reply_at,
+            first_solved_at=v.first_solved_at,
+            reopen_count=v.reopen_count,
+            public_agent_reply_count=v.public_agent_reply_count,
+            event_count=v.event_count,
+            team_id=v.team_id,
+            assignee_id=v.assignee_id,
+        )
+
+    @strawberry.field
+    async def assignee(self, info: Info) -> Agent | None:
+        if self.assignee_id is None:
+            return None
+        view = await info.context.loaders.agent.load(self.assignee_id)
+        return Agent.of(view) if view else None
+
+    @strawberry.field
+    async def team(self, info: Info) -> Team | None:
+        if self.team_id is None:
+            return None
+        view = await info.context.loaders.team.load(self.team_id)
+        return Team.of(view) if view else None

@@ -1,0 +1,55 @@
+"""POST /webhooks/{source}/{integration_id}: read the body (bounded), hand it to intake."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from api.metrics import WEBHOOKS
+from infra.bootstrap import Container, utcnow
+
+
+class BodyTooLargeError(Exception):
+    pass
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refusing more than `limit` bytes before reading them all."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLargeError
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLargeError
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def webhook_endpoint(container: Container):  # type: ignore[no-untyped-def]
+    limit = container.settings.webhook_max_body
+
+    async def webhook(request: Request) -> JSONResponse:
+        source = request.path_params["source"]
+        received_at = utcnow()
+        try:
+            body = await read_body(request, limit)
+        except BodyTooLargeError:
+            WEBHOOKS.labels(source=source, outcome="413").inc()
+            return JSONResponse({"error": f"body larger than {limit} bytes"}, status_code=413)
+        receipt = await run_in_threadpool(
+            lambda: container.webhooks.receive(
+                source=source,
+                integration_id=request.path_params["integration_id"],
+                headers=dict(request.headers),
+                body=body,
+                received_at=received_at,
+            )
+        )
+        WEBHOOKS.labels(source=source, outcome=str(receipt.status)).inc()
+        return JSONResponse(receipt.body, status_code=receipt.status)
+
+    return webhook

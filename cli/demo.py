@@ -1,0 +1,86 @@
+"""`fairscore demo`: a demo tenant with months of realistic history, and a token."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from datetime import UTC, date, datetime, timedelta
+
+import typer
+from rich.console import Console
+
+from cli.progress import progress_bar
+from domain.ports import TenantProfile
+from domain.services.recompute import rescore_all
+from infra import admin
+from infra.bootstrap import Container, container
+from infra.db.migrate import upgrade
+from infra.db.repositories.system import NotFoundError
+from infra.synthetic import Shape, generate
+
+DEMO_TOKEN_TTL = 12 * 3600
+console = Console()
+
+
+def demo(
+    slug: str = typer.Option("demo", "--tenant", help="tenant slug"),
+    tickets: int = typer.Option(3000, help="tickets to generate"),
+    days: int = typer.Option(150, help="days of history, ending today"),
+    url: str = typer.Option("http://localhost:8000", help="where the API will listen"),
+) -> None:
+    """Create a demo tenant with realistic history; print a token and a sample query."""
+    c = container()
+    upgrade(c.settings.database_url)
+    try:
+        tenant = admin.tenant_by_slug(c, slug)
+        console.print(f"tenant [bold]{slug}[/bold] exists; reusing its data")
+    except NotFoundError:
+        tenant = admin.create_tenant(
+            c, slug=slug, name="Demo Support Co.", timezone="Europe/Berlin"
+        )
+        _seed(c, tenant, tickets=tickets, days=days)
+    client_id, secret = admin.create_client(
+        c, tenant=tenant.id, name="demo dashboard", scopes=["read", "reviews:write", "admin"]
+    )
+    token = c.tokens.issue(
+        tenant_id=tenant.id,
+        client_id=client_id,
+        scopes=["read", "reviews:write", "admin"],
+        ttl_seconds=DEMO_TOKEN_TTL,
+    )["access_token"]
+    _print_instructions(url, client_id, secret, token)
+
+
+def _seed(c: Container, tenant: TenantProfile, *, tickets: int, days: int) -> None:
+    start = datetime.combine(date.today() - timedelta(days=days), datetime.min.time(), UTC)
+    shape = Shape(tickets=tickets, days=days, start=start, agents=12, teams=3)
+    events = list(generate(shape))
+    with progress_bar(console) as report:
+        done = 0
+
+        def step(count: int) -> None:
+            nonlocal done
+            done += count
+            report("load events", done, len(events))
+
+        admin.apply_canonical(
+            c, tenant.id, source="generic", events=events, progress=step, rescore=False
+        )
+        rescore_all(lambda: c.uow(tenant.id, exclusive=True), progress=report)
+
+
+def _print_instructions(url: str, client_id: str, secret: str, token: str) -> None:
+    month = date.today().replace(day=1) - timedelta(days=1)
+    query = (
+        '{ agentScores(period: {grain: MONTH, start: "%s"}) '
+        "{ agent { id externalId name } total metrics { key value sampleSize } } }"
+        % month.replace(day=1).isoformat()
+    )
+    body = '{"query": %s}' % json.dumps(query)
+    console.print(f"\n[bold]Demo client[/bold] {client_id}  secret {secret}")
+    console.print(f"[bold]Access token[/bold] (valid {DEMO_TOKEN_TTL // 3600} h):\n{token}\n")
+    console.print("[bold]Try it[/bold] once the API is up:")
+    print(
+        f"curl -s {url}/graphql -H 'Authorization: Bearer {token}' "
+        f"-H 'Content-Type: application/json' -d {shlex.quote(body)}"
+    )

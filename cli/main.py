@@ -1,0 +1,199 @@
+"""`fairscore`: the operator's command line (SPEC §6)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import typer
+from rich.console import Console
+
+from cli import demo as demo_command
+from cli.progress import progress_bar
+from domain.services.recompute import rebuild
+from infra import admin
+from infra.bootstrap import container
+from infra.db.migrate import downgrade, upgrade
+from infra.db.repositories.system import ConflictError, NotFoundError
+from infra.logging import configure_logging
+
+app = typer.Typer(help="Fairscore: fair, explainable support KPIs.", no_args_is_help=True)
+db = typer.Typer(help="Database schema.", no_args_is_help=True)
+tenant = typer.Typer(help="Tenants.", no_args_is_help=True)
+client = typer.Typer(help="OAuth2 API clients.", no_args_is_help=True)
+integration = typer.Typer(help="Webhook integrations.", no_args_is_help=True)
+app.add_typer(db, name="db")
+app.add_typer(tenant, name="tenant")
+app.add_typer(client, name="client")
+app.add_typer(integration, name="integration")
+app.command("demo")(demo_command.demo)
+
+console = Console()
+err = Console(stderr=True)
+
+
+@app.callback()
+def main() -> None:
+    configure_logging(container().settings)
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code=1)
+
+
+@db.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Migrate DATABASE_URL to the latest schema (default: SQLite file here)."""
+    upgrade(container().settings.database_url, revision)
+    console.print(f"database at [bold]{revision}[/bold]")
+
+
+@db.command("downgrade")
+def db_downgrade(revision: str = typer.Argument("base")) -> None:
+    """Roll the schema back (to `base` by default: drops every table)."""
+    downgrade(container().settings.database_url, revision)
+    console.print(f"database at [bold]{revision}[/bold]")
+
+
+@tenant.command("create")
+def tenant_create(
+    slug: str,
+    name: str = typer.Option(...),
+    timezone: str = typer.Option("UTC", help="IANA timezone"),
+) -> None:
+    """Create a tenant (with the default KPI model)."""
+    try:
+        created = admin.create_tenant(container(), slug=slug, name=name, timezone=timezone)
+    except ConflictError as exc:
+        raise _fail(str(exc)) from None
+    console.print(f"tenant [bold]{created.slug}[/bold] created (id {created.id})")
+
+
+@client.command("create")
+def client_create(
+    tenant: str = typer.Option(..., help="tenant slug"),
+    scopes: str = typer.Option("read", help='e.g. "read admin"'),
+    name: str = typer.Option(""),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Create an OAuth2 client; prints its client_id and client_secret (shown once)."""
+    c = container()
+    try:
+        profile = admin.tenant_by_slug(c, tenant)
+        client_id, secret = admin.create_client(
+            c, tenant=profile.id, scopes=scopes.split(), name=name
+        )
+    except (NotFoundError, ConflictError) as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "client_id": client_id,
+                    "client_secret": secret,
+                    "scopes": scopes.split(),
+                    "tenant": tenant,
+                }
+            )
+        )
+        return
+    console.print(
+        f"client_id     {client_id}\nclient_secret {secret}\n"
+        "(the secret is not stored; keep it now)"
+    )
+
+
+@integration.command("create")
+def integration_create(
+    tenant: str = typer.Option(..., help="tenant slug"),
+    source: str = typer.Option(..., help=", ".join(admin.SOURCES)),
+    secret: str | None = typer.Option(None, help="generated when omitted"),
+    allow_unsigned: bool = typer.Option(
+        False, help="chatwoot < 4.11.2 only: accept unsigned requests"
+    ),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Register a webhook source; prints its id, path and signing secret."""
+    c = container()
+    options = {"allow_unsigned": True} if allow_unsigned else {}
+    try:
+        profile = admin.tenant_by_slug(c, tenant)
+        record = admin.create_integration(
+            c, tenant=profile.id, source=source, secret=secret, options=options
+        )
+    except (NotFoundError, ConflictError) as exc:
+        raise _fail(str(exc)) from None
+    path = f"/webhooks/{record.source}/{record.id}"
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "integration_id": record.id,
+                    "source": record.source,
+                    "webhook_path": path,
+                    "secret": record.secret,
+                }
+            )
+        )
+        return
+    console.print(f"integration {record.id}\nwebhook path {path}\nsecret {record.secret}")
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = typer.Option(1, help="uvicorn worker processes"),
+) -> None:
+    """Serve the API. Without REDIS_URL, jobs run in this process after each commit."""
+    import uvicorn  # noqa: PLC0415 - only this command needs the server
+
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_config=None,
+    )
+
+
+@app.command()
+def worker(
+    burst: bool = typer.Option(False, help="exit when the queue is empty"),
+    cron: bool = typer.Option(True, help="also run the periodic sweeper"),
+) -> None:
+    """Run an RQ worker for Fairscore's queue (needs REDIS_URL)."""
+    from workers.runner import run_worker  # noqa: PLC0415
+
+    run_worker(burst=burst, with_cron=cron)
+
+
+@app.command()
+def recompute(
+    tenant: str = typer.Option(..., help="tenant slug"),
+    since: str | None = typer.Option(None, help="YYYY-MM-DD; default: everything"),
+) -> None:
+    """Rebuild ticket facts, samples and scores from the event log."""
+    c = container()
+    try:
+        profile = admin.tenant_by_slug(c, tenant)
+        start = date.fromisoformat(since) if since else None
+    except (NotFoundError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    with progress_bar(console) as report:
+        result = rebuild(lambda: c.uow(profile.id, exclusive=True), since=start, progress=report)
+    console.print(
+        f"re-folded {result.streams} streams, re-scored {result.periods} periods "
+        f"({result.snapshots} snapshots)"
+    )
+
+
+@app.command()
+def sweep() -> None:
+    """Request processing of deliveries left pending (what the worker's cron does)."""
+    from workers.jobs import sweep_pending  # noqa: PLC0415
+
+    console.print(f"{sweep_pending()} tenant(s) with pending deliveries re-queued")

@@ -1,0 +1,361 @@
+"""Canonical events (SPEC §3): the one vocabulary every source adapter maps to.
+
+`parse_event` turns a JSON object into a typed event or raises `EventError` with a
+message fit for an HTTP 422 body. Events are immutable and carry only plain values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, TypeVar
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class EventError(ValueError):
+    """A canonical event that cannot be accepted; the message says why."""
+
+
+class AuthorType(StrEnum):
+    AGENT = "agent"
+    CUSTOMER = "customer"
+    BOT = "bot"
+    SYSTEM = "system"
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    PENDING = "pending"
+    SOLVED = "solved"
+    CLOSED = "closed"
+
+    @property
+    def is_solved(self) -> bool:
+        return self in (Status.SOLVED, Status.CLOSED)
+
+
+class RatingKind(StrEnum):
+    CSAT = "csat"
+    CES = "ces"
+    NPS = "nps"
+
+
+@dataclass(frozen=True, slots=True)
+class TicketCreated:
+    id: str
+    occurred_at: datetime
+    ticket_id: str
+    channel: str
+    requester_id: str | None
+    team_id: str | None = None
+    assignee_id: str | None = None
+    type = "ticket.created"
+
+
+@dataclass(frozen=True, slots=True)
+class TicketMessage:
+    id: str
+    occurred_at: datetime
+    ticket_id: str
+    message_id: str
+    author_type: AuthorType
+    author_id: str | None
+    public: bool
+    type = "ticket.message"
+
+
+@dataclass(frozen=True, slots=True)
+class TicketAssigned:
+    id: str
+    occurred_at: datetime
+    ticket_id: str
+    assignee_id: str | None
+    team_id: str | None = None
+    type = "ticket.assigned"
+
+
+@dataclass(frozen=True, slots=True)
+class TicketStatusChanged:
+    id: str
+    occurred_at: datetime
+    ticket_id: str
+    status: Status
+    type = "ticket.status_changed"
+
+
+@dataclass(frozen=True, slots=True)
+class TicketRated:
+    id: str
+    occurred_at: datetime
+    ticket_id: str
+    kind: RatingKind
+    score: float
+    scale_max: float
+    comment: str | None = None
+    type = "ticket.rated"
+
+
+@dataclass(frozen=True, slots=True)
+class TicketHandled:
+    id: str
+    occurred_at: datetime
+    ticket_id: str
+    agent_id: str
+    seconds: float
+    type = "ticket.handled"
+
+
+@dataclass(frozen=True, slots=True)
+class AgentUpserted:
+    id: str
+    occurred_at: datetime
+    agent_id: str
+    name: str
+    email: str | None = None
+    team_id: str | None = None
+    type = "agent.upserted"
+
+
+@dataclass(frozen=True, slots=True)
+class AgentActivity:
+    id: str
+    occurred_at: datetime
+    agent_id: str
+    started_at: datetime
+    ended_at: datetime
+    type = "agent.activity"
+
+
+TicketEvent = (
+    TicketCreated
+    | TicketMessage
+    | TicketAssigned
+    | TicketStatusChanged
+    | TicketRated
+    | TicketHandled
+)
+AgentEvent = AgentUpserted | AgentActivity
+CanonicalEvent = TicketEvent | AgentEvent
+
+EVENT_TYPES: tuple[str, ...] = (
+    "ticket.created",
+    "ticket.message",
+    "ticket.assigned",
+    "ticket.status_changed",
+    "ticket.rated",
+    "ticket.handled",
+    "agent.upserted",
+    "agent.activity",
+)
+
+
+def parse_time(value: Any, field: str) -> datetime:
+    """RFC 3339 text → aware UTC datetime."""
+    if not isinstance(value, str):
+        raise EventError(f"{field} must be an RFC 3339 timestamp string")
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise EventError(f"{field} is not an RFC 3339 timestamp: {value!r}") from None
+    if parsed.tzinfo is None:
+        raise EventError(f"{field} needs a UTC offset: {value!r}")
+    return parsed.astimezone(UTC)
+
+
+def format_time(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+class _Fields:
+    """Typed access to one raw event object, with messages naming the field."""
+
+    def __init__(self, raw: Mapping[str, Any], where: str) -> None:
+        self.raw = raw
+        self.where = where
+
+    def _fail(self, message: str) -> EventError:
+        return EventError(f"{self.where}: {message}")
+
+    def text(self, name: str) -> str:
+        value = self.raw.get(name)
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not value:
+            raise self._fail(f"'{name}' is required (a non-empty string)")
+        return value
+
+    def opt_text(self, name: str) -> str | None:
+        value = self.raw.get(name)
+        if value is None or value == "":
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str):
+            raise self._fail(f"'{name}' must be a string or null")
+        return value
+
+    def time(self, name: str) -> datetime:
+        try:
+            return parse_time(self.raw.get(name), f"'{name}'")
+        except EventError as exc:
+            raise self._fail(str(exc)) from None
+
+    def number(self, name: str) -> float:
+        value = self.raw.get(name)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self._fail(f"'{name}' must be a number")
+        return float(value)
+
+    def boolean(self, name: str) -> bool:
+        value = self.raw.get(name)
+        if not isinstance(value, bool):
+            raise self._fail(f"'{name}' must be true or false")
+        return value
+
+    def choice(self, name: str, enum: type[E]) -> E:
+        value = self.raw.get(name)
+        try:
+            return enum(str(value))
+        except ValueError:
+            allowed = "|".join(member.value for member in enum)
+            raise self._fail(f"'{name}' must be one of {allowed}, got {value!r}") from None
+
+
+def parse_event(raw: Any, *, where: str = "event") -> CanonicalEvent:
+    """Validate one canonical event object (SPEC §3)."""
+    if not isinstance(raw, Mapping):
+        raise EventError(f"{where}: an event must be a JSON object")
+    f = _Fields(raw, where)
+    kind = raw.get("type")
+    if kind not in EVENT_TYPES:
+        raise EventError(
+            f"{where}: unknown event type {kind!r}; expected one of {', '.join(EVENT_TYPES)}"
+        )
+    f.where = f"{where} ({kind})"
+    ident, at = f.text("id"), f.time("occurred_at")
+    match kind:
+        case "ticket.created":
+            return TicketCreated(
+                id=ident,
+                occurred_at=at,
+                ticket_id=f.text("ticket_id"),
+                channel=f.text("channel"),
+                requester_id=f.opt_text("requester_id"),
+                team_id=f.opt_text("team_id"),
+                assignee_id=f.opt_text("assignee_id"),
+            )
+        case "ticket.message":
+            return TicketMessage(
+                id=ident,
+                occurred_at=at,
+                ticket_id=f.text("ticket_id"),
+                message_id=f.text("message_id"),
+                author_type=f.choice("author_type", AuthorType),
+                author_id=f.opt_text("author_id"),
+                public=f.boolean("public"),
+            )
+        case "ticket.assigned":
+            return TicketAssigned(
+                id=ident,
+                occurred_at=at,
+                ticket_id=f.text("ticket_id"),
+                assignee_id=f.opt_text("assignee_id"),
+                team_id=f.opt_text("team_id"),
+            )
+        case "ticket.status_changed":
+            return TicketStatusChanged(
+                id=ident,
+                occurred_at=at,
+                ticket_id=f.text("ticket_id"),
+                status=f.choice("status", Status),
+            )
+        case "ticket.rated":
+            return _parse_rating(f, ident, at)
+        case "ticket.handled":
+            seconds = f.number("seconds")
+            if seconds < 0:
+                raise f._fail("'seconds' must not be negative")
+            return TicketHandled(
+                id=ident,
+                occurred_at=at,
+                ticket_id=f.text("ticket_id"),
+                agent_id=f.text("agent_id"),
+                seconds=seconds,
+            )
+        case "agent.upserted":
+            return AgentUpserted(
+                id=ident,
+                occurred_at=at,
+                agent_id=f.text("agent_id"),
+                name=f.text("name"),
+                email=f.opt_text("email"),
+                team_id=f.opt_text("team_id"),
+            )
+        case _:  # agent.activity
+            started, ended = f.time("started_at"), f.time("ended_at")
+            if ended < started:
+                raise f._fail("'ended_at' is before 'started_at'")
+            return AgentActivity(
+                id=ident,
+                occurred_at=at,
+                agent_id=f.text("agent_id"),
+                started_at=started,
+                ended_at=ended,
+            )
+
+
+def _parse_rating(f: _Fields, ident: str, at: datetime) -> TicketRated:
+    score, scale_max = f.number("score"), f.number("scale_max")
+    if scale_max <= 0:
+        raise f._fail("'scale_max' must be positive")
+    if not 0 <= score <= scale_max:
+        raise f._fail("'score' must lie between 0 and 'scale_max'")
+    return TicketRated(
+        id=ident,
+        occurred_at=at,
+        ticket_id=f.text("ticket_id"),
+        kind=f.choice("kind", RatingKind),
+        score=score,
+        scale_max=scale_max,
+        comment=f.opt_text("comment"),
+    )
+
+
+def parse_batch(document: Any) -> list[CanonicalEvent]:
+    """One event object or `{"events": [...]}` (SPEC §3)."""
+    if isinstance(document, Mapping) and "events" in document and "type" not in document:
+        items = document["events"]
+        if not isinstance(items, list):
+            raise EventError("'events' must be a list")
+        if not items:
+            raise EventError("'events' is empty")
+        return [parse_event(item, where=f"events[{i}]") for i, item in enumerate(items)]
+    return [parse_event(document)]
+
+
+def to_json(event: CanonicalEvent) -> dict[str, Any]:
+    """The canonical JSON object of an event (inverse of `parse_event`)."""
+    out: dict[str, Any] = {"type": event.type}
+    for name in event.__dataclass_fields__:
+        value = getattr(event, name)
+        if isinstance(value, datetime):
+            value = format_time(value)
+        elif isinstance(value, StrEnum):
+            value = value.value
+        out[name] = value
+    return out
+
+
+def stream_of(event: CanonicalEvent) -> str:
+    """The stream an event is folded with: its ticket, or an agent's profile/activity."""
+    if isinstance(event, AgentUpserted):
+        return f"agent:{event.agent_id}"
+    if isinstance(event, AgentActivity):
+        return f"activity:{event.agent_id}"
+    return event.ticket_id

@@ -1,0 +1,79 @@
+"""Calendar periods in a tenant's timezone (SPEC §4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+
+class Grain(StrEnum):
+    DAY = "DAY"
+    WEEK = "WEEK"
+    MONTH = "MONTH"
+    QUARTER = "QUARTER"
+
+
+GRAINS: tuple[Grain, ...] = tuple(Grain)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Period:
+    grain: Grain
+    start: date
+
+    @property
+    def end(self) -> date:
+        """The first local day after the period."""
+        return period_end(self.grain, self.start)
+
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+
+def period_start(grain: Grain, day: date) -> date:
+    """The first local day of the period of `grain` that contains `day`."""
+    if grain is Grain.DAY:
+        return day
+    if grain is Grain.WEEK:
+        return day - timedelta(days=day.weekday())
+    if grain is Grain.MONTH:
+        return day.replace(day=1)
+    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+
+
+def period_end(grain: Grain, start: date) -> date:
+    if grain is Grain.DAY:
+        return start + timedelta(days=1)
+    if grain is Grain.WEEK:
+        return start + timedelta(days=7)
+    months = 1 if grain is Grain.MONTH else 3
+    month_index = start.month - 1 + months
+    return date(start.year + month_index // 12, month_index % 12 + 1, 1)
+
+
+def normalise(grain: Grain, start: date) -> Period:
+    """The period of `grain` containing `start` (a dashboard may pass any day)."""
+    return Period(grain, period_start(grain, start))
+
+
+def periods_of_day(day: date) -> tuple[Period, ...]:
+    """The four periods, one per grain, that a local day belongs to."""
+    return tuple(Period(grain, period_start(grain, day)) for grain in GRAINS)
+
+
+@lru_cache(maxsize=64)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_day(at: datetime, timezone: str) -> date:
+    """The tenant-local calendar day of an aware instant."""
+    return at.astimezone(zone(timezone)).date()
+
+
+def local_midnight(day: date, timezone: str) -> datetime:
+    """The instant a local day starts (aware, in the tenant's zone)."""
+    return datetime(day.year, day.month, day.day, tzinfo=zone(timezone))

@@ -1,0 +1,217 @@
+"""Ports: what domain services need from storage, stated as Protocols.
+
+infra implements them over SQL; unit tests implement them in memory. A repository
+is always bound to one tenant (`TenantId`), so a service cannot reach another's rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from types import TracebackType
+from typing import NewType, Protocol, Self
+
+from domain.events import AgentUpserted, CanonicalEvent
+from domain.fold import TicketFacts
+from domain.metrics import Level
+from domain.model import KpiModel
+from domain.periods import Period
+from domain.scoring import ScoreBreakdown
+from domain.values import Aggregate, MetricSet, StreamKey
+
+# Only a verified principal (token, webhook integration, operator CLI) makes one.
+TenantId = NewType("TenantId", str)
+
+
+@dataclass(frozen=True, slots=True)
+class TenantProfile:
+    id: TenantId
+    slug: str
+    name: str
+    timezone: str
+    settings: Mapping[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSample:
+    """A sample placed in storage terms: internal ids and the local day."""
+
+    source: str
+    origin: str
+    seq: int
+    metric: str
+    agent_id: str | None
+    team_id: str | None
+    at: datetime
+    local_day: date
+    value: float
+    business: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Touch:
+    """A (day, agent, team) whose aggregates a change may have moved.
+
+    `team_id` is already resolved (ticket team, else the agent's team)."""
+
+    local_day: date
+    agent_id: str | None
+    team_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    level: Level
+    subject_id: str
+    period: Period
+    metrics: MetricSet
+    breakdown: ScoreBreakdown | None
+    model_id: str | None
+    computed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingDelivery:
+    id: str
+    source: str
+    headers: Mapping[str, str]
+    body: bytes
+    received_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Decoding:
+    """What a stored delivery means: events, or why it has none."""
+
+    events: Sequence[CanonicalEvent] = ()
+    ignored: str | None = None  # acknowledged, nothing to do (an unused event type)
+    failed: str | None = None  # cannot be understood; kept for an admin to replay
+
+
+class DeliveryDecoder(Protocol):
+    def decode(self, delivery: PendingDelivery) -> Decoding: ...
+
+
+class Deliveries(Protocol):
+    def pending(self, limit: int) -> Sequence[PendingDelivery]: ...
+
+    def finish(
+        self, delivery_id: str, *, status: str, reason: str | None = None, event_count: int = 0
+    ) -> None: ...
+
+
+class EventLog(Protocol):
+    def add(self, source: str, events: Sequence[CanonicalEvent]) -> list[CanonicalEvent]:
+        """Store events not seen before (by source and id); return only those."""
+        ...
+
+    def history(self, source: str, streams: Collection[str]) -> dict[str, list[CanonicalEvent]]:
+        """Every stored event of the given streams (see `domain.events.stream_of`)."""
+        ...
+
+    def streams(self, since: datetime | None) -> list[tuple[str, str]]:
+        """(source, stream) of every stream with an event at or after `since`."""
+        ...
+
+
+class Directory(Protocol):
+    """Agents and teams, found or created by their id in a source system."""
+
+    def agent_ids(
+        self, source: str, external_ids: Collection[str], *, create: bool = True
+    ) -> dict[str, str]: ...
+
+    def team_ids(self, source: str, external_ids: Collection[str]) -> dict[str, str]: ...
+
+    def upsert_agents(self, source: str, events: Sequence[AgentUpserted]) -> set[str]:
+        """Apply the latest profile per agent; return ids whose team changed."""
+        ...
+
+    def teams_of_agents(self, agent_ids: Collection[str]) -> dict[str, str | None]: ...
+
+
+class Tickets(Protocol):
+    def save_facts(
+        self,
+        source: str,
+        facts: Iterable[TicketFacts],
+        *,
+        agents: Mapping[str, str],
+        teams: Mapping[str, str],
+    ) -> None:
+        """Upsert the ticket rows; `agents`/`teams` map external keys to internal ids."""
+        ...
+
+
+class Samples(Protocol):
+    def replace(
+        self, source: str, origins: Collection[str], samples: Sequence[StoredSample]
+    ) -> set[Touch]:
+        """Swap the samples of `origins`; return the touches of old and new rows."""
+        ...
+
+    def aggregate(
+        self, period: Period, level: Level, subjects: Collection[str] | None
+    ) -> dict[str, dict[StreamKey, Aggregate]]:
+        """subject → stream → summary for samples dated inside the period."""
+        ...
+
+    def touches_of_agents(self, agent_ids: Collection[str]) -> set[Touch]: ...
+
+    def days(self, since: date | None) -> list[date]:
+        """Local days that have samples (at or after `since`)."""
+        ...
+
+
+class Snapshots(Protocol):
+    def save(self, snapshots: Sequence[Snapshot]) -> None: ...
+
+    def delete_since(self, since: date | None) -> None:
+        """Drop the snapshots of every period that ends after `since` (None: all)."""
+        ...
+
+
+class Models(Protocol):
+    def effective(self, on: date, level: Level, team_id: str | None) -> KpiModel: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over one tenant's repositories (`with uow:` … `uow.commit()`)."""
+
+    @property
+    def tenant(self) -> TenantProfile: ...
+
+    @property
+    def events(self) -> EventLog: ...
+
+    @property
+    def directory(self) -> Directory: ...
+
+    @property
+    def tickets(self) -> Tickets: ...
+
+    @property
+    def samples(self) -> Samples: ...
+
+    @property
+    def snapshots(self) -> Snapshots: ...
+
+    @property
+    def models(self) -> Models: ...
+
+    @property
+    def deliveries(self) -> Deliveries: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...

@@ -1,0 +1,162 @@
+"""Apply canonical events: store them, re-fold the tickets they touch, re-score.
+
+This is the one path every event takes — webhook job, history import, demo seed —
+so a metric is computed the same way whichever door its events came through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.events import AgentActivity, AgentUpserted, CanonicalEvent, TicketEvent
+from domain.fold import TicketFacts, fold
+from domain.periods import local_day, local_midnight
+from domain.policy import sample_policy
+from domain.ports import StoredSample, Touch, UnitOfWork
+from domain.samples import ONE_DAY, Sample, activity_samples, ticket_samples
+from domain.services.rescoring import rescore
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyResult:
+    received: int
+    new: int
+    tickets: int
+
+
+def apply_events(
+    uow: UnitOfWork, *, source: str, events: Sequence[CanonicalEvent], rescore_now: bool = True
+) -> ApplyResult:
+    """Store new events and bring every derived row up to date.
+
+    `rescore_now=False` leaves snapshots stale (bulk loads re-score once at the end)."""
+    new = uow.events.add(source, events)
+    touches: set[Touch] = set()
+    profiles = [e for e in new if isinstance(e, AgentUpserted)]
+    if profiles:
+        touches |= _upsert_agents(uow, source, profiles)
+    activity = [e for e in new if isinstance(e, AgentActivity)]
+    if activity:
+        touches |= _record_activity(uow, source, activity)
+    tickets = {e.ticket_id for e in new if not isinstance(e, AgentUpserted | AgentActivity)}
+    touches |= refresh_tickets(uow, source=source, ticket_ids=tickets)
+    if rescore_now:
+        rescore(uow, touches)
+    return ApplyResult(received=len(events), new=len(new), tickets=len(tickets))
+
+
+def refresh_tickets(uow: UnitOfWork, *, source: str, ticket_ids: Collection[str]) -> set[Touch]:
+    """Re-fold tickets from their full event history and swap their samples."""
+    if not ticket_ids:
+        return set()
+    history = uow.events.history(source, ticket_ids)
+    policy = sample_policy(uow.tenant)
+    facts = [fold(ticket, _ticket_events(history.get(ticket, []))) for ticket in sorted(ticket_ids)]
+    samples = {f.ticket_id: ticket_samples(f, policy) for f in facts}
+    agents, teams = _identities(uow, source, facts, samples.values())
+    uow.tickets.save_facts(source, facts, agents=agents, teams=teams)
+    stored = [
+        _store(
+            s,
+            source=source,
+            origin=ticket,
+            seq=seq,
+            agents=agents,
+            teams=teams,
+            timezone=uow.tenant.timezone,
+        )
+        for ticket, ticket_samples_ in samples.items()
+        for seq, s in enumerate(ticket_samples_)
+    ]
+    return uow.samples.replace(source, ticket_ids, stored)
+
+
+def _identities(
+    uow: UnitOfWork,
+    source: str,
+    facts: Sequence[TicketFacts],
+    samples: Collection[list[Sample]],
+) -> tuple[dict[str, str], dict[str, str]]:
+    agent_keys = {s.agent for group in samples for s in group if s.agent}
+    agent_keys |= {f.assignee for f in facts if f.assignee}
+    team_keys = {s.team for group in samples for s in group if s.team}
+    team_keys |= {f.team for f in facts if f.team}
+    return uow.directory.agent_ids(source, agent_keys), uow.directory.team_ids(source, team_keys)
+
+
+def _store(
+    s: Sample,
+    *,
+    source: str,
+    origin: str,
+    seq: int,
+    agents: dict[str, str],
+    teams: dict[str, str],
+    timezone: str,
+) -> StoredSample:
+    return StoredSample(
+        source=source,
+        origin=origin,
+        seq=seq,
+        metric=s.metric,
+        agent_id=agents.get(s.agent) if s.agent else None,
+        team_id=teams.get(s.team) if s.team else None,
+        at=s.at,
+        local_day=local_day(s.at, timezone),
+        value=s.value,
+        business=s.business,
+    )
+
+
+def _upsert_agents(uow: UnitOfWork, source: str, profiles: list[AgentUpserted]) -> set[Touch]:
+    # A team move re-attributes the agent's team-less samples: touch before and after.
+    known = uow.directory.agent_ids(source, {p.agent_id for p in profiles}, create=False)
+    before = uow.samples.touches_of_agents(known.values())
+    changed = uow.directory.upsert_agents(source, profiles)
+    if not changed:
+        return set()
+    return before | uow.samples.touches_of_agents(changed)
+
+
+def _record_activity(uow: UnitOfWork, source: str, spans: list[AgentActivity]) -> set[Touch]:
+    return refresh_activity(uow, source=source, agents={span.agent_id for span in spans})
+
+
+def refresh_activity(uow: UnitOfWork, *, source: str, agents: Collection[str]) -> set[Touch]:
+    """Re-derive agents' activity samples from all their spans (overlaps merge)."""
+    tz = uow.tenant.timezone
+    agents = sorted(agents)
+    ids = uow.directory.agent_ids(source, agents)
+    streams = [f"activity:{agent}" for agent in agents]
+    history = uow.events.history(source, streams)
+
+    def next_midnight(at: datetime) -> datetime:
+        return local_midnight(local_day(at, tz) + ONE_DAY, tz)
+
+    stored: list[StoredSample] = []
+    for agent, stream in zip(agents, streams, strict=True):
+        intervals = [
+            (e.started_at, e.ended_at)
+            for e in history.get(stream, [])
+            if isinstance(e, AgentActivity)
+        ]
+        pieces = activity_samples(ids[agent], intervals, day_starts=next_midnight)
+        stored += [
+            _store(
+                p,
+                source=source,
+                origin=stream,
+                seq=i,
+                agents={ids[agent]: ids[agent]},
+                teams={},
+                timezone=tz,
+            )
+            for i, p in enumerate(pieces)
+        ]
+    return uow.samples.replace(source, streams, stored)
+
+
+def _ticket_events(events: list[CanonicalEvent]) -> list[TicketEvent]:
+    return [e for e in events if not isinstance(e, AgentUpserted | AgentActivity)]

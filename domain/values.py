@@ -1,0 +1,170 @@
+"""From summarised sample streams to metric values (SPEC §4 statistics).
+
+SQL summarises each sample stream per subject and period into an `Aggregate`; this
+module turns those into `MetricValue`s: defaults, extra statistics, Wilson intervals,
+derived ratios, and null (never 0) where there is no data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from domain import metrics as m
+from domain.metrics import Basis, Kind, Level, Statistic
+from domain.samples import ACTIVITY, ASSIGNMENT
+from domain.stats import mean, median, nearest_rank, wilson_interval
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate:
+    """One sample stream's summary for one subject and period."""
+
+    count: int
+    total: float
+    median: float | None = None
+    p90: float | None = None
+    distinct_tickets: int = 0
+
+    @classmethod
+    def of(cls, values: list[float], tickets: Iterable[str] = ()) -> Aggregate:
+        """The in-memory equivalent of the SQL summary (used by tests and previews)."""
+        return cls(
+            count=len(values),
+            total=float(sum(values)),
+            median=median(values),
+            p90=nearest_rank(values, 90),
+            distinct_tickets=len(set(tickets)),
+        )
+
+
+StreamKey = tuple[str, Basis]
+
+
+@dataclass(frozen=True, slots=True)
+class MetricValue:
+    key: str
+    basis: Basis
+    value: float | None
+    sample_size: int
+    mean: float | None = None
+    median: float | None = None
+    p90: float | None = None
+    positives: float | None = None
+    interval: tuple[float, float] | None = None
+
+    def statistic(self, statistic: Statistic) -> float | None:
+        if statistic is Statistic.MEDIAN:
+            return self.median
+        if statistic is Statistic.MEAN:
+            return self.mean
+        if statistic is Statistic.P90:
+            return self.p90
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodContext:
+    """Facts about the period that are not samples (admin-entered figures)."""
+
+    active_users: int | None = None
+
+
+MetricSet = dict[StreamKey, MetricValue]
+
+
+def metric_values(
+    aggregates: Mapping[StreamKey, Aggregate],
+    *,
+    level: Level,
+    context: PeriodContext | None = None,
+    has_business_hours: bool = False,
+) -> MetricSet:
+    """Every metric defined at `level`, null where there is no data."""
+    context = context or PeriodContext()
+    out: MetricSet = {}
+    for definition in m.DEFINITIONS:
+        if level not in definition.levels:
+            continue
+        bases = (Basis.CALENDAR, Basis.BUSINESS) if definition.is_duration else (Basis.CALENDAR,)
+        for basis in bases:
+            if basis is Basis.BUSINESS and not has_business_hours:
+                out[(definition.key, basis)] = MetricValue(definition.key, basis, None, 0)
+                continue
+            out[(definition.key, basis)] = _value(definition, basis, aggregates, context)
+    return out
+
+
+def _value(
+    definition: m.MetricDef,
+    basis: Basis,
+    aggregates: Mapping[StreamKey, Aggregate],
+    context: PeriodContext,
+) -> MetricValue:
+    key = definition.key
+    if definition.kind is Kind.DERIVED:
+        return _derived(key, aggregates, context)
+    agg = aggregates.get((key, basis))
+    if agg is None or agg.count == 0:
+        return MetricValue(key, basis, None, 0)
+    if definition.kind is Kind.COUNT:
+        return MetricValue(key, basis, float(agg.count), agg.count)
+    average = agg.total / agg.count
+    if definition.kind is Kind.DURATION:
+        return MetricValue(key, basis, agg.median, agg.count, average, agg.median, agg.p90)
+    if definition.kind is Kind.RATE:
+        return _rate(key, agg.total, agg.count)
+    if key == "handle_time":
+        # Mean over tickets of the summed seconds per ticket (several reports may add up).
+        per_ticket = agg.total / agg.distinct_tickets
+        return MetricValue(key, basis, per_ticket, agg.distinct_tickets, mean=per_ticket)
+    return MetricValue(key, basis, average, agg.count, mean=average)
+
+
+def _rate(key: str, positives: float, total: int, basis: Basis = Basis.CALENDAR) -> MetricValue:
+    if total == 0:
+        return MetricValue(key, basis, None, 0)
+    return MetricValue(
+        key,
+        basis,
+        positives / total,
+        total,
+        positives=positives,
+        interval=wilson_interval(positives, total),
+    )
+
+
+def _derived(
+    key: str, aggregates: Mapping[StreamKey, Aggregate], context: PeriodContext
+) -> MetricValue:
+    def count(stream: str) -> int:
+        agg = aggregates.get((stream, Basis.CALENDAR))
+        return agg.count if agg else 0
+
+    if key == "csat_response_rate":
+        # 0 when nothing was rated, null when nothing was solved (SPEC §4).
+        return _rate(key, count("csat"), count("tickets_solved"))
+    if key == "contact_ratio":
+        created, users = count("tickets_created"), context.active_users
+        if not users or not created:
+            return MetricValue(key, Basis.CALENDAR, None, 0)
+        return MetricValue(key, Basis.CALENDAR, created / users, users)
+    if key == "conversations_per_hour":
+        return _per_hour(aggregates)
+    raise KeyError(f"no derivation for {key!r}")
+
+
+def _per_hour(aggregates: Mapping[StreamKey, Aggregate]) -> MetricValue:
+    key = "conversations_per_hour"
+    activity = aggregates.get((ACTIVITY, Basis.CALENDAR))
+    assigned = aggregates.get((ASSIGNMENT, Basis.CALENDAR))
+    hours = activity.total / 3600 if activity else 0.0
+    if hours <= 0:
+        return MetricValue(key, Basis.CALENDAR, None, 0)
+    tickets = assigned.distinct_tickets if assigned else 0
+    return MetricValue(key, Basis.CALENDAR, tickets / hours, tickets, mean=tickets / hours)
+
+
+def summarise(values: list[float]) -> tuple[float | None, float | None, float | None]:
+    """(median, mean, p90) of raw values — a convenience for tests and previews."""
+    return median(values), mean(values), nearest_rank(values, 90)

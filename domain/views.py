@@ -1,0 +1,76 @@
+"""Read models the API serves: plain values, never ORM rows."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from domain.metrics import Level
+from domain.periods import Period
+from domain.ports import Snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalId:
+    source: str
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgentView:
+    id: str
+    name: str
+    email: str | None
+    team_id: str | None
+    active: bool
+    external_ids: tuple[ExternalId, ...] = field(default=())
+
+    @property
+    def external_id(self) -> str | None:
+        return self.external_ids[0].id if self.external_ids else None
+
+
+@dataclass(frozen=True, slots=True)
+class TeamView:
+    id: str
+    name: str
+    external_ids: tuple[ExternalId, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class TicketView:
+    source: str
+    external_id: str
+    channel: str | None
+    requester_id: str | None
+    status: str
+    team_id: str | None
+    assignee_id: str | None
+    created_at: datetime | None
+    first_reply_at: datetime | None
+    first_solved_at: datetime | None
+    reopen_count: int
+    public_agent_reply_count: int
+    event_count: int
+
+
+class TenantReads(Protocol):
+    """Everything the read API asks of storage, bound to one tenant."""
+
+    def agents(
+        self, *, team_id: str | None = None, active: bool | None = None
+    ) -> Sequence[AgentView]: ...
+
+    def agents_by_id(self, ids: Collection[str]) -> dict[str, AgentView]: ...
+
+    def teams(self) -> Sequence[TeamView]: ...
+
+    def teams_by_id(self, ids: Collection[str]) -> dict[str, TeamView]: ...
+
+    def ticket(self, external_id: str, source: str | None) -> TicketView | None: ...
+
+    def snapshots(
+        self, level: Level, period: Period, subjects: Collection[str] | None = None
+    ) -> dict[str, Snapshot]: ...

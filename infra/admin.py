@@ -1,0 +1,104 @@
+"""Operator use cases behind the CLI: tenants, clients, integrations, demo data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from domain.auth import ALL_SCOPES
+from domain.events import CanonicalEvent, parse_event
+from domain.model import default_model
+from domain.ports import TenantId, TenantProfile
+from domain.services.processing import apply_events
+from infra.bootstrap import Container
+from infra.db.repositories.models import SqlModels
+from infra.db.repositories.system import ConflictError, IntegrationRecord
+from infra.security import new_secret, new_webhook_secret
+
+SOURCES = ("generic", "zendesk", "intercom", "chatwoot", "freshdesk", "helpscout")
+
+
+def create_tenant(c: Container, *, slug: str, name: str, timezone: str) -> TenantProfile:
+    """A tenant starts with the default KPI model, active from the beginning of time."""
+    with c.system() as uow:
+        tenant = uow.system.create_tenant(slug=slug, name=name, timezone=timezone)
+        SqlModels(uow.session, tenant.id).add(default_model(), active=True)
+        uow.commit()
+    return tenant
+
+
+def tenant_by_slug(c: Container, slug: str) -> TenantProfile:
+    with c.system() as uow:
+        return uow.system.tenant_by_slug(slug)
+
+
+def create_client(
+    c: Container, *, tenant: TenantId, scopes: Sequence[str], name: str = ""
+) -> tuple[str, str]:
+    unknown = sorted(set(scopes) - set(ALL_SCOPES))
+    if unknown or not scopes:
+        raise ConflictError(f"unknown scopes {unknown}; choose from {' '.join(ALL_SCOPES)}")
+    with c.system() as uow:
+        credentials = uow.system.create_client(tenant, scopes=scopes, name=name)
+        uow.commit()
+    return credentials
+
+
+def create_integration(
+    c: Container,
+    *,
+    tenant: TenantId,
+    source: str,
+    secret: str | None,
+    options: Mapping[str, Any] | None = None,
+) -> IntegrationRecord:
+    if source not in SOURCES:
+        raise ConflictError(f"unknown source {source!r}; choose from {', '.join(SOURCES)}")
+    if secret is None:
+        secret = new_webhook_secret() if source == "generic" else new_secret()
+    with c.system() as uow:
+        record = uow.system.create_integration(
+            tenant, source=source, secret=secret, options=options
+        )
+        uow.commit()
+    return record
+
+
+def apply_canonical(
+    c: Container,
+    tenant: TenantId,
+    *,
+    source: str,
+    events: Iterable[dict[str, Any]],
+    batch: int = 2000,
+    progress: Callable[[int], None] | None = None,
+    rescore: bool = True,
+) -> int:
+    """Apply canonical event objects directly (demo data, imports), batch by batch."""
+    total = 0
+    pending: list[CanonicalEvent] = []
+    for raw in events:
+        pending.append(parse_event(raw))
+        if len(pending) >= batch:
+            total += _apply(c, tenant, source, pending, progress=progress, rescore=rescore)
+            pending = []
+    if pending:
+        total += _apply(c, tenant, source, pending, progress=progress, rescore=rescore)
+    return total
+
+
+def _apply(
+    c: Container,
+    tenant: TenantId,
+    source: str,
+    events: list[CanonicalEvent],
+    *,
+    progress: Callable[[int], None] | None,
+    rescore: bool,
+) -> int:
+    with c.uow(tenant, exclusive=True) as uow:
+        result = apply_events(uow, source=source, events=events, rescore_now=rescore)
+        uow.commit()
+    if progress:
+        progress(len(events))
+    return result.new

@@ -1,0 +1,160 @@
+"""The composition root: settings → engine, queue, token service, intake, services.
+
+Nothing here runs at import time. `container()` builds the process-wide container on
+first use; tests build their own with `Container(settings)`.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+from typing import Any
+
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from domain.ports import TenantId
+from infra.auth.keys import jwks, load_signing_key
+from infra.auth.oauth_server import TokenEndpoint, TokenRequest
+from infra.auth.tokens import TokenError, TokenService
+from infra.db.engine import make_engine, make_worker_engine
+from infra.db.types import utcnow
+from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
+from infra.queue import InProcessJobQueue, JobQueue, RqJobQueue
+from infra.settings import Settings
+from infra.sources.base import SourceAdapter
+from infra.sources.decoder import AdapterDecoder
+from infra.sources.registry import adapters
+from infra.webhooks import WebhookIntake
+
+
+class Container:
+    def __init__(self, settings: Settings | None = None, *, worker: bool = False) -> None:
+        self.settings = settings or Settings()
+        self.worker = worker
+
+    @cached_property
+    def engine(self) -> Engine:
+        url = self.settings.database_url
+        return make_worker_engine(url) if self.worker else make_engine(url)
+
+    @cached_property
+    def read_engine(self) -> Engine:
+        """SQLite readers must not queue behind writers; elsewhere the same engine."""
+        if self.settings.is_sqlite:
+            return make_engine(self.settings.database_url, read_only=True)
+        return self.engine
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        return sessionmaker(self.engine, expire_on_commit=False)
+
+    @cached_property
+    def read_sessions(self) -> sessionmaker[Session]:
+        return sessionmaker(self.read_engine, expire_on_commit=False)
+
+    def uow(self, tenant_id: TenantId, *, exclusive: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.sessions, tenant_id, exclusive=exclusive)
+
+    def read_uow(self, tenant_id: TenantId) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.read_sessions, tenant_id)
+
+    def system(self) -> SystemUnitOfWork:
+        return SystemUnitOfWork(self.sessions)
+
+    @cached_property
+    def redis(self) -> Redis | None:
+        url = self.settings.redis_url
+        return Redis.from_url(url) if url else None
+
+    @cached_property
+    def queue(self) -> JobQueue:
+        if self.redis is not None:
+            return RqJobQueue(self.redis, self.settings.queue_name)
+        return InProcessJobQueue()
+
+    @cached_property
+    def tokens(self) -> TokenService:
+        s = self.settings
+        key = load_signing_key(s.jwt_private_key, s.data_dir)
+        return TokenService(
+            key, issuer=s.jwt_issuer, audience=s.jwt_audience, ttl_seconds=s.access_token_ttl
+        )
+
+    @cached_property
+    def token_endpoint(self) -> TokenEndpoint:
+        def find_client(client_id: str):  # type: ignore[no-untyped-def]
+            with self.system() as uow:
+                return uow.system.client(client_id)
+
+        return TokenEndpoint(find_client=find_client, tokens=self.tokens)
+
+    def public_jwks(self) -> dict[str, Any]:
+        return jwks(self.tokens.key)
+
+    def check_dependencies(self) -> dict[str, str]:
+        """What /readyz reports: can we reach the database (and Redis, if used)?"""
+        checks = {"database": "ok"}
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except SQLAlchemyError as exc:
+            checks["database"] = f"error: {type(exc).__name__}"
+        if self.redis is not None:
+            try:
+                self.redis.ping()
+                checks["redis"] = "ok"
+            except RedisError as exc:
+                checks["redis"] = f"error: {type(exc).__name__}"
+        return checks
+
+    @cached_property
+    def adapters(self) -> dict[str, SourceAdapter]:
+        return adapters()
+
+    @cached_property
+    def decoder(self) -> AdapterDecoder:
+        return AdapterDecoder(self.adapters)
+
+    @cached_property
+    def webhooks(self) -> WebhookIntake:
+        return WebhookIntake(
+            system=self.system, tenant_uow=self.uow, adapters=self.adapters, queue=self.queue
+        )
+
+    def close(self) -> None:
+        for name in ("engine", "read_engine"):
+            engine = self.__dict__.pop(name, None)
+            if engine is not None:
+                engine.dispose()
+        redis = self.__dict__.pop("redis", None)
+        if redis is not None:
+            redis.close()
+
+
+# What the API layer may use from infra: it imports infra only through this module.
+__all__ = ["Container", "TokenError", "TokenRequest", "container", "install", "utcnow"]
+
+_lock = threading.Lock()
+_container: Container | None = None
+
+
+def container(*, worker: bool = False) -> Container:
+    """The process-wide container (in-process jobs must share it with the API)."""
+    global _container  # noqa: PLW0603 - one composition root per process
+    with _lock:
+        if _container is None:
+            _container = Container(worker=worker)
+        return _container
+
+
+def install(instance: Container | None) -> None:
+    """Replace the process-wide container (tests, CLI commands with explicit settings)."""
+    global _container  # noqa: PLW0603
+    with _lock:
+        if _container is not None and _container is not instance:
+            _container.close()
+        _container = instance

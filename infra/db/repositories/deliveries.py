@@ -1,0 +1,134 @@
+"""Raw webhook deliveries: stored before the 2xx, processed later by a job."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from domain.ports import PendingDelivery
+from infra.db.repositories.base import TenantRepository
+from infra.db.sql import insert_for
+from infra.db.tables import WEBHOOK_DELIVERY
+from infra.db.types import new_id, utcnow
+
+D = WEBHOOK_DELIVERY.c
+PENDING, PROCESSED, FAILED, IGNORED = "pending", "processed", "failed", "ignored"
+
+
+@dataclass(frozen=True, slots=True)
+class NewDelivery:
+    integration_id: str
+    source: str
+    delivery_key: str
+    headers: dict[str, Any]
+    body: bytes
+    received_at: datetime
+    signature: str
+    status: str = PENDING
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRecord:
+    id: str
+    integration_id: str
+    source: str
+    delivery_key: str
+    received_at: datetime
+    status: str
+    reason: str | None
+    event_count: int
+    attempts: int
+    processed_at: datetime | None
+
+
+class SqlDeliveries(TenantRepository):
+    def add(self, d: NewDelivery) -> str | None:
+        """Store a delivery; None when this (integration, key) was stored before."""
+        stmt = (
+            insert_for(self.session, WEBHOOK_DELIVERY)
+            .values(
+                tenant_id=self.tenant_id,
+                id=new_id(),
+                integration_id=d.integration_id,
+                source=d.source,
+                delivery_key=d.delivery_key,
+                headers=d.headers,
+                body=d.body,
+                received_at=d.received_at,
+                signature=d.signature,
+                status=d.status,
+                reason=d.reason,
+                event_count=0,
+                attempts=0,
+            )
+            .on_conflict_do_nothing(index_elements=["tenant_id", "integration_id", "delivery_key"])
+            .returning(D.id)
+        )
+        return self.session.execute(stmt).scalar_one_or_none()
+
+    def pending(self, limit: int) -> Sequence[PendingDelivery]:
+        stmt = (
+            select(D.id, D.source, D.headers, D.body, D.received_at)
+            .where(D.tenant_id == self.tenant_id, D.status == PENDING)
+            .order_by(D.received_at, D.id)
+            .limit(limit)
+        )
+        return [PendingDelivery(*row) for row in self.session.execute(stmt)]
+
+    def by_status(self, status: str, limit: int = 100) -> list[DeliveryRecord]:
+        stmt = (
+            select(
+                D.id,
+                D.integration_id,
+                D.source,
+                D.delivery_key,
+                D.received_at,
+                D.status,
+                D.reason,
+                D.event_count,
+                D.attempts,
+                D.processed_at,
+            )
+            .where(D.tenant_id == self.tenant_id, D.status == status)
+            .order_by(D.received_at.desc())
+            .limit(limit)
+        )
+        return [DeliveryRecord(**row._mapping) for row in self.session.execute(stmt)]
+
+    def finish(
+        self, delivery_id: str, *, status: str, reason: str | None = None, event_count: int = 0
+    ) -> None:
+        self.session.execute(
+            update(WEBHOOK_DELIVERY)
+            .where(D.tenant_id == self.tenant_id, D.id == delivery_id)
+            .values(
+                status=status,
+                reason=reason,
+                event_count=event_count,
+                processed_at=utcnow(),
+                attempts=D.attempts + 1,
+            )
+        )
+
+    def reset(self, delivery_id: str) -> bool:
+        """Put a delivery back in the queue (replay after a fix)."""
+        result = self.session.execute(
+            update(WEBHOOK_DELIVERY)
+            .where(D.tenant_id == self.tenant_id, D.id == delivery_id)
+            .values(status=PENDING, reason=None)
+            .returning(D.id)
+        )
+        return result.scalar_one_or_none() is not None
+
+    def count(self, status: str) -> int:
+        stmt = (
+            select(func.count())
+            .select_from(WEBHOOK_DELIVERY)
+            .where(D.tenant_id == self.tenant_id, D.status == status)
+        )
+        return int(self.session.execute(stmt).scalar_one())

@@ -1,0 +1,127 @@
+"""Agents and teams, found by their id in a source system or created on the fly."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from sqlalchemy import Table, select
+
+from domain.events import AgentUpserted
+from infra.db.repositories.base import TenantRepository
+from infra.db.sql import chunks
+from infra.db.tables import AGENT, AGENT_IDENTITY, TEAM, TEAM_IDENTITY, AgentRow
+from infra.db.types import new_id, utcnow
+
+A = AGENT.c
+
+
+class SqlDirectory(TenantRepository):
+    def agent_ids(
+        self, source: str, external_ids: Collection[str], *, create: bool = True
+    ) -> dict[str, str]:
+        found = self._identities(AGENT_IDENTITY, source, external_ids)
+        if create:
+            for external_id in sorted(set(external_ids) - found.keys()):
+                found[external_id] = self._new_agent(source, external_id, name=external_id)
+        return found
+
+    def team_ids(self, source: str, external_ids: Collection[str]) -> dict[str, str]:
+        found = self._identities(TEAM_IDENTITY, source, external_ids)
+        for external_id in sorted(set(external_ids) - found.keys()):
+            team_id = new_id()
+            self.session.execute(
+                TEAM.insert().values(
+                    tenant_id=self.tenant_id, id=team_id, name=external_id, created_at=utcnow()
+                )
+            )
+            self.session.execute(
+                TEAM_IDENTITY.insert().values(
+                    tenant_id=self.tenant_id,
+                    source=source,
+                    external_id=external_id,
+                    team_id=team_id,
+                )
+            )
+            found[external_id] = team_id
+        return found
+
+    def _identities(
+        self, table: Table, source: str, external_ids: Collection[str]
+    ) -> dict[str, str]:
+        owner = table.c.agent_id if table is AGENT_IDENTITY else table.c.team_id
+        found: dict[str, str] = {}
+        for part in chunks(sorted(external_ids)):
+            stmt = select(table.c.external_id, owner).where(
+                table.c.tenant_id == self.tenant_id,
+                table.c.source == source,
+                table.c.external_id.in_(part),
+            )
+            found.update({ext: internal for ext, internal in self.session.execute(stmt)})
+        return found
+
+    def _new_agent(self, source: str, external_id: str, *, name: str) -> str:
+        agent_id = new_id()
+        self.session.execute(
+            AGENT.insert().values(
+                tenant_id=self.tenant_id, id=agent_id, name=name, active=True, created_at=utcnow()
+            )
+        )
+        self._link(source, external_id, agent_id)
+        return agent_id
+
+    def _link(self, source: str, external_id: str, agent_id: str) -> None:
+        self.session.execute(
+            AGENT_IDENTITY.insert().values(
+                tenant_id=self.tenant_id, source=source, external_id=external_id, agent_id=agent_id
+            )
+        )
+
+    def upsert_agents(self, source: str, events: Sequence[AgentUpserted]) -> set[str]:
+        latest: dict[str, AgentUpserted] = {}
+        for e in sorted(events, key=lambda e: (e.occurred_at, e.id)):
+            latest[e.agent_id] = e
+        ids = self._identities(AGENT_IDENTITY, source, latest.keys())
+        teams = self.team_ids(source, {e.team_id for e in latest.values() if e.team_id})
+        changed: set[str] = set()
+        for external_id, profile in latest.items():
+            agent_id = ids.get(external_id) or self._match_or_create(source, profile)
+            if self._apply_profile(agent_id, profile, teams):
+                changed.add(agent_id)
+        return changed
+
+    def _match_or_create(self, source: str, profile: AgentUpserted) -> str:
+        # The same person may come from several helpdesks: match by e-mail first.
+        if profile.email:
+            stmt = select(A.id).where(
+                A.tenant_id == self.tenant_id, A.email == profile.email.lower()
+            )
+            existing: str | None = self.session.execute(stmt).scalars().first()
+            if existing:
+                self._link(source, profile.agent_id, existing)
+                return existing
+        return self._new_agent(source, profile.agent_id, name=profile.name)
+
+    def _apply_profile(self, agent_id: str, profile: AgentUpserted, teams: dict[str, str]) -> bool:
+        """Apply the profile unless a newer one is stored; True when the team moved."""
+        agent = self.session.get(AgentRow, (self.tenant_id, agent_id))
+        if agent is None:
+            return False
+        stored = (agent.profile_at, agent.profile_event or "")
+        if agent.profile_at is not None and stored > (profile.occurred_at, profile.id):
+            return False
+        team_id = teams.get(profile.team_id) if profile.team_id else None
+        moved = agent.team_id != team_id
+        agent.name = profile.name
+        agent.email = profile.email.lower() if profile.email else None
+        agent.team_id = team_id
+        agent.profile_at = profile.occurred_at
+        agent.profile_event = profile.id
+        self.session.flush()
+        return moved
+
+    def teams_of_agents(self, agent_ids: Collection[str]) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        for part in chunks(sorted(agent_ids)):
+            stmt = select(A.id, A.team_id).where(A.tenant_id == self.tenant_id, A.id.in_(part))
+            out.update({agent_id: team for agent_id, team in self.session.execute(stmt)})
+        return out

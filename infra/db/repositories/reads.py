@@ -1,0 +1,110 @@
+"""The read side of the API: agents, teams, tickets and snapshots of one tenant."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sqlalchemy import Select, Table, func, select
+
+from domain.metrics import Level
+from domain.periods import Period
+from domain.ports import Snapshot
+from domain.views import AgentView, ExternalId, TeamView, TicketView
+from infra.db.repositories.base import TenantRepository
+from infra.db.repositories.snapshots import SqlSnapshots
+from infra.db.sql import chunks
+from infra.db.tables import AGENT, AGENT_IDENTITY, TEAM, TEAM_IDENTITY, TICKET, TICKET_EVENT
+
+A, T, K = AGENT.c, TEAM.c, TICKET.c
+
+
+class SqlReads(TenantRepository):
+    def agents(
+        self, *, team_id: str | None = None, active: bool | None = None
+    ) -> Sequence[AgentView]:
+        stmt = select(AGENT).where(A.tenant_id == self.tenant_id)
+        if team_id is not None:
+            stmt = stmt.where(A.team_id == team_id)
+        if active is not None:
+            stmt = stmt.where(A.active.is_(active))
+        return self._agent_views(list(self.session.execute(stmt.order_by(A.name, A.id))))
+
+    def agents_by_id(self, ids: Collection[str]) -> dict[str, AgentView]:
+        rows = self._by_ids(select(AGENT).where(A.tenant_id == self.tenant_id), A.id, ids)
+        return {view.id: view for view in self._agent_views(rows)}
+
+    def _agent_views(self, rows: list[Any]) -> list[AgentView]:
+        identities = self._external_ids(AGENT_IDENTITY, [r.id for r in rows])
+        return [
+            AgentView(r.id, r.name, r.email, r.team_id, r.active, tuple(identities.get(r.id, ())))
+            for r in rows
+        ]
+
+    def teams(self) -> Sequence[TeamView]:
+        stmt = select(TEAM).where(T.tenant_id == self.tenant_id).order_by(T.name, T.id)
+        return self._team_views(list(self.session.execute(stmt)))
+
+    def teams_by_id(self, ids: Collection[str]) -> dict[str, TeamView]:
+        rows = self._by_ids(select(TEAM).where(T.tenant_id == self.tenant_id), T.id, ids)
+        return {view.id: view for view in self._team_views(rows)}
+
+    def _team_views(self, rows: list[Any]) -> list[TeamView]:
+        identities = self._external_ids(TEAM_IDENTITY, [r.id for r in rows])
+        return [TeamView(r.id, r.name, tuple(identities.get(r.id, ()))) for r in rows]
+
+    def _by_ids(self, stmt: Select[Any], column: Any, ids: Collection[str]) -> list[Any]:
+        rows: list[Any] = []
+        for part in chunks(sorted(ids)):
+            rows += self.session.execute(stmt.where(column.in_(part)))
+        return rows
+
+    def _external_ids(self, table: Table, owners: list[str]) -> dict[str, list[ExternalId]]:
+        owner = table.c.agent_id if table is AGENT_IDENTITY else table.c.team_id
+        out: dict[str, list[ExternalId]] = defaultdict(list)
+        for part in chunks(sorted(set(owners))):
+            stmt = (
+                select(owner, table.c.source, table.c.external_id)
+                .where(table.c.tenant_id == self.tenant_id, owner.in_(part))
+                .order_by(table.c.source, table.c.external_id)
+            )
+            for owner_id, source, external_id in self.session.execute(stmt):
+                out[owner_id].append(ExternalId(source, external_id))
+        return out
+
+    def ticket(self, external_id: str, source: str | None) -> TicketView | None:
+        stmt = select(TICKET).where(K.tenant_id == self.tenant_id, K.external_id == external_id)
+        if source is not None:
+            stmt = stmt.where(K.source == source)
+        row = self.session.execute(stmt.order_by(K.source)).first()
+        if row is None:
+            return None
+        e = TICKET_EVENT.c
+        count = self.session.execute(
+            select(func.count())
+            .select_from(TICKET_EVENT)
+            .where(
+                e.tenant_id == self.tenant_id, e.source == row.source, e.stream == row.external_id
+            )
+        ).scalar_one()
+        return TicketView(
+            row.source,
+            row.external_id,
+            row.channel,
+            row.requester_id,
+            row.status,
+            row.team_id,
+            row.assignee_id,
+            row.created_at,
+            row.first_reply_at,
+            row.first_solved_at,
+            row.reopen_count,
+            row.public_agent_reply_count,
+            int(count),
+        )
+
+    def snapshots(
+        self, level: Level, period: Period, subjects: Collection[str] | None = None
+    ) -> dict[str, Snapshot]:
+        return SqlSnapshots(self.session, self.tenant_id).for_period(level, period, subjects)

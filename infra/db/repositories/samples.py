@@ -1,0 +1,155 @@
+"""Metric samples: swapped per ticket, aggregated per period in SQL.
+
+The aggregate query computes count, sum, median (mean of the two middle values) and
+nearest-rank p90 with window functions, identically on PostgreSQL and SQLite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from sqlalchemy import bindparam, delete, select, text
+
+from domain.metrics import Basis, Level
+from domain.periods import Period
+from domain.ports import StoredSample, Touch
+from domain.values import Aggregate, StreamKey
+from infra.db.repositories.base import TenantRepository
+from infra.db.sql import chunks
+from infra.db.tables import METRIC_SAMPLE
+
+S = METRIC_SAMPLE.c
+
+_SUBJECT = {
+    Level.AGENT: "s.agent_id",
+    Level.TEAM: "COALESCE(s.team_id, a.team_id)",  # ticket's team, else the agent's
+    Level.TENANT: "s.tenant_id",
+}
+
+_AGGREGATE = """
+WITH picked AS (
+    SELECT {subject} AS subject, s.metric, s.origin, s.value, s.value_business
+    FROM metric_sample s
+    LEFT JOIN agent a ON a.tenant_id = s.tenant_id AND a.id = s.agent_id
+    WHERE s.tenant_id = :tenant AND s.local_day >= :start AND s.local_day < :end
+      AND {subject} IS NOT NULL {only}
+), ranked AS (
+    SELECT subject, metric, origin, value, value_business,
+        ROW_NUMBER() OVER (PARTITION BY subject, metric ORDER BY value) AS rn,
+        COUNT(*) OVER (PARTITION BY subject, metric) AS n,
+        ROW_NUMBER() OVER (PARTITION BY subject, metric ORDER BY
+            CASE WHEN value_business IS NULL THEN 1 ELSE 0 END, value_business) AS rb,
+        COUNT(value_business) OVER (PARTITION BY subject, metric) AS nb
+    FROM picked
+)
+SELECT subject, metric, COUNT(*), SUM(value),
+    AVG(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN value END),
+    MAX(CASE WHEN rn = (90 * n + 99) / 100 THEN value END),
+    COUNT(DISTINCT origin),
+    MAX(nb), SUM(value_business),
+    AVG(CASE WHEN rb IN ((nb + 1) / 2, (nb + 2) / 2) AND nb > 0 THEN value_business END),
+    MAX(CASE WHEN rb = (90 * nb + 99) / 100 AND nb > 0 THEN value_business END)
+FROM ranked
+GROUP BY subject, metric
+"""
+
+_TOUCHES = """
+SELECT DISTINCT s.local_day, s.agent_id, COALESCE(s.team_id, a.team_id)
+FROM metric_sample s
+LEFT JOIN agent a ON a.tenant_id = s.tenant_id AND a.id = s.agent_id
+WHERE s.tenant_id = :tenant AND {where}
+"""
+
+
+class SqlSamples(TenantRepository):
+    def replace(
+        self, source: str, origins: Collection[str], samples: Sequence[StoredSample]
+    ) -> set[Touch]:
+        origins = sorted(origins)
+        touched = self._touches_of_origins(source, origins)
+        for part in chunks(origins):
+            self.session.execute(
+                delete(METRIC_SAMPLE).where(
+                    S.tenant_id == self.tenant_id, S.source == source, S.origin.in_(part)
+                )
+            )
+        rows = [self._row(s) for s in samples]
+        for batch in chunks(rows, 2000):
+            self.session.execute(METRIC_SAMPLE.insert(), list(batch))
+        return touched | self._touches_of_origins(source, origins)
+
+    def _row(self, s: StoredSample) -> dict[str, Any]:
+        row = asdict(s)
+        row["value_business"] = row.pop("business")
+        row["tenant_id"] = self.tenant_id
+        return row
+
+    def _touches_of_origins(self, source: str, origins: Sequence[str]) -> set[Touch]:
+        out: set[Touch] = set()
+        sql = text(_TOUCHES.format(where="s.source = :source AND s.origin IN :origins"))
+        sql = sql.bindparams(bindparam("origins", expanding=True))
+        for part in chunks(origins):
+            rows = self.session.execute(
+                sql, {"tenant": self.tenant_id, "source": source, "origins": list(part)}
+            )
+            out.update(Touch(_as_date(day), agent, team) for day, agent, team in rows)
+        return out
+
+    def touches_of_agents(self, agent_ids: Collection[str]) -> set[Touch]:
+        out: set[Touch] = set()
+        sql = text(_TOUCHES.format(where="s.agent_id IN :agents"))
+        sql = sql.bindparams(bindparam("agents", expanding=True))
+        for part in chunks(sorted(agent_ids)):
+            rows = self.session.execute(sql, {"tenant": self.tenant_id, "agents": list(part)})
+            out.update(Touch(_as_date(day), agent, team) for day, agent, team in rows)
+        return out
+
+    def days(self, since: date | None) -> list[date]:
+        stmt = select(S.local_day).distinct().where(S.tenant_id == self.tenant_id)
+        if since is not None:
+            stmt = stmt.where(S.local_day >= since)
+        return sorted(self.session.execute(stmt).scalars())
+
+    def aggregate(
+        self, period: Period, level: Level, subjects: Collection[str] | None
+    ) -> dict[str, dict[StreamKey, Aggregate]]:
+        subject = _SUBJECT[level]
+        only = f"AND {subject} IN :subjects" if subjects is not None else ""
+        sql = text(_AGGREGATE.format(subject=subject, only=only))
+        params: dict[str, Any] = {
+            "tenant": self.tenant_id,
+            "start": period.start,
+            "end": period.end,
+        }
+        if subjects is not None:
+            sql = sql.bindparams(bindparam("subjects", expanding=True))
+            params["subjects"] = sorted(subjects)
+        out: dict[str, dict[StreamKey, Aggregate]] = {}
+        for row in self.session.execute(sql, params):
+            streams = out.setdefault(row[0], {})
+            streams[(row[1], Basis.CALENDAR)] = Aggregate(
+                count=row[2],
+                total=float(row[3]),
+                median=_float(row[4]),
+                p90=_float(row[5]),
+                distinct_tickets=row[6],
+            )
+            if row[7]:
+                streams[(row[1], Basis.BUSINESS)] = Aggregate(
+                    count=row[7], total=float(row[8]), median=_float(row[9]), p90=_float(row[10])
+                )
+        return out
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _as_date(value: Any) -> Any:
+    # SQLite hands back ISO text for a DATE in raw SQL; Postgres a date.
+    if isinstance(value, str):
+        return date.fromisoformat(value)
+    return value

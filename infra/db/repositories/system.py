@@ -1,0 +1,162 @@
+"""Cross-tenant lookups that establish *which* tenant a request belongs to.
+
+These are the only queries without a tenant filter: they resolve a tenant slug, an
+OAuth client or a webhook integration, and hand back the verified `TenantId`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.ports import TenantId, TenantProfile
+from infra.db.tables import (
+    API_CLIENT,
+    INTEGRATION,
+    TENANT,
+    WEBHOOK_DELIVERY,
+    ApiClientRow,
+    IntegrationRow,
+    TenantRow,
+)
+from infra.security import hash_secret, new_client_id, new_secret
+
+
+class NotFoundError(LookupError):
+    pass
+
+
+class ConflictError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRecord:
+    tenant_id: TenantId
+    client_id: str
+    secret_hash: str
+    scopes: tuple[str, ...]
+    revoked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class IntegrationRecord:
+    tenant_id: TenantId
+    id: str
+    source: str
+    secret: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+    active: bool = True
+
+
+class SystemRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # tenants -------------------------------------------------------------
+    def create_tenant(self, *, slug: str, name: str, timezone: str) -> TenantProfile:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConflictError(f"unknown IANA timezone {timezone!r}") from None
+        if self._tenant_row_by_slug(slug) is not None:
+            raise ConflictError(f"tenant {slug!r} already exists")
+        row = TenantRow(slug=slug, name=name, timezone=timezone)
+        self.session.add(row)
+        self.session.flush()
+        return _profile(row)
+
+    def tenant_by_slug(self, slug: str) -> TenantProfile:
+        row = self._tenant_row_by_slug(slug)
+        if row is None:
+            raise NotFoundError(f"no tenant {slug!r}")
+        return _profile(row)
+
+    def tenant(self, tenant_id: TenantId) -> TenantProfile:
+        row = self.session.get(TenantRow, tenant_id)
+        if row is None:
+            raise NotFoundError(f"no tenant {tenant_id!r}")
+        return _profile(row)
+
+    def _tenant_row_by_slug(self, slug: str) -> TenantRow | None:
+        stmt = select(TenantRow).where(TENANT.c.slug == slug)
+        return self.session.execute(stmt).scalars().first()
+
+    def tenants_with_pending(self, received_before: datetime) -> Sequence[TenantId]:
+        stmt = (
+            select(WEBHOOK_DELIVERY.c.tenant_id)
+            .distinct()
+            .where(
+                WEBHOOK_DELIVERY.c.status == "pending",
+                WEBHOOK_DELIVERY.c.received_at < received_before,
+            )
+        )
+        return [TenantId(t) for t in self.session.execute(stmt).scalars()]
+
+    # OAuth clients --------------------------------------------------------
+    def create_client(
+        self, tenant_id: TenantId, *, scopes: Sequence[str], name: str = ""
+    ) -> tuple[str, str]:
+        """Returns (client_id, client_secret); only the secret's hash is kept."""
+        client_id, secret = new_client_id(), new_secret()
+        self.session.add(
+            ApiClientRow(
+                tenant_id=tenant_id,
+                client_id=client_id,
+                name=name,
+                secret_hash=hash_secret(secret),
+                scopes=" ".join(scopes),
+            )
+        )
+        self.session.flush()
+        return client_id, secret
+
+    def client(self, client_id: str) -> ClientRecord | None:
+        stmt = select(ApiClientRow).where(API_CLIENT.c.client_id == client_id)
+        row = self.session.execute(stmt).scalars().first()
+        if row is None:
+            return None
+        return ClientRecord(
+            TenantId(row.tenant_id),
+            row.client_id,
+            row.secret_hash,
+            tuple(row.scopes.split()),
+            row.revoked_at is not None,
+        )
+
+    # integrations ---------------------------------------------------------
+    def create_integration(
+        self,
+        tenant_id: TenantId,
+        *,
+        source: str,
+        secret: str,
+        options: Mapping[str, Any] | None = None,
+    ) -> IntegrationRecord:
+        row = IntegrationRow(
+            tenant_id=tenant_id, source=source, secret=secret, options=dict(options or {})
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _integration(row)
+
+    def integration(self, integration_id: str) -> IntegrationRecord | None:
+        stmt = select(IntegrationRow).where(INTEGRATION.c.id == integration_id)
+        row = self.session.execute(stmt).scalars().first()
+        return _integration(row) if row else None
+
+
+def _profile(row: TenantRow) -> TenantProfile:
+    return TenantProfile(TenantId(row.id), row.slug, row.name, row.timezone, dict(row.settings))
+
+
+def _integration(row: IntegrationRow) -> IntegrationRecord:
+    return IntegrationRecord(
+        TenantId(row.tenant_id), row.id, row.source, row.secret, dict(row.options), row.active
+    )

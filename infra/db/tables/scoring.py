@@ -1,0 +1,60 @@
+"""KPI models, score snapshots and admin-entered period figures."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ForeignKeyConstraint
+from sqlmodel import Field, SQLModel
+
+from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
+
+
+class KpiModelRow(SQLModel, table=True):
+    """One version of a weighted KPI model; a new version never edits an old one."""
+
+    __tablename__ = "kpi_model"
+    __table_args__ = (ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),)
+
+    tenant_id: str = Field(primary_key=True, max_length=32)
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    version: int = Field(primary_key=True)
+    name: str = Field(max_length=200)
+    level: str = Field(default="AGENT", max_length=8)
+    team_id: str | None = Field(default=None, max_length=32)
+    effective_from: date
+    active: bool = False
+    definition: dict[str, Any] = Field(sa_type=JsonColumn)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+class ScoreSnapshotRow(SQLModel, table=True):
+    """Metric values and the weighted score of one subject in one period."""
+
+    __tablename__ = "score_snapshot"
+    __table_args__ = (ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),)
+
+    tenant_id: str = Field(primary_key=True, max_length=32)
+    subject_type: str = Field(primary_key=True, max_length=8)
+    subject_id: str = Field(primary_key=True, max_length=32)
+    grain: str = Field(primary_key=True, max_length=8)
+    period_start: date = Field(primary_key=True)
+    model_id: str | None = Field(default=None, max_length=32)
+    model_version: int | None = None
+    total: float | None = None
+    metrics: dict[str, Any] = Field(sa_type=JsonColumn)
+    breakdown: dict[str, Any] = Field(sa_type=JsonColumn)
+    computed_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+class ActiveUsersRow(SQLModel, table=True):
+    """Active users of the tenant's product in a period (for contact_ratio)."""
+
+    __tablename__ = "active_users"
+    __table_args__ = (ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),)
+
+    tenant_id: str = Field(primary_key=True, max_length=32)
+    grain: str = Field(primary_key=True, max_length=8)
+    period_start: date = Field(primary_key=True)
+    count: int

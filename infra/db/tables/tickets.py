@@ -1,0 +1,138 @@
+"""Tickets, their append-only event log, raw deliveries and derived samples."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Float, ForeignKeyConstraint, Index, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
+
+
+def _tenant_fk() -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE")
+
+
+class TicketRow(SQLModel, table=True):
+    """A conversation with its derived facts (a projection of its events)."""
+
+    __tablename__ = "ticket"
+    __table_args__ = (
+        _tenant_fk(),
+        ForeignKeyConstraint(["tenant_id", "team_id"], ["team.tenant_id", "team.id"]),
+        ForeignKeyConstraint(["tenant_id", "assignee_id"], ["agent.tenant_id", "agent.id"]),
+    )
+
+    tenant_id: str = Field(primary_key=True, max_length=32)
+    source: str = Field(primary_key=True, max_length=32)
+    external_id: str = Field(primary_key=True, max_length=200)
+    channel: str | None = Field(default=None, max_length=64)
+    requester_id: str | None = Field(default=None, max_length=200)
+    team_id: str | None = Field(default=None, max_length=32)
+    assignee_id: str | None = Field(default=None, max_length=32)
+    status: str = Field(default="open", max_length=16)
+    created_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    first_reply_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    first_solved_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    reopen_count: int = 0
+    public_agent_reply_count: int = 0
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+class TicketEventRow(SQLModel, table=True):
+    """The normalised, append-only event log; unique per (tenant, source, event id).
+
+    `stream` groups the events folded together: the ticket's external id, or
+    `agent:<id>` / `activity:<id>` for an agent's profile and activity events.
+    """
+
+    __tablename__ = "ticket_event"
+    __table_args__ = (
+        _tenant_fk(),
+        Index("ix_ticket_event_stream", "tenant_id", "source", "stream"),
+    )
+
+    tenant_id: str = Field(primary_key=True, max_length=32)
+    source: str = Field(primary_key=True, max_length=32)
+    event_id: str = Field(primary_key=True, max_length=200)
+    type: str = Field(max_length=32)
+    occurred_at: datetime = Field(sa_type=UtcDateTime)
+    stream: str = Field(max_length=220)
+    payload: dict[str, Any] = Field(sa_type=JsonColumn)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+class RatingRow(SQLModel, table=True):
+    """Every customer survey answer, projected from `ticket.rated` events."""
+
+    __tablename__ = "rating"
+    __table_args__ = (
+        _tenant_fk(),
+        Index("ix_rating_ticket", "tenant_id", "source", "ticket_id"),
+    )
+
+    tenant_id: str = Field(primary_key=True, max_length=32)
+    source: str = Field(primary_key=True, max_length=32)
+    event_id: str = Field(primary_key=True, max_length=200)
+    ticket_id: str = Field(max_length=200)
+    kind: str = Field(max_length=8)
+    score: float
+    scale_max: float
+    comment: str | None = None
+    occurred_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class WebhookDeliveryRow(SQLModel, table=True):
+    """The raw request, committed before the sender gets its 2xx."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (
+        _tenant_fk(),
+        UniqueConstraint(
+            "tenant_id", "integration_id", "delivery_key", name="uq_webhook_delivery_key"
+        ),
+        Index("ix_webhook_delivery_status", "tenant_id", "status", "received_at"),
+    )
+
+    tenant_id: str = Field(primary_key=True, max_length=32)
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    integration_id: str = Field(max_length=32)
+    source: str = Field(max_length=32)
+    delivery_key: str = Field(max_length=200)
+    headers: dict[str, Any] = Field(default_factory=dict, sa_type=JsonColumn)
+    body: bytes = Field(sa_type=LargeBinary)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    signature: str = Field(default="valid", max_length=16)
+    status: str = Field(default="pending", max_length=16)
+    reason: str | None = None
+    event_count: int = 0
+    attempts: int = 0
+    processed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class MetricSampleRow(SQLModel, table=True):
+    """One observation of a metric stream (domain.samples), dated in local days.
+
+    `origin` is the ticket's external id, or `activity:<event>` / `review:<id>` for
+    samples that do not come from a ticket.
+    """
+
+    __tablename__ = "metric_sample"
+    __table_args__ = (
+        _tenant_fk(),
+        Index("ix_metric_sample_day", "tenant_id", "local_day"),
+    )
+
+    tenant_id: str = Field(primary_key=True, max_length=32)
+    source: str = Field(primary_key=True, max_length=32)
+    origin: str = Field(primary_key=True, max_length=220)
+    seq: int = Field(primary_key=True)
+    metric: str = Field(max_length=32)
+    agent_id: str | None = Field(default=None, max_length=32)
+    team_id: str | None = Field(default=None, max_length=32)
+    at: datetime = Field(sa_type=UtcDateTime)
+    local_day: date
+    value: float = Field(sa_type=Float)
+    value_business: float | None = Field(default=None, sa_type=Float)

@@ -1,0 +1,93 @@
+"""The unit of work: one session, one transaction, repositories bound to one tenant."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+
+from domain.ports import TenantId, TenantProfile
+from infra.db.repositories.deliveries import SqlDeliveries
+from infra.db.repositories.directory import SqlDirectory
+from infra.db.repositories.events import SqlEventLog
+from infra.db.repositories.models import SqlModels
+from infra.db.repositories.reads import SqlReads
+from infra.db.repositories.samples import SqlSamples
+from infra.db.repositories.snapshots import SqlSnapshots
+from infra.db.repositories.system import SystemRepository
+from infra.db.repositories.tickets import SqlTickets
+from infra.db.sql import is_postgres
+
+
+class SqlUnitOfWork:
+    """`with uow:` opens the transaction; nothing is written unless `commit()` runs."""
+
+    tenant: TenantProfile
+
+    def __init__(
+        self, sessions: sessionmaker[Session], tenant_id: TenantId, *, exclusive: bool = False
+    ) -> None:
+        self._sessions = sessions
+        self.tenant_id = tenant_id
+        self.exclusive = exclusive
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self.session = session = self._sessions()
+        if self.exclusive and is_postgres(session):
+            # One writer per tenant at a time: concurrent jobs on the same tenant queue
+            # here instead of racing on the same tickets and snapshots.
+            session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                {"key": f"fairscore:tenant:{self.tenant_id}"},
+            )
+        self.tenant = SystemRepository(session).tenant(self.tenant_id)
+        tid = self.tenant_id
+        self.events = SqlEventLog(session, tid)
+        self.directory = SqlDirectory(session, tid)
+        self.tickets = SqlTickets(session, tid)
+        self.samples = SqlSamples(session, tid)
+        self.snapshots = SqlSnapshots(session, tid)
+        self.models = SqlModels(session, tid)
+        self.deliveries = SqlDeliveries(session, tid)
+        self.reads = SqlReads(session, tid)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+class SystemUnitOfWork:
+    """The cross-tenant lookups (see `SystemRepository`), in their own transaction."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def __enter__(self) -> SystemUnitOfWork:
+        self.session = self._sessions()
+        self.system = SystemRepository(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()

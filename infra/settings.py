@@ -1,0 +1,45 @@
+"""Runtime settings, read from the environment (and a `.env` file) once at start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///fairscore.db",
+        description="SQLAlchemy URL; Postgres: postgresql+psycopg://user@host/db",
+    )
+    redis_url: str | None = Field(
+        default=None, description="Enables RQ; without it jobs run in-process after commit"
+    )
+    queue_name: str = "fairscore"
+    data_dir: Path = Field(default=Path(".fairscore"), description="dev keys live here")
+
+    jwt_issuer: str = "http://localhost:8000"
+    jwt_audience: str = "fairscore-api"
+    jwt_private_key: str | None = Field(
+        default=None, description="PEM RSA key; generated into data_dir when unset"
+    )
+    access_token_ttl: int = 900
+
+    webhook_max_body: int = 1_048_576
+    webhook_tolerance: int = 300
+    graphiql: bool = True
+    graphql_max_depth: int = 10
+    graphql_max_aliases: int = 15
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def uses_rq(self) -> bool:
+        return bool(self.redis_url)

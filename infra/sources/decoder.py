@@ -1,0 +1,41 @@
+"""Decode a stored delivery with its source's adapter (used by the processing job)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from domain.events import CanonicalEvent, EventError, parse_event
+from domain.ports import Decoding, PendingDelivery
+from infra.sources.base import InboundRequest, PayloadError, SourceAdapter
+
+
+def decode_events(adapter: SourceAdapter, request: InboundRequest) -> Decoding:
+    """Body → canonical events, or the reason there are none. Pure and repeatable."""
+    try:
+        payload = json.loads(request.body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return Decoding(failed=f"malformed JSON: {exc}")
+    try:
+        decoded = adapter.decode(request, payload)
+        events: list[CanonicalEvent] = [
+            parse_event(raw, where=f"{adapter.source} event {i}")
+            for i, raw in enumerate(decoded.events)
+        ]
+    except (PayloadError, EventError) as exc:
+        return Decoding(failed=str(exc))
+    if decoded.ignored and not events:
+        return Decoding(ignored=decoded.ignored)
+    return Decoding(events=events)
+
+
+class AdapterDecoder:
+    def __init__(self, adapters: Mapping[str, SourceAdapter]) -> None:
+        self.adapters = adapters
+
+    def decode(self, delivery: PendingDelivery) -> Decoding:
+        adapter = self.adapters.get(delivery.source)
+        if adapter is None:
+            return Decoding(failed=f"no adapter for source {delivery.source!r}")
+        request = InboundRequest(dict(delivery.headers), delivery.body, delivery.received_at)
+        return decode_events(adapter, request)

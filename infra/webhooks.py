@@ -1,0 +1,125 @@
+"""Receive one webhook: authenticate it, store it, then ask for processing.
+
+The raw body is committed before this returns, so a 2xx always means "stored".
+Requests that fail authentication or validation store nothing at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from domain.ports import TenantId
+from infra.db.repositories.deliveries import FAILED, IGNORED, PENDING, NewDelivery
+from infra.db.repositories.system import IntegrationRecord
+from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
+from infra.queue import JobQueue
+from infra.sources.base import InboundRequest, IntegrationConfig, SignatureError, SourceAdapter
+from infra.sources.decoder import decode_events
+
+# Credentials never reach the database with the stored request.
+_SECRET_HEADERS = frozenset({"authorization", "cookie", "x-fairscore-token"})
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    status: int
+    body: dict[str, Any] = field(default_factory=dict)
+
+
+def _error(status: int, message: str) -> Receipt:
+    return Receipt(status, {"error": message})
+
+
+class WebhookIntake:
+    def __init__(
+        self,
+        *,
+        system: Callable[[], SystemUnitOfWork],
+        tenant_uow: Callable[[TenantId], SqlUnitOfWork],
+        adapters: Mapping[str, SourceAdapter],
+        queue: JobQueue,
+    ) -> None:
+        self.system = system
+        self.tenant_uow = tenant_uow
+        self.adapters = adapters
+        self.queue = queue
+
+    def receive(
+        self,
+        *,
+        source: str,
+        integration_id: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        received_at: datetime,
+    ) -> Receipt:
+        adapter = self.adapters.get(source)
+        integration = self._integration(integration_id)
+        if adapter is None or integration is None or integration.source != source:
+            return _error(404, f"unknown integration {integration_id!r} for source {source!r}")
+        request = InboundRequest({k.lower(): v for k, v in headers.items()}, body, received_at)
+        try:
+            adapter.verify(request, IntegrationConfig(integration.secret, integration.options))
+        except SignatureError as exc:
+            return _error(401, f"signature check failed: {exc}")
+        try:
+            json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            return _error(400, f"malformed JSON: {exc}")
+        decoding = decode_events(adapter, request)
+        if decoding.failed and source == "generic":
+            # Canonical events are ours to define: reject them outright (nothing stored).
+            return _error(422, decoding.failed)
+        status, reason = PENDING, None
+        if decoding.failed:
+            status, reason = FAILED, decoding.failed  # kept for an admin to fix and replay
+        elif decoding.ignored:
+            status, reason = IGNORED, decoding.ignored
+        return self._store(integration, adapter, request, status, reason)
+
+    def _integration(self, integration_id: str) -> IntegrationRecord | None:
+        with self.system() as uow:
+            found = uow.system.integration(integration_id)
+        return found if found and found.active else None
+
+    def _store(
+        self,
+        integration: IntegrationRecord,
+        adapter: SourceAdapter,
+        request: InboundRequest,
+        status: str,
+        reason: str | None,
+    ) -> Receipt:
+        key = adapter.delivery_key(request) or hashlib.sha256(request.body).hexdigest()
+        headers = {k: v for k, v in request.headers.items() if k not in _SECRET_HEADERS}
+        with self.tenant_uow(integration.tenant_id) as uow:
+            delivery_id = uow.deliveries.add(
+                NewDelivery(
+                    integration_id=integration.id,
+                    source=integration.source,
+                    delivery_key=key,
+                    headers=headers,
+                    body=request.body,
+                    received_at=request.received_at,
+                    signature="valid",
+                    status=status,
+                    reason=reason,
+                )
+            )
+            uow.commit()
+        if delivery_id is None:
+            return Receipt(200, {"status": "duplicate", "delivery_key": key})
+        if status == PENDING:
+            self.queue.request_processing(integration.tenant_id)
+        body: dict[str, Any] = {
+            "status": status if status != PENDING else "accepted",
+            "delivery_id": delivery_id,
+        }
+        if reason:
+            body["reason"] = reason
+        return Receipt(202, body)
