@@ -71,15 +71,16 @@ def _seed(c: Container, tenant: TenantProfile, *, tickets: int, days: int) -> No
 
 def _print_instructions(url: str, client_id: str, secret: str, token: str) -> None:
     month = date.today().replace(day=1) - timedelta(days=1)
+    start = month.replace(day=1).isoformat()
     query = (
-        '{ agentScores(period: {grain: MONTH, start: "%s"}) '
+        f'{{ agentScores(period: {{grain: MONTH, start: "{start}"}}) '
         "{ agent { id externalId name } total metrics { key value sampleSize } } }"
-        % month.replace(day=1).isoformat()
     )
-    body = '{"query": %s}' % json.dumps(query)
+    body = json.dumps({"query": query})
     console.print(f"\n[bold]Demo client[/bold] {client_id}  secret {secret}")
-    console.print(f"[bold]Access token[/bold] (valid {DEMO_TOKEN_TTL // 3600} h):\n{token}\n")
-    console.print("[bold]Try it[/bold] once the API is up:")
+    console.print(f"[bold]Access token[/bold] (valid {DEMO_TOKEN_TTL // 3600} h):")
+    print(token)  # unwrapped, so it can be copied
+    console.print("\n[bold]Try it[/bold] once the API is up:")
     print(
         f"curl -s {url}/graphql -H 'Authorization: Bearer {token}' "
         f"-H 'Content-Type: application/json' -d {shlex.quote(body)}"

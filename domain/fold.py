@@ -172,12 +172,11 @@ def _apply(walk: _Walk, event: TicketEvent) -> None:
 
 def _created(walk: _Walk, event: TicketCreated) -> None:
     # A repeated ticket.created (a helpdesk re-sending it) only re-states the assignment.
-    if walk.created_at is None:
+    first = walk.created_at is None
+    if first:
         walk.channel = event.channel
         walk.requester_id = event.requester_id
         walk.created_at = event.occurred_at
-        walk.created_team = event.team_id
-        walk.created_assignee = event.assignee_id
     _assign(walk, event.occurred_at, event.assignee_id, event.team_id)
 
 
@@ -188,6 +187,10 @@ def _assign(walk: _Walk, at: datetime, assignee: str | None, team: str | None) -
     walk.assignee = assignee
     if assignee is not None:
         walk.assignments.append(Assignment(at, assignee, walk.team))
+    if at == walk.created_at:
+        # "At the time of creation" includes assignments at that very instant.
+        walk.created_team = walk.team
+        walk.created_assignee = walk.assignee
 
 
 def _message(walk: _Walk, event: TicketMessage) -> None:

@@ -37,7 +37,8 @@ def run_worker(*, burst: bool = False, with_cron: bool = True) -> None:
 
 def run_cron() -> None:
     c = container(worker=True)
-    assert c.redis is not None, "run_worker checked REDIS_URL"
+    if c.redis is None:
+        raise SystemExit("the cron scheduler needs REDIS_URL")
     scheduler = CronScheduler(connection=c.redis, logging_level=c.settings.log_level)
     scheduler.register(
         sweep_pending, c.settings.queue_name, interval=SWEEP_INTERVAL_SECONDS, result_ttl=0

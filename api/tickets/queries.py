@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from api.context import Info
@@ -14,7 +16,11 @@ from domain.auth import Scope
 class TicketQuery:
     @strawberry.field(extensions=requires(Scope.READ))
     async def ticket(
-        self, info: Info, external_id: str, source: str | None = None
+        self,
+        info: Info,
+        external_id: str,
+        # Named `source` in GraphQL only: permission extensions take `source` positionally.
+        source_system: Annotated[str | None, strawberry.argument(name="source")] = None,
     ) -> Ticket | None:
-        view = await info.context.read(lambda r: r.ticket(external_id, source))
+        view = await info.context.read(lambda r: r.ticket(external_id, source_system))
         return Ticket.of(view) if view else None

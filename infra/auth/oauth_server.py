@@ -55,7 +55,9 @@ class _Payload(OAuth2Payload):  # type: ignore[misc]
 
 class _Request(OAuth2Request):  # type: ignore[misc]
     def __init__(self, request: TokenRequest) -> None:
-        super().__init__(method=request.method, uri=request.url, headers=dict(request.headers))
+        # authlib looks headers up by canonical name ("Authorization"); ASGI gives lower case.
+        headers = {k.title(): v for k, v in request.headers.items()}
+        super().__init__(method=request.method, uri=request.url, headers=headers)
         self.payload = _Payload(request.form)
         self._form = request.form
 
@@ -92,6 +94,8 @@ class _Client(ClientMixin):  # type: ignore[misc]
 
 
 class _ClientCredentials(ClientCredentialsGrant):  # type: ignore[misc]
+    TOKEN_ENDPOINT_AUTH_METHODS = ("client_secret_basic", "client_secret_post")
+
     # A client may ask for fewer scopes than it holds, never for more.
     def validate_requested_scope(self) -> None:
         super().validate_requested_scope()
@@ -129,6 +133,9 @@ class TokenEndpoint(AuthorizationServer):  # type: ignore[misc]
 
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
         """JWTs are self-contained: nothing to store."""
+
+    def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
+        """No signal subscribers (authlib's base raises NotImplementedError)."""
 
     def create_oauth2_request(self, request: TokenRequest) -> OAuth2Request:
         return _Request(request)

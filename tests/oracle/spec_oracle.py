@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,8 +71,8 @@ METRIC_LEVELS: dict[str, tuple[str, ...]] = {
 #     instant answers that customer message (reply_time sample of 0 s);
 #   * ticket.handled after messages (it carries no ticket state);
 #   * a status change before a rating (the customer rates the solved ticket);
-#   * anything still tied (e.g. two status changes at one instant) is ordered by event id,
-#     compared "naturally" (e11-9 < e11-10). Delivery order is never used (except that of two
+#   * anything still tied (e.g. two status changes at one instant) is ordered by event id
+#     (plain string order). Delivery order is never used (except that of two
 #     deliveries with the same id, the first one is kept: a repeated delivery changes nothing).
 _RANK_CREATED = 0
 _RANK_ASSIGNED = 1
@@ -98,12 +97,6 @@ def parse_time(value: str) -> dt.datetime:
     return parsed.astimezone(dt.UTC)
 
 
-def natural_key(text: str) -> tuple[tuple[int, Any], ...]:
-    """Sort key that orders "e11-9" before "e11-10"."""
-    parts = re.split(r"(\d+)", text)
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts if p != "")
-
-
 _RANK_BY_TYPE = {
     "ticket.created": _RANK_CREATED,
     "ticket.assigned": _RANK_ASSIGNED,
@@ -121,7 +114,8 @@ def event_rank(event: dict) -> int:
 
 
 def sort_key(event: dict) -> tuple[Any, ...]:
-    return (event["_at"], event_rank(event), natural_key(str(event["id"])))
+    # CHOICE (agreed with the production code): remaining ties go by plain string order of ids.
+    return (event["_at"], event_rank(event), str(event["id"]))
 
 
 def is_public_agent_reply(event: dict) -> bool:
@@ -226,19 +220,16 @@ def dedupe(events: list[dict]) -> list[dict]:
 def agent_teams(events: list[dict]) -> dict[str, str | None]:
     """Team of each agent = the team of its latest `agent.upserted` (by occurred_at).
 
-    CHOICE: an upsert without a `team_id` key leaves the agent's team unchanged; an explicit
-    `"team_id": null` removes the agent from its team.
+    CHOICE (agreed with the production code): an upsert is the agent's whole profile, so an
+    upsert without a team (missing or null) leaves the agent without one.
     """
     upserts = sorted(
         (e for e in events if e["type"] == "agent.upserted"),
-        key=lambda e: (e["_at"], natural_key(str(e["id"]))),
+        key=lambda e: (e["_at"], str(e["id"])),
     )
     teams: dict[str, str | None] = {}
     for event in upserts:
-        if "team_id" in event:
-            teams[event["agent_id"]] = event["team_id"]
-        else:
-            teams.setdefault(event["agent_id"], None)
+        teams[event["agent_id"]] = event.get("team_id")
     return teams
 
 
@@ -263,14 +254,14 @@ def assignee_at(ticket: Ticket, at: dt.datetime) -> str | None:
 def ticket_team_at(ticket: Ticket, at: dt.datetime) -> str | None:
     """The ticket's team at `at` (team_id of ticket.created / ticket.assigned at or before it).
 
-    CHOICE: `team_id` is optional: an event without the key keeps the previous team; an explicit
-    null clears it (then the attributed agent's team is used).
+    CHOICE (agreed with the production code): `team_id` is optional; an event without one
+    (missing or null) keeps the previous team.
     """
     current: str | None = None
     for event in ticket.events:
         if event["_at"] > at:
             break
-        if event["type"] in ("ticket.created", "ticket.assigned") and "team_id" in event:
+        if event["type"] in ("ticket.created", "ticket.assigned") and event.get("team_id"):
             current = event["team_id"]
     return current
 

@@ -99,7 +99,7 @@ class SqlSnapshots(TenantRepository):
 
 
 def _has_data(s: Snapshot) -> bool:
-    return any(v.sample_size > 0 for v in s.metrics.values())
+    return any(v.value is not None or v.sample_size > 0 for v in s.metrics.values())
 
 
 def _snapshot(row: Any) -> Snapshot:

@@ -1,0 +1,34 @@
+# Fairscore API and worker image: slim, non-root, one image for both roles.
+#   docker build -t fairscore .
+#   docker run -p 8000:8000 -e DATABASE_URL=... -e REDIS_URL=... fairscore
+#   docker run -e DATABASE_URL=... -e REDIS_URL=... fairscore fairscore worker
+
+FROM python:3.12-slim AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+COPY pyproject.toml README.md alembic.ini ./
+COPY api ./api
+COPY cli ./cli
+COPY domain ./domain
+COPY infra ./infra
+COPY migrations ./migrations
+COPY workers ./workers
+RUN python -m venv /opt/fairscore \
+    && /opt/fairscore/bin/pip install --upgrade pip \
+    && /opt/fairscore/bin/pip install .
+
+FROM python:3.12-slim
+ENV PATH=/opt/fairscore/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    DATA_DIR=/var/lib/fairscore \
+    GRAPHIQL=false \
+    LOG_JSON=true
+RUN useradd --system --uid 10001 --home-dir /var/lib/fairscore --create-home fairscore
+COPY --from=build /opt/fairscore /opt/fairscore
+USER fairscore
+WORKDIR /var/lib/fairscore
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s \
+    CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
+CMD ["fairscore", "serve", "--host", "0.0.0.0", "--port", "8000"]

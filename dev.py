@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""The two commands of the README, for a machine with nothing but Python ≥ 3.11.
+
+    python3 dev.py run    # venv + install + SQLite migrate + demo tenant + API on :8000
+    python3 dev.py test   # venv + install + ruff, mypy, import contracts, the test suite
+
+Standard library only: this file runs before anything is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".installed"
+
+
+def main(argv: list[str]) -> int:
+    if sys.version_info < (3, 11):  # noqa: UP036 - says so clearly on an old Python
+        print(f"Fairscore needs Python ≥ 3.11 (this is {sys.version.split()[0]})")
+        return 2
+    command = argv[0] if argv else ""
+    if command not in ("run", "test"):
+        print(__doc__)
+        return 2
+    ensure_environment()
+    return run_app(argv[1:]) if command == "run" else run_tests(argv[1:])
+
+
+def ensure_environment() -> None:
+    """Create .venv and install the project (again only when pyproject.toml changed)."""
+    if not (BIN / "python").exists():
+        print("· creating .venv")
+        venv.create(VENV, with_pip=True)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == digest:
+        return
+    print("· installing Fairscore and its dependencies into .venv")
+    pip = [str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    check([*pip, "--upgrade", "pip"])
+    check([*pip, "-e", ".[dev]"])
+    STAMP.write_text(digest)
+
+
+def run_app(args: list[str]) -> int:
+    fairscore = str(BIN / "fairscore")
+    port = os.environ.get("PORT", "8000")
+    mode = (
+        "PostgreSQL/Redis from the environment"
+        if os.environ.get("DATABASE_URL")
+        else ("embedded: SQLite file ./fairscore.db, jobs in-process")
+    )
+    print(f"· {mode}")
+    check([fairscore, "db", "upgrade"])
+    check([fairscore, "demo", "--url", f"http://localhost:{port}"])
+    print(f"· serving on http://localhost:{port} (GraphiQL at /graphql) — Ctrl+C to stop")
+    return subprocess.call([fairscore, "serve", "--port", port, *args], cwd=ROOT)
+
+
+def run_tests(args: list[str]) -> int:
+    steps = [
+        ["ruff", "check", "."],
+        ["ruff", "format", "--check", "."],
+        ["mypy"],
+        ["lint-imports"],
+        ["python", "-m", "pytest", *args],
+    ]
+    for step in steps:
+        print(f"· {' '.join(step)}", flush=True)
+        code = subprocess.call([str(BIN / step[0]), *step[1:]], cwd=ROOT)
+        if code:
+            return code
+    return 0
+
+
+def check(command: list[str]) -> None:
+    code = subprocess.call(command, cwd=ROOT)
+    if code:
+        raise SystemExit(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

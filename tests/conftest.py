@@ -1,0 +1,68 @@
+"""Shared test configuration: which real services are available, and how to reach them.
+
+PostgreSQL and Redis tests run when the services answer. With
+FAIRSCORE_REQUIRE_SERVICES=1 (CI) a missing service is an error, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+
+PG_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REQUIRE = os.environ.get("FAIRSCORE_REQUIRE_SERVICES") == "1"
+
+
+def _reachable(url: str) -> bool:
+    parts = urlsplit(url.replace("+psycopg", ""))
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 0), 2):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, url: str) -> None:
+    """Skip (locally) or fail (CI) when a real service is not there."""
+    if _reachable(url):
+        return
+    message = f"{name} is not reachable at {url}"
+    if REQUIRE:
+        pytest.fail(f"{message} (FAIRSCORE_REQUIRE_SERVICES=1: CI must run against it)")
+    pytest.skip(f"{message}; start it to run this test (see README)")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for this test session, dropped after."""
+    require_service("PostgreSQL", PG_ADMIN_URL)
+    from sqlalchemy import create_engine, text
+
+    from infra.db.migrate import upgrade
+
+    name = f"fairscore_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    require_service("Redis", REDIS_URL)
+    return REDIS_URL

@@ -1,0 +1,162 @@
+"""A running Fairscore: `fairscore serve` (+ `fairscore worker`) as real processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from infra.sources.generic import sign
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Stack:
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        redis_url: str | None,
+        workdir: Path,
+        queue_name: str = "fairscore",
+    ) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.workdir = workdir
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DATA_DIR": str(workdir / "keys"),
+            "QUEUE_NAME": queue_name,
+            "LOG_LEVEL": "WARNING",
+            "JWT_ISSUER": self.url,
+        }
+        self.env.pop("REDIS_URL", None)
+        if redis_url:
+            self.env["REDIS_URL"] = redis_url
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    # processes -------------------------------------------------------------
+    def cli(self, *args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "cli", *args],
+            env=self.env,
+            cwd=self.workdir,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, f"fairscore {' '.join(args)}: {done.stderr[-3000:]}"
+        return done.stdout
+
+    def start(self, *args: str, log: str) -> None:
+        out = (self.workdir / log).open("wb")
+        self.processes.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "cli", *args],
+                env=self.env,
+                cwd=self.workdir,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        )
+
+    def serve(self) -> None:
+        self.start("serve", "--port", str(self.port), log="serve.log")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise AssertionError("API did not start: " + (self.workdir / "serve.log").read_text())
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    # HTTP -----------------------------------------------------------------
+    def token(self, client_id: str, secret: str, scope: str | None = None) -> str:
+        form = {"grant_type": "client_credentials", **({"scope": scope} if scope else {})}
+        response = httpx.post(f"{self.url}/oauth/token", data=form, auth=(client_id, secret))
+        assert response.status_code == 200, response.text
+        return str(response.json()["access_token"])
+
+    def graphql(self, token: str, query: str, **variables: Any) -> dict[str, Any]:
+        response = httpx.post(
+            f"{self.url}/graphql",
+            json={"query": query, "variables": variables},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=60,
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert not body.get("errors"), body["errors"]
+        return dict(body["data"])
+
+    def post_webhooks(
+        self,
+        path: str,
+        secret: str,
+        events: list[dict[str, Any]],
+        *,
+        seed: int = 1,
+        max_batch: int = 40,
+    ) -> int:
+        """Deliver events in random batches, re-sending some deliveries as a helpdesk would."""
+        rng = random.Random(seed)
+        sent, start, batches = 0, 0, []
+        while start < len(events):
+            size = rng.randint(1, max_batch)
+            batches.append(events[start : start + size])
+            start += size
+        with httpx.Client(base_url=self.url, timeout=30) as client:
+            for n, batch in enumerate(batches):
+                repeats = 2 if rng.random() < 0.1 else 1  # a vendor retry: same webhook-id
+                for _ in range(repeats):
+                    status = self._post(client, path, secret, f"msg-{seed}-{n}", batch)
+                    assert status in (200, 202), status
+                sent += 1
+        return sent
+
+    def _post(
+        self,
+        client: httpx.Client,
+        path: str,
+        secret: str,
+        msg_id: str,
+        batch: Iterable[dict[str, Any]],
+    ) -> int:
+        body = json.dumps({"events": list(batch)}).encode()
+        now = int(time.time())
+        response = client.post(
+            path,
+            content=body,
+            headers={
+                "webhook-id": msg_id,
+                "webhook-timestamp": str(now),
+                "webhook-signature": sign(secret, msg_id, now, body),
+                "content-type": "application/json",
+            },
+        )
+        return response.status_code

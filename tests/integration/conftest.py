@@ -1,0 +1,91 @@
+"""Integration fixtures: the same tests run on SQLite (embedded default) and PostgreSQL.
+
+Pipeline code commits per batch and runs jobs on other threads, so those tests get a
+fresh tenant each (tenants are isolated by the product itself); repository tests get
+a session inside a transaction that is rolled back after the test.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from domain.ports import TenantId, TenantProfile
+from infra import admin
+from infra.bootstrap import Container, install
+from infra.db.engine import make_engine
+from infra.db.migrate import upgrade
+from infra.queue import InProcessJobQueue
+from infra.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (migrations run once)."""
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "fairscore.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        redis_url=None,
+        data_dir=tmp_path / "keys",
+        jwt_issuer="https://fairscore.test",
+        graphiql=False,
+    )
+
+
+@pytest.fixture
+def container(settings: Settings) -> Iterator[Container]:
+    """The app's composition root on the test database, with in-process jobs."""
+    c = Container(settings)
+    install(c)  # in-process jobs resolve the process-wide container
+    yield c
+    queue = c.queue
+    if isinstance(queue, InProcessJobQueue):
+        queue.join()
+    install(None)
+
+
+@pytest.fixture
+def tenant(container: Container) -> TenantProfile:
+    return admin.create_tenant(
+        container, slug=f"t-{uuid.uuid4().hex[:8]}", name="Test Co", timezone="Europe/Berlin"
+    )
+
+
+@pytest.fixture
+def rollback_session(database_url: str) -> Iterator[Session]:
+    """A session whose commits are savepoints inside one transaction, rolled back."""
+    engine = make_engine(database_url)
+    connection = engine.connect()
+    outer = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield session
+    finally:
+        session.close()
+        outer.rollback()
+        connection.close()
+        engine.dispose()
+
+
+def new_tenant_id() -> TenantId:
+    return TenantId(uuid.uuid4().hex)

@@ -1,0 +1,118 @@
+"""Operator endpoints: /healthz (the process is up), /readyz (its dependencies answer),
+/metrics (Prometheus)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+from starlette.testclient import TestClient
+
+from domain.ports import TenantProfile
+from infra import admin
+from infra.bootstrap import Container
+from infra.settings import Settings
+from tests.factories import Ticket
+from tests.support.api import api_client, batch, post_webhook
+
+CLOSED_PORT = 1  # nothing listens there: connections are refused at once
+
+
+@pytest.fixture
+def client(container: Container) -> TestClient:
+    return api_client(container)
+
+
+def sample(client: TestClient, name: str, **labels: str) -> float:
+    """The current value of one labelled sample on /metrics (0 when absent)."""
+    text = client.get("/metrics").text
+    for family in text_string_to_metric_families(text):
+        for s in family.samples:
+            if s.name == name and all(s.labels.get(k) == v for k, v in labels.items()):
+                return float(s.value)
+    return 0.0
+
+
+def unreachable(broken: str, tmp_path: Path) -> Settings:
+    """Settings whose database or Redis does not answer."""
+    database = f"postgresql+psycopg://postgres@127.0.0.1:{CLOSED_PORT}/fairscore"
+    return Settings(
+        database_url=database if broken == "database" else f"sqlite:///{tmp_path / 'up.db'}",
+        redis_url=f"redis://127.0.0.1:{CLOSED_PORT}/0" if broken == "redis" else None,
+        data_dir=tmp_path / "keys",
+    )
+
+
+def test_healthz_answers_200_while_the_process_runs(client: TestClient) -> None:
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_readyz_answers_200_with_its_checks_when_the_database_answers(
+    client: TestClient,
+) -> None:
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+
+
+@pytest.mark.parametrize("broken", ["database", "redis"])
+def test_readyz_answers_503_naming_the_dependency_that_does_not_answer(
+    tmp_path: Path, broken: str
+) -> None:
+    c = Container(unreachable(broken, tmp_path))
+    try:
+        response = api_client(c).get("/readyz")
+    finally:
+        c.close()
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert body["checks"][broken].startswith("error")
+
+
+def test_metrics_count_webhooks_by_source_and_outcome(
+    client: TestClient, container: Container, tenant: TenantProfile
+) -> None:
+    integration = admin.create_integration(
+        container, tenant=tenant.id, source="generic", secret=None
+    )
+    body = batch(Ticket("T-1").created(0).events)
+    accepted = {"source": "generic", "outcome": "202"}
+    refused = {"source": "generic", "outcome": "401"}
+    before = (
+        sample(client, "fairscore_webhooks_total", **accepted),
+        sample(client, "fairscore_webhooks_total", **refused),
+    )
+
+    assert post_webhook(client, integration, body).status_code == 202
+    assert post_webhook(client, integration, body, secret="whsec_d3Jvbmc=").status_code == 401
+    container.queue.join()
+
+    after = (
+        sample(client, "fairscore_webhooks_total", **accepted),
+        sample(client, "fairscore_webhooks_total", **refused),
+    )
+    assert after == (before[0] + 1, before[1] + 1)
+
+
+def test_metrics_label_requests_by_route_template_not_by_raw_path(
+    client: TestClient, container: Container, tenant: TenantProfile
+) -> None:
+    integration = admin.create_integration(
+        container, tenant=tenant.id, source="generic", secret=None
+    )
+    post_webhook(client, integration, batch(Ticket("T-1").created(0).events))
+    container.queue.join()
+
+    response = client.get("/metrics")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    assert 'route="/webhooks/{source}/{integration_id}"' in response.text
+    assert integration.id not in response.text  # ids in labels would explode cardinality

@@ -1,0 +1,165 @@
+"""Webhook → RQ → a real `fairscore worker` process, on PostgreSQL and Redis.
+
+Also: one pending job per tenant however many webhooks arrive, and nothing is lost
+when Redis is down (the delivery stays pending; the sweeper enqueues it later).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from redis import Redis
+from rq import Queue
+from sqlalchemy import Table, func, select
+
+from domain.ports import TenantProfile
+from infra import admin
+from infra.bootstrap import Container, install
+from infra.db.tables import TICKET_EVENT, WEBHOOK_DELIVERY
+from infra.db.types import utcnow
+from infra.settings import Settings
+from infra.sources.generic import sign
+from tests.factories import Ticket
+
+pytestmark = pytest.mark.redis
+
+
+@pytest.fixture
+def queue_name() -> str:
+    return f"fairscore-test-{uuid.uuid4().hex[:8]}"
+
+
+def make_container(
+    postgres_url: str, redis_url: str | None, queue_name: str, tmp_path: Path
+) -> Container:
+    return Container(
+        Settings(
+            database_url=postgres_url,
+            redis_url=redis_url,
+            queue_name=queue_name,
+            data_dir=tmp_path / "keys",
+        )
+    )
+
+
+@pytest.fixture
+def rq_container(
+    postgres_url: str, redis_url: str, queue_name: str, tmp_path: Path
+) -> Iterator[Container]:
+    c = make_container(postgres_url, redis_url, queue_name, tmp_path)
+    install(c)
+    yield c
+    Queue(queue_name, connection=Redis.from_url(redis_url)).empty()
+    install(None)
+
+
+def post_events(c: Container, tenant: TenantProfile, events: list[dict], msg_id: str) -> int:
+    integration = admin.create_integration(c, tenant=tenant.id, source="generic", secret=None)
+    body = json.dumps({"events": events}).encode()
+    now = int(time.time())
+    headers = {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(now),
+        "webhook-signature": sign(integration.secret, msg_id, now, body),
+    }
+    receipt = c.webhooks.receive(
+        source="generic",
+        integration_id=integration.id,
+        headers=headers,
+        body=body,
+        received_at=utcnow(),
+    )
+    return receipt.status
+
+
+def count(c: Container, table: Table, tenant: TenantProfile, **where: str) -> int:
+    with c.engine.connect() as conn:
+        stmt = select(func.count()).select_from(table).where(table.c.tenant_id == tenant.id)
+        for column, value in where.items():
+            stmt = stmt.where(table.c[column] == value)
+        return int(conn.execute(stmt).scalar_one())
+
+
+def run_worker_burst(c: Container) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": c.settings.database_url,
+        "REDIS_URL": c.settings.redis_url or "",
+        "QUEUE_NAME": c.settings.queue_name,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "cli", "worker", "--burst"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_real_worker_processes_a_webhook(rq_container: Container) -> None:
+    tenant = admin.create_tenant(
+        rq_container, slug=f"rq-{uuid.uuid4().hex[:6]}", name="RQ", timezone="UTC"
+    )
+    story = Ticket("R1").created(0, assignee="a1").customer(1).agent(20, "a1").solve(30)
+    assert post_events(rq_container, tenant, story.events, "m-1") == 202
+    assert count(rq_container, WEBHOOK_DELIVERY, tenant, status="pending") == 1
+
+    done = run_worker_burst(rq_container)
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert count(rq_container, WEBHOOK_DELIVERY, tenant, status="processed") == 1
+    assert count(rq_container, TICKET_EVENT, tenant) == 4
+
+
+def test_many_webhooks_for_one_tenant_queue_one_job(rq_container: Container) -> None:
+    tenant = admin.create_tenant(
+        rq_container, slug=f"rq-{uuid.uuid4().hex[:6]}", name="RQ", timezone="UTC"
+    )
+    for n in range(5):
+        story = Ticket(f"C{n}").created(n).customer(n + 1)
+        assert post_events(rq_container, tenant, story.events, f"m-{n}") == 202
+    queue = Queue(rq_container.settings.queue_name, connection=rq_container.redis)
+    assert queue.count == 1
+
+    assert run_worker_burst(rq_container).returncode == 0
+    assert count(rq_container, WEBHOOK_DELIVERY, tenant, status="processed") == 5
+    assert count(rq_container, TICKET_EVENT, tenant) == 10
+
+
+def test_when_redis_is_down_the_delivery_waits_for_the_sweeper(
+    postgres_url: str, redis_url: str, queue_name: str, tmp_path: Path
+) -> None:
+    down = make_container(postgres_url, "redis://127.0.0.1:1/0", queue_name, tmp_path)
+    install(down)
+    tenant = admin.create_tenant(down, slug=f"rq-{uuid.uuid4().hex[:6]}", name="RQ", timezone="UTC")
+    story = Ticket("D1").created(0).customer(1)
+    assert post_events(down, tenant, story.events, "m-down") == 202  # stored, not lost
+    assert count(down, WEBHOOK_DELIVERY, tenant, status="pending") == 1
+    install(None)
+
+    up = make_container(postgres_url, redis_url, queue_name, tmp_path)
+    install(up)
+    try:
+        from workers.jobs import SWEEP_AFTER, sweep_pending
+
+        with up.engine.begin() as conn:  # make the delivery old enough to sweep
+            conn.execute(
+                WEBHOOK_DELIVERY.update()
+                .where(WEBHOOK_DELIVERY.c.tenant_id == tenant.id)
+                .values(received_at=utcnow() - SWEEP_AFTER * 2)
+            )
+        assert sweep_pending() >= 1
+        assert run_worker_burst(up).returncode == 0
+        assert count(up, WEBHOOK_DELIVERY, tenant, status="processed") == 1
+    finally:
+        Queue(queue_name, connection=Redis.from_url(redis_url)).empty()
+        install(None)
