@@ -144,6 +144,7 @@ class _Walk:
     reopens: list[datetime] = field(default_factory=list)
     ratings: dict[RatingKind, RatingFact] = field(default_factory=dict)
     assignments: list[Assignment] = field(default_factory=list)
+    team_after: dict[datetime, str | None] = field(default_factory=dict)
     handled: list[Handling] = field(default_factory=list)
 
 
@@ -184,6 +185,7 @@ def _assign(walk: _Walk, at: datetime, assignee: str | None, team: str | None) -
     # An assignment without a team leaves the ticket's team as it was.
     if team is not None:
         walk.team = team
+    walk.team_after[at] = walk.team
     walk.assignee = assignee
     if assignee is not None:
         walk.assignments.append(Assignment(at, assignee, walk.team))
@@ -243,6 +245,12 @@ def _handled(walk: _Walk, event: TicketHandled) -> None:
     walk.handled.append(Handling(event.agent_id, event.seconds, event.occurred_at, walk.team))
 
 
+def _settled(walk: _Walk) -> list[Assignment]:
+    """The team "at the time" of an assignment is the team once that instant is over:
+    a same-instant re-assignment that moves the ticket also moves its attribution."""
+    return [Assignment(a.at, a.agent, walk.team_after[a.at]) for a in walk.assignments]
+
+
 def _facts(walk: _Walk) -> TicketFacts:
     first_solve = walk.solves[0] if walk.solves else None
     before_solve = [r for r in walk.replies if first_solve is None or r.at <= first_solve.at]
@@ -266,6 +274,6 @@ def _facts(walk: _Walk) -> TicketFacts:
         solves=tuple(walk.solves),
         reopens=tuple(walk.reopens),
         ratings=tuple(walk.ratings.values()),
-        assignments=tuple(walk.assignments),
+        assignments=tuple(_settled(walk)),
         handling=tuple(walk.handled),
     )

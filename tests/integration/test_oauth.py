@@ -310,6 +310,11 @@ def unsigned(container: Container, tenant: TenantProfile) -> str:
     return base64.urlsafe_b64encode(header).rstrip(b"=").decode() + f".{claims}."
 
 
+def expired(container: Container, tenant: TenantProfile) -> str:
+    now = int(time.time())
+    return mint(container, tenant, iat=now - 900, nbf=None, exp=now - 60)
+
+
 Auth = Callable[[Container, TenantProfile], dict[str, str]]
 
 
@@ -322,12 +327,7 @@ REJECTED: dict[str, tuple[Auth, str]] = {
     "another scheme": (lambda c, t: {"Authorization": "Basic dXNlcjpwYXNz"}, "missing"),
     "empty bearer": (lambda c, t: {"Authorization": "Bearer "}, "missing"),
     "malformed token": (bearer(lambda c, t: "not-a-jwt"), "invalid"),
-    "expired token": (
-        bearer(
-            lambda c, t: mint(c, t, iat=int(time.time()) - 900, nbf=None, exp=int(time.time()) - 60)
-        ),
-        "expired",
-    ),
+    "expired token": (bearer(expired), "expired"),
     "signed by another key": (bearer(lambda c, t: mint(c, t, key=foreign_key())), "signature"),
     "unsigned (alg none)": (bearer(unsigned), "algorithm"),
     "another audience": (bearer(lambda c, t: mint(c, t, aud="someone-else")), "aud"),
@@ -370,11 +370,7 @@ def test_graphql_rejects_a_request_without_an_acceptable_token_with_401(
 def test_a_rejected_token_is_named_invalid_token_in_the_challenge(
     client: TestClient, container: Container, tenant: TenantProfile
 ) -> None:
-    expired = mint(
-        container, tenant, exp=int(time.time()) - 60, nbf=None, iat=int(time.time()) - 900
-    )
-
-    response = graphql(client, expired, AGENTS)
+    response = graphql(client, expired(container, tenant), AGENTS)
 
     assert response.status_code == 401
     assert 'error="invalid_token"' in response.headers["www-authenticate"]  # RFC 6750 §3.1

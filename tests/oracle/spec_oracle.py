@@ -341,9 +341,11 @@ class TicketWalk:
 
     def creation(self) -> None:
         # CHOICE: tickets_created has no agent attribution ("—"); for the team level the
-        # ticket's team at creation is used, else the team of the assignee given at creation.
+        # ticket's team at creation is used, else the team of the assignee at creation
+        # (SPEC's "assignee at time T": same-instant assignments included).
         if self.created is not None:
-            self.emit("tickets_created", self.created, self.created.get("assignee_id"))
+            creator = assignee_at(self.ticket, self.created["_at"])
+            self.emit("tickets_created", self.created, creator)
 
     def first_response(self) -> None:
         """creation -> first public agent reply; author of that reply / reply time."""

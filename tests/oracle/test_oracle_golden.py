@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 import math
 import random
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.fixtures import GOLDEN
 from tests.oracle.spec_oracle import compute, median, p90_nearest_rank
 
-GOLDEN = Path("/work/shared/fixtures/golden")
 TZ = "Europe/Berlin"
 
 

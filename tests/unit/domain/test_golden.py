@@ -1,16 +1,14 @@
-"""The worked example in ../shared/fixtures/golden reproduces exactly (SPEC §4)."""
+"""The worked example in tests/fixtures/golden reproduces exactly (SPEC §4)."""
 
 from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import pytest
 
+from tests.fixtures import GOLDEN
 from tests.support.compare import in_memory
-
-GOLDEN = Path(__file__).resolve().parents[4] / "shared" / "fixtures" / "golden"
 
 
 @pytest.fixture(scope="module")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from domain.events import parse_event
 from infra.sources.base import Decoded
+from tests.fixtures import WEBHOOKS
 
 # shared/ sits beside the repository, in a developer's tree and in CI's clone alike.
-FIXTURES = Path(__file__).resolve().parents[4] / "shared" / "fixtures" / "webhooks"
+FIXTURES = WEBHOOKS
 
 
 def fixture_bytes(vendor: str, name: str) -> bytes:

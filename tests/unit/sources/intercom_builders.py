@@ -6,14 +6,14 @@ import hashlib
 import hmac
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from domain.events import parse_batch
 from infra.sources.base import InboundRequest, IntegrationConfig
 from infra.sources.intercom import IntercomAdapter
+from tests.fixtures import WEBHOOKS
 
-FIXTURES = Path("/work/shared/fixtures/webhooks/intercom")
+FIXTURES = WEBHOOKS / "intercom"
 SECRET = "intercom-client-secret"
 T0 = 1_700_000_000  # 2023-11-14T22:13:20Z
 adapter = IntercomAdapter()

@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,8 +14,9 @@ import pytest
 from domain.events import parse_event
 from infra.sources.base import InboundRequest, IntegrationConfig, PayloadError, SignatureError
 from infra.sources.chatwoot import ChatwootAdapter
+from tests.fixtures import WEBHOOKS
 
-FIXTURES = Path("/work/shared/fixtures/webhooks/chatwoot")
+FIXTURES = WEBHOOKS / "chatwoot"
 SECRET = "kq8dXrYJ2vB1nE3p"  # Chatwoot generates the secret; the receiver stores it verbatim
 NOW = datetime(2023, 10, 11, 4, 5, tzinfo=UTC)
 adapter = ChatwootAdapter()

@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from unittest.mock import ANY
 
@@ -16,8 +15,9 @@ import pytest
 from domain.events import parse_event
 from infra.sources.base import InboundRequest, IntegrationConfig, PayloadError, SignatureError
 from infra.sources.intercom import IntercomAdapter
+from tests.fixtures import WEBHOOKS
 
-FIXTURES = Path("/work/shared/fixtures/webhooks/intercom")
+FIXTURES = WEBHOOKS / "intercom"
 SECRET = "intercom-client-secret"
 RECEIVED = datetime(2019, 3, 22, 21, 45, 13, tzinfo=UTC)
 adapter = IntercomAdapter()
