@@ -261,7 +261,7 @@ DEFINITIONS: tuple[MetricDef, ...] = (
         Kind.MEAN,
         L,
         ALL,
-        "time of the agent's last handle-time report on the ticket",
+        "time of each handle-time report",
         "handling agent",
         "Mean over tickets of the agent's summed handle time on the ticket.",
     ),

@@ -65,7 +65,11 @@ def validate(model: KpiModel) -> KpiModel:
     seen: set[tuple[str, Statistic, Basis]] = set()
     for index, component in enumerate(model.components):
         _validate_component(component, model.level, f"components[{index}]")
-        identity = (component.metric, component.statistic, component.basis)
+        # VALUE is the default statistic (a duration's median): the same number twice.
+        statistic = component.statistic
+        if statistic is Statistic.VALUE:
+            statistic = m.get(component.metric).default_statistic
+        identity = (component.metric, statistic, component.basis)
         if identity in seen:
             raise ModelError(f"{component.label} appears twice", f"components[{index}]")
         seen.add(identity)

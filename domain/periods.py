@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -75,5 +75,9 @@ def local_day(at: datetime, timezone: str) -> date:
 
 
 def local_midnight(day: date, timezone: str) -> datetime:
-    """The instant a local day starts (aware, in the tenant's zone)."""
-    return datetime(day.year, day.month, day.day, tzinfo=zone(timezone))
+    """The instant a local day starts, in UTC.
+
+    UTC, not the tenant's zone: Python subtracts two datetimes that share a tzinfo as
+    wall-clock times, which would make a DST day 24 hours long."""
+    local = datetime(day.year, day.month, day.day, tzinfo=zone(timezone))
+    return local.astimezone(UTC)

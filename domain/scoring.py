@@ -13,6 +13,10 @@ from domain.metrics import Direction
 from domain.model import Component, KpiModel
 from domain.values import MetricSet, MetricValue
 
+# Attainments are ratios of floats: 0.72 / 0.9 is 0.7999999999999999. A value exactly
+# on a gate passes it (SPEC §5: the gate fails only *below* gate_min).
+_EPSILON = 1e-9
+
 
 class ComponentStatus(StrEnum):
     OK = "OK"
@@ -118,7 +122,7 @@ def _failed_gates(components: tuple[ComponentScore, ...]) -> list[str]:
         if s.status is ComponentStatus.OK
         and s.component.gate_min is not None
         and s.attainment is not None
-        and s.attainment < s.component.gate_min
+        and s.attainment < s.component.gate_min - _EPSILON
     ]
 
 

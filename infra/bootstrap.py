@@ -113,7 +113,7 @@ class Container:
 
     @cached_property
     def adapters(self) -> dict[str, SourceAdapter]:
-        return adapters()
+        return adapters(tolerance_seconds=self.settings.webhook_tolerance)
 
     @cached_property
     def decoder(self) -> AdapterDecoder:

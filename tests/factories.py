@@ -24,11 +24,11 @@ class Ticket:
         self.base = base
         self.events: list[dict[str, Any]] = []
 
-    def _add(self, kind: str, minutes: float, **fields: Any) -> Ticket:
+    def _add(self, event_type: str, minutes: float, **fields: Any) -> Ticket:
         self.events.append(
             {
                 "id": f"{self.ticket_id}-{next(_ids)}",
-                "type": kind,
+                "type": event_type,
                 "occurred_at": format_time(at(minutes, base=self.base)),
                 "ticket_id": self.ticket_id,
                 **fields,

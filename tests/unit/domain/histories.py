@@ -1,6 +1,7 @@
 """Hand-made ticket histories for the SPEC §4 tests, and short ways to read their results.
 
-Times are minutes after `T0` (Monday 2026-03-02 09:00 UTC) unless a test says otherwise.
+Times are minutes after `tests.factories.T0` (Monday 2026-03-02 09:00 UTC) unless a test
+says otherwise.
 """
 
 from __future__ import annotations
@@ -10,14 +11,12 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from domain.events import TicketEvent, format_time, parse_event
+from domain.events import format_time
 from domain.fold import TicketFacts, fold
 from domain.samples import Sample, SamplePolicy, ticket_samples
 from tests import factories
-from tests.factories import T0, at
+from tests.factories import at
 from tests.support.compare import in_memory
-
-__all__ = ["T0", "Ticket", "entry", "facts", "samples_of", "table", "utc"]
 
 _ratings = itertools.count(1)
 
@@ -66,21 +65,18 @@ def samples_of(ticket: Ticket, metric: str, *, policy: SamplePolicy | None = Non
     return [s for s in ticket_samples(facts(ticket), policy) if s.metric == metric]
 
 
-def ticket_events(raw: Iterable[dict[str, Any]]) -> list[TicketEvent]:
-    return [parse_event(e) for e in raw]  # type: ignore[misc]
-
-
 Table = dict[str, Any]
 
 
-def table(*tickets: Ticket, extra: Iterable[dict[str, Any]] = (), **options: str) -> Table:
+def table(
+    *tickets: Ticket,
+    extra: Iterable[dict[str, Any]] = (),
+    timezone: str = "UTC",
+    grain: str = "DAY",
+) -> Table:
     """The whole domain pipeline (no database) over these histories; UTC days by default."""
     events = [e for t in tickets for e in t.events] + list(extra)
-    return in_memory(
-        events,
-        timezone=options.get("timezone", "UTC"),
-        grain=options.get("grain", "DAY"),
-    )
+    return in_memory(events, timezone=timezone, grain=grain)
 
 
 def entry(

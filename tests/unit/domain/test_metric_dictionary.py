@@ -75,15 +75,6 @@ def test_the_rating_owner_rule_lists_the_three_fallbacks_in_order() -> None:
     assert [rule.index(step) for step in steps] == sorted(rule.index(step) for step in steps)
 
 
-@pytest.mark.xfail(
-    reason=(
-        "the dictionary says handle_time is dated by 'the agent's last handle-time report on the "
-        "ticket', but SPEC §4 dates it by event time and domain.samples dates every "
-        "ticket.handled report by its own time (see test_values: a ticket handled on Monday and "
-        "Tuesday counts in both days)"
-    ),
-    strict=True,
-)
 def test_the_handle_time_cohort_rule_is_each_report_s_own_time_not_the_last_one() -> None:
     assert "last" not in m.get("handle_time").cohort
 

@@ -386,19 +386,28 @@ def test_overlapping_activity_is_counted_once() -> None:
     assert [(s.metric, s.agent, s.value) for s in samples] == [(ACTIVITY, "a1", 3 * 3600.0)]
 
 
-DST_ACTIVITY_BUG = (
-    "activity_samples subtracts two aware datetimes that share the tenant's ZoneInfo (both from "
-    "periods.local_midnight), and Python subtracts those as wall-clock times: a whole local DST "
-    "day counts 24 h of activity instead of the 23 h (or 25 h) that really elapsed"
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        pytest.param(
+            utc(2026, 3, 28, 21),  # Saturday 22:00 in Berlin
+            utc(2026, 3, 30, 0),  # Monday 02:00 in Berlin
+            [("2026-03-28", 2.0), ("2026-03-29", 23.0), ("2026-03-30", 2.0)],
+            id="spring forward: 23 hours",
+        ),
+        pytest.param(
+            utc(2026, 10, 24, 20),  # Saturday 22:00 in Berlin
+            utc(2026, 10, 26, 1),  # Monday 02:00 in Berlin
+            [("2026-10-24", 2.0), ("2026-10-25", 25.0), ("2026-10-26", 2.0)],
+            id="fall back: 25 hours",
+        ),
+    ],
 )
-
-
-@pytest.mark.xfail(reason=DST_ACTIVITY_BUG, strict=True)
-def test_activity_is_split_at_local_midnights_and_the_spring_forward_day_has_23_hours() -> None:
-    # Berlin moves its clocks forward on Sunday 2026-03-29: that local day lasts 23 hours.
+def test_activity_on_a_clock_change_day_counts_the_hours_that_really_elapsed(
+    start: datetime, end: datetime, expected: list[tuple[str, float]]
+) -> None:
     # `berlin_day_starts` is how domain.services.processing splits activity, too.
-    start = utc(2026, 3, 28, 21)  # Saturday 22:00 in Berlin
-    end = utc(2026, 3, 30, 0)  # Monday 02:00 in Berlin
     samples = activity_samples("a1", [(start, end)], day_starts=berlin_day_starts)
     by_day = [(local_day(s.at, "Europe/Berlin").isoformat(), s.value / 3600) for s in samples]
-    assert by_day == [("2026-03-28", 2.0), ("2026-03-29", 23.0), ("2026-03-30", 2.0)]
+    assert by_day == expected
+    assert sum(s.value for s in samples) == (end - start).total_seconds()

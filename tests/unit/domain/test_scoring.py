@@ -205,14 +205,6 @@ def test_attainment_exactly_at_gate_min_passes() -> None:
     assert result.total == result.uncapped_total == pytest.approx((1 * 50 + 3 * 120) / 4)
 
 
-@pytest.mark.xfail(
-    reason=(
-        "scoring._failed_gates compares the float attainment with `<`: 0.72 / 0.9 evaluates to "
-        "0.7999999999999999, so a CSAT of 18/25 = 72% against target 0.9 fails gate_min 0.8 "
-        "although its attainment is exactly 0.8 (SPEC §5: the gate fails only *below* gate_min)"
-    ),
-    strict=True,
-)
 def test_a_csat_of_18_out_of_25_is_exactly_on_an_80_percent_gate_against_a_90_percent_target() -> (
     None
 ):

@@ -355,14 +355,6 @@ def test_conversations_per_hour_counts_activity_inside_each_local_day() -> None:
     assert value(result, "conversations_per_hour", **agent, period=TUE) == (0.5, 1)
 
 
-@pytest.mark.xfail(
-    reason=(
-        "activity on a DST day is counted in wall-clock hours: domain.samples.activity_samples "
-        "subtracts two aware datetimes sharing the tenant's ZoneInfo, so Berlin's 23-hour "
-        "2026-03-29 yields 24 activity hours"
-    ),
-    strict=True,
-)
 def test_conversations_per_hour_on_the_spring_forward_day_divides_by_23_hours() -> None:
     online = {
         "id": "act-dst",
