@@ -14,7 +14,7 @@ from infra import admin
 from infra.bootstrap import Container
 from infra.settings import Settings
 from tests.factories import Ticket
-from tests.support.api import api_client, batch, post_webhook
+from tests.support.api import access_token, api_client, batch, graphql, post_webhook
 
 CLOSED_PORT = 1  # nothing listens there: connections are refused at once
 
@@ -116,3 +116,28 @@ def test_metrics_label_requests_by_route_template_not_by_raw_path(
     assert response.headers["content-type"].startswith("text/plain")
     assert 'route="/webhooks/{source}/{integration_id}"' in response.text
     assert integration.id not in response.text  # ids in labels would explode cardinality
+
+
+def test_queries_deeper_than_the_depth_limit_are_refused(
+    settings: Settings, tenant: TenantProfile
+) -> None:
+    shallow = Container(settings.model_copy(update={"graphql_max_depth": 3}))
+    client = api_client(shallow)
+    token = access_token(client, shallow, tenant.id)
+    assert graphql(client, token, "{ agents { team { name } } }").json().get("errors") is None
+    deep = '{ ticket(externalId: "x") { assignee { team { name } } } }'
+    body = graphql(client, token, deep).json()
+    assert body["errors"] and "exceeds maximum operation depth" in body["errors"][0]["message"]
+    shallow.close()
+
+
+def test_queries_with_more_aliases_than_the_limit_are_refused(
+    client: TestClient, container: Container, tenant: TenantProfile
+) -> None:
+    token = access_token(client, container, tenant.id)
+    limit = container.settings.graphql_max_aliases
+    ok = "{ " + " ".join(f"a{n}: teams {{ id }}" for n in range(limit)) + " }"
+    assert graphql(client, token, ok).json().get("errors") is None
+    many = "{ " + " ".join(f"a{n}: teams {{ id }}" for n in range(limit + 1)) + " }"
+    body = graphql(client, token, many).json()
+    assert body["errors"] and "aliases" in body["errors"][0]["message"]
