@@ -121,7 +121,7 @@ def test_metrics_label_requests_by_route_template_not_by_raw_path(
 def test_queries_deeper_than_the_depth_limit_are_refused(
     settings: Settings, tenant: TenantProfile
 ) -> None:
-    shallow = Container(settings.model_copy(update={"graphql_max_depth": 3}))
+    shallow = Container(settings.model_copy(update={"graphql_max_depth": 2}))
     client = api_client(shallow)
     token = access_token(client, shallow, tenant.id)
     assert graphql(client, token, "{ agents { team { name } } }").json().get("errors") is None
