@@ -1,4 +1,8 @@
-"""The root GraphQL schema, composed from the per-domain query types."""
+"""The root GraphQL schema, composed from the per-domain query and mutation types.
+
+Each domain package (`api/<domain>/queries.py`, `mutations.py`) contributes one class;
+add it to QUERIES or MUTATIONS below.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,24 @@ from functools import partial
 
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
 
 from api.people.queries import PeopleQuery
+from api.scores.mutations import ScoresMutation
 from api.scores.queries import ScoresQuery
 from api.tickets.queries import TicketQuery
 
+QUERIES: tuple[type, ...] = (ScoresQuery, PeopleQuery, TicketQuery)
+MUTATIONS: tuple[type, ...] = (ScoresMutation,)
 
-@strawberry.type
-class Query(ScoresQuery, PeopleQuery, TicketQuery):
-    pass
+Query = merge_types("Query", QUERIES)
+Mutation = merge_types("Mutation", MUTATIONS)
 
 
 def build_schema(*, max_depth: int, max_aliases: int) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         extensions=[
             partial(QueryDepthLimiter, max_depth=max_depth),
             partial(MaxAliasesLimiter, max_alias_count=max_aliases),

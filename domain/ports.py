@@ -176,6 +176,12 @@ class Models(Protocol):
     def effective(self, on: date, level: Level, team_id: str | None) -> KpiModel: ...
 
 
+class Figures(Protocol):
+    def active_users(self, period: Period) -> int | None: ...
+
+    def set_active_users(self, period: Period, count: int) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over one tenant's repositories (`with uow:` … `uow.commit()`)."""
 
@@ -202,6 +208,9 @@ class UnitOfWork(Protocol):
 
     @property
     def deliveries(self) -> Deliveries: ...
+
+    @property
+    def figures(self) -> Figures: ...
 
     def __enter__(self) -> Self: ...
 

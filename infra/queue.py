@@ -20,6 +20,7 @@ from redis.exceptions import RedisError
 from rq import Queue
 
 PROCESS_TENANT = "workers.jobs.process_tenant"
+RECOMPUTE_TENANT = "workers.jobs.recompute_tenant"
 FLAG_TTL_SECONDS = 600
 
 log = logging.getLogger(__name__)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import date, timedelta
 
 from domain.ports import TenantId
 from domain.services.intake import process_pending
+from domain.services.recompute import rebuild
 from infra.bootstrap import container
 from infra.db.types import utcnow
 
@@ -27,6 +28,14 @@ def process_tenant(tenant_id: str) -> dict[str, int]:
     tenant = TenantId(tenant_id)
     result = process_pending(lambda: c.uow(tenant, exclusive=True), c.decoder)
     log.info("tenant %s: %s", tenant_id, result)
+    return asdict(result)
+
+
+def recompute_tenant(tenant_id: str, since: str | None = None) -> dict[str, int]:
+    """Rebuild a tenant's facts, samples and scores from its event log (idempotent)."""
+    c = container(worker=True)
+    start = date.fromisoformat(since) if since else None
+    result = rebuild(lambda: c.uow(TenantId(tenant_id), exclusive=True), since=start)
     return asdict(result)
 
 

@@ -24,6 +24,7 @@ class ApplyResult:
     received: int
     new: int
     tickets: int
+    touches: frozenset[Touch] = frozenset()  # what a deferred `rescore` must cover
 
 
 def apply_events(
@@ -44,7 +45,9 @@ def apply_events(
     touches |= refresh_tickets(uow, source=source, ticket_ids=tickets)
     if rescore_now:
         rescore(uow, touches)
-    return ApplyResult(received=len(events), new=len(new), tickets=len(tickets))
+    return ApplyResult(
+        received=len(events), new=len(new), tickets=len(tickets), touches=frozenset(touches)
+    )
 
 
 def refresh_tickets(uow: UnitOfWork, *, source: str, ticket_ids: Collection[str]) -> set[Touch]:

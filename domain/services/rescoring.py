@@ -82,6 +82,8 @@ class PeriodScorer:
         aggregates = self.uow.samples.aggregate(self.period, level, subjects)
         wanted = subjects if subjects is not None else aggregates.keys()
         context = PeriodContext()
+        if level is Level.TENANT:
+            context = PeriodContext(active_users=self.uow.figures.active_users(self.period))
         return {
             subject: metric_values(
                 aggregates.get(subject, {}),

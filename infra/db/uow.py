@@ -11,6 +11,7 @@ from domain.ports import TenantId, TenantProfile
 from infra.db.repositories.deliveries import SqlDeliveries
 from infra.db.repositories.directory import SqlDirectory
 from infra.db.repositories.events import SqlEventLog
+from infra.db.repositories.figures import SqlFigures
 from infra.db.repositories.models import SqlModels
 from infra.db.repositories.reads import SqlReads
 from infra.db.repositories.samples import SqlSamples
@@ -51,6 +52,7 @@ class SqlUnitOfWork:
         self.models = SqlModels(session, tid)
         self.deliveries = SqlDeliveries(session, tid)
         self.reads = SqlReads(session, tid)
+        self.figures = SqlFigures(session, tid)
         return self
 
     def __exit__(
