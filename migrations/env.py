@@ -9,7 +9,7 @@ from alembic import context
 from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
-import infra.db.tables  # noqa: F401  (registers every table on the metadata)
+import infra.db.tables
 from infra.db.engine import make_engine
 from infra.db.types import UtcDateTime
 from infra.settings import Settings

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "a1engine0002"
 down_revision: str | None = "80bdd521eaab"
 branch_labels: str | Sequence[str] | None = None

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "b2integr0003"
 down_revision: str | None = "a1engine0002"
 branch_labels: str | Sequence[str] | None = None

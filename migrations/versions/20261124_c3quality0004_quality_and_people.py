@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "c3quality0004"
 down_revision: str | None = "b2integr0003"
 branch_labels: str | Sequence[str] | None = None
