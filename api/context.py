@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
@@ -13,7 +14,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from domain.auth import Principal
 from domain.views import AgentView, TeamView, TenantReads
-from infra.bootstrap import Container
+from infra.bootstrap import RECOMPUTE_TENANT, Container
 
 T = TypeVar("T")
 
@@ -59,6 +60,12 @@ class Context:
             result = fn(uow)
             uow.commit()
             return result
+
+    def queue_recompute(self, *, since: date | None) -> None:
+        """Rebuild this tenant's history (from `since`) in the background, after commit."""
+        self.container.queue.enqueue(
+            RECOMPUTE_TENANT, self.principal.tenant_id, since.isoformat() if since else None
+        )
 
     async def _load_agents(self, ids: list[str]) -> list[AgentView | None]:
         found = await self.read(lambda reads: reads.agents_by_id(ids))

@@ -15,10 +15,12 @@ from strawberry.tools import merge_types
 from api.people.queries import PeopleQuery
 from api.scores.mutations import ScoresMutation
 from api.scores.queries import ScoresQuery
+from api.settings.mutations import SettingsMutation
+from api.settings.queries import SettingsQuery
 from api.tickets.queries import TicketQuery
 
-QUERIES: tuple[type, ...] = (ScoresQuery, PeopleQuery, TicketQuery)
-MUTATIONS: tuple[type, ...] = (ScoresMutation,)
+QUERIES: tuple[type, ...] = (ScoresQuery, PeopleQuery, TicketQuery, SettingsQuery)
+MUTATIONS: tuple[type, ...] = (ScoresMutation, SettingsMutation)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
-from typing import NewType, Protocol, Self
+from typing import Any, NewType, Protocol, Self
 
 from domain.events import AgentUpserted, CanonicalEvent
 from domain.fold import TicketFacts
@@ -182,6 +182,12 @@ class Figures(Protocol):
     def set_active_users(self, period: Period, count: int) -> None: ...
 
 
+class TenantSettings(Protocol):
+    def get(self) -> dict[str, Any]: ...
+
+    def put(self, key: str, value: object) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over one tenant's repositories (`with uow:` … `uow.commit()`)."""
 
@@ -211,6 +217,9 @@ class UnitOfWork(Protocol):
 
     @property
     def figures(self) -> Figures: ...
+
+    @property
+    def settings(self) -> TenantSettings: ...
 
     def __enter__(self) -> Self: ...
 

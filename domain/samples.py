@@ -41,8 +41,15 @@ class SlaTargets:
 class SamplePolicy:
     """Tenant settings that shape samples: business hours and SLA targets."""
 
-    business_clock: BusinessClock | None = None
+    business_clock: BusinessClock | None = None  # the tenant's hours
+    team_clocks: Mapping[str, BusinessClock] = field(default_factory=dict)  # by team key
     sla: SlaTargets | None = None
+
+    def clock_for(self, team: str | None) -> BusinessClock | None:
+        """A team with its own hours uses them; every other span the tenant's."""
+        if team is not None and team in self.team_clocks:
+            return self.team_clocks[team]
+        return self.business_clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +89,10 @@ def _duration(
     policy: SamplePolicy,
 ) -> Sample:
     seconds = max((end - start).total_seconds(), 0.0)
-    clock = policy.business_clock
-    business = clock(start, end) if clock is not None and end > start else None
-    if clock is not None and business is None:
-        business = 0.0
+    clock = policy.clock_for(team)
+    business = None
+    if clock is not None:
+        business = clock(start, end) if end > start else 0.0
     return Sample(metric, end, agent, team, seconds, business)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from domain.metrics import Level
 from domain.periods import Period
@@ -70,6 +70,10 @@ class TenantReads(Protocol):
     def teams_by_id(self, ids: Collection[str]) -> dict[str, TeamView]: ...
 
     def ticket(self, external_id: str, source: str | None) -> TicketView | None: ...
+
+    def settings(self) -> dict[str, Any]:
+        """The tenant's settings document (business hours, SLA targets, …)."""
+        ...
 
     def snapshots(
         self, level: Level, period: Period, subjects: Collection[str] | None = None

@@ -23,7 +23,7 @@ from infra.auth.tokens import TokenError, TokenService
 from infra.db.engine import make_engine, make_worker_engine
 from infra.db.types import utcnow
 from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
-from infra.queue import InProcessJobQueue, JobQueue, RqJobQueue
+from infra.queue import RECOMPUTE_TENANT, InProcessJobQueue, JobQueue, RqJobQueue
 from infra.settings import Settings
 from infra.sources.base import SourceAdapter
 from infra.sources.decoder import AdapterDecoder
@@ -136,7 +136,15 @@ class Container:
 
 
 # What the API layer may use from infra: it imports infra only through this module.
-__all__ = ["Container", "TokenError", "TokenRequest", "container", "install", "utcnow"]
+__all__ = [
+    "RECOMPUTE_TENANT",
+    "Container",
+    "TokenError",
+    "TokenRequest",
+    "container",
+    "install",
+    "utcnow",
+]
 
 _lock = threading.Lock()
 _container: Container | None = None

@@ -55,10 +55,13 @@ def refresh_tickets(uow: UnitOfWork, *, source: str, ticket_ids: Collection[str]
     if not ticket_ids:
         return set()
     history = uow.events.history(source, ticket_ids)
-    policy = sample_policy(uow.tenant)
-    facts = [fold(ticket, _ticket_events(history.get(ticket, []))) for ticket in sorted(ticket_ids)]
+    facts = [fold(t, _ticket_events(history.get(t, []))) for t in sorted(ticket_ids)]
+    teams = uow.directory.team_ids(source, _team_keys(facts))
+    policy = sample_policy(uow.tenant, teams=teams)
     samples = {f.ticket_id: ticket_samples(f, policy) for f in facts}
-    agents, teams = _identities(uow, source, facts, samples.values())
+    agent_keys = {s.agent for group in samples.values() for s in group if s.agent}
+    agent_keys |= {f.assignee for f in facts if f.assignee}
+    agents = uow.directory.agent_ids(source, agent_keys)
     uow.tickets.save_facts(source, facts, agents=agents, teams=teams)
     stored = [
         _store(
@@ -76,17 +79,17 @@ def refresh_tickets(uow: UnitOfWork, *, source: str, ticket_ids: Collection[str]
     return uow.samples.replace(source, ticket_ids, stored)
 
 
-def _identities(
-    uow: UnitOfWork,
-    source: str,
-    facts: Sequence[TicketFacts],
-    samples: Collection[list[Sample]],
-) -> tuple[dict[str, str], dict[str, str]]:
-    agent_keys = {s.agent for group in samples for s in group if s.agent}
-    agent_keys |= {f.assignee for f in facts if f.assignee}
-    team_keys = {s.team for group in samples for s in group if s.team}
-    team_keys |= {f.team for f in facts if f.team}
-    return uow.directory.agent_ids(source, agent_keys), uow.directory.team_ids(source, team_keys)
+def _team_keys(facts: Sequence[TicketFacts]) -> set[str]:
+    """Every team a ticket was in when something was attributed to it."""
+    keys: set[str] = set()
+    for f in facts:
+        keys.update(t for t in (f.team, f.created_team) if t)
+        keys.update(r.team for r in f.replies if r.team)
+        keys.update(s.team for s in f.solves if s.team)
+        keys.update(r.team for r in f.ratings if r.team)
+        keys.update(a.team for a in f.assignments if a.team)
+        keys.update(h.team for h in f.handling if h.team)
+    return keys
 
 
 def _store(

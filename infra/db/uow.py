@@ -15,6 +15,7 @@ from infra.db.repositories.figures import SqlFigures
 from infra.db.repositories.models import SqlModels
 from infra.db.repositories.reads import SqlReads
 from infra.db.repositories.samples import SqlSamples
+from infra.db.repositories.settings import SqlTenantSettings
 from infra.db.repositories.snapshots import SqlSnapshots
 from infra.db.repositories.system import SystemRepository
 from infra.db.repositories.tickets import SqlTickets
@@ -53,6 +54,7 @@ class SqlUnitOfWork:
         self.deliveries = SqlDeliveries(session, tid)
         self.reads = SqlReads(session, tid)
         self.figures = SqlFigures(session, tid)
+        self.settings = SqlTenantSettings(session, tid)
         return self
 
     def __exit__(

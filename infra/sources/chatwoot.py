@@ -21,8 +21,8 @@ from infra.sources.base import (
     SignatureError,
     constant_time_equal,
 )
-from infra.sources.chatwoot_mapping import as_utc, decode_event
-from infra.sources.json_nodes import body_digest
+from infra.sources.chatwoot_mapping import decode_event
+from infra.sources.payload_fields import aware_utc, body_digest
 
 SIGNATURE_HEADER = "X-Chatwoot-Signature"
 TIMESTAMP_HEADER = "X-Chatwoot-Timestamp"
@@ -65,7 +65,7 @@ def check_fresh(timestamp: str, received_at: datetime) -> None:
         raise SignatureError(
             f"{TIMESTAMP_HEADER} must be unix seconds, got {timestamp!r}"
         ) from None
-    if abs(as_utc(received_at) - sent_at) > TOLERANCE:
+    if abs(aware_utc(received_at) - sent_at) > TOLERANCE:
         raise SignatureError(
             f"{TIMESTAMP_HEADER} is more than 5 minutes away from the time it was received "
             "(a replayed or delayed request, or a clock out of sync)"

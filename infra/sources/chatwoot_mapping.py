@@ -11,12 +11,14 @@ Chatwoot account.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from infra.sources import event_json as ev
+from domain.events import format_time
+from infra.sources import event_builders as build
 from infra.sources.base import Decoded, InboundRequest, PayloadError
-from infra.sources.json_nodes import Node, body_digest, digest
+from infra.sources.event_builders import Event
+from infra.sources.payload_fields import Fields, aware_utc, body_digest, digest
 
 # Chatwoot statuses; "bot" is the pre-2.x name of "pending" (a bot is handling it).
 STATUSES: Mapping[str, str] = {
@@ -52,11 +54,11 @@ MESSAGE_TYPES: Mapping[object, str] = {
     3: "template",
 }
 
-Handler = Callable[[Node, InboundRequest], Decoded]
+Handler = Callable[[Fields, InboundRequest], Decoded]
 
 
 def decode_event(payload: Any, request: InboundRequest) -> Decoded:
-    root = Node.root(payload, "Chatwoot")
+    root = Fields.of(payload, "Chatwoot")
     name = root.text("event")
     handler = HANDLERS.get(name)
     if handler is None:
@@ -64,11 +66,11 @@ def decode_event(payload: Any, request: InboundRequest) -> Decoded:
     return handler(root, request)
 
 
-def conversation_created(conv: Node, request: InboundRequest) -> Decoded:
+def conversation_created(conv: Fields, request: InboundRequest) -> Decoded:
     conv_id = conv.text("id")
     meta = conv.opt_child("meta")
-    created = ev.ticket_created(
-        id=f"{conv_id}:created",
+    created = build.ticket_created(
+        event_id=f"{conv_id}:created",
         at=created_at(conv),
         ticket_id=conv_id,
         channel=channel_name(conv.opt_text("channel")),
@@ -79,7 +81,7 @@ def conversation_created(conv: Node, request: InboundRequest) -> Decoded:
     return Decoded(events=[created])
 
 
-def created_at(conv: Node) -> datetime:
+def created_at(conv: Fields) -> datetime:
     """`created_at` since Chatwoot 3.x; before, `timestamp` was the creation time."""
     at = conv.opt_time("created_at") or conv.opt_time("timestamp")
     if at is None:
@@ -87,14 +89,14 @@ def created_at(conv: Node) -> datetime:
     return at
 
 
-def status_changed(conv: Node, request: InboundRequest) -> Decoded:
+def status_changed(conv: Fields, request: InboundRequest) -> Decoded:
     conv_id = conv.text("id")
     raw = conv.text("status")
     if raw not in STATUSES:
         raise PayloadError(f"'status' has a value Fairscore does not know: {raw!r}")
     at, stamp = change_moment(conv, request)
-    event = ev.status_changed(
-        id=f"{conv_id}:status:{STATUSES[raw]}:{stamp}",
+    event = build.status_changed(
+        event_id=f"{conv_id}:status:{STATUSES[raw]}:{stamp}",
         at=at,
         ticket_id=conv_id,
         status=STATUSES[raw],
@@ -102,7 +104,7 @@ def status_changed(conv: Node, request: InboundRequest) -> Decoded:
     return Decoded(events=[event])
 
 
-def conversation_updated(conv: Node, request: InboundRequest) -> Decoded:
+def conversation_updated(conv: Fields, request: InboundRequest) -> Decoded:
     """Only assignment changes matter here; status has its own event."""
     changes = changed_attributes(conv)
     if "assignee_id" not in changes and "team_id" not in changes:
@@ -116,8 +118,8 @@ def conversation_updated(conv: Node, request: InboundRequest) -> Decoded:
     team = current(changes, "team_id", person_id(meta, "team"))
     at, stamp = change_moment(conv, request)
     conv_id = conv.text("id")
-    event = ev.ticket_assigned(
-        id=f"{conv_id}:assigned:{digest(assignee, team, stamp)}",
+    event = build.ticket_assigned(
+        event_id=f"{conv_id}:assigned:{digest(assignee, team, stamp)}",
         at=at,
         ticket_id=conv_id,
         assignee_id=assignee,
@@ -126,13 +128,13 @@ def conversation_updated(conv: Node, request: InboundRequest) -> Decoded:
     return Decoded(events=[event])
 
 
-def message_created(message: Node, request: InboundRequest) -> Decoded:
+def message_created(message: Fields, request: InboundRequest) -> Decoded:
     conv_id = message.child("conversation").text("id")
     message_id = message.text("id")
     at = message.time("created_at")
     sender = message.opt_child("sender")
-    event = ev.ticket_message(
-        id=f"{conv_id}:message:{message_id}",
+    event = build.ticket_message(
+        event_id=f"{conv_id}:message:{message_id}",
         at=at,
         ticket_id=conv_id,
         message_id=message_id,
@@ -143,7 +145,7 @@ def message_created(message: Node, request: InboundRequest) -> Decoded:
     return Decoded(events=[event, *agent_from_sender(sender, at)])
 
 
-def message_updated(message: Node, request: InboundRequest) -> Decoded:
+def message_updated(message: Fields, request: InboundRequest) -> Decoded:
     """A CSAT answer: the survey message (`input_csat`) updated with the customer's answer."""
     answer = csat_answer(message)
     if answer is None:
@@ -157,12 +159,13 @@ def message_updated(message: Node, request: InboundRequest) -> Decoded:
     # Updating the message touches the conversation, so its `updated_at` (Chatwoot ≥ 3.x
     # sends it) dates the answer and tells a later re-submission apart from a retry.
     answered_at = conv.opt_time("updated_at")
-    stamp = ev.format_time(answered_at) if answered_at else None
-    event = ev.csat_rated(
-        id=f"{conv_id}:csat:{message_id}:{digest(score, comment, stamp)}",
-        at=answered_at or as_utc(request.received_at),
+    stamp = format_time(answered_at) if answered_at else None
+    event = build.ticket_rated(
+        event_id=f"{conv_id}:csat:{message_id}:{digest(score, comment, stamp)}",
+        at=answered_at or aware_utc(request.received_at),
         ticket_id=conv_id,
         score=score,
+        scale_max=5,
         comment=comment,
     )
     return Decoded(events=[event])
@@ -183,27 +186,27 @@ def channel_name(channel: str | None) -> str:
     return CHANNELS.get(channel, channel.removeprefix("Channel::").lower())
 
 
-def person_id(meta: Node | None, key: str) -> str | None:
+def person_id(meta: Fields | None, key: str) -> str | None:
     person = meta.opt_child(key) if meta else None
     return person.opt_text("id") if person else None
 
 
-def changed_attributes(conv: Node) -> dict[str, Node]:
+def changed_attributes(conv: Fields) -> dict[str, Fields]:
     """`[{attribute: {previous_value, current_value}}, ...]` → {attribute: change}."""
     changes = {}
-    for entry in conv.nodes("changed_attributes"):
+    for entry in conv.children("changed_attributes"):
         for name, change in entry.raw.items():
             if isinstance(change, Mapping):
-                changes[name] = Node(change, entry.where(name))
+                changes[name] = Fields(change, entry.where(name))
     return changes
 
 
-def current(changes: dict[str, Node], key: str, fallback: str | None) -> str | None:
+def current(changes: dict[str, Fields], key: str, fallback: str | None) -> str | None:
     change = changes.get(key)
     return change.opt_text("current_value") if change else fallback
 
 
-def change_moment(conv: Node, request: InboundRequest) -> tuple[datetime, str]:
+def change_moment(conv: Fields, request: InboundRequest) -> tuple[datetime, str]:
     """When a conversation change happened, and a stamp that tells changes apart.
 
     Newer Chatwoot sends `updated_at` (in `changed_attributes` and on the conversation);
@@ -213,11 +216,11 @@ def change_moment(conv: Node, request: InboundRequest) -> tuple[datetime, str]:
     change = changed_attributes(conv).get("updated_at")
     at = (change.opt_time("current_value") if change else None) or conv.opt_time("updated_at")
     if at is not None:
-        return at, digest(ev.format_time(at))
-    return as_utc(request.received_at), body_digest(request.body).removeprefix("sha256:")[:16]
+        return at, digest(format_time(at))
+    return aware_utc(request.received_at), body_digest(request.body).removeprefix("sha256:")[:16]
 
 
-def author_type(message: Node, sender: Node | None) -> str:
+def author_type(message: Fields, sender: Fields | None) -> str:
     raw = message.raw.get("message_type")
     if raw is None:
         raise message.missing("message_type")
@@ -233,25 +236,23 @@ def author_type(message: Node, sender: Node | None) -> str:
     return "bot" if sender_type else "system"
 
 
-def agent_from_sender(sender: Node | None, at: datetime) -> list[ev.Event]:
+def agent_from_sender(sender: Fields | None, at: datetime) -> list[Event]:
     """Agents (`type: user`) are sent with name and e-mail — enough for agent.upserted."""
     if sender is None or sender.opt_text("type") != "user":
         return []
     agent_id, name, email = sender.opt_text("id"), sender.opt_text("name"), sender.opt_text("email")
     if agent_id is None or name is None or email is None:
         return []
-    return [
-        ev.agent_upserted(
-            id=f"agent:{agent_id}:{digest(name, email, ev.format_time(at))}",
-            at=at,
-            agent_id=agent_id,
-            name=name,
-            email=email,
-        )
-    ]
+    return build.agent_upserted(
+        event_id=f"agent:{agent_id}:{digest(name, email, format_time(at))}",
+        at=at,
+        agent_id=agent_id,
+        name=name,
+        email=email,
+    )
 
 
-def csat_answer(message: Node) -> Node | None:
+def csat_answer(message: Fields) -> Fields | None:
     attributes = message.opt_child("content_attributes")
     if attributes is None:
         return None
@@ -259,10 +260,10 @@ def csat_answer(message: Node) -> Node | None:
     # Form messages submit a list of values; only the CSAT answer is an object.
     if not isinstance(submitted, Mapping):
         return None
-    return Node(submitted, attributes.where("submitted_values")).opt_child("csat_survey_response")
+    return Fields(submitted, attributes.where("submitted_values")).opt_child("csat_survey_response")
 
 
-def csat_score(answer: Node) -> int:
+def csat_score(answer: Fields) -> int:
     raw = answer.raw.get("rating")
     if raw is None:
         raise answer.missing("rating")
@@ -272,6 +273,3 @@ def csat_score(answer: Node) -> int:
         raise PayloadError(f"'{answer.where('rating')}' must be a whole number from 1 to 5")
     return raw
 
-
-def as_utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

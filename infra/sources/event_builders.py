@@ -1,9 +1,9 @@
-"""Builders of SPEC §3 canonical event objects, shared by the helpdesk adapters.
+"""Builders of SPEC §3 canonical event objects, shared by every helpdesk adapter.
 
-Each returns the JSON dict `domain.events.parse_event` accepts. Optional keys are left
-out rather than sent as null where null would mean something: an `agent.upserted` or
-`ticket.assigned` without `team_id` keeps the team Fairscore already knows, while an
-explicit null would clear it.
+Each returns the JSON dict `domain.events.parse_event` accepts (the delivery pipeline
+stores and re-parses them), keeps the field names in one place and writes every time
+as RFC 3339 UTC. Optional keys are left out rather than sent as null: an `agent.upserted`
+without `team_id` says nothing about the team, which a null could be read as clearing.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from infra.sources.payload_fields import digest, rfc3339
+from domain.events import format_time
+from infra.sources.payload_fields import digest
 
 Event = dict[str, Any]
 
@@ -29,7 +30,7 @@ def ticket_created(
     event: Event = {
         "type": "ticket.created",
         "id": event_id,
-        "occurred_at": rfc3339(at),
+        "occurred_at": format_time(at),
         "ticket_id": ticket_id,
         "channel": channel,
         "requester_id": requester_id,
@@ -54,7 +55,7 @@ def ticket_message(
     return {
         "type": "ticket.message",
         "id": event_id,
-        "occurred_at": rfc3339(at),
+        "occurred_at": format_time(at),
         "ticket_id": ticket_id,
         "message_id": message_id,
         "author_type": author_type,
@@ -75,7 +76,7 @@ def ticket_assigned(
     event: Event = {
         "type": "ticket.assigned",
         "id": event_id,
-        "occurred_at": rfc3339(at),
+        "occurred_at": format_time(at),
         "ticket_id": ticket_id,
         "assignee_id": assignee_id,
     }
@@ -88,7 +89,7 @@ def status_changed(*, event_id: str, at: datetime, ticket_id: str, status: str) 
     return {
         "type": "ticket.status_changed",
         "id": event_id,
-        "occurred_at": rfc3339(at),
+        "occurred_at": format_time(at),
         "ticket_id": ticket_id,
         "status": status,
     }
@@ -103,10 +104,11 @@ def ticket_rated(
     scale_max: float,
     comment: str | None,
 ) -> Event:
+    """A CSAT answer on the vendor's own scale (`score` of `scale_max`)."""
     return {
         "type": "ticket.rated",
         "id": event_id,
-        "occurred_at": rfc3339(at),
+        "occurred_at": format_time(at),
         "ticket_id": ticket_id,
         "kind": "csat",
         "score": score,
@@ -116,19 +118,25 @@ def ticket_rated(
 
 
 def agent_upserted(
-    *, at: datetime, agent_id: str | None, name: str | None, email: str | None = None
+    *,
+    at: datetime,
+    agent_id: str | None,
+    name: str | None,
+    email: str | None = None,
+    event_id: str | None = None,
 ) -> list[Event]:
     """Zero or one event: only a payload naming an agent with a name says who it is.
 
-    The id depends on the identity only, so every delivery repeating the same name and
-    email dedupes, while a renamed agent produces a new event.
+    By default the id depends on the identity only, so every delivery repeating the same
+    name and email dedupes, while a renamed agent produces a new event. Adapters whose
+    payloads say when the profile was seen pass an `event_id` that includes that time.
     """
     if agent_id is None or name is None:
         return []
     event: Event = {
         "type": "agent.upserted",
-        "id": f"agent:{agent_id}:{digest(name, email)}",
-        "occurred_at": rfc3339(at),
+        "id": event_id or f"agent:{agent_id}:{digest(name, email)}",
+        "occurred_at": format_time(at),
         "agent_id": agent_id,
         "name": name,
     }

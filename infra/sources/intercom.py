@@ -20,7 +20,7 @@ from infra.sources.base import (
     constant_time_equal,
 )
 from infra.sources.intercom_mapping import decode_notification
-from infra.sources.json_nodes import body_digest
+from infra.sources.payload_fields import body_digest
 
 SIGNATURE_HEADER = "X-Hub-Signature"
 

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from infra.sources import event_json as ev
+from domain.events import format_time
+from infra.sources import event_builders as build
 from infra.sources.base import Decoded, PayloadError
 from infra.sources.intercom_parts import AUTHOR_TYPES, part_agents, part_events
-from infra.sources.json_nodes import Node, digest
+from infra.sources.event_builders import Event
+from infra.sources.payload_fields import Fields, digest
 
 CREATION_TOPICS = frozenset({"conversation.user.created", "conversation.admin.single.created"})
 RATING_TOPIC = "conversation.rating.added"
@@ -55,22 +57,22 @@ CHAT_SOURCE_TYPES = frozenset({"conversation", "conversation_message"})
 class Notification:
     topic: str
     at: datetime  # when Intercom created the notification
-    item: Node
+    item: Fields
 
 
 @dataclass(frozen=True, slots=True)
 class Conversation:
     id: str
     created_at: datetime
-    item: Node
+    item: Fields
 
     @property
-    def source(self) -> Node | None:
+    def source(self) -> Fields | None:
         return self.item.opt_child("source") or self.item.opt_child("conversation_message")
 
 
 def decode_notification(payload: Any) -> Decoded:
-    root = Node.root(payload, "Intercom")
+    root = Fields.of(payload, "Intercom")
     topic = root.text("topic")
     if topic not in CONVERSATION_TOPICS:
         return Decoded(events=[], ignored=f"Intercom event '{topic}' is not used by Fairscore")
@@ -79,7 +81,7 @@ def decode_notification(payload: Any) -> Decoded:
     return Decoded(events=conversation_events(Notification(topic, at, item)))
 
 
-def conversation_events(note: Notification) -> list[ev.Event]:
+def conversation_events(note: Notification) -> list[Event]:
     conv = Conversation(note.item.text("id"), note.item.time("created_at"), note.item)
     events = [created_event(conv), *opening_message(conv)]
     if note.topic in CREATION_TOPICS:
@@ -92,11 +94,11 @@ def conversation_events(note: Notification) -> list[ev.Event]:
     return events + agent_events(note, parts)
 
 
-def created_event(conv: Conversation) -> ev.Event:
+def created_event(conv: Conversation) -> Event:
     # Only facts every notification repeats identically go here (no assignee: that
     # changes over time), so whichever notification arrives first stores the same event.
-    return ev.ticket_created(
-        id=f"{conv.id}:created",
+    return build.ticket_created(
+        event_id=f"{conv.id}:created",
         at=conv.created_at,
         ticket_id=conv.id,
         channel=channel(conv.source),
@@ -104,7 +106,7 @@ def created_event(conv: Conversation) -> ev.Event:
     )
 
 
-def channel(source: Node | None) -> str:
+def channel(source: Fields | None) -> str:
     kind = (source.opt_text("type") if source else None) or "conversation"
     return "chat" if kind in CHAT_SOURCE_TYPES else kind.lower()
 
@@ -121,23 +123,23 @@ def requester(conv: Conversation) -> str | None:
     return None
 
 
-def contacts(item: Node) -> list[Node]:
+def contacts(item: Fields) -> list[Fields]:
     """2.x sends `contacts` as a `contact.list` object; older 2.x docs show a bare list."""
     listed = item.raw.get("contacts")
     if isinstance(listed, Mapping):
-        return Node(listed, item.where("contacts")).nodes("contacts")
-    return item.nodes("contacts")
+        return Fields(listed, item.where("contacts")).children("contacts")
+    return item.children("contacts")
 
 
-def conversation_parts(item: Node) -> list[Node]:
+def conversation_parts(item: Fields) -> list[Fields]:
     """`conversation_part.list` object (both generations); tolerate a bare list or none."""
     listed = item.raw.get("conversation_parts")
     if isinstance(listed, Mapping):
-        return Node(listed, item.where("conversation_parts")).nodes("conversation_parts")
-    return item.nodes("conversation_parts")
+        return Fields(listed, item.where("conversation_parts")).children("conversation_parts")
+    return item.children("conversation_parts")
 
 
-def opening_message(conv: Conversation) -> list[ev.Event]:
+def opening_message(conv: Conversation) -> list[Event]:
     """The message that opened the conversation; it has no time of its own."""
     source = conv.source
     source_id = source.opt_text("id") if source else None
@@ -145,8 +147,8 @@ def opening_message(conv: Conversation) -> list[ev.Event]:
         return []
     author = source.opt_child("author")
     return [
-        ev.ticket_message(
-            id=f"{conv.id}:source:{source_id}:message",
+        build.ticket_message(
+            event_id=f"{conv.id}:source:{source_id}:message",
             at=conv.created_at,
             ticket_id=conv.id,
             message_id=source_id,
@@ -157,14 +159,14 @@ def opening_message(conv: Conversation) -> list[ev.Event]:
     ]
 
 
-def initial_assignment(conv: Conversation) -> list[ev.Event]:
+def initial_assignment(conv: Conversation) -> list[Event]:
     """The assignee a new conversation starts with (routing rules may set one)."""
     assignee, team = current_assignee(conv.item), current_team(conv.item)
     if assignee is None and team is None:
         return []
     return [
-        ev.ticket_assigned(
-            id=f"{conv.id}:initial-assignment",
+        build.ticket_assigned(
+            event_id=f"{conv.id}:initial-assignment",
             at=conv.created_at,
             ticket_id=conv.id,
             assignee_id=assignee,
@@ -173,26 +175,26 @@ def initial_assignment(conv: Conversation) -> list[ev.Event]:
     ]
 
 
-def current_assignee(item: Node) -> str | None:
+def current_assignee(item: Fields) -> str | None:
     if "admin_assignee_id" in item.raw:  # 2.x
         return item.opt_text("admin_assignee_id")
     assignee = item.opt_child("assignee")  # 1.x; "nobody_admin" has a null id
     return assignee.opt_text("id") if assignee else None
 
 
-def current_team(item: Node) -> str | None:
+def current_team(item: Fields) -> str | None:
     return item.opt_text("team_assignee_id")  # 2.x only
 
 
-def topic_status(note: Notification, conv: Conversation, changes: list[ev.Event]) -> list[ev.Event]:
+def topic_status(note: Notification, conv: Conversation, changes: list[Event]) -> list[Event]:
     status = TOPIC_STATUS.get(note.topic)
     carried = any(e["type"] == "ticket.status_changed" for e in changes)
     if status is None or carried:
         return []
     at = conv.item.opt_time("updated_at") or note.at
     return [
-        ev.status_changed(
-            id=f"{conv.id}:status:{status}:{int(at.timestamp())}",
+        build.status_changed(
+            event_id=f"{conv.id}:status:{status}:{int(at.timestamp())}",
             at=at,
             ticket_id=conv.id,
             status=status,
@@ -200,7 +202,7 @@ def topic_status(note: Notification, conv: Conversation, changes: list[ev.Event]
     ]
 
 
-def rating_event(note: Notification, conv: Conversation) -> ev.Event:
+def rating_event(note: Notification, conv: Conversation) -> Event:
     rating = conv.item.child("conversation_rating")
     score = rating.raw.get("rating")
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
@@ -209,16 +211,17 @@ def rating_event(note: Notification, conv: Conversation) -> ev.Event:
     # `created_at` is when the rating was *requested*; the notification time is when
     # it was given (newer versions also send the rating's own `updated_at`).
     at = rating.opt_time("updated_at") or note.at
-    return ev.csat_rated(
-        id=f"{conv.id}:rating:{digest(score, remark, ev.format_time(at))}",
+    return build.ticket_rated(
+        event_id=f"{conv.id}:rating:{digest(score, remark, format_time(at))}",
         at=at,
         ticket_id=conv.id,
         score=score,
+        scale_max=5,
         comment=remark,
     )
 
 
-def agent_events(note: Notification, parts: list[Node]) -> list[ev.Event]:
+def agent_events(note: Notification, parts: list[Fields]) -> list[Event]:
     """`agent.upserted` for every admin the notification names with a name and e-mail."""
     seen: dict[str, tuple[str | None, str | None]] = {}
     assignee = note.item.opt_child("assignee")  # 1.x carries name and email
@@ -228,16 +231,17 @@ def agent_events(note: Notification, parts: list[Node]) -> list[ev.Event]:
         name, email = seen.get(agent_id, (None, None))
         seen[agent_id] = (name or person.opt_text("name"), email or person.opt_text("email"))
     return [
-        ev.agent_upserted(
-            id=f"agent:{agent_id}:{digest(name, email, ev.format_time(note.at))}",
-            at=note.at,
-            agent_id=agent_id,
-            name=name,
-            email=email,
-        )
+        event
         # Without an e-mail we skip: an upsert with a null e-mail could erase a known one.
         # The time is part of the id so that one id always means one content (the store
         # keeps the first copy of an id, whatever order notifications arrive in).
         for agent_id, (name, email) in seen.items()
         if name and email
+        for event in build.agent_upserted(
+            event_id=f"agent:{agent_id}:{digest(name, email, format_time(note.at))}",
+            at=note.at,
+            agent_id=agent_id,
+            name=name,
+            email=email,
+        )
     ]

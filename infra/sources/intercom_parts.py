@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from infra.sources import event_json as ev
-from infra.sources.json_nodes import Node
+from infra.sources import event_builders as build
+from infra.sources.event_builders import Event
+from infra.sources.payload_fields import Fields
 
 # Author types seen in 1.x (user, lead, admin, bot) and 2.x (also contact, team).
 # Team-authored parts are automated messages sent on a team's behalf, not a person.
@@ -41,7 +42,7 @@ PART_STATUS: Mapping[str, str] = {
 }
 
 
-def part_events(conversation_id: str, item: Node, part: Node) -> list[ev.Event]:
+def part_events(conversation_id: str, item: Fields, part: Fields) -> list[Event]:
     part_id = part.text("id")
     kind = part.opt_text("part_type") or ""
     at = part.time("created_at")
@@ -54,23 +55,23 @@ def part_events(conversation_id: str, item: Node, part: Node) -> list[ev.Event]:
         events.append(assigned)
     if kind in PART_STATUS:
         events.append(
-            ev.status_changed(
-                id=f"{key}:status", at=at, ticket_id=conversation_id, status=PART_STATUS[kind]
+            build.status_changed(
+                event_id=f"{key}:status", at=at, ticket_id=conversation_id, status=PART_STATUS[kind]
             )
         )
     return events
 
 
-def has_body(part: Node) -> bool:
+def has_body(part: Fields) -> bool:
     body = part.raw.get("body")
     return isinstance(body, str) and bool(body.strip())
 
 
-def message(key: str, at: datetime, conversation_id: str, part: Node, kind: str) -> ev.Event:
+def message(key: str, at: datetime, conversation_id: str, part: Fields, kind: str) -> Event:
     author = part.opt_child("author")  # blank for Twitter parts, per Intercom's docs
     author_type = (author.opt_text("type") if author else None) or ""
-    return ev.ticket_message(
-        id=f"{key}:message",
+    return build.ticket_message(
+        event_id=f"{key}:message",
         at=at,
         ticket_id=conversation_id,
         message_id=part.text("id"),
@@ -81,8 +82,8 @@ def message(key: str, at: datetime, conversation_id: str, part: Node, kind: str)
 
 
 def assignment(
-    key: str, at: datetime, conversation_id: str, item: Node, part: Node
-) -> ev.Event | None:
+    key: str, at: datetime, conversation_id: str, item: Fields, part: Fields
+) -> Event | None:
     """`assigned_to` is set only when the part changed the assignment (Intercom docs)."""
     target = part.opt_child("assigned_to")
     if target is None:
@@ -94,12 +95,12 @@ def assignment(
         team = target_id
     else:  # an admin, or "nobody_admin" (id null) for an unassignment
         admin = target_id if kind in ("admin", None) else None
-    return ev.ticket_assigned(
-        id=f"{key}:assigned", at=at, ticket_id=conversation_id, assignee_id=admin, team_id=team
+    return build.ticket_assigned(
+        event_id=f"{key}:assigned", at=at, ticket_id=conversation_id, assignee_id=admin, team_id=team
     )
 
 
-def part_agents(parts: list[Node]) -> list[Node]:
+def part_agents(parts: list[Fields]) -> list[Fields]:
     """The people objects parts name (authors, assignees) — candidates for agent.upserted."""
     found = []
     for part in parts:

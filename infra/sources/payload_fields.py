@@ -1,9 +1,10 @@
-"""Path-aware reading of helpdesk JSON for the Zendesk, Freshdesk and Help Scout adapters.
+"""Path-aware reading of vendor JSON, shared by every helpdesk adapter.
 
 Vendor payloads are loosely typed: ids arrive as numbers or strings, empty strings stand
-for "none", times come as ISO 8601, Ruby `Time#to_s` or RFC 2822 text. `Fields` reads them
-with one rule per kind of value and raises `PayloadError` naming the full path of what is
-missing, so a 422 tells the admin exactly which field their helpdesk did not send.
+for "none", times come as unix seconds, ISO 8601, Ruby `Time#to_s` or RFC 2822 text.
+`Fields` reads them with one rule per kind of value and raises `PayloadError` naming the
+full path of what is missing, so a failed delivery tells the admin exactly which field
+their helpdesk did not send.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def to_utc(value: Any) -> datetime:
     if not isinstance(value, str):
         raise TypeError("unsupported time value")
     text = value.strip()
-    if text.endswith(" UTC"):  # Ruby/Rails `Time#to_s`, e.g. Freshdesk's {{ticket.modified_on}}
+    if text.endswith(" UTC"):  # Ruby `Time#to_s`: Freshdesk placeholders, older Chatwoot
         text = text[:-4] + "+00:00"
     elif text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
@@ -128,11 +129,6 @@ def to_utc(value: Any) -> datetime:
 def aware_utc(value: datetime) -> datetime:
     """A request's receive time in UTC; a naive one is taken as UTC, not local time."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def rfc3339(value: datetime) -> str:
-    """RFC 3339 UTC with a Z, as domain.events.format_time writes it."""
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def second_stamp(value: datetime) -> str:

@@ -13,6 +13,7 @@ from domain.periods import Period
 from domain.ports import Snapshot
 from domain.views import AgentView, ExternalId, TeamView, TicketView
 from infra.db.repositories.base import TenantRepository
+from infra.db.repositories.settings import SqlTenantSettings
 from infra.db.repositories.snapshots import SqlSnapshots
 from infra.db.sql import chunks
 from infra.db.tables import AGENT, AGENT_IDENTITY, TEAM, TEAM_IDENTITY, TICKET, TICKET_EVENT
@@ -103,6 +104,9 @@ class SqlReads(TenantRepository):
             row.public_agent_reply_count,
             int(count),
         )
+
+    def settings(self) -> dict[str, Any]:
+        return SqlTenantSettings(self.session, self.tenant_id).get()
 
     def snapshots(
         self, level: Level, period: Period, subjects: Collection[str] | None = None

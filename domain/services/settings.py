@@ -1,0 +1,100 @@
+"""Admin settings that change how history is measured: business hours and SLA targets.
+
+Both are read when tickets are folded, so a change needs a recompute of the history it
+covers: the caller enqueues one after commit (from `effective_from` for business hours).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, time
+
+from domain.business_hours import BusinessCalendar, Interval, WeeklySchedule
+from domain.policy import BUSINESS_HOURS, SLA, TEAM_BUSINESS_HOURS, calendar
+from domain.ports import UnitOfWork
+from domain.samples import SlaTargets
+
+
+class SettingsError(ValueError):
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleInput:
+    effective_from: date
+    weekly: Mapping[int, Sequence[tuple[time, time | None]]]  # 0 = Monday; end None = 24:00
+    holidays: Sequence[date] | None = None  # None: keep the holidays already planned
+
+
+def business_hours(uow: UnitOfWork, team_id: str | None) -> BusinessCalendar | None:
+    return calendar_of(uow.settings.get(), team_id)
+
+
+def calendar_of(settings: Mapping[str, object], team_id: str | None) -> BusinessCalendar | None:
+    if team_id is None:
+        return calendar(settings.get(BUSINESS_HOURS))
+    teams = settings.get(TEAM_BUSINESS_HOURS) or {}
+    return calendar(teams.get(team_id)) if isinstance(teams, Mapping) else None
+
+
+def set_business_hours(
+    uow: UnitOfWork, *, team_id: str | None, schedule: ScheduleInput
+) -> BusinessCalendar:
+    """Add (or replace) the schedule version effective from `schedule.effective_from`."""
+    current = business_hours(uow, team_id)
+    versions = [v for v in (current.versions if current else ()) if v[0] != schedule.effective_from]
+    holidays = schedule.holidays
+    if holidays is None:  # carry forward the holidays still ahead of the new version
+        previous = current.schedule_on(schedule.effective_from) if current else None
+        holidays = [
+            d for d in (previous.holidays if previous else ()) if d >= schedule.effective_from
+        ]
+    try:
+        week = {
+            day: tuple(Interval(start, end) for start, end in intervals)
+            for day, intervals in schedule.weekly.items()
+        }
+        version = (schedule.effective_from, WeeklySchedule(week, frozenset(holidays)))
+        updated = BusinessCalendar(uow.tenant.timezone, tuple(sorted([*versions, version])))
+    except ValueError as exc:
+        raise SettingsError(str(exc), "schedule") from None
+    _store_calendar(uow, team_id, updated.to_json())
+    return updated
+
+
+def clear_business_hours(uow: UnitOfWork, team_id: str | None) -> None:
+    _store_calendar(uow, team_id, None)
+
+
+def _store_calendar(uow: UnitOfWork, team_id: str | None, value: object) -> None:
+    if team_id is None:
+        uow.settings.put(BUSINESS_HOURS, value)
+        return
+    teams = dict(uow.settings.get().get(TEAM_BUSINESS_HOURS) or {})
+    if value is None:
+        teams.pop(team_id, None)
+    else:
+        teams[team_id] = value
+    uow.settings.put(TEAM_BUSINESS_HOURS, teams or None)
+
+
+def set_sla_targets(uow: UnitOfWork, targets: SlaTargets) -> SlaTargets:
+    for kind, table in (
+        ("firstResponse", targets.first_response),
+        ("resolution", targets.resolution),
+    ):
+        for channel, seconds in table.items():
+            if not seconds > 0:
+                raise SettingsError(f"the {channel} target must be positive", kind)
+    uow.settings.put(
+        SLA,
+        {
+            "first_response": dict(targets.first_response),
+            "resolution": dict(targets.resolution),
+            "basis": "BUSINESS" if targets.business_basis else "CALENDAR",
+        },
+    )
+    return targets

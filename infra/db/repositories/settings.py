@@ -1,0 +1,27 @@
+"""A tenant's settings document (business hours, SLA targets, …)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+
+from infra.db.repositories.base import TenantRepository
+from infra.db.tables import TENANT
+
+T = TENANT.c
+
+
+class SqlTenantSettings(TenantRepository):
+    def get(self) -> dict[str, Any]:
+        stmt = select(T.settings).where(T.id == self.tenant_id)
+        return dict(self.session.execute(stmt).scalar_one() or {})
+
+    def put(self, key: str, value: object) -> None:
+        """Set one top-level key (None removes it); the rest of the document is kept."""
+        settings = self.get()
+        if value is None:
+            settings.pop(key, None)
+        else:
+            settings[key] = value
+        self.session.execute(update(TENANT).where(T.id == self.tenant_id).values(settings=settings))

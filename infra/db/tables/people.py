@@ -1,0 +1,115 @@
+"""People beside the KPIs: support values and their ratings, pulse surveys and eNPS."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ForeignKeyConstraint, Index
+from sqlmodel import Field, SQLModel
+
+from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
+
+
+def _tenant_fk() -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE")
+
+
+def _agent_fk(column: str) -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(["tenant_id", column], ["agent.tenant_id", "agent.id"])
+
+
+def _survey_fk() -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(
+        ["tenant_id", "survey_id"],
+        ["pulse_survey.tenant_id", "pulse_survey.id"],
+        ondelete="CASCADE",
+    )
+
+
+class SupportValueRow(SQLModel, table=True):
+    """A tenant's soft-skill value; a value dropped from the set is kept, inactive."""
+
+    __tablename__ = "support_value"
+    __table_args__ = (_tenant_fk(),)
+
+    tenant_id: str = Field(primary_key=True, max_length=32)
+    key: str = Field(primary_key=True, max_length=64)
+    label: str = Field(max_length=200)
+    description: str = Field(default="", max_length=1000)
+    position: int = 0
+    active: bool = True
+
+
+class ValueRatingRow(SQLModel, table=True):
+    """A manager's 1–5 rating of one agent on one value for one period."""
+
+    __tablename__ = "value_rating"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "value_key"], ["support_value.tenant_id", "support_value.key"]
+        ),
+        _agent_fk("agent_id"),
+        _agent_fk("rater_id"),
+        Index("ix_value_rating_agent", "tenant_id", "agent_id", "period_start"),
+    )
+
+    tenant_id: str = Field(primary_key=True, max_length=32)
+    agent_id: str = Field(primary_key=True, max_length=32)
+    value_key: str = Field(primary_key=True, max_length=64)
+    grain: str = Field(primary_key=True, max_length=8)
+    period_start: date = Field(primary_key=True)
+    rater_id: str = Field(primary_key=True, max_length=32)
+    rating: int
+    comment: str | None = Field(default=None, max_length=2000)
+    rated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+class PulseSurveyRow(SQLModel, table=True):
+    """Up to 10 pulse questions, optionally with the eNPS question."""
+
+    __tablename__ = "pulse_survey"
+    __table_args__ = (_tenant_fk(),)
+
+    tenant_id: str = Field(primary_key=True, max_length=32)
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    title: str = Field(max_length=200)
+    questions: list[dict[str, Any]] = Field(sa_type=JsonColumn)
+    enps: bool = False
+    min_group_size: int
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+class PulseAnswerRow(SQLModel, table=True):
+    """One respondent's answer to one question; the team is fixed when answering."""
+
+    __tablename__ = "pulse_answer"
+    __table_args__ = (
+        _survey_fk(),
+        _agent_fk("respondent_id"),
+        ForeignKeyConstraint(["tenant_id", "team_id"], ["team.tenant_id", "team.id"]),
+    )
+
+    tenant_id: str = Field(primary_key=True, max_length=32)
+    survey_id: str = Field(primary_key=True, max_length=32)
+    respondent_id: str = Field(primary_key=True, max_length=32)
+    question_key: str = Field(primary_key=True, max_length=64)
+    team_id: str | None = Field(default=None, max_length=32)
+    value: int
+
+
+class EnpsAnswerRow(SQLModel, table=True):
+    """One respondent's eNPS score (0–10) in a survey."""
+
+    __tablename__ = "enps_answer"
+    __table_args__ = (
+        _survey_fk(),
+        _agent_fk("respondent_id"),
+        ForeignKeyConstraint(["tenant_id", "team_id"], ["team.tenant_id", "team.id"]),
+    )
+
+    tenant_id: str = Field(primary_key=True, max_length=32)
+    survey_id: str = Field(primary_key=True, max_length=32)
+    respondent_id: str = Field(primary_key=True, max_length=32)
+    team_id: str | None = Field(default=None, max_length=32)
+    score: int
