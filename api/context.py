@@ -6,15 +6,16 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
 from domain.auth import Principal
+from domain.ports import UnitOfWork
 from domain.views import AgentView, TeamView, TenantReads
-from infra.bootstrap import RECOMPUTE_TENANT, Container
+from infra.bootstrap import RECOMPUTE_TENANT, RESCORE_TENANT, Container
 
 T = TypeVar("T")
 
@@ -50,16 +51,31 @@ class Context:
         with self.container.read_uow(self.principal.tenant_id) as uow:
             return fn(uow.reads)
 
-    async def write(self, fn: Callable[[Any], T]) -> T:
+    async def read_uow(self, fn: Callable[[UnitOfWork], T]) -> T:
+        """Run a domain service that only reads, on the read connection."""
+        async with self._lock:
+            return await run_in_threadpool(self._read_uow_sync, fn)
+
+    def _read_uow_sync(self, fn: Callable[[UnitOfWork], T]) -> T:
+        with self.container.read_uow(self.principal.tenant_id) as uow:
+            return fn(uow)
+
+    async def write(self, fn: Callable[[UnitOfWork], T]) -> T:
         """Run `fn` in this tenant's unit of work and commit it."""
         async with self._lock:
             return await run_in_threadpool(self._write_sync, fn)
 
-    def _write_sync(self, fn: Callable[[Any], T]) -> T:
+    def _write_sync(self, fn: Callable[[UnitOfWork], T]) -> T:
         with self.container.uow(self.principal.tenant_id, exclusive=True) as uow:
             result = fn(uow)
             uow.commit()
             return result
+
+    def queue_rescore(self, *, since: date | None) -> None:
+        """Re-score stored metrics (from periods starting at `since`), after commit."""
+        self.container.queue.enqueue(
+            RESCORE_TENANT, self.principal.tenant_id, since.isoformat() if since else None
+        )
 
     def queue_recompute(self, *, since: date | None) -> None:
         """Rebuild this tenant's history (from `since`) in the background, after commit."""

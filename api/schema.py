@@ -12,6 +12,8 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
+from api.models.mutations import ModelsMutation
+from api.models.queries import ModelsQuery
 from api.people.queries import PeopleQuery
 from api.scores.mutations import ScoresMutation
 from api.scores.queries import ScoresQuery
@@ -19,8 +21,8 @@ from api.settings.mutations import SettingsMutation
 from api.settings.queries import SettingsQuery
 from api.tickets.queries import TicketQuery
 
-QUERIES: tuple[type, ...] = (ScoresQuery, PeopleQuery, TicketQuery, SettingsQuery)
-MUTATIONS: tuple[type, ...] = (ScoresMutation, SettingsMutation)
+QUERIES: tuple[type, ...] = (ScoresQuery, PeopleQuery, TicketQuery, SettingsQuery, ModelsQuery)
+MUTATIONS: tuple[type, ...] = (ScoresMutation, SettingsMutation, ModelsMutation)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

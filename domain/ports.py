@@ -7,7 +7,7 @@ is always bound to one tenant (`TenantId`), so a service cannot reach another's 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, NewType, Protocol, Self
@@ -69,6 +69,7 @@ class Snapshot:
     breakdown: ScoreBreakdown | None
     model_id: str | None
     computed_at: datetime | None = None
+    signals: Mapping[str, int] = field(default_factory=dict)  # guardrail key → count
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,9 +172,36 @@ class Snapshots(Protocol):
         """Drop the snapshots of every period that ends after `since` (None: all)."""
         ...
 
+    def periods_since(self, since: date | None) -> list[Period]:
+        """Periods (every grain) with snapshots, starting on/after `since`."""
+        ...
+
+    def in_period(self, period: Period) -> list[Snapshot]:
+        """Every subject's snapshot (all levels) of one period."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ModelVersion:
+    """One stored version of a KPI model; `active` = part of its scope's scoring timeline."""
+
+    model: KpiModel
+    active: bool
+    created_at: datetime
+
 
 class Models(Protocol):
     def effective(self, on: date, level: Level, team_id: str | None) -> KpiModel: ...
+
+    def effective_in_scope(self, on: date, team_id: str | None) -> ModelVersion | None: ...
+
+    def timeline(self) -> list[ModelVersion]: ...
+
+    def versions(self, model_id: str | None = None) -> list[ModelVersion]: ...
+
+    def next_version(self, model_id: str) -> int: ...
+
+    def add(self, model: KpiModel, *, active: bool) -> ModelVersion: ...
 
 
 class Figures(Protocol):

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from domain.metrics import Level
 from domain.periods import Period
 from domain.ports import Snapshot
+from domain.quality.ports import QualityReads
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,11 @@ class TenantReads(Protocol):
 
     def settings(self) -> dict[str, Any]:
         """The tenant's settings document (business hours, SLA targets, …)."""
+        ...
+
+    @property
+    def quality(self) -> QualityReads:
+        """Scorecards, reviews, assignments, calibration, values and surveys."""
         ...
 
     def snapshots(

@@ -23,7 +23,13 @@ from infra.auth.tokens import TokenError, TokenService
 from infra.db.engine import make_engine, make_worker_engine
 from infra.db.types import utcnow
 from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
-from infra.queue import RECOMPUTE_TENANT, InProcessJobQueue, JobQueue, RqJobQueue
+from infra.queue import (
+    RECOMPUTE_TENANT,
+    RESCORE_TENANT,
+    InProcessJobQueue,
+    JobQueue,
+    RqJobQueue,
+)
 from infra.settings import Settings
 from infra.sources.base import SourceAdapter
 from infra.sources.decoder import AdapterDecoder
@@ -138,6 +144,7 @@ class Container:
 # What the API layer may use from infra: it imports infra only through this module.
 __all__ = [
     "RECOMPUTE_TENANT",
+    "RESCORE_TENANT",
     "Container",
     "TokenError",
     "TokenRequest",

@@ -21,6 +21,7 @@ from rq import Queue
 
 PROCESS_TENANT = "workers.jobs.process_tenant"
 RECOMPUTE_TENANT = "workers.jobs.recompute_tenant"
+RESCORE_TENANT = "workers.jobs.rescore_tenant"
 FLAG_TTL_SECONDS = 600
 
 log = logging.getLogger(__name__)

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from domain.ports import TenantId
 from domain.services.intake import process_pending
+from domain.services.models import rescore_from
 from domain.services.recompute import rebuild
 from infra.bootstrap import container
 from infra.db.types import utcnow
@@ -37,6 +38,15 @@ def recompute_tenant(tenant_id: str, since: str | None = None) -> dict[str, int]
     start = date.fromisoformat(since) if since else None
     result = rebuild(lambda: c.uow(TenantId(tenant_id), exclusive=True), since=start)
     return asdict(result)
+
+
+def rescore_tenant(tenant_id: str, since: str | None = None) -> int:
+    """Re-score stored metrics with the models now effective (after a model change)."""
+    c = container(worker=True)
+    with c.uow(TenantId(tenant_id), exclusive=True) as uow:
+        count = rescore_from(uow, since=date.fromisoformat(since) if since else None)
+        uow.commit()
+    return count
 
 
 def sweep_pending() -> int:

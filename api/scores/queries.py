@@ -7,7 +7,15 @@ import strawberry
 from api.context import Info
 from api.people.types import Agent, Team
 from api.permissions import requires
-from api.scores.types import AgentScore, PeriodInput, TeamScore, TenantScore, scored_fields
+from api.scores.types import (
+    AgentScore,
+    MetricDefinitionType,
+    PeriodInput,
+    TeamScore,
+    TenantScore,
+    scored_fields,
+)
+from domain import metrics as m
 from domain.auth import Scope
 from domain.metrics import Level
 from domain.periods import Period, normalise
@@ -20,6 +28,13 @@ def _period(period: PeriodInput) -> Period:
 
 @strawberry.type
 class ScoresQuery:
+    @strawberry.field(
+        extensions=requires(Scope.READ),
+        description="The metric dictionary: every metric and how it is measured.",
+    )
+    def metrics(self) -> list[MetricDefinitionType]:
+        return [MetricDefinitionType.of(d) for d in m.DEFINITIONS]
+
     @strawberry.field(
         extensions=requires(Scope.READ),
         description="Every active agent's metrics and score in the period; "

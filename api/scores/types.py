@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 import strawberry
 
 from api.people.types import Agent, Team
 from domain import metrics as m
+from domain.guardrails import GUARDRAILS
 from domain.metrics import Basis, Direction, Statistic
 from domain.periods import Grain, Period
 from domain.ports import Snapshot
@@ -77,6 +79,39 @@ class MetricValueType:
         )
 
 
+@strawberry.type(name="MetricDefinition")
+class MetricDefinitionType:
+    key: str
+    label: str
+    unit: str
+    kind: str
+    direction: DirectionEnum  # type: ignore[valid-type]
+    levels: list[str]
+    statistics: list[StatisticEnum]  # type: ignore[valid-type]
+    default_statistic: StatisticEnum  # type: ignore[valid-type]
+    bases: list[BasisEnum]  # type: ignore[valid-type]
+    cohort: str = strawberry.field(description="Which event's time puts a value in a period")
+    attribution: str = strawberry.field(description="Who a value is attributed to")
+    description: str
+
+    @classmethod
+    def of(cls, d: m.MetricDef) -> MetricDefinitionType:
+        return cls(
+            key=d.key,
+            label=d.label,
+            unit=d.unit,
+            kind=d.kind.value,
+            direction=d.direction,
+            levels=[level.value for level in d.levels],
+            statistics=list(d.statistics()),
+            default_statistic=d.default_statistic,
+            bases=[Basis.CALENDAR, Basis.BUSINESS] if d.is_duration else [Basis.CALENDAR],
+            cohort=d.cohort,
+            attribution=d.attribution,
+            description=d.description,
+        )
+
+
 @strawberry.type(name="ComponentScore")
 class ComponentScoreType:
     metric: str
@@ -119,6 +154,14 @@ class ComponentScoreType:
         )
 
 
+@strawberry.type
+class GuardrailSignal:
+    key: str
+    label: str
+    description: str
+    count: int
+
+
 @strawberry.interface
 class Scored:
     period: PeriodType
@@ -129,6 +172,22 @@ class Scored:
     computed_at: datetime | None
     values: strawberry.Private[MetricSet]
     breakdown: strawberry.Private[ScoreBreakdown | None]
+    signals: strawberry.Private[Mapping[str, int]]
+
+    @strawberry.field(
+        description="Patterns worth a look; they never change a score by "
+        "themselves (SPEC §4 guardrail signals)."
+    )
+    def guardrails(self) -> list[GuardrailSignal]:
+        return [
+            GuardrailSignal(
+                key=g.key,
+                label=g.label,
+                description=g.description,
+                count=int(self.signals.get(g.key, 0)),
+            )
+            for g in GUARDRAILS
+        ]
 
     @strawberry.field
     def metrics(self, basis: BasisEnum = Basis.CALENDAR) -> list[MetricValueType]:  # type: ignore[valid-type]
@@ -141,8 +200,14 @@ class Scored:
         return [ComponentScoreType.of(s) for s in self.breakdown.components]
 
 
-def scored_fields(period: Period, snapshot: Snapshot | None, empty: MetricSet) -> dict[str, object]:
-    b = snapshot.breakdown if snapshot else None
+def scored_fields(
+    period: Period,
+    snapshot: Snapshot | None,
+    empty: MetricSet,
+    breakdown: ScoreBreakdown | None = None,
+) -> dict[str, object]:
+    """The `Scored` fields of a snapshot (or of a preview's breakdown over its metrics)."""
+    b = breakdown or (snapshot.breakdown if snapshot else None)
     return {
         "period": PeriodType.of(period),
         "total": b.total if b else None,
@@ -151,6 +216,7 @@ def scored_fields(period: Period, snapshot: Snapshot | None, empty: MetricSet) -
         "failed_gates": list(b.failed_gates) if b else [],
         "computed_at": snapshot.computed_at if snapshot else None,
         "values": snapshot.metrics if snapshot else empty,
+        "signals": snapshot.signals if snapshot else {},
         "breakdown": b,
     }
 

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from domain.events import AgentActivity, AgentUpserted, CanonicalEvent, TicketEvent
 from domain.fold import TicketFacts, fold
+from domain.guardrails import guardrail_samples
 from domain.periods import local_day, local_midnight
 from domain.policy import sample_policy
 from domain.ports import StoredSample, Touch, UnitOfWork
@@ -58,7 +59,7 @@ def refresh_tickets(uow: UnitOfWork, *, source: str, ticket_ids: Collection[str]
     facts = [fold(t, _ticket_events(history.get(t, []))) for t in sorted(ticket_ids)]
     teams = uow.directory.team_ids(source, _team_keys(facts))
     policy = sample_policy(uow.tenant, teams=teams)
-    samples = {f.ticket_id: ticket_samples(f, policy) for f in facts}
+    samples = {f.ticket_id: ticket_samples(f, policy) + guardrail_samples(f) for f in facts}
     agent_keys = {s.agent for group in samples.values() for s in group if s.agent}
     agent_keys |= {f.assignee for f in facts if f.assignee}
     agents = uow.directory.agent_ids(source, agent_keys)

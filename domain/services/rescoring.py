@@ -6,7 +6,8 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
-from domain.metrics import Level
+from domain.guardrails import signal_counts
+from domain.metrics import Basis, Level
 from domain.periods import Period, periods_of_day
 from domain.policy import has_business_hours
 from domain.ports import Snapshot, Touch, UnitOfWork
@@ -54,58 +55,73 @@ class PeriodScorer:
         self.business = has_business_hours(uow.tenant)
 
     def snapshots(self, subjects: Subjects) -> list[Snapshot]:
-        agents = self.metrics(Level.AGENT, subjects.agents)
+        agents = self.measure(Level.AGENT, subjects.agents)
         team_of = self.uow.directory.teams_of_agents(agents.keys())
         # Shrinkage leans an agent's rate towards their own team's rate: score teams
         # the agents belong to even when only their agents were touched.
         wanted_teams = (
             None if subjects.teams is None else subjects.teams | {t for t in team_of.values() if t}
         )
-        teams = self.metrics(Level.TEAM, wanted_teams)
+        teams = self.measure(Level.TEAM, wanted_teams)
         out = [
-            self.snapshot(Level.TEAM, team_id, values, team=team_id)
-            for team_id, values in teams.items()
+            self.snapshot(Level.TEAM, team_id, measured, team=team_id)
+            for team_id, measured in teams.items()
             if subjects.teams is None or team_id in subjects.teams
         ]
-        for agent_id, values in agents.items():
+        for agent_id, measured in agents.items():
             team = team_of.get(agent_id)
-            peer = teams.get(team) if team else None
-            out.append(self.snapshot(Level.AGENT, agent_id, values, team=team, team_values=peer))
+            peer = teams[team].metrics if team and team in teams else None
+            out.append(self.snapshot(Level.AGENT, agent_id, measured, team=team, team_values=peer))
         tenant_id = self.uow.tenant.id
-        tenant = self.metrics(Level.TENANT, None).get(tenant_id)
-        out.append(self.snapshot(Level.TENANT, tenant_id, tenant or self.empty(Level.TENANT)))
+        tenant = self.measure(Level.TENANT, [tenant_id])[tenant_id]
+        out.append(self.snapshot(Level.TENANT, tenant_id, tenant))
         return out
 
-    def metrics(self, level: Level, subjects: Collection[str] | None) -> dict[str, MetricSet]:
+    def measure(self, level: Level, subjects: Collection[str] | None) -> dict[str, Measured]:
+        """Metric values and guardrail counts per subject (None: every subject with data)."""
         if subjects is not None and not subjects:
             return {}
-        aggregates = self.uow.samples.aggregate(self.period, level, subjects)
+        query = None if level is Level.TENANT else subjects
+        aggregates = self.uow.samples.aggregate(self.period, level, query)
         wanted = subjects if subjects is not None else aggregates.keys()
         context = PeriodContext()
         if level is Level.TENANT:
             context = PeriodContext(active_users=self.uow.figures.active_users(self.period))
-        return {
-            subject: metric_values(
-                aggregates.get(subject, {}),
-                level=level,
-                context=context,
-                has_business_hours=self.business,
+        out: dict[str, Measured] = {}
+        for subject in wanted:
+            streams = aggregates.get(subject, {})
+            values = metric_values(
+                streams, level=level, context=context, has_business_hours=self.business
             )
-            for subject in wanted
-        }
-
-    def empty(self, level: Level) -> MetricSet:
-        return metric_values({}, level=level, has_business_hours=self.business)
+            counts = {
+                key: agg.count for (key, basis), agg in streams.items() if basis is Basis.CALENDAR
+            }
+            out[subject] = Measured(values, signal_counts(counts))
+        return out
 
     def snapshot(
         self,
         level: Level,
         subject: str,
-        values: MetricSet,
+        measured: Measured,
         *,
         team: str | None = None,
         team_values: MetricSet | None = None,
     ) -> Snapshot:
         model = self.uow.models.effective(self.period.start, level, team)
-        breakdown = score(model, values, team_metrics=team_values)
-        return Snapshot(level, subject, self.period, values, breakdown, model.id)
+        breakdown = score(model, measured.metrics, team_metrics=team_values)
+        return Snapshot(
+            level,
+            subject,
+            self.period,
+            measured.metrics,
+            breakdown,
+            model.id,
+            signals=measured.signals,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    metrics: MetricSet
+    signals: dict[str, int]

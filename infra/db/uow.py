@@ -13,6 +13,9 @@ from infra.db.repositories.directory import SqlDirectory
 from infra.db.repositories.events import SqlEventLog
 from infra.db.repositories.figures import SqlFigures
 from infra.db.repositories.models import SqlModels
+from infra.db.repositories.quality import SqlCalibrations, SqlReviews, SqlScorecards
+from infra.db.repositories.quality_assignments import SqlReviewAssignments
+from infra.db.repositories.quality_people import SqlSupportValues, SqlSurveys
 from infra.db.repositories.reads import SqlReads
 from infra.db.repositories.samples import SqlSamples
 from infra.db.repositories.settings import SqlTenantSettings
@@ -55,6 +58,12 @@ class SqlUnitOfWork:
         self.reads = SqlReads(session, tid)
         self.figures = SqlFigures(session, tid)
         self.settings = SqlTenantSettings(session, tid)
+        self.scorecards = SqlScorecards(session, tid)
+        self.reviews = SqlReviews(session, tid)
+        self.review_assignments = SqlReviewAssignments(session, tid)
+        self.calibrations = SqlCalibrations(session, tid)
+        self.support_values = SqlSupportValues(session, tid)
+        self.surveys = SqlSurveys(session, tid)
         return self
 
     def __exit__(

@@ -272,4 +272,3 @@ def csat_score(answer: Fields) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= 5:
         raise PayloadError(f"'{answer.where('rating')}' must be a whole number from 1 to 5")
     return raw
-

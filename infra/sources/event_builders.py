@@ -27,19 +27,16 @@ def ticket_created(
     assignee_id: str | None = None,
     team_id: str | None = None,
 ) -> Event:
-    event: Event = {
+    return {
         "type": "ticket.created",
         "id": event_id,
         "occurred_at": format_time(at),
         "ticket_id": ticket_id,
         "channel": channel,
         "requester_id": requester_id,
+        "team_id": team_id,
+        "assignee_id": assignee_id,
     }
-    if assignee_id is not None:
-        event["assignee_id"] = assignee_id
-    if team_id is not None:
-        event["team_id"] = team_id
-    return event
 
 
 def ticket_message(
@@ -71,18 +68,16 @@ def ticket_assigned(
     ticket_id: str,
     assignee_id: str | None,
     team_id: str | None = None,
-    team_cleared: bool = False,
 ) -> Event:
-    event: Event = {
+    """`team_id` null keeps the ticket's team (the fold never clears a team)."""
+    return {
         "type": "ticket.assigned",
         "id": event_id,
         "occurred_at": format_time(at),
         "ticket_id": ticket_id,
         "assignee_id": assignee_id,
+        "team_id": team_id,
     }
-    if team_id is not None or team_cleared:
-        event["team_id"] = team_id
-    return event
 
 
 def status_changed(*, event_id: str, at: datetime, ticket_id: str, status: str) -> Event:

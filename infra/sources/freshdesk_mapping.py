@@ -168,7 +168,6 @@ def _assignment(ticket: _Ticket, triggered: TriggeredEvent) -> list[Event] | Dec
         ticket_id=ticket.ticket_id,
         assignee_id=assignee,
         team_id=team,
-        team_cleared=triggered.name == "group_id" and team is None,
     )
     return [event]
 

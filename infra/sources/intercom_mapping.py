@@ -20,8 +20,8 @@ from typing import Any
 from domain.events import format_time
 from infra.sources import event_builders as build
 from infra.sources.base import Decoded, PayloadError
-from infra.sources.intercom_parts import AUTHOR_TYPES, part_agents, part_events
 from infra.sources.event_builders import Event
+from infra.sources.intercom_parts import AUTHOR_TYPES, part_agents, part_events
 from infra.sources.payload_fields import Fields, digest
 
 CREATION_TOPICS = frozenset({"conversation.user.created", "conversation.admin.single.created"})

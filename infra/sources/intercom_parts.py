@@ -96,7 +96,11 @@ def assignment(
     else:  # an admin, or "nobody_admin" (id null) for an unassignment
         admin = target_id if kind in ("admin", None) else None
     return build.ticket_assigned(
-        event_id=f"{key}:assigned", at=at, ticket_id=conversation_id, assignee_id=admin, team_id=team
+        event_id=f"{key}:assigned",
+        at=at,
+        ticket_id=conversation_id,
+        assignee_id=admin,
+        team_id=team,
     )
 
 

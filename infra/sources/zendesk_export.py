@@ -196,7 +196,6 @@ def _assignment(audit: _Audit, fields: dict[str, str | None], agents: set[str]) 
         ticket_id=audit.ticket_id,
         assignee_id=assignee,
         team_id=group,
-        team_cleared="group_id" in fields and group is None,
     )
 
 

@@ -172,7 +172,6 @@ def _group_assignment(root: Fields) -> Decoded:
         ticket_id=ticket_id,
         assignee_id=detail.opt_text("assignee_id"),
         team_id=group,
-        team_cleared=group is None,
     )
     return Decoded(events=[event])
 

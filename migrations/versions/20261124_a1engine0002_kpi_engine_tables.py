@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "a1engine0002"
 down_revision: str | None = "80bdd521eaab"
@@ -17,8 +18,18 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    # Guardrail signal counts, next to the metrics of each snapshot.
+    with op.batch_alter_table("score_snapshot") as batch:
+        batch.add_column(
+            sa.Column(
+                "signals",
+                sa.JSON().with_variant(postgresql.JSONB(), "postgresql"),
+                nullable=False,
+                server_default=sa.text("'{}'"),
+            )
+        )
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("score_snapshot") as batch:
+        batch.drop_column("signals")

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "b2integr0003"
 down_revision: str | None = "a1engine0002"
@@ -17,8 +18,29 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    # Admins' agent merges and unmerges (identity mapping across helpdesks).
+    op.create_table(
+        "agent_merge",
+        sa.Column("tenant_id", sa.String(length=32), nullable=False),
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("action", sa.String(length=8), nullable=False),
+        sa.Column("from_agent_id", sa.String(length=32), nullable=False),
+        sa.Column("to_agent_id", sa.String(length=32), nullable=False),
+        sa.Column(
+            "identities", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False
+        ),
+        sa.Column("actor", sa.String(length=64), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["tenant_id", "from_agent_id"], ["agent.tenant_id", "agent.id"]),
+        sa.ForeignKeyConstraint(["tenant_id", "to_agent_id"], ["agent.tenant_id", "agent.id"]),
+        sa.PrimaryKeyConstraint("tenant_id", "id"),
+    )
+    with op.batch_alter_table("agent_merge", schema=None) as batch_op:
+        batch_op.create_index("ix_agent_merge_created", ["tenant_id", "created_at"], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("agent_merge", schema=None) as batch_op:
+        batch_op.drop_index("ix_agent_merge_created")
+    op.drop_table("agent_merge")

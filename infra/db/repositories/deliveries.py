@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from domain.integrations import FAILED, IGNORED, PENDING, PROCESSED, DeliveryView
 from domain.ports import PendingDelivery
 from infra.db.repositories.base import TenantRepository
 from infra.db.sql import insert_for
@@ -16,7 +17,18 @@ from infra.db.tables import WEBHOOK_DELIVERY
 from infra.db.types import new_id, utcnow
 
 D = WEBHOOK_DELIVERY.c
-PENDING, PROCESSED, FAILED, IGNORED = "pending", "processed", "failed", "ignored"
+_VIEW = (
+    D.id,
+    D.integration_id,
+    D.source,
+    D.received_at,
+    D.status,
+    D.reason,
+    D.event_count,
+    D.attempts,
+    D.processed_at,
+)
+__all__ = ["FAILED", "IGNORED", "PENDING", "PROCESSED", "NewDelivery", "SqlDeliveries"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,20 +42,6 @@ class NewDelivery:
     signature: str
     status: str = PENDING
     reason: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryRecord:
-    id: str
-    integration_id: str
-    source: str
-    delivery_key: str
-    received_at: datetime
-    status: str
-    reason: str | None
-    event_count: int
-    attempts: int
-    processed_at: datetime | None
 
 
 class SqlDeliveries(TenantRepository):
@@ -80,25 +78,18 @@ class SqlDeliveries(TenantRepository):
         )
         return [PendingDelivery(*row) for row in self.session.execute(stmt)]
 
-    def by_status(self, status: str, limit: int = 100) -> list[DeliveryRecord]:
-        stmt = (
-            select(
-                D.id,
-                D.integration_id,
-                D.source,
-                D.delivery_key,
-                D.received_at,
-                D.status,
-                D.reason,
-                D.event_count,
-                D.attempts,
-                D.processed_at,
-            )
-            .where(D.tenant_id == self.tenant_id, D.status == status)
-            .order_by(D.received_at.desc())
-            .limit(limit)
-        )
-        return [DeliveryRecord(**row._mapping) for row in self.session.execute(stmt)]
+    def listing(self, status: str | None, limit: int) -> Sequence[DeliveryView]:
+        """Newest first, optionally in one status."""
+        stmt = select(*_VIEW).where(D.tenant_id == self.tenant_id)
+        if status is not None:
+            stmt = stmt.where(D.status == status)
+        stmt = stmt.order_by(D.received_at.desc(), D.id).limit(limit)
+        return [DeliveryView(**row._mapping) for row in self.session.execute(stmt)]
+
+    def get(self, delivery_id: str) -> DeliveryView | None:
+        stmt = select(*_VIEW).where(D.tenant_id == self.tenant_id, D.id == delivery_id)
+        row = self.session.execute(stmt).first()
+        return DeliveryView(**row._mapping) if row else None
 
     def finish(
         self, delivery_id: str, *, status: str, reason: str | None = None, event_count: int = 0
@@ -116,7 +107,7 @@ class SqlDeliveries(TenantRepository):
         )
 
     def reset(self, delivery_id: str) -> bool:
-        """Put a delivery back in the queue (replay after a fix)."""
+        """Put a delivery back in the queue (replay after a fix); False when not found."""
         result = self.session.execute(
             update(WEBHOOK_DELIVERY)
             .where(D.tenant_id == self.tenant_id, D.id == delivery_id)
@@ -124,6 +115,16 @@ class SqlDeliveries(TenantRepository):
             .returning(D.id)
         )
         return result.scalar_one_or_none() is not None
+
+    def reset_status(self, status: str) -> int:
+        """Put every delivery in `status` back in the queue; returns how many."""
+        result = self.session.execute(
+            update(WEBHOOK_DELIVERY)
+            .where(D.tenant_id == self.tenant_id, D.status == status)
+            .values(status=PENDING, reason=None)
+            .returning(D.id)
+        )
+        return len(result.scalars().all())
 
     def count(self, status: str) -> int:
         stmt = (

@@ -1,16 +1,21 @@
-"""KPI model versions; the version effective at a period's start scores it."""
+"""KPI model versions and the scoring timeline.
+
+Every change writes a new row (id, version). Rows flagged `active` form the scoring
+timeline of their scope (the tenant, or one team): a period is scored with the timeline
+row effective at its start (latest `effective_from` ≤ start; later changes win ties).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domain.metrics import Level
 from domain.model import KpiModel, default_model
-from domain.ports import TenantId
+from domain.ports import ModelVersion, TenantId
 from infra.db.codec import model_definition, model_from_row
 from infra.db.repositories.base import TenantRepository
 from infra.db.tables import KPI_MODEL
@@ -22,25 +27,43 @@ M = KPI_MODEL.c
 class SqlModels(TenantRepository):
     def __init__(self, session: Session, tenant_id: TenantId) -> None:
         super().__init__(session, tenant_id)
-        self._active: list[KpiModel] | None = None
+        self._timeline: list[ModelVersion] | None = None
 
     def effective(self, on: date, level: Level, team_id: str | None) -> KpiModel:
         """The team's own model if it has one, else the tenant's; by effective date."""
-        for team in (team_id, None) if team_id else (None,):
-            versions = [
-                m for m in self._active_versions() if m.team_id == team and m.effective_from <= on
-            ]
-            if versions:
-                return max(versions, key=lambda m: (m.effective_from, m.version))
+        for scope in (team_id, None) if team_id else (None,):
+            found = self.effective_in_scope(on, scope)
+            if found is not None:
+                return found.model
         return default_model()
 
-    def _active_versions(self) -> list[KpiModel]:
-        if self._active is None:
-            stmt = select(KPI_MODEL).where(M.tenant_id == self.tenant_id, M.active.is_(True))
-            self._active = [_model(row) for row in self.session.execute(stmt)]
-        return self._active
+    def effective_in_scope(self, on: date, team_id: str | None) -> ModelVersion | None:
+        candidates = [
+            v
+            for v in self.timeline()
+            if v.model.team_id == team_id and v.model.effective_from <= on
+        ]
+        return candidates[-1] if candidates else None
 
-    def add(self, model: KpiModel, *, active: bool) -> KpiModel:
+    def timeline(self) -> list[ModelVersion]:
+        if self._timeline is None:
+            stmt = select(KPI_MODEL).where(M.tenant_id == self.tenant_id, M.active.is_(True))
+            rows = [_version(row) for row in self.session.execute(stmt)]
+            self._timeline = sorted(rows, key=lambda v: (v.model.effective_from, v.created_at))
+        return self._timeline
+
+    def versions(self, model_id: str | None = None) -> list[ModelVersion]:
+        stmt = select(KPI_MODEL).where(M.tenant_id == self.tenant_id)
+        if model_id is not None:
+            stmt = stmt.where(M.id == model_id)
+        rows = self.session.execute(stmt.order_by(M.created_at, M.version))
+        return [_version(row) for row in rows]
+
+    def next_version(self, model_id: str) -> int:
+        stmt = select(func.max(M.version)).where(M.tenant_id == self.tenant_id, M.id == model_id)
+        return int(self.session.execute(stmt).scalar_one() or 0) + 1
+
+    def add(self, model: KpiModel, *, active: bool) -> ModelVersion:
         model_id = model.id or new_id()
         self.session.execute(
             KPI_MODEL.insert().values(
@@ -56,17 +79,17 @@ class SqlModels(TenantRepository):
                 created_at=utcnow(),
             )
         )
-        self._active = None
+        self._timeline = None
         row = self.session.execute(
             select(KPI_MODEL).where(
                 M.tenant_id == self.tenant_id, M.id == model_id, M.version == model.version
             )
         ).one()
-        return _model(row)
+        return _version(row)
 
 
-def _model(row: Any) -> KpiModel:
-    return model_from_row(
+def _version(row: Any) -> ModelVersion:
+    model = model_from_row(
         id=row.id,
         name=row.name,
         version=row.version,
@@ -75,3 +98,4 @@ def _model(row: Any) -> KpiModel:
         effective_from=row.effective_from,
         definition=row.definition,
     )
+    return ModelVersion(model=model, active=row.active, created_at=row.created_at)

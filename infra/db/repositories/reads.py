@@ -13,6 +13,7 @@ from domain.periods import Period
 from domain.ports import Snapshot
 from domain.views import AgentView, ExternalId, TeamView, TicketView
 from infra.db.repositories.base import TenantRepository
+from infra.db.repositories.quality_reads import SqlQualityReads
 from infra.db.repositories.settings import SqlTenantSettings
 from infra.db.repositories.snapshots import SqlSnapshots
 from infra.db.sql import chunks
@@ -107,6 +108,10 @@ class SqlReads(TenantRepository):
 
     def settings(self) -> dict[str, Any]:
         return SqlTenantSettings(self.session, self.tenant_id).get()
+
+    @property
+    def quality(self) -> SqlQualityReads:
+        return SqlQualityReads(self.session, self.tenant_id)
 
     def snapshots(
         self, level: Level, period: Period, subjects: Collection[str] | None = None

@@ -73,6 +73,7 @@ class SqlSnapshots(TenantRepository):
             "total": b.total if b else None,
             "metrics": metrics_to_json(s.metrics),
             "breakdown": breakdown_to_json(b) if b else {},
+            "signals": dict(s.signals),
             "computed_at": utcnow(),
         }
 
@@ -88,6 +89,20 @@ class SqlSnapshots(TenantRepository):
         if subjects is not None:
             stmt = stmt.where(T.subject_id.in_(sorted(subjects)))
         return {row.subject_id: _snapshot(row) for row in self.session.execute(stmt)}
+
+    def periods_since(self, since: date | None) -> list[Period]:
+        stmt = select(T.grain, T.period_start).distinct().where(T.tenant_id == self.tenant_id)
+        if since is not None:
+            stmt = stmt.where(T.period_start >= since)
+        return sorted(Period(Grain(g), start) for g, start in self.session.execute(stmt))
+
+    def in_period(self, period: Period) -> list[Snapshot]:
+        stmt = select(SCORE_SNAPSHOT).where(
+            T.tenant_id == self.tenant_id,
+            T.grain == period.grain.value,
+            T.period_start == period.start,
+        )
+        return [_snapshot(row) for row in self.session.execute(stmt)]
 
     def periods(self, grain: Grain) -> list[Period]:
         stmt = (
@@ -111,4 +126,5 @@ def _snapshot(row: Any) -> Snapshot:
         breakdown=breakdown_from_json(row.breakdown) if row.breakdown else None,
         model_id=row.model_id,
         computed_at=row.computed_at,
+        signals=dict(row.signals or {}),
     )

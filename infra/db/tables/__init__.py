@@ -12,7 +12,22 @@ from infra.db.tables.core import (
     TeamRow,
     TenantRow,
 )
-from infra.db.tables.quality import ReviewRow, ScorecardRow
+from infra.db.tables.identities import AgentMergeRow
+from infra.db.tables.people import (
+    EnpsAnswerRow,
+    PulseAnswerRow,
+    PulseSurveyRow,
+    SupportValueRow,
+    ValueRatingRow,
+)
+from infra.db.tables.quality import (
+    CalibrationSessionRow,
+    CalibrationTicketRow,
+    ReviewAssignmentRow,
+    ReviewRow,
+    SamplingRuleRow,
+    ScorecardRow,
+)
 from infra.db.tables.scoring import ActiveUsersRow, KpiModelRow, ScoreSnapshotRow
 from infra.db.tables.tickets import (
     MetricSampleRow,
@@ -26,36 +41,56 @@ __all__ = [
     "ACTIVE_USERS",
     "AGENT",
     "AGENT_IDENTITY",
+    "AGENT_MERGE",
     "API_CLIENT",
+    "CALIBRATION_SESSION",
+    "CALIBRATION_TICKET",
+    "ENPS_ANSWER",
     "INTEGRATION",
     "KPI_MODEL",
     "METRIC_SAMPLE",
+    "PULSE_ANSWER",
+    "PULSE_SURVEY",
     "RATING",
     "REVIEW",
+    "REVIEW_ASSIGNMENT",
+    "SAMPLING_RULE",
     "SCORECARD",
     "SCORE_SNAPSHOT",
+    "SUPPORT_VALUE",
     "TEAM",
     "TEAM_IDENTITY",
     "TENANT",
     "TICKET",
     "TICKET_EVENT",
+    "VALUE_RATING",
     "WEBHOOK_DELIVERY",
     "ActiveUsersRow",
     "AgentIdentityRow",
+    "AgentMergeRow",
     "AgentRow",
     "ApiClientRow",
+    "CalibrationSessionRow",
+    "CalibrationTicketRow",
+    "EnpsAnswerRow",
     "IntegrationRow",
     "KpiModelRow",
     "MetricSampleRow",
+    "PulseAnswerRow",
+    "PulseSurveyRow",
     "RatingRow",
+    "ReviewAssignmentRow",
     "ReviewRow",
+    "SamplingRuleRow",
     "ScoreSnapshotRow",
     "ScorecardRow",
+    "SupportValueRow",
     "TeamIdentityRow",
     "TeamRow",
     "TenantRow",
     "TicketEventRow",
     "TicketRow",
+    "ValueRatingRow",
     "WebhookDeliveryRow",
 ]
 
@@ -66,6 +101,7 @@ TEAM: Table = TeamRow.__table__  # type: ignore[attr-defined]
 TEAM_IDENTITY: Table = TeamIdentityRow.__table__  # type: ignore[attr-defined]
 AGENT: Table = AgentRow.__table__  # type: ignore[attr-defined]
 AGENT_IDENTITY: Table = AgentIdentityRow.__table__  # type: ignore[attr-defined]
+AGENT_MERGE: Table = AgentMergeRow.__table__  # type: ignore[attr-defined]
 API_CLIENT: Table = ApiClientRow.__table__  # type: ignore[attr-defined]
 INTEGRATION: Table = IntegrationRow.__table__  # type: ignore[attr-defined]
 TICKET: Table = TicketRow.__table__  # type: ignore[attr-defined]
@@ -78,3 +114,12 @@ SCORE_SNAPSHOT: Table = ScoreSnapshotRow.__table__  # type: ignore[attr-defined]
 ACTIVE_USERS: Table = ActiveUsersRow.__table__  # type: ignore[attr-defined]
 SCORECARD: Table = ScorecardRow.__table__  # type: ignore[attr-defined]
 REVIEW: Table = ReviewRow.__table__  # type: ignore[attr-defined]
+SAMPLING_RULE: Table = SamplingRuleRow.__table__  # type: ignore[attr-defined]
+REVIEW_ASSIGNMENT: Table = ReviewAssignmentRow.__table__  # type: ignore[attr-defined]
+CALIBRATION_SESSION: Table = CalibrationSessionRow.__table__  # type: ignore[attr-defined]
+CALIBRATION_TICKET: Table = CalibrationTicketRow.__table__  # type: ignore[attr-defined]
+SUPPORT_VALUE: Table = SupportValueRow.__table__  # type: ignore[attr-defined]
+VALUE_RATING: Table = ValueRatingRow.__table__  # type: ignore[attr-defined]
+PULSE_SURVEY: Table = PulseSurveyRow.__table__  # type: ignore[attr-defined]
+PULSE_ANSWER: Table = PulseAnswerRow.__table__  # type: ignore[attr-defined]
+ENPS_ANSWER: Table = EnpsAnswerRow.__table__  # type: ignore[attr-defined]

@@ -46,6 +46,7 @@ class ValueRatingRow(SQLModel, table=True):
 
     __tablename__ = "value_rating"
     __table_args__ = (
+        _tenant_fk(),
         ForeignKeyConstraint(
             ["tenant_id", "value_key"], ["support_value.tenant_id", "support_value.key"]
         ),
@@ -85,6 +86,7 @@ class PulseAnswerRow(SQLModel, table=True):
 
     __tablename__ = "pulse_answer"
     __table_args__ = (
+        _tenant_fk(),
         _survey_fk(),
         _agent_fk("respondent_id"),
         ForeignKeyConstraint(["tenant_id", "team_id"], ["team.tenant_id", "team.id"]),
@@ -103,6 +105,7 @@ class EnpsAnswerRow(SQLModel, table=True):
 
     __tablename__ = "enps_answer"
     __table_args__ = (
+        _tenant_fk(),
         _survey_fk(),
         _agent_fk("respondent_id"),
         ForeignKeyConstraint(["tenant_id", "team_id"], ["team.tenant_id", "team.id"]),

@@ -64,6 +64,7 @@ class CalibrationSessionRow(SQLModel, table=True):
 class CalibrationTicketRow(SQLModel, table=True):
     __tablename__ = "calibration_ticket"
     __table_args__ = (
+        _tenant_fk(),
         ForeignKeyConstraint(
             ["tenant_id", "session_id"],
             ["calibration_session.tenant_id", "calibration_session.id"],

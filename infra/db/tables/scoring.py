@@ -45,6 +45,7 @@ class ScoreSnapshotRow(SQLModel, table=True):
     total: float | None = None
     metrics: dict[str, Any] = Field(sa_type=JsonColumn)
     breakdown: dict[str, Any] = Field(sa_type=JsonColumn)
+    signals: dict[str, Any] = Field(default_factory=dict, sa_type=JsonColumn)
     computed_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 

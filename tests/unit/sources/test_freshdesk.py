@@ -98,6 +98,8 @@ def test_fixture_ticket_created() -> None:
             "ticket_id": "11",
             "channel": "unknown",
             "requester_id": "requester-bob@example.com",
+            "team_id": None,
+            "assignee_id": None,
         },
         {
             "type": "ticket.message",

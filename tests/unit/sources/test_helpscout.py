@@ -179,7 +179,7 @@ def test_conversation_lifecycle() -> None:
     ]
     created = unique["conversation:9001:created"]
     assert (created["channel"], created["requester_id"]) == ("email", "501")
-    assert "assignee_id" not in created
+    assert created["assignee_id"] is None  # created unassigned
     assert (unique["thread:1"]["author_type"], unique["thread:1"]["public"]) == ("customer", True)
     assert unique["thread:2"]["author_type"] == "agent" and unique["thread:2"]["public"] is True
     assert unique["thread:3"]["public"] is False

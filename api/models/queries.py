@@ -1,0 +1,75 @@
+"""KPI models, the metric dictionary, and previews of draft models."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+
+from api.context import Info
+from api.errors import ValidationError
+from api.models.types import KpiModelInput, ModelType
+from api.people.types import Agent
+from api.permissions import requires
+from api.scores.types import AgentScore, PeriodInput, scored_fields
+from domain.auth import Scope
+from domain.metrics import Level
+from domain.model import ModelError
+from domain.periods import normalise
+from domain.services.models import list_models, preview
+from domain.views import TenantReads
+
+
+@strawberry.type
+class PreviewScores:
+    agent_scores: list[AgentScore]
+
+
+PreviewResult = Annotated[PreviewScores | ValidationError, strawberry.union("PreviewScoresResult")]
+
+
+@strawberry.type
+class ModelsQuery:
+    @strawberry.field(extensions=requires(Scope.READ))
+    async def kpi_models(self, info: Info) -> list[ModelType]:
+        histories = await info.context.read_uow(lambda uow: list_models(uow, today=date.today()))
+        return [ModelType.of(h) for h in histories]
+
+    @strawberry.field(
+        extensions=requires(Scope.READ),
+        description="Every agent's score under a draft model; nothing is saved.",
+    )
+    async def preview_scores(
+        self,
+        info: Info,
+        model: KpiModelInput,
+        period: PeriodInput,
+        team_id: strawberry.ID | None = None,
+    ) -> PreviewResult:
+        p = normalise(period.grain, period.start)
+        team = str(team_id) if team_id else None
+        try:
+            draft = model.to_domain(today=date.today())
+
+            def run(reads: TenantReads) -> list[AgentScore]:
+                agents = reads.agents(team_id=team, active=True)
+                snapshots = reads.snapshots(Level.AGENT, p, [a.id for a in agents])
+                teams = reads.snapshots(Level.TEAM, p)
+                scores = preview(
+                    draft, snapshots, teams=teams, team_of={a.id: a.team_id for a in agents}
+                )
+                return [
+                    AgentScore(
+                        agent=Agent.of(a),
+                        **scored_fields(  # type: ignore[arg-type]
+                            p, snapshots.get(a.id), {}, breakdown=scores.get(a.id)
+                        ),
+                    )
+                    for a in agents
+                    if a.id in snapshots
+                ]
+
+            return PreviewScores(agent_scores=await info.context.read(run))
+        except ModelError as exc:
+            return ValidationError(message=str(exc), field=exc.field)

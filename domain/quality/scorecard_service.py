@@ -1,0 +1,78 @@
+"""Scorecards as use cases: create one, or revise it into a new version."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from domain.quality.lookups import new_id
+from domain.quality.ports import NotFoundError, QualityError, QualityUnitOfWork
+from domain.quality.scorecards import Category, Scale, ScaleKind, Scorecard, revise
+
+
+@dataclass(frozen=True, slots=True)
+class CategorySpec:
+    """A category as an admin describes it, before validation."""
+
+    key: str
+    label: str
+    weight: float
+    scale: ScaleKind
+    allow_na: bool = False
+    critical: bool = False
+    group: str | None = None
+
+
+def build_categories(specs: Sequence[CategorySpec]) -> tuple[Category, ...]:
+    out: list[Category] = []
+    for index, spec in enumerate(specs):
+        try:
+            out.append(
+                Category(
+                    key=spec.key.strip(),
+                    label=spec.label.strip(),
+                    weight=spec.weight,
+                    scale=Scale(spec.scale, allow_na=spec.allow_na),
+                    critical=spec.critical,
+                    group=spec.group,
+                )
+            )
+        except ValueError as exc:
+            raise QualityError(str(exc), f"categories[{index}]") from None
+    return tuple(out)
+
+
+def create_scorecard(
+    uow: QualityUnitOfWork, *, name: str, categories: Sequence[CategorySpec]
+) -> Scorecard:
+    built = build_categories(categories)
+    try:
+        scorecard = Scorecard(id=new_id(), version=1, name=name.strip(), categories=built)
+    except ValueError as exc:
+        raise QualityError(str(exc), _field_of(exc)) from None
+    uow.scorecards.add(scorecard)
+    return scorecard
+
+
+def revise_scorecard(
+    uow: QualityUnitOfWork,
+    *,
+    scorecard_id: str,
+    name: str | None,
+    categories: Sequence[CategorySpec] | None,
+) -> Scorecard:
+    """The next version; reviews made on earlier versions keep pointing at theirs."""
+    current = uow.scorecards.latest(scorecard_id)
+    if current is None:
+        raise NotFoundError(f"no scorecard {scorecard_id!r}", "id")
+    built = build_categories(categories) if categories is not None else None
+    try:
+        revised = revise(current, name=name.strip() if name else None, categories=built)
+    except ValueError as exc:
+        raise QualityError(str(exc), _field_of(exc)) from None
+    uow.scorecards.add(revised)
+    return revised
+
+
+def _field_of(exc: ValueError) -> str:
+    return "name" if "name" in str(exc) else "categories"

@@ -1,0 +1,87 @@
+"""Admin use cases for webhook integrations and their stored deliveries.
+
+Replaying only puts deliveries back in the queue: the caller asks for processing once
+the transaction has committed, and the stored raw body is decoded again by the
+adapter code running then — which is the point of replaying after a fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from domain.integrations import (
+    DELIVERY_STATUSES,
+    PENDING,
+    CreatedIntegration,
+    DeliveryAdmin,
+    IntegrationChange,
+    IntegrationError,
+    Integrations,
+    IntegrationView,
+    check_source,
+    clean_options,
+    clean_secret,
+    new_secret,
+)
+
+
+class IntegrationsUnitOfWork(Protocol):
+    @property
+    def integrations(self) -> Integrations: ...
+
+    @property
+    def deliveries(self) -> DeliveryAdmin: ...
+
+
+def create_integration(
+    uow: IntegrationsUnitOfWork,
+    *,
+    source: str,
+    secret: str | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> CreatedIntegration:
+    """A new integration; without a secret one is generated (Chatwoot makes its own
+    only after the webhook exists: set it later with `update_integration`)."""
+    check_source(source)
+    stored = clean_secret(source, secret) if secret is not None else new_secret(source)
+    view = uow.integrations.add(
+        source=source, secret=stored, options=clean_options(source, options or {})
+    )
+    return CreatedIntegration(view, stored)
+
+
+def update_integration(
+    uow: IntegrationsUnitOfWork, integration_id: str, change: IntegrationChange
+) -> IntegrationView | None:
+    """Rotate the secret, switch unsigned mode, (de)activate; None when not found."""
+    current = uow.integrations.get(integration_id)
+    if current is None:
+        return None
+    options = None
+    if change.allow_unsigned is not None:
+        if current.source != "chatwoot":
+            raise IntegrationError(
+                "only Chatwoot integrations can accept unsigned deliveries (older Chatwoot "
+                "versions cannot sign)",
+                "allowUnsigned",
+            )
+        options = {**current.options, "allow_unsigned": change.allow_unsigned}
+    secret = clean_secret(current.source, change.secret) if change.secret is not None else None
+    return uow.integrations.update(
+        integration_id, secret=secret, options=options, active=change.active
+    )
+
+
+def replay_deliveries(
+    uow: IntegrationsUnitOfWork, *, delivery_id: str | None = None, status: str | None = None
+) -> int:
+    """Reset one delivery, or every delivery in a status, to pending; returns how many."""
+    if (delivery_id is None) == (status is None):
+        raise IntegrationError("give either a delivery id or a status", "status")
+    if delivery_id is not None:
+        return 1 if uow.deliveries.reset(delivery_id) else 0
+    if status not in DELIVERY_STATUSES or status == PENDING:
+        allowed = ", ".join(s for s in DELIVERY_STATUSES if s != PENDING)
+        raise IntegrationError(f"status must be one of {allowed}", "status")
+    return uow.deliveries.reset_status(status)

@@ -1,0 +1,38 @@
+"""The history of admins' agent merges and unmerges (identity mapping, SPEC §2)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKeyConstraint, Index
+from sqlmodel import Field, SQLModel
+
+from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
+
+
+class AgentMergeRow(SQLModel, table=True):
+    """One merge (identities of `from_agent_id` moved to `to_agent_id`) or one unmerge
+    (an identity of `from_agent_id` detached into `to_agent_id`).
+
+    Agents are never deleted by a merge, only made inactive, so the row can always
+    name both sides; an unmerge reads it to give an identity back to its old agent.
+    """
+
+    __tablename__ = "agent_merge"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),
+        ForeignKeyConstraint(["tenant_id", "from_agent_id"], ["agent.tenant_id", "agent.id"]),
+        ForeignKeyConstraint(["tenant_id", "to_agent_id"], ["agent.tenant_id", "agent.id"]),
+        Index("ix_agent_merge_created", "tenant_id", "created_at"),
+    )
+
+    tenant_id: str = Field(primary_key=True, max_length=32)
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    action: str = Field(max_length=8)  # merge | unmerge
+    from_agent_id: str = Field(max_length=32)
+    to_agent_id: str = Field(max_length=32)
+    # [{"source": ..., "external_id": ...}] — the identities that moved.
+    identities: list[dict[str, Any]] = Field(default_factory=list, sa_type=JsonColumn)
+    actor: str | None = Field(default=None, max_length=64)  # the admin's API client
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)

@@ -1,0 +1,119 @@
+"""E2E: change the KPI model through GraphQL on the full stack — the preview differs from
+the saved scores; activation re-scores (on the RQ worker) only from its effective date."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra.synthetic import Shape, generate
+from tests.e2e.harness import Stack
+from tests.e2e.test_full_stack import database_url, wait_until_drained
+
+pytestmark = pytest.mark.e2e
+__all__ = ["database_url"]  # the fixture, re-used
+
+SCORES = """query($start: Date!) { agentScores(period: {grain: MONTH, start: $start}) {
+  agent { externalId } total modelName modelVersion } }"""
+CREATE = """mutation($model: KpiModelInput!) { createKpiModel(model: $model) {
+  ... on KpiModelVersion { id } ... on ValidationError { message } } }"""
+ACTIVATE = """mutation($id: ID!, $from: Date!) { activateKpiModel(id: $id, effectiveFrom: $from) {
+  ... on KpiModelVersion { version effectiveFrom } } }"""
+PREVIEW = """query($model: KpiModelInput!, $start: Date!) {
+  previewScores(model: $model, period: {grain: MONTH, start: $start}) {
+    ... on PreviewScores { agentScores { agent { externalId } total modelName } } } }"""
+SATISFACTION_FIRST = {
+    "name": "Satisfaction first",
+    "components": [
+        {
+            "metric": "csat",
+            "weight": 4,
+            "target": 0.85,
+            "direction": "HIGHER_IS_BETTER",
+            "minSample": 1,
+        },
+        {
+            "metric": "reopen_rate",
+            "weight": 1,
+            "target": 0.05,
+            "direction": "LOWER_IS_BETTER",
+            "minSample": 1,
+        },
+    ],
+}
+
+
+@pytest.fixture
+def stack(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[Stack]:
+    s = Stack(
+        database_url=database_url,
+        redis_url=redis_url,
+        workdir=tmp_path,
+        queue_name=f"fairscore-e2e-{uuid.uuid4().hex[:6]}",
+    )
+    s.cli("db", "upgrade")
+    s.serve()
+    s.start("worker", log="worker.log")
+    yield s
+    s.stop()
+
+
+def by_agent(stack: Stack, token: str, start: str) -> dict[str, dict[str, Any]]:
+    rows = stack.graphql(token, SCORES, start=start)["agentScores"]
+    return {r["agent"]["externalId"]: r for r in rows}
+
+
+def test_preview_then_activation_from_an_effective_date(stack: Stack, database_url: str) -> None:
+    stack.cli("tenant", "create", "acme", "--name", "Acme", "--timezone", "Europe/Berlin")
+    client = json.loads(
+        stack.cli("client", "create", "--tenant", "acme", "--scopes", "read admin", "--json")
+    )
+    hook = json.loads(
+        stack.cli("integration", "create", "--tenant", "acme", "--source", "generic", "--json")
+    )
+    token = stack.token(client["client_id"], client["client_secret"])
+    history = list(
+        generate(
+            Shape(
+                tickets=120,
+                days=61,
+                agents=4,
+                teams=2,
+                seed=5,
+                start=datetime(2026, 7, 1, tzinfo=UTC),
+                activity=False,
+            )
+        )
+    )
+    stack.post_webhooks(hook["webhook_path"], hook["secret"], history)
+    wait_until_drained(database_url)
+    july, august = by_agent(stack, token, "2026-07-01"), by_agent(stack, token, "2026-08-01")
+    assert {r["modelName"] for r in [*july.values(), *august.values()]} == {
+        "Balanced support score"
+    }
+
+    preview = stack.graphql(token, PREVIEW, model=SATISFACTION_FIRST, start="2026-08-01")
+    previewed = {r["agent"]["externalId"]: r for r in preview["previewScores"]["agentScores"]}
+    assert {r["modelName"] for r in previewed.values()} == {"Satisfaction first"}
+    assert any(previewed[a]["total"] != august[a]["total"] for a in previewed)
+    assert by_agent(stack, token, "2026-08-01") == august  # a preview saves nothing
+
+    model_id = stack.graphql(token, CREATE, model=SATISFACTION_FIRST)["createKpiModel"]["id"]
+    stack.graphql(token, ACTIVATE, id=model_id, **{"from": "2026-08-01"})
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # the worker re-scores in the background
+        now = by_agent(stack, token, "2026-08-01")
+        if {r["modelName"] for r in now.values()} == {"Satisfaction first"}:
+            break
+        time.sleep(0.3)
+    assert {a: r["total"] for a, r in now.items()} == pytest.approx(
+        {a: r["total"] for a, r in previewed.items()}
+    )
+    assert by_agent(stack, token, "2026-07-01") == july  # before the effective date
