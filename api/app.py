@@ -30,7 +30,11 @@ def create_app(container: Container | None = None) -> Starlette:
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/oauth/token", token_endpoint(c), methods=["POST"]),
         Route("/.well-known/jwks.json", jwks_endpoint(c), methods=["GET"]),
-        Route("/webhooks/{source}/{integration_id}", webhook_endpoint(c), methods=["POST"]),
+        Route(
+            "/webhooks/{source}/{integration_id}",
+            webhook_endpoint(c),
+            methods=["POST", "GET", "HEAD"],
+        ),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz_endpoint(c), methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),

@@ -14,6 +14,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from domain.auth import Principal
 from domain.ports import UnitOfWork
+from domain.quality.scorecards import Scorecard
 from domain.views import AgentView, TeamView, TenantReads
 from infra.bootstrap import RECOMPUTE_TENANT, RESCORE_TENANT, Container
 
@@ -26,6 +27,7 @@ class Loaders:
 
     agent: DataLoader[str, AgentView | None]
     team: DataLoader[str, TeamView | None]
+    scorecard: DataLoader[tuple[str, int], Scorecard | None]  # by (id, version)
 
 
 @dataclass
@@ -40,6 +42,7 @@ class Context:
         self.loaders = Loaders(
             agent=DataLoader(load_fn=self._load_agents),
             team=DataLoader(load_fn=self._load_teams),
+            scorecard=DataLoader(load_fn=self._load_scorecards),
         )
 
     async def read(self, fn: Callable[[TenantReads], T]) -> T:
@@ -77,6 +80,10 @@ class Context:
             RESCORE_TENANT, self.principal.tenant_id, since.isoformat() if since else None
         )
 
+    def request_processing(self) -> None:
+        """Process this tenant's pending webhook deliveries, after commit."""
+        self.container.queue.request_processing(self.principal.tenant_id)
+
     def queue_recompute(self, *, since: date | None) -> None:
         """Rebuild this tenant's history (from `since`) in the background, after commit."""
         self.container.queue.enqueue(
@@ -90,6 +97,10 @@ class Context:
     async def _load_teams(self, ids: list[str]) -> list[TeamView | None]:
         found = await self.read(lambda reads: reads.teams_by_id(ids))
         return [found.get(i) for i in ids]
+
+    async def _load_scorecards(self, keys: list[tuple[str, int]]) -> list[Scorecard | None]:
+        found = await self.read(lambda reads: reads.quality.scorecard_versions(keys))
+        return [found.get(k) for k in keys]
 
 
 Info = StrawberryInfo[Context, None]

@@ -12,17 +12,43 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
+from api.engagement.mutations import EngagementMutation
+from api.engagement.queries import EngagementQuery
+from api.integrations.mutations import IntegrationsMutation
+from api.integrations.queries import IntegrationsQuery
 from api.models.mutations import ModelsMutation
 from api.models.queries import ModelsQuery
+from api.people.mutations import PeopleMutation
 from api.people.queries import PeopleQuery
+from api.quality.mutations import QualityMutation
+from api.quality.profile import ProfileQuery
+from api.quality.queries import QualityQuery
 from api.scores.mutations import ScoresMutation
 from api.scores.queries import ScoresQuery
 from api.settings.mutations import SettingsMutation
 from api.settings.queries import SettingsQuery
 from api.tickets.queries import TicketQuery
 
-QUERIES: tuple[type, ...] = (ScoresQuery, PeopleQuery, TicketQuery, SettingsQuery, ModelsQuery)
-MUTATIONS: tuple[type, ...] = (ScoresMutation, SettingsMutation, ModelsMutation)
+QUERIES: tuple[type, ...] = (
+    ScoresQuery,
+    PeopleQuery,
+    TicketQuery,
+    SettingsQuery,
+    ModelsQuery,
+    IntegrationsQuery,
+    QualityQuery,
+    ProfileQuery,
+    EngagementQuery,
+)
+MUTATIONS: tuple[type, ...] = (
+    ScoresMutation,
+    SettingsMutation,
+    ModelsMutation,
+    IntegrationsMutation,
+    PeopleMutation,
+    QualityMutation,
+    EngagementMutation,
+)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

@@ -1,4 +1,5 @@
-"""POST /webhooks/{source}/{integration_id}: read the body (bounded), hand it to intake."""
+"""/webhooks/{source}/{integration_id}: POST reads the body (bounded) and hands it to
+intake; HEAD and GET answer the URL checks some vendors make when a webhook is saved."""
 
 from __future__ import annotations
 
@@ -34,6 +35,13 @@ def webhook_endpoint(container: Container):  # type: ignore[no-untyped-def]
 
     async def webhook(request: Request) -> JSONResponse:
         source = request.path_params["source"]
+        if request.method in ("GET", "HEAD"):
+            probe = await run_in_threadpool(
+                lambda: container.webhooks.probe(
+                    source=source, integration_id=request.path_params["integration_id"]
+                )
+            )
+            return JSONResponse(probe.body, status_code=probe.status)
         received_at = utcnow()
         try:
             body = await read_body(request, limit)

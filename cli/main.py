@@ -9,7 +9,10 @@ import typer
 from rich.console import Console
 
 from cli import demo as demo_command
+from cli import importer
+from cli import integrations as integration_commands
 from cli.progress import progress_bar
+from domain.integrations import SOURCES
 from domain.services.recompute import rebuild
 from infra import admin
 from infra.bootstrap import container
@@ -27,6 +30,9 @@ app.add_typer(tenant, name="tenant")
 app.add_typer(client, name="client")
 app.add_typer(integration, name="integration")
 app.command("demo")(demo_command.demo)
+app.command("import")(importer.import_history)
+app.command("replay")(integration_commands.replay)
+integration.command("update")(integration_commands.integration_update)
 
 console = Console()
 err = Console(stderr=True)
@@ -107,7 +113,7 @@ def client_create(
 @integration.command("create")
 def integration_create(
     tenant: str = typer.Option(..., help="tenant slug"),
-    source: str = typer.Option(..., help=", ".join(admin.SOURCES)),
+    source: str = typer.Option(..., help=", ".join(SOURCES)),
     secret: str | None = typer.Option(None, help="generated when omitted"),
     allow_unsigned: bool = typer.Option(
         False, help="chatwoot < 4.11.2 only: accept unsigned requests"

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from domain.identities import AgentMergeView
+
 SOURCES: tuple[str, ...] = ("generic", "zendesk", "intercom", "chatwoot", "freshdesk", "helpscout")
 PENDING, PROCESSED, FAILED, IGNORED = "pending", "processed", "failed", "ignored"
 DELIVERY_STATUSES: tuple[str, ...] = (PENDING, PROCESSED, FAILED, IGNORED)
@@ -107,6 +109,16 @@ class Integrations(Protocol):
         options: Mapping[str, Any] | None = None,
         active: bool | None = None,
     ) -> IntegrationView | None: ...
+
+
+class IntegrationReads(Protocol):
+    """What admins read: integrations (no secrets), deliveries, identity changes."""
+
+    def listing(self) -> Sequence[IntegrationView]: ...
+
+    def deliveries(self, status: str | None, limit: int) -> Sequence[DeliveryView]: ...
+
+    def agent_merges(self, limit: int) -> Sequence[AgentMergeView]: ...
 
 
 class DeliveryAdmin(Protocol):

@@ -14,6 +14,8 @@ from typing import Any, NewType, Protocol, Self
 
 from domain.events import AgentUpserted, CanonicalEvent
 from domain.fold import TicketFacts
+from domain.identities import Identities
+from domain.integrations import DeliveryAdmin, Integrations
 from domain.metrics import Level
 from domain.model import KpiModel
 from domain.periods import Period
@@ -94,7 +96,7 @@ class DeliveryDecoder(Protocol):
     def decode(self, delivery: PendingDelivery) -> Decoding: ...
 
 
-class Deliveries(Protocol):
+class Deliveries(DeliveryAdmin, Protocol):
     def pending(self, limit: int) -> Sequence[PendingDelivery]: ...
 
     def finish(
@@ -210,6 +212,23 @@ class Figures(Protocol):
     def set_active_users(self, period: Period, count: int) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class DirtyEntry:
+    """A subject's snapshot in a period that waits for the next roll-up."""
+
+    period: Period
+    level: Level
+    subject_id: str
+
+
+class Dirty(Protocol):
+    def mark(self, entries: Iterable[DirtyEntry]) -> int: ...
+
+    def take(self, limit: int) -> list[DirtyEntry]: ...
+
+    def count(self) -> int: ...
+
+
 class TenantSettings(Protocol):
     def get(self) -> dict[str, Any]: ...
 
@@ -248,6 +267,15 @@ class UnitOfWork(Protocol):
 
     @property
     def settings(self) -> TenantSettings: ...
+
+    @property
+    def dirty(self) -> Dirty: ...
+
+    @property
+    def integrations(self) -> Integrations: ...
+
+    @property
+    def identities(self) -> Identities: ...
 
     def __enter__(self) -> Self: ...
 

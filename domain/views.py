@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from domain.integrations import IntegrationReads
 from domain.metrics import Level
 from domain.periods import Period
 from domain.ports import Snapshot
@@ -79,6 +80,11 @@ class TenantReads(Protocol):
     @property
     def quality(self) -> QualityReads:
         """Scorecards, reviews, assignments, calibration, values and surveys."""
+        ...
+
+    @property
+    def integrations(self) -> IntegrationReads:
+        """Webhook integrations, stored deliveries and agent merges (admin reads)."""
         ...
 
     def snapshots(

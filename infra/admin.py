@@ -7,15 +7,14 @@ from typing import Any
 
 from domain.auth import ALL_SCOPES
 from domain.events import CanonicalEvent, parse_event
+from domain.integrations import IntegrationChange, IntegrationError, IntegrationView
 from domain.model import default_model
 from domain.ports import TenantId, TenantProfile
+from domain.services import integrations
 from domain.services.processing import apply_events
 from infra.bootstrap import Container
 from infra.db.repositories.models import SqlModels
-from infra.db.repositories.system import ConflictError, IntegrationRecord
-from infra.security import new_secret, new_webhook_secret
-
-SOURCES = ("generic", "zendesk", "intercom", "chatwoot", "freshdesk", "helpscout")
+from infra.db.repositories.system import ConflictError, IntegrationRecord, NotFoundError
 
 
 def create_tenant(c: Container, *, slug: str, name: str, timezone: str) -> TenantProfile:
@@ -52,16 +51,31 @@ def create_integration(
     secret: str | None,
     options: Mapping[str, Any] | None = None,
 ) -> IntegrationRecord:
-    if source not in SOURCES:
-        raise ConflictError(f"unknown source {source!r}; choose from {', '.join(SOURCES)}")
-    if secret is None:
-        secret = new_webhook_secret() if source == "generic" else new_secret()
-    with c.system() as uow:
-        record = uow.system.create_integration(
-            tenant, source=source, secret=secret, options=options
-        )
-        uow.commit()
-    return record
+    """The CLI's way to the same rules the GraphQL mutation follows."""
+    try:
+        with c.uow(tenant) as uow:
+            created = integrations.create_integration(
+                uow, source=source, secret=secret, options=options
+            )
+            uow.commit()
+    except IntegrationError as exc:
+        raise ConflictError(str(exc)) from None
+    view = created.integration
+    return IntegrationRecord(tenant, view.id, view.source, created.secret, view.options)
+
+
+def update_integration(
+    c: Container, *, tenant: TenantId, integration_id: str, change: IntegrationChange
+) -> IntegrationView:
+    try:
+        with c.uow(tenant) as uow:
+            view = integrations.update_integration(uow, integration_id, change)
+            uow.commit()
+    except IntegrationError as exc:
+        raise ConflictError(str(exc)) from None
+    if view is None:
+        raise NotFoundError(f"no integration {integration_id!r} in this tenant")
+    return view
 
 
 def apply_canonical(

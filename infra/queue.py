@@ -27,20 +27,29 @@ FLAG_TTL_SECONDS = 600
 log = logging.getLogger(__name__)
 
 
-def pending_flag(tenant_id: str) -> str:
-    return f"fairscore:process-requested:{tenant_id}"
+ROLLUP_TENANT = "workers.jobs.rollup_tenant"
+
+
+def pending_flag(job: str, tenant_id: str) -> str:
+    return f"fairscore:requested:{job}:{tenant_id}"
 
 
 class JobQueue(Protocol):
-    def request_processing(self, tenant_id: str, *, force: bool = False) -> bool:
-        """Ask for the tenant's pending deliveries to be processed (after commit)."""
+    def request(self, job: str, tenant_id: str, *, force: bool = False) -> bool:
+        """Ask for a coalesced per-tenant job (after commit): at most one stays queued."""
+        ...
+
+    def started(self, job: str, tenant_id: str) -> None:
+        """Called by the job as it starts: later requests need a new job."""
         ...
 
     def enqueue(self, job: str, *args: Any) -> None: ...
 
-    def processing_started(self, tenant_id: str) -> None:
-        """Called by the job as it starts: later requests need a new job."""
+    def request_processing(self, tenant_id: str, *, force: bool = False) -> bool:
+        """Ask for the tenant's pending deliveries to be processed (after commit)."""
         ...
+
+    def processing_started(self, tenant_id: str) -> None: ...
 
 
 class RqJobQueue:
@@ -49,12 +58,19 @@ class RqJobQueue:
         self.queue = Queue(queue_name, connection=redis)
 
     def request_processing(self, tenant_id: str, *, force: bool = False) -> bool:
+        return self.request(PROCESS_TENANT, tenant_id, force=force)
+
+    def processing_started(self, tenant_id: str) -> None:
+        self.started(PROCESS_TENANT, tenant_id)
+
+    def request(self, job: str, tenant_id: str, *, force: bool = False) -> bool:
         try:
-            fresh = self.redis.set(pending_flag(tenant_id), "1", nx=True, ex=FLAG_TTL_SECONDS)
+            flag = pending_flag(job, tenant_id)
+            fresh = self.redis.set(flag, "1", nx=True, ex=FLAG_TTL_SECONDS)
             if not fresh and not force:
-                return False  # a queued job will see this delivery
+                return False  # a queued job will see this work
             self.queue.enqueue(
-                PROCESS_TENANT,
+                job,
                 tenant_id,
                 job_id=f"process-{uuid.uuid4().hex}",
                 result_ttl=0,
@@ -64,17 +80,17 @@ class RqJobQueue:
             return True
         except RedisError:
             # The delivery is committed and stays pending; the sweeper enqueues it later.
-            log.warning("could not enqueue processing for tenant %s; sweeper will", tenant_id)
+            log.warning("could not enqueue %s for tenant %s; the sweeper will", job, tenant_id)
             return False
 
     def enqueue(self, job: str, *args: Any) -> None:
         self.queue.enqueue(job, *args, result_ttl=0, failure_ttl=7 * 86400, job_timeout=3600)
 
-    def processing_started(self, tenant_id: str) -> None:
+    def started(self, job: str, tenant_id: str) -> None:
         try:
-            self.redis.delete(pending_flag(tenant_id))
+            self.redis.delete(pending_flag(job, tenant_id))
         except RedisError:
-            log.warning("could not clear the processing flag of tenant %s", tenant_id)
+            log.warning("could not clear the %s flag of tenant %s", job, tenant_id)
 
 
 class InProcessJobQueue:
@@ -82,21 +98,27 @@ class InProcessJobQueue:
 
     def __init__(self) -> None:
         self._jobs: queue.Queue[tuple[Callable[..., Any], tuple[Any, ...]]] = queue.Queue()
-        self._requested: set[str] = set()
+        self._requested: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
     def request_processing(self, tenant_id: str, *, force: bool = False) -> bool:
-        with self._lock:
-            if tenant_id in self._requested and not force:
-                return False
-            self._requested.add(tenant_id)
-        self.enqueue(PROCESS_TENANT, tenant_id)
-        return True
+        return self.request(PROCESS_TENANT, tenant_id, force=force)
 
     def processing_started(self, tenant_id: str) -> None:
+        self.started(PROCESS_TENANT, tenant_id)
+
+    def request(self, job: str, tenant_id: str, *, force: bool = False) -> bool:
         with self._lock:
-            self._requested.discard(tenant_id)
+            if (job, tenant_id) in self._requested and not force:
+                return False
+            self._requested.add((job, tenant_id))
+        self.enqueue(job, tenant_id)
+        return True
+
+    def started(self, job: str, tenant_id: str) -> None:
+        with self._lock:
+            self._requested.discard((job, tenant_id))
 
     def enqueue(self, job: str, *args: Any) -> None:
         self._jobs.put((_resolve(job), args))

@@ -82,6 +82,15 @@ class WebhookIntake:
             status, reason = IGNORED, decoding.ignored
         return self._store(integration, adapter, request, status, reason)
 
+    def probe(self, *, source: str, integration_id: str) -> Receipt:
+        """A URL check (HEAD/GET), as vendors do when a webhook is saved: 200 where a POST
+        would be verified, else the POST's 404 — it tells nothing a POST does not."""
+        adapter = self.adapters.get(source)
+        integration = self._integration(integration_id)
+        if adapter is None or integration is None or integration.source != source:
+            return _error(404, f"unknown integration {integration_id!r} for source {source!r}")
+        return Receipt(200, {"status": "ok", "source": source, "accepts": "POST"})
+
     def _integration(self, integration_id: str) -> IntegrationRecord | None:
         with self.system() as uow:
             found = uow.system.integration(integration_id)

@@ -9,9 +9,11 @@ from rq import Queue, Worker
 from rq.cron import CronScheduler
 
 from infra.bootstrap import container
-from workers.jobs import sweep_pending
+from workers.jobs import schedule_review_assignments, sweep_pending
 
 SWEEP_INTERVAL_SECONDS = 60
+# Mondays 04:00 UTC; each tenant gets its last complete local week (`last_complete_week`).
+REVIEW_ASSIGNMENTS_CRON = "0 4 * * 1"
 
 log = logging.getLogger(__name__)
 
@@ -42,5 +44,8 @@ def run_cron() -> None:
     scheduler = CronScheduler(connection=c.redis, logging_level=c.settings.log_level)
     scheduler.register(
         sweep_pending, c.settings.queue_name, interval=SWEEP_INTERVAL_SECONDS, result_ttl=0
+    )
+    scheduler.register(
+        schedule_review_assignments, c.settings.queue_name, cron=REVIEW_ASSIGNMENTS_CRON
     )
     scheduler.start()  # type: ignore[no-untyped-call]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from api.context import Info
-from api.people.types import Agent, Team
+from api.people.types import Agent, AgentMerge, Team
 from api.permissions import requires
 from domain.auth import Scope
 
@@ -27,3 +27,12 @@ class PeopleQuery:
     @strawberry.field(extensions=requires(Scope.READ))
     async def teams(self, info: Info) -> list[Team]:
         return [Team.of(v) for v in await info.context.read(lambda r: r.teams())]
+
+    @strawberry.field(
+        extensions=requires(Scope.ADMIN),
+        description="Agent merges and unmerges, newest first (at most 500).",
+    )
+    async def agent_merges(self, info: Info, limit: int = 50) -> list[AgentMerge]:
+        count = max(1, min(limit, 500))
+        views = await info.context.read(lambda r: r.integrations.agent_merges(count))
+        return [AgentMerge.of(v) for v in views]

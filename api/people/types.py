@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from enum import Enum
+
 import strawberry
 
 from api.context import Info
+from domain.identities import MERGE, UNMERGE, AgentMergeView
 from domain.views import AgentView, ExternalId, TeamView
 
 
@@ -63,3 +67,42 @@ class Agent:
             return None
         view = await info.context.loaders.team.load(self.team_id)
         return Team.of(view) if view else None
+
+
+@strawberry.enum(description="What an identity change did")
+class MergeAction(Enum):
+    MERGE = MERGE
+    UNMERGE = UNMERGE
+
+
+@strawberry.type(description="An admin's merge of two agents, or an identity detached again")
+class AgentMerge:
+    id: strawberry.ID
+    action: MergeAction
+    identities: list[ExternalIdType] = strawberry.field(description="The identities that moved")
+    actor: str | None = strawberry.field(description="The API client that made the change")
+    created_at: datetime
+    from_agent_id: strawberry.Private[str]
+    to_agent_id: strawberry.Private[str]
+
+    @classmethod
+    def of(cls, view: AgentMergeView) -> AgentMerge:
+        return cls(
+            id=strawberry.ID(view.id),
+            action=MergeAction(view.action),
+            identities=[ExternalIdType(source=i.source, id=i.external_id) for i in view.identities],
+            actor=view.actor,
+            created_at=view.created_at,
+            from_agent_id=view.from_agent_id,
+            to_agent_id=view.to_agent_id,
+        )
+
+    @strawberry.field(description="Merge: the agent merged away. Unmerge: the one detached from")
+    async def from_agent(self, info: Info) -> Agent | None:
+        view = await info.context.loaders.agent.load(self.from_agent_id)
+        return Agent.of(view) if view else None
+
+    @strawberry.field(description="Merge: the agent that stays. Unmerge: the identity's new agent")
+    async def to_agent(self, info: Info) -> Agent | None:
+        view = await info.context.loaders.agent.load(self.to_agent_id)
+        return Agent.of(view) if view else None

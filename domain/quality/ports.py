@@ -245,7 +245,8 @@ class ReviewQuery:
 
     reviewee_id: str | None = None
     reviewer_id: str | None = None
-    ticket: TicketRef | None = None
+    ticket_external_id: str | None = None
+    ticket_source: str | None = None
     since: datetime | None = None
     until: datetime | None = None
     include_calibration: bool = False
@@ -254,6 +255,10 @@ class ReviewQuery:
 
 class QualityReads(Protocol):
     """The quality read model of one tenant, for the API."""
+
+    def timezone(self) -> str:
+        """The tenant's IANA timezone (periods are tenant-local)."""
+        ...
 
     def scorecards(self) -> list[ScorecardSummary]: ...
 

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.events import CanonicalEvent
+from domain.integrations import FAILED, IGNORED, PROCESSED
 from domain.ports import DeliveryDecoder, PendingDelivery, UnitOfWork
 from domain.services.processing import apply_events
 
-PROCESSED, FAILED, IGNORED = "processed", "failed", "ignored"
 BATCH = 500
 
 log = logging.getLogger(__name__)
@@ -97,5 +97,6 @@ def _process(
             uow.deliveries.finish(delivery.id, status=PROCESSED, event_count=len(decoding.events))
             result += IntakeResult(processed=1, events=len(decoding.events))
     for source, events in by_source.items():
-        apply_events(uow, source=source, events=events)
+        # Long team/tenant periods wait for the roll-up job the worker requests next.
+        apply_events(uow, source=source, events=events, defer_large=True)
     return result

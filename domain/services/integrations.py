@@ -8,34 +8,25 @@ adapter code running then — which is the point of replaying after a fix.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any
 
 from domain.integrations import (
     DELIVERY_STATUSES,
     PENDING,
     CreatedIntegration,
-    DeliveryAdmin,
     IntegrationChange,
     IntegrationError,
-    Integrations,
     IntegrationView,
     check_source,
     clean_options,
     clean_secret,
     new_secret,
 )
-
-
-class IntegrationsUnitOfWork(Protocol):
-    @property
-    def integrations(self) -> Integrations: ...
-
-    @property
-    def deliveries(self) -> DeliveryAdmin: ...
+from domain.ports import UnitOfWork
 
 
 def create_integration(
-    uow: IntegrationsUnitOfWork,
+    uow: UnitOfWork,
     *,
     source: str,
     secret: str | None = None,
@@ -52,7 +43,7 @@ def create_integration(
 
 
 def update_integration(
-    uow: IntegrationsUnitOfWork, integration_id: str, change: IntegrationChange
+    uow: UnitOfWork, integration_id: str, change: IntegrationChange
 ) -> IntegrationView | None:
     """Rotate the secret, switch unsigned mode, (de)activate; None when not found."""
     current = uow.integrations.get(integration_id)
@@ -74,7 +65,7 @@ def update_integration(
 
 
 def replay_deliveries(
-    uow: IntegrationsUnitOfWork, *, delivery_id: str | None = None, status: str | None = None
+    uow: UnitOfWork, *, delivery_id: str | None = None, status: str | None = None
 ) -> int:
     """Reset one delivery, or every delivery in a status, to pending; returns how many."""
     if (delivery_id is None) == (status is None):

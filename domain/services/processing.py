@@ -13,6 +13,7 @@ from datetime import datetime
 from domain.events import AgentActivity, AgentUpserted, CanonicalEvent, TicketEvent
 from domain.fold import TicketFacts, fold
 from domain.guardrails import guardrail_samples
+from domain.identities import EMAIL_MATCH, MERGE, Identity
 from domain.periods import local_day, local_midnight
 from domain.policy import sample_policy
 from domain.ports import StoredSample, Touch, UnitOfWork
@@ -29,7 +30,12 @@ class ApplyResult:
 
 
 def apply_events(
-    uow: UnitOfWork, *, source: str, events: Sequence[CanonicalEvent], rescore_now: bool = True
+    uow: UnitOfWork,
+    *,
+    source: str,
+    events: Sequence[CanonicalEvent],
+    rescore_now: bool = True,
+    defer_large: bool = False,
 ) -> ApplyResult:
     """Store new events and bring every derived row up to date.
 
@@ -45,7 +51,7 @@ def apply_events(
     tickets = {e.ticket_id for e in new if not isinstance(e, AgentUpserted | AgentActivity)}
     touches |= refresh_tickets(uow, source=source, ticket_ids=tickets)
     if rescore_now:
-        rescore(uow, touches)
+        rescore(uow, touches, defer_large=defer_large)
     return ApplyResult(
         received=len(events), new=len(new), tickets=len(tickets), touches=frozenset(touches)
     )
@@ -118,13 +124,14 @@ def _store(
 
 
 def _upsert_agents(uow: UnitOfWork, source: str, profiles: list[AgentUpserted]) -> set[Touch]:
+    adopted = adopt_placeholders(uow, source, profiles)
     # A team move re-attributes the agent's team-less samples: touch before and after.
     known = uow.directory.agent_ids(source, {p.agent_id for p in profiles}, create=False)
     before = uow.samples.touches_of_agents(known.values())
     changed = uow.directory.upsert_agents(source, profiles)
     if not changed:
-        return set()
-    return before | uow.samples.touches_of_agents(changed)
+        return adopted
+    return adopted | before | uow.samples.touches_of_agents(changed)
 
 
 def _record_activity(uow: UnitOfWork, source: str, spans: list[AgentActivity]) -> set[Touch]:
@@ -167,3 +174,46 @@ def refresh_activity(uow: UnitOfWork, *, source: str, agents: Collection[str]) -
 
 def _ticket_events(events: list[CanonicalEvent]) -> list[TicketEvent]:
     return [e for e in events if not isinstance(e, AgentUpserted | AgentActivity)]
+
+
+def reattribute(
+    uow: UnitOfWork, *, agent_id: str, identities: Sequence[Identity], to_agent_id: str
+) -> set[Touch]:
+    """Move identities to another agent and re-fold what named their old agent, so every
+    sample and ticket row is as if the mapping had been right from the start."""
+    plan = {
+        source: (
+            uow.identities.ticket_origins(agent_id, source),
+            uow.identities.activity_agents(agent_id, source),
+        )
+        for source in sorted({i.source for i in identities})
+    }
+    uow.identities.move(identities, to_agent_id)
+    touches: set[Touch] = set()
+    for source, (tickets, activity) in plan.items():
+        touches |= refresh_tickets(uow, source=source, ticket_ids=tickets)
+        if activity:
+            touches |= refresh_activity(uow, source=source, agents=activity)
+    return touches
+
+
+def adopt_placeholders(
+    uow: UnitOfWork, source: str, profiles: Sequence[AgentUpserted]
+) -> set[Touch]:
+    """Agents are matched by e-mail when first seen — but an agent named only by id (an
+    assignee, say) or without an e-mail got an agent of its own before. When its profile
+    brings an e-mail another agent has, the identity joins that agent, as if the e-mail
+    had come first; the merge is recorded, so an admin can undo it."""
+    emails = {p.agent_id: p.email for p in profiles if p.email}
+    touches: set[Touch] = set()
+    for identity, placeholder, agent in uow.identities.placeholder_matches(source, emails):
+        touches |= reattribute(uow, agent_id=placeholder, identities=[identity], to_agent_id=agent)
+        uow.identities.set_active(placeholder, False)
+        uow.identities.record(
+            action=MERGE,
+            from_agent_id=placeholder,
+            to_agent_id=agent,
+            identities=[identity],
+            actor=EMAIL_MATCH,
+        )
+    return touches

@@ -8,19 +8,20 @@ from dataclasses import dataclass, field
 
 from domain.guardrails import signal_counts
 from domain.metrics import Basis, Level
-from domain.periods import Period, periods_of_day
+from domain.periods import Grain, Period, periods_of_day
 from domain.policy import has_business_hours
-from domain.ports import Snapshot, Touch, UnitOfWork
+from domain.ports import DirtyEntry, Snapshot, Touch, UnitOfWork
 from domain.scoring import score
 from domain.values import MetricSet, PeriodContext, metric_values
 
 
 @dataclass(slots=True)
 class Subjects:
-    """Agents and teams of one period (None = every one with samples)."""
+    """Agents and teams of one period (None = every one with samples), and the tenant."""
 
     agents: set[str] | None = field(default_factory=set)
     teams: set[str] | None = field(default_factory=set)
+    tenant: bool = True
 
 
 def plan(touches: Iterable[Touch]) -> dict[Period, Subjects]:
@@ -36,14 +37,44 @@ def plan(touches: Iterable[Touch]) -> dict[Period, Subjects]:
     return out
 
 
-def rescore(uow: UnitOfWork, touches: Iterable[Touch]) -> int:
-    """Re-aggregate and re-score every touched (subject, period); returns snapshot count."""
+def rescore(uow: UnitOfWork, touches: Iterable[Touch], *, defer_large: bool = False) -> int:
+    """Re-aggregate and re-score every touched (subject, period); returns snapshot count.
+
+    With `defer_large`, team and tenant snapshots of weeks, months and quarters are only
+    marked for the next roll-up: their aggregates grow with the period's volume, so
+    doing them per event would make each event cost more as history grows."""
     count = 0
-    for period, subjects in sorted(plan(touches).items()):
+    for period, touched in sorted(plan(touches).items()):
+        subjects = touched
+        if defer_large and period.grain is not Grain.DAY:
+            uow.dirty.mark(_large(period, touched, uow.tenant.id))
+            subjects = Subjects(agents=touched.agents, teams=set(), tenant=False)
         snapshots = PeriodScorer(uow, period).snapshots(subjects)
         uow.snapshots.save(snapshots)
         count += len(snapshots)
     return count
+
+
+def _large(period: Period, subjects: Subjects, tenant_id: str) -> list[DirtyEntry]:
+    teams = [DirtyEntry(period, Level.TEAM, t) for t in subjects.teams or ()]
+    return [*teams, DirtyEntry(period, Level.TENANT, tenant_id)]
+
+
+def roll_up(uow: UnitOfWork, *, limit: int = 5000) -> int:
+    """Re-score the snapshots waiting in `uow.dirty`; returns how many were waiting."""
+    entries = uow.dirty.take(limit)
+    by_period: dict[Period, Subjects] = defaultdict(
+        lambda: Subjects(agents=set(), teams=set(), tenant=False)
+    )
+    for entry in entries:
+        subjects = by_period[entry.period]
+        if entry.level is Level.TEAM and subjects.teams is not None:
+            subjects.teams.add(entry.subject_id)
+        elif entry.level is Level.TENANT:
+            subjects.tenant = True
+    for period, subjects in sorted(by_period.items()):
+        uow.snapshots.save(PeriodScorer(uow, period).snapshots(subjects))
+    return len(entries)
 
 
 class PeriodScorer:
@@ -72,9 +103,10 @@ class PeriodScorer:
             team = team_of.get(agent_id)
             peer = teams[team].metrics if team and team in teams else None
             out.append(self.snapshot(Level.AGENT, agent_id, measured, team=team, team_values=peer))
-        tenant_id = self.uow.tenant.id
-        tenant = self.measure(Level.TENANT, [tenant_id])[tenant_id]
-        out.append(self.snapshot(Level.TENANT, tenant_id, tenant))
+        if subjects.tenant:
+            tenant_id = self.uow.tenant.id
+            tenant = self.measure(Level.TENANT, [tenant_id])[tenant_id]
+            out.append(self.snapshot(Level.TENANT, tenant_id, tenant))
         return out
 
     def measure(self, level: Level, subjects: Collection[str] | None) -> dict[str, Measured]:

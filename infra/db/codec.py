@@ -11,8 +11,9 @@ from domain.scoring import ComponentScore, ComponentStatus, ScoreBreakdown
 from domain.values import MetricSet, MetricValue
 
 
-def metrics_to_json(metrics: MetricSet) -> list[dict[str, Any]]:
-    return [_value_to_json(v) for v in metrics.values()]
+def metrics_to_json(metrics: MetricSet) -> dict[str, dict[str, Any]]:
+    """{"key|BASIS": value}: a re-score can pull single metrics out in SQL."""
+    return {f"{v.key}|{v.basis.value}": _value_to_json(v) for v in metrics.values()}
 
 
 def _value_to_json(v: MetricValue) -> dict[str, Any]:
@@ -30,9 +31,9 @@ def _value_to_json(v: MetricValue) -> dict[str, Any]:
     return out
 
 
-def metrics_from_json(items: list[dict[str, Any]]) -> MetricSet:
+def metrics_from_json(items: dict[str, dict[str, Any]]) -> MetricSet:
     out: MetricSet = {}
-    for item in items:
+    for item in items.values():
         interval = item.get("interval")
         value = MetricValue(
             key=item["key"],

@@ -8,6 +8,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
 
+# psycopg prepares a statement after 5 runs; with SQLAlchemy's executemany batching that
+# has raised DuplicatePreparedStatement in long jobs. Plans are cheap here: don't prepare.
+PG_CONNECT_ARGS = {"prepare_threshold": None}
+
+
 def make_engine(url: str, *, echo: bool = False, read_only: bool = False) -> Engine:
     """An engine for `url`. On SQLite, writers begin IMMEDIATE (queue for the write
     lock up front); `read_only` engines begin deferred so reads never wait for it."""
@@ -19,7 +24,14 @@ def make_engine(url: str, *, echo: bool = False, read_only: bool = False) -> Eng
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_deferred if read_only else _sqlite_begin)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        connect_args=PG_CONNECT_ARGS,
+    )
 
 
 def make_worker_engine(url: str) -> Engine:
@@ -27,7 +39,7 @@ def make_worker_engine(url: str) -> Engine:
     url = _normalise(url)
     if url.startswith("sqlite"):
         return make_engine(url)
-    return create_engine(url, poolclass=NullPool)
+    return create_engine(url, poolclass=NullPool, connect_args=PG_CONNECT_ARGS)
 
 
 def _normalise(url: str) -> str:

@@ -10,8 +10,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from domain.ports import TenantId, TenantProfile
 from infra.db.repositories.deliveries import SqlDeliveries
 from infra.db.repositories.directory import SqlDirectory
+from infra.db.repositories.dirty import SqlDirty
 from infra.db.repositories.events import SqlEventLog
 from infra.db.repositories.figures import SqlFigures
+from infra.db.repositories.identities import SqlIdentities
+from infra.db.repositories.integrations import SqlIntegrations
 from infra.db.repositories.models import SqlModels
 from infra.db.repositories.quality import SqlCalibrations, SqlReviews, SqlScorecards
 from infra.db.repositories.quality_assignments import SqlReviewAssignments
@@ -55,9 +58,12 @@ class SqlUnitOfWork:
         self.snapshots = SqlSnapshots(session, tid)
         self.models = SqlModels(session, tid)
         self.deliveries = SqlDeliveries(session, tid)
+        self.integrations = SqlIntegrations(session, tid)
+        self.identities = SqlIdentities(session, tid)
         self.reads = SqlReads(session, tid)
         self.figures = SqlFigures(session, tid)
         self.settings = SqlTenantSettings(session, tid)
+        self.dirty = SqlDirty(session, tid)
         self.scorecards = SqlScorecards(session, tid)
         self.reviews = SqlReviews(session, tid)
         self.review_assignments = SqlReviewAssignments(session, tid)

@@ -28,8 +28,25 @@ def upgrade() -> None:
                 server_default=sa.text("'{}'"),
             )
         )
+    # Team/tenant snapshots of long periods waiting for the next coalesced roll-up.
+    op.create_table(
+        "dirty_period",
+        sa.Column("tenant_id", sa.String(length=32), nullable=False),
+        sa.Column("grain", sa.String(length=8), nullable=False),
+        sa.Column("period_start", sa.Date(), nullable=False),
+        sa.Column("level", sa.String(length=8), nullable=False),
+        sa.Column("subject_id", sa.String(length=32), nullable=False),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("tenant_id", "grain", "period_start", "level", "subject_id"),
+    )
+    # An agent's periods (and touches) without scanning the whole tenant's days.
+    op.create_index(
+        "ix_metric_sample_agent", "metric_sample", ["tenant_id", "agent_id", "local_day"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("dirty_period")
+    op.drop_index("ix_metric_sample_agent", table_name="metric_sample")
     with op.batch_alter_table("score_snapshot") as batch:
         batch.drop_column("signals")

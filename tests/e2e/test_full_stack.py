@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from infra.db.tables import WEBHOOK_DELIVERY
+from infra.db.tables import DIRTY_PERIOD, WEBHOOK_DELIVERY
 from infra.synthetic import Shape, generate
 from tests.conftest import PG_ADMIN_URL, require_service
 from tests.e2e.harness import Stack
@@ -80,17 +80,21 @@ def wait_until_drained(database_url: str, timeout: float = 300) -> None:
     try:
         while time.monotonic() < deadline:
             with engine.connect() as conn:
-                pending = conn.execute(
-                    select(func.count())
-                    .select_from(WEBHOOK_DELIVERY)
-                    .where(WEBHOOK_DELIVERY.c.status == "pending")
-                ).scalar_one()
+                waiting = conn.execute(select(func.count()).select_from(DIRTY_PERIOD)).scalar_one()
+                pending = (
+                    waiting
+                    + conn.execute(
+                        select(func.count())
+                        .select_from(WEBHOOK_DELIVERY)
+                        .where(WEBHOOK_DELIVERY.c.status == "pending")
+                    ).scalar_one()
+                )
             if pending == 0:
                 return
             time.sleep(0.5)
     finally:
         engine.dispose()
-    raise AssertionError(f"{pending} deliveries still pending after {timeout}s")
+    raise AssertionError(f"{pending} deliveries/roll-ups still pending after {timeout}s")
 
 
 def months(events: list[dict[str, Any]]) -> list[str]:

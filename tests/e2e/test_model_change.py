@@ -21,14 +21,16 @@ pytestmark = pytest.mark.e2e
 __all__ = ["database_url"]  # the fixture, re-used
 
 SCORES = """query($start: Date!) { agentScores(period: {grain: MONTH, start: $start}) {
-  agent { externalId } total modelName modelVersion } }"""
+  agent { externalId } total modelName modelVersion
+  components { metric value sampleSize } } }"""
 CREATE = """mutation($model: KpiModelInput!) { createKpiModel(model: $model) {
   ... on KpiModelVersion { id } ... on ValidationError { message } } }"""
 ACTIVATE = """mutation($id: ID!, $from: Date!) { activateKpiModel(id: $id, effectiveFrom: $from) {
   ... on KpiModelVersion { version effectiveFrom } } }"""
 PREVIEW = """query($model: KpiModelInput!, $start: Date!) {
   previewScores(model: $model, period: {grain: MONTH, start: $start}) {
-    ... on PreviewScores { agentScores { agent { externalId } total modelName } } } }"""
+    ... on PreviewScores { agentScores { agent { externalId } total modelName
+                                         components { metric value sampleSize } } } } }"""
 SATISFACTION_FIRST = {
     "name": "Satisfaction first",
     "components": [
@@ -113,6 +115,8 @@ def test_preview_then_activation_from_an_effective_date(stack: Stack, database_u
         if {r["modelName"] for r in now.values()} == {"Satisfaction first"}:
             break
         time.sleep(0.3)
+    log = (stack.workdir / "worker.log").read_text()[-3000:]
+    assert {r["modelName"] for r in now.values()} == {"Satisfaction first"}, log
     assert {a: r["total"] for a, r in now.items()} == pytest.approx(
         {a: r["total"] for a, r in previewed.items()}
     )

@@ -29,10 +29,16 @@ SCORES = """query($basis: Basis!) {
     metrics(basis: $basis) { key value sampleSize }
   }
 }"""
-SPLIT_SHIFT = {"effectiveFrom": "2026-03-01", "weekly": [
-    {"day": day, "intervals": [{"start": "09:00", "end": "12:00"},
-                               {"start": "13:00", "end": "17:00"}]}
-    for day in ("MON", "TUE", "WED", "THU", "FRI")]}
+SPLIT_SHIFT = {
+    "effectiveFrom": "2026-03-01",
+    "weekly": [
+        {
+            "day": day,
+            "intervals": [{"start": "09:00", "end": "12:00"}, {"start": "13:00", "end": "17:00"}],
+        }
+        for day in ("MON", "TUE", "WED", "THU", "FRI")
+    ],
+}
 
 
 def metrics(client: Any, token: str, basis: str) -> dict[str, Any]:
@@ -76,8 +82,9 @@ def test_business_hours_with_split_shifts_recompute_history(
     assert result["__typename"] == "BusinessHours"
     assert result["timezone"] == "Europe/Berlin"
     assert result["versions"][0]["weekly"][0] == {
-        "day": "MON", "intervals": [{"start": "09:00", "end": "12:00"},
-                                    {"start": "13:00", "end": "17:00"}]}
+        "day": "MON",
+        "intervals": [{"start": "09:00", "end": "12:00"}, {"start": "13:00", "end": "17:00"}],
+    }
     business = metrics(client, token, "BUSINESS")["first_response_time"]
     assert business["value"] == 2 * 3600
     assert business["sampleSize"] == 1
@@ -100,9 +107,18 @@ def test_overlapping_intervals_are_a_validation_error_and_change_nothing(
 ) -> None:
     client = api_client(container)
     token = access_token(client, container, tenant.id, scopes=("read", "admin"))
-    overlapping = {"effectiveFrom": "2026-03-01", "weekly": [
-        {"day": "MON", "intervals": [{"start": "09:00", "end": "12:00"},
-                                     {"start": "11:00", "end": "13:00"}]}]}
+    overlapping = {
+        "effectiveFrom": "2026-03-01",
+        "weekly": [
+            {
+                "day": "MON",
+                "intervals": [
+                    {"start": "09:00", "end": "12:00"},
+                    {"start": "11:00", "end": "13:00"},
+                ],
+            }
+        ],
+    }
     result = graphql_data(client, token, SET_HOURS, input=overlapping)["setBusinessHours"]
     assert result["__typename"] == "ValidationError"
     assert "overlap" in result["message"]
@@ -122,7 +138,10 @@ def test_sla_targets_per_channel_feed_the_sla_metrics(
     result = graphql_data(client, token, SET_SLA, input=target)["setSlaTargets"]
     drain(container)
 
-    assert result == {"__typename": "SlaTargets", "basis": "CALENDAR",
-                      "firstResponse": [{"channel": "email", "seconds": 3600.0}]}
+    assert result == {
+        "__typename": "SlaTargets",
+        "basis": "CALENDAR",
+        "firstResponse": [{"channel": "email", "seconds": 3600.0}],
+    }
     sla = metrics(client, token, "CALENDAR")["sla_first_response"]
     assert sla == {"key": "sla_first_response", "value": 0.5, "sampleSize": 2}

@@ -92,8 +92,10 @@ class SqlDirectory(TenantRepository):
     def _match_or_create(self, source: str, profile: AgentUpserted) -> str:
         # The same person may come from several helpdesks: match by e-mail first.
         if profile.email:
-            stmt = select(A.id).where(
-                A.tenant_id == self.tenant_id, A.email == profile.email.lower()
+            stmt = (
+                select(A.id)
+                .where(A.tenant_id == self.tenant_id, A.email == profile.email.lower())
+                .order_by(A.active.desc(), A.created_at, A.id)  # not an agent merged away
             )
             existing: str | None = self.session.execute(stmt).scalars().first()
             if existing:

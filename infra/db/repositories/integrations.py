@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import select, update
 
-from domain.integrations import IntegrationView
+from domain.identities import AgentMergeView
+from domain.integrations import DeliveryView, IntegrationView
 from infra.db.repositories.base import TenantRepository
+from infra.db.repositories.deliveries import SqlDeliveries
+from infra.db.repositories.identities import SqlIdentities
 from infra.db.tables import INTEGRATION
 from infra.db.types import new_id, utcnow
 
@@ -71,7 +74,18 @@ class SqlIntegrations(TenantRepository):
         return self.get(integration_id)
 
 
-def _view(row: Row[Any]) -> IntegrationView:
+class SqlIntegrationReads(TenantRepository):
+    def listing(self) -> Sequence[IntegrationView]:
+        return SqlIntegrations(self.session, self.tenant_id).listing()
+
+    def deliveries(self, status: str | None, limit: int) -> Sequence[DeliveryView]:
+        return SqlDeliveries(self.session, self.tenant_id).listing(status, limit)
+
+    def agent_merges(self, limit: int) -> Sequence[AgentMergeView]:
+        return SqlIdentities(self.session, self.tenant_id).history(limit)
+
+
+def _view(row: Any) -> IntegrationView:
     return IntegrationView(
         id=row.id,
         source=row.source,

@@ -179,10 +179,10 @@ class SqlReviews(TenantRepository):
         for column, wanted in ((R.reviewee_id, q.reviewee_id), (R.reviewer_id, q.reviewer_id)):
             if wanted is not None:
                 stmt = stmt.where(column == wanted)
-        if q.ticket is not None:
-            stmt = stmt.where(
-                R.ticket_source == q.ticket.source, R.ticket_id == q.ticket.external_id
-            )
+        if q.ticket_external_id is not None:
+            stmt = stmt.where(R.ticket_id == q.ticket_external_id)
+        if q.ticket_source is not None:
+            stmt = stmt.where(R.ticket_source == q.ticket_source)
         if q.since is not None:
             stmt = stmt.where(R.created_at >= q.since)
         if q.until is not None:

@@ -26,6 +26,7 @@ from infra.db.repositories.base import TenantRepository
 from infra.db.repositories.quality import SqlCalibrations, SqlReviews, SqlScorecards
 from infra.db.repositories.quality_assignments import SqlReviewAssignments
 from infra.db.repositories.quality_people import SqlSupportValues, SqlSurveys
+from infra.db.repositories.system import SystemRepository
 
 
 class SqlQualityReads(TenantRepository):
@@ -37,6 +38,9 @@ class SqlQualityReads(TenantRepository):
         self._calibrations = SqlCalibrations(session, tenant_id)
         self._values = SqlSupportValues(session, tenant_id)
         self._surveys = SqlSurveys(session, tenant_id)
+
+    def timezone(self) -> str:
+        return SystemRepository(self.session).tenant(self.tenant_id).timezone
 
     def scorecards(self) -> list[ScorecardSummary]:
         return self._scorecards.summaries()

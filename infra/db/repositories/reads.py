@@ -13,6 +13,7 @@ from domain.periods import Period
 from domain.ports import Snapshot
 from domain.views import AgentView, ExternalId, TeamView, TicketView
 from infra.db.repositories.base import TenantRepository
+from infra.db.repositories.integrations import SqlIntegrationReads
 from infra.db.repositories.quality_reads import SqlQualityReads
 from infra.db.repositories.settings import SqlTenantSettings
 from infra.db.repositories.snapshots import SqlSnapshots
@@ -112,6 +113,10 @@ class SqlReads(TenantRepository):
     @property
     def quality(self) -> SqlQualityReads:
         return SqlQualityReads(self.session, self.tenant_id)
+
+    @property
+    def integrations(self) -> SqlIntegrationReads:
+        return SqlIntegrationReads(self.session, self.tenant_id)
 
     def snapshots(
         self, level: Level, period: Period, subjects: Collection[str] | None = None

@@ -13,48 +13,16 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, select, text
 
-from domain.metrics import Basis, Level
-from domain.periods import Period
+from domain.metrics import Level
+from domain.periods import Grain, Period
 from domain.ports import StoredSample, Touch
 from domain.values import Aggregate, StreamKey
+from infra.db.aggregates import aggregate_sql, read_row
 from infra.db.repositories.base import TenantRepository
 from infra.db.sql import chunks
 from infra.db.tables import METRIC_SAMPLE
 
 S = METRIC_SAMPLE.c
-
-_SUBJECT = {
-    Level.AGENT: "s.agent_id",
-    Level.TEAM: "COALESCE(s.team_id, a.team_id)",  # ticket's team, else the agent's
-    Level.TENANT: "s.tenant_id",
-}
-
-_AGGREGATE = """
-WITH picked AS (
-    SELECT {subject} AS subject, s.metric, s.origin, s.value, s.value_business
-    FROM metric_sample s
-    LEFT JOIN agent a ON a.tenant_id = s.tenant_id AND a.id = s.agent_id
-    WHERE s.tenant_id = :tenant AND s.local_day >= :start AND s.local_day < :end
-      AND {subject} IS NOT NULL {only}
-), ranked AS (
-    SELECT subject, metric, origin, value, value_business,
-        ROW_NUMBER() OVER (PARTITION BY subject, metric ORDER BY value) AS rn,
-        COUNT(*) OVER (PARTITION BY subject, metric) AS n,
-        ROW_NUMBER() OVER (PARTITION BY subject, metric ORDER BY
-            CASE WHEN value_business IS NULL THEN 1 ELSE 0 END, value_business) AS rb,
-        COUNT(value_business) OVER (PARTITION BY subject, metric) AS nb
-    FROM picked
-)
-SELECT subject, metric, COUNT(*), SUM(value),
-    AVG(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN value END),
-    MAX(CASE WHEN rn = (90 * n + 99) / 100 THEN value END),
-    COUNT(DISTINCT origin),
-    MAX(nb), SUM(value_business),
-    AVG(CASE WHEN rb IN ((nb + 1) / 2, (nb + 2) / 2) AND nb > 0 THEN value_business END),
-    MAX(CASE WHEN rb = (90 * nb + 99) / 100 AND nb > 0 THEN value_business END)
-FROM ranked
-GROUP BY subject, metric
-"""
 
 _TOUCHES = """
 SELECT DISTINCT s.local_day, s.agent_id, COALESCE(s.team_id, a.team_id)
@@ -116,9 +84,8 @@ class SqlSamples(TenantRepository):
     def aggregate(
         self, period: Period, level: Level, subjects: Collection[str] | None
     ) -> dict[str, dict[StreamKey, Aggregate]]:
-        subject = _SUBJECT[level]
-        only = f"AND {subject} IN :subjects" if subjects is not None else ""
-        sql = text(_AGGREGATE.format(subject=subject, only=only))
+        dialect = self.session.get_bind().dialect.name
+        sql = text(aggregate_sql(dialect, level, subjects=subjects is not None))
         params: dict[str, Any] = {
             "tenant": self.tenant_id,
             "start": period.start,
@@ -129,23 +96,19 @@ class SqlSamples(TenantRepository):
             params["subjects"] = sorted(subjects)
         out: dict[str, dict[StreamKey, Aggregate]] = {}
         for row in self.session.execute(sql, params):
-            streams = out.setdefault(row[0], {})
-            streams[(row[1], Basis.CALENDAR)] = Aggregate(
-                count=row[2],
-                total=float(row[3]),
-                median=_float(row[4]),
-                p90=_float(row[5]),
-                distinct_tickets=row[6],
-            )
-            if row[7]:
-                streams[(row[1], Basis.BUSINESS)] = Aggregate(
-                    count=row[7], total=float(row[8]), median=_float(row[9]), p90=_float(row[10])
-                )
+            read_row(row, out)
         return out
 
-
-def _float(value: Any) -> float | None:
-    return None if value is None else float(value)
+    def aggregate_history(
+        self, grain: Grain, level: Level, *, start: date, end: date
+    ) -> dict[date, dict[str, dict[StreamKey, Aggregate]]]:
+        """Every period of `grain` in [start, end) in one pass (PostgreSQL only)."""
+        sql = text(aggregate_sql("postgresql", level, subjects=False, grain=grain))
+        out: dict[date, dict[str, dict[StreamKey, Aggregate]]] = {}
+        params = {"tenant": self.tenant_id, "start": start, "end": end}
+        for row in self.session.execute(sql, params):
+            read_row(row, out.setdefault(row[0], {}))
+        return out
 
 
 def _as_date(value: Any) -> Any:

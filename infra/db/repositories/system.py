@@ -19,6 +19,7 @@ from domain.ports import TenantId, TenantProfile
 from infra.db.tables import (
     API_CLIENT,
     INTEGRATION,
+    SAMPLING_RULE,
     TENANT,
     WEBHOOK_DELIVERY,
     ApiClientRow,
@@ -97,6 +98,12 @@ class SystemRepository:
                 WEBHOOK_DELIVERY.c.received_at < received_before,
             )
         )
+        return [TenantId(t) for t in self.session.execute(stmt).scalars()]
+
+    def tenants_with_sampling_rule(self) -> Sequence[TenantId]:
+        """Tenants whose review assignments the weekly schedule generates."""
+        rule = SAMPLING_RULE.c
+        stmt = select(rule.tenant_id).where(rule.active.is_(True)).order_by(rule.tenant_id)
         return [TenantId(t) for t in self.session.execute(stmt).scalars()]
 
     # OAuth clients --------------------------------------------------------

@@ -28,7 +28,12 @@ from infra.db.tables.quality import (
     SamplingRuleRow,
     ScorecardRow,
 )
-from infra.db.tables.scoring import ActiveUsersRow, KpiModelRow, ScoreSnapshotRow
+from infra.db.tables.scoring import (
+    ActiveUsersRow,
+    DirtyPeriodRow,
+    KpiModelRow,
+    ScoreSnapshotRow,
+)
 from infra.db.tables.tickets import (
     MetricSampleRow,
     RatingRow,
@@ -45,6 +50,7 @@ __all__ = [
     "API_CLIENT",
     "CALIBRATION_SESSION",
     "CALIBRATION_TICKET",
+    "DIRTY_PERIOD",
     "ENPS_ANSWER",
     "INTEGRATION",
     "KPI_MODEL",
@@ -72,6 +78,7 @@ __all__ = [
     "ApiClientRow",
     "CalibrationSessionRow",
     "CalibrationTicketRow",
+    "DirtyPeriodRow",
     "EnpsAnswerRow",
     "IntegrationRow",
     "KpiModelRow",
@@ -112,6 +119,7 @@ METRIC_SAMPLE: Table = MetricSampleRow.__table__  # type: ignore[attr-defined]
 KPI_MODEL: Table = KpiModelRow.__table__  # type: ignore[attr-defined]
 SCORE_SNAPSHOT: Table = ScoreSnapshotRow.__table__  # type: ignore[attr-defined]
 ACTIVE_USERS: Table = ActiveUsersRow.__table__  # type: ignore[attr-defined]
+DIRTY_PERIOD: Table = DirtyPeriodRow.__table__  # type: ignore[attr-defined]
 SCORECARD: Table = ScorecardRow.__table__  # type: ignore[attr-defined]
 REVIEW: Table = ReviewRow.__table__  # type: ignore[attr-defined]
 SAMPLING_RULE: Table = SamplingRuleRow.__table__  # type: ignore[attr-defined]

@@ -49,6 +49,21 @@ class ScoreSnapshotRow(SQLModel, table=True):
     computed_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
+class DirtyPeriodRow(SQLModel, table=True):
+    """A (period, subject) whose snapshot waits for the next roll-up: team and tenant
+    aggregates over weeks and longer are re-computed in coalesced batches, so one more
+    event costs the same however much history the period holds."""
+
+    __tablename__ = "dirty_period"
+    __table_args__ = (ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),)
+
+    tenant_id: str = Field(primary_key=True, max_length=32)
+    grain: str = Field(primary_key=True, max_length=8)
+    period_start: date = Field(primary_key=True)
+    level: str = Field(primary_key=True, max_length=8)
+    subject_id: str = Field(primary_key=True, max_length=32)
+
+
 class ActiveUsersRow(SQLModel, table=True):
     """Active users of the tenant's product in a period (for contact_ratio)."""
 

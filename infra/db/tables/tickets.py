@@ -123,6 +123,8 @@ class MetricSampleRow(SQLModel, table=True):
     __table_args__ = (
         _tenant_fk(),
         Index("ix_metric_sample_day", "tenant_id", "local_day"),
+        # An agent's periods (and touches) without scanning the whole tenant's days.
+        Index("ix_metric_sample_agent", "tenant_id", "agent_id", "local_day"),
     )
 
     tenant_id: str = Field(primary_key=True, max_length=32)

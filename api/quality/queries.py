@@ -1,0 +1,118 @@
+"""Reading scorecards, reviews, review assignments and calibration sessions (scope `read`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import strawberry
+
+from api.context import Info
+from api.permissions import requires
+from api.quality.calibration_types import CalibrationSessionType
+from api.quality.inputs import ReviewFilter
+from api.quality.types import (
+    AssignmentReportType,
+    AssignmentStatusEnum,
+    Review,
+    ReviewAssignment,
+    SamplingRule,
+    ScorecardType,
+)
+from domain.auth import Scope
+from domain.periods import local_midnight, normalise
+from domain.quality.assignments import AssignmentStatus, assignment_report
+from domain.quality.ports import StoredReview
+from domain.views import TenantReads
+
+READ = requires(Scope.READ)
+MAX_REVIEWS = 500
+
+
+def _opt(value: strawberry.ID | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+@strawberry.type
+class QualityQuery:
+    @strawberry.field(extensions=READ, description="The latest version of every scorecard.")
+    async def scorecards(self, info: Info) -> list[ScorecardType]:
+        found = await info.context.read(lambda r: r.quality.scorecards())
+        return [ScorecardType.of(s.scorecard, versions=s.versions) for s in found]
+
+    @strawberry.field(extensions=READ, description="A scorecard version (default: the latest).")
+    async def scorecard(
+        self, info: Info, id: strawberry.ID, version: int | None = None
+    ) -> ScorecardType | None:
+        if version is not None:
+            found = await info.context.loaders.scorecard.load((str(id), version))
+        else:
+            found = await info.context.read(lambda r: r.quality.latest_scorecard(str(id)))
+        return ScorecardType.of(found) if found else None
+
+    @strawberry.field(
+        extensions=READ,
+        description="Reviews, newest first; `period` filters by review time (tenant-local).",
+    )
+    async def reviews(
+        self, info: Info, filter: ReviewFilter | None = None, limit: int = 50
+    ) -> list[Review]:
+        wanted = filter or ReviewFilter()
+
+        def fetch(reads: TenantReads) -> list[StoredReview]:
+            quality = reads.quality
+            query = wanted.query(limit=max(0, min(limit, MAX_REVIEWS)))
+            if wanted.period is not None:
+                p, tz = normalise(wanted.period.grain, wanted.period.start), quality.timezone()
+                since, until = local_midnight(p.start, tz), local_midnight(p.end, tz)
+                query = replace(query, since=since, until=until)
+            return quality.reviews(query)
+
+        return [Review.of(s) for s in await info.context.read(fetch)]
+
+    @strawberry.field(extensions=READ)
+    async def review(self, info: Info, id: strawberry.ID) -> Review | None:
+        found = await info.context.read(lambda r: r.quality.review(str(id)))
+        return Review.of(found) if found else None
+
+    @strawberry.field(extensions=READ, description="The tenant's rule for weekly assignments.")
+    async def sampling_rule(self, info: Info) -> SamplingRule | None:
+        found = await info.context.read(lambda r: r.quality.rule())
+        return SamplingRule.of(found) if found else None
+
+    @strawberry.field(extensions=READ, description="The assignments of an ISO week (its Monday).")
+    async def review_assignments(
+        self,
+        info: Info,
+        week_start: date,
+        reviewer_id: strawberry.ID | None = None,
+        status: AssignmentStatusEnum | None = None,  # type: ignore[valid-type]
+    ) -> list[ReviewAssignment]:
+        wanted = AssignmentStatus(status).value if status is not None else None
+        found = await info.context.read(
+            lambda r: r.quality.assignments(
+                week_start, reviewer_id=_opt(reviewer_id), status=wanted
+            )
+        )
+        return [ReviewAssignment.of(a) for a in found]
+
+    @strawberry.field(
+        extensions=READ,
+        description="Done vs due for an ISO week, in total and per reviewer; skipped "
+        "assignments are excused (completion rate = done / (due − skipped)).",
+    )
+    async def review_assignment_report(self, info: Info, week_start: date) -> AssignmentReportType:
+        found = await info.context.read(lambda r: r.quality.assignments(week_start))
+        return AssignmentReportType.of(week_start, assignment_report(a.assignment for a in found))
+
+    @strawberry.field(extensions=READ)
+    async def calibration_sessions(self, info: Info) -> list[CalibrationSessionType]:
+        found = await info.context.read(lambda r: r.quality.calibration_sessions())
+        return [CalibrationSessionType.of(s) for s in found]
+
+    @strawberry.field(extensions=READ)
+    async def calibration_session(
+        self, info: Info, id: strawberry.ID
+    ) -> CalibrationSessionType | None:
+        found = await info.context.read(lambda r: r.quality.calibration_session(str(id)))
+        return CalibrationSessionType.of(found) if found else None

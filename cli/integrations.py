@@ -1,0 +1,83 @@
+"""`fairscore integration update` and `fairscore replay`: an operator's repairs to webhooks."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+from domain.integrations import FAILED, IntegrationChange
+from domain.services.intake import process_pending
+from domain.services.integrations import replay_deliveries
+from infra import admin
+from infra.bootstrap import container
+from infra.db.repositories.system import ConflictError, NotFoundError
+
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code=1)
+
+
+def integration_update(
+    tenant: str = typer.Option(..., help="tenant slug"),
+    integration_id: str = typer.Option(..., "--id", help="the integration id"),
+    secret: str | None = typer.Option(None, help="the new signing secret"),
+    allow_unsigned: bool | None = typer.Option(
+        None,
+        "--allow-unsigned/--no-allow-unsigned",
+        help="chatwoot < 4.11.2 only: accept unsigned requests",
+    ),
+    active: bool | None = typer.Option(
+        None, "--activate/--deactivate", help="accept its webhooks, or answer them 404"
+    ),
+) -> None:
+    """Rotate a secret, switch Chatwoot's unsigned mode, or (de)activate an integration."""
+    change = IntegrationChange(secret=secret, allow_unsigned=allow_unsigned, active=active)
+    c = container()
+    try:
+        profile = admin.tenant_by_slug(c, tenant)
+        view = admin.update_integration(
+            c, tenant=profile.id, integration_id=integration_id, change=change
+        )
+    except (NotFoundError, ConflictError) as exc:
+        raise _fail(str(exc)) from None
+    state = "active" if view.active else "inactive"
+    unsigned = ", accepts unsigned deliveries" if view.allow_unsigned else ""
+    console.print(f"integration {view.id} ({view.source}) updated: {state}{unsigned}")
+
+
+def replay(
+    tenant: str = typer.Option(..., help="tenant slug"),
+    delivery: str | None = typer.Option(None, help="one delivery id"),
+    status: str | None = typer.Option(
+        None, help=f"every delivery in this status, e.g. {FAILED} or ignored"
+    ),
+) -> None:
+    """Process stored webhook deliveries again with the current adapter code."""
+    if (delivery is None) == (status is None):
+        raise _fail("give either --delivery ID or --status STATUS")
+    c = container()
+    try:
+        profile = admin.tenant_by_slug(c, tenant)
+        with c.uow(profile.id, exclusive=True) as uow:
+            count = replay_deliveries(uow, delivery_id=delivery, status=status)
+            uow.commit()
+    except (NotFoundError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    if delivery is not None and count == 0:
+        raise _fail(f"no delivery {delivery!r} in tenant {tenant!r}")
+    # Processed here and now, so the operator sees the outcome (a running worker waits
+    # on the same per-tenant lock rather than racing).
+    result = process_pending(lambda: c.uow(profile.id, exclusive=True), c.decoder)
+    console.print(
+        f"replayed {count} deliver{'y' if count == 1 else 'ies'}: {result.processed} processed "
+        f"({result.events} events), {result.ignored} ignored, {result.failed} failed"
+    )
+    if result.failed:
+        console.print(
+            f"see why with the webhookDeliveries(status: FAILED) query, or "
+            f"fairscore replay --tenant {tenant} --status failed after a fix"
+        )

@@ -1,0 +1,124 @@
+"""The SQL that summarises metric samples per subject and period.
+
+Count, sum, median (mean of the two middle values) and nearest-rank p90 per stream, in
+both bases. PostgreSQL uses ordered-set aggregates (`percentile_cont(0.5)` interpolates
+halfway between the two middle values; `percentile_disc(0.9)` is the nearest rank);
+SQLite, which has none, ranks rows with window functions. Only duration streams pay for
+percentiles, and only the streams that count distinct tickets pay for that.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain import metrics as m
+from domain.metrics import Basis, Level
+from domain.periods import Grain
+from domain.samples import ASSIGNMENT
+from domain.values import Aggregate, StreamKey
+
+SUBJECT = {
+    Level.AGENT: "s.agent_id",
+    Level.TEAM: "COALESCE(s.team_id, a.team_id)",  # ticket's team, else the agent's
+    Level.TENANT: "s.tenant_id",
+}
+DURATIONS = tuple(d.key for d in m.DEFINITIONS if d.is_duration)
+DISTINCT_TICKETS = (ASSIGNMENT, "handle_time")
+_IN_DURATIONS = "s.metric IN ({})".format(", ".join(f"'{k}'" for k in DURATIONS))
+_IN_DISTINCT = "s.metric IN ({})".format(", ".join(f"'{k}'" for k in DISTINCT_TICKETS))
+
+# Postgres: the first local day of each grain's period, for whole-history queries.
+PG_PERIOD = {
+    Grain.DAY: "s.local_day",
+    Grain.WEEK: "(s.local_day - (EXTRACT(ISODOW FROM s.local_day)::int - 1))",
+    Grain.MONTH: "date_trunc('month', s.local_day)::date",
+    Grain.QUARTER: "date_trunc('quarter', s.local_day)::date",
+}
+
+_POSTGRES = """
+SELECT {period} AS period, {subject} AS subject, s.metric,
+    COUNT(*), SUM(s.value),
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY s.value) FILTER (WHERE {durations}),
+    percentile_disc(0.9) WITHIN GROUP (ORDER BY s.value) FILTER (WHERE {durations}),
+    COUNT(DISTINCT s.origin) FILTER (WHERE {distinct}),
+    COUNT(s.value_business), SUM(s.value_business),
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY s.value_business),
+    percentile_disc(0.9) WITHIN GROUP (ORDER BY s.value_business)
+FROM metric_sample s {join}
+WHERE s.tenant_id = :tenant AND s.local_day >= :start AND s.local_day < :end
+  AND {subject} IS NOT NULL {only}
+GROUP BY 1, 2, 3
+"""
+
+_SQLITE = """
+WITH picked AS (
+    SELECT {subject} AS subject, s.metric, s.origin, s.value, s.value_business
+    FROM metric_sample s {join}
+    WHERE s.tenant_id = :tenant AND s.local_day >= :start AND s.local_day < :end
+      AND {subject} IS NOT NULL {only}
+), ranked AS (
+    SELECT subject, metric, origin, value, value_business,
+        ROW_NUMBER() OVER (PARTITION BY subject, metric ORDER BY value) AS rn,
+        COUNT(*) OVER (PARTITION BY subject, metric) AS n,
+        ROW_NUMBER() OVER (PARTITION BY subject, metric ORDER BY
+            CASE WHEN value_business IS NULL THEN 1 ELSE 0 END, value_business) AS rb,
+        COUNT(value_business) OVER (PARTITION BY subject, metric) AS nb
+    FROM picked
+)
+SELECT :start AS period, subject, metric, COUNT(*), SUM(value),
+    AVG(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN value END),
+    MAX(CASE WHEN rn = (90 * n + 99) / 100 THEN value END),
+    COUNT(DISTINCT CASE WHEN metric IN ({distinct}) THEN origin END),
+    MAX(nb), SUM(value_business),
+    AVG(CASE WHEN rb IN ((nb + 1) / 2, (nb + 2) / 2) AND nb > 0 THEN value_business END),
+    MAX(CASE WHEN rb = (90 * nb + 99) / 100 AND nb > 0 THEN value_business END)
+FROM ranked
+GROUP BY subject, metric
+"""
+
+
+def aggregate_sql(dialect: str, level: Level, *, subjects: bool, grain: Grain | None = None) -> str:
+    """SQL for one period (grain None: the :start period) or, on Postgres, every period
+    of `grain` between :start and :end."""
+    subject = SUBJECT[level]
+    join = (
+        "LEFT JOIN agent a ON a.tenant_id = s.tenant_id AND a.id = s.agent_id"
+        if level is Level.TEAM
+        else ""
+    )
+    only = f"AND {subject} IN :subjects" if subjects else ""
+    if dialect == "postgresql":
+        period = PG_PERIOD[grain] if grain else "CAST(:start AS date)"
+        return _POSTGRES.format(
+            period=period,
+            subject=subject,
+            join=join,
+            only=only,
+            durations=_IN_DURATIONS,
+            distinct=_IN_DISTINCT,
+        )
+    if grain is not None:
+        raise ValueError("whole-history aggregation is a PostgreSQL path")
+    distinct = ", ".join(f"'{k}'" for k in DISTINCT_TICKETS)
+    return _SQLITE.format(subject=subject, join=join, only=only, distinct=distinct)
+
+
+def read_row(row: Any, into: dict[str, dict[StreamKey, Aggregate]]) -> None:
+    """One result row → the subject's streams (calendar, and business when present)."""
+    streams = into.setdefault(row[1], {})
+    metric = row[2]
+    streams[(metric, Basis.CALENDAR)] = Aggregate(
+        count=row[3],
+        total=float(row[4]),
+        median=_float(row[5]),
+        p90=_float(row[6]),
+        distinct_tickets=row[7] or 0,
+    )
+    if row[8]:
+        streams[(metric, Basis.BUSINESS)] = Aggregate(
+            count=row[8], total=float(row[9]), median=_float(row[10]), p90=_float(row[11])
+        )
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)

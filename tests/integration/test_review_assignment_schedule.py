@@ -1,0 +1,83 @@
+"""The weekly schedule: the dispatcher the cron runs queues one generation job per tenant
+with an active sampling rule on RQ, and a real `fairscore worker` draws the assignments
+of the tenant's last complete week."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from croniter import croniter
+from redis import Redis
+from rq import Queue
+
+from domain.periods import local_midnight
+from domain.quality.assignment_service import last_complete_week, save_rule
+from domain.quality.sampling import SamplingStrategy
+from infra import admin
+from infra.bootstrap import Container, install
+from infra.db.tables import REVIEW_ASSIGNMENT
+from infra.db.types import utcnow
+from tests.factories import Ticket, agent_profile
+from tests.integration.test_rq_jobs import count, make_container, run_worker_burst
+from workers.jobs import GENERATE_REVIEW_ASSIGNMENTS, schedule_review_assignments
+from workers.runner import REVIEW_ASSIGNMENTS_CRON
+
+pytestmark = pytest.mark.redis
+TZ = "Europe/Berlin"
+
+
+@pytest.fixture
+def rq_container(postgres_url: str, redis_url: str, tmp_path: Path) -> Iterator[Container]:
+    c = make_container(postgres_url, redis_url, f"fairscore-qa-{uuid.uuid4().hex[:8]}", tmp_path)
+    install(c)
+    yield c
+    Queue(c.settings.queue_name, connection=Redis.from_url(redis_url)).empty()
+    install(None)
+
+
+def test_the_cron_runs_the_dispatcher_early_on_mondays() -> None:
+    runs = croniter(REVIEW_ASSIGNMENTS_CRON, datetime(2026, 3, 4, 12, 0))
+    upcoming = [runs.get_next(datetime) for _ in range(3)]
+    assert {run.weekday() for run in upcoming} == {0}
+    assert {run.time() for run in upcoming} == {time(4, 0)}
+
+
+def test_the_dispatcher_queues_generation_and_a_real_worker_draws_last_weeks_tickets(
+    rq_container: Container,
+) -> None:
+    c = rq_container
+    tenant = admin.create_tenant(c, slug=f"qa-{uuid.uuid4().hex[:6]}", name="QA", timezone=TZ)
+    week = last_complete_week(utcnow(), TZ)
+    tuesday = local_midnight(week + timedelta(days=1), TZ) + timedelta(hours=9)
+    events = [
+        agent_profile("ann", team="tier1"),
+        agent_profile("lead", team="leads"),
+        *Ticket("S-1", base=tuesday)
+        .created(0, assignee="ann")
+        .customer(1)
+        .agent(5, "ann")
+        .solve(9)
+        .events,
+    ]
+    admin.apply_canonical(c, tenant.id, source="generic", events=events)
+    with c.uow(tenant.id) as uow:
+        lead = uow.directory.agent_ids("generic", ["lead"], create=False)["lead"]
+        save_rule(
+            uow, per_agent_per_week=2, strategy=SamplingStrategy.RANDOM, seed=1, reviewers=[lead]
+        )
+        uow.commit()
+
+    assert schedule_review_assignments() >= 1
+    queued = Queue(c.settings.queue_name, connection=c.redis).jobs
+    assert any(
+        j.func_name == GENERATE_REVIEW_ASSIGNMENTS and j.args == (tenant.id,) for j in queued
+    )
+
+    done = run_worker_burst(c)
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert count(c, REVIEW_ASSIGNMENT, tenant, week_start=week) == 1  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Tests of the DuckDB side of the benchmark (bench/)."""
