@@ -12,15 +12,16 @@ unquoted empty value (read back as NULL). Times are normalised to naive UTC
 Approach (``compute``), one in-memory DuckDB database per call, ``SET threads``:
 
 1. ``raw``: the file, read with explicit column types; ``CREATE TABLE AS`` keeps the file order,
-   so ``rowid`` is the delivery order. ``tev``: one row per event id (the first delivery wins,
-   as in a repeated webhook delivery), ticket events only, with the SPEC's same-instant ``rank``
-   (created, assigned, customer message, other message, handled, status change, rating; then id).
-2. ``ev``: one window pass per ticket in that order gives each event its position ``seq``, the
-   running count of public agent replies, the current assignment (a struct, so that "assigned to
-   nobody" is not skipped as NULL), the last public replier, the previous status, and the
-   ticket's creation time. A solve / reopen is then a plain row predicate on (previous, new)
-   status; the initial status is ``open``.
-3. Observations ``obs(metric, at, agent, value)``: replies are joined to the earliest customer
+   so ``rowid`` is the delivery order. ``tev`` (a view): ticket events, one per event id (an anti
+   join drops the later deliveries of a repeated id: the first one wins), each with the SPEC's
+   same-instant ``rnk`` (created, assigned, customer message, other message, handled, status
+   change, rating; remaining ties by id in plain string order).
+2. ``walk``: one window pass per ticket in (time, rnk, id) order gives each event its position
+   ``seq``, the running count of public agent replies, the current assignment and the last
+   public replier (wrapped in a struct, so that "assigned to nobody" is not skipped as a NULL by
+   ``IGNORE NULLS``), the previous status and the ticket's creation time. ``ev`` (a view) adds
+   solve / reopen as plain row predicates on (previous, new) status; the initial status is open.
+3. Observations ``obs(metric, ts, agent, value)``: replies are joined to the earliest customer
    message of their "segment" (the customer messages since the previous public agent reply):
    reply #1 gives ``first_response_time`` (none when its segment has no customer message, i.e. an
    outbound ticket), replies #2.. give ``reply_time``; the first solve gives ``tickets_solved``,
@@ -33,7 +34,23 @@ Approach (``compute``), one in-memory DuckDB database per call, ``SET threads``:
    solves of the same subject and period, null when nothing was solved.
 
 Periods are calendar periods (``date_trunc``; ISO weeks start on Monday) of the attributing event's
-time in the tenant's timezone. Durations are calendar seconds, clamped at 0.
+time in the tenant's timezone. Durations are calendar seconds.
+
+Readings of SPEC §4 that it leaves open (the same as tests/oracle/spec_oracle.py):
+
+* a solve is a change into solved/closed from any other status (solved -> closed is not a second
+  one); a reopen is solved/closed -> open/pending; a status change without a status changes nothing;
+* a ticket without ``ticket.created`` has no creation time (no ``tickets_created``,
+  ``first_response_time`` or ``resolution_time``); of several, the earliest counts;
+* outbound = the first message among public agent replies and customer messages is the agent's;
+  private notes and bot/system messages neither answer a customer nor make a ticket outbound;
+  status changes do not answer a customer either;
+* a duration that would be negative (clock skew) is 0;
+* only each ticket's latest csat rating counts; if it has no score or no usable ``scale_max``
+  (missing or 0) the ticket has no csat at all; "the latest solve before it" is that one solve only
+  (if it had no assignee, the last public replier is asked, not an earlier solve);
+* an agent is any non-NULL id (an empty string included); observations without one count for the
+  tenant only.
 """
 
 from __future__ import annotations
@@ -178,47 +195,51 @@ SELECT id, type, occurred_at AS ts, ticket_id, assignee_id, author_type, author_
        status, kind, score, scale_max
 FROM {reader};
 
-CREATE TEMP TABLE tev AS
-SELECT id, ticket_id, ts, type, assignee_id, author_type, author_id, status, kind, score,
-       scale_max,
-       type IN ('ticket.created', 'ticket.assigned') AS is_asg,
-       type = 'ticket.message' AND author_type = 'agent' AND public IS TRUE AS is_reply,
-       type = 'ticket.message' AND author_type = 'customer' AS is_cust,
-       CASE type
-           WHEN 'ticket.created' THEN 0
-           WHEN 'ticket.assigned' THEN 1
-           WHEN 'ticket.message' THEN CASE WHEN author_type = 'customer' THEN 2 ELSE 3 END
-           WHEN 'ticket.status_changed' THEN 5
-           WHEN 'ticket.rated' THEN 6
-           ELSE 4
-       END AS rnk
+CREATE TEMP VIEW tev AS
+SELECT id, ticket_id, ts, rnk, is_reply,
+       CASE WHEN rnk <= 1 THEN {{'a': assignee_id}} END AS assignment,
+       CASE WHEN is_reply THEN {{'a': author_id}} END AS reply,
+       CASE WHEN rnk = 5 THEN status END AS status,
+       rnk = 6 AND kind = 'csat' AS is_csat, score, scale_max
 FROM (
-    SELECT *, rowid AS delivery FROM raw
-    QUALIFY row_number() OVER (PARTITION BY id ORDER BY delivery) = 1
-)
-WHERE starts_with(type, 'ticket.') AND ticket_id IS NOT NULL;
+    SELECT *,
+           type = 'ticket.message' AND author_type = 'agent' AND public IS TRUE AS is_reply,
+           CASE type
+               WHEN 'ticket.created' THEN 0
+               WHEN 'ticket.assigned' THEN 1
+               WHEN 'ticket.message' THEN CASE WHEN author_type = 'customer' THEN 2 ELSE 3 END
+               WHEN 'ticket.status_changed' THEN 5
+               WHEN 'ticket.rated' THEN 6
+               ELSE 4
+           END AS rnk
+    FROM (SELECT *, rowid AS delivery FROM raw) r
+    ANTI JOIN (  -- later deliveries of an id: the first one wins
+        SELECT id, min(rowid) AS first FROM raw GROUP BY id HAVING count(*) > 1
+    ) d ON r.id = d.id AND r.delivery <> d.first
+    WHERE starts_with(type, 'ticket.') AND ticket_id IS NOT NULL
+);
 """
 
 ORDER_SQL = """
 CREATE TEMP TABLE walk AS
-SELECT *,
+SELECT ticket_id, ts, rnk, is_reply, status, is_csat, score, scale_max,
        row_number() OVER ticket AS seq,
        sum(is_reply::INTEGER) OVER run AS reply_ord,
-       last_value(CASE WHEN is_asg THEN {'a': assignee_id} END IGNORE NULLS) OVER run AS asg,
-       last_value(CASE WHEN is_reply THEN {'a': author_id} END IGNORE NULLS) OVER run AS replier,
-       last_value(CASE WHEN type = 'ticket.status_changed' THEN status END IGNORE NULLS)
+       last_value(assignment IGNORE NULLS) OVER run AS asg,
+       last_value(reply IGNORE NULLS) OVER run AS replier,
+       last_value(status IGNORE NULLS)
            OVER (ticket ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_status,
-       min(CASE WHEN type = 'ticket.created' THEN ts END)
-           OVER (PARTITION BY ticket_id) AS created_at
+       min(CASE WHEN rnk = 0 THEN ts END)
+           OVER (ticket ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS created_at
 FROM tev
 WINDOW ticket AS (PARTITION BY ticket_id ORDER BY ts, rnk, id),
        run AS (ticket ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW);
 
-CREATE TEMP TABLE ev AS
+CREATE TEMP VIEW ev AS
 SELECT *,
-       type = 'ticket.status_changed' AND status IN ('solved', 'closed')
+       status IN ('solved', 'closed')
            AND coalesce(prev_status, 'open') NOT IN ('solved', 'closed') AS is_solve,
-       type = 'ticket.status_changed' AND status IN ('open', 'pending')
+       status IN ('open', 'pending')
            AND coalesce(prev_status, 'open') IN ('solved', 'closed') AS is_reopen
 FROM walk;
 """
@@ -237,10 +258,10 @@ LEFT JOIN (SELECT DISTINCT ticket_id FROM ev WHERE is_reopen) r USING (ticket_id
 
 CREATE TEMP TABLE segments AS  -- earliest customer message since the previous public reply
 SELECT ticket_id, reply_ord AS seg, min(ts) AS waiting_since
-FROM ev WHERE is_cust GROUP BY ALL;
+FROM ev WHERE rnk = 2 GROUP BY ALL;
 
 CREATE TEMP TABLE replies AS
-SELECT e.ts, e.author_id, e.reply_ord, e.created_at, s.waiting_since
+SELECT e.ts, e.replier.a AS author_id, e.reply_ord, e.created_at, s.waiting_since
 FROM ev e JOIN segments s ON s.ticket_id = e.ticket_id AND s.seg = e.reply_ord - 1
 WHERE e.is_reply;
 
@@ -248,7 +269,7 @@ CREATE TEMP TABLE csat AS  -- latest csat rating per ticket, with its owner
 SELECT r.ticket_id, r.ts, 5 * r.score >= 4 * r.scale_max AS positive,
        coalesce(r.asg.a, arg_max({{'a': s.solver}}, s.seq).a, r.replier.a) AS owner
 FROM (
-    SELECT * FROM ev WHERE type = 'ticket.rated' AND kind = 'csat'
+    SELECT * FROM ev WHERE is_csat
     QUALIFY row_number() OVER (PARTITION BY ticket_id ORDER BY seq DESC) = 1
 ) r
 LEFT JOIN solves s ON s.ticket_id = r.ticket_id AND s.seq < r.seq
@@ -256,8 +277,9 @@ WHERE r.score IS NOT NULL AND r.scale_max IS NOT NULL AND r.scale_max <> 0
 GROUP BY r.ticket_id, r.ts, r.score, r.scale_max, r.asg, r.replier;
 
 CREATE TEMP TABLE obs AS
-SELECT 'tickets_created' AS metric, min(ts) AS ts, NULL::VARCHAR AS agent, NULL::DOUBLE AS value
-FROM tev WHERE type = 'ticket.created' GROUP BY ticket_id
+SELECT 'tickets_created' AS metric, ts, NULL::VARCHAR AS agent, NULL::DOUBLE AS value
+FROM walk WHERE rnk = 0 AND ts = created_at
+QUALIFY row_number() OVER (PARTITION BY ticket_id ORDER BY seq) = 1
 UNION ALL
 SELECT 'first_response_time', ts, author_id, {SECONDS.format(start="created_at", end="ts")}
 FROM replies WHERE reply_ord = 1 AND created_at IS NOT NULL

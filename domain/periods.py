@@ -81,3 +81,20 @@ def local_midnight(day: date, timezone: str) -> datetime:
     wall-clock times, which would make a DST day 24 hours long."""
     local = datetime(day.year, day.month, day.day, tzinfo=zone(timezone))
     return local.astimezone(UTC)
+
+
+class LocalDays:
+    """`local_day` for many instants: a zone's offset is looked up once per quarter hour
+    of UTC (every IANA zone changes offset on a 15-minute boundary)."""
+
+    def __init__(self, timezone: str) -> None:
+        self.zone = zone(timezone)
+        self._offsets: dict[int, timedelta] = {}
+
+    def of(self, at: datetime) -> date:
+        quarter = int(at.timestamp()) // 900
+        offset = self._offsets.get(quarter)
+        if offset is None:
+            offset = at.astimezone(self.zone).utcoffset() or timedelta(0)
+            self._offsets[quarter] = offset
+        return (at.astimezone(UTC) + offset).date()

@@ -16,7 +16,7 @@ from domain.events import AgentUpserted, CanonicalEvent
 from domain.fold import TicketFacts
 from domain.identities import Identities
 from domain.integrations import DeliveryAdmin, Integrations
-from domain.metrics import Level
+from domain.metrics import Basis, Level
 from domain.model import KpiModel
 from domain.periods import Period
 from domain.scoring import ScoreBreakdown
@@ -162,6 +162,10 @@ class Samples(Protocol):
 
     def touches_of_agents(self, agent_ids: Collection[str]) -> set[Touch]: ...
 
+    def agents(self) -> list[str]:
+        """Every agent with samples."""
+        ...
+
     def days(self, since: date | None) -> list[date]:
         """Local days that have samples (at or after `since`)."""
         ...
@@ -180,6 +184,21 @@ class Snapshots(Protocol):
 
     def in_period(self, period: Period) -> list[Snapshot]:
         """Every subject's snapshot (all levels) of one period."""
+        ...
+
+    def scoring_inputs(
+        self, *, since: date | None, metrics: Collection[tuple[str, Basis]]
+    ) -> list[Snapshot]:
+        """Snapshots of periods starting on/after `since`, carrying only `metrics` and no
+        breakdown: what a re-score needs to read."""
+        ...
+
+    def update_scores(self, snapshots: Sequence[Snapshot]) -> None:
+        """Write new scores (total, model, breakdown) of existing snapshots."""
+        ...
+
+    def save_many(self, snapshots: Sequence[Snapshot]) -> None:
+        """Insert snapshots known to be new (after a clear), as fast as the store allows."""
         ...
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from domain import metrics as m
 from domain.metrics import Basis, Kind, Level, Statistic
@@ -80,19 +81,47 @@ def metric_values(
     context: PeriodContext | None = None,
     has_business_hours: bool = False,
 ) -> MetricSet:
-    """Every metric defined at `level`, null where there is no data."""
+    """The metrics defined at `level` that have data; a metric left out is null.
+
+    Sparse on purpose: snapshots of quiet subjects stay small. `with_nulls` gives the
+    complete set for display."""
     context = context or PeriodContext()
     out: MetricSet = {}
-    for definition in m.DEFINITIONS:
-        if level not in definition.levels:
+    for definition in _at_level(level):
+        if definition.kind is Kind.DERIVED:
+            value = _derived(definition.key, aggregates, context)
+            if value.value is not None or value.sample_size:
+                out[(definition.key, Basis.CALENDAR)] = value
             continue
-        bases = (Basis.CALENDAR, Basis.BUSINESS) if definition.is_duration else (Basis.CALENDAR,)
-        for basis in bases:
-            if basis is Basis.BUSINESS and not has_business_hours:
-                out[(definition.key, basis)] = MetricValue(definition.key, basis, None, 0)
-                continue
-            out[(definition.key, basis)] = _value(definition, basis, aggregates, context)
+        for basis in _bases(definition, has_business_hours):
+            agg = aggregates.get((definition.key, basis))
+            if agg is not None and agg.count:
+                out[(definition.key, basis)] = _value(definition, basis, aggregates, context)
     return out
+
+
+def with_nulls(metrics: Mapping[StreamKey, MetricValue], *, level: Level) -> MetricSet:
+    """Every metric of `level` in both bases where they apply: null where none was stored."""
+    out: MetricSet = {}
+    for definition in _at_level(level):
+        bases = (
+            _bases(definition, True) if definition.kind is not Kind.DERIVED else (Basis.CALENDAR,)
+        )
+        for basis in bases:
+            key = (definition.key, basis)
+            out[key] = metrics.get(key) or MetricValue(definition.key, basis, None, 0)
+    return out
+
+
+@lru_cache(maxsize=8)
+def _at_level(level: Level) -> tuple[m.MetricDef, ...]:
+    return tuple(d for d in m.DEFINITIONS if level in d.levels)
+
+
+def _bases(definition: m.MetricDef, business: bool) -> tuple[Basis, ...]:
+    if definition.is_duration and business:
+        return (Basis.CALENDAR, Basis.BUSINESS)
+    return (Basis.CALENDAR,)
 
 
 def _value(

@@ -15,7 +15,7 @@ from domain.metrics import Level
 from domain.periods import normalise
 from domain.ports import Snapshot
 from domain.quality.profile import AgentProfileData, agent_profile, value_means
-from domain.values import metric_values
+from domain.values import with_nulls
 
 
 def _metric(snapshot: Snapshot | None, key: str) -> tuple[float | None, int]:
@@ -65,7 +65,7 @@ class AgentProfile:
 
     @classmethod
     def of(cls, data: AgentProfileData) -> AgentProfile:
-        empty = metric_values({}, level=Level.AGENT)
+        empty = with_nulls({}, level=Level.AGENT)
         qa, qa_n = _metric(data.snapshot, "qa_score")
         given, _ = _metric(data.snapshot, "reviews_given")
         scored = scored_fields(data.period, data.snapshot, empty)

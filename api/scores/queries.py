@@ -19,7 +19,7 @@ from domain import metrics as m
 from domain.auth import Scope
 from domain.metrics import Level
 from domain.periods import Period, normalise
-from domain.values import metric_values
+from domain.values import with_nulls
 
 
 def _period(period: PeriodInput) -> Period:
@@ -47,7 +47,7 @@ class ScoresQuery:
         agents, snapshots = await info.context.read(
             lambda r: (r.agents(team_id=team_id, active=True), r.snapshots(Level.AGENT, p))
         )
-        empty = metric_values({}, level=Level.AGENT)
+        empty = with_nulls({}, level=Level.AGENT)
         scores = [
             AgentScore(agent=Agent.of(a), **scored_fields(p, snapshots.get(a.id), empty))  # type: ignore[arg-type]
             for a in agents
@@ -60,7 +60,7 @@ class ScoresQuery:
         teams, snapshots = await info.context.read(
             lambda r: (r.teams(), r.snapshots(Level.TEAM, p))
         )
-        empty = metric_values({}, level=Level.TEAM)
+        empty = with_nulls({}, level=Level.TEAM)
         return [
             TeamScore(team=Team.of(t), **scored_fields(p, snapshots.get(t.id), empty))  # type: ignore[arg-type]
             for t in teams
@@ -71,5 +71,5 @@ class ScoresQuery:
         p = _period(period)
         tenant_id = info.context.principal.tenant_id
         snapshots = await info.context.read(lambda r: r.snapshots(Level.TENANT, p, [tenant_id]))
-        empty = metric_values({}, level=Level.TENANT)
+        empty = with_nulls({}, level=Level.TENANT)
         return TenantScore(**scored_fields(p, snapshots.get(tenant_id), empty))  # type: ignore[arg-type]

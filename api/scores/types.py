@@ -215,7 +215,8 @@ def scored_fields(
         "model_version": b.model_version if b else None,
         "failed_gates": list(b.failed_gates) if b else [],
         "computed_at": snapshot.computed_at if snapshot else None,
-        "values": snapshot.metrics if snapshot else empty,
+        # `empty` lists every metric of the level as null; stored snapshots are sparse.
+        "values": {**empty, **snapshot.metrics} if snapshot else empty,
         "signals": snapshot.signals if snapshot else {},
         "breakdown": b,
     }

@@ -133,8 +133,16 @@ class Reviews(Protocol):
         """The tenant's tickets with this external id (in any source unless given)."""
         ...
 
-    def given(self, *, ticket: TicketRef, reviewer_id: str, session_id: str | None) -> bool:
-        """Whether the reviewer already reviewed the ticket (in that session, or regularly)."""
+    def given(
+        self,
+        *,
+        ticket: TicketRef,
+        reviewer_id: str,
+        session_id: str | None,
+        reviewee_id: str | None = None,
+    ) -> bool:
+        """Whether the reviewer already reviewed the ticket (in that session, or regularly;
+        of that reviewee, when one is named)."""
         ...
 
     def reviewed_tickets(self) -> set[str]:

@@ -74,11 +74,7 @@ def submit_review(
         uow, submission, ticket=ticket, scorecard=scorecard, chosen=chosen, session=session
     )
     session_id = session.id if session else None
-    if uow.reviews.given(ticket=ticket, reviewer_id=review.reviewer_id, session_id=session_id):
-        where = "in this session" if session else "already"
-        raise QualityError(
-            f"this reviewer {where} reviewed ticket {ticket.external_id!r}", "ticket"
-        )
+    _check_not_given(uow, review, ticket=ticket, session_id=session_id)
     stored = StoredReview(new_id(), ticket, review, now, session_id)
     uow.reviews.add(stored)
     if session is None:
@@ -214,6 +210,19 @@ def _validated(
         raise QualityError(str(exc), "revieweeId") from None
     except RatingError as exc:
         raise QualityError(str(exc), "ratings") from None
+
+
+def _check_not_given(
+    uow: QualityUnitOfWork, review: Review, *, ticket: TicketRef, session_id: str | None
+) -> None:
+    """Once per reviewer, ticket and reviewee (a shared ticket can review each of its
+    agents); in a calibration session, once per reviewer and ticket."""
+    reviewee = None if session_id else review.reviewee_id
+    if uow.reviews.given(
+        ticket=ticket, reviewer_id=review.reviewer_id, session_id=session_id, reviewee_id=reviewee
+    ):
+        what = "in this session" if session_id else "already"
+        raise QualityError(f"this reviewer {what} reviewed ticket {ticket.external_id!r}", "ticket")
 
 
 def _complete_assignments(

@@ -3,19 +3,20 @@
 Events are applied in batches, each in its own transaction, exactly as webhook
 deliveries are (store, re-fold touched tickets), but scores are computed once at the
 end. Memory stays flat however long the file: a batch of events at a time, the first
-few failures, and the set of touched (local day, agent, team) — bounded by the
+few failures, and which agents and teams each period must re-score — bounded by the
 calendar and the team, not by the number of tickets.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from domain.events import CanonicalEvent
+from domain.periods import Period
 from domain.ports import Touch, UnitOfWork
 from domain.services.processing import apply_events
-from domain.services.rescoring import PeriodScorer, plan
+from domain.services.rescoring import PeriodScorer, Subjects, plan
 
 BATCH = 2000
 MAX_REPORTED = 20  # failures kept with their reason; the rest are only counted
@@ -55,7 +56,7 @@ def import_events(
 ) -> ImportSummary:
     """Apply every event once (ids dedupe against what is stored), then re-score."""
     summary = ImportSummary()
-    touches: set[Touch] = set()
+    planned: dict[Period, Subjects] = {}
     pending: list[CanonicalEvent] = []
     for item in items:
         if isinstance(item, LineFailure):
@@ -63,15 +64,15 @@ def import_events(
             continue
         pending.append(item)
         if len(pending) >= batch:
-            touches |= _apply(open_uow, source, pending, summary)
+            _merge(planned, plan(_apply(open_uow, source, pending, summary)))
             pending = []
             if progress:
                 progress("import", summary.events, 0)
     if pending:
-        touches |= _apply(open_uow, source, pending, summary)
+        _merge(planned, plan(_apply(open_uow, source, pending, summary)))
     if progress:
         progress("import", summary.events, 0)
-    summary.snapshots = rescore_touched(open_uow, touches, progress=progress)
+    summary.snapshots = rescore_planned(open_uow, planned, progress=progress)
     return summary
 
 
@@ -90,14 +91,29 @@ def _apply(
     return result.touches
 
 
-def rescore_touched(
+def _merge(into: dict[Period, Subjects], more: Mapping[Period, Subjects]) -> None:
+    """Add a batch's periods and subjects: per-day touches would grow with the tickets'
+    variety of (day, agent, team); this is at most every agent and team per period."""
+    for period, subjects in more.items():
+        have = into.setdefault(period, Subjects())
+        have.agents = _union(have.agents, subjects.agents)
+        have.teams = _union(have.teams, subjects.teams)
+
+
+def _union(a: set[str] | None, b: set[str] | None) -> set[str] | None:
+    if a is None or b is None:
+        return None  # every subject
+    return a | b if b else a
+
+
+def rescore_planned(
     open_uow: Callable[[], UnitOfWork],
-    touches: Iterable[Touch],
+    planned: Mapping[Period, Subjects],
     *,
     progress: Progress | None = None,
 ) -> int:
     """`rescoring.rescore`, one transaction per period so a long import shows progress."""
-    periods = sorted(plan(touches).items())
+    periods = sorted(planned.items())
     count = 0
     for index, (period, subjects) in enumerate(periods, start=1):
         with open_uow() as uow:

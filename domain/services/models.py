@@ -14,10 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from domain.metrics import Level
-from domain.model import KpiModel, ModelError, validate
+from domain.model import KpiModel, ModelError, default_model, validate
 from domain.ports import ModelVersion, Snapshot, UnitOfWork
 from domain.scoring import ScoreBreakdown, score
-from domain.values import MetricSet
 
 
 class ModelNotFoundError(LookupError):
@@ -111,28 +110,21 @@ def preview(
 
 def rescore_from(uow: UnitOfWork, *, since: date | None) -> int:
     """Re-score stored snapshots of periods starting on/after `since` with the models now
-    effective (no re-aggregation needed: snapshots keep their metric values)."""
-    count = 0
-    for period in uow.snapshots.periods_since(since):
-        snapshots = uow.snapshots.in_period(period)
-        teams = {s.subject_id: s.metrics for s in snapshots if s.level is Level.TEAM}
-        team_of = uow.directory.teams_of_agents(
-            [s.subject_id for s in snapshots if s.level is Level.AGENT]
+    effective. Only the metrics the models use are read back; only scores are written."""
+    models = [v.model for v in uow.models.timeline()] + [default_model()]
+    keys = {(c.metric, c.basis) for model in models for c in model.components}
+    inputs = uow.snapshots.scoring_inputs(since=since, metrics=keys)
+    teams = {(s.period, s.subject_id): s.metrics for s in inputs if s.level is Level.TEAM}
+    team_of = uow.directory.teams_of_agents(
+        {s.subject_id for s in inputs if s.level is Level.AGENT}
+    )
+    rescored = []
+    for s in inputs:
+        team = s.subject_id if s.level is Level.TEAM else team_of.get(s.subject_id)
+        peer = teams.get((s.period, team)) if team and s.level is Level.AGENT else None
+        model = uow.models.effective(s.period.start, s.level, team)
+        rescored.append(
+            replace(s, breakdown=score(model, s.metrics, team_metrics=peer), model_id=model.id)
         )
-        rescored = [_rescore(uow, s, team_of=team_of, teams=teams) for s in snapshots]
-        uow.snapshots.save(rescored)
-        count += len(rescored)
-    return count
-
-
-def _rescore(
-    uow: UnitOfWork,
-    s: Snapshot,
-    *,
-    team_of: Mapping[str, str | None],
-    teams: Mapping[str, MetricSet],
-) -> Snapshot:
-    team = s.subject_id if s.level is Level.TEAM else team_of.get(s.subject_id)
-    peer = teams.get(team) if team and s.level is Level.AGENT else None
-    model = uow.models.effective(s.period.start, s.level, team)
-    return replace(s, breakdown=score(model, s.metrics, team_metrics=peer), model_id=model.id)
+    uow.snapshots.update_scores(rescored)
+    return len(rescored)

@@ -35,11 +35,12 @@ def apply_events(
     source: str,
     events: Sequence[CanonicalEvent],
     rescore_now: bool = True,
-    defer_large: bool = False,
+    defer: bool = False,
 ) -> ApplyResult:
     """Store new events and bring every derived row up to date.
 
-    `rescore_now=False` leaves snapshots stale (bulk loads re-score once at the end)."""
+    `rescore_now=False` leaves snapshots stale (bulk loads re-score once at the end);
+    `defer` marks them for the next roll-up instead of re-scoring in this transaction."""
     new = uow.events.add(source, events)
     touches: set[Touch] = set()
     profiles = [e for e in new if isinstance(e, AgentUpserted)]
@@ -51,7 +52,7 @@ def apply_events(
     tickets = {e.ticket_id for e in new if not isinstance(e, AgentUpserted | AgentActivity)}
     touches |= refresh_tickets(uow, source=source, ticket_ids=tickets)
     if rescore_now:
-        rescore(uow, touches, defer_large=defer_large)
+        rescore(uow, touches, defer=defer)
     return ApplyResult(
         received=len(events), new=len(new), tickets=len(tickets), touches=frozenset(touches)
     )

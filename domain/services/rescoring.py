@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from domain.guardrails import signal_counts
 from domain.metrics import Basis, Level
-from domain.periods import Grain, Period, periods_of_day
+from domain.periods import Period, periods_of_day
 from domain.policy import has_business_hours
 from domain.ports import DirtyEntry, Snapshot, Touch, UnitOfWork
 from domain.scoring import score
-from domain.values import MetricSet, PeriodContext, metric_values
+from domain.values import Aggregate, MetricSet, PeriodContext, StreamKey, metric_values
 
 
 @dataclass(slots=True)
@@ -37,27 +37,27 @@ def plan(touches: Iterable[Touch]) -> dict[Period, Subjects]:
     return out
 
 
-def rescore(uow: UnitOfWork, touches: Iterable[Touch], *, defer_large: bool = False) -> int:
+def rescore(uow: UnitOfWork, touches: Iterable[Touch], *, defer: bool = False) -> int:
     """Re-aggregate and re-score every touched (subject, period); returns snapshot count.
 
-    With `defer_large`, team and tenant snapshots of weeks, months and quarters are only
-    marked for the next roll-up: their aggregates grow with the period's volume, so
-    doing them per event would make each event cost more as history grows."""
+    With `defer`, the touched snapshots are only marked for the next roll-up: a period's
+    aggregate costs more the more the period holds, so doing it per event would make each
+    event dearer as history grows; a roll-up does it once for a whole burst of events."""
     count = 0
     for period, touched in sorted(plan(touches).items()):
-        subjects = touched
-        if defer_large and period.grain is not Grain.DAY:
-            uow.dirty.mark(_large(period, touched, uow.tenant.id))
-            subjects = Subjects(agents=touched.agents, teams=set(), tenant=False)
-        snapshots = PeriodScorer(uow, period).snapshots(subjects)
+        if defer:
+            count += uow.dirty.mark(_entries(period, touched, uow.tenant.id))
+            continue
+        snapshots = PeriodScorer(uow, period).snapshots(touched)
         uow.snapshots.save(snapshots)
         count += len(snapshots)
     return count
 
 
-def _large(period: Period, subjects: Subjects, tenant_id: str) -> list[DirtyEntry]:
+def _entries(period: Period, subjects: Subjects, tenant_id: str) -> list[DirtyEntry]:
+    agents = [DirtyEntry(period, Level.AGENT, a) for a in subjects.agents or ()]
     teams = [DirtyEntry(period, Level.TEAM, t) for t in subjects.teams or ()]
-    return [*teams, DirtyEntry(period, Level.TENANT, tenant_id)]
+    return [*agents, *teams, DirtyEntry(period, Level.TENANT, tenant_id)]
 
 
 def roll_up(uow: UnitOfWork, *, limit: int = 5000) -> int:
@@ -68,7 +68,9 @@ def roll_up(uow: UnitOfWork, *, limit: int = 5000) -> int:
     )
     for entry in entries:
         subjects = by_period[entry.period]
-        if entry.level is Level.TEAM and subjects.teams is not None:
+        if entry.level is Level.AGENT and subjects.agents is not None:
+            subjects.agents.add(entry.subject_id)
+        elif entry.level is Level.TEAM and subjects.teams is not None:
             subjects.teams.add(entry.subject_id)
         elif entry.level is Level.TENANT:
             subjects.tenant = True
@@ -77,17 +79,34 @@ def roll_up(uow: UnitOfWork, *, limit: int = 5000) -> int:
     return len(entries)
 
 
-class PeriodScorer:
-    """Aggregates and scores the subjects of one period."""
+Streams = dict[str, dict[StreamKey, Aggregate]]  # subject → stream → summary
 
-    def __init__(self, uow: UnitOfWork, period: Period) -> None:
+
+class PeriodScorer:
+    """Aggregates and scores the subjects of one period.
+
+    `preloaded` aggregates (per level) skip the per-period SQL: a full rebuild summarises
+    whole history in a few queries and hands each period its share."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        period: Period,
+        *,
+        preloaded: Mapping[Level, Streams] | None = None,
+        team_of: Mapping[str, str | None] | None = None,
+    ) -> None:
         self.uow = uow
         self.period = period
+        self.preloaded = preloaded
+        self.team_of = team_of
         self.business = has_business_hours(uow.tenant)
 
     def snapshots(self, subjects: Subjects) -> list[Snapshot]:
         agents = self.measure(Level.AGENT, subjects.agents)
-        team_of = self.uow.directory.teams_of_agents(agents.keys())
+        team_of = self.team_of
+        if team_of is None:
+            team_of = self.uow.directory.teams_of_agents(agents.keys())
         # Shrinkage leans an agent's rate towards their own team's rate: score teams
         # the agents belong to even when only their agents were touched.
         wanted_teams = (
@@ -114,7 +133,10 @@ class PeriodScorer:
         if subjects is not None and not subjects:
             return {}
         query = None if level is Level.TENANT else subjects
-        aggregates = self.uow.samples.aggregate(self.period, level, query)
+        if self.preloaded is not None:
+            aggregates = self.preloaded.get(level, {})
+        else:
+            aggregates = self.uow.samples.aggregate(self.period, level, query)
         wanted = subjects if subjects is not None else aggregates.keys()
         context = PeriodContext()
         if level is Level.TENANT:

@@ -8,45 +8,40 @@ from typing import Any
 from domain.metrics import Basis, Direction, Level, Statistic
 from domain.model import DEFAULT_CAP, DEFAULT_GATE_CAP, DEFAULT_MIN_SAMPLE, Component, KpiModel
 from domain.scoring import ComponentScore, ComponentStatus, ScoreBreakdown
+from domain.stats import wilson_interval
 from domain.values import MetricSet, MetricValue
 
 
-def metrics_to_json(metrics: MetricSet) -> dict[str, dict[str, Any]]:
-    """{"key|BASIS": value}: a re-score can pull single metrics out in SQL."""
-    return {f"{v.key}|{v.basis.value}": _value_to_json(v) for v in metrics.values()}
-
-
-def _value_to_json(v: MetricValue) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "key": v.key,
-        "basis": v.basis.value,
-        "value": v.value,
-        "sample": v.sample_size,
-    }
-    for name in ("mean", "median", "p90", "positives"):
-        if getattr(v, name) is not None:
-            out[name] = getattr(v, name)
-    if v.interval is not None:
-        out["interval"] = list(v.interval)
+def metrics_to_json(metrics: MetricSet) -> dict[str, list[Any]]:
+    """{"key|BASIS": [value, sample, mean, median, p90, positives]} with trailing nulls
+    dropped: compact (snapshots are many) and addressable from SQL by key. Wilson
+    intervals are recomputed from positives and sample on the way back."""
+    out: dict[str, list[Any]] = {}
+    for v in metrics.values():
+        row = [v.value, v.sample_size, v.mean, v.median, v.p90, v.positives]
+        while row and row[-1] is None:
+            row.pop()
+        out[f"{v.key}|{v.basis.value}"] = row
     return out
 
 
-def metrics_from_json(items: dict[str, dict[str, Any]]) -> MetricSet:
+_BASES = {b.value: b for b in Basis}
+_PAD = (None, None, None, None)
+
+
+def metrics_from_json(items: dict[str, list[Any]], *, intervals: bool = True) -> MetricSet:
+    """`intervals=False` skips the Wilson intervals (a re-score does not read them)."""
     out: MetricSet = {}
-    for item in items.values():
-        interval = item.get("interval")
-        value = MetricValue(
-            key=item["key"],
-            basis=Basis(item["basis"]),
-            value=item["value"],
-            sample_size=item["sample"],
-            mean=item.get("mean"),
-            median=item.get("median"),
-            p90=item.get("p90"),
-            positives=item.get("positives"),
-            interval=(interval[0], interval[1]) if interval else None,
+    for name, row in items.items():
+        key, _, basis_name = name.partition("|")
+        basis = _BASES[basis_name]
+        value, sample, mean, median, p90, positives = (*row, *_PAD)[:6]
+        interval = None
+        if intervals and positives is not None:
+            interval = wilson_interval(positives, sample)
+        out[(key, basis)] = MetricValue(
+            key, basis, value, sample, mean, median, p90, positives, interval
         )
-        out[(value.key, value.basis)] = value
     return out
 
 
@@ -109,47 +104,50 @@ def model_from_row(
     )
 
 
+_STATUSES = tuple(ComponentStatus)
+_STATUS_CODE = {status: code for code, status in enumerate(_STATUSES)}
+
+
 def breakdown_to_json(b: ScoreBreakdown) -> dict[str, Any]:
+    """Results only: the components' definitions live in the model version the snapshot
+    names (model_id, model_version), so a re-score writes a few numbers per component."""
     return {
-        "model": b.model_name,
-        "version": b.model_version,
-        "total": b.total,
-        "uncapped_total": b.uncapped_total,
-        "failed_gates": list(b.failed_gates),
-        "components": [
-            {
-                **component_to_json(s.component),
-                "value": s.value,
-                "raw_value": s.raw_value,
-                "sample": s.sample_size,
-                "attainment": s.attainment,
-                "points": s.points,
-                "contribution": s.contribution,
-                "status": s.status.value,
-            }
+        "t": b.total,
+        "u": b.uncapped_total,
+        "g": list(b.failed_gates),
+        "c": [
+            [
+                s.value,
+                s.raw_value,
+                s.sample_size,
+                s.attainment,
+                s.points,
+                s.contribution,
+                _STATUS_CODE[s.status],
+            ]
             for s in b.components
         ],
     }
 
 
-def breakdown_from_json(d: dict[str, Any]) -> ScoreBreakdown:
+def breakdown_from_json(d: dict[str, Any], model: KpiModel) -> ScoreBreakdown:
     return ScoreBreakdown(
-        model_name=d["model"],
-        model_version=d["version"],
-        total=d["total"],
-        uncapped_total=d.get("uncapped_total"),
-        failed_gates=tuple(d.get("failed_gates", ())),
+        model_name=model.name,
+        model_version=model.version,
+        total=d["t"],
+        uncapped_total=d["u"],
+        failed_gates=tuple(d["g"]),
         components=tuple(
             ComponentScore(
-                component=component_from_json(c),
-                value=c["value"],
-                raw_value=c.get("raw_value"),
-                sample_size=c["sample"],
-                attainment=c["attainment"],
-                points=c["points"],
-                contribution=c["contribution"],
-                status=ComponentStatus(c["status"]),
+                component=component,
+                value=c[0],
+                raw_value=c[1],
+                sample_size=c[2],
+                attainment=c[3],
+                points=c[4],
+                contribution=c[5],
+                status=_STATUSES[c[6]],
             )
-            for c in d["components"]
+            for component, c in zip(model.components, d["c"], strict=True)
         ),
     )

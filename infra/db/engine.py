@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
-
 # psycopg prepares a statement after 5 runs; with SQLAlchemy's executemany batching that
 # has raised DuplicatePreparedStatement in long jobs. Plans are cheap here: don't prepare.
 PG_CONNECT_ARGS = {"prepare_threshold": None}

@@ -103,9 +103,8 @@ def metric(stack: Stack, token: str, agent: str, key: str) -> Any:
     return next(m["value"] for m in row["metrics"] if m["key"] == key)
 
 
-def test_the_weekly_job_assigns_a_reviewer_completes_one_and_agent_scores_move(
-    stack: Stack,
-) -> None:
+def open_desk(stack: Stack) -> tuple[str, dict[str, str]]:
+    """A tenant, a client with every scope, and the history processed by the worker."""
     stack.cli("tenant", "create", "acme", "--name", "Acme Support", "--timezone", TZ)
     scopes = "read admin reviews:write"
     client = json.loads(
@@ -123,10 +122,14 @@ def test_the_weekly_job_assigns_a_reviewer_completes_one_and_agent_scores_move(
             ),
             f"ticket {ticket} processed by the worker",
         )
-    agents = {
-        a["externalId"]: a["id"]
-        for a in stack.graphql(token, "{ agents { id externalId } }")["agents"]
-    }
+    rows = stack.graphql(token, "{ agents { id externalId } }")["agents"]
+    return token, {a["externalId"]: a["id"] for a in rows}
+
+
+def test_the_weekly_job_assigns_a_reviewer_completes_one_and_agent_scores_move(
+    stack: Stack,
+) -> None:
+    token, agents = open_desk(stack)
 
     card = stack.graphql(token, SCORECARD, input=EMAIL_QA)["createScorecard"]
     assert card["__typename"] == "Scorecard"

@@ -12,6 +12,7 @@ from domain.ports import TenantProfile
 from domain.services.recompute import rebuild
 from infra import admin
 from infra.bootstrap import Container
+from infra.bulk.rebuild import bulk_rebuild
 from infra.synthetic import Shape, generate
 from tests.oracle.spec_oracle import compute
 from tests.support.compare import all_grains, from_snapshots, mismatches
@@ -69,3 +70,14 @@ def test_delivering_everything_again_changes_nothing(
     new = admin.apply_canonical(container, tenant.id, source="generic", events=messy(history))
     assert new == 0
     assert mismatches(from_snapshots(container, tenant.id, "WEEK"), first) == []
+
+
+def test_a_parallel_bulk_rebuild_equals_the_incremental_result(
+    container: Container, tenant: TenantProfile, history: list[dict[str, Any]]
+) -> None:
+    deliver_in_batches(container, tenant, messy(history))
+    before = {g: from_snapshots(container, tenant.id, g) for g in all_grains()}
+    result = bulk_rebuild(container, tenant.id, workers=2)
+    assert result.snapshots > 0
+    for grain, table in before.items():
+        assert mismatches(from_snapshots(container, tenant.id, grain), table) == [], grain

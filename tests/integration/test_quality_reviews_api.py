@@ -217,6 +217,17 @@ def test_unknown_scorecard_ticket_or_reviewer_are_not_found(desk: Desk) -> None:
     assert unknown == {"__typename": "NotFoundError", "message": "no agent 'ghost'"}
 
 
+def test_on_a_shared_ticket_each_replier_can_be_reviewed_once(desk: Desk) -> None:
+    card = desk.scorecard()
+    ann = review_of(desk, card, "T-BOTH", revieweeId=desk.agents["ann"])
+    bob = review_of(desk, card, "T-BOTH", revieweeId=desk.agents["bob"])
+    ann_again = review_of(desk, card, "T-BOTH", revieweeId=desk.agents["ann"])
+
+    assert (ann["__typename"], bob["__typename"]) == ("Review", "Review")
+    assert ann_again["__typename"] == "ValidationError"
+    assert desk.metrics("lead")["reviews_given"]["value"] == 2
+
+
 def test_a_reviewer_reviews_a_ticket_once(desk: Desk) -> None:
     card = desk.scorecard()
     review_of(desk, card, "T-ANN")

@@ -145,22 +145,29 @@ class SqlReviews(TenantRepository):
             stmt = stmt.where(K.source == source)
         return [TicketRef(s, e) for s, e in self.session.execute(stmt.order_by(K.source))]
 
-    def given(self, *, ticket: TicketRef, reviewer_id: str, session_id: str | None) -> bool:
+    def given(
+        self,
+        *,
+        ticket: TicketRef,
+        reviewer_id: str,
+        session_id: str | None,
+        reviewee_id: str | None = None,
+    ) -> bool:
         session = (
             R.calibration_session_id.is_(None)
             if session_id is None
             else R.calibration_session_id == session_id
         )
-        stmt = select(
-            exists().where(
-                R.tenant_id == self.tenant_id,
-                R.ticket_source == ticket.source,
-                R.ticket_id == ticket.external_id,
-                R.reviewer_id == reviewer_id,
-                session,
-            )
+        found = exists().where(
+            R.tenant_id == self.tenant_id,
+            R.ticket_source == ticket.source,
+            R.ticket_id == ticket.external_id,
+            R.reviewer_id == reviewer_id,
+            session,
         )
-        return bool(self.session.execute(stmt).scalar())
+        if reviewee_id is not None:
+            found = found.where(R.reviewee_id == reviewee_id)
+        return bool(self.session.execute(select(found)).scalar())
 
     def reviewed_tickets(self) -> set[str]:
         stmt = (

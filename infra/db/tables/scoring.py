@@ -50,9 +50,9 @@ class ScoreSnapshotRow(SQLModel, table=True):
 
 
 class DirtyPeriodRow(SQLModel, table=True):
-    """A (period, subject) whose snapshot waits for the next roll-up: team and tenant
-    aggregates over weeks and longer are re-computed in coalesced batches, so one more
-    event costs the same however much history the period holds."""
+    """A (period, subject) whose snapshot waits for the next roll-up: webhook processing
+    marks what it touched and a coalesced roll-up job re-aggregates it once per burst, so
+    one more event costs the same however much history its periods hold."""
 
     __tablename__ = "dirty_period"
     __table_args__ = (ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),)

@@ -9,7 +9,7 @@ import pytest
 from domain import metrics as m
 from domain.metrics import Basis, Level
 from domain.samples import ASSIGNMENT
-from domain.values import Aggregate, MetricValue, PeriodContext, metric_values
+from domain.values import Aggregate, MetricValue, PeriodContext, metric_values, with_nulls
 from tests.factories import activity, agent_profile
 from tests.unit.domain.histories import Ticket, entry, table, utc
 
@@ -28,7 +28,8 @@ def value(result: dict[str, Any], metric: str, **where: str) -> tuple[float, int
 
 @pytest.mark.parametrize("level", list(Level))
 def test_every_metric_is_null_with_sample_size_zero_when_there_is_no_data(level: Level) -> None:
-    values = metric_values({}, level=level, has_business_hours=True)
+    assert metric_values({}, level=level, has_business_hours=True) == {}, "stored sparse"
+    values = with_nulls({}, level=level)
     assert values, "every level has metrics"
     for (key, basis), v in values.items():
         assert v == MetricValue(key, basis, None, 0), key
@@ -36,20 +37,20 @@ def test_every_metric_is_null_with_sample_size_zero_when_there_is_no_data(level:
 
 @pytest.mark.parametrize("level", list(Level))
 def test_a_level_has_exactly_the_metrics_defined_for_it(level: Level) -> None:
-    keys = {key for key, _ in metric_values({}, level=level)}
+    keys = {key for key, _ in with_nulls({}, level=level)}
     assert keys == {d.key for d in m.DEFINITIONS if level in d.levels}
 
 
 def test_business_time_is_null_while_the_tenant_has_no_business_hours() -> None:
     aggregates = {("first_response_time", Basis.BUSINESS): Aggregate.of([60.0])}
-    values = metric_values(aggregates, level=Level.TENANT)
+    values = with_nulls(metric_values(aggregates, level=Level.TENANT), level=Level.TENANT)
     assert values[("first_response_time", Basis.BUSINESS)].value is None
     with_hours = metric_values(aggregates, level=Level.TENANT, has_business_hours=True)
     assert with_hours[("first_response_time", Basis.BUSINESS)].value == 60.0
 
 
 def test_every_duration_metric_has_a_calendar_and_a_business_value() -> None:
-    values = metric_values({}, level=Level.TENANT)
+    values = with_nulls({}, level=Level.TENANT)
     durations = {d.key for d in m.DEFINITIONS if d.is_duration and Level.TENANT in d.levels}
     assert durations == {"first_response_time", "reply_time", "resolution_time"}
     for key in durations:
@@ -237,8 +238,7 @@ def test_csat_response_rate_is_zero_when_nothing_was_rated_and_null_when_nothing
     rate = metric_values(solved, level=Level.AGENT)[("csat_response_rate", Basis.CALENDAR)]
     assert (rate.value, rate.sample_size) == (0.0, 3)
     rated = {("csat", Basis.CALENDAR): Aggregate.of([1.0])}
-    rate = metric_values(rated, level=Level.AGENT)[("csat_response_rate", Basis.CALENDAR)]
-    assert (rate.value, rate.sample_size) == (None, 0)
+    assert ("csat_response_rate", Basis.CALENDAR) not in metric_values(rated, level=Level.AGENT)
 
 
 def test_csat_comment_rate_is_commented_over_latest_ratings() -> None:
@@ -333,8 +333,8 @@ def test_conversations_per_hour_is_distinct_tickets_assigned_over_merged_activit
 
 def test_conversations_per_hour_is_null_without_activity() -> None:
     aggregates = {(ASSIGNMENT, Basis.CALENDAR): Aggregate.of([1.0], ["T1"])}
-    v = metric_values(aggregates, level=Level.AGENT)[("conversations_per_hour", Basis.CALENDAR)]
-    assert (v.value, v.sample_size) == (None, 0)
+    values = metric_values(aggregates, level=Level.AGENT)
+    assert ("conversations_per_hour", Basis.CALENDAR) not in values  # null: not stored
 
 
 def test_conversations_per_hour_counts_activity_inside_each_local_day() -> None:
@@ -390,5 +390,4 @@ def test_contact_ratio_is_tickets_created_over_active_users() -> None:
         ("contact_ratio", Basis.CALENDAR)
     ]
     assert (v.value, v.sample_size) == (0.025, 1200)
-    without_users = metric_values(created, level=Level.TENANT)[("contact_ratio", Basis.CALENDAR)]
-    assert without_users.value is None
+    assert ("contact_ratio", Basis.CALENDAR) not in metric_values(created, level=Level.TENANT)

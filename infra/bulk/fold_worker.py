@@ -1,0 +1,206 @@
+"""One process of a bulk rebuild: fold a range of ticket streams, COPY out the results.
+
+Reads its range of the event log in stream order with a single COPY, folds each ticket
+with the same domain code as the incremental path, and streams ticket rows and metric
+samples back with COPY. Streams naming an agent or team the directory does not know yet
+are handed back to the caller, which folds them on the ordinary path.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+
+from domain.events import TicketEvent
+from domain.fold import TicketFacts, fold
+from domain.guardrails import guardrail_samples
+from domain.periods import LocalDays
+from domain.policy import sample_policy
+from domain.ports import TenantProfile
+from domain.samples import Sample, ticket_samples
+from domain.stored_events import from_stored
+
+SAMPLE_COLUMNS = (
+    "tenant_id",
+    "source",
+    "origin",
+    "seq",
+    "metric",
+    "agent_id",
+    "team_id",
+    "at",
+    "local_day",
+    "value",
+    "value_business",
+)
+TICKET_COLUMNS = (
+    "tenant_id",
+    "source",
+    "external_id",
+    "channel",
+    "requester_id",
+    "team_id",
+    "assignee_id",
+    "status",
+    "created_at",
+    "first_reply_at",
+    "first_solved_at",
+    "reopen_count",
+    "public_agent_reply_count",
+    "updated_at",
+)
+_READ = """COPY (SELECT source, stream, payload FROM ticket_event
+    WHERE tenant_id = %(tenant)s AND (source, stream) >= (%(lo_source)s, %(lo_stream)s)
+      {upper} AND stream NOT LIKE 'agent:%%' AND stream NOT LIKE 'activity:%%'
+    ORDER BY source, stream) TO STDOUT"""
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    dsn: str
+    tenant: TenantProfile
+    lower: tuple[str, str]
+    upper: tuple[str, str] | None
+    agents: dict[tuple[str, str], str]  # (source, external id) → agent id
+    teams: dict[tuple[str, str], str]
+
+
+@dataclass(slots=True)
+class Outcome:
+    events: int = 0
+    tickets: int = 0
+    samples: int = 0
+    deferred: list[tuple[str, str]] = field(default_factory=list)  # (source, stream)
+
+
+def run(job: Job) -> Outcome:
+    """Process entry point (picklable arguments, its own connections)."""
+    outcome = Outcome()
+    now = datetime.now(UTC)
+    days = LocalDays(job.tenant.timezone)
+    # One connection per COPY: a connection carries one COPY at a time.
+    with (
+        psycopg.connect(job.dsn) as read,
+        psycopg.connect(job.dsn) as sample_conn,
+        psycopg.connect(job.dsn) as ticket_conn,
+    ):
+        samples_sql = f"COPY metric_sample ({', '.join(SAMPLE_COLUMNS)}) FROM STDIN"
+        tickets_sql = f"COPY ticket ({', '.join(TICKET_COLUMNS)}) FROM STDIN"
+        with (
+            sample_conn.cursor().copy(samples_sql) as samples,
+            ticket_conn.cursor().copy(tickets_sql) as tickets,
+        ):
+            for source, stream, events in _streams(read, job):
+                outcome.events += len(events)
+                rows = _fold(job, source, stream, events, days=days, now=now)
+                if rows is None:
+                    outcome.deferred.append((source, stream))
+                    continue
+                ticket_row, sample_rows = rows
+                tickets.write_row(ticket_row)
+                for row in sample_rows:
+                    samples.write_row(row)
+                outcome.tickets += 1
+                outcome.samples += len(sample_rows)
+        sample_conn.commit()
+        ticket_conn.commit()
+    return outcome
+
+
+def _streams(
+    conn: psycopg.Connection[Any], job: Job
+) -> Iterator[tuple[str, str, list[TicketEvent]]]:
+    upper = "AND (source, stream) < (%(hi_source)s, %(hi_stream)s)" if job.upper else ""
+    params = {"tenant": job.tenant.id, "lo_source": job.lower[0], "lo_stream": job.lower[1]}
+    if job.upper:
+        params |= {"hi_source": job.upper[0], "hi_stream": job.upper[1]}
+    key: tuple[str, str] | None = None
+    events: list[TicketEvent] = []
+    with conn.cursor() as cur, cur.copy(_READ.format(upper=upper), params) as copy:
+        for source, stream, payload in copy.rows():
+            if (source, stream) != key:
+                if key is not None:
+                    yield key[0], key[1], events
+                key, events = (source, stream), []
+            events.append(from_stored(json.loads(payload)))  # type: ignore[arg-type]
+    if key is not None:
+        yield key[0], key[1], events
+
+
+def _fold(
+    job: Job, source: str, stream: str, events: list[TicketEvent], *, days: LocalDays, now: datetime
+) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]] | None:
+    """The ticket's COPY rows, or None when it names an agent or team not yet known."""
+    facts = fold(stream, events)
+    teams = {t: job.teams.get((source, t)) for t in _team_keys(facts)}
+    known_teams = {k: v for k, v in teams.items() if v is not None}
+    if len(known_teams) < len(teams):
+        return None
+    samples = ticket_samples(facts, sample_policy(job.tenant, teams=known_teams))
+    samples += guardrail_samples(facts)
+    keys = {s.agent for s in samples if s.agent}
+    if facts.assignee:
+        keys.add(facts.assignee)
+    agents = {k: job.agents.get((source, k)) for k in keys}
+    known_agents = {k: v for k, v in agents.items() if v is not None}
+    if len(known_agents) < len(agents):
+        return None
+    rows = _Rows(job.tenant.id, source, known_agents, known_teams)
+    return rows.ticket(facts, now), [
+        rows.sample(stream, seq, x, days) for seq, x in enumerate(samples)
+    ]
+
+
+def _team_keys(f: TicketFacts) -> set[str]:
+    keys = {t for t in (f.team, f.created_team) if t}
+    for group in (f.replies, f.solves, f.ratings, f.assignments, f.handling):
+        keys.update(item.team for item in group if item.team)
+    return keys
+
+
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """COPY rows of one ticket, with external agent/team keys mapped to internal ids."""
+
+    tenant: str
+    source: str
+    agents: dict[str, str]
+    teams: dict[str, str]
+
+    def sample(self, origin: str, seq: int, s: Sample, days: LocalDays) -> tuple[Any, ...]:
+        return (
+            self.tenant,
+            self.source,
+            origin,
+            seq,
+            s.metric,
+            self.agents.get(s.agent) if s.agent else None,
+            self.teams.get(s.team) if s.team else None,
+            s.at,
+            days.of(s.at),
+            s.value,
+            s.business,
+        )
+
+    def ticket(self, f: TicketFacts, now: datetime) -> tuple[Any, ...]:
+        return (
+            self.tenant,
+            self.source,
+            f.ticket_id,
+            f.channel,
+            f.requester_id,
+            self.teams.get(f.team) if f.team else None,
+            self.agents.get(f.assignee) if f.assignee else None,
+            f.status.value,
+            f.created_at,
+            f.first_reply.at if f.first_reply else None,
+            f.first_solve.at if f.first_solve else None,
+            f.reopen_count,
+            f.public_agent_replies,
+            now,
+        )

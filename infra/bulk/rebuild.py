@@ -1,0 +1,187 @@
+"""Full rebuild of a tenant from its event log, on PostgreSQL, in parallel.
+
+1. clear the derived rows (ticket facts, ticket samples, snapshots) under the tenant's lock;
+2. fold ticket streams in `workers` processes, each over a contiguous range of streams,
+   reading and writing with COPY (infra.bulk.fold_worker);
+3. fold what the workers deferred, agent profiles and activity on the ordinary path;
+4. summarise whole history in one query per (grain, level) and write all snapshots.
+
+SQLite tenants (the embedded default, small by nature) use the ordinary path instead:
+`domain.services.recompute.rebuild`. Both give the same rows.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from sqlalchemy import delete, select, text
+
+from domain.events import AgentUpserted
+from domain.ports import TenantId
+from domain.services.processing import refresh_activity, refresh_tickets
+from domain.services.recompute import rebuild as generic_rebuild
+from infra.bootstrap import Container
+from infra.bulk import fold_worker
+from infra.bulk.scores import score_history
+from infra.db.tables import (
+    AGENT_IDENTITY,
+    DIRTY_PERIOD,
+    METRIC_SAMPLE,
+    SCORE_SNAPSHOT,
+    TEAM_IDENTITY,
+    TICKET,
+    TICKET_EVENT,
+)
+
+Progress = Callable[[str, int, int], None]
+T = TypeVar("T")
+REVIEWS = "fairscore"  # samples of reviews come from the review table, not the event log
+
+
+@dataclass
+class BulkResult:
+    events: int = 0
+    tickets: int = 0
+    samples: int = 0
+    snapshots: int = 0
+    deferred: list[tuple[str, str]] = field(default_factory=list)  # (source, stream)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def bulk_rebuild(
+    c: Container, tenant_id: TenantId, *, workers: int = 2, progress: Progress | None = None
+) -> BulkResult:
+    if c.settings.is_sqlite:
+        generic = generic_rebuild(lambda: c.uow(tenant_id, exclusive=True), progress=progress)
+        return BulkResult(tickets=generic.streams, snapshots=generic.snapshots)
+    result = BulkResult()
+    with c.engine.connect() as lock:
+        # Held for the whole rebuild: processing jobs of this tenant wait (same lock key).
+        lock.execute(
+            text("SELECT pg_advisory_lock(hashtext(:key))"),
+            {"key": f"fairscore:tenant:{tenant_id}"},
+        )
+        try:
+            _timed(result, "clear", lambda: _clear(c, tenant_id))
+            jobs = _jobs(c, tenant_id, workers)
+            _timed(result, "fold", lambda: _fold(jobs, result, progress))
+            _timed(result, "deferred", lambda: _ordinary(c, tenant_id, result))
+            _timed(result, "analyze", lambda: _analyze(c))
+            result.snapshots = _timed(
+                result, "score", lambda: score_history(c, tenant_id, progress=progress)
+            )
+        finally:
+            lock.execute(
+                text("SELECT pg_advisory_unlock(hashtext(:key))"),
+                {"key": f"fairscore:tenant:{tenant_id}"},
+            )
+            lock.commit()
+    return result
+
+
+def _timed(result: BulkResult, stage: str, work: Callable[[], T]) -> T:
+    started = time.perf_counter()
+    value = work()
+    result.seconds[stage] = time.perf_counter() - started
+    return value
+
+
+def _clear(c: Container, tenant_id: TenantId) -> None:
+    with c.engine.begin() as conn:
+        s = METRIC_SAMPLE.c
+        conn.execute(delete(METRIC_SAMPLE).where(s.tenant_id == tenant_id, s.source != REVIEWS))
+        conn.execute(delete(TICKET).where(TICKET.c.tenant_id == tenant_id))
+        conn.execute(delete(SCORE_SNAPSHOT).where(SCORE_SNAPSHOT.c.tenant_id == tenant_id))
+        conn.execute(delete(DIRTY_PERIOD).where(DIRTY_PERIOD.c.tenant_id == tenant_id))
+
+
+def _jobs(c: Container, tenant_id: TenantId, workers: int) -> list[fold_worker.Job]:
+    with c.system() as uow:
+        tenant = uow.system.tenant(tenant_id)
+    with c.engine.connect() as conn:
+        agents = {
+            (src, ext): aid
+            for src, ext, aid in conn.execute(
+                select(
+                    AGENT_IDENTITY.c.source, AGENT_IDENTITY.c.external_id, AGENT_IDENTITY.c.agent_id
+                ).where(AGENT_IDENTITY.c.tenant_id == tenant_id)
+            )
+        }
+        teams = {
+            (src, ext): tid
+            for src, ext, tid in conn.execute(
+                select(
+                    TEAM_IDENTITY.c.source, TEAM_IDENTITY.c.external_id, TEAM_IDENTITY.c.team_id
+                ).where(TEAM_IDENTITY.c.tenant_id == tenant_id)
+            )
+        }
+        bounds = _split_points(conn, tenant_id, workers)
+    dsn = c.settings.database_url.replace("+psycopg", "").replace("postgres://", "postgresql://")
+    ranges = list(zip([("", ""), *bounds], [*bounds, None], strict=True))
+    return [fold_worker.Job(dsn, tenant, lower, upper, agents, teams) for lower, upper in ranges]
+
+
+def _split_points(conn: object, tenant_id: str, workers: int) -> list[tuple[str, str]]:
+    """Stream keys that cut the event log into `workers` ranges of similar size."""
+    e = TICKET_EVENT.c
+    total = conn.execute(  # type: ignore[attr-defined]
+        select(text("count(*)")).select_from(TICKET_EVENT).where(e.tenant_id == tenant_id)
+    ).scalar_one()
+    points = []
+    for k in range(1, workers):
+        row = conn.execute(  # type: ignore[attr-defined]
+            select(e.source, e.stream)
+            .where(e.tenant_id == tenant_id)
+            .order_by(e.source, e.stream)
+            .offset(total * k // workers)
+            .limit(1)
+        ).first()
+        if row is not None:
+            points.append((row[0], row[1]))
+    return sorted(set(points))
+
+
+def _fold(jobs: list[fold_worker.Job], result: BulkResult, progress: Progress | None) -> None:
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(len(jobs)) as pool:
+        for done, outcome in enumerate(pool.imap_unordered(fold_worker.run, jobs), start=1):
+            result.events += outcome.events
+            result.tickets += outcome.tickets
+            result.samples += outcome.samples
+            result.deferred += outcome.deferred
+            if progress:
+                progress("fold", done, len(jobs))
+
+
+def _analyze(c: Container) -> None:
+    """Fresh statistics: after millions of new rows the planner must not assume a few."""
+    with c.engine.connect() as conn:
+        conn.execute(text("ANALYZE metric_sample"))
+        conn.execute(text("ANALYZE ticket"))
+        conn.commit()
+
+
+def _ordinary(c: Container, tenant_id: TenantId, result: BulkResult) -> None:
+    """Agent profiles, activity, and any ticket a worker could not map, the usual way."""
+    # Not `exclusive`: this process already holds the tenant's lock for the rebuild.
+    with c.uow(tenant_id) as uow:
+        streams = uow.events.streams(None)
+        for source in sorted({s for s, _ in streams}):
+            names = [n for s, n in streams if s == source]
+            profiles = uow.events.history(source, [n for n in names if n.startswith("agent:")])
+            uow.directory.upsert_agents(
+                source, [e for es in profiles.values() for e in es if isinstance(e, AgentUpserted)]
+            )
+            refresh_activity(
+                uow,
+                source=source,
+                agents=[n.removeprefix("activity:") for n in names if n.startswith("activity:")],
+            )
+            refresh_tickets(
+                uow, source=source, ticket_ids=[n for s, n in result.deferred if s == source]
+            )
+        uow.commit()
