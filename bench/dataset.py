@@ -27,14 +27,31 @@ from infra.db.tables import TICKET_EVENT
 from infra.db.types import utcnow
 from infra.synthetic import Shape, generate
 
-COLUMNS = ("tenant_id", "source", "event_id", "type", "occurred_at", "stream", "payload",
-           "received_at")
+COLUMNS = (
+    "tenant_id",
+    "source",
+    "event_id",
+    "type",
+    "occurred_at",
+    "stream",
+    "payload",
+    "received_at",
+)
 START = datetime(2025, 10, 1, tzinfo=UTC)
 
 
-def shape(tickets: int, *, days: int = 365, seed: int = 42) -> Shape:
-    return Shape(agents=500, teams=25, tickets=tickets, days=days, seed=seed, start=START,
-                 prefix=f"B{seed}-")
+def shape(tickets: int, *, days: int = 365, seed: int = 42, activity: bool = True) -> Shape:
+    """500 agents in 25 teams over a year; `activity` adds their daily shifts."""
+    return Shape(
+        agents=500,
+        teams=25,
+        tickets=tickets,
+        days=days,
+        seed=seed,
+        start=START,
+        prefix=f"B{seed}-",
+        activity=activity,
+    )
 
 
 def ensure_tenant(c: Container, slug: str, s: Shape) -> tuple[TenantProfile, int]:
@@ -43,8 +60,7 @@ def ensure_tenant(c: Container, slug: str, s: Shape) -> tuple[TenantProfile, int
         tenant = admin.tenant_by_slug(c, slug)
         return tenant, count_events(c, tenant)
     except NotFoundError:
-        tenant = admin.create_tenant(c, slug=slug, name=f"Bench {slug}",
-                                     timezone="Europe/Berlin")
+        tenant = admin.create_tenant(c, slug=slug, name=f"Bench {slug}", timezone="Europe/Berlin")
     admin.apply_canonical(c, tenant.id, source="generic", events=_profiles(s), rescore=False)
     _copy_events(c, tenant, _without_profiles(generate(s)))
     return tenant, count_events(c, tenant)
@@ -59,8 +75,16 @@ def ensure_csv(s: Shape, path: Path) -> Path:
 
 
 def _profiles(s: Shape) -> Iterator[dict[str, Any]]:
-    only_people = Shape(agents=s.agents, teams=s.teams, tickets=0, days=s.days, start=s.start,
-                        seed=s.seed, activity=False, prefix=s.prefix)
+    only_people = Shape(
+        agents=s.agents,
+        teams=s.teams,
+        tickets=0,
+        days=s.days,
+        start=s.start,
+        seed=s.seed,
+        activity=False,
+        prefix=s.prefix,
+    )
     return generate(only_people)
 
 
@@ -76,12 +100,25 @@ def _copy_events(c: Container, tenant: TenantProfile, events: Iterator[dict[str,
         with raw.cursor() as cur, cur.copy(sql) as copy:
             for raw_event in events:
                 event = parse_event(raw_event)
-                copy.write_row((tenant.id, "generic", event.id, event.type, event.occurred_at,
-                                stream_of(event), json.dumps(to_json(event)), received))
+                copy.write_row(
+                    (
+                        tenant.id,
+                        "generic",
+                        event.id,
+                        event.type,
+                        event.occurred_at,
+                        stream_of(event),
+                        json.dumps(to_json(event)),
+                        received,
+                    )
+                )
 
 
 def count_events(c: Container, tenant: TenantProfile) -> int:
     with c.engine.connect() as conn:
-        stmt = select(func.count()).select_from(TICKET_EVENT).where(
-            TICKET_EVENT.c.tenant_id == tenant.id)
+        stmt = (
+            select(func.count())
+            .select_from(TICKET_EVENT)
+            .where(TICKET_EVENT.c.tenant_id == tenant.id)
+        )
         return int(conn.execute(stmt).scalar_one())

@@ -22,7 +22,7 @@ Baseline (SQLite, Python 3.11, the development container, 2026-11-24):
     100,000 | 525,869 | 625,869 | 347 s | 158 MiB  | 0                | 114 MiB
 
 About 107 MiB of that is the interpreter and libraries before the first line is read.
-Python's own heap (tracemalloc) peaks at 8.8 MiB for 10k tickets and 9.9 MiB for 30k;
+Python's own heap (tracemalloc) peaks at 8.8 MiB for 10k tickets and 10.7 MiB for 100k;
 the rest of the difference is native memory (SQLite's page cache and sort buffers, which
 have fixed limits, and the allocator), not anything kept per ticket.
 """
@@ -165,13 +165,13 @@ def child(database: Path, export: Path) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     os.environ.setdefault("DATA_DIR", str(database.parent / "keys"))
     sys.path.insert(0, str(ROOT))
-    from typer.main import get_command  # noqa: PLC0415 - after DATABASE_URL is set
+    from typer.main import get_command
 
-    from cli.main import app  # noqa: PLC0415
-    from infra import admin  # noqa: PLC0415
-    from infra.bootstrap import container  # noqa: PLC0415
-    from infra.db.migrate import upgrade  # noqa: PLC0415
-    from infra.db.repositories.system import NotFoundError  # noqa: PLC0415
+    from cli.main import app
+    from infra import admin
+    from infra.bootstrap import container
+    from infra.db.migrate import upgrade
+    from infra.db.repositories.system import NotFoundError
 
     c = container()
     upgrade(c.settings.database_url)

@@ -11,7 +11,7 @@ from domain.ports import TenantProfile
 from infra import admin
 from infra.bootstrap import Container
 from infra.queue import InProcessJobQueue
-from tests.factories import Ticket
+from tests.factories import Ticket, agent_profile
 from tests.support.api import access_token, api_client, graphql_data
 
 CREATE = """mutation($model: KpiModelInput!) { createKpiModel(model: $model) {
@@ -184,3 +184,46 @@ def test_guardrails_are_reported_next_to_the_score(api: tuple[Any, str]) -> None
         "reassigned_before_rating": 0,
         "reply_then_reopen": 0,
     }
+
+
+def test_a_team_model_scores_its_team_and_the_tenant_model_everyone_else(
+    container: Container, tenant: TenantProfile
+) -> None:
+    events = [
+        agent_profile("a1", team="red"),  # an agent's model follows the agent's own team
+        agent_profile("b1", team="blue"),
+        *[
+            e
+            for n in range(2)
+            for e in Ticket(f"TA{n}")
+            .created(n, assignee="a1", team="red")
+            .customer(n)
+            .agent(n + 20, "a1")
+            .events
+        ],
+        *[
+            e
+            for n in range(2)
+            for e in Ticket(f"TB{n}")
+            .created(n, assignee="b1", team="blue")
+            .customer(n)
+            .agent(n + 20, "b1")
+            .events
+        ],
+    ]
+    admin.apply_canonical(container, tenant.id, source="generic", events=events)
+    client = api_client(container)
+    token = access_token(client, container, tenant.id, scopes=("read", "admin"))
+    red = next(
+        t["id"]
+        for t in graphql_data(client, token, "{ teams { id name } }")["teams"]
+        if t["name"] == "red"
+    )
+    team_model = {**ONLY_SPEED, "name": "Red team speed", "teamId": red}
+    model_id = graphql_data(client, token, CREATE, model=team_model)["createKpiModel"]["id"]
+    graphql_data(client, token, ACTIVATE, id=model_id, **{"from": "2026-01-01"})
+    drain(container)
+
+    rows = graphql_data(client, token, SCORES, start="2026-03-01")["agentScores"]
+    names = {r["agent"]["externalId"]: r["modelName"] for r in rows}
+    assert names == {"a1": "Red team speed", "b1": "Balanced support score"}

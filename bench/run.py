@@ -1,0 +1,191 @@
+"""The KPI-engine benchmark (issue 3), one command:
+
+    .venv/bin/python -m bench.run                 # 1.15M tickets ≈ 10M events (first run builds it)
+    .venv/bin/python -m bench.run --tickets 100000
+
+Needs PostgreSQL (BENCH_POSTGRES_URL, default the local server) and builds its data once
+into the database `fairscore_bench` (reused by later runs) and bench/data/. It prints one
+table; every figure is compared, in the same run, with its target and its baseline:
+
+- full rebuild from the event log (events/s) vs the same metrics computed by DuckDB over
+  the same events (bench/duckdb_metrics.py) — the ratio is reported;
+- re-score after a model change, for a change effective over the whole history and for
+  one effective from the start of the current quarter (target < 5 s);
+- the cost of one incremental event (webhook delivery → processed) with 10k … 10M events
+  of history, against the 10k-event tenant as baseline (target: flat), plus the roll-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import create_engine, text
+
+from bench import dataset, incremental
+from bench.duckdb_metrics import compute as duckdb_compute
+from domain.model import default_model
+from domain.periods import Grain, period_start
+from domain.services.models import activate_model, create_model, rescore_from
+from infra.bootstrap import Container, install
+from infra.bulk.rebuild import bulk_rebuild
+from infra.db.migrate import upgrade
+from infra.settings import Settings
+
+ADMIN_URL = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+DATA = Path(__file__).resolve().parent / "data"
+ROWS: list[tuple[str, str, str, str]] = []
+T = TypeVar("T")
+
+
+def main() -> None:
+    args = _arguments()
+    c = _container(args.database)
+    main_shape = dataset.shape(args.tickets)
+    tenant, events = _step(
+        f"load {args.tickets:,} tickets",
+        lambda: dataset.ensure_tenant(c, f"bench-{args.tickets}", main_shape),
+    )
+    _step("full rebuild and DuckDB", lambda: _rebuild_vs_duckdb(c, tenant.id, events, main_shape))
+    _step("re-score after model changes", lambda: _rescore(c, tenant.id))
+    _step("incremental events", lambda: _incremental(c, main=(tenant, events), sizes=args.sizes))
+    _print_table()
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--tickets", type=int, default=1_150_000)
+    parser.add_argument("--database", default="fairscore_bench")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="*",
+        default=[1_000, 10_000, 100_000],
+        help="tickets of the smaller incremental-cost tenants",
+    )
+    return parser.parse_args()
+
+
+def _container(name: str) -> Container:
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        ).first():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    upgrade(url)
+    c = Container(Settings(database_url=url, data_dir=DATA / "keys", log_level="WARNING"))
+    install(c)
+    return c
+
+
+def _step(label: str, work: Callable[[], T]) -> T:
+    print(f"· {label} …", flush=True)
+    started = time.perf_counter()
+    value = work()
+    print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
+    return value
+
+
+def _rebuild_vs_duckdb(c: Container, tenant_id: str, events: int, shape: object) -> None:
+    started = time.perf_counter()
+    result = bulk_rebuild(c, tenant_id, workers=2)  # type: ignore[arg-type]
+    seconds = time.perf_counter() - started
+    stages = ", ".join(f"{k} {v:.0f}s" for k, v in result.seconds.items())
+    ours = events / seconds
+    csv = dataset.ensure_csv(shape, DATA / f"events-{shape.tickets}.csv")  # type: ignore[attr-defined]
+    started = time.perf_counter()
+    duckdb_compute(csv, timezone="Europe/Berlin", grain="MONTH", threads=2)
+    duck = events / (time.perf_counter() - started)
+    ROWS.append(
+        (
+            "full rebuild, 2 workers",
+            f"{ours:,.0f} events/s ({seconds:.0f} s)",
+            "≥ 100,000 events/s",
+            "met" if ours >= 100_000 else f"missed: {100_000 / ours:.1f}× too slow",
+        )
+    )
+    ROWS.append(("  stages", stages, "", ""))
+    ROWS.append(
+        (
+            "DuckDB, same events, MONTH metrics",
+            f"{duck:,.0f} events/s",
+            "baseline",
+            f"DuckDB {duck / ours:.1f}× faster",
+        )
+    )
+
+
+def _rescore(c: Container, tenant_id: str) -> None:
+    quarter = period_start(Grain.QUARTER, date.today())
+    for label, since in (("whole history", date(2000, 1, 1)), ("from this quarter", quarter)):
+        with c.uow(tenant_id, exclusive=True) as uow:  # type: ignore[arg-type]
+            draft = replace(default_model(), name=f"bench {label}", gate_cap=70.0)
+            activate_model(
+                uow, model_id=create_model(uow, draft).model.id or "", effective_from=since
+            )
+            uow.commit()
+        started = time.perf_counter()
+        with c.uow(tenant_id, exclusive=True) as uow:  # type: ignore[arg-type]
+            count = rescore_from(uow, since=since)
+            uow.commit()
+        seconds = time.perf_counter() - started
+        ROWS.append(
+            (
+                f"re-score after a model change ({label})",
+                f"{seconds:.2f} s for {count:,} snapshots",
+                "< 5 s",
+                "met" if seconds < 5 else f"missed by {seconds - 5:.1f} s",
+            )
+        )
+
+
+def _incremental(c: Container, *, main: tuple[object, int], sizes: list[int]) -> None:
+    # Ticket events only: history size is what varies, not the agents' shift logs.
+    tenants = [
+        dataset.ensure_tenant(c, f"inc-{n}", dataset.shape(n, seed=7, activity=False))
+        for n in sizes
+    ]
+    for tenant, _ in tenants:
+        if not incremental.has_snapshots(c, tenant):
+            bulk_rebuild(c, tenant.id, workers=2)
+    measured = [incremental.measure(c, tenant, rounds=30) for tenant, _ in [*tenants, main]]  # type: ignore[list-item]
+    base = statistics.median(measured[0].processing)
+    for (_, events), m in zip([*tenants, main], measured, strict=True):
+        cost = statistics.median(m.processing)
+        ROWS.append(
+            (
+                f"one incremental event, {events:,} events of history",
+                f"{cost * 1000:.1f} ms (roll-up {statistics.median(m.rollup) * 1000:.0f} ms)",
+                "flat vs smallest",
+                f"{cost / base:.2f}× the smallest",
+            )
+        )
+
+
+def _print_table() -> None:
+    widths = [max(len(row[i]) for row in ROWS) for i in range(4)]
+    header = ("measure", "result", "target / baseline", "verdict")
+    widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]
+    line = " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
+    print(line)
+    print("-" * len(line))
+    for row in ROWS:
+        print(" | ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()
