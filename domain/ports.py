@@ -193,8 +193,8 @@ class Snapshots(Protocol):
         breakdown: what a re-score needs to read."""
         ...
 
-    def update_scores(self, snapshots: Sequence[Snapshot]) -> None:
-        """Write new scores (total, model, breakdown) of existing snapshots."""
+    def update_scores(self, snapshots: Sequence[Snapshot], *, since: date | None) -> None:
+        """Replace the scores of every period starting on/after `since` with these."""
         ...
 
     def save_many(self, snapshots: Sequence[Snapshot]) -> None:

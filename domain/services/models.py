@@ -126,5 +126,5 @@ def rescore_from(uow: UnitOfWork, *, since: date | None) -> int:
         rescored.append(
             replace(s, breakdown=score(model, s.metrics, team_metrics=peer), model_id=model.id)
         )
-    uow.snapshots.update_scores(rescored)
+    uow.snapshots.update_scores(rescored, since=since)
     return len(rescored)

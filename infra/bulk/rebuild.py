@@ -32,6 +32,7 @@ from infra.db.tables import (
     DIRTY_PERIOD,
     METRIC_SAMPLE,
     SCORE_SNAPSHOT,
+    SNAPSHOT_SCORE,
     TEAM_IDENTITY,
     TICKET,
     TICKET_EVENT,
@@ -96,6 +97,7 @@ def _clear(c: Container, tenant_id: TenantId) -> None:
         conn.execute(delete(METRIC_SAMPLE).where(s.tenant_id == tenant_id, s.source != REVIEWS))
         conn.execute(delete(TICKET).where(TICKET.c.tenant_id == tenant_id))
         conn.execute(delete(SCORE_SNAPSHOT).where(SCORE_SNAPSHOT.c.tenant_id == tenant_id))
+        conn.execute(delete(SNAPSHOT_SCORE).where(SNAPSHOT_SCORE.c.tenant_id == tenant_id))
         conn.execute(delete(DIRTY_PERIOD).where(DIRTY_PERIOD.c.tenant_id == tenant_id))
 
 

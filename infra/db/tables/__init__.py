@@ -33,6 +33,7 @@ from infra.db.tables.scoring import (
     DirtyPeriodRow,
     KpiModelRow,
     ScoreSnapshotRow,
+    SnapshotScoreRow,
 )
 from infra.db.tables.tickets import (
     MetricSampleRow,
@@ -63,6 +64,7 @@ __all__ = [
     "SAMPLING_RULE",
     "SCORECARD",
     "SCORE_SNAPSHOT",
+    "SNAPSHOT_SCORE",
     "SUPPORT_VALUE",
     "TEAM",
     "TEAM_IDENTITY",
@@ -91,6 +93,7 @@ __all__ = [
     "SamplingRuleRow",
     "ScoreSnapshotRow",
     "ScorecardRow",
+    "SnapshotScoreRow",
     "SupportValueRow",
     "TeamIdentityRow",
     "TeamRow",
@@ -118,6 +121,7 @@ WEBHOOK_DELIVERY: Table = WebhookDeliveryRow.__table__  # type: ignore[attr-defi
 METRIC_SAMPLE: Table = MetricSampleRow.__table__  # type: ignore[attr-defined]
 KPI_MODEL: Table = KpiModelRow.__table__  # type: ignore[attr-defined]
 SCORE_SNAPSHOT: Table = ScoreSnapshotRow.__table__  # type: ignore[attr-defined]
+SNAPSHOT_SCORE: Table = SnapshotScoreRow.__table__  # type: ignore[attr-defined]
 ACTIVE_USERS: Table = ActiveUsersRow.__table__  # type: ignore[attr-defined]
 DIRTY_PERIOD: Table = DirtyPeriodRow.__table__  # type: ignore[attr-defined]
 SCORECARD: Table = ScorecardRow.__table__  # type: ignore[attr-defined]

@@ -30,9 +30,27 @@ class KpiModelRow(SQLModel, table=True):
 
 
 class ScoreSnapshotRow(SQLModel, table=True):
-    """Metric values and the weighted score of one subject in one period."""
+    """Metric values (and guardrail signals) of one subject in one period."""
 
     __tablename__ = "score_snapshot"
+    __table_args__ = (ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),)
+
+    tenant_id: str = Field(primary_key=True, max_length=32)
+    subject_type: str = Field(primary_key=True, max_length=8)
+    subject_id: str = Field(primary_key=True, max_length=32)
+    grain: str = Field(primary_key=True, max_length=8)
+    period_start: date = Field(primary_key=True)
+    metrics: dict[str, Any] = Field(sa_type=JsonColumn)
+    signals: dict[str, Any] = Field(default_factory=dict, sa_type=JsonColumn)
+    computed_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+class SnapshotScoreRow(SQLModel, table=True):
+    """The weighted score of a snapshot under the model version effective at its period's
+    start. Kept apart from the (wider) metric values: a model change rewrites only these
+    narrow rows."""
+
+    __tablename__ = "snapshot_score"
     __table_args__ = (ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),)
 
     tenant_id: str = Field(primary_key=True, max_length=32)
@@ -43,10 +61,8 @@ class ScoreSnapshotRow(SQLModel, table=True):
     model_id: str | None = Field(default=None, max_length=32)
     model_version: int | None = None
     total: float | None = None
-    metrics: dict[str, Any] = Field(sa_type=JsonColumn)
     breakdown: dict[str, Any] = Field(sa_type=JsonColumn)
-    signals: dict[str, Any] = Field(default_factory=dict, sa_type=JsonColumn)
-    computed_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    scored_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
 class DirtyPeriodRow(SQLModel, table=True):

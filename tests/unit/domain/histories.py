@@ -6,50 +6,16 @@ says otherwise.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from domain.events import format_time
 from domain.fold import TicketFacts, fold
 from domain.samples import Sample, SamplePolicy, ticket_samples
-from tests import factories
-from tests.factories import at
+from tests.factories import Ticket
 from tests.support.compare import in_memory
 
-_ratings = itertools.count(1)
-
-
-class Ticket(factories.Ticket):
-    """`tests.factories.Ticket`, with a `rate` that works.
-
-    The factory's own `rate` passes `kind=` to `_add(kind, ...)`, whose first parameter is
-    also called `kind`, so it raises TypeError; the rating event is built here instead.
-    """
-
-    def rate(
-        self,
-        minutes: float,
-        score: float,
-        *,
-        kind: str = "csat",
-        scale_max: float = 5,
-        comment: str | None = None,
-    ) -> Ticket:
-        self.events.append(
-            {
-                "id": f"{self.ticket_id}-rating-{next(_ratings)}",
-                "type": "ticket.rated",
-                "occurred_at": format_time(at(minutes, base=self.base)),
-                "ticket_id": self.ticket_id,
-                "kind": kind,
-                "score": score,
-                "scale_max": scale_max,
-                "comment": comment,
-            }
-        )
-        return self
+__all__ = ["Ticket", "entry", "facts", "samples_of", "table", "utc"]
 
 
 def utc(*args: int) -> datetime:
