@@ -9,7 +9,8 @@ from __future__ import annotations
 from functools import partial
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
 from api.engagement.mutations import EngagementMutation
@@ -61,5 +62,12 @@ def build_schema(*, max_depth: int, max_aliases: int) -> strawberry.Schema:
         extensions=[
             partial(QueryDepthLimiter, max_depth=max_depth),
             partial(MaxAliasesLimiter, max_alias_count=max_aliases),
+            partial(MaskErrors, should_mask_error=_unexpected),
         ],
     )
+
+
+def _unexpected(error: GraphQLError) -> bool:
+    """Mask crashes (they may quote SQL); keep validation and permission messages."""
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError)

@@ -35,6 +35,8 @@ def webhook_endpoint(container: Container):  # type: ignore[no-untyped-def]
 
     async def webhook(request: Request) -> JSONResponse:
         source = request.path_params["source"]
+        # Only known sources become metric labels: a random path must not mint series.
+        label = source if source in container.adapters else "unknown"
         if request.method in ("GET", "HEAD"):
             probe = await run_in_threadpool(
                 lambda: container.webhooks.probe(
@@ -46,7 +48,7 @@ def webhook_endpoint(container: Container):  # type: ignore[no-untyped-def]
         try:
             body = await read_body(request, limit)
         except BodyTooLargeError:
-            WEBHOOKS.labels(source=source, outcome="413").inc()
+            WEBHOOKS.labels(source=label, outcome="413").inc()
             return JSONResponse({"error": f"body larger than {limit} bytes"}, status_code=413)
         receipt = await run_in_threadpool(
             lambda: container.webhooks.receive(
@@ -57,7 +59,7 @@ def webhook_endpoint(container: Container):  # type: ignore[no-untyped-def]
                 received_at=received_at,
             )
         )
-        WEBHOOKS.labels(source=source, outcome=str(receipt.status)).inc()
+        WEBHOOKS.labels(source=label, outcome=str(receipt.status)).inc()
         return JSONResponse(receipt.body, status_code=receipt.status)
 
     return webhook

@@ -36,7 +36,7 @@ Approach (``compute``), one in-memory DuckDB database per call, ``SET threads``:
 Periods are calendar periods (``date_trunc``; ISO weeks start on Monday) of the attributing event's
 time in the tenant's timezone. Durations are calendar seconds.
 
-Readings of SPEC §4 that it leaves open (the same as tests/oracle/spec_oracle.py):
+Readings of SPEC §4 that it leaves open (the same as the oracle in tests/oracle/):
 
 * a solve is a change into solved/closed from any other status (solved -> closed is not a second
   one); a reopen is solved/closed -> open/pending; a status change without a status changes nothing;

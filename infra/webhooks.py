@@ -105,7 +105,9 @@ class WebhookIntake:
         reason: str | None,
     ) -> Receipt:
         key = adapter.delivery_key(request) or hashlib.sha256(request.body).hexdigest()
-        headers = {k: v for k, v in request.headers.items() if k not in _SECRET_HEADERS}
+        # A source may carry its credential in a header the integration names (Freshdesk).
+        secret_headers = _SECRET_HEADERS | {str(integration.options.get("header", "")).lower()}
+        headers = {k: v for k, v in request.headers.items() if k not in secret_headers}
         with self.tenant_uow(integration.tenant_id) as uow:
             delivery_id = uow.deliveries.add(
                 NewDelivery(

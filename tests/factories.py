@@ -115,6 +115,12 @@ class Ticket:
         return [parse_event(e) for e in self.events]
 
 
+def solved_twice(ticket_id: str = "T-100") -> list[dict[str, Any]]:
+    """Created, answered after 30 min, solved, reopened, answered again, solved again."""
+    t = Ticket(ticket_id).created(0, assignee="a1").customer(1).agent(30, "a1").solve(40)
+    return t.reopen(50).customer(55).agent(62, "a1").solve(70).events
+
+
 def agent_profile(
     agent: str,
     *,

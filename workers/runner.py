@@ -12,8 +12,8 @@ from infra.bootstrap import container
 from workers.jobs import schedule_review_assignments, sweep_pending
 
 SWEEP_INTERVAL_SECONDS = 60
-# Mondays 04:00 UTC; each tenant gets its last complete local week (`last_complete_week`).
-REVIEW_ASSIGNMENTS_CRON = "0 4 * * 1"
+# Monday 12:00 UTC: by then the previous local week is over in every zone (UTC−12…+14).
+REVIEW_ASSIGNMENTS_CRON = "0 12 * * 1"
 
 log = logging.getLogger(__name__)
 

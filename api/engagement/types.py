@@ -8,8 +8,7 @@ from typing import Annotated
 import strawberry
 
 from api.context import Info
-from api.people.types import Agent, Team
-from api.quality.types import load_agent
+from api.people.types import Agent, Team, load_agent, load_team
 from api.scores.types import PeriodType
 from domain.quality.engagement import (
     Enps,
@@ -23,13 +22,6 @@ from domain.quality.engagement import QuestionWithheld as HiddenQuestion
 from domain.quality.ports import StoredValueRating, Survey
 from domain.quality.privacy import Withheld
 from domain.quality.support_values import SupportValue
-
-
-async def load_team(info: Info, team_id: str | None) -> Team | None:
-    if team_id is None:
-        return None
-    view = await info.context.loaders.team.load(team_id)
-    return Team.of(view) if view else None
 
 
 @strawberry.type(name="SupportValue")

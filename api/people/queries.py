@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from api.context import Info
-from api.people.types import Agent, AgentMerge, Team
+from api.people.types import Agent, AgentMerge, Team, load_agent
 from api.permissions import requires
 from domain.auth import Scope
 
@@ -21,8 +21,7 @@ class PeopleQuery:
 
     @strawberry.field(extensions=requires(Scope.READ))
     async def agent(self, info: Info, id: strawberry.ID) -> Agent | None:
-        view = await info.context.loaders.agent.load(str(id))
-        return Agent.of(view) if view else None
+        return await load_agent(info, str(id))
 
     @strawberry.field(extensions=requires(Scope.READ))
     async def teams(self, info: Info) -> list[Team]:

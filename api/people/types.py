@@ -63,10 +63,23 @@ class Agent:
 
     @strawberry.field
     async def team(self, info: Info) -> Team | None:
-        if self.team_id is None:
-            return None
-        view = await info.context.loaders.team.load(self.team_id)
-        return Team.of(view) if view else None
+        return await load_team(info, self.team_id)
+
+
+async def load_agent(info: Info, agent_id: str | None) -> Agent | None:
+    """An agent through the request's DataLoader; None without an id or for an unknown one."""
+    if agent_id is None:
+        return None
+    view = await info.context.loaders.agent.load(agent_id)
+    return Agent.of(view) if view else None
+
+
+async def load_team(info: Info, team_id: str | None) -> Team | None:
+    """A team through the request's DataLoader; None without an id or for an unknown one."""
+    if team_id is None:
+        return None
+    view = await info.context.loaders.team.load(team_id)
+    return Team.of(view) if view else None
 
 
 @strawberry.enum(description="What an identity change did")
@@ -99,10 +112,8 @@ class AgentMerge:
 
     @strawberry.field(description="Merge: the agent merged away. Unmerge: the one detached from")
     async def from_agent(self, info: Info) -> Agent | None:
-        view = await info.context.loaders.agent.load(self.from_agent_id)
-        return Agent.of(view) if view else None
+        return await load_agent(info, self.from_agent_id)
 
     @strawberry.field(description="Merge: the agent that stays. Unmerge: the identity's new agent")
     async def to_agent(self, info: Info) -> Agent | None:
-        view = await info.context.loaders.agent.load(self.to_agent_id)
-        return Agent.of(view) if view else None
+        return await load_agent(info, self.to_agent_id)

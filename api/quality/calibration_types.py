@@ -7,8 +7,8 @@ from datetime import datetime
 import strawberry
 
 from api.context import Info
-from api.people.types import Agent
-from api.quality.types import Review, TicketRefType, load_agent
+from api.people.types import Agent, load_agent
+from api.quality.types import Review, TicketRefType
 from domain.quality.calibration import (
     CalibrationReport,
     Deviation,

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import strawberry
 
 from api.context import Info
-from api.people.types import Agent
+from api.people.types import Agent, load_agent
 from domain.quality.assignments import AssignmentReport, AssignmentStatus, Progress
 from domain.quality.ports import RuleSettings, StoredAssignment, StoredReview, TicketRef
 from domain.quality.reviews import ReviewKind
@@ -18,13 +18,6 @@ ScaleKindEnum = strawberry.enum(ScaleKind, name="ScaleKind")
 ReviewKindEnum = strawberry.enum(ReviewKind, name="ReviewKind")
 SamplingStrategyEnum = strawberry.enum(SamplingStrategy, name="SamplingStrategy")
 AssignmentStatusEnum = strawberry.enum(AssignmentStatus, name="AssignmentStatus")
-
-
-async def load_agent(info: Info, agent_id: str | None) -> Agent | None:
-    if agent_id is None:
-        return None
-    view = await info.context.loaders.agent.load(agent_id)
-    return Agent.of(view) if view else None
 
 
 @strawberry.type(name="TicketRef")

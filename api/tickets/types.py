@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 
 from api.context import Info
-from api.people.types import Agent, Team
+from api.people.types import Agent, Team, load_agent, load_team
 from domain.views import TicketView
 
 
@@ -47,14 +47,8 @@ class Ticket:
 
     @strawberry.field
     async def assignee(self, info: Info) -> Agent | None:
-        if self.assignee_id is None:
-            return None
-        view = await info.context.loaders.agent.load(self.assignee_id)
-        return Agent.of(view) if view else None
+        return await load_agent(info, self.assignee_id)
 
     @strawberry.field
     async def team(self, info: Info) -> Team | None:
-        if self.team_id is None:
-            return None
-        view = await info.context.loaders.team.load(self.team_id)
-        return Team.of(view) if view else None
+        return await load_team(info, self.team_id)

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import create_engine, func, select
 
-from infra.sources.generic import sign
+from infra.db.tables import DIRTY_PERIOD, WEBHOOK_DELIVERY
+from tests.support.api import batch, signed_headers
 
 
 def free_port() -> int:
@@ -95,6 +97,21 @@ class Stack:
             except subprocess.TimeoutExpired:
                 process.kill()
 
+    def open_tenant(
+        self, *, scopes: str, name: str = "Acme Support", timezone: str = "Europe/Berlin"
+    ) -> tuple[str, dict[str, Any]]:
+        """Tenant "acme" (through the CLI) with an API client of `scopes` and a generic webhook
+        integration: an access token of that client, and the integration as the CLI prints it
+        (`webhook_path`, `secret`, ...)."""
+        self.cli("tenant", "create", "acme", "--name", name, "--timezone", timezone)
+        client = json.loads(
+            self.cli("client", "create", "--tenant", "acme", "--scopes", scopes, "--json")
+        )
+        hook = json.loads(
+            self.cli("integration", "create", "--tenant", "acme", "--source", "generic", "--json")
+        )
+        return self.token(client["client_id"], client["client_secret"]), hook
+
     # HTTP -----------------------------------------------------------------
     def token(self, client_id: str, secret: str, scope: str | None = None) -> str:
         form = {"grant_type": "client_credentials", **({"scope": scope} if scope else {})}
@@ -145,18 +162,34 @@ class Stack:
         path: str,
         secret: str,
         msg_id: str,
-        batch: Iterable[dict[str, Any]],
+        events: Iterable[dict[str, Any]],
     ) -> int:
-        body = json.dumps({"events": list(batch)}).encode()
-        now = int(time.time())
+        body = batch(events)
         response = client.post(
-            path,
-            content=body,
-            headers={
-                "webhook-id": msg_id,
-                "webhook-timestamp": str(now),
-                "webhook-signature": sign(secret, msg_id, now, body),
-                "content-type": "application/json",
-            },
+            path, content=body, headers=signed_headers(secret, body, msg_id=msg_id)
         )
         return response.status_code
+
+
+def wait_until_drained(database_url: str, timeout: float = 300) -> None:
+    """Poll the database until no webhook delivery is pending and no roll-up is waiting."""
+    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                waiting = conn.execute(select(func.count()).select_from(DIRTY_PERIOD)).scalar_one()
+                pending = (
+                    waiting
+                    + conn.execute(
+                        select(func.count())
+                        .select_from(WEBHOOK_DELIVERY)
+                        .where(WEBHOOK_DELIVERY.c.status == "pending")
+                    ).scalar_one()
+                )
+            if pending == 0:
+                return
+            time.sleep(0.5)
+    finally:
+        engine.dispose()
+    raise AssertionError(f"{pending} deliveries/roll-ups still pending after {timeout}s")

@@ -4,22 +4,14 @@ them into PostgreSQL, and `agentScores` equal to the independent oracle of SPEC 
 
 from __future__ import annotations
 
-import json
 import random
-import time
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
 
-from infra.db.tables import DIRTY_PERIOD, WEBHOOK_DELIVERY
 from infra.synthetic import Shape, generate
-from tests.conftest import PG_ADMIN_URL, require_service
-from tests.e2e.harness import Stack
+from tests.e2e.harness import Stack, wait_until_drained
 from tests.oracle.spec_oracle import compute
 from tests.support.compare import EVENT_METRICS
 
@@ -35,36 +27,6 @@ SCORES = """query($start: Date!) {
 }"""
 
 
-@pytest.fixture
-def database_url() -> Iterator[str]:
-    require_service("PostgreSQL", PG_ADMIN_URL)
-    name = f"fairscore_e2e_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@pytest.fixture
-def stack(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[Stack]:
-    s = Stack(
-        database_url=database_url,
-        redis_url=redis_url,
-        workdir=tmp_path,
-        queue_name=f"fairscore-e2e-{uuid.uuid4().hex[:6]}",
-    )
-    s.cli("db", "upgrade")
-    s.serve()
-    s.start("worker", log="worker.log")
-    yield s
-    s.stop()
-
-
 def delivery_order(events: list[dict[str, Any]], rng: random.Random) -> list[dict[str, Any]]:
     """Shuffled, ~8% repeated under new deliveries, ~2% held back and sent last (late)."""
     late = [e for e in events if rng.random() < 0.02]
@@ -74,29 +36,6 @@ def delivery_order(events: list[dict[str, Any]], rng: random.Random) -> list[dic
     return stream + late
 
 
-def wait_until_drained(database_url: str, timeout: float = 300) -> None:
-    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline:
-            with engine.connect() as conn:
-                waiting = conn.execute(select(func.count()).select_from(DIRTY_PERIOD)).scalar_one()
-                pending = (
-                    waiting
-                    + conn.execute(
-                        select(func.count())
-                        .select_from(WEBHOOK_DELIVERY)
-                        .where(WEBHOOK_DELIVERY.c.status == "pending")
-                    ).scalar_one()
-                )
-            if pending == 0:
-                return
-            time.sleep(0.5)
-    finally:
-        engine.dispose()
-    raise AssertionError(f"{pending} deliveries/roll-ups still pending after {timeout}s")
-
-
 def months(events: list[dict[str, Any]]) -> list[str]:
     return sorted({e["occurred_at"][:7] + "-01" for e in events})
 
@@ -104,14 +43,7 @@ def months(events: list[dict[str, Any]]) -> list[str]:
 def test_agent_scores_equal_the_oracle_after_messy_delivery(
     stack: Stack, database_url: str
 ) -> None:
-    stack.cli("tenant", "create", "acme", "--name", "Acme Support", "--timezone", TZ)
-    client = json.loads(
-        stack.cli("client", "create", "--tenant", "acme", "--scopes", "read", "--json")
-    )
-    hook = json.loads(
-        stack.cli("integration", "create", "--tenant", "acme", "--source", "generic", "--json")
-    )
-    token = stack.token(client["client_id"], client["client_secret"])
+    token, hook = stack.open_tenant(scopes="read", timezone=TZ)
 
     history = list(
         generate(

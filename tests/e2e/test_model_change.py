@@ -3,22 +3,16 @@ the saved scores; activation re-scores (on the RQ worker) only from its effectiv
 
 from __future__ import annotations
 
-import json
 import time
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from infra.synthetic import Shape, generate
-from tests.e2e.harness import Stack
-from tests.e2e.test_full_stack import database_url, wait_until_drained
+from tests.e2e.harness import Stack, wait_until_drained
 
 pytestmark = pytest.mark.e2e
-__all__ = ["database_url"]  # the fixture, re-used
 
 SCORES = """query($start: Date!) { agentScores(period: {grain: MONTH, start: $start}) {
   agent { externalId } total modelName modelVersion
@@ -52,35 +46,13 @@ SATISFACTION_FIRST = {
 }
 
 
-@pytest.fixture
-def stack(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[Stack]:
-    s = Stack(
-        database_url=database_url,
-        redis_url=redis_url,
-        workdir=tmp_path,
-        queue_name=f"fairscore-e2e-{uuid.uuid4().hex[:6]}",
-    )
-    s.cli("db", "upgrade")
-    s.serve()
-    s.start("worker", log="worker.log")
-    yield s
-    s.stop()
-
-
 def by_agent(stack: Stack, token: str, start: str) -> dict[str, dict[str, Any]]:
     rows = stack.graphql(token, SCORES, start=start)["agentScores"]
     return {r["agent"]["externalId"]: r for r in rows}
 
 
 def test_preview_then_activation_from_an_effective_date(stack: Stack, database_url: str) -> None:
-    stack.cli("tenant", "create", "acme", "--name", "Acme", "--timezone", "Europe/Berlin")
-    client = json.loads(
-        stack.cli("client", "create", "--tenant", "acme", "--scopes", "read admin", "--json")
-    )
-    hook = json.loads(
-        stack.cli("integration", "create", "--tenant", "acme", "--source", "generic", "--json")
-    )
-    token = stack.token(client["client_id"], client["client_secret"])
+    token, hook = stack.open_tenant(scopes="read admin", name="Acme", timezone="Europe/Berlin")
     history = list(
         generate(
             Shape(

@@ -5,19 +5,14 @@ reviewer's `reviews_given` change in `agentScores`."""
 
 from __future__ import annotations
 
-import json
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import create_engine, text
 
-from tests.conftest import PG_ADMIN_URL, require_service
 from tests.e2e.harness import Stack
 from tests.factories import agent_profile
 from tests.support.quality import EMAIL_QA, ratings, solved
@@ -42,36 +37,6 @@ SUBMIT = """mutation($input: SubmitReviewInput!) { submitReview(input: $input) {
 TICKET = "query($id: String!) { ticket(externalId: $id) { status } }"
 SCORES = """query($p: PeriodInput!) { agentScores(period: $p) {
   agent { externalId } metrics { key value sampleSize } } }"""
-
-
-@pytest.fixture
-def database_url() -> Iterator[str]:
-    require_service("PostgreSQL", PG_ADMIN_URL)
-    name = f"fairscore_e2e_qa_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@pytest.fixture
-def stack(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[Stack]:
-    s = Stack(
-        database_url=database_url,
-        redis_url=redis_url,
-        workdir=tmp_path,
-        queue_name=f"fairscore-e2e-qa-{uuid.uuid4().hex[:6]}",
-    )
-    s.cli("db", "upgrade")
-    s.serve()
-    s.start("worker", log="worker.log")
-    yield s
-    s.stop()
 
 
 def eventually(probe: Callable[[], T | None], what: str, timeout: float = 120) -> T:
@@ -105,15 +70,7 @@ def metric(stack: Stack, token: str, agent: str, key: str) -> Any:
 
 def open_desk(stack: Stack) -> tuple[str, dict[str, str]]:
     """A tenant, a client with every scope, and the history processed by the worker."""
-    stack.cli("tenant", "create", "acme", "--name", "Acme Support", "--timezone", TZ)
-    scopes = "read admin reviews:write"
-    client = json.loads(
-        stack.cli("client", "create", "--tenant", "acme", "--scopes", scopes, "--json")
-    )
-    hook = json.loads(
-        stack.cli("integration", "create", "--tenant", "acme", "--source", "generic", "--json")
-    )
-    token = stack.token(client["client_id"], client["client_secret"])
+    token, hook = stack.open_tenant(scopes="read admin reviews:write", timezone=TZ)
     stack.post_webhooks(hook["webhook_path"], hook["secret"], history(), seed=3, max_batch=5)
     for ticket in ("Q-ANN-1", "Q-ANN-2", "Q-BOB-1"):
         eventually(

@@ -14,14 +14,17 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
+from starlette.testclient import TestClient
 
 from domain.ports import TenantId, TenantProfile
 from infra import admin
 from infra.bootstrap import Container, install
 from infra.db.engine import make_engine
 from infra.db.migrate import upgrade
+from infra.db.repositories.system import IntegrationRecord
 from infra.queue import InProcessJobQueue
 from infra.settings import Settings
+from tests.support.api import api_client
 
 
 @pytest.fixture(scope="session")
@@ -65,10 +68,22 @@ def container(settings: Settings) -> Iterator[Container]:
 
 
 @pytest.fixture
+def client(container: Container) -> TestClient:
+    """The real ASGI app on the test database, called in-process over HTTP."""
+    return api_client(container)
+
+
+@pytest.fixture
 def tenant(container: Container) -> TenantProfile:
     return admin.create_tenant(
         container, slug=f"t-{uuid.uuid4().hex[:8]}", name="Test Co", timezone="Europe/Berlin"
     )
+
+
+@pytest.fixture
+def integration(container: Container, tenant: TenantProfile) -> IntegrationRecord:
+    """A generic (Standard Webhooks) integration of the tenant, with a generated secret."""
+    return admin.create_integration(container, tenant=tenant.id, source="generic", secret=None)
 
 
 @pytest.fixture

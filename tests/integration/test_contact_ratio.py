@@ -6,7 +6,7 @@ from domain.ports import TenantProfile
 from infra import admin
 from infra.bootstrap import Container
 from tests.factories import Ticket
-from tests.support.api import access_token, api_client, graphql_data
+from tests.support.api import access_token, api_client, graphql, graphql_data
 
 SET = """mutation($count: Int!) {
   setActiveUsers(period: {grain: MONTH, start: "2026-03-01"}, count: $count) {
@@ -51,9 +51,5 @@ def test_negative_active_users_are_a_validation_error_that_changes_nothing(
 def test_setting_figures_needs_the_admin_scope(container: Container, tenant: TenantProfile) -> None:
     client = api_client(container)
     token = access_token(client, container, tenant.id, scopes=("read",))
-    body = client.post(
-        "/graphql",
-        json={"query": SET, "variables": {"count": 5}},
-        headers={"Authorization": f"Bearer {token}"},
-    ).json()
+    body = graphql(client, token, SET, count=5).json()
     assert "'admin' scope" in body["errors"][0]["message"]

@@ -16,7 +16,7 @@ from infra import admin
 from infra.bootstrap import Container
 from infra.db.tables import TICKET_EVENT
 from infra.sources.base import Decoded, InboundRequest, SourceAdapter
-from tests.support.api import access_token, api_client, count_rows, graphql, graphql_data
+from tests.support.api import access_token, count_rows, graphql, graphql_data
 from tests.support.vendors import Delivery, fixture, send
 
 SECRET = "vendor-signing-secret-3f9a"
@@ -106,11 +106,6 @@ INCOMPLETE: dict[str, tuple[Callable[[], Delivery], str]] = {
         "ticketId",
     ),
 }
-
-
-@pytest.fixture
-def client(container: Container) -> TestClient:
-    return api_client(container)
 
 
 @pytest.fixture

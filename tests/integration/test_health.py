@@ -19,11 +19,6 @@ from tests.support.api import access_token, api_client, batch, graphql, post_web
 CLOSED_PORT = 1  # nothing listens there: connections are refused at once
 
 
-@pytest.fixture
-def client(container: Container) -> TestClient:
-    return api_client(container)
-
-
 def sample(client: TestClient, name: str, **labels: str) -> float:
     """The current value of one labelled sample on /metrics (0 when absent)."""
     text = client.get("/metrics").text

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -17,7 +16,7 @@ from infra import admin
 from infra.bootstrap import Container
 from infra.db.tables import TICKET_EVENT
 from tests.factories import Ticket
-from tests.support.api import access_token, api_client, count_rows, graphql_data
+from tests.support.api import access_token, count_rows, graphql_data
 from tests.support.vendor_payloads import LIFECYCLES
 from tests.support.vendors import send
 
@@ -81,11 +80,6 @@ EXPORT: list[dict[str, Any]] = [
         {"event_type": "SatisfactionRating", "score": "good", "body": "Quick and kind"},
     ),
 ]
-
-
-@pytest.fixture
-def client(container: Container) -> TestClient:
-    return api_client(container)
 
 
 def write_lines(path: Path, lines: list[str]) -> Path:

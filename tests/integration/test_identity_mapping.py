@@ -14,7 +14,7 @@ from domain.ports import TenantProfile
 from infra import admin
 from infra.bootstrap import Container
 from tests.factories import Ticket, agent_profile
-from tests.support.api import access_token, api_client, graphql, graphql_data
+from tests.support.api import access_token, graphql, graphql_data
 from tests.support.vendor_payloads import LIFECYCLES, Lifecycle
 from tests.support.vendors import Delivery, send
 
@@ -47,11 +47,6 @@ HISTORY = (
     "{ agentMerges { action actor identities { source id } fromAgent { id } toAgent { id } } }"
 )
 MARCH = {"grain": "MONTH", "start": "2026-03-01"}
-
-
-@pytest.fixture
-def client(container: Container) -> TestClient:
-    return api_client(container)
 
 
 @pytest.fixture

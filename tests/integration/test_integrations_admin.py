@@ -14,7 +14,7 @@ from cli.main import app
 from domain.ports import TenantProfile
 from infra import admin
 from infra.bootstrap import Container
-from tests.support.api import access_token, api_client, graphql_data
+from tests.support.api import access_token, graphql_data
 from tests.support.vendors import Delivery, fixture, send
 
 CREATE = """
@@ -37,11 +37,6 @@ mutation ($id: ID!, $secret: String, $allowUnsigned: Boolean, $active: Boolean) 
   }
 }"""
 LIST = "{ integrations { id source active allowUnsigned webhookPath options createdAt } }"
-
-
-@pytest.fixture
-def client(container: Container) -> TestClient:
-    return api_client(container)
 
 
 @pytest.fixture

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 import infra.db.tables  # noqa: F401  (registers the tables)
 from infra.db.engine import make_engine
 from infra.db.migrate import downgrade, upgrade
-from tests.conftest import PG_ADMIN_URL, require_service
+from tests.conftest import scratch_database
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -23,17 +22,8 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
-    require_service("PostgreSQL", PG_ADMIN_URL)
-    name = f"fairscore_mig_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database("fairscore_mig") as url:
+        yield url
 
 
 def tables(url: str) -> set[str]:

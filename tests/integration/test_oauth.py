@@ -28,11 +28,6 @@ AGENTS = "{ agents { id name } }"
 
 
 @pytest.fixture
-def client(container: Container) -> TestClient:
-    return api_client(container)
-
-
-@pytest.fixture
 def credentials(container: Container, tenant: TenantProfile) -> tuple[str, str]:
     return admin.create_client(container, tenant=tenant.id, scopes=["read", "admin"])
 

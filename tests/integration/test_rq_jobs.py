@@ -6,11 +6,9 @@ when Redis is down (the delivery stays pending; the sweeper enqueues it later).
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,8 +24,8 @@ from infra.bootstrap import Container, install
 from infra.db.tables import TICKET_EVENT, WEBHOOK_DELIVERY
 from infra.db.types import utcnow
 from infra.settings import Settings
-from infra.sources.generic import sign
 from tests.factories import Ticket
+from tests.support.api import batch, signed_headers
 
 pytestmark = pytest.mark.redis
 
@@ -63,17 +61,11 @@ def rq_container(
 
 def post_events(c: Container, tenant: TenantProfile, events: list[dict], msg_id: str) -> int:
     integration = admin.create_integration(c, tenant=tenant.id, source="generic", secret=None)
-    body = json.dumps({"events": events}).encode()
-    now = int(time.time())
-    headers = {
-        "webhook-id": msg_id,
-        "webhook-timestamp": str(now),
-        "webhook-signature": sign(integration.secret, msg_id, now, body),
-    }
+    body = batch(events)
     receipt = c.webhooks.receive(
         source="generic",
         integration_id=integration.id,
-        headers=headers,
+        headers=signed_headers(integration.secret, body, msg_id=msg_id),
         body=body,
         received_at=utcnow(),
     )

@@ -13,7 +13,7 @@ from domain.ports import TenantProfile
 from infra import admin
 from infra.bootstrap import Container
 from infra.db.tables import TICKET_EVENT, WEBHOOK_DELIVERY
-from tests.support.api import access_token, api_client, count_rows, graphql_data
+from tests.support.api import access_token, count_rows, graphql_data
 from tests.support.vendor_payloads import LIFECYCLES, Lifecycle
 from tests.support.vendors import send
 
@@ -21,11 +21,6 @@ AGENT_SCORES = """
 query ($period: PeriodInput!) {
   agentScores(period: $period) { agent { externalId name } metrics { key value sampleSize } }
 }"""
-
-
-@pytest.fixture
-def client(container: Container) -> TestClient:
-    return api_client(container)
 
 
 def deliver_all(client: TestClient, container: Container, life: Lifecycle) -> list[int]:

@@ -18,8 +18,8 @@ from domain.ports import TenantProfile
 from infra import admin
 from infra.bootstrap import Container
 from infra.db.repositories.system import IntegrationRecord
-from infra.db.tables import TICKET_EVENT, WEBHOOK_DELIVERY
-from tests.support.api import access_token, api_client, count_rows, graphql_data
+from infra.db.tables import TICKET_EVENT
+from tests.support.api import access_token, graphql_data, stored
 from tests.support.vendors import Delivery, fixture, send
 
 SECRET = "vendor-signing-secret-3f9a"
@@ -56,11 +56,6 @@ query ($period: PeriodInput!) {
 }"""
 
 
-@pytest.fixture
-def client(container: Container) -> TestClient:
-    return api_client(container)
-
-
 def integration_for(container: Container, tenant: TenantProfile, source: str) -> IntegrationRecord:
     return admin.create_integration(container, tenant=tenant.id, source=source, secret=SECRET)
 
@@ -75,13 +70,6 @@ def stored_events(container: Container, tenant: TenantProfile) -> dict[str, dict
     stmt = select(e.event_id, e.payload).where(e.tenant_id == tenant.id)
     with container.engine.connect() as conn:
         return {event_id: dict(payload) for event_id, payload in conn.execute(stmt)}
-
-
-def stored(container: Container, tenant: TenantProfile) -> tuple[int, int]:
-    return (
-        count_rows(container, WEBHOOK_DELIVERY, tenant.id),
-        count_rows(container, TICKET_EVENT, tenant.id),
-    )
 
 
 def deliver_fixtures(

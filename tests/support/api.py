@@ -16,10 +16,11 @@ from sqlalchemy import Table, func, select
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from domain.ports import TenantId
+from domain.ports import TenantId, TenantProfile
 from infra import admin
 from infra.bootstrap import Container
 from infra.db.repositories.system import IntegrationRecord
+from infra.db.tables import TICKET_EVENT, WEBHOOK_DELIVERY
 from infra.sources.generic import sign
 
 # authlib refuses a token endpoint on plain HTTP (except localhost).
@@ -112,3 +113,11 @@ def count_rows(container: Container, table: Table, tenant: TenantId) -> int:
     stmt = select(func.count()).select_from(table).where(table.c.tenant_id == tenant)
     with container.engine.connect() as conn:
         return int(conn.execute(stmt).scalar_one())
+
+
+def stored(container: Container, tenant: TenantProfile) -> tuple[int, int]:
+    """(webhook deliveries, ticket events) stored for the tenant."""
+    return (
+        count_rows(container, WEBHOOK_DELIVERY, tenant.id),
+        count_rows(container, TICKET_EVENT, tenant.id),
+    )

@@ -15,8 +15,6 @@ from domain.samples import Sample, SamplePolicy, ticket_samples
 from tests.factories import Ticket
 from tests.support.compare import in_memory
 
-__all__ = ["Ticket", "entry", "facts", "samples_of", "table", "utc"]
-
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)  # type: ignore[misc]

@@ -6,8 +6,8 @@ import random
 
 from domain.events import RatingKind, Status
 from domain.fold import fold
-from tests.factories import at
-from tests.unit.domain.histories import Ticket, facts
+from tests.factories import Ticket, at
+from tests.unit.domain.histories import facts
 
 # --- delivery: late, repeated, shuffled ------------------------------------------------
 

@@ -17,7 +17,8 @@ from domain.periods import (
     period_start,
     periods_of_day,
 )
-from tests.unit.domain.histories import Ticket, entry, table, utc
+from tests.factories import Ticket
+from tests.unit.domain.histories import entry, table, utc
 
 
 def test_a_day_is_its_own_period() -> None:

@@ -7,8 +7,8 @@ from datetime import datetime
 import pytest
 
 from domain.samples import Sample, SamplePolicy, SlaTargets
-from tests.factories import at
-from tests.unit.domain.histories import Ticket, samples_of
+from tests.factories import Ticket, at
+from tests.unit.domain.histories import samples_of
 
 MINUTE = 60
 

@@ -10,8 +10,8 @@ from domain import metrics as m
 from domain.metrics import Basis, Level
 from domain.samples import ASSIGNMENT
 from domain.values import Aggregate, MetricValue, PeriodContext, metric_values, with_nulls
-from tests.factories import activity, agent_profile
-from tests.unit.domain.histories import Ticket, entry, table, utc
+from tests.factories import Ticket, activity, agent_profile
+from tests.unit.domain.histories import entry, table, utc
 
 MINUTE = 60
 DAY = 24 * 60

@@ -63,6 +63,9 @@ def test_a_calibration_review_feeds_no_metric() -> None:
         (datetime(2026, 3, 15, 23, 30, tzinfo=UTC), "UTC", date(2026, 3, 2)),
         # Monday 04:00 UTC is still Sunday in Honolulu: its last complete week is older.
         (datetime(2026, 3, 9, 4, 0, tzinfo=UTC), "Pacific/Honolulu", date(2026, 2, 23)),
+        # …which is why the cron runs at 12:00 UTC: the week just ended everywhere.
+        (datetime(2026, 3, 9, 12, 0, tzinfo=UTC), "Pacific/Honolulu", date(2026, 3, 2)),
+        (datetime(2026, 3, 9, 12, 0, tzinfo=UTC), "Pacific/Kiritimati", date(2026, 3, 2)),
     ],
 )
 def test_the_scheduled_week_is_the_last_complete_tenant_local_week(

@@ -1,0 +1,34 @@
+"""The full stack for e2e tests: a scratch PostgreSQL database, Redis, and `fairscore serve` +
+`fairscore worker` as real processes (test_embedded.py brings its own SQLite-only stack)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import scratch_database
+from tests.e2e.harness import Stack
+
+
+@pytest.fixture
+def database_url() -> Iterator[str]:
+    with scratch_database("fairscore_e2e") as url:
+        yield url
+
+
+@pytest.fixture
+def stack(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[Stack]:
+    s = Stack(
+        database_url=database_url,
+        redis_url=redis_url,
+        workdir=tmp_path,
+        queue_name=f"fairscore-e2e-{uuid.uuid4().hex[:6]}",
+    )
+    s.cli("db", "upgrade")
+    s.serve()
+    s.start("worker", log="worker.log")
+    yield s
+    s.stop()
