@@ -14,9 +14,18 @@ from strawberry.types import Info as StrawberryInfo
 
 from domain.auth import Principal
 from domain.ports import UnitOfWork
+from domain.quality.ports import StoredReview
 from domain.quality.scorecards import Scorecard
 from domain.views import AgentView, TeamView, TenantReads
-from infra.bootstrap import RECOMPUTE_TENANT, RESCORE_TENANT, Container
+from infra.bootstrap import (
+    GENERATE_REVIEW_ASSIGNMENTS,
+    REATTRIBUTE_AGENTS,
+    RECOMPUTE_TENANT,
+    RESCORE_TENANT,
+    Container,
+    agent_change_job_id,
+    review_assignments_job_id,
+)
 
 T = TypeVar("T")
 
@@ -28,6 +37,7 @@ class Loaders:
     agent: DataLoader[str, AgentView | None]
     team: DataLoader[str, TeamView | None]
     scorecard: DataLoader[tuple[str, int], Scorecard | None]  # by (id, version)
+    session_reviews: DataLoader[str, list[StoredReview]]  # by calibration session id
 
 
 @dataclass
@@ -43,6 +53,7 @@ class Context:
             agent=DataLoader(load_fn=self._load_agents),
             team=DataLoader(load_fn=self._load_teams),
             scorecard=DataLoader(load_fn=self._load_scorecards),
+            session_reviews=DataLoader(load_fn=self._load_session_reviews),
         )
 
     async def read(self, fn: Callable[[TenantReads], T]) -> T:
@@ -90,6 +101,24 @@ class Context:
             RECOMPUTE_TENANT, self.principal.tenant_id, since.isoformat() if since else None
         )
 
+    def queue_review_assignments(self, *, week_start: date) -> bool:
+        """Queue the draw of an ISO week's review assignments, unless that week's job
+        already waits or runs (False). Raises QueueUnavailableError when Redis is down."""
+        tenant = self.principal.tenant_id
+        return self.container.queue.enqueue(
+            GENERATE_REVIEW_ASSIGNMENTS,
+            tenant,
+            week_start.isoformat(),
+            job_id=review_assignments_job_id(tenant, week_start),
+        )
+
+    def queue_reattribution(self, *, change_id: str) -> None:
+        """Re-fold and re-score what an agent merge or unmerge moved, after commit."""
+        tenant = self.principal.tenant_id
+        self.container.queue.enqueue(
+            REATTRIBUTE_AGENTS, tenant, change_id, job_id=agent_change_job_id(tenant, change_id)
+        )
+
     async def _load_agents(self, ids: list[str]) -> list[AgentView | None]:
         found = await self.read(lambda reads: reads.agents_by_id(ids))
         return [found.get(i) for i in ids]
@@ -101,6 +130,10 @@ class Context:
     async def _load_scorecards(self, keys: list[tuple[str, int]]) -> list[Scorecard | None]:
         found = await self.read(lambda reads: reads.quality.scorecard_versions(keys))
         return [found.get(k) for k in keys]
+
+    async def _load_session_reviews(self, ids: list[str]) -> list[list[StoredReview]]:
+        found = await self.read(lambda reads: reads.quality.session_reviews(ids))
+        return [found.get(i, []) for i in ids]
 
 
 Info = StrawberryInfo[Context, None]

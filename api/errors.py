@@ -20,3 +20,11 @@ class ValidationError(UserError):
 @strawberry.type
 class NotFoundError(UserError):
     pass
+
+
+@strawberry.type(
+    description="A service Fairscore needs (the job queue) is unreachable: nothing was done; "
+    "try again shortly"
+)
+class UnavailableError(UserError):
+    pass

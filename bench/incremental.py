@@ -35,8 +35,11 @@ class ManualQueue:
     def started(self, job: str, tenant_id: str) -> None:
         pass
 
-    def enqueue(self, job: str, *args: Any) -> None:
-        pass
+    def enqueue(self, job: str, *args: Any, job_id: str | None = None) -> bool:
+        return False
+
+    def claim(self, lock: str, *, ttl_seconds: int) -> bool:
+        return True
 
     def request_processing(self, tenant_id: str, *, force: bool = False) -> bool:
         return False

@@ -28,7 +28,8 @@ def integration_update(
     allow_unsigned: bool | None = typer.Option(
         None,
         "--allow-unsigned/--no-allow-unsigned",
-        help="chatwoot < 4.11.2 only: accept unsigned requests",
+        help="chatwoot < 4.11.2 only: accept unsigned requests (a new --secret switches "
+        "this off unless given with it)",
     ),
     active: bool | None = typer.Option(
         None, "--activate/--deactivate", help="accept its webhooks, or answer them 404"

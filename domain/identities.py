@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # domain.ports imports this module
+    from domain.ports import Touch
 
 MERGE, UNMERGE = "merge", "unmerge"
 EMAIL_MATCH = "e-mail match"  # the actor of merges Fairscore makes itself
@@ -64,6 +67,21 @@ class Identities(Protocol):
 
     def fill_email(self, agent_id: str, email: str) -> None:
         """Give the agent this e-mail unless it has one."""
+        ...
+
+    def move_records(self, from_agent_id: str, to_agent_id: str) -> set[Touch]:
+        """Move what else names the agent to the other one: reviews (as reviewee and as
+        reviewer) with the `fairscore` samples they fed, review assignments, value ratings
+        and the sampling rule's reviewers. Nothing becomes a self-review, -assignment or
+        -rating: such a row keeps `from_agent_id` on the side that would clash (an open or
+        skipped assignment of that kind is dropped instead, so its ticket can be drawn
+        again), and a review between the two — a self-review in truth — loses its
+        samples; of two value ratings that would coincide, the later stays. Returns the
+        touches of the changed samples."""
+        ...
+
+    def change(self, change_id: str) -> AgentMergeView | None:
+        """One recorded merge or unmerge."""
         ...
 
     def ticket_origins(self, agent_id: str, source: str) -> list[str]:

@@ -274,7 +274,8 @@ DEFINITIONS: tuple[MetricDef, ...] = (
         ALL,
         "review time",
         "reviewee",
-        "Mean review score (0–100) of reviews of the agent's tickets.",
+        "Mean review score (0–100) of reviews of the agent's tickets (calibration reviews "
+        "do not count).",
     ),
     MetricDef(
         "reviews_given",
@@ -285,7 +286,7 @@ DEFINITIONS: tuple[MetricDef, ...] = (
         AGENT_TEAM,
         "review time",
         "reviewer",
-        "Reviews the agent submitted as reviewer.",
+        "Regular reviews the agent submitted as reviewer (calibration reviews do not count).",
     ),
     MetricDef(
         "sla_first_response",

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from domain import limits
 from domain import metrics as m
+from domain.limits import check_length
 from domain.metrics import Basis, Direction, Level, Statistic
 
 DEFAULT_CAP = 1.2
@@ -58,6 +60,8 @@ def validate(model: KpiModel) -> KpiModel:
     """Return the model unchanged or raise `ModelError` naming the bad field."""
     if not model.name.strip():
         raise ModelError("a model needs a name", "name")
+    check_length(model.name, limit=limits.NAME, field="name", error=ModelError)
+    check_length(model.team_id, limit=limits.ID, field="teamId", error=ModelError)
     if not model.components:
         raise ModelError("a model needs at least one component", "components")
     if not 0 < model.gate_cap <= 100 * DEFAULT_CAP * 10:

@@ -90,3 +90,9 @@ class TenantReads(Protocol):
     def snapshots(
         self, level: Level, period: Period, subjects: Collection[str] | None = None
     ) -> dict[str, Snapshot]: ...
+
+    def subject_snapshots(
+        self, level: Level, subject_id: str, periods: Collection[Period]
+    ) -> dict[Period, Snapshot]:
+        """One subject's snapshots of several periods at once (a trend)."""
+        ...

@@ -69,7 +69,9 @@ def update_integration(
 ) -> IntegrationView:
     try:
         with c.uow(tenant) as uow:
-            view = integrations.update_integration(uow, integration_id, change)
+            view = integrations.update_integration(
+                uow, integration_id=integration_id, change=change
+            )
             uow.commit()
     except IntegrationError as exc:
         raise ConflictError(str(exc)) from None

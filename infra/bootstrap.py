@@ -24,11 +24,16 @@ from infra.db.engine import make_engine, make_worker_engine
 from infra.db.types import utcnow
 from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
 from infra.queue import (
+    GENERATE_REVIEW_ASSIGNMENTS,
+    REATTRIBUTE_AGENTS,
     RECOMPUTE_TENANT,
     RESCORE_TENANT,
     InProcessJobQueue,
     JobQueue,
+    QueueUnavailableError,
     RqJobQueue,
+    agent_change_job_id,
+    review_assignments_job_id,
 )
 from infra.settings import Settings
 from infra.sources.base import SourceAdapter
@@ -143,13 +148,18 @@ class Container:
 
 # What the API layer may use from infra: it imports infra only through this module.
 __all__ = [
+    "GENERATE_REVIEW_ASSIGNMENTS",
+    "REATTRIBUTE_AGENTS",
     "RECOMPUTE_TENANT",
     "RESCORE_TENANT",
     "Container",
+    "QueueUnavailableError",
     "TokenError",
     "TokenRequest",
+    "agent_change_job_id",
     "container",
     "install",
+    "review_assignments_job_id",
     "utcnow",
 ]
 

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 import structlog
 
 from infra.settings import Settings
+
+
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is at the time (test runners swap and close it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
 
 
 def configure_logging(settings: Settings) -> None:
@@ -22,7 +31,7 @@ def configure_logging(settings: Settings) -> None:
             structlog.processors.TimeStamper(fmt="iso"),
         ],
     )
-    handler = logging.StreamHandler()
+    handler = _CurrentStderr()
     handler.setFormatter(formatter)
     root = logging.getLogger()
     root.handlers = [handler]

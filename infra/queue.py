@@ -3,6 +3,8 @@
 Jobs are named by dotted path (infra never imports workers). Processing is requested
 per tenant and coalesced: at most one *queued* job per tenant, however many webhooks
 arrive; a job that is already running is followed by one more if new work lands.
+A job enqueued with a deterministic id (`review_assignments_job_id`) waits in the queue
+at most once: enqueueing it again while it waits or runs does nothing.
 """
 
 from __future__ import annotations
@@ -11,27 +13,53 @@ import importlib
 import logging
 import queue
 import threading
+import time
 import uuid
 from collections.abc import Callable
+from datetime import date
 from typing import Any, Protocol
 
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job, JobStatus
 
 PROCESS_TENANT = "workers.jobs.process_tenant"
 RECOMPUTE_TENANT = "workers.jobs.recompute_tenant"
 RESCORE_TENANT = "workers.jobs.rescore_tenant"
+ROLLUP_TENANT = "workers.jobs.rollup_tenant"
+GENERATE_REVIEW_ASSIGNMENTS = "workers.jobs.generate_review_assignments"
+REATTRIBUTE_AGENTS = "workers.jobs.reattribute_agents"
 FLAG_TTL_SECONDS = 600
+FAILURE_TTL_SECONDS = 7 * 86400
+JOB_TIMEOUT_SECONDS = 3600
+_OPTIONS: dict[str, Any] = {
+    "result_ttl": 0,
+    "failure_ttl": FAILURE_TTL_SECONDS,
+    "job_timeout": JOB_TIMEOUT_SECONDS,
+}
+# A job kept under its id in one of these states no longer does the work: replace it.
+_OVER = frozenset({JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED})
 
 log = logging.getLogger(__name__)
 
 
-ROLLUP_TENANT = "workers.jobs.rollup_tenant"
+class QueueUnavailableError(RuntimeError):
+    """The job queue (Redis) could not be reached; nothing was queued."""
 
 
 def pending_flag(job: str, tenant_id: str) -> str:
     return f"fairscore:requested:{job}:{tenant_id}"
+
+
+def review_assignments_job_id(tenant_id: str, week_start: date) -> str:
+    """One generation job per tenant and ISO week (RQ ids allow letters, digits, - and _)."""
+    return f"review-assignments-{tenant_id}-{week_start.isoformat()}"
+
+
+def agent_change_job_id(tenant_id: str, change_id: str) -> str:
+    return f"agent-change-{tenant_id}-{change_id}"
 
 
 class JobQueue(Protocol):
@@ -43,7 +71,14 @@ class JobQueue(Protocol):
         """Called by the job as it starts: later requests need a new job."""
         ...
 
-    def enqueue(self, job: str, *args: Any) -> None: ...
+    def enqueue(self, job: str, *args: Any, job_id: str | None = None) -> bool:
+        """Queue a job (after commit). With a `job_id`, not while a job of that id waits or
+        runs: returns False then. Raises QueueUnavailableError when the queue is down."""
+        ...
+
+    def claim(self, lock: str, *, ttl_seconds: int) -> bool:
+        """Take a named lock for `ttl_seconds` unless another process holds it (SET NX)."""
+        ...
 
     def request_processing(self, tenant_id: str, *, force: bool = False) -> bool:
         """Ask for the tenant's pending deliveries to be processed (after commit)."""
@@ -69,22 +104,49 @@ class RqJobQueue:
             fresh = self.redis.set(flag, "1", nx=True, ex=FLAG_TTL_SECONDS)
             if not fresh and not force:
                 return False  # a queued job will see this work
-            self.queue.enqueue(
-                job,
-                tenant_id,
-                job_id=f"process-{uuid.uuid4().hex}",
-                result_ttl=0,
-                failure_ttl=7 * 86400,
-                job_timeout=3600,
-            )
+            self.queue.enqueue(job, tenant_id, job_id=f"process-{uuid.uuid4().hex}", **_OPTIONS)
             return True
         except RedisError:
             # The delivery is committed and stays pending; the sweeper enqueues it later.
             log.warning("could not enqueue %s for tenant %s; the sweeper will", job, tenant_id)
             return False
 
-    def enqueue(self, job: str, *args: Any) -> None:
-        self.queue.enqueue(job, *args, result_ttl=0, failure_ttl=7 * 86400, job_timeout=3600)
+    def enqueue(self, job: str, *args: Any, job_id: str | None = None) -> bool:
+        try:
+            if job_id is None:
+                self.queue.enqueue(job, *args, **_OPTIONS)
+                return True
+            return self._enqueue_once(job, args, job_id)
+        except RedisError as exc:
+            raise QueueUnavailableError(f"could not queue {job}: {exc}") from exc
+
+    def _enqueue_once(self, job: str, args: tuple[Any, ...], job_id: str) -> bool:
+        for _ in range(2):  # once more after clearing a finished job of the same id
+            try:
+                self.queue.enqueue(job, *args, job_id=job_id, unique=True, **_OPTIONS)
+                return True
+            except DuplicateJobError:
+                if not self._clear_over(job_id):
+                    return False  # it waits or runs: it will do the work
+        return False
+
+    def _clear_over(self, job_id: str) -> bool:
+        """Delete a job kept under `job_id` that is over (failures are kept for a week)."""
+        try:
+            kept = Job.fetch(job_id, connection=self.redis)
+        except NoSuchJobError:
+            return True
+        if kept.get_status() not in _OVER:
+            return False
+        kept.delete()
+        return True
+
+    def claim(self, lock: str, *, ttl_seconds: int) -> bool:
+        key = f"fairscore:lock:{self.queue.name}:{lock}"
+        try:
+            return bool(self.redis.set(key, "1", nx=True, ex=ttl_seconds))
+        except RedisError as exc:
+            raise QueueUnavailableError(f"could not take the lock {lock}: {exc}") from exc
 
     def started(self, job: str, tenant_id: str) -> None:
         try:
@@ -97,8 +159,12 @@ class InProcessJobQueue:
     """Runs jobs on one background thread, in order, after the caller's commit."""
 
     def __init__(self) -> None:
-        self._jobs: queue.Queue[tuple[Callable[..., Any], tuple[Any, ...]]] = queue.Queue()
+        self._jobs: queue.Queue[tuple[Callable[..., Any], tuple[Any, ...], str | None]] = (
+            queue.Queue()
+        )
         self._requested: set[tuple[str, str]] = set()
+        self._waiting: set[str] = set()  # ids of jobs queued or running
+        self._claims: dict[str, float] = {}
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
@@ -120,9 +186,23 @@ class InProcessJobQueue:
         with self._lock:
             self._requested.discard((job, tenant_id))
 
-    def enqueue(self, job: str, *args: Any) -> None:
-        self._jobs.put((_resolve(job), args))
+    def enqueue(self, job: str, *args: Any, job_id: str | None = None) -> bool:
+        if job_id is not None:
+            with self._lock:
+                if job_id in self._waiting:
+                    return False
+                self._waiting.add(job_id)
+        self._jobs.put((_resolve(job), args, job_id))
         self._ensure_thread()
+        return True
+
+    def claim(self, lock: str, *, ttl_seconds: int) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if self._claims.get(lock, now) > now:
+                return False
+            self._claims[lock] = now + ttl_seconds
+            return True
 
     def join(self) -> None:
         """Wait until every queued job has run (the CLI and tests use this)."""
@@ -138,12 +218,15 @@ class InProcessJobQueue:
 
     def _run(self) -> None:
         while True:
-            func, args = self._jobs.get()
+            func, args, job_id = self._jobs.get()
             try:
                 func(*args)
             except Exception:
                 log.exception("in-process job %s%r failed", func.__name__, args)
             finally:
+                if job_id is not None:
+                    with self._lock:
+                        self._waiting.discard(job_id)
                 self._jobs.task_done()
 
 

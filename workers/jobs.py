@@ -13,17 +13,19 @@ from datetime import date, timedelta
 from domain.ports import TenantId
 from domain.quality.assignment_service import generate_assignments, last_complete_week
 from domain.quality.ports import QualityError
+from domain.services.identities import reattribute_change
 from domain.services.intake import process_pending
 from domain.services.models import rescore_from
 from domain.services.recompute import rebuild
 from domain.services.rescoring import roll_up
 from infra.bootstrap import container
 from infra.db.types import utcnow
-from infra.queue import ROLLUP_TENANT
+from infra.queue import GENERATE_REVIEW_ASSIGNMENTS, ROLLUP_TENANT, review_assignments_job_id
 
 log = logging.getLogger(__name__)
 
 SWEEP_AFTER = timedelta(seconds=30)
+DISPATCH_LOCK_SECONDS = 86400  # the weekly dispatch runs once per (UTC) day at most
 
 
 def process_tenant(tenant_id: str) -> dict[str, int]:
@@ -69,6 +71,16 @@ def rescore_tenant(tenant_id: str, since: str | None = None) -> int:
     return count
 
 
+def reattribute_agents(tenant_id: str, change_id: str) -> int:
+    """Re-fold and re-score after an agent merge or unmerge (idempotent)."""
+    c = container(worker=True)
+    with c.uow(TenantId(tenant_id), exclusive=True) as uow:
+        count = reattribute_change(uow, change_id=change_id)
+        uow.commit()
+    log.info("tenant %s: agent change %s re-scored %d snapshots", tenant_id, change_id, count)
+    return count
+
+
 def sweep_pending() -> int:
     """Re-request processing for deliveries left pending (e.g. Redis was down)."""
     c = container(worker=True)
@@ -77,9 +89,6 @@ def sweep_pending() -> int:
     for tenant in tenants:
         c.queue.request_processing(tenant, force=True)
     return len(tenants)
-
-
-GENERATE_REVIEW_ASSIGNMENTS = "workers.jobs.generate_review_assignments"
 
 
 def generate_review_assignments(tenant_id: str, week_start: str | None = None) -> int:
@@ -100,10 +109,23 @@ def generate_review_assignments(tenant_id: str, week_start: str | None = None) -
 
 
 def schedule_review_assignments() -> int:
-    """The weekly dispatcher: one generation job per tenant with an active sampling rule."""
+    """The weekly dispatcher: one generation job per tenant with an active sampling rule,
+    for its last complete week. Every `fairscore worker` runs the cron, so the first to
+    get here takes the day's lock and the others stop; and the jobs' ids (tenant, week)
+    keep a week from being queued twice anyway. Returns how many jobs were queued."""
     c = container(worker=True)
+    now = utcnow()
+    lock = f"schedule-review-assignments-{now.date().isoformat()}"
+    if not c.queue.claim(lock, ttl_seconds=DISPATCH_LOCK_SECONDS):
+        log.info("review assignments already dispatched today (%s)", lock)
+        return 0
     with c.system() as uow:
         tenants = uow.system.tenants_with_sampling_rule()
-    for tenant in tenants:
-        c.queue.enqueue(GENERATE_REVIEW_ASSIGNMENTS, tenant)
-    return len(tenants)
+    queued = 0
+    for tenant, timezone in tenants:
+        week = last_complete_week(now, timezone)
+        job_id = review_assignments_job_id(tenant, week)
+        queued += c.queue.enqueue(
+            GENERATE_REVIEW_ASSIGNMENTS, tenant, week.isoformat(), job_id=job_id
+        )
+    return queued

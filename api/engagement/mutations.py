@@ -122,6 +122,8 @@ class EngagementMutation:
         try:
             given = [SupportValue(v.key.strip(), v.label.strip(), v.description) for v in values]
             saved = await info.context.write(lambda uow: set_support_values(quality(uow), given))
+        except QualityError as exc:
+            return ValidationError(message=str(exc), field=exc.field or "values")
         except ValueError as exc:
             return ValidationError(message=str(exc), field="values")
         return SupportValues(values=[SupportValueType.of(v) for v in saved])

@@ -64,7 +64,9 @@ class IntegrationsMutation:
     @strawberry.mutation(
         extensions=requires(Scope.ADMIN),
         description="Rotate the secret (Chatwoot creates its own after the webhook exists), "
-        "allow unsigned Chatwoot deliveries, or (de)activate. Omitted arguments stay as they are.",
+        "allow unsigned Chatwoot deliveries, or (de)activate. Omitted arguments stay as they are, "
+        "except that setting a Chatwoot secret switches unsigned mode off unless "
+        "allowUnsigned: true is given with it.",
     )
     async def update_integration(
         self,
@@ -76,7 +78,9 @@ class IntegrationsMutation:
     ) -> UpdateIntegrationResult:
         change = IntegrationChange(secret=secret, allow_unsigned=allow_unsigned, active=active)
         try:
-            view = await info.context.write(lambda uow: update_integration(uow, str(id), change))
+            view = await info.context.write(
+                lambda uow: update_integration(uow, integration_id=str(id), change=change)
+            )
         except IntegrationError as exc:
             return ValidationError(message=str(exc), field=exc.field)
         if view is None:

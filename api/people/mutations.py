@@ -11,8 +11,9 @@ from api.errors import NotFoundError, ValidationError
 from api.people.types import AgentMerge
 from api.permissions import requires
 from domain.auth import Scope
-from domain.identities import Identity, IdentityError
-from domain.services.identities import merge_agents, unmerge_agent
+from domain.identities import AgentMergeView, Identity, IdentityError
+from domain.services.identities import merge_agents, reattribute_change, unmerge_agent
+from infra.bootstrap import QueueUnavailableError
 
 MergeAgentsResult = Annotated[
     AgentMerge | ValidationError | NotFoundError, strawberry.union("MergeAgentsResult")
@@ -28,12 +29,24 @@ def _error(exc: IdentityError) -> ValidationError | NotFoundError:
     return ValidationError(message=str(exc), field=exc.field)
 
 
+async def _reattribute(info: Info, view: AgentMergeView) -> AgentMerge:
+    """Re-fold and re-score what the change moved: a job after the commit, or right here
+    when the job queue cannot be reached (slower, but nothing is left half done)."""
+    try:
+        info.context.queue_reattribution(change_id=view.id)
+    except QueueUnavailableError:
+        await info.context.write(lambda uow: reattribute_change(uow, change_id=view.id))
+    return AgentMerge.of(view)
+
+
 @strawberry.type
 class PeopleMutation:
     @strawberry.mutation(
         extensions=requires(Scope.ADMIN),
         description="The same person as two agents: move every identity of the source agent "
-        "to the target, re-attribute its tickets and metrics, and make the source inactive.",
+        "to the target with its reviews, review assignments and value ratings, and make the "
+        "source inactive. Its tickets and metrics are re-attributed by a background job "
+        "right after (agentScores follow within moments).",
     )
     async def merge_agents(
         self, info: Info, source_agent_id: strawberry.ID, target_agent_id: strawberry.ID
@@ -50,12 +63,13 @@ class PeopleMutation:
             )
         except IdentityError as exc:
             return _error(exc)
-        return AgentMerge.of(view)
+        return await _reattribute(info, view)
 
     @strawberry.mutation(
         extensions=requires(Scope.ADMIN),
         description="Detach one helpdesk identity from an agent: it goes back to the agent a "
-        "merge took it from, else to a new agent; its tickets and metrics follow.",
+        "merge took it from, else to a new agent; its tickets and metrics follow, "
+        "re-attributed by a background job right after.",
     )
     async def unmerge_agent(
         self,
@@ -75,4 +89,4 @@ class PeopleMutation:
             )
         except IdentityError as exc:
             return _error(exc)
-        return AgentMerge.of(view)
+        return await _reattribute(info, view)

@@ -124,7 +124,7 @@ class CalibrationSessionType:
 
     @strawberry.field(description="The calibration reviews submitted so far")
     async def reviews(self, info: Info) -> list[Review]:
-        found = await info.context.read(lambda r: r.quality.session_reviews(str(self.id)))
+        found = await info.context.loaders.session_reviews.load(str(self.id))
         return [Review.of(s) for s in found]
 
     @strawberry.field(
@@ -139,7 +139,7 @@ class CalibrationSessionType:
     ) -> CalibrationReportType:
         key = (str(self.scorecard_id), self.scorecard_version)
         scorecard = await info.context.loaders.scorecard.load(key)
-        reviews = await info.context.read(lambda r: r.quality.session_reviews(str(self.id)))
+        reviews = await info.context.loaders.session_reviews.load(str(self.id))
         if scorecard is None:  # pragma: no cover - a foreign key keeps it
             raise LookupError(f"scorecard {key} of session {self.id} is gone")
         return CalibrationReportType.of(session_report(scorecard, reviews, level=level))

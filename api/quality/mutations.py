@@ -10,7 +10,7 @@ from typing import Annotated
 import strawberry
 
 from api.context import Info
-from api.errors import NotFoundError, ValidationError
+from api.errors import NotFoundError, UnavailableError, ValidationError
 from api.permissions import requires
 from api.quality.calibration_types import CalibrationSessionType
 from api.quality.inputs import (
@@ -37,8 +37,8 @@ from domain.quality.ports import QualityError
 from domain.quality.review_service import delete_review, submit_review
 from domain.quality.sampling import SamplingStrategy
 from domain.quality.scorecard_service import create_scorecard, revise_scorecard
+from infra.bootstrap import QueueUnavailableError
 
-GENERATE_REVIEW_ASSIGNMENTS = "workers.jobs.generate_review_assignments"
 ADMIN, REVIEWS_WRITE = requires(Scope.ADMIN), requires(Scope.REVIEWS_WRITE)
 
 ScorecardResult = Annotated[
@@ -49,7 +49,7 @@ SamplingRuleResult = Annotated[
     SamplingRule | ValidationError | NotFoundError, strawberry.union("SamplingRuleResult")
 ]
 GenerateResult = Annotated[
-    AssignmentsRequested | ValidationError | NotFoundError,
+    AssignmentsRequested | ValidationError | NotFoundError | UnavailableError,
     strawberry.union("GenerateReviewAssignmentsResult"),
 ]
 AssignmentResult = Annotated[
@@ -154,7 +154,8 @@ class QualityMutation:
     @strawberry.mutation(
         extensions=ADMIN,
         description="Queue the job that draws an ISO week's assignments (tickets first "
-        "solved that week), as the Monday schedule does for the week before. Idempotent.",
+        "solved that week), as the Monday schedule does for the week before. Idempotent: "
+        "a week's job is queued once while it waits or runs.",
     )
     async def generate_review_assignments(self, info: Info, week_start: date) -> GenerateResult:
         try:
@@ -164,10 +165,10 @@ class QualityMutation:
                 raise Missing("the tenant has no active sampling rule", "rule")
         except QualityError as exc:
             return user_error(exc)
-        tenant = info.context.principal.tenant_id
-        info.context.container.queue.enqueue(
-            GENERATE_REVIEW_ASSIGNMENTS, tenant, week_start.isoformat()
-        )
+        try:
+            info.context.queue_review_assignments(week_start=week_start)
+        except QueueUnavailableError:
+            return UnavailableError(message="the job queue is unreachable; nothing was queued")
         return AssignmentsRequested(week_start=week_start, queued=True)
 
     @strawberry.mutation(extensions=REVIEWS_WRITE, description="Skip an assignment, with a reason.")

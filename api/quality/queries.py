@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 import strawberry
+from graphql import GraphQLError
 
 from api.context import Info
 from api.permissions import requires
@@ -52,16 +53,21 @@ class QualityQuery:
 
     @strawberry.field(
         extensions=READ,
-        description="Reviews, newest first; `period` filters by review time (tenant-local).",
+        description="Reviews, newest first; `period` filters by review time (tenant-local). "
+        f"`limit` is 1–{MAX_REVIEWS} (more is capped).",
     )
     async def reviews(
         self, info: Info, filter: ReviewFilter | None = None, limit: int = 50
     ) -> list[Review]:
+        if limit < 1:
+            raise GraphQLError(
+                f"limit must be at least 1, got {limit}", extensions={"code": "BAD_USER_INPUT"}
+            )
         wanted = filter or ReviewFilter()
 
         def fetch(reads: TenantReads) -> list[StoredReview]:
             quality = reads.quality
-            query = wanted.query(limit=max(0, min(limit, MAX_REVIEWS)))
+            query = wanted.query(limit=min(limit, MAX_REVIEWS))
             if wanted.period is not None:
                 p, tz = normalise(wanted.period.grain, wanted.period.start), quality.timezone()
                 since, until = local_midnight(p.start, tz), local_midnight(p.end, tz)

@@ -2,7 +2,9 @@
 
 Generation is idempotent: a rerun for a week keeps what that week already has and only
 tops an agent up to the rule's N (tickets solved late in the week, a raised N). A ticket
-is assigned at most once, ever, and never after it has a regular review.
+is assigned at most once, ever, and never after it has a regular review. A ticket's
+agent is one who replied publicly on it (`sampling.reviewed_agent`), so every
+assignment can be completed; inactive agents neither review nor are reviewed.
 """
 
 from __future__ import annotations
@@ -12,17 +14,25 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+from domain import limits
+from domain.limits import check_length
 from domain.periods import Grain, local_day, local_midnight, period_start
 from domain.quality.assignments import skip
-from domain.quality.lookups import agent_teams, new_id
+from domain.quality.lookups import agent_teams, new_id, review_agents
 from domain.quality.ports import (
+    CandidateTicket,
     NotFoundError,
     QualityError,
     QualityUnitOfWork,
     RuleSettings,
     StoredAssignment,
 )
-from domain.quality.sampling import SamplingRule, SamplingStrategy, sample_assignments
+from domain.quality.sampling import (
+    Candidate,
+    SamplingRule,
+    SamplingStrategy,
+    sample_assignments,
+)
 
 ONE_WEEK = timedelta(days=7)
 
@@ -64,16 +74,21 @@ def generate_assignments(uow: QualityUnitOfWork, *, week_start: date) -> list[St
     """Draw the week's tickets (first solved in it, tenant-local) per the tenant's rule."""
     check_week(week_start)
     settings = active_rule(uow)
-    tz = uow.tenant.timezone
     repo = uow.review_assignments
-    candidates = repo.candidates(
+    reviewers = repo.active_agents(settings.reviewers)
+    if not reviewers:
+        raise QualityError("every reviewer of the sampling rule is inactive", "reviewerIds")
+    tz = uow.tenant.timezone
+    tickets = repo.candidate_tickets(
         start=local_midnight(week_start, tz), end=local_midnight(week_start + ONE_WEEK, tz)
     )
+    refs = [t.ticket for t in tickets]
+    taken = uow.reviews.reviewed_among(refs) | repo.assigned_among(refs)
     drawn = sample_assignments(
         settings.rule,
-        candidates,
-        already_reviewed=uow.reviews.reviewed_tickets() | repo.assigned_tickets(),
-        reviewers=settings.reviewers,
+        _candidates(uow, [t for t in tickets if t.ticket not in taken]),
+        already_reviewed={t.key for t in taken},
+        reviewers=sorted(reviewers),
         week_start=week_start,
     )
     have = Counter(a.assignment.agent_id for a in repo.of_week(week_start))
@@ -86,7 +101,19 @@ def generate_assignments(uow: QualityUnitOfWork, *, week_start: date) -> list[St
     return fresh
 
 
+def _candidates(uow: QualityUnitOfWork, tickets: Sequence[CandidateTicket]) -> list[Candidate]:
+    """Each ticket with the agent its review would be about, when that agent is active."""
+    agents = review_agents(uow, [t.ticket for t in tickets])
+    active = uow.review_assignments.active_agents(set(agents.values()))
+    return [
+        Candidate(t.ticket.key, agent, t.channel, t.csat)
+        for t in tickets
+        if (agent := agents.get(t.ticket)) is not None and agent in active
+    ]
+
+
 def skip_assignment(uow: QualityUnitOfWork, *, assignment_id: str, reason: str) -> StoredAssignment:
+    check_length(reason.strip(), limit=limits.REASON, field="reason", error=QualityError)
     stored = uow.review_assignments.get(assignment_id)
     if stored is None:
         raise NotFoundError(f"no review assignment {assignment_id!r}", "id")

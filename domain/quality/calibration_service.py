@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from domain import limits
+from domain.limits import check_length
 from domain.quality.calibration import CalibrationReport, Level, calibrate
 from domain.quality.lookups import new_id, resolve_ticket
 from domain.quality.ports import (
@@ -33,6 +35,7 @@ def create_session(
     """`tickets` are (external id, source or None); the scorecard's latest version is pinned."""
     if not name.strip():
         raise QualityError("a calibration session needs a name", "name")
+    check_length(name.strip(), limit=limits.NAME, field="name", error=QualityError)
     scorecard = uow.scorecards.latest(scorecard_id)
     if scorecard is None:
         raise NotFoundError(f"no scorecard {scorecard_id!r}", "scorecardId")

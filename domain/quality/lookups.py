@@ -1,12 +1,22 @@
-"""Look-ups the quality services share: tickets by external id, agents, public repliers."""
+"""Look-ups the quality services share: tickets by external id, agents, public repliers,
+and whose work a ticket's review is about."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from itertools import groupby
 
-from domain.events import AuthorType, TicketMessage
+from domain.events import (
+    AgentActivity,
+    AgentUpserted,
+    AuthorType,
+    CanonicalEvent,
+    TicketMessage,
+)
+from domain.fold import fold
 from domain.quality.ports import NotFoundError, QualityError, QualityUnitOfWork, TicketRef
+from domain.quality.sampling import reviewed_agent
 
 
 def new_id() -> str:
@@ -55,3 +65,31 @@ def public_repliers(uow: QualityUnitOfWork, ticket: TicketRef) -> set[str]:
     if not authors:
         return set()
     return set(uow.directory.agent_ids(ticket.source, authors, create=False).values())
+
+
+HISTORY_BATCH = 500  # tickets whose event history is held in memory at once
+
+
+def review_agents(uow: QualityUnitOfWork, tickets: Collection[TicketRef]) -> dict[TicketRef, str]:
+    """The internal id of the agent each ticket's review would be about (`reviewed_agent`,
+    from the ticket's folded history); tickets no agent replied on are left out."""
+    out: dict[TicketRef, str] = {}
+    for source, refs in groupby(sorted(set(tickets)), key=lambda t: t.source):
+        ids = [ref.external_id for ref in refs]
+        for start in range(0, len(ids), HISTORY_BATCH):
+            part = ids[start : start + HISTORY_BATCH]
+            history = uow.events.history(source, part)
+            keys = {t: key for t in part if (key := _agent_key(t, history.get(t, [])))}
+            internal = uow.directory.agent_ids(source, set(keys.values()), create=False)
+            out.update(
+                {TicketRef(source, t): internal[k] for t, k in keys.items() if k in internal}
+            )
+    return out
+
+
+def _agent_key(ticket_id: str, history: Sequence[CanonicalEvent]) -> str | None:
+    """The source's key of the agent `reviewed_agent` picks from the ticket's facts."""
+    events = [e for e in history if not isinstance(e, AgentUpserted | AgentActivity)]
+    facts = fold(ticket_id, events)
+    solved_by = facts.first_solve.assignee if facts.first_solve else None
+    return reviewed_agent([reply.agent for reply in facts.replies], solved_by)

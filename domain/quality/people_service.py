@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain import limits
+from domain.limits import check_length
 from domain.periods import Period
 from domain.quality.engagement import (
     MAX_PULSE_QUESTIONS,
@@ -45,6 +47,13 @@ from domain.quality.support_values import (
 def set_support_values(
     uow: QualityUnitOfWork, values: Sequence[SupportValue]
 ) -> tuple[SupportValue, ...]:
+    for index, value in enumerate(values):
+        for text, limit, name in (
+            (value.key, limits.KEY, "key"),
+            (value.label, limits.NAME, "label"),
+            (value.description, limits.DESCRIPTION, "description"),
+        ):
+            check_length(text, limit=limit, field=f"values[{index}].{name}", error=QualityError)
     try:
         checked = check_support_values(values)
     except ValueError as exc:
@@ -64,6 +73,7 @@ def rate_value(
     comment: str | None,
     now: datetime,
 ) -> StoredValueRating:
+    check_length(comment, limit=limits.COMMENT, field="comment", error=QualityError)
     agent_teams(uow, [agent_id], field="agentId")
     agent_teams(uow, [rater_id], field="raterId")
     try:
@@ -89,6 +99,11 @@ def create_survey(
 ) -> Survey:
     if not title.strip():
         raise QualityError("a survey needs a title", "title")
+    check_length(title.strip(), limit=limits.NAME, field="title", error=QualityError)
+    for index, question in enumerate(questions):
+        where = f"questions[{index}]"
+        check_length(question.key, limit=limits.KEY, field=f"{where}.key", error=QualityError)
+        check_length(question.text, limit=limits.TEXT, field=f"{where}.text", error=QualityError)
     if not questions and not enps:
         raise QualityError("a survey asks at least one question or the eNPS", "questions")
     if len(questions) > MAX_PULSE_QUESTIONS:

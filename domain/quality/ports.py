@@ -17,7 +17,7 @@ from domain.ports import UnitOfWork
 from domain.quality.assignments import Assignment
 from domain.quality.engagement import EnpsAnswer, PulseAnswer, PulseQuestion
 from domain.quality.reviews import Review
-from domain.quality.sampling import Candidate, SamplingRule
+from domain.quality.sampling import Csat, SamplingRule
 from domain.quality.scorecards import Scorecard
 from domain.quality.support_values import SupportValue, ValueRating
 
@@ -76,6 +76,15 @@ class StoredAssignment:
     @property
     def ticket(self) -> TicketRef:
         return TicketRef.of_key(self.assignment.ticket_id)
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateTicket:
+    """A ticket first solved in the week being drawn, before its reviewee is known."""
+
+    ticket: TicketRef
+    channel: str
+    csat: Csat | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,11 +154,13 @@ class Reviews(Protocol):
         of that reviewee, when one is named)."""
         ...
 
-    def reviewed_tickets(self) -> set[str]:
-        """Keys of the tickets that have a regular review."""
+    def ticket_team(self, ticket: TicketRef) -> str | None:
+        """The ticket's team now (its latest assignment's), if any."""
         ...
 
-    def of_session(self, session_id: str) -> list[StoredReview]: ...
+    def reviewed_among(self, tickets: Collection[TicketRef]) -> set[TicketRef]:
+        """Those of `tickets` that have a regular review."""
+        ...
 
 
 class ReviewAssignments(Protocol):
@@ -157,11 +168,17 @@ class ReviewAssignments(Protocol):
 
     def save_rule(self, settings: RuleSettings) -> None: ...
 
-    def candidates(self, *, start: datetime, end: datetime) -> list[Candidate]:
-        """Tickets first solved in [start, end) with a public agent reply and an assignee."""
+    def candidate_tickets(self, *, start: datetime, end: datetime) -> list[CandidateTicket]:
+        """Tickets first solved in [start, end) with a public agent reply."""
         ...
 
-    def assigned_tickets(self) -> set[str]: ...
+    def active_agents(self, agent_ids: Collection[str]) -> set[str]:
+        """Those of `agent_ids` that are active (not merged away or switched off)."""
+        ...
+
+    def assigned_among(self, tickets: Collection[TicketRef]) -> set[TicketRef]:
+        """Those of `tickets` that were ever assigned for review."""
+        ...
 
     def of_week(self, week_start: date) -> list[StoredAssignment]: ...
 
@@ -290,7 +307,9 @@ class QualityReads(Protocol):
 
     def calibration_sessions(self) -> list[CalibrationSession]: ...
 
-    def session_reviews(self, session_id: str) -> list[StoredReview]: ...
+    def session_reviews(self, session_ids: Collection[str]) -> dict[str, list[StoredReview]]:
+        """The reviews of each session, oldest first (sessions without any are absent)."""
+        ...
 
     def support_values(self, *, active_only: bool = True) -> list[SupportValue]: ...
 

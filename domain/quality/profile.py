@@ -49,7 +49,7 @@ def agent_profile(
     if agent is None:
         return None
     periods = trend_periods(period, trend)
-    snapshots = {p: reads.snapshots(Level.AGENT, p, [agent_id]).get(agent_id) for p in periods}
+    snapshots = reads.subject_snapshots(Level.AGENT, agent_id, periods)
     quality = reads.quality
     tz = quality.timezone()
     reviews = quality.reviews(
@@ -66,8 +66,8 @@ def agent_profile(
     return AgentProfileData(
         agent=agent,
         period=period,
-        snapshot=snapshots[period],
-        trend=tuple((p, snapshots[p]) for p in periods),
+        snapshot=snapshots.get(period),
+        trend=tuple((p, snapshots.get(p)) for p in periods),
         reviews=tuple(reviews),
         values=tuple(v for v in quality.support_values(active_only=False) if v.key in shown),
         ratings=tuple(ratings),

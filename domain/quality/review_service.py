@@ -1,9 +1,10 @@
 """Submitting and deleting reviews, and the metric samples reviews feed.
 
 A regular review writes two samples under origin `review:<id>`: `qa_score` (the review
-score, attributed to the reviewee) and `reviews_given` (1, attributed to the reviewer),
-both dated at the review time with no team, so each agent's own team applies. Then the
-touched periods are re-scored, so `agentScores` moves at once. Calibration reviews
+score, attributed to the reviewee, in the ticket's team — else the reviewee's — at the
+review time) and `reviews_given` (1, attributed to the reviewer, in the reviewer's team
+at the review time), both dated at the review time. Then the touched periods are
+re-scored, so `agentScores` moves at once. Calibration reviews
 write none: they align reviewers, they do not judge the reviewee.
 """
 
@@ -13,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from domain import limits
+from domain.limits import check_length
 from domain.periods import local_day
 from domain.ports import StoredSample
 from domain.quality.assignments import AssignmentStatus, complete
@@ -64,6 +67,7 @@ class ReviewSubmission:
 def submit_review(
     uow: QualityUnitOfWork, submission: ReviewSubmission, *, now: datetime
 ) -> StoredReview:
+    _check_comments(submission)
     assignment = _assignment(uow, submission)
     session = _session(uow, submission.calibration_session_id)
     ticket = _ticket(uow, submission, assignment, session)
@@ -73,13 +77,14 @@ def submit_review(
     review = _validated(
         uow, submission, ticket=ticket, scorecard=scorecard, chosen=chosen, session=session
     )
+    _check_assignment_reviewee(assignment, review)
     session_id = session.id if session else None
     _check_not_given(uow, review, ticket=ticket, session_id=session_id)
     stored = StoredReview(new_id(), ticket, review, now, session_id)
     uow.reviews.add(stored)
     if session is None:
         _complete_assignments(uow, stored, assignment)
-        feed_metrics(uow, stored.id, review_samples(stored, timezone=uow.tenant.timezone))
+        feed_metrics(uow, review_id=stored.id, samples=_samples(uow, stored))
     return stored
 
 
@@ -93,18 +98,26 @@ def delete_review(uow: QualityUnitOfWork, review_id: str) -> StoredReview:
         uow.review_assignments.save(replace(done, assignment=reopened, review_id=None))
     uow.reviews.delete(review_id)
     if stored.calibration_session_id is None:
-        feed_metrics(uow, review_id, [])
+        feed_metrics(uow, review_id=review_id, samples=[])
     return stored
 
 
-def review_samples(stored: StoredReview, *, timezone: str) -> list[StoredSample]:
+def review_samples(
+    stored: StoredReview,
+    *,
+    timezone: str,
+    qa_team: str | None = None,
+    reviewer_team: str | None = None,
+) -> list[StoredSample]:
+    """`qa_score` (reviewee, in `qa_team`) and `reviews_given` (reviewer, in
+    `reviewer_team`), dated at the review time; none for a calibration review."""
     review = stored.review
     if review.kind is ReviewKind.CALIBRATION:
         return []
-    rows: list[tuple[str, str, float]] = []
+    rows: list[tuple[str, str, str | None, float]] = []
     if review.score is not None:  # every category N/A: given, but nothing to average
-        rows.append(("qa_score", review.reviewee_id, review.score))
-    rows.append(("reviews_given", review.reviewer_id, 1.0))
+        rows.append(("qa_score", review.reviewee_id, qa_team, review.score))
+    rows.append(("reviews_given", review.reviewer_id, reviewer_team, 1.0))
     day = local_day(stored.reviewed_at, timezone)
     return [
         StoredSample(
@@ -113,19 +126,56 @@ def review_samples(stored: StoredReview, *, timezone: str) -> list[StoredSample]
             seq=seq,
             metric=metric,
             agent_id=agent,
-            team_id=None,
+            team_id=team,
             at=stored.reviewed_at,
             local_day=day,
             value=value,
             business=None,
         )
-        for seq, (metric, agent, value) in enumerate(rows)
+        for seq, (metric, agent, team, value) in enumerate(rows)
     ]
 
 
-def feed_metrics(uow: QualityUnitOfWork, review_id: str, samples: Sequence[StoredSample]) -> None:
+def feed_metrics(
+    uow: QualityUnitOfWork, *, review_id: str, samples: Sequence[StoredSample]
+) -> None:
     touches = uow.samples.replace(SOURCE, [review_origin(review_id)], samples)
     rescore(uow, touches)
+
+
+def _samples(uow: QualityUnitOfWork, stored: StoredReview) -> list[StoredSample]:
+    """The review's samples with the teams of the review time: the ticket's team (else the
+    reviewee's) for qa_score, the reviewer's for reviews_given — so a later team move
+    does not carry past reviews along."""
+    review = stored.review
+    teams = agent_teams(uow, [review.reviewer_id, review.reviewee_id], field="revieweeId")
+    return review_samples(
+        stored,
+        timezone=uow.tenant.timezone,
+        qa_team=uow.reviews.ticket_team(stored.ticket) or teams[review.reviewee_id],
+        reviewer_team=teams[review.reviewer_id],
+    )
+
+
+def _check_comments(submission: ReviewSubmission) -> None:
+    for key, text in sorted(submission.comments.items()):
+        check_length(
+            text.strip(),
+            limit=limits.COMMENT,
+            field="ratings",
+            error=QualityError,
+            what=f"the comment on {key!r}",
+        )
+
+
+def _check_assignment_reviewee(assignment: StoredAssignment | None, review: Review) -> None:
+    """An assignment is completed only by a review of its agent."""
+    if assignment is not None and review.reviewee_id != assignment.assignment.agent_id:
+        raise QualityError(
+            f"this assignment reviews agent {assignment.assignment.agent_id!r}, "
+            f"not {review.reviewee_id!r}",
+            "revieweeId",
+        )
 
 
 def _assignment(uow: QualityUnitOfWork, submission: ReviewSubmission) -> StoredAssignment | None:
@@ -228,13 +278,18 @@ def _check_not_given(
 def _complete_assignments(
     uow: QualityUnitOfWork, stored: StoredReview, assignment: StoredAssignment | None
 ) -> None:
-    """The named assignment, else any open one of this ticket for this reviewer, is done."""
+    """The named assignment, else any open one of this ticket for this reviewer and this
+    reviewee, is done."""
     pending = (
         [assignment]
         if assignment
-        else uow.review_assignments.open_for(
-            ticket=stored.ticket, reviewer_id=stored.review.reviewer_id
-        )
+        else [
+            item
+            for item in uow.review_assignments.open_for(
+                ticket=stored.ticket, reviewer_id=stored.review.reviewer_id
+            )
+            if item.assignment.agent_id == stored.review.reviewee_id
+        ]
     )
     for item in pending:
         uow.review_assignments.save(

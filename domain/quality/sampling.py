@@ -55,6 +55,17 @@ class Candidate:
     csat: Csat | None = None
 
 
+def reviewed_agent(replies: Sequence[str | None], solved_by: str | None) -> str | None:
+    """Whose work a ticket's review is about, from its public agent replies (authors, in
+    time order) and its assignee at the first solve: that assignee if they replied
+    publicly, else the first public replier; None when no agent replied. A review's
+    reviewee must have replied publicly, so an assignment names someone it can review."""
+    authors = [author for author in replies if author]
+    if solved_by in authors:
+        return solved_by
+    return authors[0] if authors else None
+
+
 def sample_assignments(
     rule: SamplingRule,
     candidates: Iterable[Candidate],

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from domain import limits
+from domain.limits import check_length
 from domain.quality.lookups import new_id
 from domain.quality.ports import NotFoundError, QualityError, QualityUnitOfWork
 from domain.quality.scorecards import Category, Scale, ScaleKind, Scorecard, revise
@@ -26,6 +28,7 @@ class CategorySpec:
 def build_categories(specs: Sequence[CategorySpec]) -> tuple[Category, ...]:
     out: list[Category] = []
     for index, spec in enumerate(specs):
+        _check_lengths(spec, f"categories[{index}]")
         try:
             out.append(
                 Category(
@@ -42,9 +45,23 @@ def build_categories(specs: Sequence[CategorySpec]) -> tuple[Category, ...]:
     return tuple(out)
 
 
+def _check_lengths(spec: CategorySpec, where: str) -> None:
+    for value, limit, name in (
+        (spec.key.strip(), limits.KEY, "key"),
+        (spec.label.strip(), limits.NAME, "label"),
+        (spec.group, limits.KEY, "group"),
+    ):
+        check_length(value, limit=limit, field=f"{where}.{name}", error=QualityError)
+
+
+def _check_name(name: str | None) -> None:
+    check_length(name, limit=limits.NAME, field="name", error=QualityError)
+
+
 def create_scorecard(
     uow: QualityUnitOfWork, *, name: str, categories: Sequence[CategorySpec]
 ) -> Scorecard:
+    _check_name(name.strip())
     built = build_categories(categories)
     try:
         scorecard = Scorecard(id=new_id(), version=1, name=name.strip(), categories=built)
@@ -65,6 +82,7 @@ def revise_scorecard(
     current = uow.scorecards.latest(scorecard_id)
     if current is None:
         raise NotFoundError(f"no scorecard {scorecard_id!r}", "id")
+    _check_name(name.strip() if name else None)
     built = build_categories(categories) if categories is not None else None
     try:
         revised = revise(current, name=name.strip() if name else None, categories=built)

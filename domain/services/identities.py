@@ -2,8 +2,13 @@
 
 Samples and ticket rows name internal agent ids, resolved from external ids when a
 ticket is folded. So after identities move, re-folding the tickets (and activity)
-that named the old owner (`processing.reattribute`) re-attributes every metric as if
-the mapping had been right from the start; then the touched periods are re-scored.
+that still name the old owner (`processing.refold_agent`) re-attributes every metric as
+if the mapping had been right from the start; then the touched periods are re-scored.
+
+A change happens in two steps. The request moves the identities — and, for a merge,
+the reviews, assignments, value ratings and reviewer lists that name the person — and
+records the change; `reattribute_change`, run by a job after that commit, does the
+re-folding and re-scoring, which for a long history is too heavy for a request.
 """
 
 from __future__ import annotations
@@ -18,8 +23,8 @@ from domain.identities import (
     IdentityError,
 )
 from domain.ports import UnitOfWork
-from domain.services.processing import reattribute
-from domain.services.rescoring import rescore
+from domain.services.processing import refold_agent
+from domain.services.rescoring import rescore, roll_up
 
 
 def merge_agents(
@@ -29,7 +34,8 @@ def merge_agents(
     target_agent_id: str,
     actor: str | None = None,
 ) -> AgentMergeView:
-    """Move every identity of the source agent to the target; the source goes inactive."""
+    """Move every identity of the source agent, and its reviews, assignments and value
+    ratings, to the target; the source goes inactive. Then `reattribute_change`."""
     if source_agent_id == target_agent_id:
         raise IdentityError("an agent cannot be merged into itself", "targetAgentId")
     source = _agent(uow, source_agent_id, "sourceAgentId")
@@ -40,11 +46,12 @@ def merge_agents(
             "targetAgentId",
         )
     moved = uow.identities.identities_of(source.id)
-    touches = reattribute(uow, agent_id=source.id, identities=moved, to_agent_id=target.id)
+    uow.identities.move(moved, target.id)
     uow.identities.set_active(source.id, False)
     if source.email:  # later e-mail matches must land on the agent that stays
         uow.identities.fill_email(target.id, source.email)
-    rescore(uow, touches)
+    # Cheap to move, then re-scored by the job's roll-up with the re-folded tickets.
+    rescore(uow, uow.identities.move_records(source.id, target.id), defer=True)
     return uow.identities.record(
         action=MERGE,
         from_agent_id=source.id,
@@ -57,7 +64,9 @@ def merge_agents(
 def unmerge_agent(
     uow: UnitOfWork, *, agent_id: str, identity: Identity, actor: str | None = None
 ) -> AgentMergeView:
-    """Detach one identity: back to the agent a merge took it from, else a new agent."""
+    """Detach one identity: back to the agent a merge took it from, else a new agent.
+    Then `reattribute_change`. Reviews and ratings stay where they are: they judged the
+    person, not one of their helpdesk ids."""
     _agent(uow, agent_id, "agentId")
     owned = uow.identities.identities_of(agent_id)
     if identity not in owned:
@@ -69,7 +78,7 @@ def unmerge_agent(
     if len(owned) == 1:
         raise IdentityError("this is the agent's only identity; nothing to detach", "externalId")
     new_owner = _previous_owner(uow, agent_id, identity) or _new_agent(uow, identity)
-    rescore(uow, reattribute(uow, agent_id=agent_id, identities=[identity], to_agent_id=new_owner))
+    uow.identities.move([identity], new_owner)
     return uow.identities.record(
         action=UNMERGE,
         from_agent_id=agent_id,
@@ -77,6 +86,20 @@ def unmerge_agent(
         identities=[identity],
         actor=actor,
     )
+
+
+def reattribute_change(uow: UnitOfWork, *, change_id: str) -> int:
+    """The heavy half of a merge or unmerge: re-fold what still names the agent the
+    identities left, re-score it, and roll up what the change marked. Idempotent: once
+    done, nothing names that agent any more. Returns the snapshots re-scored."""
+    change = uow.identities.change(change_id)
+    if change is None:
+        return 0
+    sources = {i.source for i in change.identities}
+    count = rescore(uow, refold_agent(uow, agent_id=change.from_agent_id, sources=sources))
+    while done := roll_up(uow):
+        count += done
+    return count
 
 
 def _agent(uow: UnitOfWork, agent_id: str, field: str) -> AgentRef:

@@ -43,22 +43,30 @@ def create_integration(
 
 
 def update_integration(
-    uow: UnitOfWork, integration_id: str, change: IntegrationChange
+    uow: UnitOfWork, *, integration_id: str, change: IntegrationChange
 ) -> IntegrationView | None:
-    """Rotate the secret, switch unsigned mode, (de)activate; None when not found."""
+    """Rotate the secret, switch unsigned mode, (de)activate; None when not found.
+
+    Setting a Chatwoot secret ends unsigned mode unless the same change keeps it on:
+    a secret means Chatwoot signs now, and an unsigned request must not still pass."""
     current = uow.integrations.get(integration_id)
     if current is None:
         return None
-    options = None
-    if change.allow_unsigned is not None:
-        if current.source != "chatwoot":
-            raise IntegrationError(
-                "only Chatwoot integrations can accept unsigned deliveries (older Chatwoot "
-                "versions cannot sign)",
-                "allowUnsigned",
-            )
-        options = {**current.options, "allow_unsigned": change.allow_unsigned}
+    allow_unsigned = change.allow_unsigned
+    if allow_unsigned is not None and current.source != "chatwoot":
+        raise IntegrationError(
+            "only Chatwoot integrations can accept unsigned deliveries (older Chatwoot "
+            "versions cannot sign)",
+            "allowUnsigned",
+        )
+    if allow_unsigned is None and change.secret is not None and current.allow_unsigned:
+        allow_unsigned = False
     secret = clean_secret(current.source, change.secret) if change.secret is not None else None
+    options = None
+    if allow_unsigned is not None:
+        options = {k: v for k, v in current.options.items() if k != "allow_unsigned"}
+        if allow_unsigned:
+            options["allow_unsigned"] = True
     return uow.integrations.update(
         integration_id, secret=secret, options=options, active=change.active
     )

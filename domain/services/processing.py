@@ -182,16 +182,18 @@ def reattribute(
 ) -> set[Touch]:
     """Move identities to another agent and re-fold what named their old agent, so every
     sample and ticket row is as if the mapping had been right from the start."""
-    plan = {
-        source: (
-            uow.identities.ticket_origins(agent_id, source),
-            uow.identities.activity_agents(agent_id, source),
-        )
-        for source in sorted({i.source for i in identities})
-    }
     uow.identities.move(identities, to_agent_id)
+    return refold_agent(uow, agent_id=agent_id, sources={i.source for i in identities})
+
+
+def refold_agent(uow: UnitOfWork, *, agent_id: str, sources: Collection[str]) -> set[Touch]:
+    """Re-fold the tickets and activity of `sources` still attributed to `agent_id` (their
+    rows and samples keep naming it until folded again, so this finds them after the
+    identities have moved): afterwards they follow the current identity mapping."""
     touches: set[Touch] = set()
-    for source, (tickets, activity) in plan.items():
+    for source in sorted(sources):
+        tickets = uow.identities.ticket_origins(agent_id, source)
+        activity = uow.identities.activity_agents(agent_id, source)
         touches |= refresh_tickets(uow, source=source, ticket_ids=tickets)
         if activity:
             touches |= refresh_activity(uow, source=source, agents=activity)
@@ -209,6 +211,7 @@ def adopt_placeholders(
     touches: set[Touch] = set()
     for identity, placeholder, agent in uow.identities.placeholder_matches(source, emails):
         touches |= reattribute(uow, agent_id=placeholder, identities=[identity], to_agent_id=agent)
+        touches |= uow.identities.move_records(placeholder, agent)
         uow.identities.set_active(placeholder, False)
         uow.identities.record(
             action=MERGE,

@@ -10,7 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 
+from domain import limits
 from domain.business_hours import BusinessCalendar, Interval, WeeklySchedule
+from domain.limits import check_length
 from domain.policy import BUSINESS_HOURS, SLA, TEAM_BUSINESS_HOURS, calendar
 from domain.ports import UnitOfWork
 from domain.samples import SlaTargets
@@ -87,6 +89,9 @@ def set_sla_targets(uow: UnitOfWork, targets: SlaTargets) -> SlaTargets:
         ("resolution", targets.resolution),
     ):
         for channel, seconds in table.items():
+            check_length(
+                channel, limit=limits.KEY, field=kind, error=SettingsError, what="a channel name"
+            )
             if not seconds > 0:
                 raise SettingsError(f"the {channel} target must be positive", kind)
     uow.settings.put(

@@ -38,9 +38,17 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("agent_merge", schema=None) as batch_op:
         batch_op.create_index("ix_agent_merge_created", ["tenant_id", "created_at"], unique=False)
+    # A webhook URL names its integration by id alone: one id, one integration, whatever
+    # the tenant (ids are generated, so no existing rows can clash).
+    with op.batch_alter_table("integration", schema=None) as batch_op:
+        batch_op.drop_index("ix_integration_id")
+        batch_op.create_index("ix_integration_id", ["id"], unique=True)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("integration", schema=None) as batch_op:
+        batch_op.drop_index("ix_integration_id")
+        batch_op.create_index("ix_integration_id", ["id"], unique=False)
     with op.batch_alter_table("agent_merge", schema=None) as batch_op:
         batch_op.drop_index("ix_agent_merge_created")
     op.drop_table("agent_merge")

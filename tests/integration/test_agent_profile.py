@@ -10,6 +10,7 @@ import pytest
 from domain.ports import TenantProfile
 from infra.bootstrap import Container
 from tests.support.quality import Desk, current_period, open_desk, ratings
+from tests.support.sql import statements
 
 SET_VALUES = """mutation($values: [SupportValueInput!]!) { setSupportValues(values: $values) {
   __typename ... on SupportValues { values { key label } } ... on ValidationError { message } } }"""
@@ -130,3 +131,17 @@ def test_dropping_a_value_keeps_its_ratings_in_the_profile(desk: Desk) -> None:
     ]
     profile = desk.data(PROFILE, id=desk.agents["ann"], p=current_period())["agentProfile"]
     assert [v["value"]["key"] for v in profile["values"]] == ["empathy", "pressure"]
+
+
+def test_the_trend_reads_its_snapshots_in_one_query(desk: Desk) -> None:
+    query = """query($id: ID!, $p: PeriodInput!) { agentProfile(agentId: $id, period: $p,
+      trendPeriods: 12) { score { metrics { key sampleSize } } trend { period { start } } } }"""
+    march = {"grain": "WEEK", "start": "2026-03-02"}
+
+    with statements(desk.container, r"FROM score_snapshot") as reads:
+        profile = desk.data(query, id=desk.agents["ann"], p=march)["agentProfile"]
+
+    assert [p["period"]["start"] for p in profile["trend"]][-2:] == ["2026-02-23", "2026-03-02"]
+    solved = {m["key"]: m["sampleSize"] for m in profile["score"]["metrics"]}["tickets_solved"]
+    assert solved == 4  # the week's snapshot came with the batch (ann solved 4)
+    assert len(reads) == 1

@@ -10,6 +10,7 @@ import pytest
 from domain.ports import TenantProfile
 from infra.bootstrap import Container
 from tests.support.quality import Desk, open_desk, ratings
+from tests.support.sql import statements
 
 CREATE = """mutation($input: CalibrationSessionInput!) {
   createCalibrationSession(input: $input) {
@@ -132,3 +133,22 @@ def test_creating_a_session_needs_a_scorecard_and_known_tickets(desk: Desk) -> N
         "__typename": "NotFoundError",
         "message": "no ticket 'T-404'",
     }
+
+
+SESSIONS = """{ calibrationSessions { id reviews { kind } report { categories { key alpha } } } }"""
+
+
+def test_listing_sessions_with_reviews_and_reports_loads_reviews_in_one_query(
+    desk: Desk,
+) -> None:
+    card = desk.scorecard()
+    for ticket in ("T-ANN", "T-BOB", "T-LEAD"):
+        made = session(desk, card, ticket)
+        calibrate(desk, made["id"], "lead" if ticket != "T-LEAD" else "ann", ticket, 4, 3, 1)
+
+    with statements(desk.container, r"FROM review\b") as reviews:
+        listed = desk.data(SESSIONS)["calibrationSessions"]
+
+    assert len(listed) == 3
+    assert all(len(s["reviews"]) == 1 for s in listed)
+    assert len(reviews) == 1  # one batch for every session's reviews and report

@@ -148,6 +148,7 @@ def test_merging_two_agents_moves_identities_and_metrics_and_can_be_undone(
     keep, gone = agents["generic:a1"]["id"], agents["zendesk:zd-7"]["id"]
 
     merged = graphql_data(client, token, MERGE, source=gone, target=keep)["mergeAgents"]
+    container.queue.join()  # type: ignore[attr-defined]  # the re-attribution job
 
     assert merged["identities"] == [{"source": "zendesk", "id": "zd-7"}]
     assert (merged["fromAgent"], merged["toAgent"]) == ({"id": gone, "active": False}, {"id": keep})
@@ -158,6 +159,7 @@ def test_merging_two_agents_moves_identities_and_metrics_and_can_be_undone(
     assert [a["id"] for a in listing["inactive"]] == [gone]
 
     undone = graphql_data(client, token, UNMERGE, agent=keep, source="zendesk", external="zd-7")
+    container.queue.join()  # type: ignore[attr-defined]
 
     assert undone["unmergeAgent"]["toAgent"]["id"] == gone  # the same agent comes back
     restored = solved(client, token, MARCH)
@@ -179,6 +181,7 @@ def test_unmerging_an_identity_matched_by_email_gives_it_a_new_agent(
     assert by_identity(client, token)["intercom:ic-9"]["id"] == sam
 
     result = graphql_data(client, token, UNMERGE, agent=sam, source="intercom", external="ic-9")
+    container.queue.join()  # type: ignore[attr-defined]
 
     detached = result["unmergeAgent"]["toAgent"]
     assert (detached["name"], detached["active"]) == ("Sam I.", True)

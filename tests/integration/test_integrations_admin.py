@@ -110,6 +110,34 @@ def test_chatwoot_secret_set_after_creation_then_verifies_deliveries(
     container.queue.join()
 
 
+def test_setting_a_chatwoot_secret_ends_unsigned_mode_unless_kept_on_in_the_same_call(
+    client: TestClient, container: Container, tenant: TenantProfile, token: str
+) -> None:
+    created = create(client, token, source="chatwoot", options={"allow_unsigned": True})
+    integration = created["integration"]
+    body = Delivery(fixture("chatwoot", "message_created.incoming.captured-whatsapp.json")).body
+
+    def post_unsigned() -> int:
+        headers = {"content-type": "application/json"}
+        return client.post(integration["webhookPath"], content=body, headers=headers).status_code
+
+    assert integration["allowUnsigned"] is True
+    assert post_unsigned() == 202  # old Chatwoot, opted in
+
+    kept = update(client, token, id=integration["id"], secret="s-1", allowUnsigned=True)
+    rotated = update(client, token, id=integration["id"], secret="chatwoot-made-this")
+
+    assert kept["allowUnsigned"] is True
+    assert rotated["allowUnsigned"] is False
+    assert post_unsigned() == 401  # signed from now on: no unsigned way in is left
+    runner = CliRunner()
+    base = ["integration", "update", "--tenant", tenant.slug, "--id", integration["id"]]
+    assert runner.invoke(app, [*base, "--allow-unsigned"]).exit_code == 0
+    by_cli = runner.invoke(app, [*base, "--secret", "from-the-cli"])
+    assert by_cli.exit_code == 0, by_cli.output
+    assert "accepts unsigned" not in " ".join(by_cli.output.split())
+
+
 def test_unsigned_mode_is_for_chatwoot_only_and_an_inactive_integration_is_404(
     client: TestClient, token: str
 ) -> None:

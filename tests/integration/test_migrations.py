@@ -64,3 +64,17 @@ def test_every_tenant_owned_table_has_tenant_id_in_its_primary_key() -> None:
         for constraint in table.constraints:
             if constraint.__class__.__name__ == "UniqueConstraint":
                 assert "tenant_id" in [c.name for c in constraint.columns], name
+
+
+def test_an_integration_id_is_unique_across_tenants(empty_database: str) -> None:
+    """Webhook URLs name an integration by id alone, so the database keeps ids unique."""
+    upgrade(empty_database)
+    engine = make_engine(empty_database)
+    try:
+        indexes = {i["name"]: i for i in inspect(engine).get_indexes("integration")}
+        assert indexes["ix_integration_id"]["column_names"] == ["id"]
+        assert indexes["ix_integration_id"]["unique"]
+    finally:
+        engine.dispose()
+    downgrade(empty_database, "a1engine0002")  # and back, cleanly
+    upgrade(empty_database)

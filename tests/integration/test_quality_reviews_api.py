@@ -286,3 +286,12 @@ def test_another_tenants_token_sees_none_of_it_and_cannot_use_its_scorecard(
         },
     )["data"]["submitReview"]
     assert borrowed["__typename"] == "NotFoundError"
+
+
+@pytest.mark.parametrize("limit", [0, -1])
+def test_listing_reviews_needs_a_positive_limit(desk: Desk, limit: int) -> None:
+    body = desk.body("query($n: Int!) { reviews(limit: $n) { id } }", n=limit)
+
+    assert body["data"] is None
+    assert body["errors"][0]["message"] == f"limit must be at least 1, got {limit}"
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

@@ -1,6 +1,8 @@
 """The weekly schedule: the dispatcher the cron runs queues one generation job per tenant
 with an active sampling rule on RQ, and a real `fairscore worker` draws the assignments
-of the tenant's last complete week."""
+of the tenant's last complete week. Several workers each run the cron: the dispatch
+happens once, and a tenant's week is queued once (a deterministic job id); a Redis
+outage is a typed error of `generateReviewAssignments`, not a crash."""
 
 from __future__ import annotations
 
@@ -15,15 +17,19 @@ from redis import Redis
 from rq import Queue
 
 from domain.periods import local_midnight
+from domain.ports import TenantId
 from domain.quality.assignment_service import last_complete_week, save_rule
 from domain.quality.sampling import SamplingStrategy
 from infra import admin
 from infra.bootstrap import Container, install
 from infra.db.tables import REVIEW_ASSIGNMENT
 from infra.db.types import utcnow
+from infra.queue import GENERATE_REVIEW_ASSIGNMENTS, review_assignments_job_id
+from infra.settings import Settings
 from tests.factories import Ticket, agent_profile
 from tests.integration.test_rq_jobs import count, make_container, run_worker_burst
-from workers.jobs import GENERATE_REVIEW_ASSIGNMENTS, schedule_review_assignments
+from tests.support.api import access_token, api_client, graphql_data
+from workers.jobs import schedule_review_assignments
 from workers.runner import REVIEW_ASSIGNMENTS_CRON
 
 pytestmark = pytest.mark.redis
@@ -74,10 +80,86 @@ def test_the_dispatcher_queues_generation_and_a_real_worker_draws_last_weeks_tic
     assert schedule_review_assignments() >= 1
     queued = Queue(c.settings.queue_name, connection=c.redis).jobs
     assert any(
-        j.func_name == GENERATE_REVIEW_ASSIGNMENTS and j.args == (tenant.id,) for j in queued
+        j.func_name == GENERATE_REVIEW_ASSIGNMENTS and j.args == (tenant.id, week.isoformat())
+        for j in queued
     )
 
     done = run_worker_burst(c)
 
     assert done.returncode == 0, done.stderr[-2000:]
     assert count(c, REVIEW_ASSIGNMENT, tenant, week_start=week) == 1  # type: ignore[arg-type]
+
+
+GENERATE = """mutation($week: Date!) { generateReviewAssignments(weekStart: $week) {
+  __typename ... on AssignmentsRequested { queued } ... on UnavailableError { message } } }"""
+
+
+def tenant_with_rule(c: Container) -> TenantId:
+    tenant = admin.create_tenant(c, slug=f"qa-{uuid.uuid4().hex[:6]}", name="QA", timezone=TZ)
+    admin.apply_canonical(c, tenant.id, source="generic", events=[agent_profile("lead", team=None)])
+    with c.uow(tenant.id) as uow:
+        lead = uow.directory.agent_ids("generic", ["lead"], create=False)["lead"]
+        save_rule(
+            uow, per_agent_per_week=1, strategy=SamplingStrategy.RANDOM, seed=1, reviewers=[lead]
+        )
+        uow.commit()
+    return tenant.id
+
+
+def generation_jobs(c: Container, tenant: TenantId) -> list[str]:
+    queued = Queue(c.settings.queue_name, connection=c.redis).jobs
+    return [
+        j.id for j in queued if j.func_name == GENERATE_REVIEW_ASSIGNMENTS and j.args[0] == tenant
+    ]
+
+
+def test_several_workers_cron_dispatches_once_and_a_tenants_week_is_queued_once(
+    rq_container: Container,
+) -> None:
+    tenant = tenant_with_rule(rq_container)
+    week = last_complete_week(utcnow(), TZ)
+
+    first, second = schedule_review_assignments(), schedule_review_assignments()
+
+    assert first >= 1
+    assert second == 0  # another worker's cron got there first today
+    assert generation_jobs(rq_container, tenant) == [review_assignments_job_id(tenant, week)]
+
+
+def test_generating_a_week_again_while_its_job_waits_queues_nothing_more(
+    rq_container: Container,
+) -> None:
+    tenant = tenant_with_rule(rq_container)
+    client = api_client(rq_container)
+    token = access_token(client, rq_container, tenant, scopes=("read", "admin"))
+    week = last_complete_week(utcnow(), TZ).isoformat()
+
+    answers = [graphql_data(client, token, GENERATE, week=week) for _ in range(3)]
+
+    assert {a["generateReviewAssignments"]["__typename"] for a in answers} == {
+        "AssignmentsRequested"
+    }
+    assert len(generation_jobs(rq_container, tenant)) == 1
+
+
+def test_a_redis_outage_is_a_typed_error_of_generate_review_assignments(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    down = Container(
+        Settings(
+            database_url=postgres_url,
+            redis_url="redis://127.0.0.1:1/0",  # nothing listens there
+            data_dir=tmp_path / "keys",
+        )
+    )
+    install(down)
+    try:
+        tenant = tenant_with_rule(down)
+        client = api_client(down)
+        token = access_token(client, down, tenant, scopes=("read", "admin"))
+
+        result = graphql_data(client, token, GENERATE, week="2026-03-02")
+
+        assert result["generateReviewAssignments"]["__typename"] == "UnavailableError"
+    finally:
+        install(None)

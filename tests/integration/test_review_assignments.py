@@ -3,14 +3,19 @@ the mutation, run in-process here), completing by review, skipping, the report."
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from domain.ports import TenantProfile
+from domain.quality.ports import TicketRef
+from infra import admin
 from infra.bootstrap import Container
 from infra.queue import InProcessJobQueue
+from tests.factories import Ticket
 from tests.support.quality import WEEK, Desk, open_desk, ratings
+from tests.support.sql import statements
 from workers.jobs import generate_review_assignments
 
 SET_RULE = """mutation($input: SamplingRuleInput!) {
@@ -208,4 +213,119 @@ def test_the_scheduled_job_without_a_week_takes_the_last_complete_one(desk: Desk
     assert generate_review_assignments(desk.tenant.id) == 0
     assert generate_review_assignments(desk.tenant.id, WEEK.isoformat()) == 3
     with desk.container.system() as uow:
-        assert desk.tenant.id in uow.system.tenants_with_sampling_rule()
+        assert (desk.tenant.id, "Europe/Berlin") in uow.system.tenants_with_sampling_rule()
+
+
+WEEK_LATER = datetime(2026, 4, 6, 9, 0, tzinfo=UTC)
+
+
+def deactivate(desk: Desk, agent: str) -> None:
+    with desk.container.uow(desk.tenant.id) as uow:
+        uow.identities.set_active(desk.agents[agent], False)
+        uow.commit()
+
+
+def test_an_assignment_names_an_agent_who_replied_publicly_so_it_can_be_completed(
+    desk: Desk,
+) -> None:
+    handed_over = Ticket("T-HANDOFF").created(0, assignee="bob").customer(1).agent(10, "ann")
+    moved_on = Ticket("T-MOVED").created(0, assignee="bob").customer(1).agent(10, "bob")
+    events = [*handed_over.solve(60).events, *moved_on.solve(60).assign(90, "lead").events]
+    admin.apply_canonical(desk.container, desk.tenant.id, source="generic", events=events)
+    card = desk.scorecard()
+    set_rule(desk, per_agent=10, reviewerIds=[desk.agents["lead"]])
+    generate(desk)
+
+    drawn = {a["ticket"]["externalId"]: a for a in assignments(desk)}
+
+    # bob held T-HANDOFF when it was solved but never replied: ann's work is reviewed.
+    assert drawn["T-HANDOFF"]["agent"]["id"] == desk.agents["ann"]
+    # T-MOVED went to lead after bob solved it: bob, the assignee at the solve, is.
+    assert drawn["T-MOVED"]["agent"]["id"] == desk.agents["bob"]
+    for ticket in ("T-HANDOFF", "T-MOVED"):
+        review = desk.submit(
+            assignmentId=drawn[ticket]["id"],
+            scorecardId=card["id"],
+            reviewerId=desk.agents["lead"],
+            ratings=ratings(4, 3, 1),
+        )
+        assert review["__typename"] == "Review", review
+    done = {a["ticket"]["externalId"] for a in assignments(desk, status="DONE")}
+    assert {"T-HANDOFF", "T-MOVED"} <= done
+
+
+def test_inactive_agents_neither_review_nor_are_reviewed(desk: Desk) -> None:
+    set_rule(desk, per_agent=10)  # reviewers: lead and bob
+    deactivate(desk, "bob")
+    generate(desk)
+
+    drawn = assignments(desk)
+
+    assert drawn
+    assert all(a["reviewer"]["id"] == desk.agents["lead"] for a in drawn)
+    assert desk.agents["bob"] not in {a["agent"]["id"] for a in drawn}
+
+
+def test_with_every_reviewer_inactive_the_job_draws_nothing(desk: Desk) -> None:
+    set_rule(desk, reviewerIds=[desk.agents["bob"]])
+    deactivate(desk, "bob")
+
+    assert generate_review_assignments(desk.tenant.id, WEEK.isoformat()) == 0
+
+
+def test_a_review_completes_an_assignment_only_when_it_reviews_the_assignments_agent(
+    desk: Desk,
+) -> None:
+    card = desk.scorecard()
+    set_rule(desk, per_agent=10, reviewerIds=[desk.agents["lead"]])
+    generate(desk)
+    both = next(a for a in assignments(desk) if a["ticket"]["externalId"] == "T-BOTH")
+    assert both["agent"]["id"] == desk.agents["ann"]  # assigned at the solve, and replied
+    review = {"scorecardId": card["id"], "reviewerId": desk.agents["lead"]}
+
+    wrong = desk.submit(
+        **review, assignmentId=both["id"], revieweeId=desk.agents["bob"], ratings=ratings(4, 3, 1)
+    )
+    of_bob = desk.submit(
+        **review,
+        ticket={"externalId": "T-BOTH"},
+        revieweeId=desk.agents["bob"],
+        ratings=ratings(4, 3, 1),
+    )
+
+    assert (wrong["__typename"], wrong["field"]) == ("ValidationError", "revieweeId")
+    assert of_bob["__typename"] == "Review"  # a review of bob's part of the ticket …
+    still = next(a for a in assignments(desk) if a["id"] == both["id"])
+    assert still["status"] == "OPEN"  # … does not complete the review of ann's
+
+
+def test_the_draw_asks_only_about_its_candidate_tickets_whether_they_were_reviewed(
+    desk: Desk,
+) -> None:
+    card = desk.scorecard()
+    later = Ticket("T-APRIL", base=WEEK_LATER).created(0, assignee="ann").customer(1)
+    admin.apply_canonical(
+        desk.container,
+        desk.tenant.id,
+        source="generic",
+        events=later.agent(5, "ann").solve(9).events,
+    )
+    for ticket in ("T-ANN", "T-APRIL"):
+        desk.submit(
+            scorecardId=card["id"],
+            ticket={"externalId": ticket},
+            reviewerId=desk.agents["lead"],
+            ratings=ratings(4, 3, 1),
+        )
+    set_rule(desk, per_agent=10)
+    generate(desk)
+    week = {TicketRef("generic", t) for t in ("T-ANN", "T-BOB", "T-ANN-2")}
+
+    pattern = r"FROM (review|review_assignment)\b"
+    with desk.container.uow(desk.tenant.id) as uow, statements(desk.container, pattern) as asked:
+        reviewed = uow.reviews.reviewed_among(week)
+        assigned = uow.review_assignments.assigned_among(week)
+
+    assert reviewed == {TicketRef("generic", "T-ANN")}  # not T-APRIL: not asked about
+    assert assigned == {TicketRef("generic", t) for t in ("T-BOB", "T-ANN-2")}
+    assert asked and all(" IN " in sql.upper() for sql in asked)

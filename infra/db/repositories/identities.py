@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 
 from domain.identities import AgentMergeView, AgentRef, Identity
+from domain.ports import Touch
 from infra.db.repositories.base import TenantRepository
+from infra.db.repositories.person_records import SqlPersonRecords
 from infra.db.tables import AGENT, AGENT_IDENTITY, AGENT_MERGE, METRIC_SAMPLE, TICKET
 from infra.db.types import new_id, utcnow
 
@@ -72,6 +74,14 @@ class SqlIdentities(TenantRepository):
             .where(A.tenant_id == self.tenant_id, A.id == agent_id, A.email.is_(None))
             .values(email=email.lower())
         )
+
+    def move_records(self, from_agent_id: str, to_agent_id: str) -> set[Touch]:
+        return SqlPersonRecords(self.session, self.tenant_id).move(from_agent_id, to_agent_id)
+
+    def change(self, change_id: str) -> AgentMergeView | None:
+        stmt = select(AGENT_MERGE).where(M.tenant_id == self.tenant_id, M.id == change_id)
+        row = self.session.execute(stmt).first()
+        return _view(row._mapping) if row else None
 
     def ticket_origins(self, agent_id: str, source: str) -> list[str]:
         attributed = select(S.origin).where(

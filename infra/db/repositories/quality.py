@@ -7,6 +7,7 @@ from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Select, delete, exists, func, select, tuple_
+from sqlalchemy.orm import Session
 
 from domain.quality.ports import (
     CalibrationSession,
@@ -145,6 +146,15 @@ class SqlReviews(TenantRepository):
             stmt = stmt.where(K.source == source)
         return [TicketRef(s, e) for s, e in self.session.execute(stmt.order_by(K.source))]
 
+    def ticket_team(self, ticket: TicketRef) -> str | None:
+        stmt = select(K.team_id).where(
+            K.tenant_id == self.tenant_id,
+            K.source == ticket.source,
+            K.external_id == ticket.external_id,
+        )
+        team: str | None = self.session.execute(stmt).scalar_one_or_none()
+        return team
+
     def given(
         self,
         *,
@@ -169,17 +179,19 @@ class SqlReviews(TenantRepository):
             found = found.where(R.reviewee_id == reviewee_id)
         return bool(self.session.execute(select(found)).scalar())
 
-    def reviewed_tickets(self) -> set[str]:
-        stmt = (
-            select(R.ticket_source, R.ticket_id)
-            .distinct()
-            .where(R.tenant_id == self.tenant_id, R.calibration_session_id.is_(None))
+    def reviewed_among(self, tickets: Collection[TicketRef]) -> set[TicketRef]:
+        regular = select(R.ticket_source, R.ticket_id).where(
+            R.tenant_id == self.tenant_id, R.calibration_session_id.is_(None)
         )
-        return {TicketRef(s, t).key for s, t in self.session.execute(stmt)}
+        return tickets_among(self.session, regular, tickets)
 
-    def of_session(self, session_id: str) -> list[StoredReview]:
-        stmt = self._mine().where(R.calibration_session_id == session_id)
-        return self._load(stmt.order_by(R.created_at, R.id))
+    def of_sessions(self, session_ids: Collection[str]) -> dict[str, list[StoredReview]]:
+        out: dict[str, list[StoredReview]] = {}
+        for part in chunks(sorted(set(session_ids))):
+            stmt = self._mine().where(R.calibration_session_id.in_(list(part)))
+            for stored in self._load(stmt.order_by(R.created_at, R.id)):
+                out.setdefault(stored.calibration_session_id or "", []).append(stored)
+        return out
 
     def query(self, q: ReviewQuery) -> list[StoredReview]:
         stmt = self._mine()
@@ -207,6 +219,23 @@ class SqlReviews(TenantRepository):
             {(row.scorecard_id, row.scorecard_version) for row in rows}
         )
         return [_review(row, cards[(row.scorecard_id, row.scorecard_version)]) for row in rows]
+
+
+def tickets_among(
+    session: Session, stmt: Select[Any], tickets: Collection[TicketRef]
+) -> set[TicketRef]:
+    """Those of `tickets` that `stmt` (selecting ticket source and id) finds, asking only
+    about them: never the whole tenant's history."""
+    source, external_id = stmt.selected_columns[0], stmt.selected_columns[1]
+    found: set[TicketRef] = set()
+    for name in sorted({t.source for t in tickets}):
+        ids = sorted({t.external_id for t in tickets if t.source == name})
+        for part in chunks(ids):
+            rows = session.execute(
+                stmt.distinct().where(source == name, external_id.in_(list(part)))
+            )
+            found.update(TicketRef(s, e) for s, e in rows)
+    return found
 
 
 def _review(row: Any, scorecard: Scorecard) -> StoredReview:

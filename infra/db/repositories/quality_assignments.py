@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
 
 from domain.quality.assignments import Assignment, AssignmentStatus
-from domain.quality.ports import RuleSettings, StoredAssignment, TicketRef
-from domain.quality.sampling import Candidate, Csat, SamplingRule, SamplingStrategy
+from domain.quality.ports import CandidateTicket, RuleSettings, StoredAssignment, TicketRef
+from domain.quality.sampling import Csat, SamplingRule, SamplingStrategy
 from infra.db.repositories.base import TenantRepository
+from infra.db.repositories.quality import tickets_among
 from infra.db.sql import chunks, insert_for
 from infra.db.tables import AGENT, RATING, REVIEW_ASSIGNMENT, SAMPLING_RULE, TICKET
 from infra.db.types import utcnow
@@ -44,26 +45,28 @@ class SqlReviewAssignments(TenantRepository):
         stmt = insert_for(self.session, SAMPLING_RULE).values(tenant_id=self.tenant_id, **values)
         self.session.execute(stmt.on_conflict_do_update(index_elements=["tenant_id"], set_=values))
 
-    def candidates(self, *, start: datetime, end: datetime) -> list[Candidate]:
-        stmt = (
-            select(K.source, K.external_id, K.assignee_id, K.channel)
-            .join(AGENT, (A.tenant_id == K.tenant_id) & (A.id == K.assignee_id))
-            .where(
-                K.tenant_id == self.tenant_id,
-                K.first_solved_at >= start,
-                K.first_solved_at < end,
-                K.public_agent_reply_count > 0,
-                A.active.is_(True),
-            )
+    def candidate_tickets(self, *, start: datetime, end: datetime) -> list[CandidateTicket]:
+        stmt = select(K.source, K.external_id, K.channel).where(
+            K.tenant_id == self.tenant_id,
+            K.first_solved_at >= start,
+            K.first_solved_at < end,
+            K.public_agent_reply_count > 0,
         )
-        rows = [
-            (TicketRef(s, e), agent, channel) for s, e, agent, channel in self.session.execute(stmt)
-        ]
-        csat = self._latest_csat([ticket for ticket, _, _ in rows])
+        rows = [(TicketRef(s, e), channel) for s, e, channel in self.session.execute(stmt)]
+        csat = self._latest_csat([ticket for ticket, _ in rows])
         return [
-            Candidate(ticket.key, agent, channel or NO_CHANNEL, csat.get(ticket))
-            for ticket, agent, channel in rows
+            CandidateTicket(ticket, channel or NO_CHANNEL, csat.get(ticket))
+            for ticket, channel in rows
         ]
+
+    def active_agents(self, agent_ids: Collection[str]) -> set[str]:
+        found: set[str] = set()
+        for part in chunks(sorted(set(agent_ids))):
+            stmt = select(A.id).where(
+                A.tenant_id == self.tenant_id, A.id.in_(list(part)), A.active.is_(True)
+            )
+            found.update(self.session.execute(stmt).scalars())
+        return found
 
     def _latest_csat(self, tickets: Sequence[TicketRef]) -> dict[TicketRef, Csat]:
         latest: dict[TicketRef, Csat] = {}
@@ -87,9 +90,9 @@ class SqlReviewAssignments(TenantRepository):
                     )
         return latest
 
-    def assigned_tickets(self) -> set[str]:
-        stmt = select(W.ticket_source, W.ticket_id).where(W.tenant_id == self.tenant_id)
-        return {TicketRef(s, t).key for s, t in self.session.execute(stmt)}
+    def assigned_among(self, tickets: Collection[TicketRef]) -> set[TicketRef]:
+        assigned = select(W.ticket_source, W.ticket_id).where(W.tenant_id == self.tenant_id)
+        return tickets_among(self.session, assigned, tickets)
 
     def of_week(
         self, week_start: date, *, reviewer_id: str | None = None, status: str | None = None

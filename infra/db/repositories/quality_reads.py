@@ -73,8 +73,8 @@ class SqlQualityReads(TenantRepository):
     def calibration_sessions(self) -> list[CalibrationSession]:
         return self._calibrations.sessions()
 
-    def session_reviews(self, session_id: str) -> list[StoredReview]:
-        return self._reviews.of_session(session_id)
+    def session_reviews(self, session_ids: Collection[str]) -> dict[str, list[StoredReview]]:
+        return self._reviews.of_sessions(session_ids)
 
     def support_values(self, *, active_only: bool = True) -> list[SupportValue]:
         return self._values.all(active_only=active_only)

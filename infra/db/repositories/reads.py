@@ -122,3 +122,8 @@ class SqlReads(TenantRepository):
         self, level: Level, period: Period, subjects: Collection[str] | None = None
     ) -> dict[str, Snapshot]:
         return SqlSnapshots(self.session, self.tenant_id).for_period(level, period, subjects)
+
+    def subject_snapshots(
+        self, level: Level, subject_id: str, periods: Collection[Period]
+    ) -> dict[Period, Snapshot]:
+        return SqlSnapshots(self.session, self.tenant_id).of_subject(level, subject_id, periods)

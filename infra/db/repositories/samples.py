@@ -39,7 +39,7 @@ class SqlSamples(TenantRepository):
         self, source: str, origins: Collection[str], samples: Sequence[StoredSample]
     ) -> set[Touch]:
         origins = sorted(origins)
-        touched = self._touches_of_origins(source, origins)
+        touched = self.touches_of_origins(source, origins)
         for part in chunks(origins):
             self.session.execute(
                 delete(METRIC_SAMPLE).where(
@@ -49,7 +49,7 @@ class SqlSamples(TenantRepository):
         rows = [self._row(s) for s in samples]
         for batch in chunks(rows, 2000):
             self.session.execute(METRIC_SAMPLE.insert(), list(batch))
-        return touched | self._touches_of_origins(source, origins)
+        return touched | self.touches_of_origins(source, origins)
 
     def _row(self, s: StoredSample) -> dict[str, Any]:
         row = asdict(s)
@@ -57,7 +57,7 @@ class SqlSamples(TenantRepository):
         row["tenant_id"] = self.tenant_id
         return row
 
-    def _touches_of_origins(self, source: str, origins: Sequence[str]) -> set[Touch]:
+    def touches_of_origins(self, source: str, origins: Sequence[str]) -> set[Touch]:
         out: set[Touch] = set()
         sql = text(_TOUCHES.format(where="s.source = :source AND s.origin IN :origins"))
         sql = sql.bindparams(bindparam("origins", expanding=True))

@@ -144,6 +144,24 @@ class SqlSnapshots(TenantRepository):
             stmt = stmt.where(T.subject_id.in_(sorted(subjects)))
         return {row.subject_id: self._snapshot(row) for row in self.session.execute(stmt)}
 
+    def of_subject(
+        self, level: Level, subject_id: str, periods: Collection[Period]
+    ) -> dict[Period, Snapshot]:
+        """One subject's snapshots of several periods, in one query per grain."""
+        out: dict[Period, Snapshot] = {}
+        for grain in sorted({p.grain for p in periods}, key=lambda g: g.value):
+            starts = sorted(p.start for p in periods if p.grain is grain)
+            stmt = self._joined().where(
+                T.subject_type == level.value,
+                T.subject_id == subject_id,
+                T.grain == grain.value,
+                T.period_start.in_(starts),
+            )
+            for row in self.session.execute(stmt):
+                snapshot = self._snapshot(row)
+                out[snapshot.period] = snapshot
+        return out
+
     def in_period(self, period: Period) -> list[Snapshot]:
         stmt = self._joined().where(T.grain == period.grain.value, T.period_start == period.start)
         return [self._snapshot(row) for row in self.session.execute(stmt)]

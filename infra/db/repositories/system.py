@@ -100,11 +100,17 @@ class SystemRepository:
         )
         return [TenantId(t) for t in self.session.execute(stmt).scalars()]
 
-    def tenants_with_sampling_rule(self) -> Sequence[TenantId]:
-        """Tenants whose review assignments the weekly schedule generates."""
+    def tenants_with_sampling_rule(self) -> Sequence[tuple[TenantId, str]]:
+        """Tenants whose review assignments the weekly schedule generates, with their
+        timezones (each one's last complete week is its own)."""
         rule = SAMPLING_RULE.c
-        stmt = select(rule.tenant_id).where(rule.active.is_(True)).order_by(rule.tenant_id)
-        return [TenantId(t) for t in self.session.execute(stmt).scalars()]
+        stmt = (
+            select(rule.tenant_id, TENANT.c.timezone)
+            .join(TENANT, TENANT.c.id == rule.tenant_id)
+            .where(rule.active.is_(True))
+            .order_by(rule.tenant_id)
+        )
+        return [(TenantId(t), tz) for t, tz in self.session.execute(stmt)]
 
     # OAuth clients --------------------------------------------------------
     def create_client(

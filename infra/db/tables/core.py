@@ -109,7 +109,8 @@ class IntegrationRow(SQLModel, table=True):
     __tablename__ = "integration"
     __table_args__ = (
         ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),
-        Index("ix_integration_id", "id"),
+        # Webhook URLs find an integration by id alone (the tenant comes from it).
+        Index("ix_integration_id", "id", unique=True),
     )
 
     tenant_id: str = Field(primary_key=True, max_length=32)

@@ -161,13 +161,44 @@ def test_unsigned_mode_can_be_switched_for_chatwoot_only() -> None:
     chatwoot = create_integration(uow, source="chatwoot").integration  # type: ignore[arg-type]
     intercom = create_integration(uow, source="intercom", secret="s").integration  # type: ignore[arg-type]
 
-    updated = update_integration(uow, chatwoot.id, IntegrationChange(allow_unsigned=True))  # type: ignore[arg-type]
+    updated = update_integration(
+        uow, integration_id=chatwoot.id, change=IntegrationChange(allow_unsigned=True)
+    )  # type: ignore[arg-type]
 
     assert updated is not None and updated.allow_unsigned
     with pytest.raises(IntegrationError) as caught:
-        update_integration(uow, intercom.id, IntegrationChange(allow_unsigned=True))  # type: ignore[arg-type]
+        update_integration(
+            uow, integration_id=intercom.id, change=IntegrationChange(allow_unsigned=True)
+        )  # type: ignore[arg-type]
     assert caught.value.field == "allowUnsigned"
-    assert update_integration(uow, "nope", IntegrationChange(active=False)) is None  # type: ignore[arg-type]
+    assert (
+        update_integration(uow, integration_id="nope", change=IntegrationChange(active=False))
+        is None
+    )  # type: ignore[arg-type]
+
+
+def test_a_new_chatwoot_secret_ends_unsigned_mode_unless_the_same_change_keeps_it() -> None:
+    uow = Uow()
+    chatwoot = create_integration(  # type: ignore[arg-type]
+        uow, source="chatwoot", options={"allow_unsigned": True}
+    ).integration
+
+    def change(**fields: Any) -> IntegrationView:
+        view = update_integration(  # type: ignore[arg-type]
+            uow, integration_id=chatwoot.id, change=IntegrationChange(**fields)
+        )
+        assert view is not None
+        return view
+
+    assert change(active=True).allow_unsigned  # other changes leave it alone
+    assert not change(secret="chatwoot-made-this").allow_unsigned
+    assert change(secret="and-this", allow_unsigned=True).allow_unsigned
+    assert not change(allow_unsigned=False).options  # off is the default: no option left
+
+
+def test_updates_take_their_integration_and_change_by_keyword() -> None:
+    with pytest.raises(TypeError):
+        update_integration(Uow(), "i1", IntegrationChange())  # type: ignore[arg-type, misc]
 
 
 def test_replay_resets_one_delivery_or_every_one_in_a_status() -> None:

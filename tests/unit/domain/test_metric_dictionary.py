@@ -140,3 +140,8 @@ def test_derived_metrics_are_ratios_of_other_aggregates() -> None:
 def test_an_unknown_metric_is_a_key_error_naming_it() -> None:
     with pytest.raises(KeyError, match="unknown metric 'happiness'"):
         m.get("happiness")
+
+
+@pytest.mark.parametrize("key", ["qa_score", "reviews_given"])
+def test_the_review_metrics_say_calibration_reviews_do_not_count(key: str) -> None:
+    assert "calibration reviews do not count" in m.get(key).description

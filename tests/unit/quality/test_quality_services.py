@@ -11,7 +11,7 @@ from domain.periods import Grain, Period
 from domain.quality.assignment_service import last_complete_week
 from domain.quality.ports import StoredReview, TicketRef
 from domain.quality.profile import trend_periods
-from domain.quality.review_service import SOURCE, review_samples
+from domain.quality.review_service import SOURCE, feed_metrics, review_samples
 from domain.quality.reviews import ReviewKind
 from domain.quality.scorecards import ScaleKind
 from tests.unit.quality.builders import category, review, scorecard
@@ -28,7 +28,12 @@ def stored(ratings: dict[str, int | None], kind: ReviewKind = ReviewKind.REGULAR
 
 
 def test_a_review_feeds_qa_score_to_the_reviewee_and_reviews_given_to_the_reviewer() -> None:
-    samples = review_samples(stored({"solution": 4, "links": 1}), timezone="Europe/Berlin")
+    samples = review_samples(
+        stored({"solution": 4, "links": 1}),
+        timezone="Europe/Berlin",
+        qa_team="ticket-team",
+        reviewer_team="leads",
+    )
 
     assert [(s.metric, s.agent_id, s.value) for s in samples] == [
         ("qa_score", "ann", pytest.approx(100 * (2 * 0.75 + 1) / 3)),
@@ -36,8 +41,9 @@ def test_a_review_feeds_qa_score_to_the_reviewee_and_reviews_given_to_the_review
     ]
     assert {(s.source, s.origin) for s in samples} == {(SOURCE, "review:r1")}
     assert [s.seq for s in samples] == [0, 1]
-    # No team: each agent's own team applies; dated by review time, tenant-local.
-    assert {s.team_id for s in samples} == {None}
+    # The teams of the review time travel with the samples (not the agents' later teams);
+    # dated by review time, tenant-local.
+    assert [s.team_id for s in samples] == ["ticket-team", "leads"]
     assert {s.local_day for s in samples} == {date(2026, 4, 1)}
     assert {s.at for s in samples} == {LATE_EVENING}
 
@@ -91,3 +97,8 @@ def test_trend_periods_end_with_the_period_oldest_first_and_are_capped() -> None
 def test_a_ticket_key_splits_back_into_source_and_external_id(external_id: str) -> None:
     ref = TicketRef("zendesk", external_id)
     assert TicketRef.of_key(ref.key) == ref
+
+
+def test_feeding_a_reviews_metrics_takes_the_review_and_samples_by_keyword() -> None:
+    with pytest.raises(TypeError):
+        feed_metrics(None, "r1", [])  # type: ignore[arg-type, misc]

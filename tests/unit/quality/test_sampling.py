@@ -13,6 +13,7 @@ from domain.quality.sampling import (
     SamplingRule,
     SamplingStrategy,
     allocate_proportionally,
+    reviewed_agent,
     sample_assignments,
     seeded_rng,
 )
@@ -67,6 +68,22 @@ def test_a_ticket_that_several_agents_replied_on_is_drawn_once() -> None:
     result = sample(SamplingRule(1), shared + tickets("bob", 1))
     assert sorted(a.ticket_id for a in result) == ["bob-0", "t-1"]
     assert per_agent(result) == {"ann": 1, "bob": 1}
+
+
+@pytest.mark.parametrize(
+    ("replies", "solved_by", "agent"),
+    [
+        (["ann", "bob"], "bob", "bob"),  # the assignee at the first solve replied
+        (["ann", "bob"], "lead", "ann"),  # handed over without replying: the first replier
+        (["ann"], None, "ann"),  # solved unassigned
+        ([None, "bob"], "lead", "bob"),  # a reply without a known author does not count
+        ([], "ann", None),  # nobody replied publicly: nobody to review
+    ],
+)
+def test_the_reviewed_agent_always_replied_publicly(
+    replies: list[str | None], solved_by: str | None, agent: str | None
+) -> None:
+    assert reviewed_agent(replies, solved_by) == agent
 
 
 def test_the_same_seed_and_week_give_the_same_list() -> None:
