@@ -68,6 +68,7 @@ def ensure_tenant(c: Container, slug: str, s: Shape) -> tuple[TenantProfile, int
 
 def ensure_csv(s: Shape, path: Path) -> Path:
     if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         write_events_csv(generate(s), tmp)
         tmp.replace(path)
