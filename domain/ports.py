@@ -178,14 +178,6 @@ class Snapshots(Protocol):
         """Drop the snapshots of every period that ends after `since` (None: all)."""
         ...
 
-    def periods_since(self, since: date | None) -> list[Period]:
-        """Periods (every grain) with snapshots, starting on/after `since`."""
-        ...
-
-    def in_period(self, period: Period) -> list[Snapshot]:
-        """Every subject's snapshot (all levels) of one period."""
-        ...
-
     def scoring_inputs(
         self, *, since: date | None, metrics: Collection[tuple[str, Basis]]
     ) -> list[Snapshot]:
@@ -244,8 +236,6 @@ class Dirty(Protocol):
     def mark(self, entries: Iterable[DirtyEntry]) -> int: ...
 
     def take(self, limit: int) -> list[DirtyEntry]: ...
-
-    def count(self) -> int: ...
 
 
 class TenantSettings(Protocol):

@@ -167,9 +167,14 @@ def _rating_samples(facts: TicketFacts) -> list[Sample]:
     return out
 
 
+def is_positive_csat(score: float, scale_max: float) -> bool:
+    """SPEC §4: score / scale_max ≥ 0.8, compared without a division (exact)."""
+    return 5 * score >= 4 * scale_max
+
+
 def _rating_sample(r: RatingFact) -> list[Sample]:
     if r.kind is RatingKind.CSAT:
-        positive = float(5 * r.score >= 4 * r.scale_max)  # score/scale_max >= 0.8, exactly
+        positive = float(is_positive_csat(r.score, r.scale_max))
         commented = float(bool(r.comment and r.comment.strip()))
         return [
             Sample("csat", r.at, r.owner, r.team, positive),

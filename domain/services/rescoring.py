@@ -43,11 +43,13 @@ def rescore(uow: UnitOfWork, touches: Iterable[Touch], *, defer: bool = False) -
     With `defer`, the touched snapshots are only marked for the next roll-up: a period's
     aggregate costs more the more the period holds, so doing it per event would make each
     event dearer as history grows; a roll-up does it once for a whole burst of events."""
+    planned = sorted(plan(touches).items())
+    if defer:
+        return uow.dirty.mark(
+            [e for period, touched in planned for e in _entries(period, touched, uow.tenant.id)]
+        )
     count = 0
-    for period, touched in sorted(plan(touches).items()):
-        if defer:
-            count += uow.dirty.mark(_entries(period, touched, uow.tenant.id))
-            continue
+    for period, touched in planned:
         snapshots = PeriodScorer(uow, period).snapshots(touched)
         uow.snapshots.save(snapshots)
         count += len(snapshots)

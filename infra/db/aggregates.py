@@ -77,9 +77,8 @@ GROUP BY subject, metric
 """
 
 
-def aggregate_sql(dialect: str, level: Level, *, subjects: bool, grain: Grain | None = None) -> str:
-    """SQL for one period (grain None: the :start period) or, on Postgres, every period
-    of `grain` between :start and :end."""
+def aggregate_sql(dialect: str, level: Level, *, subjects: bool) -> str:
+    """SQL for the one period that starts at :start and ends before :end."""
     subject = SUBJECT[level]
     join = (
         "LEFT JOIN agent a ON a.tenant_id = s.tenant_id AND a.id = s.agent_id"
@@ -88,68 +87,16 @@ def aggregate_sql(dialect: str, level: Level, *, subjects: bool, grain: Grain | 
     )
     only = f"AND {subject} IN :subjects" if subjects else ""
     if dialect == "postgresql":
-        period = PG_PERIOD[grain] if grain else "CAST(:start AS date)"
         return _POSTGRES.format(
-            period=period,
+            period="CAST(:start AS date)",
             subject=subject,
             join=join,
             only=only,
             durations=_IN_DURATIONS,
             distinct=_IN_DISTINCT,
         )
-    if grain is not None:
-        raise ValueError("whole-history aggregation is a PostgreSQL path")
     distinct = ", ".join(f"'{k}'" for k in DISTINCT_TICKETS)
     return _SQLITE.format(subject=subject, join=join, only=only, distinct=distinct)
-
-
-# Whole-history summaries (PostgreSQL). Ordered-set aggregates set up a sort per group,
-# which is slow across hundreds of thousands of small groups; here SQL only hashes sums
-# and counts, and streams duration values in group order for Python to rank.
-_HISTORY_SUMS = """
-SELECT {period} AS period, {subject} AS subject, s.metric,
-    COUNT(*), SUM(s.value), COUNT(s.value_business), SUM(s.value_business)
-FROM metric_sample s {join}
-WHERE s.tenant_id = :tenant AND s.local_day >= :start AND s.local_day < :end
-  AND {subject} IS NOT NULL
-GROUP BY 1, 2, 3
-"""
-_HISTORY_DISTINCT = """
-SELECT period, subject, metric, COUNT(*) FROM (
-    SELECT DISTINCT {period} AS period, {subject} AS subject, s.metric, s.origin
-    FROM metric_sample s {join}
-    WHERE s.tenant_id = :tenant AND s.local_day >= :start AND s.local_day < :end
-      AND {subject} IS NOT NULL AND {distinct}
-) t
-GROUP BY 1, 2, 3
-"""
-_HISTORY_DURATIONS = """
-SELECT {period} AS period, {subject} AS subject, s.metric, s.value, s.value_business
-FROM metric_sample s {join}
-WHERE s.tenant_id = :tenant AND s.local_day >= :start AND s.local_day < :end
-  AND {subject} IS NOT NULL AND {durations}
-ORDER BY 1, 2, 3
-"""
-
-
-def history_sql(level: Level, grain: Grain) -> tuple[str, str, str]:
-    """(sums and counts, distinct tickets, ordered duration values) for every period."""
-    parts = {
-        "period": PG_PERIOD[grain],
-        "subject": SUBJECT[level],
-        "join": (
-            "LEFT JOIN agent a ON a.tenant_id = s.tenant_id AND a.id = s.agent_id"
-            if level is Level.TEAM
-            else ""
-        ),
-        "durations": _IN_DURATIONS,
-        "distinct": _IN_DISTINCT,
-    }
-    return (
-        _HISTORY_SUMS.format(**parts),
-        _HISTORY_DISTINCT.format(**parts),
-        _HISTORY_DURATIONS.format(**parts),
-    )
 
 
 def read_row(row: Any, into: dict[str, dict[StreamKey, Aggregate]]) -> None:

@@ -1,4 +1,5 @@
-"""Bulk writes with PostgreSQL COPY (the fast path of bulk rebuilds and re-scores)."""
+"""Bulk inserts: PostgreSQL COPY (the fast path of bulk rebuilds and re-scores), or one
+executemany elsewhere."""
 
 from __future__ import annotations
 
@@ -6,17 +7,26 @@ from collections.abc import Sequence
 from typing import Any
 
 from psycopg.types.json import Jsonb
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
+from infra.db.sql import is_postgres
 
-def copy_rows(session: Session, table: str, rows: Sequence[dict[str, Any]]) -> None:
-    """COPY `rows` (dicts with the same keys) into `table`, inside the session's
-    transaction; JSON values go in as jsonb."""
+
+def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert `rows` (dicts with the same keys) inside the session's transaction; on
+    PostgreSQL with COPY, JSON values going in as jsonb."""
     if not rows:
+        return
+    if not is_postgres(session):
+        session.execute(table.insert(), list(rows))
         return
     columns = list(rows[0])
     raw: Any = session.connection().connection.driver_connection
-    with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as cp:
+    with (
+        raw.cursor() as cur,
+        cur.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as cp,
+    ):
         for row in rows:
             cp.write_row(
                 [Jsonb(v) if isinstance(v, dict | list) else v for v in (row[c] for c in columns)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import Table
@@ -29,3 +30,8 @@ def insert_for(session: Session, table: Table) -> Any:
 
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def as_date(value: Any) -> date:
+    """A DATE column read by raw SQL: SQLite hands back ISO text, PostgreSQL a date."""
+    return date.fromisoformat(value) if isinstance(value, str) else value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, func, select, tuple_
+from sqlalchemy import delete, select, tuple_
 
 from domain.metrics import Level
 from domain.periods import Grain, Period
@@ -57,7 +57,3 @@ class SqlDirty(TenantRepository):
             DirtyEntry(Period(Grain(g), start), Level(level), subject)
             for g, start, level, subject in rows
         ]
-
-    def count(self) -> int:
-        stmt = select(func.count()).select_from(DIRTY_PERIOD).where(D.tenant_id == self.tenant_id)
-        return int(self.session.execute(stmt).scalar_one())

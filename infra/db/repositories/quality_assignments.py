@@ -11,6 +11,7 @@ from sqlalchemy import Select, select
 from domain.quality.assignments import Assignment, AssignmentStatus
 from domain.quality.ports import CandidateTicket, RuleSettings, StoredAssignment, TicketRef
 from domain.quality.sampling import Csat, SamplingRule, SamplingStrategy
+from domain.samples import is_positive_csat
 from infra.db.repositories.base import TenantRepository
 from infra.db.repositories.quality import tickets_among
 from infra.db.sql import chunks, insert_for
@@ -19,7 +20,6 @@ from infra.db.types import utcnow
 
 A, K, G = AGENT.c, TICKET.c, RATING.c
 S, W = SAMPLING_RULE.c, REVIEW_ASSIGNMENT.c
-POSITIVE_CSAT = 0.8  # SPEC §4: a csat rating is positive when score / scale_max ≥ 0.8
 NO_CHANNEL = "unknown"
 
 
@@ -84,7 +84,7 @@ class SqlReviewAssignments(TenantRepository):
                     .order_by(G.occurred_at, G.event_id)
                 )
                 for ticket_id, score, scale_max in self.session.execute(stmt):
-                    positive = scale_max > 0 and score / scale_max >= POSITIVE_CSAT
+                    positive = scale_max > 0 and is_positive_csat(score, scale_max)
                     latest[TicketRef(source, ticket_id)] = (
                         Csat.POSITIVE if positive else Csat.NEGATIVE
                     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Select, Table, func, select
@@ -118,12 +119,17 @@ class SqlReads(TenantRepository):
     def integrations(self) -> SqlIntegrationReads:
         return SqlIntegrationReads(self.session, self.tenant_id)
 
+    @cached_property
+    def _snapshots(self) -> SqlSnapshots:
+        # One per request: it caches the model versions that explain the scores it reads.
+        return SqlSnapshots(self.session, self.tenant_id)
+
     def snapshots(
         self, level: Level, period: Period, subjects: Collection[str] | None = None
     ) -> dict[str, Snapshot]:
-        return SqlSnapshots(self.session, self.tenant_id).for_period(level, period, subjects)
+        return self._snapshots.for_period(level, period, subjects)
 
     def subject_snapshots(
         self, level: Level, subject_id: str, periods: Collection[Period]
     ) -> dict[Period, Snapshot]:
-        return SqlSnapshots(self.session, self.tenant_id).of_subject(level, subject_id, periods)
+        return self._snapshots.of_subject(level, subject_id, periods)

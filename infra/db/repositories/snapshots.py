@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, and_, delete, select
+from sqlalchemy import Select, Table, and_, delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from domain.metrics import Basis, Level
@@ -20,10 +20,10 @@ from infra.db.codec import (
     metrics_from_json,
     metrics_to_json,
 )
-from infra.db.copy import copy_rows
+from infra.db.copy import bulk_insert
 from infra.db.repositories.base import TenantRepository
 from infra.db.repositories.models import SqlModels
-from infra.db.sql import chunks, insert_for, is_postgres
+from infra.db.sql import as_date, chunks, insert_for, is_postgres
 from infra.db.tables import SCORE_SNAPSHOT, SNAPSHOT_SCORE
 from infra.db.types import utcnow
 
@@ -39,10 +39,20 @@ class SqlSnapshots(TenantRepository):
     # writing ---------------------------------------------------------------------------
     def save(self, snapshots: Sequence[Snapshot]) -> None:
         """Upsert snapshots; a subject left without any data loses its snapshot."""
-        for s in snapshots:
-            if not _has_data(s):
-                for table in (SCORE_SNAPSHOT, SNAPSHOT_SCORE):
-                    self.session.execute(delete(table).where(*self._key(table, s)))
+        emptied = [s for s in snapshots if not _has_data(s)]
+        for table in (SCORE_SNAPSHOT, SNAPSHOT_SCORE):
+            c = table.c
+            for part in chunks(emptied):
+                keys = [
+                    (s.level.value, s.subject_id, s.period.grain.value, s.period.start)
+                    for s in part
+                ]
+                self.session.execute(
+                    delete(table).where(
+                        c.tenant_id == self.tenant_id,
+                        tuple_(c.subject_type, c.subject_id, c.grain, c.period_start).in_(keys),
+                    )
+                )
         kept = [s for s in snapshots if _has_data(s)]
         self._upsert(SCORE_SNAPSHOT, [self._metrics_row(s) for s in kept])
         self._upsert(SNAPSHOT_SCORE, [self._score_row(s) for s in kept])
@@ -55,14 +65,8 @@ class SqlSnapshots(TenantRepository):
 
     def save_many(self, snapshots: Sequence[Snapshot]) -> None:
         kept = [s for s in snapshots if _has_data(s)]
-        for table, rows in (
-            (SCORE_SNAPSHOT, [self._metrics_row(s) for s in kept]),
-            (SNAPSHOT_SCORE, [self._score_row(s) for s in kept]),
-        ):
-            if is_postgres(self.session):
-                copy_rows(self.session, table.name, rows)
-            elif rows:
-                self.session.execute(table.insert(), rows)
+        bulk_insert(self.session, SCORE_SNAPSHOT, [self._metrics_row(s) for s in kept])
+        bulk_insert(self.session, SNAPSHOT_SCORE, [self._score_row(s) for s in kept])
 
     def update_scores(self, snapshots: Sequence[Snapshot], *, since: date | None) -> None:
         """Replace the scores of every period starting on/after `since` (a re-score):
@@ -71,11 +75,7 @@ class SqlSnapshots(TenantRepository):
         if since is not None:
             mine.append(S.period_start >= since)
         self.session.execute(delete(SNAPSHOT_SCORE).where(*mine))
-        rows = [self._score_row(s) for s in snapshots]
-        if is_postgres(self.session):
-            copy_rows(self.session, SNAPSHOT_SCORE.name, rows)
-        elif rows:
-            self.session.execute(SNAPSHOT_SCORE.insert(), rows)
+        bulk_insert(self.session, SNAPSHOT_SCORE, [self._score_row(s) for s in snapshots])
 
     def delete_since(self, since: date | None) -> None:
         """Drop the snapshots of every period that ends after `since` (None: all)."""
@@ -92,16 +92,6 @@ class SqlSnapshots(TenantRepository):
                         table.c.period_start >= period_start(grain, since),
                     )
                 )
-
-    def _key(self, table: Table, s: Snapshot) -> list[ColumnElement[bool]]:
-        c = table.c
-        return [
-            c.tenant_id == self.tenant_id,
-            c.subject_type == s.level.value,
-            c.subject_id == s.subject_id,
-            c.grain == s.period.grain.value,
-            c.period_start == s.period.start,
-        ]
 
     def _keys(self, s: Snapshot) -> dict[str, Any]:
         return {
@@ -162,10 +152,6 @@ class SqlSnapshots(TenantRepository):
                 out[snapshot.period] = snapshot
         return out
 
-    def in_period(self, period: Period) -> list[Snapshot]:
-        stmt = self._joined().where(T.grain == period.grain.value, T.period_start == period.start)
-        return [self._snapshot(row) for row in self.session.execute(stmt)]
-
     def _joined(self) -> Select[Any]:
         on = and_(*(S[k] == T[k] for k in _KEY))
         return (
@@ -205,19 +191,13 @@ class SqlSnapshots(TenantRepository):
                 Snapshot(
                     level=levels[row[0]],
                     subject_id=row[1],
-                    period=Period(grains[row[2]], _as_date(row[3])),
+                    period=Period(grains[row[2]], as_date(row[3])),
                     metrics=metrics_from_json(values, intervals=False),
                     breakdown=None,
                     model_id=None,
                 )
             )
         return out
-
-    def periods_since(self, since: date | None) -> list[Period]:
-        stmt = select(T.grain, T.period_start).distinct().where(T.tenant_id == self.tenant_id)
-        if since is not None:
-            stmt = stmt.where(T.period_start >= since)
-        return sorted(Period(Grain(g), start) for g, start in self.session.execute(stmt))
 
     def periods(self, grain: Grain) -> list[Period]:
         stmt = (
@@ -244,7 +224,8 @@ class SqlSnapshots(TenantRepository):
         """The model version a snapshot was scored with (its components explain it)."""
         if model_id is None or version is None:
             return default_model()
-        if self._models is None:
+        if self._models is None or (model_id, version) not in self._models:
+            # (Re)loaded on a miss: a version saved in this unit of work is then found too.
             self._models = {
                 (v.model.id, v.model.version): v.model
                 for v in SqlModels(self.session, self.tenant_id).versions()
@@ -254,7 +235,3 @@ class SqlSnapshots(TenantRepository):
 
 def _has_data(s: Snapshot) -> bool:
     return any(v.value is not None or v.sample_size > 0 for v in s.metrics.values())
-
-
-def _as_date(value: Any) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value
