@@ -19,6 +19,7 @@ from domain.quality.scorecards import Scorecard
 from domain.views import AgentView, TeamView, TenantReads
 from infra.bootstrap import (
     GENERATE_REVIEW_ASSIGNMENTS,
+    PROCESS_TENANT,
     REATTRIBUTE_AGENTS,
     RECOMPUTE_TENANT,
     RESCORE_TENANT,
@@ -93,7 +94,7 @@ class Context:
 
     def request_processing(self) -> None:
         """Process this tenant's pending webhook deliveries, after commit."""
-        self.container.queue.request_processing(self.principal.tenant_id)
+        self.container.queue.request(PROCESS_TENANT, self.principal.tenant_id)
 
     def queue_recompute(self, *, since: date | None) -> None:
         """Rebuild this tenant's history (from `since`) in the background, after commit."""

@@ -4,7 +4,6 @@ behalf of the manager or employee, whose agent id it passes)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 import strawberry
@@ -26,6 +25,7 @@ from domain.quality.people_service import (
 )
 from domain.quality.ports import QualityError
 from domain.quality.support_values import SupportValue
+from infra.bootstrap import utcnow
 
 ADMIN, REVIEWS_WRITE = requires(Scope.ADMIN), requires(Scope.REVIEWS_WRITE)
 
@@ -106,10 +106,6 @@ SurveyResponseResult = Annotated[
 ]
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 @strawberry.type
 class EngagementMutation:
     @strawberry.mutation(
@@ -145,7 +141,7 @@ class EngagementMutation:
                     period=period,
                     rating=input.rating,
                     comment=input.comment,
-                    now=_now(),
+                    now=utcnow(),
                 )
             )
         except QualityError as exc:
@@ -166,7 +162,7 @@ class EngagementMutation:
                     questions=questions,
                     enps=input.enps,
                     min_group_size=input.min_group_size,
-                    now=_now(),
+                    now=utcnow(),
                 )
             )
         except ValueError as exc:

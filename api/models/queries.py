@@ -1,4 +1,4 @@
-"""KPI models, the metric dictionary, and previews of draft models."""
+"""KPI models and previews of draft models."""
 
 from __future__ import annotations
 

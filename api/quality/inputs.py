@@ -115,10 +115,10 @@ class SubmitReviewInput:
             comments={r.category: r.comment for r in self.ratings if r.comment},
             ticket_external_id=self.ticket.external_id if self.ticket else None,
             ticket_source=self.ticket.source if self.ticket else None,
-            reviewee_id=_opt(self.reviewee_id),
-            scorecard_id=_opt(self.scorecard_id),
-            calibration_session_id=_opt(self.calibration_session_id),
-            assignment_id=_opt(self.assignment_id),
+            reviewee_id=opt_id(self.reviewee_id),
+            scorecard_id=opt_id(self.scorecard_id),
+            calibration_session_id=opt_id(self.calibration_session_id),
+            assignment_id=opt_id(self.assignment_id),
         )
 
 
@@ -132,8 +132,8 @@ class ReviewFilter:
 
     def query(self, *, limit: int) -> ReviewQuery:
         return ReviewQuery(
-            reviewee_id=_opt(self.reviewee_id),
-            reviewer_id=_opt(self.reviewer_id),
+            reviewee_id=opt_id(self.reviewee_id),
+            reviewer_id=opt_id(self.reviewer_id),
             ticket_external_id=self.ticket.external_id if self.ticket else None,
             ticket_source=self.ticket.source if self.ticket else None,
             include_calibration=self.include_calibration,
@@ -159,5 +159,5 @@ class CalibrationSessionInput:
     tickets: list[TicketInput]
 
 
-def _opt(value: strawberry.ID | None) -> str | None:
+def opt_id(value: strawberry.ID | None) -> str | None:
     return str(value) if value is not None else None

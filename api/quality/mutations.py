@@ -4,7 +4,7 @@ sessions need `admin`; submitting or deleting reviews and skipping assignments n
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated
 
 import strawberry
@@ -30,14 +30,18 @@ from api.quality.types import (
     ScorecardType,
 )
 from domain.auth import Scope
-from domain.quality.assignment_service import check_week, save_rule, skip_assignment
+from domain.quality.assignment_service import (
+    active_rule,
+    check_week,
+    save_rule,
+    skip_assignment,
+)
 from domain.quality.calibration_service import create_session
-from domain.quality.ports import NotFoundError as Missing
 from domain.quality.ports import QualityError
 from domain.quality.review_service import delete_review, submit_review
 from domain.quality.sampling import SamplingStrategy
 from domain.quality.scorecard_service import create_scorecard, revise_scorecard
-from infra.bootstrap import QueueUnavailableError
+from infra.bootstrap import QueueUnavailableError, utcnow
 
 ADMIN, REVIEWS_WRITE = requires(Scope.ADMIN), requires(Scope.REVIEWS_WRITE)
 
@@ -69,10 +73,6 @@ class DeletedReview:
 DeleteReviewResult = Annotated[
     DeletedReview | NotFoundError, strawberry.union("DeleteReviewResult")
 ]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 @strawberry.type
@@ -117,7 +117,7 @@ class QualityMutation:
         try:
             submission = input.submission()
             stored = await info.context.write(
-                lambda uow: submit_review(quality(uow), submission, now=_now())
+                lambda uow: submit_review(quality(uow), submission, now=utcnow())
             )
         except QualityError as exc:
             return user_error(exc)
@@ -160,16 +160,14 @@ class QualityMutation:
     async def generate_review_assignments(self, info: Info, week_start: date) -> GenerateResult:
         try:
             check_week(week_start)
-            settings = await info.context.read(lambda r: r.quality.rule())
-            if settings is None or not settings.active:
-                raise Missing("the tenant has no active sampling rule", "rule")
+            await info.context.read_uow(lambda uow: active_rule(quality(uow)))
         except QualityError as exc:
             return user_error(exc)
         try:
-            info.context.queue_review_assignments(week_start=week_start)
+            queued = info.context.queue_review_assignments(week_start=week_start)
         except QueueUnavailableError:
             return UnavailableError(message="the job queue is unreachable; nothing was queued")
-        return AssignmentsRequested(week_start=week_start, queued=True)
+        return AssignmentsRequested(week_start=week_start, queued=queued)
 
     @strawberry.mutation(extensions=REVIEWS_WRITE, description="Skip an assignment, with a reason.")
     async def skip_review_assignment(
@@ -198,7 +196,7 @@ class QualityMutation:
                     name=input.name,
                     scorecard_id=str(input.scorecard_id),
                     tickets=tickets,
-                    now=_now(),
+                    now=utcnow(),
                 )
             )
         except QualityError as exc:

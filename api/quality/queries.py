@@ -11,7 +11,7 @@ from graphql import GraphQLError
 from api.context import Info
 from api.permissions import requires
 from api.quality.calibration_types import CalibrationSessionType
-from api.quality.inputs import ReviewFilter
+from api.quality.inputs import ReviewFilter, opt_id
 from api.quality.types import (
     AssignmentReportType,
     AssignmentStatusEnum,
@@ -28,10 +28,6 @@ from domain.views import TenantReads
 
 READ = requires(Scope.READ)
 MAX_REVIEWS = 500
-
-
-def _opt(value: strawberry.ID | None) -> str | None:
-    return str(value) if value is not None else None
 
 
 @strawberry.type
@@ -97,7 +93,7 @@ class QualityQuery:
         wanted = AssignmentStatus(status).value if status is not None else None
         found = await info.context.read(
             lambda r: r.quality.assignments(
-                week_start, reviewer_id=_opt(reviewer_id), status=wanted
+                week_start, reviewer_id=opt_id(reviewer_id), status=wanted
             )
         )
         return [ReviewAssignment.of(a) for a in found]

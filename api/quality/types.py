@@ -281,5 +281,6 @@ class AssignmentReportType:
 class AssignmentsRequested:
     week_start: date
     queued: bool = strawberry.field(
-        description="The generation job was queued (it runs after this)"
+        description="True: the generation job was queued (it runs after this); false: "
+        "that week's job already waits or runs, and will do the work"
     )
