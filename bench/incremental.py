@@ -41,12 +41,6 @@ class ManualQueue:
     def claim(self, lock: str, *, ttl_seconds: int) -> bool:
         return True
 
-    def request_processing(self, tenant_id: str, *, force: bool = False) -> bool:
-        return False
-
-    def processing_started(self, tenant_id: str) -> None:
-        pass
-
 
 @dataclass
 class Measured:

@@ -7,8 +7,8 @@ import shlex
 from datetime import UTC, date, datetime, timedelta
 
 import typer
-from rich.console import Console
 
+from cli.output import console
 from cli.progress import progress_bar
 from domain.ports import TenantProfile
 from domain.services.recompute import rescore_all
@@ -19,7 +19,6 @@ from infra.db.repositories.system import NotFoundError
 from infra.synthetic import Shape, generate
 
 DEMO_TOKEN_TTL = 12 * 3600
-console = Console()
 
 
 def demo(

@@ -11,18 +11,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TimeElapsedColumn
 from rich.table import Table
 
+from cli.output import console, err, fail
 from domain.services.importing import BATCH, ImportSummary, import_events
 from infra import admin
 from infra.bootstrap import container
 from infra.db.repositories.system import NotFoundError
 from infra.history import FORMATS, LineReader, read_history
 
-console = Console()
-err = Console(stderr=True)
 Report = Callable[[str, int, int], None]
 
 
@@ -35,14 +33,12 @@ def import_history(
 ) -> None:
     """Import history from a Zendesk export or canonical JSON lines; stored events are skipped."""
     if source not in FORMATS:
-        err.print(f"[red]error:[/red] --source must be one of {', '.join(FORMATS)}")
-        raise typer.Exit(code=1)
+        raise fail(f"--source must be one of {', '.join(FORMATS)}")
     c = container()
     try:
         profile = admin.tenant_by_slug(c, tenant)
     except NotFoundError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(code=1) from None
+        raise fail(str(exc)) from None
     started = time.perf_counter()
     with file.open("rb") as stream:
         reader = LineReader(stream)

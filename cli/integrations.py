@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
 
+from cli.output import console, fail
 from domain.integrations import FAILED, IntegrationChange
 from domain.services.intake import process_pending
 from domain.services.integrations import replay_deliveries
 from infra import admin
 from infra.bootstrap import container
 from infra.db.repositories.system import ConflictError, NotFoundError
-
-console = Console()
-err = Console(stderr=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}")
-    return typer.Exit(code=1)
 
 
 def integration_update(
@@ -44,7 +36,7 @@ def integration_update(
             c, tenant=profile.id, integration_id=integration_id, change=change
         )
     except (NotFoundError, ConflictError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     state = "active" if view.active else "inactive"
     unsigned = ", accepts unsigned deliveries" if view.allow_unsigned else ""
     console.print(f"integration {view.id} ({view.source}) updated: {state}{unsigned}")
@@ -59,7 +51,7 @@ def replay(
 ) -> None:
     """Process stored webhook deliveries again with the current adapter code."""
     if (delivery is None) == (status is None):
-        raise _fail("give either --delivery ID or --status STATUS")
+        raise fail("give either --delivery ID or --status STATUS")
     c = container()
     try:
         profile = admin.tenant_by_slug(c, tenant)
@@ -67,9 +59,9 @@ def replay(
             count = replay_deliveries(uow, delivery_id=delivery, status=status)
             uow.commit()
     except (NotFoundError, ValueError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if delivery is not None and count == 0:
-        raise _fail(f"no delivery {delivery!r} in tenant {tenant!r}")
+        raise fail(f"no delivery {delivery!r} in tenant {tenant!r}")
     # Processed here and now, so the operator sees the outcome (a running worker waits
     # on the same per-tenant lock rather than racing).
     result = process_pending(lambda: c.uow(profile.id, exclusive=True), c.decoder)

@@ -6,11 +6,11 @@ import json
 from datetime import date
 
 import typer
-from rich.console import Console
 
 from cli import demo as demo_command
 from cli import importer
 from cli import integrations as integration_commands
+from cli.output import console, fail
 from cli.progress import progress_bar
 from domain.integrations import SOURCES
 from domain.services.recompute import rebuild
@@ -35,18 +35,10 @@ app.command("import")(importer.import_history)
 app.command("replay")(integration_commands.replay)
 integration.command("update")(integration_commands.integration_update)
 
-console = Console()
-err = Console(stderr=True)
-
 
 @app.callback()
 def main() -> None:
     configure_logging(container().settings)
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}")
-    return typer.Exit(code=1)
 
 
 @db.command("upgrade")
@@ -73,7 +65,7 @@ def tenant_create(
     try:
         created = admin.create_tenant(container(), slug=slug, name=name, timezone=timezone)
     except ConflictError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     console.print(f"tenant [bold]{created.slug}[/bold] created (id {created.id})")
 
 
@@ -92,7 +84,7 @@ def client_create(
             c, tenant=profile.id, scopes=scopes.split(), name=name
         )
     except (NotFoundError, ConflictError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if as_json:
         print(
             json.dumps(
@@ -130,7 +122,7 @@ def integration_create(
             c, tenant=profile.id, source=source, secret=secret, options=options
         )
     except (NotFoundError, ConflictError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     path = f"/webhooks/{record.source}/{record.id}"
     if as_json:
         print(
@@ -190,7 +182,7 @@ def recompute(
         profile = admin.tenant_by_slug(c, tenant)
         start = date.fromisoformat(since) if since else None
     except (NotFoundError, ValueError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     with progress_bar(console) as report:
         if start is None and not c.settings.is_sqlite:
             # Everything on PostgreSQL: the parallel bulk path (same rows, much faster).

@@ -113,8 +113,9 @@ class EventLog(Protocol):
         """Every stored event of the given streams (see `domain.events.stream_of`)."""
         ...
 
-    def streams(self, since: datetime | None) -> list[tuple[str, str]]:
-        """(source, stream) of every stream with an event at or after `since`."""
+    def streams(self, since: datetime | None, *, prefix: str = "") -> list[tuple[str, str]]:
+        """(source, stream) of every stream (named `prefix`…) with an event at or after
+        `since`."""
         ...
 
 

@@ -25,6 +25,7 @@ from infra.db.types import utcnow
 from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
 from infra.queue import (
     GENERATE_REVIEW_ASSIGNMENTS,
+    PROCESS_TENANT,
     REATTRIBUTE_AGENTS,
     RECOMPUTE_TENANT,
     RESCORE_TENANT,
@@ -149,6 +150,7 @@ class Container:
 # What the API layer may use from infra: it imports infra only through this module.
 __all__ = [
     "GENERATE_REVIEW_ASSIGNMENTS",
+    "PROCESS_TENANT",
     "REATTRIBUTE_AGENTS",
     "RECOMPUTE_TENANT",
     "RESCORE_TENANT",

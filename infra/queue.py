@@ -80,23 +80,11 @@ class JobQueue(Protocol):
         """Take a named lock for `ttl_seconds` unless another process holds it (SET NX)."""
         ...
 
-    def request_processing(self, tenant_id: str, *, force: bool = False) -> bool:
-        """Ask for the tenant's pending deliveries to be processed (after commit)."""
-        ...
-
-    def processing_started(self, tenant_id: str) -> None: ...
-
 
 class RqJobQueue:
     def __init__(self, redis: Redis, queue_name: str) -> None:
         self.redis = redis
         self.queue = Queue(queue_name, connection=redis)
-
-    def request_processing(self, tenant_id: str, *, force: bool = False) -> bool:
-        return self.request(PROCESS_TENANT, tenant_id, force=force)
-
-    def processing_started(self, tenant_id: str) -> None:
-        self.started(PROCESS_TENANT, tenant_id)
 
     def request(self, job: str, tenant_id: str, *, force: bool = False) -> bool:
         try:
@@ -167,12 +155,6 @@ class InProcessJobQueue:
         self._claims: dict[str, float] = {}
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-
-    def request_processing(self, tenant_id: str, *, force: bool = False) -> bool:
-        return self.request(PROCESS_TENANT, tenant_id, force=force)
-
-    def processing_started(self, tenant_id: str) -> None:
-        self.started(PROCESS_TENANT, tenant_id)
 
     def request(self, job: str, tenant_id: str, *, force: bool = False) -> bool:
         with self._lock:

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from domain.integrations import FAILED, IGNORED, PENDING
 from domain.ports import TenantId
-from infra.db.repositories.deliveries import FAILED, IGNORED, PENDING, NewDelivery
+from infra.db.repositories.deliveries import NewDelivery
 from infra.db.repositories.system import IntegrationRecord
 from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
-from infra.queue import JobQueue
+from infra.queue import PROCESS_TENANT, JobQueue
 from infra.sources.base import InboundRequest, IntegrationConfig, SignatureError, SourceAdapter
 from infra.sources.decoder import decode_events
 
@@ -126,7 +127,7 @@ class WebhookIntake:
         if delivery_id is None:
             return Receipt(200, {"status": "duplicate", "delivery_key": key})
         if status == PENDING:
-            self.queue.request_processing(integration.tenant_id)
+            self.queue.request(PROCESS_TENANT, integration.tenant_id)
         body: dict[str, Any] = {
             "status": status if status != PENDING else "accepted",
             "delivery_id": delivery_id,

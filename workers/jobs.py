@@ -20,7 +20,12 @@ from domain.services.recompute import rebuild
 from domain.services.rescoring import roll_up
 from infra.bootstrap import container
 from infra.db.types import utcnow
-from infra.queue import GENERATE_REVIEW_ASSIGNMENTS, ROLLUP_TENANT, review_assignments_job_id
+from infra.queue import (
+    GENERATE_REVIEW_ASSIGNMENTS,
+    PROCESS_TENANT,
+    ROLLUP_TENANT,
+    review_assignments_job_id,
+)
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +36,7 @@ DISPATCH_LOCK_SECONDS = 86400  # the weekly dispatch runs once per (UTC) day at 
 def process_tenant(tenant_id: str) -> dict[str, int]:
     """Process every pending delivery of one tenant (idempotent)."""
     c = container(worker=True)
-    c.queue.processing_started(tenant_id)
+    c.queue.started(PROCESS_TENANT, tenant_id)
     tenant = TenantId(tenant_id)
     result = process_pending(lambda: c.uow(tenant, exclusive=True), c.decoder)
     log.info("tenant %s: %s", tenant_id, result)
@@ -87,7 +92,7 @@ def sweep_pending() -> int:
     with c.system() as uow:
         tenants = uow.system.tenants_with_pending(utcnow() - SWEEP_AFTER)
     for tenant in tenants:
-        c.queue.request_processing(tenant, force=True)
+        c.queue.request(PROCESS_TENANT, tenant, force=True)
     return len(tenants)
 
 

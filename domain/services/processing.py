@@ -6,7 +6,7 @@ so a metric is computed the same way whichever door its events came through.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,7 +17,7 @@ from domain.identities import EMAIL_MATCH, MERGE, Identity
 from domain.periods import local_day, local_midnight
 from domain.policy import sample_policy
 from domain.ports import StoredSample, Touch, UnitOfWork
-from domain.samples import ONE_DAY, Sample, activity_samples, ticket_samples
+from domain.samples import ONE_DAY, Sample, SamplePolicy, activity_samples, ticket_samples
 from domain.services.rescoring import rescore
 
 
@@ -64,12 +64,11 @@ def refresh_tickets(uow: UnitOfWork, *, source: str, ticket_ids: Collection[str]
         return set()
     history = uow.events.history(source, ticket_ids)
     facts = [fold(t, _ticket_events(history.get(t, []))) for t in sorted(ticket_ids)]
-    teams = uow.directory.team_ids(source, _team_keys(facts))
+    teams = uow.directory.team_ids(source, set().union(*(team_keys(f) for f in facts)))
     policy = sample_policy(uow.tenant, teams=teams)
-    samples = {f.ticket_id: ticket_samples(f, policy) + guardrail_samples(f) for f in facts}
-    agent_keys = {s.agent for group in samples.values() for s in group if s.agent}
-    agent_keys |= {f.assignee for f in facts if f.assignee}
-    agents = uow.directory.agent_ids(source, agent_keys)
+    samples = {f.ticket_id: samples_of(f, policy) for f in facts}
+    keys = set().union(*(agent_keys(f, samples[f.ticket_id]) for f in facts))
+    agents = uow.directory.agent_ids(source, keys)
     uow.tickets.save_facts(source, facts, agents=agents, teams=teams)
     stored = [
         _store(
@@ -87,16 +86,24 @@ def refresh_tickets(uow: UnitOfWork, *, source: str, ticket_ids: Collection[str]
     return uow.samples.replace(source, ticket_ids, stored)
 
 
-def _team_keys(facts: Sequence[TicketFacts]) -> set[str]:
-    """Every team a ticket was in when something was attributed to it."""
-    keys: set[str] = set()
-    for f in facts:
-        keys.update(t for t in (f.team, f.created_team) if t)
-        keys.update(r.team for r in f.replies if r.team)
-        keys.update(s.team for s in f.solves if s.team)
-        keys.update(r.team for r in f.ratings if r.team)
-        keys.update(a.team for a in f.assignments if a.team)
-        keys.update(h.team for h in f.handling if h.team)
+def team_keys(f: TicketFacts) -> set[str]:
+    """Every team (external key) a ticket was in when something was attributed to it."""
+    keys = {t for t in (f.team, f.created_team) if t}
+    for group in (f.replies, f.solves, f.ratings, f.assignments, f.handling):
+        keys.update(item.team for item in group if item.team)
+    return keys
+
+
+def samples_of(f: TicketFacts, policy: SamplePolicy) -> list[Sample]:
+    """A ticket's metric samples and guardrail signals."""
+    return ticket_samples(f, policy) + guardrail_samples(f)
+
+
+def agent_keys(f: TicketFacts, samples: Iterable[Sample]) -> set[str]:
+    """Every agent (external key) the ticket's samples or its assignee name."""
+    keys = {s.agent for s in samples if s.agent}
+    if f.assignee:
+        keys.add(f.assignee)
     return keys
 
 

@@ -18,11 +18,11 @@ import psycopg
 
 from domain.events import TicketEvent
 from domain.fold import TicketFacts, fold
-from domain.guardrails import guardrail_samples
 from domain.periods import LocalDays
 from domain.policy import sample_policy
 from domain.ports import TenantProfile
-from domain.samples import Sample, ticket_samples
+from domain.samples import Sample
+from domain.services.processing import agent_keys, samples_of, team_keys
 from domain.stored_events import from_stored
 
 SAMPLE_COLUMNS = (
@@ -137,16 +137,12 @@ def _fold(
 ) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]] | None:
     """The ticket's COPY rows, or None when it names an agent or team not yet known."""
     facts = fold(stream, events)
-    teams = {t: job.teams.get((source, t)) for t in _team_keys(facts)}
+    teams = {t: job.teams.get((source, t)) for t in team_keys(facts)}
     known_teams = {k: v for k, v in teams.items() if v is not None}
     if len(known_teams) < len(teams):
         return None
-    samples = ticket_samples(facts, sample_policy(job.tenant, teams=known_teams))
-    samples += guardrail_samples(facts)
-    keys = {s.agent for s in samples if s.agent}
-    if facts.assignee:
-        keys.add(facts.assignee)
-    agents = {k: job.agents.get((source, k)) for k in keys}
+    samples = samples_of(facts, sample_policy(job.tenant, teams=known_teams))
+    agents = {k: job.agents.get((source, k)) for k in agent_keys(facts, samples)}
     known_agents = {k: v for k, v in agents.items() if v is not None}
     if len(known_agents) < len(agents):
         return None
@@ -154,13 +150,6 @@ def _fold(
     return rows.ticket(facts, now), [
         rows.sample(stream, seq, x, days) for seq, x in enumerate(samples)
     ]
-
-
-def _team_keys(f: TicketFacts) -> set[str]:
-    keys = {t for t in (f.team, f.created_team) if t}
-    for group in (f.replies, f.solves, f.ratings, f.assignments, f.handling):
-        keys.update(item.team for item in group if item.team)
-    return keys
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,14 @@ from domain.metrics import Basis, Level
 from domain.periods import GRAINS, Grain, period_start
 from domain.stats import nearest_rank_index
 from domain.values import Aggregate, StreamKey
-from infra.db.aggregates import DISTINCT_TICKETS, DURATIONS, PG_PERIOD, SUBJECT
+from infra.db.aggregates import (
+    AGENT_JOIN,
+    IN_DISTINCT,
+    IN_DURATIONS,
+    PG_PERIOD,
+    SUBJECT,
+    join_for,
+)
 
 Summaries = dict[Grain, dict[date, dict[Level, dict[str, dict[StreamKey, Aggregate]]]]]
 GroupKey = tuple[Grain, date, Level, str, str]  # grain, period, level, subject, metric
@@ -29,22 +36,22 @@ SELECT d, w, m, q, {subject} AS subject, s.metric, COUNT(*), SUM(s.value),
     COUNT(s.value_business), SUM(s.value_business)
 FROM (SELECT *, {day} AS d, {week} AS w, {month} AS m, {quarter} AS q FROM metric_sample
       WHERE tenant_id = :tenant) s
-LEFT JOIN agent a ON a.tenant_id = s.tenant_id AND a.id = s.agent_id
+{join}
 WHERE {subject} IS NOT NULL
 GROUP BY GROUPING SETS ((d, 5, 6), (w, 5, 6), (m, 5, 6), (q, 5, 6))
 """
 _DISTINCT = """
 SELECT period, subject, metric, COUNT(*) FROM (
     SELECT DISTINCT {period} AS period, {subject} AS subject, s.metric, s.origin
-    FROM metric_sample s LEFT JOIN agent a ON a.tenant_id = s.tenant_id AND a.id = s.agent_id
-    WHERE s.tenant_id = :tenant AND {subject} IS NOT NULL AND s.metric IN ({metrics})
+    FROM metric_sample s {join}
+    WHERE s.tenant_id = :tenant AND {subject} IS NOT NULL AND {metrics}
 ) t
 GROUP BY 1, 2, 3
 """
 _DURATIONS = """
 SELECT s.local_day, s.agent_id, COALESCE(s.team_id, a.team_id), s.metric, s.{column}
-FROM metric_sample s LEFT JOIN agent a ON a.tenant_id = s.tenant_id AND a.id = s.agent_id
-WHERE s.tenant_id = :tenant AND s.metric IN ({metrics}) AND s.{column} IS NOT NULL
+FROM metric_sample s {join}
+WHERE s.tenant_id = :tenant AND {metrics} AND s.{column} IS NOT NULL
 ORDER BY s.{column}
 """
 
@@ -72,15 +79,19 @@ def _sums_sql(level: Level) -> str:
         name: PG_PERIOD[grain].replace("s.local_day", "local_day")
         for name, grain in zip(("day", "week", "month", "quarter"), GRAINS, strict=True)
     }
-    return _SUMS.format(subject=SUBJECT[level], **periods)
+    return _SUMS.format(subject=SUBJECT[level], join=join_for(level), **periods)
 
 
 def _distinct(session: Session, tenant_id: str) -> dict[GroupKey, int]:
-    metrics = ", ".join(f"'{m}'" for m in DISTINCT_TICKETS)
     out: dict[GroupKey, int] = {}
     for grain in GRAINS:
         for level in Level:
-            sql = _DISTINCT.format(period=PG_PERIOD[grain], subject=SUBJECT[level], metrics=metrics)
+            sql = _DISTINCT.format(
+                period=PG_PERIOD[grain],
+                subject=SUBJECT[level],
+                join=join_for(level),
+                metrics=IN_DISTINCT,
+            )
             for period, subject, metric, n in session.execute(text(sql), {"tenant": tenant_id}):
                 out[(grain, period, level, subject, metric)] = n
     return out
@@ -88,10 +99,9 @@ def _distinct(session: Session, tenant_id: str) -> dict[GroupKey, int]:
 
 def _ranks(session: Session, tenant_id: str, column: str) -> dict[GroupKey, tuple[float, float]]:
     """(median, p90) of every duration group, from one pass in value order."""
-    metrics = ", ".join(f"'{m}'" for m in DURATIONS)
     groups: dict[GroupKey, list[float]] = defaultdict(list)
     periods: dict[date, list[tuple[Grain, date]]] = {}
-    sql = _DURATIONS.format(metrics=metrics, column=column)
+    sql = _DURATIONS.format(join=AGENT_JOIN, metrics=IN_DURATIONS, column=column)
     for day, agent, team, metric, value in session.execute(text(sql), {"tenant": tenant_id}):
         starts = periods.get(day)
         if starts is None:

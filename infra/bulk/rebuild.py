@@ -3,7 +3,7 @@
 1. clear the derived rows (ticket facts, ticket samples, snapshots) under the tenant's lock;
 2. fold ticket streams in `workers` processes, each over a contiguous range of streams,
    reading and writing with COPY (infra.bulk.fold_worker);
-3. fold what the workers deferred, agent profiles and activity on the ordinary path;
+3. fold what the workers deferred and agents' activity on the ordinary path;
 4. summarise whole history in one query per (grain, level) and write all snapshots.
 
 SQLite tenants (the embedded default, small by nature) use the ordinary path instead:
@@ -20,7 +20,6 @@ from typing import TypeVar
 
 from sqlalchemy import delete, select, text
 
-from domain.events import AgentUpserted
 from domain.ports import TenantId
 from domain.services.processing import refresh_activity, refresh_tickets
 from domain.services.recompute import rebuild as generic_rebuild
@@ -37,6 +36,7 @@ from infra.db.tables import (
     TICKET,
     TICKET_EVENT,
 )
+from infra.db.uow import tenant_lock_key
 
 Progress = Callable[[str, int, int], None]
 T = TypeVar("T")
@@ -64,7 +64,7 @@ def bulk_rebuild(
         # Held for the whole rebuild: processing jobs of this tenant wait (same lock key).
         lock.execute(
             text("SELECT pg_advisory_lock(hashtext(:key))"),
-            {"key": f"fairscore:tenant:{tenant_id}"},
+            {"key": tenant_lock_key(tenant_id)},
         )
         try:
             _timed(result, "clear", lambda: _clear(c, tenant_id))
@@ -78,7 +78,7 @@ def bulk_rebuild(
         finally:
             lock.execute(
                 text("SELECT pg_advisory_unlock(hashtext(:key))"),
-                {"key": f"fairscore:tenant:{tenant_id}"},
+                {"key": tenant_lock_key(tenant_id)},
             )
             lock.commit()
     return result
@@ -168,20 +168,15 @@ def _analyze(c: Container) -> None:
 
 
 def _ordinary(c: Container, tenant_id: TenantId, result: BulkResult) -> None:
-    """Agent profiles, activity, and any ticket a worker could not map, the usual way."""
+    """Agent activity, and any ticket a worker could not map, the usual way."""
     # Not `exclusive`: this process already holds the tenant's lock for the rebuild.
     with c.uow(tenant_id) as uow:
-        streams = uow.events.streams(None)
-        for source in sorted({s for s, _ in streams}):
-            names = [n for s, n in streams if s == source]
-            profiles = uow.events.history(source, [n for n in names if n.startswith("agent:")])
-            uow.directory.upsert_agents(
-                source, [e for es in profiles.values() for e in es if isinstance(e, AgentUpserted)]
-            )
+        activity = uow.events.streams(None, prefix="activity:")
+        for source in sorted({s for s, _ in activity} | {s for s, _ in result.deferred}):
             refresh_activity(
                 uow,
                 source=source,
-                agents=[n.removeprefix("activity:") for n in names if n.startswith("activity:")],
+                agents=[n.removeprefix("activity:") for s, n in activity if s == source],
             )
             refresh_tickets(
                 uow, source=source, ticket_ids=[n for s, n in result.deferred if s == source]

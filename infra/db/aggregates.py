@@ -24,8 +24,15 @@ SUBJECT = {
 }
 DURATIONS = tuple(d.key for d in m.DEFINITIONS if d.is_duration)
 DISTINCT_TICKETS = (ASSIGNMENT, "handle_time")
-_IN_DURATIONS = "s.metric IN ({})".format(", ".join(f"'{k}'" for k in DURATIONS))
-_IN_DISTINCT = "s.metric IN ({})".format(", ".join(f"'{k}'" for k in DISTINCT_TICKETS))
+IN_DURATIONS = "s.metric IN ({})".format(", ".join(f"'{k}'" for k in DURATIONS))
+IN_DISTINCT = "s.metric IN ({})".format(", ".join(f"'{k}'" for k in DISTINCT_TICKETS))
+AGENT_JOIN = "LEFT JOIN agent a ON a.tenant_id = s.tenant_id AND a.id = s.agent_id"
+
+
+def join_for(level: Level) -> str:
+    """Only the team level reads the agent's team (a sample without a team of its own)."""
+    return AGENT_JOIN if level is Level.TEAM else ""
+
 
 # Postgres: the first local day of each grain's period, for whole-history queries.
 PG_PERIOD = {
@@ -80,11 +87,7 @@ GROUP BY subject, metric
 def aggregate_sql(dialect: str, level: Level, *, subjects: bool) -> str:
     """SQL for the one period that starts at :start and ends before :end."""
     subject = SUBJECT[level]
-    join = (
-        "LEFT JOIN agent a ON a.tenant_id = s.tenant_id AND a.id = s.agent_id"
-        if level is Level.TEAM
-        else ""
-    )
+    join = join_for(level)
     only = f"AND {subject} IN :subjects" if subjects else ""
     if dialect == "postgresql":
         return _POSTGRES.format(
@@ -92,8 +95,8 @@ def aggregate_sql(dialect: str, level: Level, *, subjects: bool) -> str:
             subject=subject,
             join=join,
             only=only,
-            durations=_IN_DURATIONS,
-            distinct=_IN_DISTINCT,
+            durations=IN_DURATIONS,
+            distinct=IN_DISTINCT,
         )
     distinct = ", ".join(f"'{k}'" for k in DISTINCT_TICKETS)
     return _SQLITE.format(subject=subject, join=join, only=only, distinct=distinct)

@@ -28,6 +28,11 @@ from infra.db.repositories.tickets import SqlTickets
 from infra.db.sql import is_postgres
 
 
+def tenant_lock_key(tenant_id: str) -> str:
+    """The advisory-lock key that serialises writers of one tenant (jobs, rebuilds)."""
+    return f"fairscore:tenant:{tenant_id}"
+
+
 class SqlUnitOfWork:
     """`with uow:` opens the transaction; nothing is written unless `commit()` runs."""
 
@@ -47,7 +52,7 @@ class SqlUnitOfWork:
             # here instead of racing on the same tickets and snapshots.
             session.execute(
                 text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                {"key": f"fairscore:tenant:{self.tenant_id}"},
+                {"key": tenant_lock_key(self.tenant_id)},
             )
         self.tenant = SystemRepository(session).tenant(self.tenant_id)
         tid = self.tenant_id

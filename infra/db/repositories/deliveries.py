@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from domain.integrations import FAILED, IGNORED, PENDING, PROCESSED, DeliveryView
+from domain.integrations import PENDING, DeliveryView
 from domain.ports import PendingDelivery
 from infra.db.repositories.base import TenantRepository
 from infra.db.sql import insert_for
@@ -28,7 +28,6 @@ _VIEW = (
     D.attempts,
     D.processed_at,
 )
-__all__ = ["FAILED", "IGNORED", "PENDING", "PROCESSED", "NewDelivery", "SqlDeliveries"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,12 +72,14 @@ class SqlEventLog(TenantRepository):
                 out[stream].append(parse_event(payload))
         return out
 
-    def streams(self, since: datetime | None) -> list[tuple[str, str]]:
+    def streams(self, since: datetime | None, *, prefix: str = "") -> list[tuple[str, str]]:
         stmt = (
             select(E.source, E.stream)
             .distinct()
             .where(E.tenant_id == self.tenant_id, E.type != "agent.upserted")
         )
+        if prefix:
+            stmt = stmt.where(E.stream.startswith(prefix, autoescape=True))
         if since is not None:
             stmt = stmt.where(E.occurred_at >= since)
         return sorted((source, stream) for source, stream in self.session.execute(stmt))
