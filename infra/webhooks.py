@@ -19,11 +19,12 @@ from infra.db.repositories.deliveries import NewDelivery
 from infra.db.repositories.system import IntegrationRecord
 from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
 from infra.queue import PROCESS_TENANT, JobQueue
+from infra.sources import freshdesk
 from infra.sources.base import InboundRequest, IntegrationConfig, SignatureError, SourceAdapter
 from infra.sources.decoder import decode_events
 
 # Credentials never reach the database with the stored request.
-_SECRET_HEADERS = frozenset({"authorization", "cookie", "x-fairscore-token"})
+_SECRET_HEADERS = frozenset({"authorization", "cookie", freshdesk.DEFAULT_HEADER.lower()})
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +60,10 @@ class WebhookIntake:
         body: bytes,
         received_at: datetime,
     ) -> Receipt:
-        adapter = self.adapters.get(source)
-        integration = self._integration(integration_id)
-        if adapter is None or integration is None or integration.source != source:
-            return _error(404, f"unknown integration {integration_id!r} for source {source!r}")
+        found = self._resolve(source, integration_id)
+        if isinstance(found, Receipt):
+            return found
+        adapter, integration = found
         request = InboundRequest({k.lower(): v for k, v in headers.items()}, body, received_at)
         try:
             adapter.verify(request, IntegrationConfig(integration.secret, integration.options))
@@ -86,16 +87,26 @@ class WebhookIntake:
     def probe(self, *, source: str, integration_id: str) -> Receipt:
         """A URL check (HEAD/GET), as vendors do when a webhook is saved: 200 where a POST
         would be verified, else the POST's 404 — it tells nothing a POST does not."""
-        adapter = self.adapters.get(source)
-        integration = self._integration(integration_id)
-        if adapter is None or integration is None or integration.source != source:
-            return _error(404, f"unknown integration {integration_id!r} for source {source!r}")
+        found = self._resolve(source, integration_id)
+        if isinstance(found, Receipt):
+            return found
         return Receipt(200, {"status": "ok", "source": source, "accepts": "POST"})
 
-    def _integration(self, integration_id: str) -> IntegrationRecord | None:
+    def _resolve(
+        self, source: str, integration_id: str
+    ) -> tuple[SourceAdapter, IntegrationRecord] | Receipt:
+        """The source's adapter and the active integration, or the 404 that says neither."""
+        adapter = self.adapters.get(source)
         with self.system() as uow:
-            found = uow.system.integration(integration_id)
-        return found if found and found.active else None
+            integration = uow.system.integration(integration_id)
+        if (
+            adapter is None
+            or not integration
+            or not integration.active
+            or integration.source != source
+        ):
+            return _error(404, f"unknown integration {integration_id!r} for source {source!r}")
+        return adapter, integration
 
     def _store(
         self,

@@ -13,10 +13,9 @@ from datetime import datetime
 from domain import limits
 from domain.limits import check_length
 from domain.quality.calibration import CalibrationReport, Level, calibrate
-from domain.quality.lookups import new_id, resolve_ticket
+from domain.quality.lookups import latest_scorecard, new_id, resolve_ticket
 from domain.quality.ports import (
     CalibrationSession,
-    NotFoundError,
     QualityError,
     QualityUnitOfWork,
     StoredReview,
@@ -36,9 +35,7 @@ def create_session(
     if not name.strip():
         raise QualityError("a calibration session needs a name", "name")
     check_length(name.strip(), limit=limits.NAME, field="name", error=QualityError)
-    scorecard = uow.scorecards.latest(scorecard_id)
-    if scorecard is None:
-        raise NotFoundError(f"no scorecard {scorecard_id!r}", "scorecardId")
+    scorecard = latest_scorecard(uow, scorecard_id, field="scorecardId")
     if not tickets:
         raise QualityError("a calibration session needs at least one ticket", "tickets")
     refs = [

@@ -17,10 +17,19 @@ from domain.events import (
 from domain.fold import fold
 from domain.quality.ports import NotFoundError, QualityError, QualityUnitOfWork, TicketRef
 from domain.quality.sampling import reviewed_agent
+from domain.quality.scorecards import Scorecard
 
 
 def new_id() -> str:
     return uuid.uuid4().hex
+
+
+def latest_scorecard(uow: QualityUnitOfWork, scorecard_id: str, *, field: str) -> Scorecard:
+    """The scorecard's latest version, or NotFoundError naming `field`."""
+    latest = uow.scorecards.latest(scorecard_id)
+    if latest is None:
+        raise NotFoundError(f"no scorecard {scorecard_id!r}", field)
+    return latest
 
 
 def resolve_ticket(

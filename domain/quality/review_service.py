@@ -19,7 +19,13 @@ from domain.limits import check_length
 from domain.periods import local_day
 from domain.ports import StoredSample
 from domain.quality.assignments import AssignmentStatus, complete
-from domain.quality.lookups import agent_teams, new_id, public_repliers, resolve_ticket
+from domain.quality.lookups import (
+    agent_teams,
+    latest_scorecard,
+    new_id,
+    public_repliers,
+    resolve_ticket,
+)
 from domain.quality.ports import (
     CalibrationSession,
     NotFoundError,
@@ -230,10 +236,7 @@ def _scorecard(
         return pinned
     if submission.scorecard_id is None:
         raise QualityError("name the scorecard to review with", "scorecardId")
-    latest = uow.scorecards.latest(submission.scorecard_id)
-    if latest is None:
-        raise NotFoundError(f"no scorecard {submission.scorecard_id!r}", "scorecardId")
-    return latest
+    return latest_scorecard(uow, submission.scorecard_id, field="scorecardId")
 
 
 def _validated(

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from domain import limits
 from domain.limits import check_length
-from domain.quality.lookups import new_id
-from domain.quality.ports import NotFoundError, QualityError, QualityUnitOfWork
+from domain.quality.lookups import latest_scorecard, new_id
+from domain.quality.ports import QualityError, QualityUnitOfWork
 from domain.quality.scorecards import Category, Scale, ScaleKind, Scorecard, revise
 
 
@@ -79,9 +79,7 @@ def revise_scorecard(
     categories: Sequence[CategorySpec] | None,
 ) -> Scorecard:
     """The next version; reviews made on earlier versions keep pointing at theirs."""
-    current = uow.scorecards.latest(scorecard_id)
-    if current is None:
-        raise NotFoundError(f"no scorecard {scorecard_id!r}", "id")
+    current = latest_scorecard(uow, scorecard_id, field="id")
     _check_name(name.strip() if name else None)
     built = build_categories(categories) if categories is not None else None
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
@@ -11,6 +11,7 @@ from domain.identities import AgentMergeView, AgentRef, Identity
 from domain.ports import Touch
 from infra.db.repositories.base import TenantRepository
 from infra.db.repositories.person_records import SqlPersonRecords
+from infra.db.sql import chunks
 from infra.db.tables import AGENT, AGENT_IDENTITY, AGENT_MERGE, METRIC_SAMPLE, TICKET
 from infra.db.types import new_id, utcnow
 
@@ -147,16 +148,12 @@ class SqlIdentities(TenantRepository):
         self, source: str, emails: Mapping[str, str]
     ) -> list[tuple[Identity, str, str]]:
         found = []
-        for external_id, email in sorted(emails.items()):
-            identity = Identity(source, external_id)
-            placeholder = self._bare_agent(identity)
-            if placeholder is None:
-                continue
+        for external_id, placeholder in self._bare_agents(source, emails):
             stmt = (
                 select(A.id)
                 .where(
                     A.tenant_id == self.tenant_id,
-                    A.email == email.lower(),
+                    A.email == emails[external_id].lower(),
                     A.active.is_(True),
                     A.id != placeholder,
                 )
@@ -164,26 +161,31 @@ class SqlIdentities(TenantRepository):
             )
             match = self.session.execute(stmt).scalars().first()
             if match is not None:
-                found.append((identity, placeholder, match))
+                found.append((Identity(source, external_id), placeholder, match))
         return found
 
-    def _bare_agent(self, identity: Identity) -> str | None:
-        """The identity's agent if it has no e-mail and no other identity (and no admin
-        gave it this identity by an unmerge)."""
-        stmt = (
-            select(A.id)
-            .join(AGENT_IDENTITY, and_(ID.tenant_id == A.tenant_id, ID.agent_id == A.id))
-            .where(
-                A.tenant_id == self.tenant_id,
-                ID.source == identity.source,
-                ID.external_id == identity.external_id,
-                A.email.is_(None),
+    def _bare_agents(self, source: str, external_ids: Collection[str]) -> list[tuple[str, str]]:
+        """(external id, agent) of each identity whose agent has no e-mail and no other
+        identity (and was not given this identity by an admin's unmerge), in id order.
+        One query for all: profiles of agents with an e-mail, the usual case, end here."""
+        rows: list[tuple[str, str]] = []
+        for part in chunks(sorted(external_ids)):
+            stmt = (
+                select(ID.external_id, A.id)
+                .join(AGENT_IDENTITY, and_(ID.tenant_id == A.tenant_id, ID.agent_id == A.id))
+                .where(
+                    A.tenant_id == self.tenant_id,
+                    ID.source == source,
+                    ID.external_id.in_(part),
+                    A.email.is_(None),
+                )
             )
-        )
-        agent: str | None = self.session.execute(stmt).scalar_one_or_none()
-        if agent is None or len(self.identities_of(agent)) != 1 or self._unmerged(agent):
-            return None
-        return agent
+            rows += [(str(e), str(agent)) for e, agent in self.session.execute(stmt)]
+        return [
+            (external_id, agent)
+            for external_id, agent in sorted(rows)
+            if len(self.identities_of(agent)) == 1 and not self._unmerged(agent)
+        ]
 
     def _unmerged(self, agent_id: str) -> bool:
         """An admin detached an identity into this agent: never merge it back on our own."""
