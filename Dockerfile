@@ -2,6 +2,7 @@
 #   docker build -t fairscore .
 #   docker run -p 8000:8000 -e DATABASE_URL=... -e REDIS_URL=... fairscore
 #   docker run -e DATABASE_URL=... -e REDIS_URL=... fairscore fairscore worker
+# The HTTP healthcheck is the API's: run the worker with --no-healthcheck (compose disables it).
 
 FROM python:3.12-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -23,12 +24,14 @@ ENV PATH=/opt/fairscore/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     DATA_DIR=/var/lib/fairscore \
     GRAPHIQL=false \
-    LOG_JSON=true
+    LOG_JSON=true \
+    PORT=8000
 RUN useradd --system --uid 10001 --home-dir /var/lib/fairscore --create-home fairscore
 COPY --from=build /opt/fairscore /opt/fairscore
 USER fairscore
 WORKDIR /var/lib/fairscore
 EXPOSE 8000
+# Ready = database and Redis reachable, not just the process up (urlopen raises on a 503).
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s \
-    CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
-CMD ["fairscore", "serve", "--host", "0.0.0.0", "--port", "8000"]
+    CMD python -c "import os,urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/readyz' % os.environ.get('PORT', '8000'), timeout=2)"
+CMD ["fairscore", "serve", "--host", "0.0.0.0"]

@@ -8,6 +8,7 @@ from datetime import date
 import typer
 
 from cli import demo as demo_command
+from cli import docs as docs_commands
 from cli import importer
 from cli import integrations as integration_commands
 from cli.output import console, fail
@@ -30,6 +31,7 @@ app.add_typer(db, name="db")
 app.add_typer(tenant, name="tenant")
 app.add_typer(client, name="client")
 app.add_typer(integration, name="integration")
+app.add_typer(docs_commands.docs, name="docs")
 app.command("demo")(demo_command.demo)
 app.command("import")(importer.import_history)
 app.command("replay")(integration_commands.replay)
@@ -142,7 +144,7 @@ def integration_create(
 @app.command()
 def serve(
     host: str = "127.0.0.1",
-    port: int = 8000,
+    port: int = typer.Option(8000, envvar="PORT"),
     workers: int = typer.Option(1, help="uvicorn worker processes"),
 ) -> None:
     """Serve the API. Without REDIS_URL, jobs run in this process after each commit."""

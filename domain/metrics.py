@@ -96,7 +96,7 @@ DEFINITIONS: tuple[MetricDef, ...] = (
         GROUPS,
         "creation time",
         "—",
-        "Tickets created.",
+        "Tickets created in the period.",
     ),
     MetricDef(
         "tickets_solved",
@@ -208,7 +208,8 @@ DEFINITIONS: tuple[MetricDef, ...] = (
         ALL,
         "rating time (numerator), first solve time (denominator)",
         "as csat (numerator) and tickets_solved (denominator)",
-        "Tickets whose latest CSAT rating falls in the period / tickets solved in the period.",
+        "Tickets whose latest CSAT rating falls in the period / tickets solved in the period "
+        "(0 when none was rated; null when nothing was solved).",
     ),
     MetricDef(
         "csat_comment_rate",
@@ -230,7 +231,8 @@ DEFINITIONS: tuple[MetricDef, ...] = (
         ALL,
         "rating time",
         RATING_OWNER,
-        "Mean of the latest CES score per ticket; the tenant sets whether high means low effort.",
+        "Mean of the latest CES score per ticket, on the rating's scale; the tenant sets "
+        "whether a high score means low or high effort.",
     ),
     MetricDef(
         "nps",
@@ -241,7 +243,8 @@ DEFINITIONS: tuple[MetricDef, ...] = (
         GROUPS,
         "rating time",
         "—",
-        "% promoters (9–10 on 0–10) − % detractors (0–6), latest NPS rating per ticket.",
+        "% promoters (9–10 on 0–10) − % detractors (0–6), latest NPS rating per ticket; "
+        "other scales are first mapped to 0–10.",
     ),
     MetricDef(
         "conversations_per_hour",
@@ -263,7 +266,9 @@ DEFINITIONS: tuple[MetricDef, ...] = (
         ALL,
         "time of each handle-time report",
         "handling agent",
-        "Mean over tickets of the agent's summed handle time on the ticket.",
+        "Mean over tickets of the agent's summed handle time (ticket.handled seconds) on "
+        "the ticket; above agent level one observation per ticket: the summed seconds of the "
+        "level's agents on it.",
     ),
     MetricDef(
         "qa_score",
@@ -297,7 +302,8 @@ DEFINITIONS: tuple[MetricDef, ...] = (
         ALL,
         "reply time",
         "author of the first public agent reply",
-        "Share of first responses within the tenant's first-response target for the channel.",
+        "Share of first responses within the tenant's first-response target for the "
+        "ticket's channel (targets per channel, in the basis the tenant sets).",
     ),
     MetricDef(
         "sla_resolution",
@@ -308,7 +314,8 @@ DEFINITIONS: tuple[MetricDef, ...] = (
         ALL,
         BY_SOLVE,
         SOLVE_OWNER,
-        "Share of first solves within the tenant's resolution target for the channel.",
+        "Share of first solves within the tenant's resolution target for the ticket's "
+        "channel (in the basis the tenant sets).",
     ),
     MetricDef(
         "contact_ratio",
@@ -319,7 +326,8 @@ DEFINITIONS: tuple[MetricDef, ...] = (
         (Level.TENANT,),
         "creation time",
         "—",
-        "Tickets created / active users of the tenant's product.",
+        "Tickets created / active users of the tenant's product in the period (set by an "
+        "admin with setActiveUsers).",
     ),
 )
 
