@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import graphiql
 from api.graphql_endpoint import GraphQLEndpoint
 from api.health import healthz, metrics, readyz_endpoint
 from api.metrics import REQUESTS
@@ -26,7 +27,7 @@ def create_app(container: Container | None = None) -> Starlette:
     s = c.settings
     schema = build_schema(max_depth=s.graphql_max_depth, max_aliases=s.graphql_max_aliases)
     graphql = GraphQLEndpoint(c, schema)
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/oauth/token", token_endpoint(c), methods=["POST"]),
         Route("/.well-known/jwks.json", jwks_endpoint(c), methods=["GET"]),
@@ -39,6 +40,8 @@ def create_app(container: Container | None = None) -> Starlette:
         Route("/readyz", readyz_endpoint(c), methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
     ]
+    if s.graphiql:
+        routes.append(Mount(graphiql.ASSETS_PATH, app=graphiql.assets(), name="graphiql"))
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

@@ -14,6 +14,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from api import graphiql
 from api.context import Context
 from domain.auth import Principal
 from infra.bootstrap import Container, TokenError
@@ -41,14 +42,16 @@ class GraphQLEndpoint:
         self.app = _StrawberryApp(
             container,
             schema=schema,
-            graphql_ide="graphiql" if settings.graphiql else None,
+            # The IDE page is ours (self-hosted assets, no principal needed): strawberry's
+            # loads from a CDN and builds the context, which needs a principal, first.
+            graphql_ide=None,
             allow_queries_via_get=True,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
         if self._is_ide_page(request):
-            await self.app(scope, receive, send)
+            await graphiql.page()(scope, receive, send)
             return
         try:
             scope["fairscore.principal"] = self._principal(request)
