@@ -74,6 +74,11 @@ class MetricDef:
     def is_duration(self) -> bool:
         return self.kind is Kind.DURATION
 
+    @property
+    def is_count(self) -> bool:
+        """A count is 0, not null, for a subject with nothing counted (SPEC §4)."""
+        return self.kind is Kind.COUNT
+
     def statistics(self) -> tuple[Statistic, ...]:
         if self.is_duration:  # VALUE is the default statistic, the median
             return (Statistic.MEDIAN, Statistic.MEAN, Statistic.P90, Statistic.VALUE)

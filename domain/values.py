@@ -2,7 +2,7 @@
 
 SQL summarises each sample stream per subject and period into an `Aggregate`; this
 module turns those into `MetricValue`s: defaults, extra statistics, Wilson intervals,
-derived ratios, and null (never 0) where there is no data.
+derived ratios, and null where there is no data — except counts, which are 0 (SPEC §4).
 """
 
 from __future__ import annotations
@@ -81,7 +81,8 @@ def metric_values(
     context: PeriodContext | None = None,
     has_business_hours: bool = False,
 ) -> MetricSet:
-    """The metrics defined at `level` that have data; a metric left out is null.
+    """The metrics defined at `level` that have data, and the level's counts (0 when
+    nothing was counted); a metric left out is null.
 
     Sparse on purpose: snapshots of quiet subjects stay small. `with_nulls` gives the
     complete set for display."""
@@ -97,11 +98,12 @@ def metric_values(
             agg = aggregates.get((definition.key, basis))
             if agg is not None and agg.count:
                 out[(definition.key, basis)] = _value(definition, basis, aggregates, context)
-    return out
+    return with_counts(out, level=level)
 
 
 def with_nulls(metrics: Mapping[StreamKey, MetricValue], *, level: Level) -> MetricSet:
-    """Every metric of `level` in both bases where they apply: null where none was stored."""
+    """Every metric of `level` in both bases where they apply, for a listed subject:
+    `empty_value` where none was stored."""
     out: MetricSet = {}
     for definition in _at_level(level):
         bases = (
@@ -109,8 +111,32 @@ def with_nulls(metrics: Mapping[StreamKey, MetricValue], *, level: Level) -> Met
         )
         for basis in bases:
             key = (definition.key, basis)
-            out[key] = metrics.get(key) or MetricValue(definition.key, basis, None, 0)
+            out[key] = metrics.get(key) or empty_value(definition, basis)
     return out
+
+
+def with_counts(metrics: Mapping[StreamKey, MetricValue], *, level: Level) -> MetricSet:
+    """`metrics` plus a 0 for each count of `level` it lacks (stored sets omit them)."""
+    out = dict(metrics)
+    for definition in _at_level(level):
+        if definition.is_count:
+            out.setdefault((definition.key, Basis.CALENDAR), empty_value(definition))
+    return out
+
+
+def empty_value(definition: m.MetricDef, basis: Basis = Basis.CALENDAR) -> MetricValue:
+    """A metric with no data (SPEC §4): null, except a count, which is 0 — sample size 0
+    and no interval either way (a count is not a rate)."""
+    return MetricValue(definition.key, basis, 0.0 if definition.is_count else None, 0)
+
+
+def is_empty(value: MetricValue) -> bool:
+    return value == empty_value(m.get(value.key), value.basis)
+
+
+def has_data(metrics: Mapping[StreamKey, MetricValue]) -> bool:
+    """Whether anything was measured: counts of 0 alone are not data."""
+    return not all(is_empty(v) for v in metrics.values())
 
 
 @lru_cache(maxsize=8)
@@ -135,8 +161,8 @@ def _value(
         return _derived(key, aggregates, context)
     agg = aggregates.get((key, basis))
     if agg is None or agg.count == 0:
-        return MetricValue(key, basis, None, 0)
-    if definition.kind is Kind.COUNT:
+        return empty_value(definition, basis)
+    if definition.is_count:
         return MetricValue(key, basis, float(agg.count), agg.count)
     average = agg.total / agg.count
     if definition.kind is Kind.DURATION:

@@ -98,7 +98,7 @@ def test_calibration_reviews_never_count_toward_qa_score_or_reviews_given(desk: 
 
     assert result["kind"] == "CALIBRATION"
     assert desk.metrics("ann")["qa_score"]["value"] is None
-    assert desk.metrics("lead")["reviews_given"]["value"] is None
+    assert desk.metrics("lead")["reviews_given"]["value"] == 0  # a count: 0, never null
 
 
 def test_a_calibration_review_must_be_of_a_session_ticket_once_per_reviewer(desk: Desk) -> None:

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from tests.oracle.walk import Obs
 
+COUNT_METRICS = ("tickets_created", "tickets_solved")
 DURATION_METRICS = ("first_response_time", "reply_time", "resolution_time")
 RATE_METRICS = (
     "one_touch_rate",
@@ -72,12 +73,18 @@ def aggregate(level: str, per_metric: dict[str, list[Obs]], hours: float) -> dic
     metrics.update(aggregate_counts_and_durations(per_metric))
     metrics.update(aggregate_rates_and_means(per_metric))
     metrics.update(aggregate_special(level, per_metric, hours))
+    # SPEC §4: a subject listed in a period with nothing counted has the count 0 (sample 0).
+    # CHOICE: a subject is listed in a period when it has a value of any metric there.
+    if metrics:
+        for key in COUNT_METRICS:
+            if level in METRIC_LEVELS[key]:
+                metrics.setdefault(key, {"value": 0, "sample": 0})
     return metrics
 
 
 def aggregate_counts_and_durations(per_metric: dict[str, list[Obs]]) -> dict[str, dict]:
     metrics: dict[str, dict] = {}
-    for key in ("tickets_created", "tickets_solved"):
+    for key in COUNT_METRICS:
         if per_metric.get(key):
             count = len(per_metric[key])
             metrics[key] = {"value": count, "sample": count}

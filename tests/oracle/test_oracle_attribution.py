@@ -117,7 +117,8 @@ def test_ticket_without_created_event_has_no_creation_based_metrics() -> None:
     assert "resolution_time" not in june
     assert june["reply_time"]["value"] == 1800.0
     assert june["tickets_solved"] == {"value": 1, "sample": 1}
-    assert "tickets_created" not in r["team"]["team1"][JUNE]
+    # no ticket.created: nothing created, so the listed team counts 0 (SPEC §4)
+    assert r["team"]["team1"][JUNE]["tickets_created"] == {"value": 0, "sample": 0}
     assert r["team"]["team1"][JUNE]["tickets_solved"]["value"] == 1
 
 
@@ -242,3 +243,22 @@ def test_solved_to_closed_is_not_a_solve_for_the_rating_owner() -> None:
     r = run(events)
     assert value(r, "agent", "ag1", JUNE, "csat") == 1.0
     assert metric(r, "agent", "ag2", JUNE, "csat") is None
+
+
+def test_a_listed_subject_with_nothing_counted_has_the_count_0() -> None:
+    """SPEC §4: counts are 0 (sample size 0) where other metrics are null; a subject with
+    nothing at all in a period is not listed."""
+    events = [
+        upsert("2026-05-01T00:00", "ag2", "team2"),
+        created("2026-05-30T08:00", "T1", assignee="ag1", team="team1"),
+        msg("2026-05-30T08:00", "T1", "cust"),
+        msg("2026-06-02T09:00", "T1", "ag2"),  # ag2's first reply in June, no solve
+    ]
+    r = run(events)
+    assert metric(r, "agent", "ag2", JUNE, "tickets_solved") == {"value": 0, "sample": 0}
+    assert metric(r, "tenant", "tenant", JUNE, "tickets_created") == {"value": 0, "sample": 0}
+    assert metric(r, "team", "team1", JUNE, "tickets_solved") == {"value": 0, "sample": 0}
+    assert metric(r, "team", "team1", JUNE, "first_response_time") is not None
+    assert metric(r, "tenant", "tenant", JUNE, "resolution_time") is None  # not a count
+    assert "ag1" not in r["agent"]  # ag1 has nothing in any period: not listed
+    assert "tickets_created" not in r["agent"]["ag2"][JUNE]  # no agent level

@@ -124,7 +124,7 @@ def test_reply_time_measures_from_earliest_unanswered_customer_message() -> None
     }
     tenant = metric(r, "tenant", "tenant", JUNE, "reply_time")
     assert tenant == {"value": 1800.0, "sample": 3, "mean": 4200.0, "p90": 10800.0}
-    assert metric(r, "tenant", "tenant", JUNE, "tickets_solved") is None
+    assert metric(r, "tenant", "tenant", JUNE, "tickets_solved") == {"value": 0, "sample": 0}
 
 
 def test_reopen_belongs_to_the_first_solve_period_and_later_solves_are_not_first() -> None:

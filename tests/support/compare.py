@@ -14,7 +14,7 @@ from domain.metrics import Basis, Level
 from domain.periods import GRAINS, Grain, Period, local_day, local_midnight, period_start
 from domain.samples import ONE_DAY, activity_samples, ticket_samples
 from domain.services.processing import _ticket_events
-from domain.values import MetricSet, metric_values
+from domain.values import MetricSet, has_data, metric_values
 
 Table = dict[str, dict[str, dict[str, dict[str, dict[str, Any]]]]]
 LEVELS = {"agent": Level.AGENT, "team": Level.TEAM, "tenant": Level.TENANT}
@@ -70,9 +70,9 @@ def in_memory(events: Iterable[dict[str, Any]], *, timezone: str, grain: str) ->
                 team_of_agent=teams,
             )
             for subject, streams in aggregates.items():
-                entry = table_entry(metric_values(streams, level=level))
-                if entry:
-                    out[name].setdefault(subject, {})[start.isoformat()] = entry
+                values = metric_values(streams, level=level)
+                if has_data(values):  # only what a snapshot would be stored for
+                    out[name].setdefault(subject, {})[start.isoformat()] = table_entry(values)
     return out
 
 

@@ -14,6 +14,7 @@ from domain.metrics import Basis, Level
 from domain.model import KpiModel, default_model
 from domain.periods import GRAINS, Grain, Period, period_start
 from domain.ports import Snapshot, TenantId
+from domain.values import has_data, is_empty, with_counts
 from infra.db.codec import (
     breakdown_from_json,
     breakdown_to_json,
@@ -103,9 +104,11 @@ class SqlSnapshots(TenantRepository):
         }
 
     def _metrics_row(self, s: Snapshot) -> dict[str, Any]:
+        # Counts of 0 are implied (`with_counts` on the way back): rows stay small.
+        stored = {k: v for k, v in s.metrics.items() if not is_empty(v)}
         return {
             **self._keys(s),
-            "metrics": metrics_to_json(s.metrics),
+            "metrics": metrics_to_json(stored),
             "signals": dict(s.signals),
             "computed_at": utcnow(),
         }
@@ -187,12 +190,13 @@ class SqlSnapshots(TenantRepository):
         for row in self.session.execute(stmt):
             found = dict(zip(names, row[4:], strict=True)) if by_key else row[4] or {}
             values = {k: v for k, v in found.items() if v is not None and k in names}
+            level = levels[row[0]]
             out.append(
                 Snapshot(
-                    level=levels[row[0]],
+                    level=level,
                     subject_id=row[1],
                     period=Period(grains[row[2]], as_date(row[3])),
-                    metrics=metrics_from_json(values, intervals=False),
+                    metrics=with_counts(metrics_from_json(values, intervals=False), level=level),
                     breakdown=None,
                     model_id=None,
                 )
@@ -209,11 +213,12 @@ class SqlSnapshots(TenantRepository):
 
     def _snapshot(self, row: Any) -> Snapshot:
         model = self._model(row.model_id, row.model_version)
+        level = Level(row.subject_type)
         return Snapshot(
-            level=Level(row.subject_type),
+            level=level,
             subject_id=row.subject_id,
             period=Period(Grain(row.grain), row.period_start),
-            metrics=metrics_from_json(row.metrics),
+            metrics=with_counts(metrics_from_json(row.metrics), level=level),
             breakdown=breakdown_from_json(row.breakdown, model) if row.breakdown else None,
             model_id=row.model_id,
             computed_at=row.computed_at,
@@ -234,4 +239,4 @@ class SqlSnapshots(TenantRepository):
 
 
 def _has_data(s: Snapshot) -> bool:
-    return any(v.value is not None or v.sample_size > 0 for v in s.metrics.values())
+    return has_data(s.metrics)

@@ -38,7 +38,8 @@ def oracle(events: list[dict], grain: str) -> dict:
                 kept = {
                     key: {"value": float(item["value"]), "sample": item["sample"]}
                     for key, item in metrics.items()
-                    if key in COMPARED
+                    # the baseline leaves a listed subject's 0 counts (SPEC §4) implied
+                    if key in COMPARED and item != {"value": 0, "sample": 0}
                 }
                 if kept:
                     subjects.setdefault(subject, {})[period] = kept

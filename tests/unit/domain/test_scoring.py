@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from domain.metrics import Basis, Direction, Statistic
+from domain.metrics import Basis, Direction, Level, Statistic
 from domain.model import Component, KpiModel
 from domain.scoring import ComponentStatus, attainment, score, shrunk_rate
-from domain.values import MetricSet, MetricValue
+from domain.values import Aggregate, MetricSet, MetricValue, metric_values
 
 HIGHER, LOWER = Direction.HIGHER_IS_BETTER, Direction.LOWER_IS_BETTER
 
@@ -166,6 +168,26 @@ def test_the_total_is_null_when_no_component_qualifies() -> None:
 def test_min_sample_zero_lets_any_measured_value_count() -> None:
     csat = Component("csat", 1, 0.9, HIGHER, min_sample=0)
     assert score(model(csat), metrics(rate("csat", 0.9, sample=1))).total == pytest.approx(100.0)
+
+
+def test_a_count_of_0_is_scored_as_0_where_a_missing_value_is_insufficient_data() -> None:
+    """SPEC §4 + §5: an agent measured in a period with no solve has tickets_solved 0 with
+    sample size 0, so a component that asks for no minimum sample scores it (0 points)."""
+    measured = metric_values(
+        {("first_response_time", Basis.CALENDAR): Aggregate.of([1800.0])}, level=Level.AGENT
+    )
+    solved = Component("tickets_solved", 1, 20, HIGHER, min_sample=0)
+    csat = Component("csat", 1, 0.9, HIGHER, min_sample=0)
+    result = score(model(solved, csat, replace(FRT, min_sample=0)), measured)
+    count, missing, speed = result.components
+    assert (count.status, count.value, count.sample_size) == (ComponentStatus.OK, 0.0, 0)
+    assert (count.attainment, count.points) == (0.0, 0.0)
+    assert missing.status is ComponentStatus.INSUFFICIENT_DATA  # csat is null, not 0
+    assert speed.points == pytest.approx(120.0)
+    assert result.total == pytest.approx(60.0)  # (0 + 120) / 2
+    # with the default minimum sample a count of 0 (sample 0) is insufficient data
+    default = score(model(Component("tickets_solved", 1, 20, HIGHER)), measured)
+    assert default.components[0].status is ComponentStatus.INSUFFICIENT_DATA
 
 
 # --- quality gates --------------------------------------------------------------------

@@ -9,7 +9,15 @@ import pytest
 from domain import metrics as m
 from domain.metrics import Basis, Level
 from domain.samples import ASSIGNMENT
-from domain.values import Aggregate, MetricValue, PeriodContext, metric_values, with_nulls
+from domain.values import (
+    Aggregate,
+    MetricValue,
+    PeriodContext,
+    has_data,
+    metric_values,
+    with_counts,
+    with_nulls,
+)
 from tests.factories import Ticket, activity, agent_profile
 from tests.unit.domain.histories import entry, table, utc
 
@@ -23,16 +31,43 @@ def value(result: dict[str, Any], metric: str, **where: str) -> tuple[float, int
     return None if found is None else (found["value"], found["sample"])
 
 
-# --- no data is null, never 0 ---------------------------------------------------------
+# --- no data is null, never 0 — except counts, which are 0 ------------------------------
 
 
 @pytest.mark.parametrize("level", list(Level))
 def test_every_metric_is_null_with_sample_size_zero_when_there_is_no_data(level: Level) -> None:
-    assert metric_values({}, level=level, has_business_hours=True) == {}, "stored sparse"
+    counts = {d.key for d in m.DEFINITIONS if d.is_count and level in d.levels}
+    measured = metric_values({}, level=level, has_business_hours=True)
+    assert {key for key, _ in measured} == counts, "sparse: only the counts"
+    assert not has_data(measured)
     values = with_nulls({}, level=level)
     assert values, "every level has metrics"
     for (key, basis), v in values.items():
-        assert v == MetricValue(key, basis, None, 0), key
+        if key in counts:
+            assert v == MetricValue(key, basis, 0.0, 0), key  # SPEC §4: a count is 0
+        else:
+            assert v == MetricValue(key, basis, None, 0), key
+
+
+def test_a_subject_with_other_data_counts_0_not_null() -> None:
+    """SPEC §4: the count is 0 with sample size 0 and no interval; other metrics stay null."""
+    replied = {("first_response_time", Basis.CALENDAR): Aggregate.of([60.0])}
+    agent = metric_values(replied, level=Level.AGENT)
+    assert agent[("tickets_solved", Basis.CALENDAR)] == MetricValue(
+        "tickets_solved", Basis.CALENDAR, 0.0, 0
+    )
+    assert agent[("reviews_given", Basis.CALENDAR)].value == 0.0
+    assert ("tickets_created", Basis.CALENDAR) not in agent  # no agent level
+    assert ("one_touch_rate", Basis.CALENDAR) not in agent  # null, not 0
+    assert has_data(agent)
+    tenant = with_nulls(metric_values(replied, level=Level.TENANT), level=Level.TENANT)
+    assert tenant[("tickets_created", Basis.CALENDAR)].value == 0.0
+    assert tenant[("tickets_created", Basis.CALENDAR)].interval is None
+    assert tenant[("csat_response_rate", Basis.CALENDAR)].value is None  # nothing solved
+    assert with_counts({}, level=Level.TEAM) == {
+        (key, Basis.CALENDAR): MetricValue(key, Basis.CALENDAR, 0.0, 0)
+        for key in ("tickets_created", "tickets_solved", "reviews_given")
+    }
 
 
 @pytest.mark.parametrize("level", list(Level))
@@ -173,7 +208,8 @@ def test_a_solve_nobody_is_assigned_to_counts_for_the_team_and_tenant_only() -> 
     result = table(Ticket().created(0, team="t1").customer(1).agent(5, "a1").solve(20))
     assert value(result, "tickets_solved", level="team", subject="t1") == (1.0, 1)
     assert value(result, "tickets_solved") == (1.0, 1)
-    assert result["agent"].get("a1", {}).get(MON, {}).get("tickets_solved") is None
+    # a1 is listed (first response time) and solved nothing: 0, not null (SPEC §4)
+    assert value(result, "tickets_solved", level="agent", subject="a1") == (0.0, 0)
 
 
 def test_team_metrics_use_the_ticket_s_team_else_the_agent_s_team() -> None:
@@ -188,7 +224,7 @@ def test_team_metrics_use_the_ticket_s_team_else_the_agent_s_team() -> None:
 def test_a_ticket_without_ticket_created_counts_its_solve_but_not_its_creation() -> None:
     result = table(Ticket().assign(0, "a1").customer(1).agent(30, "a1").solve(60))
     assert value(result, "tickets_solved") == (1.0, 1)
-    assert entry(result, "tickets_created") is None
+    assert value(result, "tickets_created") == (0.0, 0)  # nothing created: 0 (SPEC §4)
     assert entry(result, "first_response_time") is None
     assert entry(result, "resolution_time") is None
 
