@@ -1,4 +1,5 @@
-"""/healthz (the process is up), /readyz (its dependencies answer), /metrics."""
+"""/healthz (the process is up), /readyz (its dependencies answer, the schema is at the
+latest migration), /metrics."""
 
 from __future__ import annotations
 

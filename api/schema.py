@@ -15,6 +15,7 @@ from strawberry.tools import merge_types
 
 from api.engagement.mutations import EngagementMutation
 from api.engagement.queries import EngagementQuery
+from api.error_logging import ErrorLoggingSchema
 from api.integrations.mutations import IntegrationsMutation
 from api.integrations.queries import IntegrationsQuery
 from api.models.mutations import ModelsMutation
@@ -56,7 +57,7 @@ Mutation = merge_types("Mutation", MUTATIONS)
 
 
 def build_schema(*, max_depth: int, max_aliases: int) -> strawberry.Schema:
-    return strawberry.Schema(
+    return ErrorLoggingSchema(
         query=Query,
         mutation=Mutation,
         extensions=[

@@ -22,6 +22,8 @@ from infra.db.repositories.system import NotFoundError
 from infra.history import FORMATS, LineReader, read_history
 
 Report = Callable[[str, int, int], None]
+ALL_FAILED = 1
+SOME_FAILED = 3  # 2 is a usage error
 
 
 def import_history(
@@ -31,7 +33,12 @@ def import_history(
     batch: int = typer.Option(BATCH, min=1, help="events per transaction"),
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
 ) -> None:
-    """Import history from a Zendesk export or canonical JSON lines; stored events are skipped."""
+    """Import history from a Zendesk export or canonical JSON lines; stored events are skipped.
+
+    Exit status: 0 when every line was imported (or was already there), 3 when some lines
+    failed and the rest were imported (fix them and run again: nothing is imported twice),
+    1 when nothing could be imported: every line failed, or the command itself did.
+    """
     if source not in FORMATS:
         raise fail(f"--source must be one of {', '.join(FORMATS)}")
     c = container()
@@ -55,6 +62,21 @@ def import_history(
         print(json.dumps({**asdict(summary), "lines": reader.line, "seconds": round(elapsed, 2)}))
     else:
         _print_summary(summary, lines=reader.line, seconds=elapsed)
+    _finish(summary)
+
+
+def _finish(summary: ImportSummary) -> None:
+    """Say on stderr how many lines failed, and exit with the status the help promises."""
+    if not summary.failed:
+        return
+    if summary.events == 0:
+        err.print(f"[red]error:[/red] every line failed ({summary.failed:,}): nothing imported")
+        raise typer.Exit(code=ALL_FAILED)
+    err.print(
+        f"[yellow]warning:[/yellow] {summary.failed:,} line(s) failed, the rest was imported; "
+        "fix them and run the import again"
+    )
+    raise typer.Exit(code=SOME_FAILED)
 
 
 @contextmanager

@@ -11,6 +11,7 @@ from cli import demo as demo_command
 from cli import docs as docs_commands
 from cli import importer
 from cli import integrations as integration_commands
+from cli.errors import FriendlyErrors
 from cli.output import console, fail
 from cli.progress import progress_bar
 from domain.integrations import SOURCES
@@ -22,7 +23,9 @@ from infra.db.migrate import downgrade, upgrade
 from infra.db.repositories.system import ConflictError, NotFoundError
 from infra.logging import configure_logging
 
-app = typer.Typer(help="Fairscore: fair, explainable support KPIs.", no_args_is_help=True)
+app = typer.Typer(
+    cls=FriendlyErrors, help="Fairscore: fair, explainable support KPIs.", no_args_is_help=True
+)
 db = typer.Typer(help="Database schema.", no_args_is_help=True)
 tenant = typer.Typer(help="Tenants.", no_args_is_help=True)
 client = typer.Typer(help="OAuth2 API clients.", no_args_is_help=True)
@@ -51,8 +54,15 @@ def db_upgrade(revision: str = "head") -> None:
 
 
 @db.command("downgrade")
-def db_downgrade(revision: str = typer.Argument("base")) -> None:
-    """Roll the schema back (to `base` by default: drops every table)."""
+def db_downgrade(
+    revision: str = typer.Argument(
+        metavar="REVISION", help="the revision to go back to; `base` drops every table"
+    ),
+    yes: bool = typer.Option(False, "--yes", help="confirm `base`: drop every table and its data"),
+) -> None:
+    """Roll the schema back to REVISION (`fairscore db downgrade base --yes` empties it)."""
+    if revision == "base" and not yes:
+        raise fail("`base` drops every table and all their data; add --yes if you mean it")
     downgrade(container().settings.database_url, revision)
     console.print(f"database at [bold]{revision}[/bold]")
 

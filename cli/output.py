@@ -11,5 +11,5 @@ err = Console(stderr=True)
 
 def fail(message: str) -> typer.Exit:
     """Print `message` as an error; raise the returned Exit (status 1)."""
-    err.print(f"[red]error:[/red] {message}")
+    err.print(f"[red]error:[/red] {message}", soft_wrap=True)  # one line, copy-pastable
     return typer.Exit(code=1)

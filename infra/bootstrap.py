@@ -12,7 +12,7 @@ from typing import Any
 
 from redis import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,6 +21,7 @@ from infra.auth.keys import jwks, load_signing_key
 from infra.auth.oauth_server import TokenEndpoint, TokenRequest
 from infra.auth.tokens import TokenError, TokenService
 from infra.db.engine import make_engine, make_worker_engine
+from infra.db.migrate import schema_problem
 from infra.db.types import utcnow
 from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
 from infra.queue import (
@@ -108,11 +109,13 @@ class Container:
         return jwks(self.tokens.key)
 
     def check_dependencies(self) -> dict[str, str]:
-        """What /readyz reports: can we reach the database (and Redis, if used)?"""
+        """What /readyz reports: can we reach the database (and Redis, if used), and is
+        the schema at the latest migration? Each check is "ok" or says what is wrong."""
         checks = {"database": "ok"}
         try:
-            with self.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
+            # The read engine: on SQLite, a poll must not queue behind writers.
+            with self.read_engine.connect() as conn:
+                checks["schema"] = schema_problem(conn) or "ok"
         except SQLAlchemyError as exc:
             checks["database"] = f"error: {type(exc).__name__}"
         if self.redis is not None:

@@ -1,15 +1,26 @@
-"""Run alembic migrations programmatically (`fairscore db upgrade`)."""
+"""Run alembic migrations programmatically (`fairscore db upgrade`), and tell whether a
+database's schema is at the latest migration (/readyz, the CLI's error messages)."""
 
 from __future__ import annotations
 
+import logging
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
 
 import migrations
+from infra.db.engine import make_engine
 
 MIGRATIONS = Path(migrations.__file__).parent
+UPGRADE_HINT = "run `fairscore db upgrade`"
+_checking = ContextVar("checking_schema", default=False)
 
 
 def alembic_config(database_url: str) -> Config:
@@ -24,5 +35,63 @@ def upgrade(database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url), revision)
 
 
-def downgrade(database_url: str, revision: str = "base") -> None:
+def downgrade(database_url: str, revision: str) -> None:
+    """Roll back to `revision` (`base` drops every table: callers confirm it first)."""
     command.downgrade(alembic_config(database_url), revision)
+
+
+@dataclass(frozen=True, slots=True)
+class _Revisions:
+    heads: frozenset[str]
+    known: frozenset[str]
+
+
+@cache
+def _script_revisions() -> _Revisions:
+    # Reading the script directory imports every revision file: once per process.
+    script = ScriptDirectory.from_config(alembic_config(""))
+    known = frozenset(s.revision for s in script.walk_revisions())
+    return _Revisions(heads=frozenset(script.get_heads()), known=known)
+
+
+@cache
+def _quiet_checks() -> None:
+    # A MigrationContext logs "Context impl …" at INFO when created: fine for a
+    # migration, noise from a readiness probe polled every few seconds.
+    logging.getLogger("alembic.runtime.migration").addFilter(lambda _: not _checking.get())
+
+
+def _current_revisions(conn: Connection) -> frozenset[str]:
+    _quiet_checks()
+    token = _checking.set(True)
+    try:
+        return frozenset(MigrationContext.configure(conn).get_current_heads())
+    finally:
+        _checking.reset(token)
+
+
+def schema_problem(conn: Connection) -> str | None:
+    """Why the schema behind `conn` is not at the latest migration; None when it is.
+
+    Cheap enough to poll: whether alembic's version table exists, and its rows."""
+    current = _current_revisions(conn)
+    scripts = _script_revisions()
+    if current == scripts.heads:
+        return None
+    latest = ", ".join(sorted(scripts.heads))
+    if not current:
+        return f"not migrated: {UPGRADE_HINT}"
+    at = ", ".join(sorted(current))
+    if current - scripts.known:
+        return f"at revision {at}, which this version of Fairscore does not know (latest {latest})"
+    return f"at revision {at}, not the latest ({latest}): {UPGRADE_HINT}"
+
+
+def database_schema_problem(database_url: str) -> str | None:
+    """`schema_problem` over a short-lived connection of its own."""
+    engine = make_engine(database_url, read_only=True)
+    try:
+        with engine.connect() as conn:
+            return schema_problem(conn)
+    finally:
+        engine.dispose()

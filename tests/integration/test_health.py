@@ -1,8 +1,9 @@
-"""Operator endpoints: /healthz (the process is up), /readyz (its dependencies answer),
-/metrics (Prometheus)."""
+"""Operator endpoints: /healthz (the process is up), /readyz (its dependencies answer and
+the schema is at the latest migration), /metrics (Prometheus)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,14 @@ from starlette.testclient import TestClient
 from domain.ports import TenantProfile
 from infra import admin
 from infra.bootstrap import Container
+from infra.db.migrate import upgrade
 from infra.settings import Settings
+from tests.conftest import scratch_database
 from tests.factories import Ticket
 from tests.support.api import access_token, api_client, batch, graphql, post_webhook
 
 CLOSED_PORT = 1  # nothing listens there: connections are refused at once
+OLDER_REVISION = "b2integr0003"  # any revision before the latest one
 
 
 def sample(client: TestClient, name: str, **labels: str) -> float:
@@ -52,7 +56,7 @@ def test_readyz_answers_200_with_its_checks_when_the_database_answers(
     response = client.get("/readyz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "schema": "ok"}}
 
 
 @pytest.mark.parametrize("broken", ["database", "redis"])
@@ -69,6 +73,61 @@ def test_readyz_answers_503_naming_the_dependency_that_does_not_answer(
     body = response.json()
     assert body["status"] == "unavailable"
     assert body["checks"][broken].startswith("error")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    with scratch_database("fairscore_ready") as url:
+        yield url
+
+
+def readyz(database_url: str, tmp_path: Path) -> tuple[int, dict[str, object]]:
+    c = Container(Settings(database_url=database_url, redis_url=None, data_dir=tmp_path))
+    try:
+        response = api_client(c).get("/readyz")
+    finally:
+        c.close()
+    return response.status_code, response.json()
+
+
+def test_readyz_answers_503_on_a_database_that_was_never_migrated(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    status, body = readyz(empty_database_url, tmp_path)
+
+    assert status == 503
+    assert body == {
+        "status": "unavailable",
+        "checks": {"database": "ok", "schema": "not migrated: run `fairscore db upgrade`"},
+    }
+
+
+def test_readyz_answers_503_naming_the_revision_of_a_database_behind_the_code(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    upgrade(empty_database_url, OLDER_REVISION)
+
+    status, body = readyz(empty_database_url, tmp_path)
+
+    assert status == 503
+    reason = body["checks"]["schema"]  # type: ignore[index]
+    assert reason.startswith(f"at revision {OLDER_REVISION}, not the latest")
+    assert reason.endswith("run `fairscore db upgrade`")
+
+
+def test_readyz_answers_200_once_the_database_is_upgraded_to_the_latest_revision(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    upgrade(empty_database_url, OLDER_REVISION)
+    upgrade(empty_database_url)
+
+    assert readyz(empty_database_url, tmp_path) == (
+        200,
+        {"status": "ok", "checks": {"database": "ok", "schema": "ok"}},
+    )
 
 
 def test_metrics_count_webhooks_by_source_and_outcome(
