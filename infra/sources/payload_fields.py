@@ -105,7 +105,8 @@ class Fields:
 
 
 def to_utc(value: Any) -> datetime:
-    """Unix seconds, ISO 8601 (any fraction length), Ruby `... UTC` or RFC 2822 text."""
+    """Every vendor time: unix seconds (a number, or all digits as text, as Intercom's own
+    SDK fixtures send them), ISO 8601 (any fraction length), Ruby `... UTC` or RFC 2822."""
     if isinstance(value, bool):
         raise TypeError("a boolean is not a time")
     if isinstance(value, int | float):
@@ -113,6 +114,8 @@ def to_utc(value: Any) -> datetime:
     if not isinstance(value, str):
         raise TypeError("unsupported time value")
     text = value.strip()
+    if text.isascii() and text.isdigit():
+        return datetime.fromtimestamp(int(text), UTC)
     if text.endswith(" UTC"):  # Ruby `Time#to_s`: Freshdesk placeholders, older Chatwoot
         text = text[:-4] + "+00:00"
     elif text.endswith(("Z", "z")):

@@ -283,6 +283,29 @@ def test_topics_fairscore_does_not_use_are_ignored_with_a_reason(topic: str) -> 
     assert decoded.ignored == f"Intercom event '{topic}' is not used by Fairscore"
 
 
+def digit_string_times(value: Any) -> Any:
+    """The payload with every unix time (`*_at`) sent as a digit string, as Intercom's own
+    SDK fixtures do (`"created_at": "1410335293"`)."""
+    if isinstance(value, dict):
+        return {
+            key: str(item)
+            if key.endswith("_at") and isinstance(item, int) and not isinstance(item, bool)
+            else digit_string_times(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [digit_string_times(item) for item in value]
+    return value
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in FIXTURES.glob("*.json")))
+def test_times_sent_as_digit_strings_decode_like_numbers(name: str) -> None:
+    payload = fixture(name)
+    variant = digit_string_times(payload)
+    assert variant != payload  # the fixture has times to rewrite
+    assert decode(variant) == decode(payload)
+
+
 def broken(path: list[str | int]) -> dict[str, Any]:
     payload = copy.deepcopy(fixture("conversation.user.replied"))
     node = payload

@@ -21,16 +21,25 @@ WHEN = datetime(2025, 3, 3, 9, 0, 5, tzinfo=UTC)
         "2025-03-03T10:00:05+01:00",
         "2025-03-03 09:00:05 UTC",  # Ruby Time#to_s (Freshdesk, older Chatwoot)
         "Mon, 03 Mar 2025 09:00:05 +0000",  # RFC 2822
+        "1740992405",  # unix seconds as digits (Intercom's SDK fixtures)
+        " 1740992405 ",
     ],
 )
 def test_every_time_format_vendors_send_reads_as_the_same_instant(value: object) -> None:
     assert to_utc(value) == WHEN
 
 
-@pytest.mark.parametrize("value", ["2025-03-03T09:00:05", "yesterday", True, [1]])
+@pytest.mark.parametrize(
+    "value", ["2025-03-03T09:00:05", "yesterday", True, [1], "-1740992405", "1740992405x"]
+)
 def test_times_without_an_offset_or_not_times_are_refused(value: object) -> None:
     with pytest.raises((TypeError, ValueError)):
         to_utc(value)
+
+
+def test_a_time_field_reads_digit_strings_as_unix_seconds() -> None:
+    item = Fields.of({"created_at": "1740992405", "updated_at": 1740992405}, "X")
+    assert item.time("created_at") == item.time("updated_at") == WHEN
 
 
 def test_missing_and_malformed_fields_name_their_full_path() -> None:
