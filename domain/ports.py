@@ -134,6 +134,8 @@ class Directory(Protocol):
 
     def teams_of_agents(self, agent_ids: Collection[str]) -> dict[str, str | None]: ...
 
+    def team_exists(self, team_id: str) -> bool: ...
+
 
 class Tickets(Protocol):
     def save_facts(

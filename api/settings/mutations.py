@@ -9,7 +9,7 @@ from typing import Annotated
 import strawberry
 
 from api.context import Info
-from api.errors import ValidationError
+from api.errors import NotFoundError, ValidationError
 from api.permissions import requires
 from api.settings.types import BusinessHours, BusinessHoursInput, SlaTargetsInput, SlaTargetsType
 from domain.auth import Scope
@@ -18,12 +18,13 @@ from domain.samples import SlaTargets
 from domain.services.settings import (
     ScheduleInput,
     SettingsError,
+    TeamNotFoundError,
     set_business_hours,
     set_sla_targets,
 )
 
 SetBusinessHoursResult = Annotated[
-    BusinessHours | ValidationError, strawberry.union("SetBusinessHoursResult")
+    BusinessHours | ValidationError | NotFoundError, strawberry.union("SetBusinessHoursResult")
 ]
 SetSlaTargetsResult = Annotated[
     SlaTargetsType | ValidationError, strawberry.union("SetSlaTargetsResult")
@@ -53,6 +54,8 @@ class SettingsMutation:
             cal = await info.context.write(
                 lambda uow: set_business_hours(uow, team_id=team, schedule=schedule)
             )
+        except TeamNotFoundError as exc:
+            return NotFoundError(message=str(exc))
         except SettingsError as exc:
             return ValidationError(message=str(exc), field=exc.field)
         info.context.queue_recompute(since=input.effective_from)

@@ -24,6 +24,10 @@ class SettingsError(ValueError):
         self.field = field
 
 
+class TeamNotFoundError(SettingsError):
+    """The settings name a team the tenant does not have."""
+
+
 @dataclass(frozen=True, slots=True)
 class ScheduleInput:
     effective_from: date
@@ -46,6 +50,8 @@ def set_business_hours(
     uow: UnitOfWork, *, team_id: str | None, schedule: ScheduleInput
 ) -> BusinessCalendar:
     """Add (or replace) the schedule version effective from `schedule.effective_from`."""
+    if team_id is not None and not uow.directory.team_exists(team_id):
+        raise TeamNotFoundError(f"no team {team_id!r}", "teamId")
     current = business_hours(uow, team_id)
     versions = [v for v in (current.versions if current else ()) if v[0] != schedule.effective_from]
     holidays = schedule.holidays

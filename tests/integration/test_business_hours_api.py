@@ -17,6 +17,7 @@ SET_HOURS = """mutation($input: BusinessHoursInput!) {
     ... on BusinessHours { timezone versions { effectiveFrom holidays
                            weekly { day intervals { start end } } } }
     ... on ValidationError { message field }
+    ... on NotFoundError { message }
   }
 }"""
 SET_SLA = """mutation($input: SlaTargetsInput!) {
@@ -123,6 +124,28 @@ def test_overlapping_intervals_are_a_validation_error_and_change_nothing(
     assert result["__typename"] == "ValidationError"
     assert "overlap" in result["message"]
     assert graphql_data(client, token, "{ businessHours { timezone } }")["businessHours"] is None
+
+
+def test_hours_for_a_team_the_tenant_does_not_have_are_not_found_and_change_nothing(
+    container: Container, tenant: TenantProfile
+) -> None:
+    story = Ticket("BH2").created(0, assignee="a1", team="tier1").customer(0)
+    admin.apply_canonical(container, tenant.id, source="generic", events=story.events)
+    client = api_client(container)
+    token = access_token(client, container, tenant.id, scopes=("read", "admin"))
+    (team,) = graphql_data(client, token, "{ teams { id } }")["teams"]
+    hours_of = "query($t: ID) { businessHours(teamId: $t) { timezone } }"
+
+    unknown = {**SPLIT_SHIFT, "teamId": "no-such-team"}
+    result = graphql_data(client, token, SET_HOURS, input=unknown)["setBusinessHours"]
+    assert result == {"__typename": "NotFoundError", "message": "no team 'no-such-team'"}
+    assert graphql_data(client, token, hours_of, t="no-such-team")["businessHours"] is None
+
+    known = {**SPLIT_SHIFT, "teamId": team["id"]}
+    result = graphql_data(client, token, SET_HOURS, input=known)["setBusinessHours"]
+    drain(container)
+    assert result["__typename"] == "BusinessHours"
+    assert graphql_data(client, token, hours_of, t=team["id"])["businessHours"] is not None
 
 
 def test_sla_targets_per_channel_feed_the_sla_metrics(

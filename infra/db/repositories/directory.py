@@ -121,6 +121,10 @@ class SqlDirectory(TenantRepository):
         self.session.flush()
         return moved
 
+    def team_exists(self, team_id: str) -> bool:
+        stmt = select(TEAM.c.id).where(TEAM.c.tenant_id == self.tenant_id, TEAM.c.id == team_id)
+        return self.session.execute(stmt).first() is not None
+
     def teams_of_agents(self, agent_ids: Collection[str]) -> dict[str, str | None]:
         out: dict[str, str | None] = {}
         for part in chunks(sorted(agent_ids)):
