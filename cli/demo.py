@@ -19,6 +19,8 @@ from infra.db.repositories.system import NotFoundError
 from infra.synthetic import Shape, generate
 
 DEMO_TOKEN_TTL = 12 * 3600
+DEMO_CLIENT = "demo dashboard"
+DEMO_SCOPES = ["read", "reviews:write", "admin"]
 
 
 def demo(
@@ -38,16 +40,26 @@ def demo(
             c, slug=slug, name="Demo Support Co.", timezone="Europe/Berlin"
         )
         _seed(c, tenant, tickets=tickets, days=days)
-    client_id, secret = admin.create_client(
-        c, tenant=tenant.id, name="demo dashboard", scopes=["read", "reviews:write", "admin"]
-    )
+    client_id, secret = _demo_client(c, tenant)
     token = c.tokens.issue(
-        tenant_id=tenant.id,
-        client_id=client_id,
-        scopes=["read", "reviews:write", "admin"],
-        ttl_seconds=DEMO_TOKEN_TTL,
+        tenant_id=tenant.id, client_id=client_id, scopes=DEMO_SCOPES, ttl_seconds=DEMO_TOKEN_TTL
     )["access_token"]
     _print_instructions(url, client_id, secret, token)
+
+
+def _demo_client(c: Container, tenant: TenantProfile) -> tuple[str, str]:
+    """One demo client per tenant, however often the demo runs. Only its secret's hash is
+    stored, so a rerun gives the existing client a new secret (the old one stops working)."""
+    with c.system() as uow:
+        rotated = uow.system.rotate_named_client(tenant.id, name=DEMO_CLIENT, scopes=DEMO_SCOPES)
+        uow.commit()
+    if rotated is None:
+        return admin.create_client(c, tenant=tenant.id, name=DEMO_CLIENT, scopes=DEMO_SCOPES)
+    console.print(
+        f"demo client [bold]{rotated[0]}[/bold] exists; it has a new secret "
+        "(the previous one no longer works)"
+    )
+    return rotated
 
 
 def _seed(c: Container, tenant: TenantProfile, *, tickets: int, days: int) -> None:
@@ -76,7 +88,8 @@ def _print_instructions(url: str, client_id: str, secret: str, token: str) -> No
         "{ agent { id externalId name } total metrics { key value sampleSize } } }"
     )
     body = json.dumps({"query": query})
-    console.print(f"\n[bold]Demo client[/bold] {client_id}  secret {secret}")
+    # soft_wrap: the secret stays on one line, so it can be copied
+    console.print(f"\n[bold]Demo client[/bold] {client_id}  secret {secret}", soft_wrap=True)
     console.print(f"[bold]Access token[/bold] (valid {DEMO_TOKEN_TTL // 3600} h):")
     print(token)  # unwrapped, so it can be copied
     console.print("\n[bold]Try it[/bold] once the API is up:")

@@ -130,6 +130,26 @@ class SystemRepository:
         self.session.flush()
         return client_id, secret
 
+    def rotate_named_client(
+        self, tenant_id: TenantId, *, name: str, scopes: Sequence[str]
+    ) -> tuple[str, str] | None:
+        """A new secret for the tenant's oldest active client called `name` (its scopes
+        set to `scopes`); None when there is none. Only hashes are kept, so a secret can
+        be replaced but never shown again."""
+        c = API_CLIENT.c
+        stmt = (
+            select(ApiClientRow)
+            .where(c.tenant_id == tenant_id, c.name == name, c.revoked_at.is_(None))
+            .order_by(c.created_at, c.client_id)
+        )
+        row = self.session.execute(stmt).scalars().first()
+        if row is None:
+            return None
+        secret = new_secret()
+        row.secret_hash, row.scopes = hash_secret(secret), " ".join(scopes)
+        self.session.flush()
+        return row.client_id, secret
+
     def client(self, client_id: str) -> ClientRecord | None:
         stmt = select(ApiClientRow).where(API_CLIENT.c.client_id == client_id)
         row = self.session.execute(stmt).scalars().first()
