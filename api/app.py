@@ -25,7 +25,11 @@ from infra.bootstrap import container as default_container
 def create_app(container: Container | None = None) -> Starlette:
     c = container or default_container()
     s = c.settings
-    schema = build_schema(max_depth=s.graphql_max_depth, max_aliases=s.graphql_max_aliases)
+    schema = build_schema(
+        max_depth=s.graphql_max_depth,
+        max_aliases=s.graphql_max_aliases,
+        max_tokens=s.graphql_max_tokens,
+    )
     graphql = GraphQLEndpoint(c, schema)
     routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),

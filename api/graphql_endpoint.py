@@ -12,17 +12,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 
 from api import graphiql
 from api.context import Context
+from api.graphql_limits import GraphQLLimits, LimitedGraphQL
 from domain.auth import Principal
 from infra.bootstrap import Container, TokenError
 
 REALM = 'Bearer realm="fairscore"'
 
 
-class _StrawberryApp(GraphQL[Context, None]):
+class _StrawberryApp(LimitedGraphQL):
     def __init__(self, container: Container, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.container = container
@@ -42,6 +42,7 @@ class GraphQLEndpoint:
         self.app = _StrawberryApp(
             container,
             schema=schema,
+            limits=GraphQLLimits.of(settings),
             # The IDE page is ours (self-hosted assets, no principal needed): strawberry's
             # loads from a CDN and builds the context, which needs a principal, first.
             graphql_ide=None,

@@ -10,7 +10,12 @@ from functools import partial
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
 from strawberry.tools import merge_types
 
 from api.engagement.mutations import EngagementMutation
@@ -56,11 +61,14 @@ Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)
 
 
-def build_schema(*, max_depth: int, max_aliases: int) -> strawberry.Schema:
+def build_schema(*, max_depth: int, max_aliases: int, max_tokens: int) -> strawberry.Schema:
     return ErrorLoggingSchema(
         query=Query,
         mutation=Mutation,
         extensions=[
+            # /graphql refuses longer documents before parsing (api/graphql_limits.py);
+            # this bounds the parser itself for any other caller.
+            partial(MaxTokensLimiter, max_token_count=max_tokens),
             partial(QueryDepthLimiter, max_depth=max_depth),
             partial(MaxAliasesLimiter, max_alias_count=max_aliases),
             partial(MaskErrors, should_mask_error=_unexpected),

@@ -8,26 +8,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from api.metrics import WEBHOOKS
+from api.request_body import BodyTooLargeError, read_body
 from infra.bootstrap import Container, utcnow
-
-
-class BodyTooLargeError(Exception):
-    pass
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    """The body, refusing more than `limit` bytes before reading them all."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise BodyTooLargeError
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLargeError
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def webhook_endpoint(container: Container):  # type: ignore[no-untyped-def]

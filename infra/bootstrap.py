@@ -137,7 +137,11 @@ class Container:
     @cached_property
     def webhooks(self) -> WebhookIntake:
         return WebhookIntake(
-            system=self.system, tenant_uow=self.uow, adapters=self.adapters, queue=self.queue
+            system=self.system,
+            tenant_uow=self.uow,
+            adapters=self.adapters,
+            queue=self.queue,
+            json_max_depth=self.settings.json_max_depth,
         )
 
     def close(self) -> None:

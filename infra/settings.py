@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     graphiql: bool = True
     graphql_max_depth: int = 10
     graphql_max_aliases: int = 15
+    # One request's bounds, checked before parsing (see api/graphql_limits.py for why these).
+    graphql_max_body: int = Field(default=1_048_576, description="bytes; larger bodies get 413")
+    graphql_max_bytes: int = Field(default=32_768, description="bytes of the GraphQL document")
+    graphql_max_tokens: int = Field(default=300, description="lexical tokens of the document")
+    json_max_depth: int = Field(
+        default=64, description="nesting of arrays/objects in webhook and GraphQL JSON bodies"
+    )
     log_level: str = "INFO"
     log_json: bool = False
 

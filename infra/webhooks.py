@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.integrations import FAILED, IGNORED, PENDING
+from domain.json_nesting import JsonNestingError, loads
 from domain.ports import TenantId
 from infra.db.repositories.deliveries import NewDelivery
 from infra.db.repositories.system import IntegrationRecord
@@ -45,11 +46,13 @@ class WebhookIntake:
         tenant_uow: Callable[[TenantId], SqlUnitOfWork],
         adapters: Mapping[str, SourceAdapter],
         queue: JobQueue,
+        json_max_depth: int,
     ) -> None:
         self.system = system
         self.tenant_uow = tenant_uow
         self.adapters = adapters
         self.queue = queue
+        self.json_max_depth = json_max_depth
 
     def receive(
         self,
@@ -70,7 +73,10 @@ class WebhookIntake:
         except SignatureError as exc:
             return _error(401, f"signature check failed: {exc}")
         try:
-            json.loads(body)
+            # Bounded here, before the adapter and decode_events parse it again.
+            loads(body, max_depth=self.json_max_depth)
+        except JsonNestingError as exc:
+            return _error(400, str(exc))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             return _error(400, f"malformed JSON: {exc}")
         decoding = decode_events(adapter, request)

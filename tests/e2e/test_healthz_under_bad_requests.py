@@ -1,0 +1,112 @@
+"""A real `fairscore serve` keeps answering /healthz while one client posts documents
+built to freeze it (2 MB of fields, 100k directives, 100k-deep JSON): each is refused
+before parsing, and the costliest document within the limits still runs quickly."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from statistics import quantiles
+
+import httpx
+import pytest
+
+from tests.e2e.harness import Stack
+from tests.support.api import signed_headers
+
+pytestmark = pytest.mark.e2e
+
+LOAD_SECONDS = 6.0
+DEEP = b"[" * 100_000 + b"]" * 100_000
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[Stack]:
+    s = Stack(
+        database_url=f"sqlite:///{tmp_path / 'fairscore.db'}", redis_url=None, workdir=tmp_path
+    )
+    s.cli("db", "upgrade")
+    yield s
+    s.stop()
+
+
+def fields(count: int) -> str:
+    return "{ agents { " + "id " * count + "} }"
+
+
+def includes(count: int) -> str:
+    return "{ agents " + "@include(if: true) " * count + "{ id } }"
+
+
+def bad_requests(
+    base_url: str, token: str, hook: dict[str, str]
+) -> list[tuple[str, httpx.Request, int]]:
+    """(name, request, the status it must get)."""
+    auth = {"Authorization": f"Bearer {token}", "content-type": "application/json"}
+
+    def graphql(query: str, variables: bytes = b"null") -> httpx.Request:
+        body = b'{"query": "' + query.encode() + b'", "variables": ' + variables + b"}"
+        return httpx.Request("POST", f"{base_url}/graphql", content=body, headers=auth)
+
+    webhook = httpx.Request(
+        "POST",
+        base_url + hook["webhook_path"],
+        content=DEEP,
+        headers=signed_headers(hook["secret"], DEEP),
+    )
+    return [
+        ("2 MB of fields", graphql(fields(700_000)), 413),
+        ("100k @include", graphql(includes(100_000)), 413),
+        ("30 KB of fields", graphql(fields(10_000)), 400),
+        ("1500 @include", graphql(includes(1_500)), 400),
+        ("deep variables", graphql(fields(1), b'{"x": ' + DEEP + b"}"), 400),
+        ("deep webhook", webhook, 400),
+        # Not bad, but the costliest a document within the limits can be (quadratic
+        # validation of 300 tokens): it must not hold the event loop for long either.
+        ("300 tokens of fields", graphql(fields(295)), 200),
+    ]
+
+
+def post_until(
+    client: httpx.Client, requests: list[tuple[str, httpx.Request, int]], stop: threading.Event
+) -> list[tuple[str, int, int]]:
+    """Send the requests round and round until `stop`: (name, status, expected)."""
+    answers: list[tuple[str, int, int]] = []
+    while not stop.is_set():
+        for name, request, expected in requests:
+            answers.append((name, client.send(request).status_code, expected))
+    return answers
+
+
+def test_healthz_stays_fast_while_bad_documents_are_refused(stack: Stack) -> None:
+    stack.serve()
+    token, hook = stack.open_tenant(scopes="read")
+    stop = threading.Event()
+    answers: list[tuple[str, int, int]] = []
+
+    def load() -> None:
+        with httpx.Client(base_url=stack.url, timeout=60) as client:
+            answers.extend(post_until(client, bad_requests(stack.url, token, hook), stop))
+
+    poster = threading.Thread(target=load)
+    latencies: list[float] = []
+    with httpx.Client(base_url=stack.url, timeout=30) as client:
+        client.get("/healthz")  # connected before the load starts
+        poster.start()
+        deadline = time.monotonic() + LOAD_SECONDS
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            assert client.get("/healthz").status_code == 200
+            latencies.append(time.perf_counter() - started)
+            time.sleep(0.02)
+    stop.set()
+    poster.join(timeout=120)
+
+    assert not poster.is_alive()
+    assert len(latencies) >= 100
+    p99 = quantiles(latencies, n=100)[98]
+    assert p99 < 0.1, f"/healthz p99 {p99 * 1000:.0f} ms over {len(latencies)} samples"
+    assert len(answers) >= 7, answers  # at least one round
+    assert [(name, status) for name, status, expected in answers if status != expected] == []
