@@ -175,11 +175,13 @@ def serve(
 def worker(
     burst: bool = typer.Option(False, help="exit when the queue is empty"),
     cron: bool = typer.Option(True, help="also run the periodic sweeper"),
+    sweep_interval: int = typer.Option(60, min=1, help="seconds between sweeps"),
 ) -> None:
-    """Run an RQ worker for Fairscore's queue (needs REDIS_URL)."""
+    """Run an RQ worker for Fairscore's queue (needs REDIS_URL). SIGTERM stops it within
+    10 s (its job finished or requeued); it waits for Redis when Redis goes away."""
     from workers.runner import run_worker  # noqa: PLC0415
 
-    run_worker(burst=burst, with_cron=cron)
+    run_worker(burst=burst, with_cron=cron, sweep_interval=sweep_interval)
 
 
 @app.command()

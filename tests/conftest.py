@@ -7,19 +7,25 @@ FAIRSCORE_REQUIRE_SERVICES=1 (CI) a missing service is an error, never a skip.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from urllib.parse import urlsplit
 
 import pytest
+
+from tests.support.processes import carrying, command_line, still_alive
 
 PG_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 REQUIRE = os.environ.get("FAIRSCORE_REQUIRE_SERVICES") == "1"
+# Exported at session start, so every process the suite starts inherits it (see below).
+RUN_MARKER = "FAIRSCORE_TEST_RUN"
+LEFTOVER_GRACE_SECONDS = 5.0
 
 
 def _reachable(url: str) -> bool:
@@ -73,3 +79,26 @@ def postgres_url() -> Iterator[str]:
 def redis_url() -> str:
     require_service("Redis", REDIS_URL)
     return REDIS_URL
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    os.environ[RUN_MARKER] = uuid.uuid4().hex  # a fresh one, even inside another run
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when a process it started outlives it; report and kill such processes."""
+    run = os.environ.get(RUN_MARKER)
+    left = still_alive(carrying(RUN_MARKER, run), within=LEFTOVER_GRACE_SECONDS) if run else set()
+    if not left:
+        return
+    report = [f"  pid {pid}: {command_line(pid)}" for pid in sorted(left)]
+    for pid in left:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        title = f"{len(left)} process(es) started by the tests outlived them (killed now)"
+        reporter.write_sep("=", title, red=True)
+        for line in report:
+            reporter.write_line(line, red=True)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -1,51 +1,61 @@
-"""`fairscore worker`: an RQ worker on the project's queue, plus its cron schedule."""
+"""`fairscore worker`: an RQ worker on the project's queue, plus its cron child.
+
+It stops within seconds of SIGTERM (its job finished or requeued, the cron child stopped)
+and outlives Redis restarts: see `rq_worker`, `cron` and `reconnect`.
+"""
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
+import signal
+from contextlib import ExitStack
+from types import FrameType
 
-from rq import Queue, Worker
-from rq.cron import CronScheduler
+from redis.exceptions import RedisError
+from rq import Queue
 
 from infra.bootstrap import container
-from workers.jobs import schedule_review_assignments, sweep_pending
-
-SWEEP_INTERVAL_SECONDS = 60
-# Monday 12:00 UTC: by then the previous local week is over in every zone (UTC−12…+14).
-REVIEW_ASSIGNMENTS_CRON = "0 12 * * 1"
+from workers.cron import SWEEP_INTERVAL_SECONDS, cron_child
+from workers.jobs import sweep_pending
+from workers.reconnect import Reconnect, patient_redis
+from workers.rq_worker import FairscoreWorker
 
 log = logging.getLogger(__name__)
 
 
-def run_worker(*, burst: bool = False, with_cron: bool = True) -> None:
-    c = container(worker=True)
-    if c.redis is None:
+def run_worker(
+    *, burst: bool = False, with_cron: bool = True, sweep_interval: int = SWEEP_INTERVAL_SECONDS
+) -> None:
+    settings = container(worker=True).settings
+    if not settings.redis_url:
         raise SystemExit("fairscore worker needs REDIS_URL (without it jobs run in-process)")
-    queue = Queue(c.settings.queue_name, connection=c.redis)
-    cron = None
-    if with_cron and not burst:
-        cron = multiprocessing.get_context("spawn").Process(target=run_cron, daemon=True)
-        cron.start()
-    sweep_pending()  # anything left pending while no worker ran
-    try:
-        Worker([queue], connection=c.redis).work(
-            burst=burst, with_scheduler=not burst, logging_level=c.settings.log_level
+    reconnect = Reconnect("worker")
+    _exit_on_sigterm(reconnect)  # until rq installs its own handlers in work()
+    with ExitStack() as stack:
+        cron = None
+        if with_cron and not burst:
+            cron = stack.enter_context(cron_child(sweep_interval=sweep_interval))
+        sweep_pending()  # anything left pending while no worker ran
+        redis = patient_redis(settings.redis_url, reconnect)
+        worker = FairscoreWorker(
+            [Queue(settings.queue_name, connection=redis)],
+            connection=redis,
+            reconnect=reconnect,
+            on_shutdown=cron.terminate if cron else None,  # it stops while the job finishes
         )
-    finally:
-        if cron is not None:
-            cron.terminate()
+        try:
+            # No rq scheduler process: Fairscore queues no delayed jobs (enqueue_at/_in,
+            # retry intervals); periodic jobs come from the cron child.
+            worker.work(burst=burst, with_scheduler=False, logging_level=settings.log_level)
+        except RedisError as exc:
+            if not reconnect.leaving:
+                raise
+            log.warning("worker stopped without Redis: %s", exc)
 
 
-def run_cron() -> None:
-    c = container(worker=True)
-    if c.redis is None:
-        raise SystemExit("the cron scheduler needs REDIS_URL")
-    scheduler = CronScheduler(connection=c.redis, logging_level=c.settings.log_level)
-    scheduler.register(
-        sweep_pending, c.settings.queue_name, interval=SWEEP_INTERVAL_SECONDS, result_ttl=0
-    )
-    scheduler.register(
-        schedule_review_assignments, c.settings.queue_name, cron=REVIEW_ASSIGNMENTS_CRON
-    )
-    scheduler.start()  # type: ignore[no-untyped-call]
+def _exit_on_sigterm(reconnect: Reconnect) -> None:
+    def stop(signum: int, frame: FrameType | None) -> None:
+        reconnect.give_up()
+        raise SystemExit(0)  # unwinds through the finally blocks that stop the children
+
+    signal.signal(signal.SIGTERM, stop)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from infra.db.migrate import upgrade
 from tests.conftest import scratch_database
 from tests.e2e.harness import Stack
 
@@ -17,6 +18,14 @@ from tests.e2e.harness import Stack
 def database_url() -> Iterator[str]:
     with scratch_database("fairscore_e2e") as url:
         yield url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A migrated SQLite database in the test's directory (enough for the worker's tests)."""
+    url = f"sqlite:///{tmp_path / 'fairscore.db'}"
+    upgrade(url)
+    return url
 
 
 @pytest.fixture

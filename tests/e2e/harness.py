@@ -9,15 +9,18 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import httpx
 from sqlalchemy import create_engine, func, select
 
 from infra.db.tables import DIRTY_PERIOD, WEBHOOK_DELIVERY
 from tests.support.api import batch, signed_headers
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
@@ -50,6 +53,7 @@ class Stack:
         if redis_url:
             self.env["REDIS_URL"] = redis_url
         self.processes: list[subprocess.Popen[bytes]] = []
+        self._logs: list[BinaryIO] = []
 
     # processes -------------------------------------------------------------
     def cli(self, *args: str) -> str:
@@ -65,17 +69,26 @@ class Stack:
         assert done.returncode == 0, f"fairscore {' '.join(args)}: {done.stderr[-3000:]}"
         return done.stdout
 
-    def start(self, *args: str, log: str) -> None:
+    def start(self, *args: str, log: str) -> subprocess.Popen[bytes]:
         out = (self.workdir / log).open("wb")
-        self.processes.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "cli", *args],
-                env=self.env,
-                cwd=self.workdir,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
+        self._logs.append(out)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cli", *args],
+            env=self.env,
+            cwd=self.workdir,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
+        self.processes.append(process)
+        return process
+
+    def start_worker(self, *args: str) -> subprocess.Popen[bytes]:
+        """`fairscore worker` (log: worker.log, at INFO), once it listens on the queue and,
+        unless `--no-cron`, its cron child runs."""
+        process = self.start("worker", *args, log="worker.log")
+        ready = ["Listening on"] if "--no-cron" in args else ["Listening on", "registering birth"]
+        wait_for_log(self.workdir / "worker.log", *ready, process=process)
+        return process
 
     def serve(self) -> None:
         self.start("serve", "--port", str(self.port), log="serve.log")
@@ -86,9 +99,12 @@ class Stack:
                     return
             except httpx.HTTPError:
                 time.sleep(0.2)
+        self.stop()  # the caller's teardown may never run
         raise AssertionError("API did not start: " + (self.workdir / "serve.log").read_text())
 
     def stop(self) -> None:
+        """SIGTERM every process started here (a worker stops within 10 s); SIGKILL the
+        ones that do not. Safe to call twice."""
         for process in self.processes:
             process.terminate()
         for process in self.processes:
@@ -96,6 +112,11 @@ class Stack:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
+        self.processes.clear()
+        for out in self._logs:
+            out.close()
+        self._logs.clear()
 
     def open_tenant(
         self, *, scopes: str, name: str = "Acme Support", timezone: str = "Europe/Berlin"
@@ -193,3 +214,41 @@ def wait_until_drained(database_url: str, timeout: float = 300) -> None:
     finally:
         engine.dispose()
     raise AssertionError(f"{pending} deliveries/roll-ups still pending after {timeout}s")
+
+
+def wait_for_log(
+    path: Path,
+    *needles: str,
+    timeout: float = 60,
+    process: subprocess.Popen[bytes] | None = None,
+) -> str:
+    """The text of a process's log once it holds every needle (fails early if it exits)."""
+    deadline = time.monotonic() + timeout
+    text = ""
+    while time.monotonic() < deadline:
+        text = path.read_text(errors="replace") if path.exists() else ""
+        if all(needle in text for needle in needles):
+            return text
+        assert process is None or process.poll() is None, f"it exited:\n{text[-3000:]}"
+        time.sleep(0.1)
+    raise AssertionError(f"{path.name} lacks {needles} after {timeout}s:\n{text[-3000:]}")
+
+
+def wait_for_file(path: Path, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} did not appear within {timeout}s"
+        time.sleep(0.05)
+
+
+def worker_stack(*, database_url: str, redis_url: str, workdir: Path) -> Stack:
+    """A Stack for the worker's own tests: INFO logs, a queue of its own, and the jobs of
+    tests/e2e/worker_jobs.py importable by the worker."""
+    stack = Stack(
+        database_url=database_url,
+        redis_url=redis_url,
+        workdir=workdir,
+        queue_name=f"fairscore-worker-{uuid.uuid4().hex[:6]}",
+    )
+    stack.env.update(PYTHONPATH=str(ROOT), LOG_LEVEL="INFO")
+    return stack

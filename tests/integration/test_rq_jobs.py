@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,8 @@ from infra.db.types import utcnow
 from infra.settings import Settings
 from tests.factories import Ticket
 from tests.support.api import batch, signed_headers
+from workers.reconnect import Reconnect, patient_redis
+from workers.rq_worker import FairscoreWorker
 
 pytestmark = pytest.mark.redis
 
@@ -155,3 +158,27 @@ def test_when_redis_is_down_the_delivery_waits_for_the_sweeper(
     finally:
         Queue(queue_name, connection=Redis.from_url(redis_url)).empty()
         install(None)
+
+
+def test_the_worker_stops_its_pubsub_thread_without_waiting(
+    redis_url: str, queue_name: str
+) -> None:
+    """rq's teardown sent UNSUBSCRIBE and then joined its pub/sub thread without a timeout:
+    a thread that had read the reply waited 60 s for a subscription that never came."""
+    reconnect = Reconnect("test")
+    redis = patient_redis(redis_url, reconnect)
+    worker = FairscoreWorker(
+        [Queue(queue_name, connection=redis)], connection=redis, reconnect=reconnect
+    )
+    worker.subscribe()
+    assert worker.pubsub is not None
+    worker.pubsub.unsubscribe()
+    deadline = time.monotonic() + 5
+    while worker.pubsub.subscribed:  # the thread reads the reply
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+    start = time.monotonic()
+    worker.unsubscribe()
+
+    assert time.monotonic() - start < 2

@@ -1,0 +1,123 @@
+"""rq's Worker, made to stop on time and to wait out Redis outages.
+
+- SIGTERM: rq's warm shutdown lets the current job finish; if it has not finished after
+  `SHUTDOWN_GRACE_SECONDS` (or on a second signal), its work horse is killed and the job
+  goes back to the front of its queue instead of to the failed registry.
+- rq's teardown unsubscribes and then joins its pub/sub thread without a timeout; once
+  that thread has read the UNSUBSCRIBE reply it sits in `get_message(timeout=60)` waiting
+  for a subscription that never comes, so the worker hung for up to a minute. The thread
+  here polls twice a second and is stopped, with a bounded join, before its connection is
+  dropped. (It is kept: it is how rq's `send_stop_job_command` & co. reach a worker.)
+- Redis: the connection uses `Reconnect`; on shutdown it gives up waiting for Redis.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+from types import FrameType
+from typing import Any
+
+from redis.client import PubSubWorkerThread
+from rq import Queue, Worker
+from rq.executions import Execution
+from rq.job import Job
+
+from workers.reconnect import Reconnect
+
+SHUTDOWN_GRACE_SECONDS = 5.0  # + requeue, teardown and exit: well within 10 s of SIGTERM
+PUBSUB_POLL_SECONDS = 0.5
+
+
+class FairscoreWorker(Worker):
+    def __init__(
+        self,
+        *args: Any,
+        reconnect: Reconnect,
+        on_shutdown: Callable[[], object] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`on_shutdown` runs on the first SIGTERM/SIGINT (to stop helpers meanwhile)."""
+        super().__init__(*args, **kwargs)
+        self.reconnect = reconnect
+        self.on_shutdown = on_shutdown
+        self._deadline: threading.Timer | None = None
+        self._handing_back = False
+        self._listener: PubSubWorkerThread | None = None  # rq's pubsub_thread, typed
+
+    # shutdown ---------------------------------------------------------------
+    def request_stop(self, signum: int, frame: FrameType | None) -> None:
+        self.reconnect.give_up()  # leaving: don't wait for Redis from now on
+        if self.on_shutdown is not None:
+            self.on_shutdown()
+        if self._deadline is None:
+            self._deadline = threading.Timer(SHUTDOWN_GRACE_SECONDS, self.hand_back_job)
+            self._deadline.daemon = True
+            self._deadline.start()
+        super().request_stop(signum, frame)  # type: ignore[no-untyped-call]
+
+    def request_force_stop(self, signum: int, frame: FrameType | None) -> None:
+        """A second signal: don't wait out the grace period (rq would fail the job)."""
+        self.log.warning("Worker %s: stop requested again", self.name)
+        self.hand_back_job()
+
+    def hand_back_job(self) -> None:
+        """Kill the work horse; `handle_job_failure` then requeues its job."""
+        if self.horse_pid:
+            self._handing_back = True
+            self.kill_horse(signal.SIGKILL)
+
+    def handle_job_failure(
+        self,
+        job: Job,
+        queue: Queue,
+        started_job_registry: Any = None,
+        exc_string: str = "",
+        execution: Execution | None = None,
+    ) -> None:
+        if not self._handing_back:
+            super().handle_job_failure(
+                job,
+                queue,
+                started_job_registry=started_job_registry,
+                exc_string=exc_string,
+                execution=execution,
+            )
+            return
+        with self.connection.pipeline() as pipeline:
+            pipeline.multi()  # enqueue_job would open the transaction after our first command
+            self.cleanup_execution(job, pipeline=pipeline, execution=execution)
+            queue.enqueue_job(job, pipeline=pipeline, at_front=True)
+            pipeline.execute()
+        self._handing_back = False
+        self.log.warning(
+            "Worker %s: job %s did not finish in time for the shutdown; requeued", self.name, job.id
+        )
+
+    def teardown(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+        if self.horse_pid:  # work() ended on an error with a job running: don't orphan it
+            self.kill_horse(signal.SIGKILL)
+            self.wait_for_horse()
+        try:
+            super().teardown()  # type: ignore[no-untyped-call]
+        finally:
+            self.unsubscribe()  # also when register_death failed (Redis away)
+
+    # pub/sub ----------------------------------------------------------------
+    def subscribe(self) -> None:
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self._listener = self.pubsub.run_in_thread(
+            sleep_time=PUBSUB_POLL_SECONDS,
+            daemon=True,
+            exception_handler=self._pubsub_exception_handler,
+        )
+
+    def unsubscribe(self) -> None:
+        thread, self._listener = self._listener, None
+        if thread is not None:
+            # Its run() closes the connection on the way out, which ends the subscription.
+            thread.stop(timeout=2 * PUBSUB_POLL_SECONDS)
