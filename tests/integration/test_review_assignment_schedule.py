@@ -29,8 +29,8 @@ from infra.settings import Settings
 from tests.factories import Ticket, agent_profile
 from tests.integration.test_rq_jobs import count, make_container, run_worker_burst
 from tests.support.api import access_token, api_client, graphql_data
+from workers.cron import REVIEW_ASSIGNMENTS_CRON
 from workers.jobs import schedule_review_assignments
-from workers.runner import REVIEW_ASSIGNMENTS_CRON
 
 pytestmark = pytest.mark.redis
 TZ = "Europe/Berlin"
