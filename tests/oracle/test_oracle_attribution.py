@@ -262,3 +262,117 @@ def test_a_listed_subject_with_nothing_counted_has_the_count_0() -> None:
     assert metric(r, "tenant", "tenant", JUNE, "resolution_time") is None  # not a count
     assert "ag1" not in r["agent"]  # ag1 has nothing in any period: not listed
     assert "tickets_created" not in r["agent"]["ag2"][JUNE]  # no agent level
+
+
+# --- SPEC §4 clarifications (issue 10 item 7) -------------------------------------------
+
+
+def _handled(at: str, ticket: str, agent: str, seconds: int) -> dict:
+    return ev("ticket.handled", at, ticket_id=ticket, agent_id=agent, seconds=seconds)
+
+
+def test_handle_time_above_agent_level_is_one_observation_per_ticket() -> None:
+    """SPEC §4: above agent level, one observation per ticket: the summed ticket.handled
+    seconds of the level's agents on that ticket."""
+    events = [
+        upsert("2026-05-01T00:00", "ag1", "team1"),
+        upsert("2026-05-01T00:00", "ag2", "team1"),
+        upsert("2026-05-01T00:00", "ag3", "team2"),
+        # T1 (no ticket team): two agents of team1
+        created("2026-06-10T08:00", "T1"),
+        _handled("2026-06-10T09:00", "T1", "ag1", 100),
+        _handled("2026-06-10T09:10", "T1", "ag2", 20),
+        _handled("2026-06-10T09:20", "T1", "ag2", 30),
+        # T2 (no ticket team): agents of two teams
+        created("2026-06-10T08:00", "T2"),
+        _handled("2026-06-10T09:00", "T2", "ag1", 10),
+        _handled("2026-06-10T09:10", "T2", "ag3", 200),
+    ]
+    r = run(events)
+    # agents: ag1 T1 100, T2 10 -> 110 / 2; ag2 T1 20+30 = 50; ag3 T2 200
+    assert metric(r, "agent", "ag1", JUNE, "handle_time") == {"value": 55.0, "sample": 2}
+    assert metric(r, "agent", "ag2", JUNE, "handle_time") == {"value": 50.0, "sample": 1}
+    assert metric(r, "agent", "ag3", JUNE, "handle_time") == {"value": 200.0, "sample": 1}
+    # team1: T1 100+20+30 = 150, T2 10 (ag1's part only) -> 160 / 2 (not 160 / 4 reports)
+    assert metric(r, "team", "team1", JUNE, "handle_time") == {"value": 80.0, "sample": 2}
+    # team2: T2 200 (ag3's part only)
+    assert metric(r, "team", "team2", JUNE, "handle_time") == {"value": 200.0, "sample": 1}
+    # tenant: T1 150, T2 210 -> 360 / 2 (per agent and ticket it would be 360 / 4)
+    assert metric(r, "tenant", "tenant", JUNE, "handle_time") == {"value": 180.0, "sample": 2}
+
+
+def test_tickets_created_without_a_team_falls_back_to_the_assignee_at_creation() -> None:
+    events = [
+        upsert("2026-05-01T00:00", "ag1", "team1"),
+        upsert("2026-05-01T00:00", "ag3", "team2"),
+        # T1: created with ag1, later ag3 -> team1 (not team2)
+        created("2026-06-10T08:00", "T1", assignee="ag1"),
+        assigned("2026-06-10T09:00", "T1", "ag3"),
+        # T2: created unassigned, later ag3 -> no team (tenant only)
+        created("2026-06-10T08:00", "T2"),
+        assigned("2026-06-10T09:00", "T2", "ag3"),
+        # T3: assigned to ag3 at the creation instant -> team2
+        created("2026-06-10T08:00", "T3"),
+        assigned("2026-06-10T08:00", "T3", "ag3"),
+        # T4: a ticket team wins over the assignee's team
+        created("2026-06-10T08:00", "T4", assignee="ag1", team="teamX"),
+    ]
+    r = run(events)
+    assert metric(r, "team", "team1", JUNE, "tickets_created") == {"value": 1, "sample": 1}
+    assert metric(r, "team", "team2", JUNE, "tickets_created") == {"value": 1, "sample": 1}
+    assert metric(r, "team", "teamX", JUNE, "tickets_created") == {"value": 1, "sample": 1}
+    assert value(r, "tenant", "tenant", JUNE, "tickets_created") == 4  # T1..T4
+
+
+def test_nps_without_a_team_falls_back_to_the_rating_owner_s_team_at_rating_time() -> None:
+    events = [
+        upsert("2026-05-01T00:00", "ag1", "team1"),
+        upsert("2026-05-01T00:00", "ag3", "team2"),
+        # T1: solved under ag1, ag3 assigned when rated 10 -> owner ag3, team2
+        created("2026-06-10T08:00", "T1", assignee="ag1"),
+        msg("2026-06-10T08:00", "T1", "cust"),
+        msg("2026-06-10T08:30", "T1", "ag1"),
+        status("2026-06-10T09:00", "T1", "solved"),
+        assigned("2026-06-10T09:30", "T1", "ag3"),
+        rated("2026-06-11T09:00", "T1", 10, kind="nps", scale=10),
+        # T2: solved under ag1 (ag3 replied), unassigned, rated 2 -> owner ag1, team1
+        created("2026-06-10T08:00", "T2", assignee="ag1"),
+        msg("2026-06-10T08:00", "T2", "cust"),
+        msg("2026-06-10T08:30", "T2", "ag3"),
+        status("2026-06-10T09:00", "T2", "solved"),
+        assigned("2026-06-10T09:30", "T2", None),
+        rated("2026-06-11T09:00", "T2", 2, kind="nps", scale=10),
+        # T3: never assigned, ag3 replied, rated 7 -> owner ag3, team2
+        created("2026-06-10T08:00", "T3"),
+        msg("2026-06-10T08:00", "T3", "cust"),
+        msg("2026-06-10T08:30", "T3", "ag3"),
+        rated("2026-06-11T09:00", "T3", 7, kind="nps", scale=10),
+        # T4: ticket team teamX at creation, moved to teamY before the rating -> teamY
+        created("2026-06-10T08:00", "T4", assignee="ag1", team="teamX"),
+        assigned("2026-06-10T09:30", "T4", "ag3", team="teamY"),
+        rated("2026-06-11T09:00", "T4", 9, kind="nps", scale=10),
+    ]
+    r = run(events)
+    # team1: T2 detractor -> 100 * (0 - 1) / 1
+    assert metric(r, "team", "team1", JUNE, "nps") == {
+        "value": -100.0,
+        "sample": 1,
+        "promoters": 0,
+        "detractors": 1,
+    }
+    # team2: T1 promoter, T3 passive -> 100 * (1 - 0) / 2
+    assert metric(r, "team", "team2", JUNE, "nps") == {
+        "value": 50.0,
+        "sample": 2,
+        "promoters": 1,
+        "detractors": 0,
+    }
+    assert value(r, "team", "teamY", JUNE, "nps") == 100.0  # T4, the ticket's team then
+    assert metric(r, "team", "teamX", JUNE, "nps") is None
+    # tenant: 2 promoters (T1, T4), 1 detractor (T2), 1 passive -> 100 * (2 - 1) / 4
+    assert metric(r, "tenant", "tenant", JUNE, "nps") == {
+        "value": 25.0,
+        "sample": 4,
+        "promoters": 2,
+        "detractors": 1,
+    }
