@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support.processes import carrying, command_line, still_alive
+from tests.support.processes import carrying, command_line, own_resource_tracker, still_alive
 
 PG_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -88,7 +88,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the run when a process it started outlives it; report and kill such processes."""
     run = os.environ.get(RUN_MARKER)
-    left = still_alive(carrying(RUN_MARKER, run), within=LEFTOVER_GRACE_SECONDS) if run else set()
+    started = carrying(RUN_MARKER, run) - own_resource_tracker() if run else set()
+    left = still_alive(started, within=LEFTOVER_GRACE_SECONDS)
     if not left:
         return
     report = [f"  pid {pid}: {command_line(pid)}" for pid in sorted(left)]

@@ -4,9 +4,6 @@ oracle and the hand-computed values, incrementally and after a bulk rebuild."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from multiprocessing import resource_tracker
-
 import pytest
 
 from domain.ports import TenantProfile
@@ -35,15 +32,6 @@ def test_stored_snapshots_equal_the_oracle_and_the_hand_computed_values(
     assert differences(from_snapshots(container, tenant.id, "MONTH"), expected) == []
 
 
-@pytest.fixture
-def no_tracker_left() -> Iterator[None]:
-    """The bulk rebuild's spawn pool starts multiprocessing's resource tracker, which would
-    live until pytest exits and trip the leftover-process check: stop it after the test."""
-    yield
-    resource_tracker._resource_tracker._stop()  # type: ignore[attr-defined]
-
-
-@pytest.mark.usefixtures("no_tracker_left")
 def test_a_bulk_rebuild_of_all_stories_equals_the_oracle(
     container: Container, tenant: TenantProfile
 ) -> None:

@@ -84,3 +84,16 @@ def carrying(variable: str, value: str) -> set[int]:
         if entry in environ.split(b"\0"):
             found.add(pid)
     return found
+
+
+def own_resource_tracker() -> set[int]:
+    """multiprocessing's resource tracker of this process (a spawn pool, e.g. the bulk
+    rebuild's, starts one): it ends when this process exits, so it never outlives the run."""
+    me = os.getpid()
+    return {
+        pid
+        for pid in descendants(me)
+        if (stat := _stat(pid)) is not None
+        and stat[1] == me
+        and "multiprocessing.resource_tracker" in command_line(pid)
+    }
