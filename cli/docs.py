@@ -7,19 +7,27 @@ from typing import Annotated
 
 import typer
 
+import cli
 from cli.output import console, fail
 from domain.metric_docs import render
 
 docs = typer.Typer(help="Documentation generated from the code.", no_args_is_help=True)
-METRICS_PAGE = Path("docs/metrics.md")
+# The checkout's docs/, found from this package (so any working directory will do); an
+# installed wheel has no docs/ beside it, and says so.
+METRICS_PAGE = Path(cli.__file__).resolve().parents[1] / "docs" / "metrics.md"
 
 
 @docs.command("metrics")
 def metrics(
-    output: Annotated[Path, typer.Option(help="run from the repository root")] = METRICS_PAGE,
+    output: Annotated[Path, typer.Option(help="default: the checkout's docs/metrics.md")] = (
+        METRICS_PAGE
+    ),
 ) -> None:
     """Write the metric definitions page from the metric dictionary."""
     if not output.parent.is_dir():
-        raise fail(f"{output.parent} is not a directory (run from the repository root)")
+        raise fail(
+            f"{output.parent} is not a directory (install from a checkout with "
+            "`pip install -e .`, or pass --output)"
+        )
     output.write_text(render(), encoding="utf-8")
     console.print(f"wrote {output}")

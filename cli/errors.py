@@ -24,7 +24,11 @@ from infra.db.engine import make_engine
 from infra.db.migrate import database_schema_problem
 from infra.settings import Settings
 
+# What a bad DATABASE_URL raises: unparsable (ArgumentError; ValueError for a port that
+# is not a number) or naming a driver that is not installed (ImportError).
+URL_ERRORS = (ArgumentError, ValueError, ImportError)
 KNOWN = (
+    *URL_ERRORS,
     SQLAlchemyError,
     CommandError,
     QueueUnavailableError,
@@ -54,11 +58,13 @@ def explain(exc: Exception, settings: Settings) -> str | None:
     if isinstance(exc, QueueUnavailableError | RedisConnectionError | RedisTimeoutError):
         return f"cannot reach Redis at {shown(settings.redis_url or '')}: {exc}; check REDIS_URL"
     url = settings.database_url
-    if isinstance(exc, ArgumentError):
-        problem = _url_problem(url)  # other ArgumentErrors are bugs
+    if isinstance(exc, URL_ERRORS):
+        problem = _url_problem(url, like=exc)  # the URL's fault only if it reproduces
         return None if problem is None else _bad_url(url, problem)
     if isinstance(exc, DBAPIError):
-        if exc.statement is None:  # it failed to connect
+        # No statement: it failed to connect, or at COMMIT (a deferred constraint, a
+        # lock); only a fresh connection tells which.
+        if exc.statement is None and not _connects(url):
             return _cannot_connect(url, _reason(exc))
         return _schema_or_operational(url, exc)
     return None
@@ -68,16 +74,28 @@ def shown(url: str) -> str:
     """`url` without its password."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return re.sub(r"//([^:/@]*):[^@/]*@", r"//\1:***@", url)
 
 
-def _url_problem(url: str) -> str | None:
+def _url_problem(url: str, *, like: Exception) -> str | None:
+    """What is wrong with `url`, when parsing it and loading its driver fails as `like` did."""
     try:
         make_engine(url).dispose()  # parses the URL and loads its driver; connects nothing
-    except ArgumentError as exc:
-        return str(exc)
+    except URL_ERRORS as exc:
+        return str(exc) if type(exc) is type(like) else None
     return None
+
+
+def _connects(url: str) -> bool:
+    engine = make_engine(url, read_only=True)
+    try:
+        with engine.connect():
+            return True
+    except DBAPIError:
+        return False
+    finally:
+        engine.dispose()
 
 
 def _bad_url(url: str, problem: str) -> str:

@@ -56,13 +56,21 @@ def db_upgrade(revision: str = "head") -> None:
 @db.command("downgrade")
 def db_downgrade(
     revision: str = typer.Argument(
-        metavar="REVISION", help="the revision to go back to; `base` drops every table"
+        metavar="REVISION",
+        help="the revision to go back to: an id, `-N` (after `--`) for N steps, or `base`",
     ),
-    yes: bool = typer.Option(False, "--yes", help="confirm `base`: drop every table and its data"),
+    yes: bool = typer.Option(
+        False, "--yes", help="confirm: every migration undone drops its tables/columns and data"
+    ),
 ) -> None:
-    """Roll the schema back to REVISION (`fairscore db downgrade base --yes` empties it)."""
-    if revision == "base" and not yes:
-        raise fail("`base` drops every table and all their data; add --yes if you mean it")
+    """Roll the schema back to REVISION. Every downgrade needs --yes: each of Fairscore's
+    migrations creates tables or columns, so undoing any of them loses data
+    (`fairscore db downgrade base --yes` empties the database)."""
+    if not yes:
+        raise fail(
+            f"downgrading to {revision} drops the tables and columns of every migration it "
+            "undoes, with their data; add --yes if you mean it"
+        )
     downgrade(container().settings.database_url, revision)
     console.print(f"database at [bold]{revision}[/bold]")
 
