@@ -21,7 +21,7 @@ from infra.auth.keys import jwks, load_signing_key
 from infra.auth.oauth_server import TokenEndpoint, TokenRequest
 from infra.auth.tokens import TokenError, TokenService
 from infra.db.engine import make_engine, make_worker_engine
-from infra.db.migrate import schema_problem
+from infra.db.migrate import schema_check
 from infra.db.types import utcnow
 from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
 from infra.queue import (
@@ -110,12 +110,13 @@ class Container:
 
     def check_dependencies(self) -> dict[str, str]:
         """What /readyz reports: can we reach the database (and Redis, if used), and is
-        the schema at the latest migration? Each check is "ok" or says what is wrong."""
+        the schema at the latest migration (or ahead of it)? Each check is "ok" (perhaps
+        with a note: "ok (…)") or says what is wrong."""
         checks = {"database": "ok"}
         try:
             # The read engine: on SQLite, a poll must not queue behind writers.
             with self.read_engine.connect() as conn:
-                checks["schema"] = schema_problem(conn) or "ok"
+                checks["schema"] = schema_check(conn)
         except SQLAlchemyError as exc:
             checks["database"] = f"error: {type(exc).__name__}"
         if self.redis is not None:

@@ -36,7 +36,8 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 
 def downgrade(database_url: str, revision: str) -> None:
-    """Roll back to `revision` (`base` drops every table: callers confirm it first)."""
+    """Roll back to `revision`, dropping what the undone migrations created (callers
+    confirm it first)."""
     command.downgrade(alembic_config(database_url), revision)
 
 
@@ -74,17 +75,35 @@ def schema_problem(conn: Connection) -> str | None:
     """Why the schema behind `conn` is not at the latest migration; None when it is.
 
     Cheap enough to poll: whether alembic's version table exists, and its rows."""
+    return _problem(_current_revisions(conn))
+
+
+def schema_check(conn: Connection) -> str:
+    """/readyz's schema check: "ok" at the latest migration; "ok (ahead: …)" at a revision
+    this version does not know, which a newer version migrated to first (a rolling deploy
+    migrates, then replaces the replicas still running this one); otherwise the problem."""
     current = _current_revisions(conn)
+    if current - _script_revisions().known:
+        return f"ok (ahead: {_ahead(current)}; fine while a newer version rolls out)"
+    return _problem(current) or "ok"
+
+
+def _problem(current: frozenset[str]) -> str | None:
     scripts = _script_revisions()
     if current == scripts.heads:
         return None
-    latest = ", ".join(sorted(scripts.heads))
     if not current:
         return f"not migrated: {UPGRADE_HINT}"
-    at = ", ".join(sorted(current))
     if current - scripts.known:
-        return f"at revision {at}, which this version of Fairscore does not know (latest {latest})"
-    return f"at revision {at}, not the latest ({latest}): {UPGRADE_HINT}"
+        return _ahead(current)
+    latest = ", ".join(sorted(scripts.heads))
+    return f"at revision {', '.join(sorted(current))}, not the latest ({latest}): {UPGRADE_HINT}"
+
+
+def _ahead(current: frozenset[str]) -> str:
+    at = ", ".join(sorted(current))
+    latest = ", ".join(sorted(_script_revisions().heads))
+    return f"at revision {at}, which this version of Fairscore does not know (latest {latest})"
 
 
 def database_schema_problem(database_url: str) -> str | None:

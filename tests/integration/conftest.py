@@ -24,6 +24,7 @@ from infra.db.migrate import upgrade
 from infra.db.repositories.system import IntegrationRecord
 from infra.queue import InProcessJobQueue
 from infra.settings import Settings
+from tests.conftest import scratch_database
 from tests.support.api import api_client
 
 
@@ -42,6 +43,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
         shutil.copy(sqlite_template, path)
         return f"sqlite:///{path}"
     return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database, never migrated: for the tests of migrating."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    with scratch_database("fairscore_empty") as url:
+        yield url
 
 
 @pytest.fixture

@@ -3,24 +3,25 @@ the schema is at the latest migration), /metrics (Prometheus)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import text
 from starlette.testclient import TestClient
 
 from domain.ports import TenantProfile
 from infra import admin
 from infra.bootstrap import Container
+from infra.db.engine import make_engine
 from infra.db.migrate import upgrade
 from infra.settings import Settings
-from tests.conftest import scratch_database
 from tests.factories import Ticket
 from tests.support.api import access_token, api_client, batch, graphql, post_webhook
 
 CLOSED_PORT = 1  # nothing listens there: connections are refused at once
 OLDER_REVISION = "b2integr0003"  # any revision before the latest one
+NEWER_REVISION = "zz9future9999"  # what a later version of Fairscore could migrate to
 
 
 def sample(client: TestClient, name: str, **labels: str) -> float:
@@ -75,15 +76,6 @@ def test_readyz_answers_503_naming_the_dependency_that_does_not_answer(
     assert body["checks"][broken].startswith("error")
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    with scratch_database("fairscore_ready") as url:
-        yield url
-
-
 def readyz(database_url: str, tmp_path: Path) -> tuple[int, dict[str, object]]:
     c = Container(Settings(database_url=database_url, redis_url=None, data_dir=tmp_path))
     try:
@@ -94,9 +86,9 @@ def readyz(database_url: str, tmp_path: Path) -> tuple[int, dict[str, object]]:
 
 
 def test_readyz_answers_503_on_a_database_that_was_never_migrated(
-    empty_database_url: str, tmp_path: Path
+    empty_database: str, tmp_path: Path
 ) -> None:
-    status, body = readyz(empty_database_url, tmp_path)
+    status, body = readyz(empty_database, tmp_path)
 
     assert status == 503
     assert body == {
@@ -106,11 +98,11 @@ def test_readyz_answers_503_on_a_database_that_was_never_migrated(
 
 
 def test_readyz_answers_503_naming_the_revision_of_a_database_behind_the_code(
-    empty_database_url: str, tmp_path: Path
+    empty_database: str, tmp_path: Path
 ) -> None:
-    upgrade(empty_database_url, OLDER_REVISION)
+    upgrade(empty_database, OLDER_REVISION)
 
-    status, body = readyz(empty_database_url, tmp_path)
+    status, body = readyz(empty_database, tmp_path)
 
     assert status == 503
     reason = body["checks"]["schema"]  # type: ignore[index]
@@ -119,15 +111,33 @@ def test_readyz_answers_503_naming_the_revision_of_a_database_behind_the_code(
 
 
 def test_readyz_answers_200_once_the_database_is_upgraded_to_the_latest_revision(
-    empty_database_url: str, tmp_path: Path
+    empty_database: str, tmp_path: Path
 ) -> None:
-    upgrade(empty_database_url, OLDER_REVISION)
-    upgrade(empty_database_url)
+    upgrade(empty_database, OLDER_REVISION)
+    upgrade(empty_database)
 
-    assert readyz(empty_database_url, tmp_path) == (
+    assert readyz(empty_database, tmp_path) == (
         200,
         {"status": "ok", "checks": {"database": "ok", "schema": "ok"}},
     )
+
+
+def test_readyz_answers_200_noting_a_database_ahead_of_the_code(
+    empty_database: str, tmp_path: Path
+) -> None:
+    """A rolling deploy migrates first: replicas of the previous version keep serving."""
+    upgrade(empty_database)
+    engine = make_engine(empty_database)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": NEWER_REVISION})
+    engine.dispose()
+
+    status, body = readyz(empty_database, tmp_path)
+
+    assert status == 200
+    assert body["status"] == "ok"
+    reason = body["checks"]["schema"]  # type: ignore[index]
+    assert reason.startswith(f"ok (ahead: at revision {NEWER_REVISION}, ")
 
 
 def test_metrics_count_webhooks_by_source_and_outcome(

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -14,16 +10,6 @@ from sqlmodel import SQLModel
 import infra.db.tables  # noqa: F401  (registers the tables)
 from infra.db.engine import make_engine
 from infra.db.migrate import downgrade, upgrade
-from tests.conftest import scratch_database
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    with scratch_database("fairscore_mig") as url:
-        yield url
 
 
 def tables(url: str) -> set[str]:
