@@ -165,7 +165,10 @@ def parse_time(value: Any, field: str) -> datetime:
         raise EventError(f"{field} is not an RFC 3339 timestamp: {value!r}") from None
     if parsed.tzinfo is None:
         raise EventError(f"{field} needs a UTC offset: {value!r}")
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # year 1 east of UTC, year 9999 west of it
+        raise EventError(f"{field} is out of range in UTC: {value!r}") from None
 
 
 def format_time(value: datetime) -> str:
@@ -210,7 +213,10 @@ class _Fields:
         value = self.raw.get(name)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self._fail(f"'{name}' must be a number")
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer of hundreds of digits
+            raise self._fail(f"'{name}' is too large a number") from None
 
     def boolean(self, name: str) -> bool:
         value = self.raw.get(name)

@@ -6,20 +6,36 @@ the value recursively later. So the depth is measured first, without recursion: 
 brackets outside strings, scanned in C-speed byte operations. The measure is exact for
 any text `json.loads` accepts; on malformed text it may err, and a RecursionError from
 the decoder is then reported as the same nesting error.
+
+`loads` is the one way to decode untrusted JSON: whatever is wrong with the input —
+malformed, too deep, an integer past Python's digit limit, bytes that are not UTF-8 —
+it raises JsonInputError with a message fit to send back.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from itertools import accumulate
 from typing import Any
+
+DEFAULT_MAX_DEPTH = 64  # JSON_MAX_DEPTH unless configured
 
 # Everything but quotes and brackets is dropped from the text before it is measured.
 _NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')
 _STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")  # +1 / -1 as signed bytes
 
 
-class JsonNestingError(ValueError):
+class JsonInputError(json.JSONDecodeError):
+    """Untrusted JSON refused. A JSONDecodeError, so code that handles json's own error
+    (strawberry's body parsing) handles every refusal; `str()` is the message alone."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "", 0)
+        self.args = (message,)
+
+
+class JsonNestingError(JsonInputError):
     def __init__(self, limit: int) -> None:
         super().__init__(f"JSON nesting deeper than {limit} levels")
         self.limit = limit
@@ -27,12 +43,21 @@ class JsonNestingError(ValueError):
 
 def loads(document: bytes | str, *, max_depth: int) -> Any:
     """`json.loads(document)`, refusing arrays and objects nested deeper than
-    `max_depth` with JsonNestingError (other errors are json's own)."""
-    check_nesting(document, max_depth=max_depth)
+    `max_depth` with JsonNestingError and any other bad input with JsonInputError."""
     try:
+        check_nesting(document, max_depth=max_depth)
         return json.loads(document)
     except RecursionError:
         raise JsonNestingError(max_depth) from None
+    except JsonInputError:
+        raise
+    except UnicodeDecodeError as exc:  # also from check_nesting's transcoding
+        raise JsonInputError(f"malformed JSON: not UTF-8 ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise JsonInputError(f"malformed JSON: {exc}") from None
+    except ValueError:  # json's only other error: int() past the interpreter's digit limit
+        digits = sys.get_int_max_str_digits()
+        raise JsonInputError(f"JSON integer with more than {digits} digits") from None
 
 
 def check_nesting(document: bytes | str, *, max_depth: int) -> None:

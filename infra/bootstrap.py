@@ -133,7 +133,7 @@ class Container:
 
     @cached_property
     def decoder(self) -> AdapterDecoder:
-        return AdapterDecoder(self.adapters)
+        return AdapterDecoder(self.adapters, json_max_depth=self.settings.json_max_depth)
 
     @cached_property
     def webhooks(self) -> WebhookIntake:

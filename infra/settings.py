@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.json_nesting import DEFAULT_MAX_DEPTH
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
@@ -38,7 +40,8 @@ class Settings(BaseSettings):
     graphql_max_bytes: int = Field(default=32_768, description="bytes of the GraphQL document")
     graphql_max_tokens: int = Field(default=300, description="lexical tokens of the document")
     json_max_depth: int = Field(
-        default=64, description="nesting of arrays/objects in webhook and GraphQL JSON bodies"
+        default=DEFAULT_MAX_DEPTH,
+        description="nesting of arrays/objects in webhook and GraphQL JSON bodies",
     )
     log_level: str = "INFO"
     log_json: bool = False

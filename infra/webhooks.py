@@ -7,14 +7,13 @@ Requests that fail authentication or validation store nothing at all.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from domain.integrations import FAILED, IGNORED, PENDING
-from domain.json_nesting import JsonNestingError, loads
+from domain.json_nesting import JsonInputError, loads
 from domain.ports import TenantId
 from infra.db.repositories.deliveries import NewDelivery
 from infra.db.repositories.system import IntegrationRecord
@@ -73,13 +72,11 @@ class WebhookIntake:
         except SignatureError as exc:
             return _error(401, f"signature check failed: {exc}")
         try:
-            # Bounded here, before the adapter and decode_events parse it again.
+            # Refused here (nothing stored) before the adapter and decode_events read it.
             loads(body, max_depth=self.json_max_depth)
-        except JsonNestingError as exc:
+        except JsonInputError as exc:
             return _error(400, str(exc))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            return _error(400, f"malformed JSON: {exc}")
-        decoding = decode_events(adapter, request)
+        decoding = decode_events(adapter, request, max_depth=self.json_max_depth)
         if decoding.failed and source == "generic":
             # Canonical events are ours to define: reject them outright (nothing stored).
             return _error(422, decoding.failed)

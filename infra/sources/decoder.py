@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
 from domain.events import CanonicalEvent, EventError, parse_event
+from domain.json_nesting import DEFAULT_MAX_DEPTH, JsonInputError, loads
 from domain.ports import Decoding, PendingDelivery
 from infra.sources.base import InboundRequest, PayloadError, SourceAdapter
 
 
-def decode_events(adapter: SourceAdapter, request: InboundRequest) -> Decoding:
+def decode_events(adapter: SourceAdapter, request: InboundRequest, *, max_depth: int) -> Decoding:
     """Body → canonical events, or the reason there are none. Pure and repeatable."""
     try:
-        payload = json.loads(request.body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return Decoding(failed=f"malformed JSON: {exc}")
+        payload = loads(request.body, max_depth=max_depth)
+    except JsonInputError as exc:
+        return Decoding(failed=str(exc))
     try:
         decoded = adapter.decode(request, payload)
         events: list[CanonicalEvent] = [
@@ -30,12 +30,15 @@ def decode_events(adapter: SourceAdapter, request: InboundRequest) -> Decoding:
 
 
 class AdapterDecoder:
-    def __init__(self, adapters: Mapping[str, SourceAdapter]) -> None:
+    def __init__(
+        self, adapters: Mapping[str, SourceAdapter], *, json_max_depth: int = DEFAULT_MAX_DEPTH
+    ) -> None:
         self.adapters = adapters
+        self.json_max_depth = json_max_depth
 
     def decode(self, delivery: PendingDelivery) -> Decoding:
         adapter = self.adapters.get(delivery.source)
         if adapter is None:
             return Decoding(failed=f"no adapter for source {delivery.source!r}")
         request = InboundRequest(dict(delivery.headers), delivery.body, delivery.received_at)
-        return decode_events(adapter, request)
+        return decode_events(adapter, request, max_depth=self.json_max_depth)

@@ -10,7 +10,6 @@ beyond that secret, so the endpoint must only ever be reached over HTTPS.
 from __future__ import annotations
 
 import base64
-import binascii
 from typing import Any
 
 from infra.sources.base import (
@@ -66,7 +65,7 @@ def _basic_password(request: InboundRequest) -> str:
         raise SignatureError("Authorization header is not HTTP Basic")
     try:
         decoded = base64.b64decode(encoded.strip(), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # binascii.Error, UnicodeDecodeError, or non-ASCII text
         raise SignatureError("Authorization header has malformed Basic credentials") from None
     _, sep, password = decoded.partition(":")
     if not sep:

@@ -59,7 +59,8 @@ class GenericAdapter:
             timestamp = int(stamp)
         except ValueError:
             raise SignatureError("webhook-timestamp must be unix seconds") from None
-        if abs(request.received_at.timestamp() - timestamp) > self.tolerance:
+        # Whole seconds in int arithmetic: a float of a 400-digit stamp would overflow.
+        if abs(int(request.received_at.timestamp()) - timestamp) > self.tolerance:
             raise SignatureError("webhook-timestamp is outside the 5-minute tolerance")
         expected = sign(config.secret, msg_id, timestamp, request.body).split(",", 1)[1]
         for candidate in signatures.split():

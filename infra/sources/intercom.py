@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from typing import TYPE_CHECKING, Any
 
+from domain.json_nesting import DEFAULT_MAX_DEPTH, JsonInputError, loads
 from infra.sources.base import (
     Decoded,
     InboundRequest,
@@ -45,10 +45,11 @@ class IntercomAdapter:
             )
 
     def delivery_key(self, request: InboundRequest) -> str:
-        """The notification id (`notif_…`), which Intercom keeps across retries."""
+        """The notification id (`notif_…`), which Intercom keeps across retries; else the
+        body's hash (also for a body nested past the default depth: retries repeat it)."""
         try:
-            document = json.loads(request.body)
-        except ValueError:
+            document = loads(request.body, max_depth=DEFAULT_MAX_DEPTH)
+        except JsonInputError:
             return body_digest(request.body)
         notification_id = document.get("id") if isinstance(document, dict) else None
         if isinstance(notification_id, str) and notification_id:

@@ -90,7 +90,7 @@ class Fields:
             return None
         try:
             return to_utc(value)
-        except (TypeError, ValueError, OverflowError):
+        except (TypeError, ValueError):
             raise PayloadError(f"'{self.where(key)}' is not a timestamp: {value!r}") from None
 
     def children(self, key: str) -> list[Fields]:
@@ -106,7 +106,16 @@ class Fields:
 
 def to_utc(value: Any) -> datetime:
     """Every vendor time: unix seconds (a number, or all digits as text, as Intercom's own
-    SDK fixtures send them), ISO 8601 (any fraction length), Ruby `... UTC` or RFC 2822."""
+    SDK fixtures send them), ISO 8601 (any fraction length), Ruby `... UTC` or RFC 2822.
+    TypeError for what is not a time value, ValueError for every text or number that is
+    not a time this can represent (including ones out of range, whatever raised)."""
+    try:
+        return _to_utc(value)
+    except (OverflowError, OSError) as exc:  # fromtimestamp, astimezone, email.utils
+        raise ValueError("time out of range") from exc
+
+
+def _to_utc(value: Any) -> datetime:
     if isinstance(value, bool):
         raise TypeError("a boolean is not a time")
     if isinstance(value, int | float):

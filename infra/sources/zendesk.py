@@ -9,10 +9,10 @@ rejected so a captured request cannot be replayed.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from typing import Any
 
+from domain.json_nesting import DEFAULT_MAX_DEPTH, JsonInputError, loads
 from infra.sources.base import Decoded, InboundRequest, IntegrationConfig, SignatureError
 from infra.sources.payload_fields import aware_utc, body_digest, to_utc
 from infra.sources.webhook_auth import SHA256, required_header, verify_hmac_base64
@@ -52,14 +52,16 @@ class ZendeskAdapter:
 def _parse_timestamp(text: str) -> datetime:
     try:
         return to_utc(text)
-    except (TypeError, ValueError):
-        raise SignatureError(f"{TIMESTAMP_HEADER} is not an ISO 8601 time: {text!r}") from None
+    except (TypeError, ValueError):  # to_utc's only errors, out-of-range times included
+        raise SignatureError(f"{TIMESTAMP_HEADER} is not an ISO 8601 time: {text[:40]!r}") from None
 
 
 def _envelope_id(body: bytes) -> str | None:
+    # Intake has already refused bodies past its JSON_MAX_DEPTH; one accepted under a
+    # larger setting is keyed by its hash, which every retry repeats just as well.
     try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        document = loads(body, max_depth=DEFAULT_MAX_DEPTH)
+    except JsonInputError:
         return None
     if not isinstance(document, dict):
         return None

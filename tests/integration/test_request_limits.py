@@ -4,6 +4,7 @@ a message — refused before anything recursive or quadratic runs, and nothing i
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -17,7 +18,7 @@ from infra.db.repositories.system import IntegrationRecord
 from infra.settings import Settings
 from tests.factories import solved_twice
 from tests.support.api import access_token, api_client, batch, post_webhook, stored
-from tests.support.vendors import intercom_headers
+from tests.support.vendors import fixture, intercom_headers
 
 DEEP = 100_000  # far past the interpreter's recursion limit
 # Quick: the unbounded server took 5-11 s of event-loop time on the documents below.
@@ -99,6 +100,76 @@ def test_a_webhook_at_the_nesting_limit_is_accepted(
         assert response.status_code == status, (depth, response.text)
 
 
+HUGE_INT = b"9" * 5000  # past Python's int-digits limit: int() raises ValueError
+
+
+@pytest.mark.parametrize(
+    ("source", "body", "words"),
+    [
+        ("generic", b'{"events": [' + HUGE_INT + b"]}", "JSON integer with more than 4300 digits"),
+        ("intercom", b'{"events": [' + HUGE_INT + b"]}", "JSON integer with more than 4300 digits"),
+        ("generic", b'{"events": ["\xff"]}', "malformed JSON: not UTF-8"),
+        ("intercom", b'{"id": "notif_1", "x": "\xc3"}', "malformed JSON: not UTF-8"),
+    ],
+    ids=["generic huge int", "intercom huge int", "generic bad byte", "intercom bad byte"],
+)
+def test_a_signed_webhook_json_cannot_decode_is_400_and_stores_nothing(
+    client: TestClient,
+    container: Container,
+    tenant: TenantProfile,
+    integration: IntegrationRecord,
+    source: str,
+    body: bytes,
+    words: str,
+) -> None:
+    if source == "intercom":
+        hook = admin.create_integration(container, tenant=tenant.id, source=source, secret="cs")
+        response = client.post(
+            f"/webhooks/intercom/{hook.id}", content=body, headers=intercom_headers("cs", body)
+        )
+    else:
+        response = post_webhook(client, integration, body)
+
+    assert_refused(response, 400, words)
+    container.queue.join()
+    assert stored(container, tenant) == (0, 0)
+
+
+def test_a_zendesk_timestamp_header_out_of_range_is_401_not_500(
+    client: TestClient, container: Container, tenant: TenantProfile
+) -> None:
+    # Checked before the signature, so anyone could send it.
+    hook = admin.create_integration(container, tenant=tenant.id, source="zendesk", secret="zs")
+    headers = {
+        "X-Zendesk-Webhook-Signature": "bm90IGEgc2lnbmF0dXJl",
+        "X-Zendesk-Webhook-Signature-Timestamp": "99999999999999999999",
+    }
+
+    response = client.post(f"/webhooks/zendesk/{hook.id}", content=b"{}", headers=headers)
+
+    assert_refused(response, 401, "Timestamp is not an ISO 8601 time")
+    assert stored(container, tenant) == (0, 0)
+
+
+def test_a_signed_intercom_time_out_of_range_is_a_failed_delivery_with_its_reason(
+    client: TestClient, container: Container, tenant: TenantProfile
+) -> None:
+    hook = admin.create_integration(container, tenant=tenant.id, source="intercom", secret="cs")
+    payload = fixture("intercom", "conversation.user.created.json")
+    payload["data"]["item"]["created_at"] = "99999999999999999999"  # digits: unix seconds
+    body = json.dumps(payload).encode()
+
+    response = client.post(
+        f"/webhooks/intercom/{hook.id}", content=body, headers=intercom_headers("cs", body)
+    )
+
+    assert response.status_code == 202, response.text
+    assert response.json()["status"] == "failed"
+    assert "'data.item.created_at' is not a timestamp" in response.json()["reason"]
+    container.queue.join()
+    assert stored(container, tenant) == (1, 0)  # kept for an admin to fix and replay
+
+
 # --- GraphQL JSON ----------------------------------------------------------------------------
 
 
@@ -132,6 +203,26 @@ def test_graphql_get_variables_nested_too_deep_are_400(
     response = client.get("/graphql", params=params, headers=headers)
 
     assert_refused(response, 400, "JSON nesting deeper than 64 levels")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"query": "{ agents { id } }", "variables": {"x": ' + HUGE_INT + b"}}",
+        b'{"query": "\xff"}',
+    ],
+    ids=["huge int", "bad byte"],
+)
+def test_a_graphql_body_json_cannot_decode_is_400(
+    client: TestClient, headers: dict[str, str], body: bytes
+) -> None:
+    # The shared decoder's refusals are JSONDecodeErrors, which strawberry answers with 400.
+    response = client.post(
+        "/graphql", content=body, headers={**headers, "content-type": "application/json"}
+    )
+
+    assert response.status_code == 400, response.text[:300]
+    assert "Unable to parse request body as JSON" in response.text
 
 
 # --- GraphQL documents -----------------------------------------------------------------------

@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.json_nesting import JsonNestingError, check_nesting, loads, nesting_depth
+from domain.json_nesting import (
+    JsonInputError,
+    JsonNestingError,
+    check_nesting,
+    loads,
+    nesting_depth,
+)
 
 # Strings full of what the scan must look past: brackets, quotes, backslashes, non-ASCII.
 TEXT = st.text(alphabet='[]{}"\\ aé€\U0001f600\n', max_size=6)
@@ -61,3 +67,30 @@ def test_malformed_json_keeps_json_own_error() -> None:
     with pytest.raises(json.JSONDecodeError):
         loads(b'{"a": [1, 2', max_depth=64)
     check_nesting(b'"[[[[[[[[', max_depth=2)  # inside an (unterminated) string: no nesting
+
+
+HUGE_INT = b'{"events": [' + b"9" * 5000 + b"]}"  # past Python's int-digits limit
+
+
+@pytest.mark.parametrize(
+    ("document", "words"),
+    [
+        (b'{"a": [1, 2', "malformed JSON"),
+        (HUGE_INT, "integer with more than 4300 digits"),
+        (b'["-' + b"1" * 4400 + b'"]', None),  # the same digits inside a string are fine
+        (b'{"a": "\xff"}', "not UTF-8"),
+        (b"\xff\xfe\x00", "not UTF-8"),  # looks like UTF-16, is not
+        (b"[" * 65 + b"]" * 65, "nesting deeper than 64 levels"),
+    ],
+    ids=["malformed", "huge int", "digits in a string", "bad byte", "bad UTF-16", "too deep"],
+)
+def test_every_refusal_is_one_error_type_with_a_clear_message(
+    document: bytes, words: str | None
+) -> None:
+    if words is None:
+        assert loads(document, max_depth=64) == ["-" + "1" * 4400]
+        return
+    with pytest.raises(JsonInputError, match=words) as refused:
+        loads(document, max_depth=64)
+    # A JSONDecodeError too, so callers that handle json's own error (strawberry) handle it.
+    assert isinstance(refused.value, json.JSONDecodeError)
