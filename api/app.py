@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -29,6 +30,8 @@ def create_app(container: Container | None = None) -> Starlette:
         max_depth=s.graphql_max_depth,
         max_aliases=s.graphql_max_aliases,
         max_tokens=s.graphql_max_tokens,
+        max_selections=s.graphql_max_selections,
+        max_pairs=s.graphql_max_pairs,
     )
     graphql = GraphQLEndpoint(c, schema)
     routes: list[BaseRoute] = [
@@ -49,6 +52,9 @@ def create_app(container: Container | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        # What exists at start-up lives as long as the process: out of the collector's
+        # full passes, which otherwise hold the event loop ~0.12 s each (202k objects).
+        gc.freeze()
         yield
         c.close()
 

@@ -12,7 +12,6 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
 )
@@ -21,6 +20,7 @@ from strawberry.tools import merge_types
 from api.engagement.mutations import EngagementMutation
 from api.engagement.queries import EngagementQuery
 from api.error_logging import ErrorLoggingSchema
+from api.graphql_shape import DocumentShapeLimiter, ShapeLimits
 from api.integrations.mutations import IntegrationsMutation
 from api.integrations.queries import IntegrationsQuery
 from api.models.mutations import ModelsMutation
@@ -61,7 +61,10 @@ Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)
 
 
-def build_schema(*, max_depth: int, max_aliases: int, max_tokens: int) -> strawberry.Schema:
+def build_schema(
+    *, max_depth: int, max_aliases: int, max_tokens: int, max_selections: int, max_pairs: int
+) -> strawberry.Schema:
+    shape = ShapeLimits(max_selections=max_selections, max_pairs=max_pairs, max_aliases=max_aliases)
     return ErrorLoggingSchema(
         query=Query,
         mutation=Mutation,
@@ -69,8 +72,10 @@ def build_schema(*, max_depth: int, max_aliases: int, max_tokens: int) -> strawb
             # /graphql refuses longer documents before parsing (api/graphql_limits.py);
             # this bounds the parser itself for any other caller.
             partial(MaxTokensLimiter, max_token_count=max_tokens),
+            # Before validation, whose cost (and QueryDepthLimiter's) is not linear; it
+            # counts aliases too, as strawberry's MaxAliasesLimiter does but in linear time.
+            partial(DocumentShapeLimiter, limits=shape),
             partial(QueryDepthLimiter, max_depth=max_depth),
-            partial(MaxAliasesLimiter, max_alias_count=max_aliases),
             partial(MaskErrors, should_mask_error=_unexpected),
         ],
     )

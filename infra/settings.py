@@ -38,7 +38,14 @@ class Settings(BaseSettings):
     # One request's bounds, checked before parsing (see api/graphql_limits.py for why these).
     graphql_max_body: int = Field(default=1_048_576, description="bytes; larger bodies get 413")
     graphql_max_bytes: int = Field(default=32_768, description="bytes of the GraphQL document")
-    graphql_max_tokens: int = Field(default=300, description="lexical tokens of the document")
+    graphql_max_tokens: int = Field(default=2_000, description="lexical tokens of the document")
+    # Checked after parsing, before validation (see api/graphql_shape.py).
+    graphql_max_selections: int = Field(
+        default=5_000, description="fields, inline fragments and spreads, fragments expanded"
+    )
+    graphql_max_pairs: int = Field(
+        default=2_000, description="pairs of fields or spreads validation compares"
+    )
     json_max_depth: int = Field(
         default=DEFAULT_MAX_DEPTH,
         description="nesting of arrays/objects in webhook and GraphQL JSON bodies",
