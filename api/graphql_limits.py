@@ -149,6 +149,18 @@ class LimitedGraphQL(GraphQL[Context, None]):
         except JsonNestingError as exc:
             raise RequestRejectedError(400, f"{exc} (JSON_MAX_DEPTH)") from None
 
+    def parse_json(self, data: str | bytes) -> Any:
+        """strawberry reads the decoded body (and GET's `variables`) as objects: anything
+        else is the client's mistake, 400 — not an AttributeError, 500."""
+        value = super().parse_json(data)
+        items = value if isinstance(value, list) else [value]
+        if not all(isinstance(item, dict) for item in items):
+            raise RequestRejectedError(
+                400,
+                "expected a JSON object (a GraphQL request, or its variables)",
+            )
+        return value
+
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:

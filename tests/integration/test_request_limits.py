@@ -229,6 +229,29 @@ def test_a_graphql_body_json_cannot_decode_is_400(
     assert "Unable to parse request body as JSON" in response.text
 
 
+@pytest.mark.parametrize(
+    "body", [b"1", b'"abc"', b"null", b"true", b"[1]", b'[{"query": "{ agents { id } }"}, 2]']
+)
+def test_a_graphql_body_that_is_not_an_object_is_400(
+    client: TestClient, headers: dict[str, str], body: bytes
+) -> None:
+    response = client.post(
+        "/graphql", content=body, headers={**headers, "content-type": "application/json"}
+    )
+
+    assert_refused(response, 400, "expected a JSON object")
+
+
+def test_graphql_get_variables_that_are_not_an_object_are_400(
+    client: TestClient, headers: dict[str, str]
+) -> None:
+    params = {"query": "{ agents { id } }", "variables": "1"}
+
+    response = client.get("/graphql", params=params, headers=headers)
+
+    assert_refused(response, 400, "expected a JSON object")
+
+
 # --- GraphQL documents -----------------------------------------------------------------------
 
 
