@@ -11,6 +11,7 @@ import re
 import signal
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,9 @@ def test_graphiql_runs_agent_scores_with_the_token_the_user_types(
             and d.find_elements(By.CSS_SELECTOR, HEADERS_EDITOR)
         )
     )
+    # the example query asks for this month (the browser's calendar: UTC here)
+    this_month = datetime.now(UTC).date().replace(day=1).isoformat()
+    assert f'start: "{this_month}"' in browser.execute_script(EDITOR_TEXT, QUERY_EDITOR)
     browser.execute_script(SET_EDITOR_TEXT, QUERY_EDITOR, query)
 
     run_query(browser)  # no token yet: the IDE says how to get one, sends nothing

@@ -6,10 +6,14 @@
 
   var endpoint = window.location.origin + window.location.pathname;
   var DEFAULT_HEADERS = '{\n  "Authorization": "Bearer <paste an access token from POST /oauth/token>"\n}';
+  // This month (the browser's calendar), so the example never goes stale.
+  var today = new Date();
+  var thisMonth =
+    today.getFullYear() + "-" + String(today.getMonth() + 1).padStart(2, "0") + "-01";
   var DEFAULT_QUERY = [
     "# Put your access token in the Headers tab below, then run (Ctrl-Enter).",
     "{",
-    '  agentScores(period: {grain: MONTH, start: "2026-10-01"}) {',
+    '  agentScores(period: {grain: MONTH, start: "' + thisMonth + '"}) {',
     "    agent { externalId name }",
     "    total",
     "    metrics { key value sampleSize }",
