@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from domain.events import CanonicalEvent, EventError, parse_batch, parse_event
+from domain.json_nesting import DEFAULT_MAX_DEPTH, loads
 from domain.services.importing import LineFailure
 from infra.sources.zendesk_export import ExportError, iter_events
 
@@ -61,8 +62,8 @@ def _generic(lines: Iterable[str]) -> Iterator[Item]:
         if not text.strip():
             continue
         try:
-            yield from parse_batch(json.loads(text))
+            yield from parse_batch(loads(text, max_depth=DEFAULT_MAX_DEPTH))
         except json.JSONDecodeError as exc:
-            yield LineFailure(number, f"not JSON: {exc.msg}")
+            yield LineFailure(number, f"not JSON: {exc}")
         except EventError as exc:
             yield LineFailure(number, str(exc))

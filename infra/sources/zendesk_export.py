@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from domain.json_nesting import DEFAULT_MAX_DEPTH, loads
 from infra.sources import event_builders as build
 from infra.sources import zendesk_ids as ids
 from infra.sources.base import PayloadError
@@ -54,9 +55,9 @@ def iter_events(lines: Iterable[str]) -> Iterator[dict[str, Any] | ExportError]:
         if not text:
             continue
         try:
-            document = json.loads(text)
+            document = loads(text, max_depth=DEFAULT_MAX_DEPTH)
         except json.JSONDecodeError as exc:
-            yield ExportError(number, f"not JSON: {exc.msg}")
+            yield ExportError(number, f"not JSON: {exc}")
             continue
         for item in _items(document):
             try:

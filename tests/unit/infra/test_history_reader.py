@@ -46,6 +46,18 @@ def test_generic_failures_name_their_line_and_do_not_stop_the_import() -> None:
     assert isinstance(items[-1], TicketCreated)
 
 
+def test_hostile_lines_are_failures_of_their_own_not_a_crash() -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    huge = '{"events": [' + "9" * 5_000 + "]}"
+    for fmt in ("generic", "zendesk"):
+        failures = list(read_history(reader(deep, huge), fmt=fmt))
+
+        assert all(isinstance(f, LineFailure) for f in failures), fmt
+        assert [f.line for f in failures] == [1, 2], fmt
+        assert "nesting deeper than 64" in failures[0].reason, fmt
+        assert "more than" in failures[1].reason and "digits" in failures[1].reason, fmt
+
+
 def test_zendesk_failures_carry_the_export_line() -> None:
     ticket = {"id": 7, "created_at": "2025-03-03T09:00:00Z", "requester_id": 1}
     lines = reader(json.dumps({"role": "end-user", "id": 1}), "[1, 2", json.dumps(ticket))
