@@ -4,9 +4,15 @@
 #   docker run -e DATABASE_URL=... -e REDIS_URL=... fairscore fairscore worker
 # The HTTP healthcheck is the API's: run the worker with --no-healthcheck (compose disables it).
 
-FROM python:3.12-slim AS build
+# Python 3.11: what requirements.lock is resolved for (dev.py's LOCK_PYTHON).
+FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
+# Dependencies first, exactly as locked (hashes checked): a layer that survives code changes.
+COPY requirements.lock ./
+RUN python -m venv /opt/fairscore \
+    && /opt/fairscore/bin/pip install --upgrade pip \
+    && /opt/fairscore/bin/pip install --require-hashes -r requirements.lock
 COPY pyproject.toml README.md alembic.ini ./
 COPY api ./api
 COPY cli ./cli
@@ -14,11 +20,9 @@ COPY domain ./domain
 COPY infra ./infra
 COPY migrations ./migrations
 COPY workers ./workers
-RUN python -m venv /opt/fairscore \
-    && /opt/fairscore/bin/pip install --upgrade pip \
-    && /opt/fairscore/bin/pip install .
+RUN /opt/fairscore/bin/pip install --no-deps .
 
-FROM python:3.12-slim
+FROM python:3.11-slim
 ENV PATH=/opt/fairscore/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
