@@ -159,8 +159,8 @@ def aggregate_special(
         }
 
     # handle_time: mean over tickets of the subject's summed handled seconds on the ticket in
-    # the period. CHOICE: at team/tenant level the seconds of all agents attributed to the
-    # subject are summed per ticket (handle time per ticket); sample = number of tickets.
+    # the period. SPEC §4: above agent level it is one observation per ticket, the summed
+    # seconds of the level's agents on that ticket; sample = number of tickets.
     handled = per_metric.get("handle_time", [])
     if handled:
         per_ticket: dict[str | None, float] = defaultdict(float)

@@ -137,9 +137,9 @@ class TicketWalk:
         return bool(conversation) and conversation[0].get("author_type") == "agent"
 
     def creation(self) -> None:
-        # CHOICE: tickets_created has no agent attribution ("—"); for the team level the
+        # SPEC §4: tickets_created has no agent attribution ("—"); for the team level the
         # ticket's team at creation is used, else the team of the assignee at creation
-        # (SPEC's "assignee at time T": same-instant assignments included).
+        # ("assignee at time T": same-instant assignments included).
         if self.created is not None:
             creator = assignee_at(self.ticket, self.created["_at"])
             self.emit("tickets_created", self.created, creator)
@@ -216,7 +216,7 @@ class TicketWalk:
                 score, scale_max = rating["score"], rating.get("scale_max")
                 # CHOICE: put on the 0–10 scale first when scale_max is given and not 10.
                 score10 = score * 10 / scale_max if scale_max and scale_max != 10 else score
-                # CHOICE: nps has no agent level; its team falls back to the rating owner's team.
+                # SPEC §4: nps has no agent level; its team falls back to the rating owner's team.
                 self.emit("nps", rating, owner, score10)
 
     def csat(self, rating: dict, owner: str | None) -> None:

@@ -15,6 +15,10 @@ from domain.samples import Sample, SamplePolicy, ticket_samples
 from tests.factories import Ticket
 from tests.support.compare import in_memory
 
+MINUTE = 60
+DAY = 24 * 60
+MON, TUE, WED = "2026-03-02", "2026-03-03", "2026-03-04"
+
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
@@ -54,3 +58,9 @@ def entry(
     """One metric's {value, sample, mean, p90}, or None when it is null there."""
     found: dict[str, Any] | None = result[level].get(subject, {}).get(period, {}).get(metric)
     return found
+
+
+def value(result: Table, metric: str, **where: str) -> tuple[float, int] | None:
+    """One metric's (value, sample size), or None when it is null there."""
+    found = entry(result, metric, **where)
+    return None if found is None else (found["value"], found["sample"])
