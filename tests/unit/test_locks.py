@@ -67,9 +67,8 @@ def test_the_dev_lock_pins_every_dependency_and_dev_extra_within_its_specifier()
 
 def test_a_raised_lower_bound_or_a_new_dependency_is_reported(tmp_path: Path) -> None:
     pyproject = tmp_path / "pyproject.toml"
-    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     pyproject.write_text(
-        text.replace('"starlette>=1.0",', '"starlette>=99", "left-pad-nonexistent>=1",'),
+        '[project]\ndependencies = ["alembic>=1.0", "starlette>=99", "left-pad-nonexistent>=1"]\n',
         encoding="utf-8",
     )
     problems = _stale(_project(pyproject)["dependencies"], ROOT / "requirements.lock")
