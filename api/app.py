@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import graphiql
+from api.cors import Cors
 from api.graphql_endpoint import GraphQLEndpoint
 from api.health import healthz, metrics, readyz_endpoint
 from api.metrics import REQUESTS
@@ -58,7 +59,11 @@ def create_app(container: Container | None = None) -> Starlette:
         yield
         c.close()
 
-    return Starlette(routes=routes, middleware=[Middleware(_Timing)], lifespan=lifespan)
+    middleware = [
+        Middleware(_Timing),  # outermost: preflights are timed too (route "unmatched")
+        Middleware(Cors, origins=s.cors_allow_origins, localhost=s.is_development),
+    ]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
 
 class _Timing:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domain.json_nesting import DEFAULT_MAX_DEPTH
 
@@ -52,6 +53,28 @@ class Settings(BaseSettings):
     )
     log_level: str = "INFO"
     log_json: bool = False
+    environment: Literal["development", "production"] | None = Field(
+        default=None, description="unset: development when embedded (SQLite, no Redis)"
+    )
+    cors_allow_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), description="origins browser apps may call the API from, comma-separated"
+    )
+
+    @field_validator("cors_allow_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        # A browser's Origin header has no trailing slash; a pasted URL often does.
+        if isinstance(value, str):
+            return tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
+        return value
+
+    @property
+    def is_development(self) -> bool:
+        """ENVIRONMENT when set; else the embedded default (SQLite, jobs in-process) is
+        development and anything with PostgreSQL or Redis is production."""
+        if self.environment is not None:
+            return self.environment == "development"
+        return self.is_sqlite and not self.uses_rq
 
     @property
     def is_sqlite(self) -> bool:
