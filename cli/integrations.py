@@ -1,6 +1,9 @@
-"""`fairscore integration update` and `fairscore replay`: an operator's repairs to webhooks."""
+"""`fairscore integration list|update` and `fairscore replay`: an operator's view of and
+repairs to webhooks."""
 
 from __future__ import annotations
+
+import json
 
 import typer
 
@@ -11,6 +14,39 @@ from domain.services.integrations import replay_deliveries
 from infra import admin
 from infra.bootstrap import container
 from infra.db.repositories.system import ConflictError, NotFoundError
+
+
+def integration_list(
+    tenant: str = typer.Option(..., help="tenant slug"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """List a tenant's webhook integrations (never their secrets): id, source, webhook path."""
+    c = container()
+    try:
+        found = admin.list_integrations(c, admin.tenant_by_slug(c, tenant).id)
+    except NotFoundError as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        rows = [
+            {
+                "integration_id": v.id,
+                "source": v.source,
+                "webhook_path": v.webhook_path,
+                "active": v.active,
+                "created_at": v.created_at.isoformat(timespec="seconds"),
+            }
+            for v in found
+        ]
+        print(json.dumps(rows))
+        return
+    for v in found:
+        state = "active" if v.active else "inactive"
+        console.print(
+            f"{v.id}  {v.source}  {v.webhook_path}  {state}",
+            soft_wrap=True,
+            markup=False,
+            highlight=False,
+        )
 
 
 def integration_update(

@@ -7,6 +7,7 @@ from datetime import date
 
 import typer
 
+from cli import clients as client_commands
 from cli import demo as demo_command
 from cli import docs as docs_commands
 from cli import importer
@@ -38,7 +39,12 @@ app.add_typer(docs_commands.docs, name="docs")
 app.command("demo")(demo_command.demo)
 app.command("import")(importer.import_history)
 app.command("replay")(integration_commands.replay)
+integration.command("list")(integration_commands.integration_list)
 integration.command("update")(integration_commands.integration_update)
+tenant.command("list")(client_commands.tenant_list)
+client.command("list")(client_commands.client_list)
+client.command("revoke")(client_commands.client_revoke)
+client.command("rotate")(client_commands.client_rotate)
 
 
 @app.callback()

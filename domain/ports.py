@@ -12,6 +12,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, NewType, Protocol, Self
 
+from domain.clients import ApiClients
 from domain.events import AgentUpserted, CanonicalEvent
 from domain.fold import TicketFacts
 from domain.identities import Identities
@@ -288,6 +289,9 @@ class UnitOfWork(Protocol):
 
     @property
     def identities(self) -> Identities: ...
+
+    @property
+    def api_clients(self) -> ApiClients: ...
 
     def __enter__(self) -> Self: ...
 

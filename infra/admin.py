@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from domain.auth import ALL_SCOPES
+from domain.clients import ApiClientView, ClientRevokedError, RotatedSecret
 from domain.events import CanonicalEvent, parse_event
 from domain.integrations import IntegrationChange, IntegrationError, IntegrationView
 from domain.model import default_model
@@ -29,6 +30,44 @@ def create_tenant(c: Container, *, slug: str, name: str, timezone: str) -> Tenan
 def tenant_by_slug(c: Container, slug: str) -> TenantProfile:
     with c.system() as uow:
         return uow.system.tenant_by_slug(slug)
+
+
+def list_tenants(c: Container) -> Sequence[TenantProfile]:
+    with c.system() as uow:
+        return uow.system.tenants()
+
+
+def list_clients(c: Container, tenant: TenantId) -> Sequence[ApiClientView]:
+    with c.uow(tenant) as uow:
+        return uow.api_clients.listing()
+
+
+def revoke_client(c: Container, *, tenant: TenantId, client_id: str) -> ApiClientView:
+    """No new tokens from now on."""
+    with c.uow(tenant) as uow:
+        view = uow.api_clients.revoke(client_id)
+        uow.commit()
+    if view is None:
+        raise NotFoundError(f"no API client {client_id!r} in this tenant")
+    return view
+
+
+def rotate_client(c: Container, *, tenant: TenantId, client_id: str) -> RotatedSecret:
+    """A new secret, shown once; the old one stops working at once."""
+    try:
+        with c.uow(tenant) as uow:
+            rotated = uow.api_clients.rotate(client_id)
+            uow.commit()
+    except ClientRevokedError as exc:
+        raise ConflictError(str(exc)) from None
+    if rotated is None:
+        raise NotFoundError(f"no API client {client_id!r} in this tenant")
+    return rotated
+
+
+def list_integrations(c: Container, tenant: TenantId) -> Sequence[IntegrationView]:
+    with c.uow(tenant) as uow:
+        return uow.integrations.listing()
 
 
 def create_client(

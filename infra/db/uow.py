@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.ports import TenantId, TenantProfile
+from infra.db.repositories.api_clients import SqlApiClients
 from infra.db.repositories.deliveries import SqlDeliveries
 from infra.db.repositories.directory import SqlDirectory
 from infra.db.repositories.dirty import SqlDirty
@@ -65,6 +66,7 @@ class SqlUnitOfWork:
         self.deliveries = SqlDeliveries(session, tid)
         self.integrations = SqlIntegrations(session, tid)
         self.identities = SqlIdentities(session, tid)
+        self.api_clients = SqlApiClients(session, tid)
         self.reads = SqlReads(session, tid)
         self.figures = SqlFigures(session, tid)
         self.settings = SqlTenantSettings(session, tid)

@@ -64,3 +64,19 @@ def test_an_integration_id_is_unique_across_tenants(empty_database: str) -> None
         engine.dispose()
     downgrade(empty_database, "a1engine0002")  # and back, cleanly
     upgrade(empty_database)
+
+
+def test_the_client_rotation_column_goes_down_keeping_the_table_and_its_index(
+    empty_database: str,
+) -> None:
+    upgrade(empty_database)
+    engine = make_engine(empty_database)
+    try:
+        downgrade(empty_database, "c3quality0004")
+        columns = {c["name"] for c in inspect(engine).get_columns("api_client")}
+        indexes = {i["name"] for i in inspect(engine).get_indexes("api_client")}
+        assert "secret_rotated_at" not in columns and "revoked_at" in columns
+        assert "ix_api_client_client_id" in indexes
+    finally:
+        engine.dispose()
+    upgrade(empty_database)

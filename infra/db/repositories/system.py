@@ -26,6 +26,7 @@ from infra.db.tables import (
     IntegrationRow,
     TenantRow,
 )
+from infra.db.types import utcnow
 from infra.security import hash_secret, new_client_id, new_secret
 
 
@@ -78,6 +79,10 @@ class SystemRepository:
         if row is None:
             raise NotFoundError(f"no tenant {slug!r}")
         return _profile(row)
+
+    def tenants(self) -> Sequence[TenantProfile]:
+        stmt = select(TenantRow).order_by(TENANT.c.slug)
+        return [_profile(row) for row in self.session.execute(stmt).scalars()]
 
     def tenant(self, tenant_id: TenantId) -> TenantProfile:
         row = self.session.get(TenantRow, tenant_id)
@@ -147,6 +152,7 @@ class SystemRepository:
             return None
         secret = new_secret()
         row.secret_hash, row.scopes = hash_secret(secret), " ".join(scopes)
+        row.secret_rotated_at = utcnow()
         self.session.flush()
         return row.client_id, secret
 

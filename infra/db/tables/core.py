@@ -101,6 +101,7 @@ class ApiClientRow(SQLModel, table=True):
     scopes: str = Field(max_length=500)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    secret_rotated_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class IntegrationRow(SQLModel, table=True):

@@ -1,0 +1,119 @@
+"""`fairscore client list|revoke|rotate` and `fairscore tenant list` (SPEC §6).
+
+Secrets are never listed: a client's secret is printed once, when it is created or
+rotated, and only its hash is stored.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import typer
+
+from cli.output import console, fail
+from domain.clients import ApiClientView
+from domain.ports import TenantId
+from infra import admin
+from infra.bootstrap import container
+from infra.db.repositories.system import ConflictError, NotFoundError
+
+
+def tenant_list(as_json: bool = typer.Option(False, "--json")) -> None:
+    """List the tenants: slug, name, timezone and id."""
+    found = admin.list_tenants(container())
+    if as_json:
+        rows = [{"id": t.id, "slug": t.slug, "name": t.name, "timezone": t.timezone} for t in found]
+        print(json.dumps(rows))
+        return
+    for t in found:
+        _line(f"{t.slug}  {t.name}  {t.timezone}  (id {t.id})")
+
+
+def client_list(
+    tenant: str = typer.Option(..., help="tenant slug"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """List a tenant's API clients (never their secrets): id, scopes, created, and when
+    revoked or last rotated."""
+    found = admin.list_clients(container(), _tenant_id(tenant))
+    if as_json:
+        print(json.dumps([_client_json(v) for v in found]))
+        return
+    for v in found:
+        state = f"revoked {_iso(v.revoked_at)}" if v.revoked_at else "active"
+        rotated = f"  rotated {_iso(v.secret_rotated_at)}" if v.secret_rotated_at else ""
+        name = f"  {v.name}" if v.name else ""
+        _line(
+            f"{v.client_id}  {state}  scopes {' '.join(v.scopes)}  "
+            f"created {_iso(v.created_at)}{rotated}{name}"
+        )
+
+
+def client_revoke(
+    client_id: str = typer.Argument(metavar="ID", help="the client_id"),
+    tenant: str = typer.Option(..., help="tenant slug"),
+) -> None:
+    """Revoke a client: it gets no new tokens from now on."""
+    c = container()
+    try:
+        view = admin.revoke_client(c, tenant=_tenant_id(tenant), client_id=client_id)
+    except NotFoundError:
+        raise fail(_no_client(client_id, tenant)) from None
+    console.print(f"client {view.client_id} revoked at {_iso(view.revoked_at)}")
+
+
+def client_rotate(
+    client_id: str = typer.Argument(metavar="ID", help="the client_id"),
+    tenant: str = typer.Option(..., help="tenant slug"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Give a client a new secret, printed once. The old secret stops working at once
+    (no grace window yet); tokens already issued stay valid until they expire."""
+    c = container()
+    try:
+        rotated = admin.rotate_client(c, tenant=_tenant_id(tenant), client_id=client_id)
+    except NotFoundError:
+        raise fail(_no_client(client_id, tenant)) from None
+    except ConflictError as exc:
+        raise fail(f"{exc}; create a new client with `fairscore client create`") from None
+    if as_json:
+        print(json.dumps({"client_id": rotated.client.client_id, "client_secret": rotated.secret}))
+        return
+    console.print(
+        f"client_id     {rotated.client.client_id}\nclient_secret {rotated.secret}\n"
+        "(the secret is not stored; keep it now — the old one no longer works)"
+    )
+
+
+def _tenant_id(slug: str) -> TenantId:
+    try:
+        return admin.tenant_by_slug(container(), slug).id
+    except NotFoundError as exc:
+        raise fail(str(exc)) from None
+
+
+def _no_client(client_id: str, tenant: str) -> str:
+    return f"no API client {client_id!r} in tenant {tenant!r}; see `fairscore client list`"
+
+
+def _client_json(v: ApiClientView) -> dict[str, Any]:
+    return {
+        "client_id": v.client_id,
+        "name": v.name,
+        "scopes": list(v.scopes),
+        "active": v.active,
+        "created_at": _iso(v.created_at),
+        "revoked_at": _iso(v.revoked_at),
+        "secret_rotated_at": _iso(v.secret_rotated_at),
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None
+
+
+def _line(text: str) -> None:
+    # Plain: ids must stay whole and copy-pastable whatever the terminal's width.
+    console.print(text, soft_wrap=True, markup=False, highlight=False)

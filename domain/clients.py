@@ -1,0 +1,44 @@
+"""OAuth2 API clients as their admins see them: never with a secret, except once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class ApiClientView:
+    """A client without its secret (only creation and rotation hand a secret out)."""
+
+    client_id: str
+    name: str
+    scopes: tuple[str, ...]
+    created_at: datetime
+    revoked_at: datetime | None
+    secret_rotated_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class RotatedSecret:
+    client: ApiClientView
+    secret: str  # shown once: only its hash is stored
+
+
+class ClientRevokedError(ValueError):
+    """A revoked client stays revoked: its secret cannot be rotated back to life."""
+
+
+class ApiClients(Protocol):
+    def listing(self) -> Sequence[ApiClientView]: ...
+
+    def get(self, client_id: str) -> ApiClientView | None: ...
+
+    def revoke(self, client_id: str) -> ApiClientView | None: ...
+
+    def rotate(self, client_id: str) -> RotatedSecret | None: ...
