@@ -55,7 +55,8 @@ def client_revoke(
     client_id: str = typer.Argument(metavar="ID", help="the client_id"),
     tenant: str = typer.Option(..., help="tenant slug"),
 ) -> None:
-    """Revoke a client: it gets no new tokens from now on."""
+    """Revoke a client: it gets no new tokens, and the tokens it holds are refused within
+    REVOCATION_CACHE_TTL seconds (30 at most), not at their expiry."""
     c = container()
     try:
         view = admin.revoke_client(c, tenant=_tenant_id(tenant), client_id=client_id)

@@ -43,7 +43,8 @@ def list_clients(c: Container, tenant: TenantId) -> Sequence[ApiClientView]:
 
 
 def revoke_client(c: Container, *, tenant: TenantId, client_id: str) -> ApiClientView:
-    """No new tokens from now on."""
+    """No new tokens from now on; its outstanding tokens are refused once each process's
+    revocation cache refreshes (REVOCATION_CACHE_TTL, see infra/auth/revocation.py)."""
     with c.uow(tenant) as uow:
         view = uow.api_clients.revoke(client_id)
         uow.commit()

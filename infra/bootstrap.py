@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from domain.ports import TenantId
 from infra.auth.keys import jwks, load_signing_key
 from infra.auth.oauth_server import TokenEndpoint, TokenRequest
+from infra.auth.revocation import RevocationCache
 from infra.auth.tokens import TokenError, TokenService
 from infra.db.engine import make_engine, make_worker_engine
 from infra.db.migrate import schema_check
+from infra.db.repositories.api_clients import SqlApiClients
 from infra.db.types import utcnow
 from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
 from infra.queue import (
@@ -94,8 +96,21 @@ class Container:
         s = self.settings
         key = load_signing_key(s.jwt_private_key, s.data_dir)
         return TokenService(
-            key, issuer=s.jwt_issuer, audience=s.jwt_audience, ttl_seconds=s.access_token_ttl
+            key,
+            issuer=s.jwt_issuer,
+            audience=s.jwt_audience,
+            ttl_seconds=s.access_token_ttl,
+            is_revoked=self.revocations.is_revoked,
         )
+
+    @cached_property
+    def revocations(self) -> RevocationCache:
+        def revoked(tenant_id: TenantId) -> frozenset[str]:
+            # The read sessions: on SQLite, a check must not queue behind writers.
+            with self.read_sessions() as session:
+                return SqlApiClients(session, tenant_id).revoked_ids()
+
+        return RevocationCache(revoked, ttl=self.settings.revocation_cache_ttl)
 
     @cached_property
     def token_endpoint(self) -> TokenEndpoint:

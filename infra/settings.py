@@ -30,6 +30,12 @@ class Settings(BaseSettings):
         default=None, description="PEM RSA key; generated into data_dir when unset"
     )
     access_token_ttl: int = 900
+    revocation_cache_ttl: float = Field(
+        default=30.0,
+        gt=0,
+        le=30,
+        description="seconds a process may go on accepting a revoked client's tokens",
+    )
 
     webhook_max_body: int = 1_048_576
     webhook_tolerance: int = 300

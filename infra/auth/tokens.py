@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from joserfc import jwt
@@ -23,8 +23,17 @@ class TokenError(Exception):
 
 
 class TokenService:
-    def __init__(self, key: RSAKey, *, issuer: str, audience: str, ttl_seconds: int) -> None:
+    def __init__(
+        self,
+        key: RSAKey,
+        *,
+        issuer: str,
+        audience: str,
+        ttl_seconds: int,
+        is_revoked: Callable[[TenantId, str], bool] | None = None,
+    ) -> None:
         self.key = key
+        self.is_revoked = is_revoked  # (tenant, client_id): see infra/auth/revocation.py
         self.issuer = issuer
         self.audience = audience
         self.ttl = ttl_seconds
@@ -82,8 +91,13 @@ class TokenService:
         except JoseError as exc:
             raise TokenError(f"invalid token: {exc.description or exc.error}") from None
         claims = decoded.claims
-        return Principal(
+        principal = Principal(
             tenant_id=TenantId(str(claims[TENANT_CLAIM])),
             client_id=str(claims["client_id"]),
             scopes=frozenset(str(claims.get("scope", "")).split()),
         )
+        if self.is_revoked is not None and self.is_revoked(
+            principal.tenant_id, principal.client_id
+        ):
+            raise TokenError("invalid token: the client has been revoked")
+        return principal
