@@ -17,6 +17,8 @@ from strawberry.extensions import (
 )
 from strawberry.tools import merge_types
 
+from api.clients.mutations import ClientsMutation
+from api.clients.queries import ClientsQuery
 from api.engagement.mutations import EngagementMutation
 from api.engagement.queries import EngagementQuery
 from api.error_logging import ErrorLoggingSchema
@@ -43,6 +45,7 @@ QUERIES: tuple[type, ...] = (
     SettingsQuery,
     ModelsQuery,
     IntegrationsQuery,
+    ClientsQuery,
     QualityQuery,
     ProfileQuery,
     EngagementQuery,
@@ -52,6 +55,7 @@ MUTATIONS: tuple[type, ...] = (
     SettingsMutation,
     ModelsMutation,
     IntegrationsMutation,
+    ClientsMutation,
     PeopleMutation,
     QualityMutation,
     EngagementMutation,

@@ -25,20 +25,35 @@ class ApiClientView:
 
 
 @dataclass(frozen=True, slots=True)
-class RotatedSecret:
+class ClientSecret:
+    """A client with the secret it was just given (on creation or rotation)."""
+
     client: ApiClientView
     secret: str  # shown once: only its hash is stored
 
 
-class ClientRevokedError(ValueError):
+class ClientError(ValueError):
+    """An admin's input that cannot be accepted; `field` names the input at fault."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class ClientRevokedError(ClientError):
     """A revoked client stays revoked: its secret cannot be rotated back to life."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="id")
 
 
 class ApiClients(Protocol):
     def listing(self) -> Sequence[ApiClientView]: ...
 
+    def add(self, *, scopes: Sequence[str], name: str) -> ClientSecret: ...
+
     def get(self, client_id: str) -> ApiClientView | None: ...
 
     def revoke(self, client_id: str) -> ApiClientView | None: ...
 
-    def rotate(self, client_id: str) -> RotatedSecret | None: ...
+    def rotate(self, client_id: str) -> ClientSecret | None: ...

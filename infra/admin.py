@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from domain.auth import ALL_SCOPES
-from domain.clients import ApiClientView, ClientRevokedError, RotatedSecret
+from domain.clients import ApiClientView, ClientRevokedError, ClientSecret
 from domain.events import CanonicalEvent, parse_event
 from domain.integrations import IntegrationChange, IntegrationError, IntegrationView
 from domain.model import default_model
@@ -53,7 +53,7 @@ def revoke_client(c: Container, *, tenant: TenantId, client_id: str) -> ApiClien
     return view
 
 
-def rotate_client(c: Container, *, tenant: TenantId, client_id: str) -> RotatedSecret:
+def rotate_client(c: Container, *, tenant: TenantId, client_id: str) -> ClientSecret:
     """A new secret, shown once; the old one stops working at once."""
     try:
         with c.uow(tenant) as uow:

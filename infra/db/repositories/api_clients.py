@@ -11,11 +11,11 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from domain.clients import ApiClientView, ClientRevokedError, RotatedSecret
+from domain.clients import ApiClientView, ClientRevokedError, ClientSecret
 from infra.db.repositories.base import TenantRepository
 from infra.db.tables import API_CLIENT
 from infra.db.types import utcnow
-from infra.security import hash_secret, new_secret
+from infra.security import hash_secret, new_client_id, new_secret
 
 C = API_CLIENT.c
 _VIEW = (C.client_id, C.name, C.scopes, C.created_at, C.revoked_at, C.secret_rotated_at)
@@ -27,6 +27,22 @@ class SqlApiClients(TenantRepository):
             select(*_VIEW).where(C.tenant_id == self.tenant_id).order_by(C.created_at, C.client_id)
         )
         return [_view(row) for row in self.session.execute(stmt)]
+
+    def add(self, *, scopes: Sequence[str], name: str) -> ClientSecret:
+        client_id, secret = new_client_id(), new_secret()
+        self.session.execute(
+            API_CLIENT.insert().values(
+                tenant_id=self.tenant_id,
+                client_id=client_id,
+                name=name,
+                secret_hash=hash_secret(secret),
+                scopes=" ".join(scopes),
+                created_at=utcnow(),
+            )
+        )
+        found = self.get(client_id)
+        assert found is not None  # noqa: S101 - inserted just above, in this transaction
+        return ClientSecret(found, secret)
 
     def get(self, client_id: str) -> ApiClientView | None:
         stmt = select(*_VIEW).where(C.tenant_id == self.tenant_id, C.client_id == client_id)
@@ -43,7 +59,7 @@ class SqlApiClients(TenantRepository):
         )
         return self.get(client_id)
 
-    def rotate(self, client_id: str) -> RotatedSecret | None:
+    def rotate(self, client_id: str) -> ClientSecret | None:
         """A new secret; the old one stops working when this commits."""
         found = self.get(client_id)
         if found is None:
@@ -58,7 +74,7 @@ class SqlApiClients(TenantRepository):
         )
         rotated = self.get(client_id)
         assert rotated is not None  # noqa: S101 - read just above, in this transaction
-        return RotatedSecret(rotated, secret)
+        return ClientSecret(rotated, secret)
 
     def revoked_ids(self) -> frozenset[str]:
         """What token verification checks (through a short-lived cache, see

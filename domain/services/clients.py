@@ -1,0 +1,45 @@
+"""Admin use cases for a tenant's OAuth2 API clients (SPEC §6): create, revoke, rotate.
+
+A secret leaves the system once, in the answer that creates or rotates it; only its
+hash is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from domain.auth import ALL_SCOPES
+from domain.clients import ApiClientView, ClientError, ClientSecret
+from domain.ports import UnitOfWork
+
+MAX_NAME = 200
+
+
+def create_client(
+    uow: UnitOfWork, *, scopes: Iterable[str], name: str, granted_by: frozenset[str]
+) -> ClientSecret:
+    """A new client with `scopes`, each known and held by the caller (`granted_by`):
+    a token cannot mint a client that may do more than itself."""
+    chosen = set(scopes)
+    unknown = sorted(chosen - set(ALL_SCOPES))
+    if unknown or not chosen:
+        raise ClientError(
+            f"unknown scopes {unknown}; choose from {' '.join(ALL_SCOPES)}", field="scopes"
+        )
+    beyond = sorted(chosen - granted_by)
+    if beyond:
+        raise ClientError(f"this token does not hold the scopes {beyond}", field="scopes")
+    if len(name) > MAX_NAME:
+        raise ClientError(f"the name is longer than {MAX_NAME} characters", field="name")
+    ordered = [s for s in ALL_SCOPES if s in chosen]
+    return uow.api_clients.add(scopes=ordered, name=name.strip())
+
+
+def revoke_client(uow: UnitOfWork, *, client_id: str) -> ApiClientView | None:
+    """None when the tenant has no such client."""
+    return uow.api_clients.revoke(client_id)
+
+
+def rotate_client_secret(uow: UnitOfWork, *, client_id: str) -> ClientSecret | None:
+    """None when the tenant has no such client; ClientRevokedError when it is revoked."""
+    return uow.api_clients.rotate(client_id)
