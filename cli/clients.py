@@ -7,7 +7,7 @@ rotated, and only its hash is stored.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import typer
@@ -15,6 +15,7 @@ import typer
 from cli.output import console, fail
 from domain.clients import ApiClientView
 from domain.ports import TenantId
+from domain.services.clients import MAX_GRACE
 from infra import admin
 from infra.bootstrap import container
 from infra.db.repositories.system import ConflictError, NotFoundError
@@ -44,6 +45,8 @@ def client_list(
     for v in found:
         state = f"revoked {_iso(v.revoked_at)}" if v.revoked_at else "active"
         rotated = f"  rotated {_iso(v.secret_rotated_at)}" if v.secret_rotated_at else ""
+        if v.previous_secret_valid_until:
+            rotated += f" (old secret until {_iso(v.previous_secret_valid_until)})"
         name = f"  {v.name}" if v.name else ""
         _line(
             f"{v.client_id}  {state}  scopes {' '.join(v.scopes)}  "
@@ -69,22 +72,42 @@ def client_rotate(
     client_id: str = typer.Argument(metavar="ID", help="the client_id"),
     tenant: str = typer.Option(..., help="tenant slug"),
     as_json: bool = typer.Option(False, "--json"),
+    grace: int | None = typer.Option(
+        None,
+        min=0,
+        max=int(MAX_GRACE.total_seconds()),
+        help="seconds the old secret keeps working (default CLIENT_SECRET_GRACE; 0: at once)",
+    ),
 ) -> None:
-    """Give a client a new secret, printed once. The old secret stops working at once
-    (no grace window yet); tokens already issued stay valid until they expire."""
+    """Give a client a new secret, printed once. The old secret keeps working for a
+    grace window (CLIENT_SECRET_GRACE, 24 h unless set; --grace 0 ends it at once) so
+    deployments can switch over; tokens already issued stay valid until they expire."""
     c = container()
+    window = None if grace is None else timedelta(seconds=grace)
     try:
-        rotated = admin.rotate_client(c, tenant=_tenant_id(tenant), client_id=client_id)
+        rotated = admin.rotate_client(
+            c, tenant=_tenant_id(tenant), client_id=client_id, grace=window
+        )
     except NotFoundError:
         raise fail(_no_client(client_id, tenant)) from None
     except ConflictError as exc:
         raise fail(f"{exc}; create a new client with `fairscore client create`") from None
+    until = _iso(rotated.client.previous_secret_valid_until)
     if as_json:
-        print(json.dumps({"client_id": rotated.client.client_id, "client_secret": rotated.secret}))
+        print(
+            json.dumps(
+                {
+                    "client_id": rotated.client.client_id,
+                    "client_secret": rotated.secret,
+                    "previous_secret_valid_until": until,
+                }
+            )
+        )
         return
+    old = f"the old one works until {until}" if until else "the old one no longer works"
     console.print(
         f"client_id     {rotated.client.client_id}\nclient_secret {rotated.secret}\n"
-        "(the secret is not stored; keep it now — the old one no longer works)"
+        f"(the secret is not stored; keep it now — {old})"
     )
 
 
@@ -108,6 +131,7 @@ def _client_json(v: ApiClientView) -> dict[str, Any]:
         "created_at": _iso(v.created_at),
         "revoked_at": _iso(v.revoked_at),
         "secret_rotated_at": _iso(v.secret_rotated_at),
+        "previous_secret_valid_until": _iso(v.previous_secret_valid_until),
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 
@@ -18,6 +18,8 @@ class ApiClientView:
     created_at: datetime
     revoked_at: datetime | None
     secret_rotated_at: datetime | None
+    # Until when the secret the last rotation replaced still works (None: it does not).
+    previous_secret_valid_until: datetime | None = None
 
     @property
     def active(self) -> bool:
@@ -56,4 +58,4 @@ class ApiClients(Protocol):
 
     def revoke(self, client_id: str) -> ApiClientView | None: ...
 
-    def rotate(self, client_id: str) -> ClientSecret | None: ...
+    def rotate(self, client_id: str, *, grace: timedelta) -> ClientSecret | None: ...

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 from domain.auth import ALL_SCOPES
-from domain.clients import ApiClientView, ClientRevokedError, ClientSecret
+from domain.clients import ApiClientView, ClientError, ClientSecret
 from domain.events import CanonicalEvent, parse_event
 from domain.integrations import IntegrationChange, IntegrationError, IntegrationView
 from domain.model import default_model
 from domain.ports import TenantId, TenantProfile
 from domain.services import integrations
+from domain.services.clients import rotate_client_secret
 from domain.services.processing import apply_events
 from infra.bootstrap import Container
 from infra.db.repositories.models import SqlModels
@@ -53,13 +55,18 @@ def revoke_client(c: Container, *, tenant: TenantId, client_id: str) -> ApiClien
     return view
 
 
-def rotate_client(c: Container, *, tenant: TenantId, client_id: str) -> ClientSecret:
-    """A new secret, shown once; the old one stops working at once."""
+def rotate_client(
+    c: Container, *, tenant: TenantId, client_id: str, grace: timedelta | None = None
+) -> ClientSecret:
+    """A new secret, shown once; the old one keeps working for `grace` (default
+    CLIENT_SECRET_GRACE; zero: it stops at once)."""
+    if grace is None:
+        grace = timedelta(seconds=c.settings.client_secret_grace)
     try:
         with c.uow(tenant) as uow:
-            rotated = uow.api_clients.rotate(client_id)
+            rotated = rotate_client_secret(uow, client_id=client_id, grace=grace)
             uow.commit()
-    except ClientRevokedError as exc:
+    except ClientError as exc:
         raise ConflictError(str(exc)) from None
     if rotated is None:
         raise NotFoundError(f"no API client {client_id!r} in this tenant")

@@ -36,6 +36,12 @@ class Settings(BaseSettings):
         le=30,
         description="seconds a process may go on accepting a revoked client's tokens",
     )
+    client_secret_grace: int = Field(
+        default=86_400,
+        ge=0,
+        le=2_592_000,
+        description="seconds a rotated client secret keeps working beside the new one",
+    )
 
     webhook_max_body: int = 1_048_576
     webhook_tolerance: int = 300

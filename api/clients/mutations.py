@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 import strawberry
@@ -58,16 +59,20 @@ class ClientsMutation:
 
     @strawberry.mutation(
         extensions=requires(Scope.ADMIN),
-        description="Give a client a new secret, returned only here. The old secret stops "
-        "working at once (no grace window yet); tokens already issued stay valid until they "
+        description="Give a client a new secret, returned only here. The old secret keeps "
+        "working for graceSeconds (default CLIENT_SECRET_GRACE, 24 h unless set; 0 ends it at "
+        "once) so deployments can switch over; tokens already issued stay valid until they "
         "expire. A revoked client cannot be rotated.",
     )
     async def rotate_api_client_secret(
-        self, info: Info, id: strawberry.ID
+        self, info: Info, id: strawberry.ID, grace_seconds: int | None = None
     ) -> RotateApiClientSecretResult:
+        if grace_seconds is None:
+            grace_seconds = info.context.container.settings.client_secret_grace
+        grace = timedelta(seconds=grace_seconds)
         try:
             rotated = await info.context.write(
-                lambda uow: rotate_client_secret(uow, client_id=str(id))
+                lambda uow: rotate_client_secret(uow, client_id=str(id), grace=grace)
             )
         except ClientError as exc:
             return ValidationError(message=str(exc), field=exc.field)

@@ -20,6 +20,10 @@ class ApiClient:
     secret_rotated_at: datetime | None = strawberry.field(
         description="When the secret was last replaced (null: never)"
     )
+    previous_secret_valid_until: datetime | None = strawberry.field(
+        description="Until when the secret the last rotation replaced still works (null: it "
+        "does not)"
+    )
 
     @classmethod
     def of(cls, view: ApiClientView) -> ApiClient:
@@ -31,6 +35,7 @@ class ApiClient:
             created_at=view.created_at,
             revoked_at=view.revoked_at,
             secret_rotated_at=view.secret_rotated_at,
+            previous_secret_valid_until=view.previous_secret_valid_until,
         )
 
 

@@ -7,12 +7,15 @@ hash is stored.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from domain.auth import ALL_SCOPES
 from domain.clients import ApiClientView, ClientError, ClientSecret
 from domain.ports import UnitOfWork
 
 MAX_NAME = 200
+# A rotated secret's grace window is for rolling a deploy, not a second permanent secret.
+MAX_GRACE = timedelta(days=30)
 
 
 def create_client(
@@ -40,6 +43,15 @@ def revoke_client(uow: UnitOfWork, *, client_id: str) -> ApiClientView | None:
     return uow.api_clients.revoke(client_id)
 
 
-def rotate_client_secret(uow: UnitOfWork, *, client_id: str) -> ClientSecret | None:
-    """None when the tenant has no such client; ClientRevokedError when it is revoked."""
-    return uow.api_clients.rotate(client_id)
+def rotate_client_secret(
+    uow: UnitOfWork, *, client_id: str, grace: timedelta
+) -> ClientSecret | None:
+    """A new secret; the old one keeps working for `grace` (zero: stops at once), so
+    the client's deployments can switch over. None when the tenant has no such client;
+    ClientRevokedError when it is revoked."""
+    if not timedelta(0) <= grace <= MAX_GRACE:
+        raise ClientError(
+            f"the grace window must be 0 to {int(MAX_GRACE.total_seconds())} seconds",
+            field="graceSeconds",
+        )
+    return uow.api_clients.rotate(client_id, grace=grace)

@@ -27,7 +27,7 @@ from authlib.oauth2.rfc6749.util import scope_to_list
 from domain.auth import ALL_SCOPES
 from infra.auth.tokens import TokenService
 from infra.db.repositories.system import ClientRecord
-from infra.security import verify_secret
+from infra.db.types import utcnow
 
 TokenResponse = tuple[int, dict[str, Any], list[tuple[str, str]]]
 
@@ -78,7 +78,7 @@ class _Client(ClientMixin):  # type: ignore[misc]
         return self.record.client_id
 
     def check_client_secret(self, client_secret: str) -> bool:
-        return verify_secret(client_secret, self.record.secret_hash)
+        return self.record.accepts(client_secret, now=utcnow())
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
         return method in ("client_secret_basic", "client_secret_post")

@@ -32,10 +32,12 @@ mutation ($id: ID!) {
   }
 }"""
 ROTATE = """
-mutation ($id: ID!) {
-  rotateApiClientSecret(id: $id) {
+mutation ($id: ID!, $grace: Int) {
+  rotateApiClientSecret(id: $id, graceSeconds: $grace) {
     __typename
-    ... on RotatedApiClientSecret { secret client { id active secretRotatedAt } }
+    ... on RotatedApiClientSecret {
+      secret client { id active secretRotatedAt previousSecretValidUntil }
+    }
     ... on ValidationError { message field }
     ... on NotFoundError { message }
   }
@@ -91,7 +93,7 @@ def test_revoking_stops_new_tokens_and_rotating_replaces_the_secret(
     revoke_id, rotate_id = first["client"]["id"], second["client"]["id"]
 
     revoked = mutate(client, token, REVOKE, id=revoke_id)
-    rotated = mutate(client, token, ROTATE, id=rotate_id)
+    rotated = mutate(client, token, ROTATE, id=rotate_id, grace=0)
 
     assert revoked["__typename"] == "ApiClient" and revoked["active"] is False
     assert revoked["revokedAt"]

@@ -70,12 +70,12 @@ def test_a_revoked_client_gets_no_more_tokens(
     assert again.exit_code == 0 and listed(tenant)[0]["revoked_at"] == row["revoked_at"]
 
 
-def test_rotation_prints_a_new_secret_once_and_the_old_one_stops_working(
+def test_rotation_with_no_grace_prints_a_new_secret_once_and_the_old_one_stops_working(
     client: TestClient, tenant: TenantProfile, credentials: tuple[str, str]
 ) -> None:
     client_id, old_secret = credentials
 
-    rotated = cli("client", "rotate", "--tenant", tenant.slug, client_id, "--json")
+    rotated = cli("client", "rotate", "--tenant", tenant.slug, client_id, "--grace", "0", "--json")
 
     assert rotated.exit_code == 0, rotated.output
     new_secret = json.loads(rotated.stdout)["client_secret"]
@@ -85,6 +85,7 @@ def test_rotation_prints_a_new_secret_once_and_the_old_one_stops_working(
     row = listed(tenant)[0]
     assert row["secret_rotated_at"] and row["active"] is True
     assert new_secret not in cli("client", "list", "--tenant", tenant.slug).output
+    assert json.loads(rotated.stdout)["previous_secret_valid_until"] is None
     text = cli("client", "rotate", "--tenant", tenant.slug, client_id)
     assert text.exit_code == 0 and "client_secret" in text.stdout
 

@@ -80,3 +80,20 @@ def test_the_client_rotation_column_goes_down_keeping_the_table_and_its_index(
     finally:
         engine.dispose()
     upgrade(empty_database)
+
+
+def test_the_previous_secret_columns_go_down_keeping_the_rotation_column(
+    empty_database: str,
+) -> None:
+    upgrade(empty_database)
+    engine = make_engine(empty_database)
+    try:
+        columns = {c["name"] for c in inspect(engine).get_columns("api_client")}
+        assert {"previous_secret_hash", "previous_secret_expires_at"} <= columns
+        downgrade(empty_database, "d5clients0005")
+        columns = {c["name"] for c in inspect(engine).get_columns("api_client")}
+        assert "previous_secret_hash" not in columns and "secret_rotated_at" in columns
+        assert "previous_secret_expires_at" not in columns
+    finally:
+        engine.dispose()
+    upgrade(empty_database)

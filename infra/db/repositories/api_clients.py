@@ -7,6 +7,7 @@ The cross-tenant lookup by client id that authenticates `/oauth/token` stays in
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -18,7 +19,15 @@ from infra.db.types import utcnow
 from infra.security import hash_secret, new_client_id, new_secret
 
 C = API_CLIENT.c
-_VIEW = (C.client_id, C.name, C.scopes, C.created_at, C.revoked_at, C.secret_rotated_at)
+_VIEW = (
+    C.client_id,
+    C.name,
+    C.scopes,
+    C.created_at,
+    C.revoked_at,
+    C.secret_rotated_at,
+    C.previous_secret_expires_at,
+)
 
 
 class SqlApiClients(TenantRepository):
@@ -59,18 +68,26 @@ class SqlApiClients(TenantRepository):
         )
         return self.get(client_id)
 
-    def rotate(self, client_id: str) -> ClientSecret | None:
-        """A new secret; the old one stops working when this commits."""
+    def rotate(self, client_id: str, *, grace: timedelta) -> ClientSecret | None:
+        """A new secret; the replaced one keeps working for `grace` (zero: it stops
+        when this commits). A secret replaced before ends its window now: only the
+        current and the one before it are ever accepted."""
         found = self.get(client_id)
         if found is None:
             return None
         if not found.active:
             raise ClientRevokedError(f"API client {client_id!r} is revoked")
-        secret = new_secret()
+        secret, now = new_secret(), utcnow()
+        keep = grace > timedelta(0)
         self.session.execute(
             update(API_CLIENT)
             .where(C.tenant_id == self.tenant_id, C.client_id == client_id)
-            .values(secret_hash=hash_secret(secret), secret_rotated_at=utcnow())
+            .values(
+                secret_hash=hash_secret(secret),
+                secret_rotated_at=now,
+                previous_secret_hash=C.secret_hash if keep else None,
+                previous_secret_expires_at=now + grace if keep else None,
+            )
         )
         rotated = self.get(client_id)
         assert rotated is not None  # noqa: S101 - read just above, in this transaction
@@ -91,4 +108,9 @@ def _view(row: Any) -> ApiClientView:
         created_at=row.created_at,
         revoked_at=row.revoked_at,
         secret_rotated_at=row.secret_rotated_at,
+        previous_secret_valid_until=_still_valid(row.previous_secret_expires_at),
     )
+
+
+def _still_valid(until: datetime | None) -> datetime | None:
+    return until if until is not None and until > utcnow() else None

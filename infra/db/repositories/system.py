@@ -27,7 +27,7 @@ from infra.db.tables import (
     TenantRow,
 )
 from infra.db.types import utcnow
-from infra.security import hash_secret, new_client_id, new_secret
+from infra.security import hash_secret, new_client_id, new_secret, verify_secret
 
 
 class NotFoundError(LookupError):
@@ -45,6 +45,21 @@ class ClientRecord:
     secret_hash: str
     scopes: tuple[str, ...]
     revoked: bool
+    # The secret a rotation replaced, accepted until `previous_secret_expires_at`.
+    previous_secret_hash: str | None = None
+    previous_secret_expires_at: datetime | None = None
+
+    def accepts(self, secret: str, *, now: datetime) -> bool:
+        """The current secret, or the replaced one inside its grace window."""
+        if verify_secret(secret, self.secret_hash):
+            return True
+        previous, until = self.previous_secret_hash, self.previous_secret_expires_at
+        return (
+            previous is not None
+            and until is not None
+            and now < until
+            and (verify_secret(secret, previous))
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +168,8 @@ class SystemRepository:
         secret = new_secret()
         row.secret_hash, row.scopes = hash_secret(secret), " ".join(scopes)
         row.secret_rotated_at = utcnow()
+        # The demo hands its new secret out at once: no window for the old one.
+        row.previous_secret_hash = row.previous_secret_expires_at = None
         self.session.flush()
         return row.client_id, secret
 
@@ -167,6 +184,8 @@ class SystemRepository:
             row.secret_hash,
             tuple(row.scopes.split()),
             row.revoked_at is not None,
+            row.previous_secret_hash,
+            row.previous_secret_expires_at,
         )
 
     # integrations ---------------------------------------------------------

@@ -102,6 +102,9 @@ class ApiClientRow(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     secret_rotated_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # The secret a rotation replaced, still accepted until its grace window ends.
+    previous_secret_hash: str | None = Field(default=None, max_length=128)
+    previous_secret_expires_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class IntegrationRow(SQLModel, table=True):
