@@ -32,6 +32,7 @@ from api.people.queries import PeopleQuery
 from api.quality.mutations import QualityMutation
 from api.quality.profile import ProfileQuery
 from api.quality.queries import QualityQuery
+from api.scores.history import HistoryQuery
 from api.scores.mutations import ScoresMutation
 from api.scores.queries import ScoresQuery
 from api.settings.mutations import SettingsMutation
@@ -40,6 +41,7 @@ from api.tickets.queries import TicketQuery
 
 QUERIES: tuple[type, ...] = (
     ScoresQuery,
+    HistoryQuery,
     PeopleQuery,
     TicketQuery,
     SettingsQuery,

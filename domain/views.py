@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from domain.integrations import IntegrationReads
 from domain.metrics import Level
-from domain.periods import Period
+from domain.periods import Grain, Period
 from domain.ports import Snapshot
 from domain.quality.ports import QualityReads
 
@@ -95,4 +95,11 @@ class TenantReads(Protocol):
         self, level: Level, subject_id: str, periods: Collection[Period]
     ) -> dict[Period, Snapshot]:
         """One subject's snapshots of several periods at once (a trend)."""
+        ...
+
+    def subject_history(
+        self, level: Level, subject_id: str, grain: Grain, *, first: date, last: date
+    ) -> dict[Period, Snapshot]:
+        """One subject's snapshots of the `grain` periods starting in [first, last], in one
+        statement (a trend of any length)."""
         ...

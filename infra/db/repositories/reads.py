@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
+from datetime import date
 from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Select, Table, func, select
 
 from domain.metrics import Level
-from domain.periods import Period
+from domain.periods import Grain, Period
 from domain.ports import Snapshot
 from domain.views import AgentView, ExternalId, TeamView, TicketView
 from infra.db.repositories.base import TenantRepository
@@ -133,3 +134,8 @@ class SqlReads(TenantRepository):
         self, level: Level, subject_id: str, periods: Collection[Period]
     ) -> dict[Period, Snapshot]:
         return self._snapshots.of_subject(level, subject_id, periods)
+
+    def subject_history(
+        self, level: Level, subject_id: str, grain: Grain, *, first: date, last: date
+    ) -> dict[Period, Snapshot]:
+        return self._snapshots.history(level, subject_id, grain, first=first, last=last)

@@ -155,6 +155,19 @@ class SqlSnapshots(TenantRepository):
                 out[snapshot.period] = snapshot
         return out
 
+    def history(
+        self, level: Level, subject_id: str, grain: Grain, *, first: date, last: date
+    ) -> dict[Period, Snapshot]:
+        """One subject's snapshots of the `grain` periods starting in [first, last]: one
+        statement, whatever the number of periods (a trend chart)."""
+        stmt = self._joined().where(
+            T.subject_type == level.value,
+            T.subject_id == subject_id,
+            T.grain == grain.value,
+            T.period_start.between(first, last),
+        )
+        return {(s := self._snapshot(row)).period: s for row in self.session.execute(stmt)}
+
     def _joined(self) -> Select[Any]:
         on = and_(*(S[k] == T[k] for k in _KEY))
         return (
