@@ -73,6 +73,15 @@ def rotate_client(
     return rotated
 
 
+def reencrypt_secrets(c: Container) -> tuple[int, int]:
+    """Every integration's secrets under the first SECRET_KEYS key: (re-encrypted,
+    already current)."""
+    with c.system() as uow:
+        counts = uow.system.reencrypt_integrations()
+        uow.commit()
+    return counts
+
+
 def list_integrations(c: Container, tenant: TenantId) -> Sequence[IntegrationView]:
     with c.uow(tenant) as uow:
         return uow.integrations.listing()

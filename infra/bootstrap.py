@@ -39,6 +39,7 @@ from infra.queue import (
     agent_change_job_id,
     review_assignments_job_id,
 )
+from infra.secret_box import SecretBox, load_secret_box
 from infra.settings import Settings
 from infra.sources.base import SourceAdapter
 from infra.sources.decoder import AdapterDecoder
@@ -72,13 +73,23 @@ class Container:
         return sessionmaker(self.read_engine, expire_on_commit=False)
 
     def uow(self, tenant_id: TenantId, *, exclusive: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.sessions, tenant_id, exclusive=exclusive)
+        return SqlUnitOfWork(self.sessions, tenant_id, exclusive=exclusive, box=self._box)
 
     def read_uow(self, tenant_id: TenantId) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.read_sessions, tenant_id)
+        return SqlUnitOfWork(self.read_sessions, tenant_id, box=self._box)
 
     def system(self) -> SystemUnitOfWork:
-        return SystemUnitOfWork(self.sessions)
+        return SystemUnitOfWork(self.sessions, self._box)
+
+    @cached_property
+    def secret_box(self) -> SecretBox:
+        """Encrypts integration secrets at rest; raises SecretKeyError in production
+        without SECRET_KEYS (`fairscore serve` checks at start-up)."""
+        s = self.settings
+        return load_secret_box(s.secret_keys, data_dir=s.data_dir, development=s.is_development)
+
+    def _box(self) -> SecretBox:
+        return self.secret_box
 
     @cached_property
     def redis(self) -> Redis | None:

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
         default=None, description="PEM RSA key; generated into data_dir when unset"
     )
     access_token_ttl: int = 900
+    secret_keys: str | None = Field(
+        default=None,
+        description="Fernet keys, comma-separated, encrypting integration secrets at rest: "
+        "the first encrypts, all decrypt; unset in development: generated into data_dir",
+    )
     revocation_cache_ttl: float = Field(
         default=30.0,
         gt=0,

@@ -15,6 +15,7 @@ from contextlib import contextmanager, suppress
 from urllib.parse import urlsplit
 
 import pytest
+from cryptography.fernet import Fernet
 
 from tests.support.processes import carrying, command_line, own_resource_tracker, still_alive
 
@@ -23,6 +24,9 @@ PG_ADMIN_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 REQUIRE = os.environ.get("FAIRSCORE_REQUIRE_SERVICES") == "1"
+# Like a deployment's, one key for the whole run: PostgreSQL/Redis settings are production,
+# which refuses to start without SECRET_KEYS; processes the suite starts inherit it.
+os.environ.setdefault("SECRET_KEYS", Fernet.generate_key().decode())
 # Exported at session start, so every process the suite starts inherits it (see below).
 RUN_MARKER = "FAIRSCORE_TEST_RUN"
 LEFTOVER_GRACE_SECONDS = 5.0

@@ -27,6 +27,7 @@ from infra.db.repositories.snapshots import SqlSnapshots
 from infra.db.repositories.system import SystemRepository
 from infra.db.repositories.tickets import SqlTickets
 from infra.db.sql import is_postgres
+from infra.secret_box import SecretBoxSource
 
 
 def tenant_lock_key(tenant_id: str) -> str:
@@ -40,11 +41,17 @@ class SqlUnitOfWork:
     tenant: TenantProfile
 
     def __init__(
-        self, sessions: sessionmaker[Session], tenant_id: TenantId, *, exclusive: bool = False
+        self,
+        sessions: sessionmaker[Session],
+        tenant_id: TenantId,
+        *,
+        exclusive: bool = False,
+        box: SecretBoxSource | None = None,
     ) -> None:
         self._sessions = sessions
         self.tenant_id = tenant_id
         self.exclusive = exclusive
+        self._box = box
 
     def __enter__(self) -> SqlUnitOfWork:
         self.session = session = self._sessions()
@@ -64,7 +71,7 @@ class SqlUnitOfWork:
         self.snapshots = SqlSnapshots(session, tid)
         self.models = SqlModels(session, tid)
         self.deliveries = SqlDeliveries(session, tid)
-        self.integrations = SqlIntegrations(session, tid)
+        self.integrations = SqlIntegrations(session, tid, self._box)
         self.identities = SqlIdentities(session, tid)
         self.api_clients = SqlApiClients(session, tid)
         self.reads = SqlReads(session, tid)
@@ -98,12 +105,13 @@ class SqlUnitOfWork:
 class SystemUnitOfWork:
     """The cross-tenant lookups (see `SystemRepository`), in their own transaction."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], box: SecretBoxSource | None = None) -> None:
         self._sessions = sessions
+        self._box = box
 
     def __enter__(self) -> SystemUnitOfWork:
         self.session = self._sessions()
-        self.system = SystemRepository(self.session)
+        self.system = SystemRepository(self.session, self._box)
         return self
 
     def __exit__(

@@ -256,7 +256,16 @@ def shells(tmp_path: Path) -> Iterator[Shells]:
     require_service("Redis (the README's)", redis_url)
     queue = f"fairscore-readme-{uuid.uuid4().hex[:6]}"
     env = {**os.environ, "PORT": str(port), "QUEUE_NAME": queue, "DATA_DIR": str(tmp_path / "keys")}
-    for var in ("DATABASE_URL", "REDIS_URL", "PGDATABASE", "PGUSER", "PGHOST", "PGPORT"):
+    for var in (
+        "DATABASE_URL",
+        "REDIS_URL",
+        "PGDATABASE",
+        "PGUSER",
+        "PGHOST",
+        "PGPORT",
+        "SECRET_KEYS",  # the README's own settings must be enough
+        "ENVIRONMENT",
+    ):
         env.pop(var, None)
     s = Shells(walk=walk, env=env, workdir=tmp_path)
     s.ok(walk.create)

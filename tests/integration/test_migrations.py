@@ -97,3 +97,21 @@ def test_the_previous_secret_columns_go_down_keeping_the_rotation_column(
     finally:
         engine.dispose()
     upgrade(empty_database)
+
+
+def test_the_wider_integration_secret_goes_down_keeping_the_unique_id_index(
+    empty_database: str,
+) -> None:
+    upgrade(empty_database)
+    engine = make_engine(empty_database)
+    try:
+        width = {c["name"]: c["type"] for c in inspect(engine).get_columns("integration")}
+        assert width["secret"].length == 1000
+        downgrade(empty_database, "d6clients0006")
+        width = {c["name"]: c["type"] for c in inspect(engine).get_columns("integration")}
+        indexes = {i["name"]: i["unique"] for i in inspect(engine).get_indexes("integration")}
+        assert width["secret"].length == 500
+        assert indexes.get("ix_integration_id") in (True, 1)
+    finally:
+        engine.dispose()
+    upgrade(empty_database)

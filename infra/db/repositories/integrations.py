@@ -10,28 +10,40 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from domain.identities import AgentMergeView
 from domain.integrations import DeliveryView, IntegrationView
+from domain.ports import TenantId
 from infra.db.repositories.base import TenantRepository
 from infra.db.repositories.deliveries import SqlDeliveries
 from infra.db.repositories.identities import SqlIdentities
 from infra.db.tables import INTEGRATION
 from infra.db.types import new_id, utcnow
+from infra.secret_box import SECRET_OPTION_LISTS, SecretBox, SecretBoxSource
 
 C = INTEGRATION.c
 _VIEW = (C.id, C.source, C.active, C.options, C.created_at)
 
 
 class SqlIntegrations(TenantRepository):
+    """Secrets are written encrypted by `box` (see infra/secret_box.py); without a box
+    (read-only listings) the secret options are left out of the views."""
+
+    def __init__(
+        self, session: Session, tenant_id: TenantId, box: SecretBoxSource | None = None
+    ) -> None:
+        super().__init__(session, tenant_id)
+        self.box = box
+
     def listing(self) -> Sequence[IntegrationView]:
         stmt = select(*_VIEW).where(C.tenant_id == self.tenant_id).order_by(C.created_at, C.id)
-        return [_view(row) for row in self.session.execute(stmt)]
+        return [self._view(row) for row in self.session.execute(stmt)]
 
     def get(self, integration_id: str) -> IntegrationView | None:
         stmt = select(*_VIEW).where(C.tenant_id == self.tenant_id, C.id == integration_id)
         row = self.session.execute(stmt).first()
-        return _view(row) if row else None
+        return self._view(row) if row else None
 
     def add(self, *, source: str, secret: str, options: Mapping[str, Any]) -> IntegrationView:
         integration_id = new_id()
@@ -40,8 +52,8 @@ class SqlIntegrations(TenantRepository):
                 tenant_id=self.tenant_id,
                 id=integration_id,
                 source=source,
-                secret=secret,
-                options=dict(options),
+                secret=self._box().seal(secret),
+                options=self._box().seal_options(options),
                 active=True,
                 created_at=utcnow(),
             )
@@ -60,9 +72,9 @@ class SqlIntegrations(TenantRepository):
     ) -> IntegrationView | None:
         values: dict[str, Any] = {}
         if secret is not None:
-            values["secret"] = secret
+            values["secret"] = self._box().seal(secret)
         if options is not None:
-            values["options"] = dict(options)
+            values["options"] = self._box().seal_options(options)
         if active is not None:
             values["active"] = active
         if values:
@@ -72,6 +84,25 @@ class SqlIntegrations(TenantRepository):
                 .values(**values)
             )
         return self.get(integration_id)
+
+    def _box(self) -> SecretBox:
+        if self.box is None:
+            raise RuntimeError("writing an integration needs the secret box")
+        return self.box()
+
+    def _view(self, row: Any) -> IntegrationView:
+        options = dict(row.options or {})
+        if self.box is None:
+            options = {k: v for k, v in options.items() if k not in SECRET_OPTION_LISTS}
+        else:
+            options = self.box().open_options(options)
+        return IntegrationView(
+            id=row.id,
+            source=row.source,
+            active=row.active,
+            options=options,
+            created_at=row.created_at,
+        )
 
 
 class SqlIntegrationReads(TenantRepository):
@@ -83,13 +114,3 @@ class SqlIntegrationReads(TenantRepository):
 
     def agent_merges(self, limit: int) -> Sequence[AgentMergeView]:
         return SqlIdentities(self.session, self.tenant_id).history(limit)
-
-
-def _view(row: Any) -> IntegrationView:
-    return IntegrationView(
-        id=row.id,
-        source=row.source,
-        active=row.active,
-        options=dict(row.options or {}),
-        created_at=row.created_at,
-    )

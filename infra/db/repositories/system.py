@@ -27,6 +27,7 @@ from infra.db.tables import (
     TenantRow,
 )
 from infra.db.types import utcnow
+from infra.secret_box import SecretBox, SecretBoxSource, SecretKeyError
 from infra.security import hash_secret, new_client_id, new_secret, verify_secret
 
 
@@ -73,8 +74,12 @@ class IntegrationRecord:
 
 
 class SystemRepository:
-    def __init__(self, session: Session) -> None:
+    """`box` decrypts integration secrets (infra/secret_box.py); only the integration
+    methods need it."""
+
+    def __init__(self, session: Session, box: SecretBoxSource | None = None) -> None:
         self.session = session
+        self.box = box
 
     # tenants -------------------------------------------------------------
     def create_tenant(self, *, slug: str, name: str, timezone: str) -> TenantProfile:
@@ -197,24 +202,58 @@ class SystemRepository:
         secret: str,
         options: Mapping[str, Any] | None = None,
     ) -> IntegrationRecord:
+        box = self._box()
         row = IntegrationRow(
-            tenant_id=tenant_id, source=source, secret=secret, options=dict(options or {})
+            tenant_id=tenant_id,
+            source=source,
+            secret=box.seal(secret),
+            options=box.seal_options(options or {}),
         )
         self.session.add(row)
         self.session.flush()
-        return _integration(row)
+        return self._integration(row)
 
     def integration(self, integration_id: str) -> IntegrationRecord | None:
         stmt = select(IntegrationRow).where(INTEGRATION.c.id == integration_id)
         row = self.session.execute(stmt).scalars().first()
-        return _integration(row) if row else None
+        return self._integration(row) if row else None
+
+    def reencrypt_integrations(self) -> tuple[int, int]:
+        """Every integration's secrets under the first key: (rewritten, already current).
+        Rows are locked one by one so a concurrent update is not overwritten."""
+        box, rewritten, current = self._box(), 0, 0
+        ids = self.session.execute(select(INTEGRATION.c.id).order_by(INTEGRATION.c.id))
+        for integration_id in ids.scalars().all():
+            stmt = select(IntegrationRow).where(INTEGRATION.c.id == integration_id)
+            row = self.session.execute(stmt.with_for_update()).scalars().one()
+            if box.is_current(row.secret) and box.options_current(row.options or {}):
+                current += 1
+                continue
+            try:
+                row.secret = box.reseal(row.secret)
+                row.options = box.reseal_options(row.options or {})
+            except SecretKeyError as exc:
+                raise SecretKeyError(f"integration {integration_id}: {exc}") from None
+            rewritten += 1
+        self.session.flush()
+        return rewritten, current
+
+    def _integration(self, row: IntegrationRow) -> IntegrationRecord:
+        box = self._box()
+        return IntegrationRecord(
+            TenantId(row.tenant_id),
+            row.id,
+            row.source,
+            box.open(row.secret),
+            box.open_options(row.options or {}),
+            row.active,
+        )
+
+    def _box(self) -> SecretBox:
+        if self.box is None:
+            raise RuntimeError("integration secrets need the secret box")
+        return self.box()
 
 
 def _profile(row: TenantRow) -> TenantProfile:
     return TenantProfile(TenantId(row.id), row.slug, row.name, row.timezone, dict(row.settings))
-
-
-def _integration(row: IntegrationRow) -> IntegrationRecord:
-    return IntegrationRecord(
-        TenantId(row.tenant_id), row.id, row.source, row.secret, dict(row.options), row.active
-    )
