@@ -6,9 +6,9 @@ from datetime import date
 from typing import Annotated
 
 import strawberry
+from graphql import GraphQLError
 
 from api.context import Info
-from api.errors import NotFoundError, ValidationError
 from api.models.types import LevelEnum
 from api.permissions import requires
 from api.scores.types import GrainEnum, Scored, scored_fields
@@ -39,19 +39,6 @@ class ScorePoint(Scored):
     period_start: date
 
 
-@strawberry.type
-class ScoreHistory:
-    kind: LevelEnum  # type: ignore[valid-type]
-    id: strawberry.ID
-    grain: GrainEnum  # type: ignore[valid-type]
-    points: list[ScorePoint] = strawberry.field(description="One per period, oldest first")
-
-
-ScoreHistoryResult = Annotated[
-    ScoreHistory | ValidationError | NotFoundError, strawberry.union("ScoreHistoryResult")
-]
-
-
 def _subject_id(subject: SubjectInput, tenant_id: str) -> str:
     if subject.kind is Level.TENANT:
         if subject.id is not None:
@@ -76,11 +63,13 @@ def _point(level: Level, point: HistoryPoint, keys: frozenset[str] | None) -> Sc
 class HistoryQuery:
     @strawberry.field(
         extensions=requires(Scope.READ),
-        description="A trend: one point per period of `grain` from the period containing "
-        f"`from` to the one containing `to` (at most {MAX_PERIODS}), for an agent, a team "
-        "or the tenant. A period with nothing stored has a null total, null metrics and "
+        description="A trend: one point per period of `grain`, oldest first, from the period "
+        f"containing `from` to the one containing `to` (at most {MAX_PERIODS}), for an agent, "
+        "a team or the tenant. A period with nothing stored has a null total, null metrics and "
         "counts of 0, as agentScores/teamScores/tenantMetrics answer for it. `metrics` "
-        "narrows the metric keys (null: all of the level's).",
+        "narrows the metric keys (null: all of the level's). Null when the tenant has no "
+        "such agent or team; bad input is an error with code BAD_USER_INPUT and the "
+        "`field` at fault in its extensions.",
     )
     async def score_history(
         self,
@@ -91,22 +80,20 @@ class HistoryQuery:
         from_: Annotated[date, strawberry.argument(name="from")],
         to: date,
         metrics: list[str] | None = None,
-    ) -> ScoreHistoryResult:
+    ) -> list[ScorePoint] | None:
         level = Level(subject.kind)
         try:
             subject_id = _subject_id(subject, info.context.principal.tenant_id)
             periods = history_periods(Grain(grain), from_, to)
             keys = checked_metrics(level, metrics)
         except HistoryError as exc:
-            return ValidationError(message=str(exc), field=exc.field)
+            # A read query: bad input is a GraphQL error (error unions are for mutations).
+            raise GraphQLError(
+                str(exc), extensions={"code": "BAD_USER_INPUT", "field": exc.field}
+            ) from exc
         points = await info.context.read(
             lambda r: score_history(r, level=level, subject_id=subject_id, periods=periods)
         )
-        if points is None:
-            return NotFoundError(message=f"no {level.value.lower()} with id {subject_id!r}")
-        return ScoreHistory(
-            kind=level,
-            id=strawberry.ID(subject_id),
-            grain=grain,
-            points=[_point(level, p, keys) for p in points],
-        )
+        if points is None:  # unknown, or another tenant's: the same null
+            return None
+        return [_point(level, p, keys) for p in points]

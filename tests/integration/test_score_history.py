@@ -1,9 +1,11 @@
 """`scoreHistory` (SPEC §6): a trend of one agent, team or the tenant, one point per period,
 with the values agentScores/teamScores/tenantMetrics answer for each period, read in a
-number of SQL statements that does not grow with the number of periods."""
+number of SQL statements that does not grow with the number of periods. A read query: an
+unknown or another tenant's subject is null, bad input a BAD_USER_INPUT GraphQL error."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,9 +24,8 @@ from tests.support.sql import statements
 
 SCORED = "total metrics { key value sampleSize ciLow ciHigh } components { metric points }"
 HISTORY = f"""query($s: SubjectInput!, $g: Grain!, $from: Date!, $to: Date!, $m: [String!]) {{
-  scoreHistory(subject: $s, grain: $g, from: $from, to: $to, metrics: $m) {{ __typename
-    ... on ScoreHistory {{ kind id grain points {{ periodStart {SCORED} }} }}
-    ... on ValidationError {{ message field }} ... on NotFoundError {{ message }} }} }}"""
+  scoreHistory(subject: $s, grain: $g, from: $from, to: $to, metrics: $m) {{
+    periodStart {SCORED} }} }}"""
 AGENT_SCORES = f"""query($p: PeriodInput!) {{ agentScores(period: $p) {{
   agent {{ id }} {SCORED} }} }}"""
 TEAM_SCORES = f"query($p: PeriodInput!) {{ teamScores(period: $p) {{ team {{ id }} {SCORED} }} }}"
@@ -65,10 +66,28 @@ class Desk:
     agent: str  # a1's id
     team: str  # tier1's id
 
-    def history(self, subject: dict[str, Any], **args: Any) -> dict[str, Any]:
+    def history(self, subject: dict[str, Any], **args: Any) -> list[dict[str, Any]]:
+        found = self.answer(subject, **args)
+        assert found is not None
+        return found
+
+    def answer(self, subject: dict[str, Any], **args: Any) -> list[dict[str, Any]] | None:
+        body = self.body(subject, **args)
+        assert not body.get("errors"), body["errors"]
+        return body["data"]["scoreHistory"]  # type: ignore[no-any-return]
+
+    def refusal(self, subject: dict[str, Any], **args: Any) -> dict[str, Any]:
+        """The one error of a refused request: its message and extensions (code, field)."""
+        body = self.body(subject, **args)
+        assert body["data"] == {"scoreHistory": None}, body
+        [error] = body["errors"]
+        return {"message": error["message"], **error["extensions"]}
+
+    def body(self, subject: dict[str, Any], **args: Any) -> dict[str, Any]:
         variables = {"g": "MONTH", "from": "2025-01-01", "to": "2025-12-31", **args}
-        found = graphql_data(self.client, self.token, HISTORY, s=subject, **variables)
-        return dict(found["scoreHistory"])
+        response = graphql(self.client, self.token, HISTORY, s=subject, **variables)
+        assert response.status_code == 200, response.text
+        return dict(response.json())
 
 
 def year_of_tickets() -> list[dict[str, Any]]:
@@ -114,19 +133,18 @@ def test_twelve_months_equal_the_period_by_period_answers(desk: Desk) -> None:
     agent = desk.history({"kind": "AGENT", "id": desk.agent})
     team = desk.history({"kind": "TEAM", "id": desk.team})
     tenant = desk.history({"kind": "TENANT"})
-    assert (agent["kind"], agent["id"], agent["grain"]) == ("AGENT", desk.agent, "MONTH")
     for history in (agent, team, tenant):
-        assert [p["periodStart"] for p in history["points"]] == MONTHS_2025
+        assert [p["periodStart"] for p in history] == MONTHS_2025
     for i, start in enumerate(MONTHS_2025):
         period = {"grain": "MONTH", "start": start}
         rows = graphql_data(desk.client, desk.token, AGENT_SCORES, p=period)["agentScores"]
         (a1,) = [r for r in rows if r["agent"]["id"] == desk.agent]
-        assert point(agent["points"][i]) == point(a1), start
+        assert point(agent[i]) == point(a1), start
         (tier1,) = graphql_data(desk.client, desk.token, TEAM_SCORES, p=period)["teamScores"]
-        assert point(team["points"][i]) == point(tier1), start
+        assert point(team[i]) == point(tier1), start
         whole = graphql_data(desk.client, desk.token, TENANT_METRICS, p=period)["tenantMetrics"]
-        assert point(tenant["points"][i]) == point(whole), start
-    totals = [p["total"] for p in agent["points"]]
+        assert point(tenant[i]) == point(whole), start
+    totals = [p["total"] for p in agent]
     assert sum(t is not None for t in totals) >= 8, totals  # the comparison compares numbers
 
 
@@ -139,7 +157,7 @@ def test_periods_with_nothing_stored_are_listed_with_null_values_and_zero_counts
     desk: Desk,
 ) -> None:
     history = desk.history({"kind": "AGENT", "id": desk.agent}, **{"from": "2024-11-20"})
-    points = {p["periodStart"]: p for p in history["points"]}
+    points = {p["periodStart"]: p for p in history}
     assert list(points) == ["2024-11-01", "2024-12-01", *MONTHS_2025]
     for start in ("2024-11-01", "2024-12-01", "2025-04-01", "2025-09-01"):
         empty = points[start]
@@ -152,9 +170,9 @@ def test_periods_with_nothing_stored_are_listed_with_null_values_and_zero_counts
 
 def test_any_day_of_a_period_selects_it_and_a_week_starts_on_monday(desk: Desk) -> None:
     weeks = desk.history({"kind": "TENANT"}, g="WEEK", **{"from": "2025-03-12", "to": "2025-03-16"})
-    assert [p["periodStart"] for p in weeks["points"]] == ["2025-03-10"]
+    assert [p["periodStart"] for p in weeks] == ["2025-03-10"]
     quarters = desk.history({"kind": "TENANT"}, g="QUARTER", to="2025-12-31")
-    assert [p["periodStart"] for p in quarters["points"]] == [
+    assert [p["periodStart"] for p in quarters] == [
         "2025-01-01",
         "2025-04-01",
         "2025-07-01",
@@ -166,42 +184,53 @@ def test_the_metrics_filter_keeps_only_the_keys_asked_for(desk: Desk) -> None:
     keys = ["tickets_solved", "first_response_time"]
     narrow = desk.history({"kind": "TEAM", "id": desk.team}, m=keys)
     full = desk.history({"kind": "TEAM", "id": desk.team})
-    for few, every in zip(narrow["points"], full["points"], strict=True):
+    for few, every in zip(narrow, full, strict=True):
         assert sorted({m["key"] for m in few["metrics"]}) == sorted(keys)
         assert few["metrics"] == [m for m in every["metrics"] if m["key"] in keys]
         assert few["total"] == every["total"]
 
 
 def test_an_unknown_metric_or_one_not_of_the_level_is_named(desk: Desk) -> None:
-    unknown = desk.history({"kind": "AGENT", "id": desk.agent}, m=["tickets_solved", "nope"])
-    assert unknown["__typename"] == "ValidationError"
-    assert unknown["field"] == "metrics"
+    unknown = desk.refusal({"kind": "AGENT", "id": desk.agent}, m=["tickets_solved", "nope"])
+    assert (unknown["code"], unknown["field"]) == ("BAD_USER_INPUT", "metrics")
     assert "'nope'" in unknown["message"] and "tickets_solved" not in unknown["message"]
-    team_only = desk.history({"kind": "AGENT", "id": desk.agent}, m=["tickets_created"])
+    team_only = desk.refusal({"kind": "AGENT", "id": desk.agent}, m=["tickets_created"])
     assert (team_only["field"], "'tickets_created'" in team_only["message"]) == ("metrics", True)
 
 
 def test_the_range_is_bounded_and_ordered(desk: Desk) -> None:
     tenant = {"kind": "TENANT"}
     most = desk.history(tenant, g="DAY", **{"from": "2025-01-01", "to": "2026-02-04"})
-    assert len(most["points"]) == 400
-    assert most["points"][-1]["periodStart"] == "2026-02-04"
-    over = desk.history(tenant, g="DAY", **{"from": "2025-01-01", "to": "2026-02-05"})
-    assert over["__typename"] == "ValidationError"
+    assert len(most) == 400
+    assert most[-1]["periodStart"] == "2026-02-04"
+    over = desk.refusal(tenant, g="DAY", **{"from": "2025-01-01", "to": "2026-02-05"})
+    assert over["code"] == "BAD_USER_INPUT"
     assert (over["field"], "400" in over["message"]) == ("from", True)
-    backwards = desk.history(tenant, **{"from": "2025-02-01", "to": "2025-01-31"})
-    assert (backwards["__typename"], backwards["field"]) == ("ValidationError", "to")
+    backwards = desk.refusal(tenant, **{"from": "2025-02-01", "to": "2025-01-31"})
+    assert (backwards["code"], backwards["field"]) == ("BAD_USER_INPUT", "to")
+    assert "before" in backwards["message"]
 
 
 def test_the_subject_id_is_required_for_agents_and_teams_and_refused_for_the_tenant(
     desk: Desk,
 ) -> None:
     for subject in ({"kind": "AGENT"}, {"kind": "TEAM"}, {"kind": "TENANT", "id": desk.team}):
-        refused = desk.history(subject)
-        assert (refused["__typename"], refused["field"]) == ("ValidationError", "subject.id")
+        refused = desk.refusal(subject)
+        assert (refused["code"], refused["field"]) == ("BAD_USER_INPUT", "subject.id")
 
 
-def test_another_tenants_agent_or_team_is_not_found_like_an_unknown_id(
+def test_bad_input_is_logged_as_a_one_line_client_warning(
+    desk: Desk, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="strawberry.execution")
+    refused = desk.refusal({"kind": "AGENT"})
+    [record] = [r for r in caplog.records if r.name == "strawberry.execution"]
+    assert (record.levelno, record.exc_info) == (logging.WARNING, None)
+    said = record.getMessage()
+    assert refused["message"] in said and "scoreHistory" in said and "\n" not in said
+
+
+def test_another_tenants_agent_or_team_is_null_like_an_unknown_id(
     desk: Desk, container: Container
 ) -> None:
     other = admin.create_tenant(
@@ -212,13 +241,9 @@ def test_another_tenants_agent_or_team_is_not_found_like_an_unknown_id(
         their_agent = uow.reads.agents()[0].id
         their_team = uow.reads.teams()[0].id
     for kind, theirs in (("AGENT", their_agent), ("TEAM", their_team)):
-        found = desk.history({"kind": kind, "id": theirs})
-        missing = desk.history({"kind": kind, "id": "no-such-id"})
-        assert found == {
-            "__typename": "NotFoundError",
-            "message": f"no {kind.lower()} with id {theirs!r}",
-        }
-        assert missing["message"] == f"no {kind.lower()} with id 'no-such-id'"
+        bodies = [desk.body({"kind": kind, "id": i}) for i in (theirs, "no-such-id")]
+        assert bodies == [{"data": {"scoreHistory": None}}] * 2, kind
+    assert desk.answer({"kind": "AGENT", "id": desk.agent}) is not None  # ours is found
 
 
 def test_the_field_needs_the_read_scope(
@@ -227,7 +252,7 @@ def test_the_field_needs_the_read_scope(
     token = access_token(desk.client, container, tenant.id, scopes=("reviews:write",))
     variables = {"s": {"kind": "TENANT"}, "g": "MONTH", "from": "2025-01-01", "to": "2025-03-01"}
     body = graphql(desk.client, token, HISTORY, **variables).json()
-    assert body["data"] is None
+    assert body["data"] == {"scoreHistory": None}
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
@@ -237,7 +262,7 @@ def test_the_statement_count_does_not_grow_with_the_number_of_periods(
     def count(first: str, last: str) -> int:
         with statements(container, r".") as seen:
             found = desk.history({"kind": "TEAM", "id": desk.team}, **{"from": first, "to": last})
-        assert len(found["points"]) == {("2025-01-01", "2025-03-31"): 3}.get((first, last), 24)
+        assert len(found) == {("2025-01-01", "2025-03-31"): 3}.get((first, last), 24)
         return len(seen)
 
     count("2025-01-01", "2025-03-31")  # warms the per-process caches (token checks)
@@ -251,5 +276,5 @@ def test_a_subject_outside_any_data_still_has_its_periods(desk: Desk) -> None:
     future = desk.history(
         {"kind": "AGENT", "id": desk.agent}, **{"from": "2030-01-01"}, to="2030-02-01"
     )
-    assert [p["periodStart"] for p in future["points"]] == ["2030-01-01", "2030-02-01"]
-    assert all(p["total"] is None for p in future["points"])
+    assert [p["periodStart"] for p in future] == ["2030-01-01", "2030-02-01"]
+    assert all(p["total"] is None for p in future)
