@@ -12,6 +12,7 @@ from cli import demo as demo_command
 from cli import docs as docs_commands
 from cli import importer
 from cli import integrations as integration_commands
+from cli import keys as key_commands
 from cli import secrets as secret_commands
 from cli.errors import FriendlyErrors
 from cli.output import console, fail
@@ -33,11 +34,13 @@ tenant = typer.Typer(help="Tenants.", no_args_is_help=True)
 client = typer.Typer(help="OAuth2 API clients.", no_args_is_help=True)
 integration = typer.Typer(help="Webhook integrations.", no_args_is_help=True)
 secrets = typer.Typer(help="Keys encrypting stored integration secrets.", no_args_is_help=True)
+keys = typer.Typer(help="The keys signing access tokens.", no_args_is_help=True)
 app.add_typer(db, name="db")
 app.add_typer(tenant, name="tenant")
 app.add_typer(client, name="client")
 app.add_typer(integration, name="integration")
 app.add_typer(secrets, name="secrets")
+app.add_typer(keys, name="keys")
 app.add_typer(docs_commands.docs, name="docs")
 app.command("demo")(demo_command.demo)
 app.command("import")(importer.import_history)
@@ -50,6 +53,7 @@ client.command("revoke")(client_commands.client_revoke)
 client.command("rotate")(client_commands.client_rotate)
 secrets.command("new-key")(secret_commands.new_key)
 secrets.command("reencrypt")(secret_commands.reencrypt)
+keys.command("rotate")(key_commands.rotate)
 
 
 @app.callback()

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.ports import TenantId
-from infra.auth.keys import jwks, load_signing_key
+from infra.auth.keys import jwks, load_previous_keys, load_signing_key
 from infra.auth.oauth_server import TokenEndpoint, TokenRequest
 from infra.auth.revocation import RevocationCache
 from infra.auth.tokens import TokenError, TokenService
@@ -106,8 +106,15 @@ class Container:
     def tokens(self) -> TokenService:
         s = self.settings
         key = load_signing_key(s.jwt_private_key, s.data_dir)
+        previous = load_previous_keys(
+            s.jwt_previous_keys,
+            s.data_dir,
+            from_data_dir=not s.jwt_private_key,
+            max_age=s.access_token_ttl,
+        )
         return TokenService(
             key,
+            previous=previous,
             issuer=s.jwt_issuer,
             audience=s.jwt_audience,
             ttl_seconds=s.access_token_ttl,
@@ -132,7 +139,7 @@ class Container:
         return TokenEndpoint(find_client=find_client, tokens=self.tokens)
 
     def public_jwks(self) -> dict[str, Any]:
-        return jwks(self.tokens.key)
+        return jwks(self.tokens.keys)
 
     def check_dependencies(self) -> dict[str, str]:
         """What /readyz reports: can we reach the database (and Redis, if used), and is

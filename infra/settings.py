@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     jwt_private_key: str | None = Field(
         default=None, description="PEM RSA key; generated into data_dir when unset"
     )
+    jwt_previous_keys: str | None = Field(
+        default=None,
+        description="PEM RSA keys (public is enough) that verify tokens but never sign: "
+        "the previous signing key, until ACCESS_TOKEN_TTL after rotating",
+    )
     access_token_ttl: int = 900
     secret_keys: str | None = Field(
         default=None,

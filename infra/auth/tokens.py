@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from joserfc import jwt
 from joserfc.errors import ExpiredTokenError, JoseError
-from joserfc.jwk import RSAKey
+from joserfc.jwk import Key, KeySet, RSAKey
 
 from domain.auth import Principal
 from domain.ports import TenantId
@@ -27,12 +27,18 @@ class TokenService:
         self,
         key: RSAKey,
         *,
+        previous: Sequence[RSAKey] = (),
         issuer: str,
         audience: str,
         ttl_seconds: int,
         is_revoked: Callable[[TenantId, str], bool] | None = None,
     ) -> None:
-        self.key = key
+        self.key = key  # signs; it and `previous` verify, chosen by the token's kid
+        for k in (key, *previous):
+            k.ensure_kid()  # the thumbprint
+        others = {k.kid: k for k in previous if k.kid != key.kid}
+        self.keys = [key, *others.values()]
+        self._verifying = KeySet(list[Key](self.keys))
         self.is_revoked = is_revoked  # (tenant, client_id): see infra/auth/revocation.py
         self.issuer = issuer
         self.audience = audience
@@ -71,13 +77,13 @@ class TokenService:
             "scope": scope,
             TENANT_CLAIM: tenant_id,
         }
-        header = {"alg": ALGORITHM, "typ": "at+jwt", "kid": self.key.thumbprint()}
+        header = {"alg": ALGORITHM, "typ": "at+jwt", "kid": self.key.kid}
         token = jwt.encode(header, claims, self.key, algorithms=[ALGORITHM])
         return {"access_token": token, "token_type": "Bearer", "expires_in": ttl, "scope": scope}
 
     def verify(self, token: str) -> Principal:
         try:
-            decoded = jwt.decode(token, self.key, algorithms=[ALGORITHM])
+            decoded = jwt.decode(token, self._verifying, algorithms=[ALGORITHM])
         except JoseError as exc:
             raise TokenError(f"invalid token: {exc.error}") from None
         except ValueError:
