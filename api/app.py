@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import graphiql
 from api.cors import Cors
+from api.exports import export_endpoint
 from api.graphql_endpoint import GraphQLEndpoint
 from api.health import healthz, metrics, readyz_endpoint
 from api.metrics import REQUESTS
@@ -37,6 +38,7 @@ def create_app(container: Container | None = None) -> Starlette:
     graphql = GraphQLEndpoint(c, schema)
     routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/exports/{name}.csv", export_endpoint(c), methods=["GET"]),
         Route("/oauth/token", token_endpoint(c), methods=["POST"]),
         Route("/.well-known/jwks.json", jwks_endpoint(c), methods=["GET"]),
         Route(

@@ -55,9 +55,9 @@ class GraphQLEndpoint:
             await graphiql.page()(scope, receive, send)
             return
         try:
-            scope["fairscore.principal"] = self._principal(request)
+            scope["fairscore.principal"] = bearer_principal(self.container, request)
         except TokenError as exc:
-            await _unauthorized(str(exc))(scope, receive, send)
+            await unauthorized(str(exc))(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
@@ -69,15 +69,17 @@ class GraphQLEndpoint:
             and "text/html" in request.headers.get("accept", "")
         )
 
-    def _principal(self, request: Request) -> Principal:
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise TokenError("missing bearer token")
-        return self.container.tokens.verify(token.strip())
+
+def bearer_principal(container: Container, request: Request) -> Principal:
+    """The verified caller of a request (GraphQL and the CSV exports); TokenError if none."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise TokenError("missing bearer token")
+    return container.tokens.verify(token.strip())
 
 
-def _unauthorized(message: str) -> JSONResponse:
+def unauthorized(message: str) -> JSONResponse:
     error = "invalid_request" if message == "missing bearer token" else "invalid_token"
     header = (
         REALM

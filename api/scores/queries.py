@@ -7,19 +7,17 @@ import strawberry
 from api.context import Info
 from api.people.types import Agent, Team
 from api.permissions import requires
+from api.scores import reads
 from api.scores.types import (
     AgentScore,
     MetricDefinitionType,
     PeriodInput,
     TeamScore,
     TenantScore,
-    scored_fields,
 )
 from domain import metrics as m
 from domain.auth import Scope
-from domain.metrics import Level
 from domain.periods import Period, normalise
-from domain.values import with_nulls
 
 
 def _period(period: PeriodInput) -> Period:
@@ -44,32 +42,18 @@ class ScoresQuery:
         self, info: Info, period: PeriodInput, team_id: strawberry.ID | None = None
     ) -> list[AgentScore]:
         p = _period(period)
-        agents, snapshots = await info.context.read(
-            lambda r: (r.agents(team_id=team_id, active=True), r.snapshots(Level.AGENT, p))
-        )
-        empty = with_nulls({}, level=Level.AGENT)
-        scores = [
-            AgentScore(agent=Agent.of(a), **scored_fields(p, snapshots.get(a.id), empty))  # type: ignore[arg-type]
-            for a in agents
-        ]
-        return sorted(scores, key=lambda s: (s.total is None, -(s.total or 0), s.agent.name))
+        rows = await info.context.read(lambda r: reads.agent_scores(r, p, team_id=team_id))
+        return [AgentScore(agent=Agent.of(a), **fields) for a, fields in rows]  # type: ignore[arg-type]
 
     @strawberry.field(extensions=requires(Scope.READ))
     async def team_scores(self, info: Info, period: PeriodInput) -> list[TeamScore]:
         p = _period(period)
-        teams, snapshots = await info.context.read(
-            lambda r: (r.teams(), r.snapshots(Level.TEAM, p))
-        )
-        empty = with_nulls({}, level=Level.TEAM)
-        return [
-            TeamScore(team=Team.of(t), **scored_fields(p, snapshots.get(t.id), empty))  # type: ignore[arg-type]
-            for t in teams
-        ]
+        rows = await info.context.read(lambda r: reads.team_scores(r, p))
+        return [TeamScore(team=Team.of(t), **fields) for t, fields in rows]  # type: ignore[arg-type]
 
     @strawberry.field(extensions=requires(Scope.READ))
     async def tenant_metrics(self, info: Info, period: PeriodInput) -> TenantScore:
         p = _period(period)
         tenant_id = info.context.principal.tenant_id
-        snapshots = await info.context.read(lambda r: r.snapshots(Level.TENANT, p, [tenant_id]))
-        empty = with_nulls({}, level=Level.TENANT)
-        return TenantScore(**scored_fields(p, snapshots.get(tenant_id), empty))  # type: ignore[arg-type]
+        fields = await info.context.read(lambda r: reads.tenant_metrics(r, p, tenant_id=tenant_id))
+        return TenantScore(**fields)  # type: ignore[arg-type]

@@ -1,0 +1,47 @@
+"""How agentScores, teamScores and tenantMetrics read a period: one definition, shared by
+the GraphQL resolvers and the CSV exports so both answer the same values."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from api.scores.types import scored_fields
+from domain.metrics import Level
+from domain.periods import Period
+from domain.values import with_nulls
+from domain.views import AgentView, TeamView, TenantReads
+
+ScoredFields = dict[str, object]  # the `Scored` fields of one subject (see scored_fields)
+
+
+def total_of(fields: ScoredFields) -> float | None:
+    return cast(float | None, fields["total"])
+
+
+def agent_scores(
+    reads: TenantReads, period: Period, *, team_id: str | None
+) -> list[tuple[AgentView, ScoredFields]]:
+    """Every active agent (of `team_id`, if given), best total first, then by name."""
+    agents, snapshots = (
+        reads.agents(team_id=team_id, active=True),
+        reads.snapshots(Level.AGENT, period),
+    )
+    empty = with_nulls({}, level=Level.AGENT)
+    rows = [(a, scored_fields(period, snapshots.get(a.id), empty)) for a in agents]
+
+    def rank(row: tuple[AgentView, ScoredFields]) -> tuple[bool, float, str]:
+        total = total_of(row[1])
+        return (total is None, -(total or 0), row[0].name)
+
+    return sorted(rows, key=rank)
+
+
+def team_scores(reads: TenantReads, period: Period) -> list[tuple[TeamView, ScoredFields]]:
+    teams, snapshots = reads.teams(), reads.snapshots(Level.TEAM, period)
+    empty = with_nulls({}, level=Level.TEAM)
+    return [(t, scored_fields(period, snapshots.get(t.id), empty)) for t in teams]
+
+
+def tenant_metrics(reads: TenantReads, period: Period, *, tenant_id: str) -> ScoredFields:
+    snapshots = reads.snapshots(Level.TENANT, period, [tenant_id])
+    return scored_fields(period, snapshots.get(tenant_id), with_nulls({}, level=Level.TENANT))
