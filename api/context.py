@@ -6,12 +6,13 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
+from domain.audit import OK, settings_change
 from domain.auth import Principal
 from domain.ports import UnitOfWork
 from domain.quality.ports import StoredReview
@@ -27,6 +28,9 @@ from infra.bootstrap import (
     agent_change_job_id,
     review_assignments_job_id,
 )
+
+if TYPE_CHECKING:
+    from api.audit.extension import AuditDraft
 
 T = TypeVar("T")
 
@@ -45,7 +49,10 @@ class Loaders:
 class Context:
     principal: Principal
     container: Container
+    actor: str = ""  # the Fairscore-Actor header: who, behind this client, acts
     loaders: Loaders = field(init=False)
+    # The running audited mutation (api/audit/extension.py): its writes record it.
+    audit: AuditDraft | None = field(default=None, init=False)
     # Database work runs in worker threads, one call at a time per request.
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
 
@@ -82,9 +89,44 @@ class Context:
 
     def _write_sync(self, fn: Callable[[UnitOfWork], T]) -> T:
         with self.container.uow(self.principal.tenant_id, exclusive=True) as uow:
+            draft = self.audit if self.audit and self.audit.event_id is None else None
+            before = uow.settings.get() if draft else None
             result = fn(uow)
+            if draft is not None and before is not None:
+                self._record(uow, draft, outcome=OK, before=before)
             uow.commit()
             return result
+
+    async def finish_audit(self, draft: AuditDraft, *, outcome: str) -> None:
+        """Settle an audited mutation's record once it has answered: correct the outcome
+        its committed write recorded, or record it now if nothing committed."""
+        if draft.event_id is not None and outcome == OK:
+            return
+        async with self._lock:
+            await run_in_threadpool(self._finish_audit_sync, draft, outcome)
+
+    def _finish_audit_sync(self, draft: AuditDraft, outcome: str) -> None:
+        with self.container.uow(self.principal.tenant_id) as uow:
+            if draft.event_id is None:
+                self._record(uow, draft, outcome=outcome, before=None)
+            else:
+                uow.audit.set_outcome(draft.event_id, outcome)
+            uow.commit()
+
+    def _record(
+        self, uow: UnitOfWork, draft: AuditDraft, *, outcome: str, before: dict[str, object] | None
+    ) -> None:
+        details: dict[str, object] = {"arguments": draft.arguments}
+        change = None if before is None else settings_change(before, uow.settings.get())
+        if change is not None:
+            details["settings"] = change
+        draft.event_id = uow.audit.record(
+            client_id=self.principal.client_id,
+            actor=self.actor,
+            action=draft.action,
+            outcome=outcome,
+            details=details,
+        )
 
     def queue_rescore(self, *, since: date | None) -> None:
         """Re-score stored metrics (from periods starting at `since`), after commit."""

@@ -16,10 +16,13 @@ from starlette.websockets import WebSocket
 from api import graphiql
 from api.context import Context
 from api.graphql_limits import GraphQLLimits, LimitedGraphQL
+from domain.audit import bounded_actor
 from domain.auth import Principal
 from infra.bootstrap import Container, TokenError
 
 REALM = 'Bearer realm="fairscore"'
+# Set by a frontend acting for a person: recorded in the audit log beside the client id.
+ACTOR_HEADER = "fairscore-actor"
 
 
 class _StrawberryApp(LimitedGraphQL):
@@ -31,7 +34,8 @@ class _StrawberryApp(LimitedGraphQL):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         principal: Principal = request.scope["fairscore.principal"]
-        return Context(principal=principal, container=self.container)
+        actor = bounded_actor(request.headers.get(ACTOR_HEADER))
+        return Context(principal=principal, container=self.container, actor=actor)
 
 
 class GraphQLEndpoint:

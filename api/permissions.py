@@ -7,6 +7,7 @@ from typing import Any
 from strawberry.extensions import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 
+from api.audit.extension import AUDITED_SCOPES, AuditExtension
 from domain.auth import Scope
 
 
@@ -23,4 +24,9 @@ class HasScope(BasePermission):
 
 
 def requires(scope: Scope) -> list[FieldExtension]:
-    return [PermissionExtension(permissions=[HasScope(scope)], use_directives=False)]
+    """The scope check, and for mutations needing an audited scope the audit record
+    (listed first, so it runs inside the check: refused calls are not recorded)."""
+    check = PermissionExtension(permissions=[HasScope(scope)], use_directives=False)
+    if scope.value in AUDITED_SCOPES:
+        return [AuditExtension(), check]
+    return [check]

@@ -17,6 +17,7 @@ from strawberry.extensions import (
 )
 from strawberry.tools import merge_types
 
+from api.audit.queries import AuditQuery
 from api.clients.mutations import ClientsMutation
 from api.clients.queries import ClientsQuery
 from api.engagement.mutations import EngagementMutation
@@ -51,6 +52,7 @@ QUERIES: tuple[type, ...] = (
     QualityQuery,
     ProfileQuery,
     EngagementQuery,
+    AuditQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     ScoresMutation,

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, NewType, Protocol, Self
 
+from domain.audit import AuditLog
 from domain.clients import ApiClients
 from domain.events import AgentUpserted, CanonicalEvent
 from domain.fold import TicketFacts
@@ -292,6 +293,9 @@ class UnitOfWork(Protocol):
 
     @property
     def api_clients(self) -> ApiClients: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
 
     def __enter__(self) -> Self: ...
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 
+from domain.audit import CLI_ACTOR, OK, redact
 from domain.auth import ALL_SCOPES
 from domain.clients import ApiClientView, ClientError, ClientSecret
 from domain.events import CanonicalEvent, parse_event
@@ -16,6 +18,7 @@ from domain.services import integrations
 from domain.services.clients import rotate_client_secret
 from domain.services.processing import apply_events
 from infra.bootstrap import Container
+from infra.db.repositories.audit import SqlAuditLog, record_for_every_tenant
 from infra.db.repositories.models import SqlModels
 from infra.db.repositories.system import ConflictError, IntegrationRecord, NotFoundError
 
@@ -49,6 +52,8 @@ def revoke_client(c: Container, *, tenant: TenantId, client_id: str) -> ApiClien
     revocation cache refreshes (REVOCATION_CACHE_TTL, see infra/auth/revocation.py)."""
     with c.uow(tenant) as uow:
         view = uow.api_clients.revoke(client_id)
+        if view is not None:
+            _audit(uow.audit, "client revoke", {"client_id": client_id})
         uow.commit()
     if view is None:
         raise NotFoundError(f"no API client {client_id!r} in this tenant")
@@ -65,6 +70,9 @@ def rotate_client(
     try:
         with c.uow(tenant) as uow:
             rotated = rotate_client_secret(uow, client_id=client_id, grace=grace)
+            if rotated is not None:
+                details = {"client_id": client_id, "grace_seconds": grace.total_seconds()}
+                _audit(uow.audit, "client rotate", details)
             uow.commit()
     except ClientError as exc:
         raise ConflictError(str(exc)) from None
@@ -78,6 +86,10 @@ def reencrypt_secrets(c: Container) -> tuple[int, int]:
     already current)."""
     with c.system() as uow:
         counts = uow.system.reencrypt_integrations()
+        details = {"reencrypted": counts[0], "already_current": counts[1]}
+        record_for_every_tenant(
+            uow.session, actor=CLI_ACTOR, action="secrets reencrypt", details=details
+        )
         uow.commit()
     return counts
 
@@ -95,6 +107,8 @@ def create_client(
         raise ConflictError(f"unknown scopes {unknown}; choose from {' '.join(ALL_SCOPES)}")
     with c.system() as uow:
         credentials = uow.system.create_client(tenant, scopes=scopes, name=name)
+        details = {"client_id": credentials[0], "scopes": list(scopes), "name": name}
+        _audit(SqlAuditLog(uow.session, tenant), "client create", details)
         uow.commit()
     return credentials
 
@@ -113,6 +127,12 @@ def create_integration(
             created = integrations.create_integration(
                 uow, source=source, secret=secret, options=options
             )
+            details = {
+                "integration_id": created.integration.id,
+                "source": source,
+                "options": redact(dict(options or {})),
+            }
+            _audit(uow.audit, "integration create", details)
             uow.commit()
     except IntegrationError as exc:
         raise ConflictError(str(exc)) from None
@@ -128,12 +148,28 @@ def update_integration(
             view = integrations.update_integration(
                 uow, integration_id=integration_id, change=change
             )
+            if view is not None:
+                details = {"integration_id": integration_id, "change": redact(asdict(change))}
+                _audit(uow.audit, "integration update", details)
             uow.commit()
     except IntegrationError as exc:
         raise ConflictError(str(exc)) from None
     if view is None:
         raise NotFoundError(f"no integration {integration_id!r} in this tenant")
     return view
+
+
+def record_key_rotation(c: Container, *, retired_kid: str, signing_kid: str) -> None:
+    """`fairscore keys rotate` concerns every tenant's tokens: each tenant's log has it."""
+    details = {"retired_kid": retired_kid, "signing_kid": signing_kid}
+    with c.system() as uow:
+        record_for_every_tenant(uow.session, actor=CLI_ACTOR, action="keys rotate", details=details)
+        uow.commit()
+
+
+def _audit(log: SqlAuditLog, action: str, details: Mapping[str, Any]) -> None:
+    """An operator's change, in the audit log of its tenant (same transaction)."""
+    log.record(client_id="", actor=CLI_ACTOR, action=action, outcome=OK, details=details)
 
 
 def apply_canonical(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from domain.ports import TenantId, TenantProfile
 from infra.db.repositories.api_clients import SqlApiClients
+from infra.db.repositories.audit import SqlAuditLog
 from infra.db.repositories.deliveries import SqlDeliveries
 from infra.db.repositories.directory import SqlDirectory
 from infra.db.repositories.dirty import SqlDirty
@@ -74,6 +75,7 @@ class SqlUnitOfWork:
         self.integrations = SqlIntegrations(session, tid, self._box)
         self.identities = SqlIdentities(session, tid)
         self.api_clients = SqlApiClients(session, tid)
+        self.audit = SqlAuditLog(session, tid)
         self.reads = SqlReads(session, tid)
         self.figures = SqlFigures(session, tid)
         self.settings = SqlTenantSettings(session, tid)

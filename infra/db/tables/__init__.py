@@ -3,6 +3,7 @@ and in every unique and foreign key, so rows can be sharded by tenant (Citus-rea
 
 from sqlalchemy import Table
 
+from infra.db.tables.audit import AuditEventRow
 from infra.db.tables.core import (
     AgentIdentityRow,
     AgentRow,
@@ -49,6 +50,7 @@ __all__ = [
     "AGENT_IDENTITY",
     "AGENT_MERGE",
     "API_CLIENT",
+    "AUDIT_EVENT",
     "CALIBRATION_SESSION",
     "CALIBRATION_TICKET",
     "DIRTY_PERIOD",
@@ -78,6 +80,7 @@ __all__ = [
     "AgentMergeRow",
     "AgentRow",
     "ApiClientRow",
+    "AuditEventRow",
     "CalibrationSessionRow",
     "CalibrationTicketRow",
     "DirtyPeriodRow",
@@ -113,6 +116,7 @@ AGENT: Table = AgentRow.__table__  # type: ignore[attr-defined]
 AGENT_IDENTITY: Table = AgentIdentityRow.__table__  # type: ignore[attr-defined]
 AGENT_MERGE: Table = AgentMergeRow.__table__  # type: ignore[attr-defined]
 API_CLIENT: Table = ApiClientRow.__table__  # type: ignore[attr-defined]
+AUDIT_EVENT: Table = AuditEventRow.__table__  # type: ignore[attr-defined]
 INTEGRATION: Table = IntegrationRow.__table__  # type: ignore[attr-defined]
 TICKET: Table = TicketRow.__table__  # type: ignore[attr-defined]
 TICKET_EVENT: Table = TicketEventRow.__table__  # type: ignore[attr-defined]
