@@ -30,6 +30,7 @@ from api.models.mutations import ModelsMutation
 from api.models.queries import ModelsQuery
 from api.people.mutations import PeopleMutation
 from api.people.queries import PeopleQuery
+from api.people.team_mutations import TeamsMutation
 from api.quality.mutations import QualityMutation
 from api.quality.profile import ProfileQuery
 from api.quality.queries import QualityQuery
@@ -38,6 +39,7 @@ from api.scores.mutations import ScoresMutation
 from api.scores.queries import ScoresQuery
 from api.settings.mutations import SettingsMutation
 from api.settings.queries import SettingsQuery
+from api.settings.tenant import TenantMutation
 from api.tickets.queries import TicketQuery
 
 QUERIES: tuple[type, ...] = (
@@ -57,10 +59,12 @@ QUERIES: tuple[type, ...] = (
 MUTATIONS: tuple[type, ...] = (
     ScoresMutation,
     SettingsMutation,
+    TenantMutation,
     ModelsMutation,
     IntegrationsMutation,
     ClientsMutation,
     PeopleMutation,
+    TeamsMutation,
     QualityMutation,
     EngagementMutation,
 )

@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, NewType, Protocol, Self
+from typing import TYPE_CHECKING, Any, NewType, Protocol, Self
 
 from domain.audit import AuditLog
 from domain.clients import ApiClients
@@ -23,6 +23,9 @@ from domain.model import KpiModel
 from domain.periods import Period
 from domain.scoring import ScoreBreakdown
 from domain.values import Aggregate, MetricSet, StreamKey
+
+if TYPE_CHECKING:  # domain.views imports this module
+    from domain.views import ExternalId, TeamView
 
 # Only a verified principal (token, webhook integration, operator CLI) makes one.
 TenantId = NewType("TenantId", str)
@@ -138,6 +141,16 @@ class Directory(Protocol):
 
     def team_exists(self, team_id: str) -> bool: ...
 
+    def team(self, team_id: str) -> TeamView | None: ...
+
+    def team_by_identity(self, source: str, external_id: str) -> str | None: ...
+
+    def create_team(self, *, name: str, identity: ExternalId | None) -> str: ...
+
+    def rename_team(self, team_id: str, name: str) -> TeamView | None:
+        """The renamed team; None when the tenant has no such team."""
+        ...
+
 
 class Tickets(Protocol):
     def save_facts(
@@ -247,6 +260,10 @@ class TenantSettings(Protocol):
     def get(self) -> dict[str, Any]: ...
 
     def put(self, key: str, value: object) -> None: ...
+
+    def update_profile(self, *, name: str, timezone: str) -> None:
+        """Set the tenant's display name and IANA timezone."""
+        ...
 
 
 class UnitOfWork(Protocol):

@@ -26,6 +26,9 @@ class ExternalIdType:
 class Team:
     id: strawberry.ID
     name: str
+    external_id: str | None = strawberry.field(
+        description="The team's id in its first source system (see externalIds for all)"
+    )
     external_ids: list[ExternalIdType]
 
     @classmethod
@@ -33,6 +36,7 @@ class Team:
         return cls(
             id=strawberry.ID(view.id),
             name=view.name,
+            external_id=view.external_ids[0].id if view.external_ids else None,
             external_ids=[ExternalIdType.of(e) for e in view.external_ids],
         )
 

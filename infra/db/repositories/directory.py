@@ -7,12 +7,14 @@ from collections.abc import Collection, Sequence
 from sqlalchemy import Table, select
 
 from domain.events import AgentUpserted
+from domain.views import ExternalId, TeamView
 from infra.db.repositories.base import TenantRepository
 from infra.db.sql import chunks
-from infra.db.tables import AGENT, AGENT_IDENTITY, TEAM, TEAM_IDENTITY, AgentRow
+from infra.db.tables import AGENT, AGENT_IDENTITY, TEAM, TEAM_IDENTITY, AgentRow, TeamRow
 from infra.db.types import new_id, utcnow
 
 A = AGENT.c
+TI = TEAM_IDENTITY.c
 
 
 class SqlDirectory(TenantRepository):
@@ -124,6 +126,47 @@ class SqlDirectory(TenantRepository):
     def team_exists(self, team_id: str) -> bool:
         stmt = select(TEAM.c.id).where(TEAM.c.tenant_id == self.tenant_id, TEAM.c.id == team_id)
         return self.session.execute(stmt).first() is not None
+
+    def team(self, team_id: str) -> TeamView | None:
+        row = self.session.get(TeamRow, (self.tenant_id, team_id))
+        if row is None:
+            return None
+        stmt = (
+            select(TI.source, TI.external_id)
+            .where(TI.tenant_id == self.tenant_id, TI.team_id == team_id)
+            .order_by(TI.source, TI.external_id)
+        )
+        ids = tuple(ExternalId(source, ext) for source, ext in self.session.execute(stmt))
+        return TeamView(row.id, row.name, ids)
+
+    def team_by_identity(self, source: str, external_id: str) -> str | None:
+        return self._identities(TEAM_IDENTITY, source, [external_id]).get(external_id)
+
+    def create_team(self, *, name: str, identity: ExternalId | None) -> str:
+        team_id = new_id()
+        self.session.execute(
+            TEAM.insert().values(
+                tenant_id=self.tenant_id, id=team_id, name=name, created_at=utcnow()
+            )
+        )
+        if identity is not None:
+            self.session.execute(
+                TEAM_IDENTITY.insert().values(
+                    tenant_id=self.tenant_id,
+                    source=identity.source,
+                    external_id=identity.id,
+                    team_id=team_id,
+                )
+            )
+        return team_id
+
+    def rename_team(self, team_id: str, name: str) -> TeamView | None:
+        row = self.session.get(TeamRow, (self.tenant_id, team_id))
+        if row is None:
+            return None
+        row.name = name
+        self.session.flush()
+        return self.team(team_id)
 
     def teams_of_agents(self, agent_ids: Collection[str]) -> dict[str, str | None]:
         out: dict[str, str | None] = {}

@@ -1,4 +1,4 @@
-"""A tenant's settings document (business hours, SLA targets, …)."""
+"""A tenant's settings document (business hours, SLA targets, …) and its name and timezone."""
 
 from __future__ import annotations
 
@@ -25,3 +25,7 @@ class SqlTenantSettings(TenantRepository):
         else:
             settings[key] = value
         self.session.execute(update(TENANT).where(T.id == self.tenant_id).values(settings=settings))
+
+    def update_profile(self, *, name: str, timezone: str) -> None:
+        values = {"name": name, "timezone": timezone}
+        self.session.execute(update(TENANT).where(T.id == self.tenant_id).values(**values))
