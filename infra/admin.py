@@ -69,7 +69,9 @@ def rotate_client(
         grace = timedelta(seconds=c.settings.client_secret_grace)
     try:
         with c.uow(tenant) as uow:
-            rotated = rotate_client_secret(uow, client_id=client_id, grace=grace)
+            rotated = rotate_client_secret(
+                uow, client_id=client_id, grace=grace, granted_by=frozenset(ALL_SCOPES)
+            )
             if rotated is not None:
                 details = {"client_id": client_id, "grace_seconds": grace.total_seconds()}
                 _audit(uow.audit, "client rotate", details)

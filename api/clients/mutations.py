@@ -70,9 +70,12 @@ class ClientsMutation:
         if grace_seconds is None:
             grace_seconds = info.context.container.settings.client_secret_grace
         grace = timedelta(seconds=grace_seconds)
+        granted_by = info.context.principal.scopes
         try:
             rotated = await info.context.write(
-                lambda uow: rotate_client_secret(uow, client_id=str(id), grace=grace)
+                lambda uow: rotate_client_secret(
+                    uow, client_id=str(id), grace=grace, granted_by=granted_by
+                )
             )
         except ClientError as exc:
             return ValidationError(message=str(exc), field=exc.field)

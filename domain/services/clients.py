@@ -44,14 +44,24 @@ def revoke_client(uow: UnitOfWork, *, client_id: str) -> ApiClientView | None:
 
 
 def rotate_client_secret(
-    uow: UnitOfWork, *, client_id: str, grace: timedelta
+    uow: UnitOfWork, *, client_id: str, grace: timedelta, granted_by: frozenset[str]
 ) -> ClientSecret | None:
     """A new secret; the old one keeps working for `grace` (zero: stops at once), so
     the client's deployments can switch over. None when the tenant has no such client;
-    ClientRevokedError when it is revoked."""
+    ClientRevokedError when it is revoked. Like creation, only for a caller holding
+    every scope of the client (`granted_by`): its new secret is a token with them."""
     if not timedelta(0) <= grace <= MAX_GRACE:
         raise ClientError(
             f"the grace window must be 0 to {int(MAX_GRACE.total_seconds())} seconds",
             field="graceSeconds",
+        )
+    found = uow.api_clients.get(client_id)
+    if found is None:
+        return None
+    beyond = [s for s in found.scopes if s not in granted_by]
+    if beyond:
+        raise ClientError(
+            f"this token does not hold the client's scopes {beyond}; it cannot rotate it",
+            field="id",
         )
     return uow.api_clients.rotate(client_id, grace=grace)

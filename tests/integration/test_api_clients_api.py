@@ -107,6 +107,23 @@ def test_revoking_stops_new_tokens_and_rotating_replaces_the_secret(
     assert mutate(client, token, REVOKE, id=revoke_id)["revokedAt"] == revoked["revokedAt"]
 
 
+def test_a_token_cannot_rotate_a_client_holding_scopes_it_lacks(
+    client: TestClient, container: Container, tenant: TenantProfile, token: str
+) -> None:
+    # The rotated secret would let a read+admin token mint reviews:write tokens.
+    stronger = admin.create_client(
+        container, tenant=tenant.id, scopes=["read", "reviews:write", "admin"]
+    )
+
+    result = mutate(client, token, ROTATE, id=stronger[0], grace=0)
+
+    assert result["__typename"] == "ValidationError" and result["field"] == "id"
+    assert "reviews:write" in result["message"] and "secret" not in result
+    assert request_token(client, *stronger).status_code == 200  # old secret untouched
+    (listed,) = [c for c in admin.list_clients(container, tenant.id) if c.client_id == stronger[0]]
+    assert listed.secret_rotated_at is None
+
+
 def test_another_tenants_client_is_not_found_and_keeps_working(
     client: TestClient, container: Container, tenant: TenantProfile, token: str
 ) -> None:
