@@ -92,9 +92,13 @@ class Context:
             draft = self.audit if self.audit and self.audit.event_id is None else None
             before = uow.settings.get() if draft else None
             result = fn(uow)
+            event_id = None
             if draft is not None and before is not None:
-                self._record(uow, draft, outcome=OK, before=before)
+                event_id = self._record(uow, draft, outcome=OK, before=before)
             uow.commit()
+            # Only a committed row is the draft's: if COMMIT fails, finish_audit records anew.
+            if draft is not None and event_id is not None:
+                draft.event_id = event_id
             return result
 
     async def finish_audit(self, draft: AuditDraft, *, outcome: str) -> None:
@@ -108,19 +112,19 @@ class Context:
     def _finish_audit_sync(self, draft: AuditDraft, outcome: str) -> None:
         with self.container.uow(self.principal.tenant_id) as uow:
             if draft.event_id is None:
-                self._record(uow, draft, outcome=outcome, before=None)
+                draft.event_id = self._record(uow, draft, outcome=outcome, before=None)
             else:
                 uow.audit.set_outcome(draft.event_id, outcome)
             uow.commit()
 
     def _record(
         self, uow: UnitOfWork, draft: AuditDraft, *, outcome: str, before: dict[str, object] | None
-    ) -> None:
+    ) -> str:
         details: dict[str, object] = {"arguments": draft.arguments}
         change = None if before is None else settings_change(before, uow.settings.get())
         if change is not None:
             details["settings"] = change
-        draft.event_id = uow.audit.record(
+        return uow.audit.record(
             client_id=self.principal.client_id,
             actor=self.actor,
             action=draft.action,

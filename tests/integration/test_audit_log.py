@@ -8,6 +8,8 @@ import json
 from typing import Any
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -205,3 +207,34 @@ def test_cli_credential_changes_are_recorded_with_actor_cli(
     text = json.dumps(log)
     assert secret not in text and hook.secret not in text
     assert json.loads(rotated.stdout)["client_secret"] not in text
+
+
+def test_a_mutation_whose_commit_fails_is_still_recorded_with_an_error_outcome(
+    client: TestClient, container: Container, token: str
+) -> None:
+    """COMMIT itself fails (once, for the transaction holding the mutation's audit row):
+    the row is rolled back with it, so the outcome must be recorded afresh."""
+    failed: list[bool] = []
+
+    def note_audit_insert(conn: Connection, _c: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO AUDIT_EVENT"):
+            conn.info["audit_insert"] = True
+
+    def fail_first_audited_commit(conn: Connection) -> None:
+        if conn.info.pop("audit_insert", False) and not failed:
+            failed.append(True)
+            raise RuntimeError("COMMIT failed")
+
+    event.listen(container.engine, "before_cursor_execute", note_audit_insert)
+    event.listen(container.engine, "commit", fail_first_audited_commit)
+    try:
+        targets = {"firstResponse": [{"channel": "email", "seconds": 7200}]}
+        done = call(client, token, SET_SLA, actor="ana", input=targets)
+    finally:
+        event.remove(container.engine, "before_cursor_execute", note_audit_insert)
+        event.remove(container.engine, "commit", fail_first_audited_commit)
+
+    assert failed and done["errors"] and done["data"] is None
+    newest = events(client, token)[0]
+    assert newest["action"] == "setSlaTargets" and newest["outcome"].startswith("error")
+    assert newest["actor"] == "ana"
