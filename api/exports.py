@@ -25,7 +25,7 @@ from api.scores import reads
 from api.scores.reads import ScoredFields
 from domain.auth import Principal, Scope
 from domain.metrics import Basis, Level
-from domain.periods import Grain, Period, normalise
+from domain.periods import Grain, Period, PeriodRangeError, normalise
 from domain.values import MetricSet, with_nulls
 from domain.views import TenantReads
 from infra.bootstrap import Container, TokenError
@@ -116,7 +116,11 @@ def parse_query(params: QueryParams, *, takes_team: bool) -> Query:
         raise ExportError("start must be a date (YYYY-MM-DD)") from None
     if team_id is not None and not takes_team:
         raise ExportError("teamId applies to agent-scores only")
-    return Query(normalise(Grain(grain), day), team_id or None)
+    try:
+        period = normalise(Grain(grain), day)
+    except PeriodRangeError as exc:
+        raise ExportError(str(exc)) from None
+    return Query(period, team_id or None)
 
 
 def _forbidden() -> Response:

@@ -16,7 +16,7 @@ from datetime import date
 
 from domain import metrics as m
 from domain.metrics import Level
-from domain.periods import Grain, Period, normalise
+from domain.periods import Grain, Period, PeriodRangeError, normalise
 from domain.ports import Snapshot
 from domain.views import TenantReads
 
@@ -42,8 +42,10 @@ def history_periods(grain: Grain, first: date, last: date) -> list[Period]:
     (inclusive), oldest first; at most MAX_PERIODS."""
     if last < first:
         raise HistoryError("`to` is before `from`", "to")
-    out = [normalise(grain, first)]
-    end = normalise(grain, last)
+    try:
+        out, end = [normalise(grain, first)], normalise(grain, last)
+    except PeriodRangeError as exc:
+        raise HistoryError(str(exc), "to") from None  # `to` >= `from`: `to` is past the end
     while out[-1] != end:
         if len(out) == MAX_PERIODS:
             raise HistoryError(

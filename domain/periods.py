@@ -19,6 +19,10 @@ class Grain(StrEnum):
 GRAINS: tuple[Grain, ...] = tuple(Grain)
 
 
+class PeriodRangeError(ValueError):
+    """A period that ends after the last representable day (date.max): a client error."""
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Period:
     grain: Grain
@@ -55,8 +59,16 @@ def period_end(grain: Grain, start: date) -> date:
 
 
 def normalise(grain: Grain, start: date) -> Period:
-    """The period of `grain` containing `start` (a dashboard may pass any day)."""
-    return Period(grain, period_start(grain, start))
+    """The period of `grain` containing `start` (a dashboard may pass any day); raises
+    PeriodRangeError if its end is past date.max, so `Period.end` never overflows."""
+    first = period_start(grain, start)
+    try:
+        period_end(grain, first)
+    except (OverflowError, ValueError):  # date + timedelta, date(10000, …)
+        raise PeriodRangeError(
+            f"the {grain.value} period containing {start} ends after {date.max}"
+        ) from None
+    return Period(grain, first)
 
 
 def periods_of_day(day: date) -> tuple[Period, ...]:

@@ -11,7 +11,7 @@ from api.errors import ValidationError
 from api.permissions import requires
 from api.scores.types import PeriodInput, PeriodType
 from domain.auth import Scope
-from domain.periods import normalise
+from domain.periods import PeriodRangeError, normalise
 from domain.services.figures import FigureError, set_active_users
 
 
@@ -38,7 +38,10 @@ class ScoresMutation:
     async def set_active_users(
         self, info: Info, period: PeriodInput, count: int
     ) -> SetActiveUsersResult:
-        p = normalise(period.grain, period.start)
+        try:
+            p = normalise(period.grain, period.start)
+        except PeriodRangeError as exc:
+            return ValidationError(message=str(exc), field="period")
         try:
             ratio = await info.context.write(
                 lambda uow: set_active_users(uow, period=p, count=count)

@@ -14,14 +14,10 @@ from api.scores.types import (
     PeriodInput,
     TeamScore,
     TenantScore,
+    read_period,
 )
 from domain import metrics as m
 from domain.auth import Scope
-from domain.periods import Period, normalise
-
-
-def _period(period: PeriodInput) -> Period:
-    return normalise(period.grain, period.start)
 
 
 @strawberry.type
@@ -41,19 +37,19 @@ class ScoresQuery:
     async def agent_scores(
         self, info: Info, period: PeriodInput, team_id: strawberry.ID | None = None
     ) -> list[AgentScore]:
-        p = _period(period)
+        p = read_period(period)
         rows = await info.context.read(lambda r: reads.agent_scores(r, p, team_id=team_id))
         return [AgentScore(agent=Agent.of(a), **fields) for a, fields in rows]  # type: ignore[arg-type]
 
     @strawberry.field(extensions=requires(Scope.READ))
     async def team_scores(self, info: Info, period: PeriodInput) -> list[TeamScore]:
-        p = _period(period)
+        p = read_period(period)
         rows = await info.context.read(lambda r: reads.team_scores(r, p))
         return [TeamScore(team=Team.of(t), **fields) for t, fields in rows]  # type: ignore[arg-type]
 
     @strawberry.field(extensions=requires(Scope.READ))
     async def tenant_metrics(self, info: Info, period: PeriodInput) -> TenantScore:
-        p = _period(period)
+        p = read_period(period)
         tenant_id = info.context.principal.tenant_id
         fields = await info.context.read(lambda r: reads.tenant_metrics(r, p, tenant_id=tenant_id))
         return TenantScore(**fields)  # type: ignore[arg-type]

@@ -6,12 +6,13 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 import strawberry
+from graphql import GraphQLError
 
 from api.people.types import Agent, Team
 from domain import metrics as m
 from domain.guardrails import GUARDRAILS
 from domain.metrics import Basis, Direction, Statistic
-from domain.periods import Grain, Period
+from domain.periods import Grain, Period, PeriodRangeError, normalise
 from domain.ports import Snapshot
 from domain.scoring import ComponentScore, ComponentStatus, ScoreBreakdown
 from domain.values import MetricSet, MetricValue
@@ -27,6 +28,17 @@ StatusEnum = strawberry.enum(ComponentStatus, name="ComponentStatus")
 class PeriodInput:
     grain: GrainEnum  # type: ignore[valid-type]
     start: date = strawberry.field(description="Any day of the period; its start is used")
+
+
+def read_period(period: PeriodInput) -> Period:
+    """The period a read query asks for; one past the last date is a GraphQL error with
+    code BAD_USER_INPUT (a read query: error unions are for mutations)."""
+    try:
+        return normalise(period.grain, period.start)
+    except PeriodRangeError as exc:
+        raise GraphQLError(
+            str(exc), extensions={"code": "BAD_USER_INPUT", "field": "period"}
+        ) from exc
 
 
 @strawberry.type(name="Period")
