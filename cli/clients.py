@@ -76,12 +76,14 @@ def client_rotate(
         None,
         min=0,
         max=int(MAX_GRACE.total_seconds()),
-        help="seconds the old secret keeps working (default CLIENT_SECRET_GRACE; 0: at once)",
+        help="seconds the old secret keeps working (default CLIENT_SECRET_GRACE, 24 h; "
+        "a leaked secret needs 0)",
     ),
 ) -> None:
     """Give a client a new secret, printed once. The old secret keeps working for a
     grace window (CLIENT_SECRET_GRACE, 24 h unless set; --grace 0 ends it at once) so
-    deployments can switch over; tokens already issued stay valid until they expire."""
+    deployments can switch over; tokens already issued stay valid until they expire.
+    A compromised secret stays valid for that window: use --grace 0, or revoke."""
     c = container()
     window = None if grace is None else timedelta(seconds=grace)
     try:

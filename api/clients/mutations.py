@@ -62,7 +62,9 @@ class ClientsMutation:
         description="Give a client a new secret, returned only here. The old secret keeps "
         "working for graceSeconds (default CLIENT_SECRET_GRACE, 24 h unless set; 0 ends it at "
         "once) so deployments can switch over; tokens already issued stay valid until they "
-        "expire. A revoked client cannot be rotated.",
+        "expire. A compromised secret stays valid for that window: rotate it with "
+        "graceSeconds: 0, or revoke the client. A revoked client cannot be rotated. The "
+        "token must hold every scope of the client.",
     )
     async def rotate_api_client_secret(
         self, info: Info, id: strawberry.ID, grace_seconds: int | None = None

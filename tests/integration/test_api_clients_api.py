@@ -138,6 +138,17 @@ def test_another_tenants_client_is_not_found_and_keeps_working(
     assert request_token(client, *theirs).status_code == 200
 
 
+def test_the_rotate_description_says_a_leaked_secret_needs_no_grace_or_a_revoke(
+    client: TestClient, token: str
+) -> None:
+    query = '{ __type(name: "Mutation") { fields { name description } } }'
+    fields = graphql_data(client, token, query)["__type"]["fields"]
+
+    (rotate,) = [f for f in fields if f["name"] == "rotateApiClientSecret"]
+    assert "compromised secret" in rotate["description"]
+    assert "graceSeconds: 0, or revoke the client" in rotate["description"]
+
+
 @pytest.mark.parametrize(
     "query",
     [LIST, CREATE, REVOKE, ROTATE],

@@ -169,3 +169,11 @@ def test_integration_list_shows_paths_never_secrets(
     ]
     assert f"/webhooks/generic/{integration.id}" in text
     assert integration.secret not in text and integration.secret not in json.dumps(rows)
+
+
+def test_rotate_help_says_a_leaked_secret_needs_no_grace_or_a_revoke() -> None:
+    result = cli("client", "rotate", "--help")
+
+    text = " ".join(result.output.replace("│", " ").split())
+    assert result.exit_code == 0
+    assert "A compromised secret stays valid for that window: use --grace 0, or revoke" in text
