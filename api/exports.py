@@ -116,11 +116,13 @@ def parse_query(params: QueryParams, *, takes_team: bool) -> Query:
         raise ExportError("start must be a date (YYYY-MM-DD)") from None
     if team_id is not None and not takes_team:
         raise ExportError("teamId applies to agent-scores only")
+    if team_id == "":  # as agentScores(teamId: ""): a mistake, not "every team"
+        raise ExportError("teamId must not be empty; leave it out for every agent")
     try:
         period = normalise(Grain(grain), day)
     except PeriodRangeError as exc:
         raise ExportError(str(exc)) from None
-    return Query(period, team_id or None)
+    return Query(period, team_id)
 
 
 def _forbidden() -> Response:

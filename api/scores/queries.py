@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError
 
 from api.context import Info
 from api.people.types import Agent, Team
@@ -37,6 +38,11 @@ class ScoresQuery:
     async def agent_scores(
         self, info: Info, period: PeriodInput, team_id: strawberry.ID | None = None
     ) -> list[AgentScore]:
+        if team_id == "":  # as the CSV export: a mistake, not "every team" nor "no team"
+            raise GraphQLError(
+                "teamId must not be empty; leave it out for every agent",
+                extensions={"code": "BAD_USER_INPUT", "field": "teamId"},
+            )
         p = read_period(period)
         rows = await info.context.read(lambda r: reads.agent_scores(r, p, team_id=team_id))
         return [AgentScore(agent=Agent.of(a), **fields) for a, fields in rows]  # type: ignore[arg-type]
