@@ -19,6 +19,7 @@ from domain.services.clients import rotate_client_secret
 from domain.services.processing import apply_events
 from infra.bootstrap import Container
 from infra.db.repositories.audit import SqlAuditLog, record_for_every_tenant
+from infra.db.repositories.integrations import SqlIntegrationReads
 from infra.db.repositories.models import SqlModels
 from infra.db.repositories.system import ConflictError, IntegrationRecord, NotFoundError
 
@@ -97,8 +98,9 @@ def reencrypt_secrets(c: Container) -> tuple[int, int]:
 
 
 def list_integrations(c: Container, tenant: TenantId) -> Sequence[IntegrationView]:
+    """Through the read path, which never opens secrets: listing needs no SECRET_KEYS."""
     with c.uow(tenant) as uow:
-        return uow.integrations.listing()
+        return SqlIntegrationReads(uow.session, tenant).listing()
 
 
 def create_client(

@@ -14,8 +14,9 @@ from typer.testing import CliRunner
 from cli.main import app
 from domain.ports import TenantProfile
 from infra import admin
-from infra.bootstrap import Container
+from infra.bootstrap import Container, install
 from infra.db.repositories.system import IntegrationRecord
+from infra.settings import Settings
 from tests.support.api import request_token
 
 
@@ -177,3 +178,18 @@ def test_rotate_help_says_a_leaked_secret_needs_no_grace_or_a_revoke() -> None:
     text = " ".join(result.output.replace("│", " ").split())
     assert result.exit_code == 0
     assert "A compromised secret stays valid for that window: use --grace 0, or revoke" in text
+
+
+def test_integration_list_needs_no_secret_keys_in_production(
+    container: Container, settings: Settings, tenant: TenantProfile, integration: IntegrationRecord
+) -> None:
+    # Listing shows no secret: an operator host without SECRET_KEYS can still list.
+    keyless = settings.model_copy(update={"environment": "production", "secret_keys": None})
+    install(Container(keyless))
+    try:
+        result = cli("integration", "list", "--tenant", tenant.slug, "--json")
+    finally:
+        install(container)
+
+    assert result.exit_code == 0, result.output
+    assert [r["integration_id"] for r in json.loads(result.stdout)] == [integration.id]
