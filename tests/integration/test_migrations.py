@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import Text, inspect
 from sqlmodel import SQLModel
 
 import infra.db.tables  # noqa: F401  (registers the tables)
@@ -105,6 +105,9 @@ def test_the_wider_integration_secret_goes_down_keeping_the_unique_id_index(
     upgrade(empty_database)
     engine = make_engine(empty_database)
     try:
+        width = {c["name"]: c["type"] for c in inspect(engine).get_columns("integration")}
+        assert isinstance(width["secret"], Text) and width["secret"].length is None
+        downgrade(empty_database, "d8audit0008")
         width = {c["name"]: c["type"] for c in inspect(engine).get_columns("integration")}
         assert width["secret"].length == 1000
         downgrade(empty_database, "d6clients0006")

@@ -17,6 +17,7 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from cli.main import app
+from domain.integrations import MAX_SECRET
 from domain.ports import TenantProfile
 from infra import admin
 from infra.bootstrap import Container, install
@@ -25,9 +26,14 @@ from infra.db.tables import INTEGRATION
 from infra.secret_box import PREFIX, SecretKeyError
 from infra.settings import Settings
 from tests.factories import Ticket
-from tests.support.api import api_client, batch, post_webhook
+from tests.support.api import access_token, api_client, batch, graphql_data, post_webhook
 
 BODY = batch(Ticket("T-1").created(0).events)
+CREATE = """mutation ($secret: String) {
+  createIntegration(source: "zendesk", secret: $secret) {
+    __typename ... on CreatedIntegration { integration { id } }
+  }
+}"""
 
 
 def stored_row(container: Container, integration_id: str) -> tuple[str, dict[str, object]]:
@@ -137,3 +143,20 @@ def test_serve_refuses_to_start_in_production_without_secret_keys(settings: Sett
 
     assert result.exit_code == 1
     assert "SECRET_KEYS is not set" in result.stderr
+
+
+@pytest.mark.parametrize("secret", ["é" * 400, "é" * MAX_SECRET, "€" * MAX_SECRET])
+def test_a_non_ascii_secret_of_any_allowed_length_is_stored_and_read_back(
+    client: TestClient, container: Container, tenant: TenantProfile, secret: str
+) -> None:
+    """The limit counts characters; encrypted, 500 multi-byte ones outgrow 1,000 bytes."""
+    token = access_token(client, container, tenant.id, scopes=("read", "admin"))
+
+    created = graphql_data(client, token, CREATE, secret=secret)["createIntegration"]
+
+    assert created["__typename"] == "CreatedIntegration"
+    stored, _ = stored_row(container, created["integration"]["id"])
+    assert stored.startswith(PREFIX) and len(stored) > 1000
+    with container.system() as uow:
+        found = uow.system.integration(created["integration"]["id"])
+    assert found is not None and found.secret == secret

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKeyConstraint, Index
+from sqlalchemy import ForeignKeyConstraint, Index, Text
 from sqlmodel import Field, SQLModel
 
 from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
@@ -120,8 +120,9 @@ class IntegrationRow(SQLModel, table=True):
     tenant_id: str = Field(primary_key=True, max_length=32)
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     source: str = Field(max_length=32)
-    # Encrypted (infra/secret_box.py): a token runs to ~1.5x the 500 of plaintext.
-    secret: str = Field(max_length=1000)
+    # Encrypted (infra/secret_box.py): TEXT, as a token's length follows the plaintext's
+    # UTF-8 bytes (MAX_SECRET counts characters, up to 4 bytes each).
+    secret: str = Field(sa_type=Text)
     options: dict[str, Any] = Field(default_factory=dict, sa_type=JsonColumn)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
