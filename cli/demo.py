@@ -50,9 +50,7 @@ def demo(
 def _demo_client(c: Container, tenant: TenantProfile) -> tuple[str, str]:
     """One demo client per tenant, however often the demo runs. Only its secret's hash is
     stored, so a rerun gives the existing client a new secret (the old one stops working)."""
-    with c.system() as uow:
-        rotated = uow.system.rotate_named_client(tenant.id, name=DEMO_CLIENT, scopes=DEMO_SCOPES)
-        uow.commit()
+    rotated = admin.rotate_named_client(c, tenant=tenant.id, name=DEMO_CLIENT, scopes=DEMO_SCOPES)
     if rotated is None:
         return admin.create_client(c, tenant=tenant.id, name=DEMO_CLIENT, scopes=DEMO_SCOPES)
     console.print(

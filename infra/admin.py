@@ -84,6 +84,20 @@ def rotate_client(
     return rotated
 
 
+def rotate_named_client(
+    c: Container, *, tenant: TenantId, name: str, scopes: Sequence[str]
+) -> tuple[str, str] | None:
+    """`fairscore demo`'s client gets a new secret (no grace) and `scopes`; None when the
+    tenant has no active client called `name`. Audited like `client rotate`."""
+    with c.system() as uow:
+        rotated = uow.system.rotate_named_client(tenant, name=name, scopes=scopes)
+        if rotated is not None:
+            details = {"client_id": rotated[0], "scopes": list(scopes), "grace_seconds": 0}
+            _audit(SqlAuditLog(uow.session, tenant), "client rotate", details)
+        uow.commit()
+    return rotated
+
+
 def reencrypt_secrets(c: Container) -> tuple[int, int]:
     """Every integration's secrets under the first SECRET_KEYS key: (re-encrypted,
     already current)."""
@@ -92,6 +106,19 @@ def reencrypt_secrets(c: Container) -> tuple[int, int]:
         details = {"reencrypted": counts[0], "already_current": counts[1]}
         record_for_every_tenant(
             uow.session, actor=CLI_ACTOR, action="secrets reencrypt", details=details
+        )
+        uow.commit()
+    return counts
+
+
+def decrypt_secrets(c: Container) -> tuple[int, int]:
+    """Every integration's secrets back to plaintext (before downgrading below
+    d7secrets0007, which cannot read them): (decrypted, already plaintext)."""
+    with c.system() as uow:
+        counts = uow.system.decrypt_integrations()
+        details = {"decrypted": counts[0], "already_plaintext": counts[1]}
+        record_for_every_tenant(
+            uow.session, actor=CLI_ACTOR, action="secrets decrypt", details=details
         )
         uow.commit()
     return counts
