@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
 from api.context import Context
-from api.graphql_endpoint import REALM, bearer_principal, unauthorized
+from api.graphql_endpoint import REALM, authenticate
 from api.scores import reads
 from api.scores.reads import ScoredFields
 from domain.auth import Principal, Scope
@@ -28,7 +28,7 @@ from domain.metrics import Basis, Level
 from domain.periods import Grain, Period, PeriodRangeError, normalise
 from domain.values import MetricSet, with_nulls
 from domain.views import TenantReads
-from infra.bootstrap import Container, TokenError
+from infra.bootstrap import Container
 
 CHUNK_ROWS = 200  # rows per streamed chunk
 # A spreadsheet runs a text cell starting with one of these as a formula (OWASP CSV injection).
@@ -80,10 +80,9 @@ EXPORTS = {
 
 def export_endpoint(container: Container) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
-        try:
-            principal = bearer_principal(container, request)
-        except TokenError as exc:
-            return unauthorized(str(exc))
+        principal = await authenticate(container, request)
+        if isinstance(principal, Response):
+            return principal
         if not principal.has(Scope.READ):
             return _forbidden()
         export = EXPORTS.get(request.path_params["name"])

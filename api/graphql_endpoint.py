@@ -1,13 +1,15 @@
 """/graphql: bearer-token authentication in front of strawberry's ASGI app.
 
 A missing, malformed, expired, unsigned or foreign-audience token gets HTTP 401 with
-`WWW-Authenticate` before any GraphQL runs; scopes are then checked per field.
+`WWW-Authenticate` before any GraphQL runs; scopes are then checked per field. A token that
+cannot be checked (the revocation set is not cached and the database is down) gets 503.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -18,11 +20,12 @@ from api.context import Context
 from api.graphql_limits import GraphQLLimits, LimitedGraphQL
 from domain.audit import bounded_actor
 from domain.auth import Principal
-from infra.bootstrap import Container, TokenError
+from infra.bootstrap import Container, SQLAlchemyError, TokenError
 
 REALM = 'Bearer realm="fairscore"'
 # Set by a frontend acting for a person: recorded in the audit log beside the client id.
 ACTOR_HEADER = "fairscore-actor"
+RETRY_AFTER_SECONDS = 5
 
 
 class _StrawberryApp(LimitedGraphQL):
@@ -58,11 +61,11 @@ class GraphQLEndpoint:
         if self._is_ide_page(request):
             await graphiql.page()(scope, receive, send)
             return
-        try:
-            scope["fairscore.principal"] = bearer_principal(self.container, request)
-        except TokenError as exc:
-            await unauthorized(str(exc))(scope, receive, send)
+        principal = await authenticate(self.container, request)
+        if isinstance(principal, Response):
+            await principal(scope, receive, send)
             return
+        scope["fairscore.principal"] = principal
         await self.app(scope, receive, send)
 
     def _is_ide_page(self, request: Request) -> bool:
@@ -74,6 +77,18 @@ class GraphQLEndpoint:
         )
 
 
+async def authenticate(container: Container, request: Request) -> Principal | Response:
+    """The verified caller (GraphQL and the CSV exports), or the response refusing it: 401
+    for a bad token, 503 when the database needed to check it is unreachable."""
+    try:
+        # A revocation-cache miss is a blocking query: off the event loop.
+        return await run_in_threadpool(bearer_principal, container, request)
+    except TokenError as exc:
+        return unauthorized(str(exc))
+    except SQLAlchemyError:
+        return unavailable()
+
+
 def bearer_principal(container: Container, request: Request) -> Principal:
     """The verified caller of a request (GraphQL and the CSV exports); TokenError if none."""
     header = request.headers.get("authorization", "")
@@ -81,6 +96,15 @@ def bearer_principal(container: Container, request: Request) -> Principal:
     if scheme.lower() != "bearer" or not token.strip():
         raise TokenError("missing bearer token")
     return container.tokens.verify(token.strip())
+
+
+def unavailable() -> JSONResponse:
+    message = "the token cannot be checked: the database is unavailable; retry later"
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": "SERVICE_UNAVAILABLE"}}]},
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 def unauthorized(message: str) -> JSONResponse:

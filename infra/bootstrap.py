@@ -197,6 +197,7 @@ __all__ = [
     "RESCORE_TENANT",
     "Container",
     "QueueUnavailableError",
+    "SQLAlchemyError",
     "TokenError",
     "TokenRequest",
     "agent_change_job_id",
