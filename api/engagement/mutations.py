@@ -13,9 +13,8 @@ from api.engagement.types import PulseSurveyType, SupportValueType, ValueRatingT
 from api.errors import NotFoundError, ValidationError
 from api.permissions import requires
 from api.quality.inputs import quality, user_error
-from api.scores.types import PeriodInput
+from api.scores.types import PeriodInput, read_period
 from domain.auth import Scope
-from domain.periods import normalise
 from domain.quality.engagement import DEFAULT_MIN_GROUP_SIZE, PulseQuestion
 from domain.quality.people_service import (
     create_survey,
@@ -130,7 +129,7 @@ class EngagementMutation:
         "(rating again replaces it). Shown in the profile; never part of the KPI score.",
     )
     async def rate_value(self, info: Info, input: ValueRatingInput) -> ValueRatingResult:
-        period = normalise(input.period.grain, input.period.start)
+        period = read_period(input.period)
         try:
             stored = await info.context.write(
                 lambda uow: rate_value(

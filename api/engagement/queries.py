@@ -14,9 +14,8 @@ from api.engagement.types import (
     ValueRatingType,
 )
 from api.permissions import requires
-from api.scores.types import PeriodInput
+from api.scores.types import PeriodInput, read_period
 from domain.auth import Scope
-from domain.periods import normalise
 from domain.quality.people_service import SurveyResults as Results
 from domain.quality.people_service import survey_results
 from domain.views import TenantReads
@@ -37,7 +36,7 @@ class EngagementQuery:
     async def value_ratings(
         self, info: Info, agent_id: strawberry.ID, period: PeriodInput
     ) -> list[ValueRatingType]:
-        p = normalise(period.grain, period.start)
+        p = read_period(period)
         found = await info.context.read(lambda r: r.quality.value_ratings(str(agent_id), p))
         return [ValueRatingType.of(v) for v in found]
 

@@ -12,11 +12,10 @@ from api.errors import ValidationError
 from api.models.types import KpiModelInput, ModelType
 from api.people.types import Agent
 from api.permissions import requires
-from api.scores.types import AgentScore, PeriodInput, scored_fields
+from api.scores.types import AgentScore, PeriodInput, read_period, scored_fields
 from domain.auth import Scope
 from domain.metrics import Level
 from domain.model import ModelError
-from domain.periods import normalise
 from domain.services.models import list_models, preview
 from domain.views import TenantReads
 
@@ -47,7 +46,7 @@ class ModelsQuery:
         period: PeriodInput,
         team_id: strawberry.ID | None = None,
     ) -> PreviewResult:
-        p = normalise(period.grain, period.start)
+        p = read_period(period)
         team = str(team_id) if team_id else None
         try:
             draft = model.to_domain(today=date.today())

@@ -9,10 +9,9 @@ from api.engagement.types import SupportValueType, ValueRatingType
 from api.people.types import Agent
 from api.permissions import requires
 from api.quality.types import Review
-from api.scores.types import AgentScore, PeriodInput, PeriodType, scored_fields
+from api.scores.types import AgentScore, PeriodInput, PeriodType, read_period, scored_fields
 from domain.auth import Scope
 from domain.metrics import Level
-from domain.periods import normalise
 from domain.ports import Snapshot
 from domain.quality.profile import AgentProfileData, agent_profile, value_means
 from domain.values import with_nulls
@@ -112,7 +111,7 @@ class ProfileQuery:
         trend_periods: int = 6,
         recent_reviews: int = 10,
     ) -> AgentProfile | None:
-        p = normalise(period.grain, period.start)
+        p = read_period(period)
         data = await info.context.read(
             lambda r: agent_profile(
                 r, agent_id=str(agent_id), period=p, trend=trend_periods, recent=recent_reviews

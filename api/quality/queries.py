@@ -20,8 +20,9 @@ from api.quality.types import (
     SamplingRule,
     ScorecardType,
 )
+from api.scores.types import read_period
 from domain.auth import Scope
-from domain.periods import local_midnight, normalise
+from domain.periods import local_midnight
 from domain.quality.assignments import AssignmentStatus, assignment_report
 from domain.quality.ports import StoredReview
 from domain.views import TenantReads
@@ -65,7 +66,7 @@ class QualityQuery:
             quality = reads.quality
             query = wanted.query(limit=min(limit, MAX_REVIEWS))
             if wanted.period is not None:
-                p, tz = normalise(wanted.period.grain, wanted.period.start), quality.timezone()
+                p, tz = read_period(wanted.period), quality.timezone()
                 since, until = local_midnight(p.start, tz), local_midnight(p.end, tz)
                 query = replace(query, since=since, until=until)
             return quality.reviews(query)

@@ -53,3 +53,21 @@ def test_a_period_input_past_the_last_date_is_a_client_error(
     assert error["message"] != "Unexpected error.", error
     assert "9999" in error["message"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "query ($p: PeriodInput!) { agentProfile(agentId: \"a\", period: $p) { agent { id } } }",
+        "query ($p: PeriodInput!) { valueRatings(agentId: \"a\", period: $p) { valueKey } }",
+        "query ($p: PeriodInput!) { reviews(filter: {period: $p}) { id } }",
+    ],
+    ids=["agentProfile", "valueRatings", "reviews"],
+)
+def test_every_read_of_a_period_past_the_last_date_is_a_client_error(
+    desk: tuple[TestClient, str], query: str
+) -> None:
+    client, token = desk
+    body = graphql(client, token, query, p={"grain": "QUARTER", "start": "9999-12-01"})
+    (error,) = body.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT", error
