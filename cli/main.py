@@ -53,6 +53,7 @@ client.command("revoke")(client_commands.client_revoke)
 client.command("rotate")(client_commands.client_rotate)
 secrets.command("new-key")(secret_commands.new_key)
 secrets.command("reencrypt")(secret_commands.reencrypt)
+secrets.command("decrypt")(secret_commands.decrypt)
 keys.command("rotate")(key_commands.rotate)
 
 

@@ -1,4 +1,4 @@
-"""`fairscore secrets new-key|reencrypt`: the keys that encrypt integration secrets at
+"""`fairscore secrets new-key|reencrypt|decrypt`: the keys that encrypt integration secrets at
 rest (SECRET_KEYS, see infra/secret_box.py) and moving stored secrets to the first one."""
 
 from __future__ import annotations
@@ -32,6 +32,19 @@ def reencrypt(as_json: bool = typer.Option(False, "--json")) -> None:
         print(json.dumps({"reencrypted": rewritten, "already_current": current}))
         return
     console.print(f"{rewritten} integrations re-encrypted, {current} already current")
+
+
+def decrypt(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Write every stored integration secret back as plaintext: run it (with the app
+    stopped) before downgrading below d7secrets0007, which cannot read encrypted ones."""
+    try:
+        decrypted, plain = admin.decrypt_secrets(container())
+    except SecretKeyError as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        print(json.dumps({"decrypted": decrypted, "already_plaintext": plain}))
+        return
+    console.print(f"{decrypted} integrations decrypted, {plain} already plaintext")
 
 
 def require_secret_keys() -> None:

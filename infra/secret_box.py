@@ -53,6 +53,11 @@ class SecretBox:
                 "a stored secret was encrypted with a key that is not in SECRET_KEYS"
             ) from None
 
+    @staticmethod
+    def is_sealed(stored: str) -> bool:
+        """Encrypted under some key (what `decrypt` turns back into plaintext)."""
+        return stored.startswith(PREFIX)
+
     def is_current(self, stored: str) -> bool:
         """Encrypted under the first key (what `reencrypt` leaves alone)."""
         if not stored.startswith(PREFIX):
@@ -79,6 +84,14 @@ class SecretBox:
     def options_current(self, options: Mapping[str, Any]) -> bool:
         return all(
             self.is_current(v) for key in SECRET_OPTION_LISTS for v in options.get(key) or ()
+        )
+
+    @classmethod
+    def options_sealed(cls, options: Mapping[str, Any]) -> bool:
+        return any(
+            isinstance(v, str) and cls.is_sealed(v)
+            for key in SECRET_OPTION_LISTS
+            for v in options.get(key) or ()
         )
 
     @staticmethod

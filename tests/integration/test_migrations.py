@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Text, inspect
+from sqlalchemy import Text, inspect, select
 from sqlmodel import SQLModel
+from typer.testing import CliRunner
 
 import infra.db.tables  # noqa: F401  (registers the tables)
+from cli.main import app
+from infra import admin
+from infra.bootstrap import Container, install
 from infra.db.engine import make_engine
 from infra.db.migrate import downgrade, upgrade
+from infra.db.tables import AUDIT_EVENT, INTEGRATION
+from infra.settings import Settings
 
 
 def tables(url: str) -> set[str]:
@@ -118,3 +128,42 @@ def test_the_wider_integration_secret_goes_down_keeping_the_unique_id_index(
     finally:
         engine.dispose()
     upgrade(empty_database)
+
+
+def test_going_below_encryption_refuses_until_secrets_decrypt_has_run(
+    empty_database: str, tmp_path: Path
+) -> None:
+    """Encrypted rows would be read as plaintext below d7secrets0007 (and a long token
+    overflows the narrower column): the downgrade refuses until they are decrypted."""
+    upgrade(empty_database)
+    settings = Settings(
+        database_url=empty_database, redis_url=None, data_dir=tmp_path, jwt_issuer="https://t"
+    )
+    c = Container(settings)
+    install(c)  # the CLI's process-wide container
+    try:
+        tenant = admin.create_tenant(c, slug="acme", name="Acme", timezone="UTC")
+        secret = "é" * 500  # its token outgrows VARCHAR(1000)
+        admin.create_integration(c, tenant=tenant.id, source="zendesk", secret=secret)
+
+        with pytest.raises(RuntimeError, match="fairscore secrets decrypt"):
+            downgrade(empty_database, "d6clients0006")
+        result = CliRunner().invoke(app, ["secrets", "decrypt", "--json"])
+
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout) == {"decrypted": 1, "already_plaintext": 0}
+        with c.engine.connect() as conn:
+            assert conn.execute(select(INTEGRATION.c.secret)).scalar_one() == secret
+            actions = conn.execute(select(AUDIT_EVENT.c.action)).scalars().all()
+        assert "secrets decrypt" in actions
+    finally:
+        install(None)
+        c.close()
+    downgrade(empty_database, "d6clients0006")
+    engine = make_engine(empty_database)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(select(INTEGRATION.c.secret)).scalar_one() == secret
+    finally:
+        engine.dispose()
+    upgrade(empty_database)  # plaintext rows are read as they are at head

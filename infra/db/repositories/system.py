@@ -238,6 +238,26 @@ class SystemRepository:
         self.session.flush()
         return rewritten, current
 
+    def decrypt_integrations(self) -> tuple[int, int]:
+        """Every integration's secrets back to plaintext, for a downgrade below
+        encryption at rest: (decrypted, already plaintext). Rows locked one by one."""
+        box, decrypted, plain = self._box(), 0, 0
+        ids = self.session.execute(select(INTEGRATION.c.id).order_by(INTEGRATION.c.id))
+        for integration_id in ids.scalars().all():
+            stmt = select(IntegrationRow).where(INTEGRATION.c.id == integration_id)
+            row = self.session.execute(stmt.with_for_update()).scalars().one()
+            options = row.options or {}
+            if not box.is_sealed(row.secret) and not box.options_sealed(options):
+                plain += 1
+                continue
+            try:
+                row.secret, row.options = box.open(row.secret), box.open_options(options)
+            except SecretKeyError as exc:
+                raise SecretKeyError(f"integration {integration_id}: {exc}") from None
+            decrypted += 1
+        self.session.flush()
+        return decrypted, plain
+
     def _integration(self, row: IntegrationRow) -> IntegrationRecord:
         box = self._box()
         return IntegrationRecord(
