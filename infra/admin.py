@@ -14,8 +14,7 @@ from domain.events import CanonicalEvent, parse_event
 from domain.integrations import IntegrationChange, IntegrationError, IntegrationView
 from domain.model import default_model
 from domain.ports import TenantId, TenantProfile
-from domain.services import integrations
-from domain.services.clients import rotate_client_secret
+from domain.services import clients, integrations
 from domain.services.processing import apply_events
 from infra.bootstrap import Container
 from infra.db.repositories.audit import SqlAuditLog, record_for_every_tenant
@@ -70,7 +69,7 @@ def rotate_client(
         grace = timedelta(seconds=c.settings.client_secret_grace)
     try:
         with c.uow(tenant) as uow:
-            rotated = rotate_client_secret(
+            rotated = clients.rotate_client_secret(
                 uow, client_id=client_id, grace=grace, granted_by=frozenset(ALL_SCOPES)
             )
             if rotated is not None:
@@ -133,15 +132,19 @@ def list_integrations(c: Container, tenant: TenantId) -> Sequence[IntegrationVie
 def create_client(
     c: Container, *, tenant: TenantId, scopes: Sequence[str], name: str = ""
 ) -> tuple[str, str]:
-    unknown = sorted(set(scopes) - set(ALL_SCOPES))
-    if unknown or not scopes:
-        raise ConflictError(f"unknown scopes {unknown}; choose from {' '.join(ALL_SCOPES)}")
-    with c.system() as uow:
-        credentials = uow.system.create_client(tenant, scopes=scopes, name=name)
-        details = {"client_id": credentials[0], "scopes": list(scopes), "name": name}
-        _audit(SqlAuditLog(uow.session, tenant), "client create", details)
-        uow.commit()
-    return credentials
+    """The rules createApiClient follows, for an operator holding every scope."""
+    try:
+        with c.uow(tenant) as uow:
+            created = clients.create_client(
+                uow, scopes=scopes, name=name, granted_by=frozenset(ALL_SCOPES)
+            )
+            view = created.client
+            details = {"client_id": view.client_id, "scopes": list(view.scopes), "name": view.name}
+            _audit(uow.audit, "client create", details)
+            uow.commit()
+    except ClientError as exc:
+        raise ConflictError(str(exc)) from None
+    return view.client_id, created.secret
 
 
 def create_integration(

@@ -193,3 +193,18 @@ def test_integration_list_needs_no_secret_keys_in_production(
 
     assert result.exit_code == 0, result.output
     assert [r["integration_id"] for r in json.loads(result.stdout)] == [integration.id]
+
+
+def test_cli_create_follows_the_rules_graphql_create_does(
+    container: Container, tenant: TenantProfile
+) -> None:
+    # One definition (domain/services/clients.py): scopes in canonical order, name trimmed.
+    client_id, _ = admin.create_client(
+        container, tenant=tenant.id, scopes=["admin", "read"], name="  bi  "
+    )
+    too_long = cli("client", "create", "--tenant", tenant.slug, "--name", "x" * 201)
+
+    (row,) = [r for r in listed(tenant) if r["client_id"] == client_id]
+    assert row["scopes"] == ["read", "admin"] and row["name"] == "bi"
+    assert too_long.exit_code == 1 and "longer than 200" in too_long.output
+    assert len(listed(tenant)) == 1

@@ -28,7 +28,7 @@ from infra.db.tables import (
 )
 from infra.db.types import utcnow
 from infra.secret_box import SecretBox, SecretBoxSource, SecretKeyError
-from infra.security import hash_secret, new_client_id, new_secret, verify_secret
+from infra.security import hash_secret, new_secret, verify_secret
 
 
 class NotFoundError(LookupError):
@@ -138,23 +138,6 @@ class SystemRepository:
         return [(TenantId(t), tz) for t, tz in self.session.execute(stmt)]
 
     # OAuth clients --------------------------------------------------------
-    def create_client(
-        self, tenant_id: TenantId, *, scopes: Sequence[str], name: str = ""
-    ) -> tuple[str, str]:
-        """Returns (client_id, client_secret); only the secret's hash is kept."""
-        client_id, secret = new_client_id(), new_secret()
-        self.session.add(
-            ApiClientRow(
-                tenant_id=tenant_id,
-                client_id=client_id,
-                name=name,
-                secret_hash=hash_secret(secret),
-                scopes=" ".join(scopes),
-            )
-        )
-        self.session.flush()
-        return client_id, secret
-
     def rotate_named_client(
         self, tenant_id: TenantId, *, name: str, scopes: Sequence[str]
     ) -> tuple[str, str] | None:
