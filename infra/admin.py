@@ -86,15 +86,27 @@ def rotate_client(
 def rotate_named_client(
     c: Container, *, tenant: TenantId, name: str, scopes: Sequence[str]
 ) -> tuple[str, str] | None:
-    """`fairscore demo`'s client gets a new secret (no grace) and `scopes`; None when the
-    tenant has no active client called `name`. Audited like `client rotate`."""
-    with c.system() as uow:
-        rotated = uow.system.rotate_named_client(tenant, name=name, scopes=scopes)
-        if rotated is not None:
-            details = {"client_id": rotated[0], "scopes": list(scopes), "grace_seconds": 0}
-            _audit(SqlAuditLog(uow.session, tenant), "client rotate", details)
+    """`fairscore demo`'s client: the tenant's oldest active client called `name` with
+    exactly `scopes` gets a new secret (no grace), audited like `client rotate`; None when
+    there is none. Another client of that name keeps its secret and scopes."""
+    wanted = set(scopes)
+    with c.uow(tenant) as uow:
+        named = [
+            v
+            for v in uow.api_clients.listing()
+            if v.name == name and v.active and set(v.scopes) == wanted
+        ]
+        if not named:
+            return None
+        client_id = named[0].client_id
+        rotated = clients.rotate_client_secret(
+            uow, client_id=client_id, grace=timedelta(0), granted_by=frozenset(ALL_SCOPES)
+        )
+        assert rotated is not None  # noqa: S101 - listed just above, in this transaction
+        details = {"client_id": client_id, "grace_seconds": 0}
+        _audit(uow.audit, "client rotate", details)
         uow.commit()
-    return rotated
+    return client_id, rotated.secret
 
 
 def reencrypt_secrets(c: Container) -> tuple[int, int]:

@@ -26,9 +26,8 @@ from infra.db.tables import (
     IntegrationRow,
     TenantRow,
 )
-from infra.db.types import utcnow
 from infra.secret_box import SecretBox, SecretBoxSource, SecretKeyError
-from infra.security import hash_secret, new_secret, verify_secret
+from infra.security import verify_secret
 
 
 class NotFoundError(LookupError):
@@ -138,29 +137,6 @@ class SystemRepository:
         return [(TenantId(t), tz) for t, tz in self.session.execute(stmt)]
 
     # OAuth clients --------------------------------------------------------
-    def rotate_named_client(
-        self, tenant_id: TenantId, *, name: str, scopes: Sequence[str]
-    ) -> tuple[str, str] | None:
-        """A new secret for the tenant's oldest active client called `name` (its scopes
-        set to `scopes`); None when there is none. Only hashes are kept, so a secret can
-        be replaced but never shown again."""
-        c = API_CLIENT.c
-        stmt = (
-            select(ApiClientRow)
-            .where(c.tenant_id == tenant_id, c.name == name, c.revoked_at.is_(None))
-            .order_by(c.created_at, c.client_id)
-        )
-        row = self.session.execute(stmt).scalars().first()
-        if row is None:
-            return None
-        secret = new_secret()
-        row.secret_hash, row.scopes = hash_secret(secret), " ".join(scopes)
-        row.secret_rotated_at = utcnow()
-        # The demo hands its new secret out at once: no window for the old one.
-        row.previous_secret_hash = row.previous_secret_expires_at = None
-        self.session.flush()
-        return row.client_id, secret
-
     def client(self, client_id: str) -> ClientRecord | None:
         stmt = select(ApiClientRow).where(API_CLIENT.c.client_id == client_id)
         row = self.session.execute(stmt).scalars().first()
