@@ -58,8 +58,8 @@ def test_a_period_input_past_the_last_date_is_a_client_error(
 @pytest.mark.parametrize(
     "query",
     [
-        "query ($p: PeriodInput!) { agentProfile(agentId: \"a\", period: $p) { agent { id } } }",
-        "query ($p: PeriodInput!) { valueRatings(agentId: \"a\", period: $p) { valueKey } }",
+        'query ($p: PeriodInput!) { agentProfile(agentId: "a", period: $p) { agent { id } } }',
+        'query ($p: PeriodInput!) { valueRatings(agentId: "a", period: $p) { valueKey } }',
         "query ($p: PeriodInput!) { reviews(filter: {period: $p}) { id } }",
     ],
     ids=["agentProfile", "valueRatings", "reviews"],
