@@ -12,6 +12,7 @@ import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 import pytest
@@ -45,10 +46,15 @@ def require_service(name: str, url: str) -> None:
     """Skip (locally) or fail (CI) when a real service is not there."""
     if _reachable(url):
         return
-    message = f"{name} is not reachable at {url}"
+    missing(f"{name} is not reachable at {url}; start it to run this test (see README)")
+
+
+def missing(what: str) -> NoReturn:
+    """A test's real dependency is absent: a skip on a developer's machine, a failure in CI
+    (FAIRSCORE_REQUIRE_SERVICES=1), where every test must run."""
     if REQUIRE:
-        pytest.fail(f"{message} (FAIRSCORE_REQUIRE_SERVICES=1: CI must run against it)")
-    pytest.skip(f"{message}; start it to run this test (see README)")  # local only, never CI
+        pytest.fail(f"{what} (FAIRSCORE_REQUIRE_SERVICES=1: CI must run every test)")
+    pytest.skip(what)
 
 
 @contextmanager

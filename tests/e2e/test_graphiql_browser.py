@@ -23,7 +23,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.conftest import REQUIRE
+from tests.conftest import missing
 from tests.e2e.harness import Stack
 
 pytestmark = pytest.mark.e2e
@@ -52,13 +52,9 @@ HEADERS_EDITOR = ".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirro
 
 def require_chromium() -> None:
     """Skip (locally) or fail (CI, where .ci/run installs them) without Chromium."""
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if not missing:
-        return
-    message = f"{', '.join(missing)} missing (Debian packages chromium, chromium-driver)"
-    if REQUIRE:
-        pytest.fail(f"{message} (FAIRSCORE_REQUIRE_SERVICES=1: CI must run this test)")
-    pytest.skip(message)  # local only, never CI
+    absent = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if absent:
+        missing(f"{', '.join(absent)} missing (Debian packages chromium, chromium-driver)")
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from rq import Queue
 from rq.cron import get_cron_job_history_key
 from rq.job import JobStatus
 
-from tests.conftest import REQUIRE
+from tests.conftest import missing
 from tests.e2e.harness import Stack, free_port, wait_for_file, worker_stack
 from tests.e2e.worker_jobs import queue_nap
 from tests.support.processes import alive, command_line, descendants, still_alive
@@ -65,10 +65,7 @@ class PrivateRedis:
 @pytest.fixture
 def redis(tmp_path: Path) -> Iterator[PrivateRedis]:
     if shutil.which("redis-server") is None:
-        message = "redis-server is not installed"
-        if REQUIRE:
-            pytest.fail(message)
-        pytest.skip(message)
+        missing("redis-server is not installed")
     (tmp_path / "redis").mkdir()
     server = PrivateRedis(tmp_path / "redis")
     server.start()
