@@ -20,7 +20,12 @@ from infra.bootstrap import Container
 from infra.db.repositories.audit import SqlAuditLog, record_for_every_tenant
 from infra.db.repositories.integrations import SqlIntegrationReads
 from infra.db.repositories.models import SqlModels
-from infra.db.repositories.system import ConflictError, IntegrationRecord, NotFoundError
+from infra.db.repositories.system import (
+    ConflictError,
+    IntegrationRecord,
+    NotFoundError,
+    SystemRepository,
+)
 
 
 def create_tenant(c: Container, *, slug: str, name: str, timezone: str) -> TenantProfile:
@@ -112,25 +117,34 @@ def rotate_named_client(
 def reencrypt_secrets(c: Container) -> tuple[int, int]:
     """Every integration's secrets under the first SECRET_KEYS key: (re-encrypted,
     already current)."""
-    with c.system() as uow:
-        counts = uow.system.reencrypt_integrations()
-        details = {"reencrypted": counts[0], "already_current": counts[1]}
-        record_for_every_tenant(
-            uow.session, actor=CLI_ACTOR, action="secrets reencrypt", details=details
-        )
-        uow.commit()
-    return counts
+    return _rewrite_secrets(
+        c,
+        "secrets reencrypt",
+        ("reencrypted", "already_current"),
+        lambda s: s.reencrypt_integrations(),
+    )
 
 
 def decrypt_secrets(c: Container) -> tuple[int, int]:
     """Every integration's secrets back to plaintext (before downgrading below
     d7secrets0007, which cannot read them): (decrypted, already plaintext)."""
+    return _rewrite_secrets(
+        c, "secrets decrypt", ("decrypted", "already_plaintext"), lambda s: s.decrypt_integrations()
+    )
+
+
+def _rewrite_secrets(
+    c: Container,
+    action: str,
+    names: tuple[str, str],
+    rewrite: Callable[[SystemRepository], tuple[int, int]],
+) -> tuple[int, int]:
+    """Rewrite every tenant's integration secrets and audit it in every tenant's log, in one
+    transaction: (changed, left as they were)."""
     with c.system() as uow:
-        counts = uow.system.decrypt_integrations()
-        details = {"decrypted": counts[0], "already_plaintext": counts[1]}
-        record_for_every_tenant(
-            uow.session, actor=CLI_ACTOR, action="secrets decrypt", details=details
-        )
+        counts = rewrite(uow.system)
+        details = dict(zip(names, counts, strict=True))
+        record_for_every_tenant(uow.session, actor=CLI_ACTOR, action=action, details=details)
         uow.commit()
     return counts
 
