@@ -87,7 +87,11 @@ def _container(name: str) -> Container:
     admin.dispose()
     url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     upgrade(url)
-    c = Container(Settings(database_url=url, data_dir=DATA / "keys", log_level="WARNING"))
+    # development: the bench's own keys (JWT, secret box) are generated into bench/data/keys
+    settings = Settings(
+        database_url=url, data_dir=DATA / "keys", log_level="WARNING", environment="development"
+    )
+    c = Container(settings)
     install(c)
     return c
 
