@@ -33,6 +33,18 @@ def slope(points: Sequence[tuple[float, float]]) -> float:
     return sum((t - mean_t) * (v - mean_v) for t, v in points) / spread
 
 
+def after_warmup(
+    points: Sequence[tuple[float, float]], fraction: float = 0.2
+) -> list[tuple[float, float]]:
+    """The points after the first `fraction` of their time span: a backlog starts empty and
+    climbs to its working level as the load starts, which is not growth."""
+    if not points:
+        return []
+    first, last = points[0][0], points[-1][0]
+    cut = first + fraction * (last - first)
+    return [(t, v) for t, v in points if t >= cut]
+
+
 def backlog_is_flat(points: Sequence[tuple[float, float]], *, offered_rate: float) -> bool:
     """Flat: the backlog grows by less than 1% of the offered events per second (a worker
     that keeps up leaves a backlog that wobbles around a level; one that does not leaves

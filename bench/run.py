@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.run                 # 1.15M tickets ≈ 10M events (first run builds it)
     .venv/bin/python -m bench.run --tickets 100000
+    .venv/bin/python -m bench.run --freshness     # + freshness, worker scaling (bench/freshness.py)
 
 Needs PostgreSQL (BENCH_POSTGRES_URL, default the local server) and builds its data once
 into the database `fairscore_bench` (reused by later runs) and bench/data/. It prints one
@@ -12,7 +13,10 @@ table; every figure is compared, in the same run, with its target and its baseli
 - re-score after a model change, for a change effective over the whole history and for
   one effective from the start of the current quarter (target < 5 s);
 - the cost of one incremental event (webhook delivery → processed) with 10k … 10M events
-  of history, against the 10k-event tenant as baseline (target: flat), plus the roll-up.
+  of history, against the 10k-event tenant as baseline (target: flat), plus the roll-up;
+- with --freshness, issue 10's first rows (bench/freshness.py, real processes in a private
+  database, its options as --fresh-…): event → visible in GraphQL under load, one tenant with
+  history, and 2 workers vs 1; their raw figures go to bench/results/freshness-*.json.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from typing import TypeVar
 
 from sqlalchemy import create_engine, text
 
-from bench import dataset, incremental
+from bench import dataset, freshness, incremental
 from bench.duckdb_metrics import compute as duckdb_compute
 from domain.model import default_model
 from domain.periods import Grain, period_start
@@ -58,6 +62,10 @@ def main() -> None:
     _step("full rebuild and DuckDB", lambda: _rebuild_vs_duckdb(c, tenant.id, events, main_shape))
     _step("re-score after model changes", lambda: _rescore(c, tenant.id))
     _step("incremental events", lambda: _incremental(c, main=(tenant, events), sizes=args.sizes))
+    if args.freshness:  # last: it installs a container of its own
+        rows, raw = freshness.measure(args, prefix="fresh-")
+        ROWS.extend(rows)
+        print(f"  saved {freshness.save(rows, raw, args)}")
     _print_table()
 
 
@@ -74,6 +82,10 @@ def _arguments() -> argparse.Namespace:
         default=[1_000, 10_000, 100_000],
         help="tickets of the smaller incremental-cost tenants",
     )
+    parser.add_argument(
+        "--freshness", action="store_true", help="also run bench/freshness.py (≈ 8 min)"
+    )
+    freshness.add_options(parser, prefix="fresh-")
     return parser.parse_args()
 
 

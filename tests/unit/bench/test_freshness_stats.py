@@ -7,6 +7,7 @@ import math
 import pytest
 
 from bench.freshness_stats import (
+    after_warmup,
     backlog_is_flat,
     latency_verdict,
     percentile,
@@ -60,3 +61,12 @@ def test_verdicts_say_what_missed() -> None:
         == "missed: 2 probes never visible, p95 over by 4.6 s, backlog grows"
     )
     assert latency_verdict(math.nan, 2.0, flat=True, unseen=0) == "missed: p95 no result"
+
+
+def test_the_warm_up_is_the_first_fifth_of_the_window() -> None:
+    climb_then_level = [(float(t), float(min(t, 5) * 10)) for t in range(26)]
+    steady = after_warmup(climb_then_level)
+    assert steady[0] == (5.0, 50.0)
+    assert slope(steady) == 0.0
+    assert after_warmup([]) == []
+    assert after_warmup([(3.0, 1.0)]) == [(3.0, 1.0)]
