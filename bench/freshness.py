@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import subprocess
 import time
 from datetime import UTC, datetime
@@ -116,7 +117,12 @@ async def _measure(stack: Stack, option: Any) -> tuple[list[Row], dict[str, Any]
     step("1 worker", lambda: stack.start_workers(1))
     load = Load(stack, backlog_tables=option("backlog-table") or ["dirty_period"])
     rows: list[Row] = []
-    raw: dict[str, Any] = {"commit": _commit(), "queue": stack.queue_name}
+    # the machine is shared: what else ran is part of the reading
+    raw: dict[str, Any] = {
+        "commit": _commit(),
+        "queue": stack.queue_name,
+        "loadavg_before": os.getloadavg(),
+    }
     try:
         await load.login([*tenants, big])
         many = Streams(tenants, probe_every=30, agents=20)
@@ -142,6 +148,7 @@ async def _measure(stack: Stack, option: Any) -> tuple[list[Row], dict[str, Any]
         print(f"· case 3: a backlog of {option('backlog-events'):,} events, 1 then 2 workers …")
         raw["scaling"] = await _scaling(load, stack, many, tenants, option("backlog-events"))
         rows += _scaling_rows(raw["scaling"], len(tenants))
+        raw["loadavg_after"] = os.getloadavg()
     finally:
         await load.close()
     return rows, raw
