@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from domain.memberships import TeamHistory
 from domain.metrics import Basis, Level
 from domain.periods import Period, local_day, period_start
 from domain.samples import Sample
@@ -29,10 +30,11 @@ def aggregate_samples(
     timezone: str,
     period: Period,
     level: Level,
-    team_of_agent: Mapping[str, str | None] | None = None,
+    team_of_agent: Mapping[str, str | None] | TeamHistory | None = None,
 ) -> dict[str, dict[StreamKey, Aggregate]]:
-    """subject → stream → Aggregate, for the samples dated inside `period`."""
-    subject = _subject_function(level, team_of_agent or {})
+    """subject → stream → Aggregate, for the samples dated inside `period`; an agent's
+    team is a fixed mapping, or its team on the sample's local day (a TeamHistory)."""
+    subject = _subject_function(level, team_of_agent or {}, timezone)
     values: dict[str, dict[StreamKey, list[float]]] = defaultdict(lambda: defaultdict(list))
     tickets: dict[str, dict[StreamKey, list[str]]] = defaultdict(lambda: defaultdict(list))
     for item in located:
@@ -53,11 +55,17 @@ def aggregate_samples(
 
 
 def _subject_function(
-    level: Level, team_of_agent: Mapping[str, str | None]
+    level: Level, team_of_agent: Mapping[str, str | None] | TeamHistory, timezone: str
 ) -> Callable[[Sample], str | None]:
     if level is Level.AGENT:
         return lambda s: s.agent
     if level is Level.TEAM:
-        # The ticket's team at the time, else the attributed agent's team (SPEC §4).
-        return lambda s: s.team or (team_of_agent.get(s.agent) if s.agent else None)
+        # The ticket's team at the time, else the attributed agent's team then (SPEC §4).
+        if isinstance(team_of_agent, TeamHistory):
+            history = team_of_agent
+            return lambda s: (
+                s.team or (history.team_on(s.agent, local_day(s.at, timezone)) if s.agent else None)
+            )
+        teams = team_of_agent
+        return lambda s: s.team or (teams.get(s.agent) if s.agent else None)
     return lambda s: "tenant"

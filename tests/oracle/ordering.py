@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 # Order of events of one ticket that happen at the same instant.
 # SPEC: "a message or assignment at the same occurred_at as a status change or rating counts as
@@ -96,20 +97,42 @@ def dedupe(events: list[dict]) -> list[dict]:
     return unique
 
 
-def agent_teams(events: list[dict]) -> dict[str, str | None]:
-    """Team of each agent = the team of its latest `agent.upserted` (by occurred_at).
+class AgentTeams:
+    """Each agent's team over time (SPEC §4: "the team the attributed agent belonged to *at
+    that time* ... when an agent moves, past periods of the old team keep their numbers").
 
     CHOICE (agreed with the production code): an upsert is the agent's whole profile, so an
-    upsert without a team (missing or null) leaves the agent without one.
+    upsert without a team (missing or null) says the agent has none from then on.
+    CHOICE (agreed with the production code): membership is by tenant-local day: an upsert
+    puts the agent in its team from the local day of its occurred_at on (a whole day in one
+    team, like an admin's "team from a date"). On a day, the team is that of the latest
+    upsert (by occurred_at, then id) whose local day is that day or earlier; before the day
+    of the first upsert, the team that day has (an agent that never moves has one team for
+    all its history). No upsert at all: no team.
     """
-    upserts = sorted(
-        (e for e in events if e["type"] == "agent.upserted"),
-        key=lambda e: (e["_at"], str(e["id"])),
-    )
-    teams: dict[str, str | None] = {}
-    for event in upserts:
-        teams[event["agent_id"]] = event.get("team_id")
-    return teams
+
+    def __init__(self, events: list[dict], tz: ZoneInfo) -> None:
+        self.tz = tz
+        self.upserts: dict[str, list[dict]] = {}
+        for event in events:
+            if event["type"] == "agent.upserted":
+                self.upserts.setdefault(event["agent_id"], []).append(event)
+
+    def day_of(self, event: dict) -> dt.date:
+        return event["_at"].astimezone(self.tz).date()
+
+    def on_day(self, agent: str | None, day: dt.date) -> str | None:
+        upserts = self.upserts.get(agent or "", [])
+        if not upserts:
+            return None
+        first_day = min(self.day_of(e) for e in upserts)
+        day = max(day, first_day)
+        candidates = [e for e in upserts if self.day_of(e) <= day]
+        latest = max(candidates, key=lambda e: (e["_at"], str(e["id"])))
+        return latest.get("team_id")
+
+    def at(self, agent: str | None, moment: dt.datetime) -> str | None:
+        return self.on_day(agent, moment.astimezone(self.tz).date())
 
 
 def group_tickets(events: list[dict]) -> list[Ticket]:

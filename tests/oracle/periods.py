@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from tests.oracle.ordering import parse_time
+from tests.oracle.ordering import AgentTeams, parse_time
 
 
 def period_start(moment: dt.datetime, tz: ZoneInfo, grain: str) -> dt.date:
@@ -76,20 +76,22 @@ def activity_hours(events: list[dict], tz: ZoneInfo, grain: str) -> dict[str, di
 
 
 def hours_by_subject(
-    events: list[dict], teams: dict[str, str | None], tz: ZoneInfo, grain: str
+    events: list[dict], teams: AgentTeams, tz: ZoneInfo, grain: str
 ) -> dict[tuple[str, str, dt.date], float]:
     """Activity hours per (level, subject, period) for the agent and team levels.
 
-    CHOICE: a team's hours are the hours of the agents whose team (latest upsert) is that team,
-    while the team's conversations are attributed by the general team rule (ticket's team at
-    assignment time, else the assignee's team); a ticket counts once per team however many of
-    its agents it was assigned to.
+    CHOICE: a team's hours are the hours its agents were online while in that team (each
+    local day's hours go to the agent's team of that day), while the team's conversations
+    are attributed by the general team rule (ticket's team at assignment time, else the
+    assignee's team then); a ticket counts once per team however many of its agents it was
+    assigned to.
     """
     hours: dict[tuple[str, str, dt.date], float] = defaultdict(float)
-    for agent, per_period in activity_hours(events, tz, grain).items():
-        team = teams.get(agent)
-        for period, value in per_period.items():
+    for agent, per_day in activity_hours(events, tz, "DAY").items():
+        for day, value in per_day.items():
+            period = period_start(local_midnight_utc(day, tz), tz, grain)
             hours[("agent", agent, period)] += value
+            team = teams.on_day(agent, day)
             if team is not None:
                 hours[("team", team, period)] += value
     return hours

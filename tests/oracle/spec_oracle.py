@@ -27,7 +27,7 @@ from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from tests.oracle.aggregate import aggregate, median, p90_nearest_rank, subjects_for
-from tests.oracle.ordering import agent_teams, dedupe, group_tickets
+from tests.oracle.ordering import AgentTeams, dedupe, group_tickets
 from tests.oracle.periods import hours_by_subject, period_start
 from tests.oracle.walk import Obs, ticket_observations
 
@@ -46,7 +46,7 @@ def compute(
         raise ValueError(f"grain must be one of {GRAINS}, got {grain!r}")
     tz = ZoneInfo(timezone)
     unique = dedupe(events)
-    teams = agent_teams(unique)
+    teams = AgentTeams(unique, tz)
 
     observations: list[Obs] = []
     for ticket in group_tickets(unique):

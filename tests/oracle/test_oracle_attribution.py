@@ -122,10 +122,10 @@ def test_ticket_without_created_event_has_no_creation_based_metrics() -> None:
     assert r["team"]["team1"][JUNE]["tickets_solved"]["value"] == 1
 
 
-def test_team_attribution_uses_ticket_team_at_the_time_else_latest_agent_team() -> None:
+def test_team_attribution_uses_ticket_team_at_the_time_else_agent_team_at_the_time() -> None:
     events = [
         upsert("2026-05-01T00:00", "ag1", "team1"),
-        upsert("2026-06-15T00:00", "ag1", "team2"),  # the latest upsert decides
+        upsert("2026-06-15T00:00", "ag1", "team2"),  # a move: June 1 stays with team1
         created("2026-06-01T08:00", "T1", assignee="ag1"),  # no ticket team
         msg("2026-06-01T08:00", "T1", "cust"),
         msg("2026-06-01T09:00", "T1", "ag1"),
@@ -137,13 +137,41 @@ def test_team_attribution_uses_ticket_team_at_the_time_else_latest_agent_team() 
         status("2026-06-01T10:00", "T2", "solved"),
     ]
     r = run(events)
-    assert value(r, "team", "team2", JUNE, "tickets_solved") == 1
-    assert value(r, "team", "team2", JUNE, "first_response_time") == 3600.0
-    assert metric(r, "team", "team1", JUNE, "tickets_solved") is None
+    assert value(r, "team", "team1", JUNE, "tickets_solved") == 1
+    assert value(r, "team", "team1", JUNE, "first_response_time") == 3600.0
+    assert metric(r, "team", "team2", JUNE, "tickets_solved") is None
     assert value(r, "team", "teamA", JUNE, "first_response_time") == 3600.0  # team at reply
     assert value(r, "team", "teamA", JUNE, "tickets_created") == 1
     assert value(r, "team", "teamB", JUNE, "tickets_solved") == 1  # team at the solve
-    assert value(r, "team", "team2", JUNE, "tickets_created") == 1
+    assert value(r, "team", "team1", JUNE, "tickets_created") == 1
+
+
+def test_a_move_keeps_the_old_teams_past_and_counts_from_its_local_day_on() -> None:
+    def ticket(day: str, name: str) -> list[dict]:
+        return [
+            created(f"2026-06-{day}T08:00", name, assignee="ag1"),
+            msg(f"2026-06-{day}T08:00", name, "cust"),
+            msg(f"2026-06-{day}T09:00", name, "ag1"),
+            status(f"2026-06-{day}T10:00", name, "solved"),
+        ]
+
+    events = [
+        # Berlin: 22:30 UTC on June 9 is June 10, local: the move counts from June 10 on
+        upsert("2026-06-09T22:30", "ag1", "team2"),
+        upsert("2026-06-12T00:00", "ag1", "team2"),  # the same team again: no move
+        upsert("2026-05-01T00:00", "ag1", "team1"),  # arrives last, states the earlier team
+        *ticket("09", "T1"),
+        *ticket("10", "T2"),
+        *ticket("20", "T3"),
+    ]
+    days = {grain: run(events, grain=grain) for grain in ("DAY", "MONTH")}
+    assert value(days["DAY"], "team", "team1", "2026-06-09", "tickets_solved") == 1
+    assert value(days["DAY"], "team", "team2", "2026-06-10", "tickets_solved") == 1
+    assert value(days["MONTH"], "team", "team1", JUNE, "tickets_solved") == 1
+    assert value(days["MONTH"], "team", "team2", JUNE, "tickets_solved") == 2
+    # before the first upsert's day, the first day's team applies
+    early = [upsert("2026-06-15T12:00", "ag1", "team2"), *ticket("01", "T1")]
+    assert value(run(early), "team", "team2", JUNE, "tickets_solved") == 1
 
 
 def test_conversations_per_hour_and_handle_time() -> None:

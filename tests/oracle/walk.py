@@ -6,7 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from tests.oracle.ordering import Ticket, is_customer_message, is_public_agent_reply, sort_key
+from tests.oracle.ordering import (
+    AgentTeams,
+    Ticket,
+    is_customer_message,
+    is_public_agent_reply,
+    sort_key,
+)
 
 SOLVED_STATUSES = ("solved", "closed")
 UNSOLVED_STATUSES = ("open", "pending")
@@ -69,7 +75,7 @@ def ticket_team_at(ticket: Ticket, at: dt.datetime) -> str | None:
 class TicketWalk:
     """Collects the observations of one ticket (its events sorted with sort_key)."""
 
-    def __init__(self, ticket: Ticket, teams: dict[str, str | None]) -> None:
+    def __init__(self, ticket: Ticket, teams: AgentTeams) -> None:
         self.ticket = ticket
         self.events = ticket.events
         self.teams = teams
@@ -85,10 +91,10 @@ class TicketWalk:
 
     def team_for(self, event: dict, agent: str | None) -> str | None:
         # SPEC: "Team metrics use the ticket's team at the time of the attributing event,
-        # else the attributed agent's team."
+        # else the team the attributed agent belonged to at that time."
         team = ticket_team_at(self.ticket, event["_at"])
         if team is None and agent is not None:
-            team = self.teams.get(agent)
+            team = self.teams.at(agent, event["_at"])
         return team
 
     def emit(self, metric: str, event: dict, agent: str | None, value: Any = None) -> None:
@@ -245,7 +251,7 @@ class TicketWalk:
                 self.emit("handle_time", event, event.get("agent_id"), seconds)
 
 
-def ticket_observations(ticket: Ticket, teams: dict[str, str | None]) -> list[Obs]:
+def ticket_observations(ticket: Ticket, teams: AgentTeams) -> list[Obs]:
     """Walk one ticket's sorted events and return every observation it contributes."""
     walk = TicketWalk(ticket, teams)
     walk.creation()

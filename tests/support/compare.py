@@ -10,6 +10,7 @@ from typing import Any
 from domain.aggregate import Located, aggregate_samples
 from domain.events import AgentActivity, AgentUpserted, parse_event
 from domain.fold import fold
+from domain.memberships import Statement, TeamHistory
 from domain.metrics import Basis, Level
 from domain.periods import GRAINS, Grain, Period, local_day, local_midnight, period_start
 from domain.samples import ONE_DAY, activity_samples, ticket_samples
@@ -56,7 +57,7 @@ def in_memory(events: Iterable[dict[str, Any]], *, timezone: str, grain: str) ->
         by_ticket[e.ticket_id].append(e)
     located = [Located(t, s) for t, es in by_ticket.items() for s in ticket_samples(fold(t, es))]
     located += _activity(parsed, timezone)
-    teams = _agent_teams(parsed)
+    teams = _agent_teams(parsed, timezone)
     days = {local_day(item.sample.at, timezone) for item in located}
     g = Grain(grain)
     out: Table = {name: {} for name in LEVELS}
@@ -92,11 +93,14 @@ def _activity(parsed: list[Any], timezone: str) -> list[Located]:
     ]
 
 
-def _agent_teams(parsed: list[Any]) -> dict[str, str | None]:
-    profiles = sorted(
-        (e for e in parsed if isinstance(e, AgentUpserted)), key=lambda e: (e.occurred_at, e.id)
-    )
-    return {p.agent_id: p.team_id for p in profiles}
+def _agent_teams(parsed: list[Any], timezone: str) -> TeamHistory:
+    """Every upsert states its agent's team from its local day on (domain.memberships)."""
+    stated: dict[str, list[Statement]] = defaultdict(list)
+    for p in parsed:
+        if isinstance(p, AgentUpserted):
+            day = local_day(p.occurred_at, timezone)
+            stated[p.agent_id].append(Statement(day, p.team_id, p.occurred_at, p.id))
+    return TeamHistory.of(stated)
 
 
 def mismatches(
