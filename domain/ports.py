@@ -18,6 +18,7 @@ from domain.events import AgentUpserted, CanonicalEvent
 from domain.fold import TicketFacts
 from domain.identities import Identities
 from domain.integrations import DeliveryAdmin, Integrations
+from domain.memberships import Statement, TeamHistory, TeamMove
 from domain.metrics import Basis, Level
 from domain.model import KpiModel
 from domain.periods import Period
@@ -25,7 +26,7 @@ from domain.scoring import ScoreBreakdown
 from domain.values import Aggregate, MetricSet, StreamKey
 
 if TYPE_CHECKING:  # domain.views imports this module
-    from domain.views import ExternalId, TeamView
+    from domain.views import AgentView, ExternalId, TeamView
 
 # Only a verified principal (token, webhook integration, operator CLI) makes one.
 TenantId = NewType("TenantId", str)
@@ -133,11 +134,26 @@ class Directory(Protocol):
 
     def team_ids(self, source: str, external_ids: Collection[str]) -> dict[str, str]: ...
 
-    def upsert_agents(self, source: str, events: Sequence[AgentUpserted]) -> set[str]:
-        """Apply the latest profile per agent; return ids whose team changed."""
+    def upsert_agents(
+        self, source: str, events: Sequence[AgentUpserted], *, timezone: str
+    ) -> list[TeamMove]:
+        """Apply the latest profile per agent; every event states the agent's team from
+        its local day on. Returns the stretches of days whose team changed."""
         ...
 
-    def teams_of_agents(self, agent_ids: Collection[str]) -> dict[str, str | None]: ...
+    def state_teams(self, stated: Mapping[str, Iterable[Statement]]) -> list[TeamMove]:
+        """Add team statements per agent id; returns the stretches of days that moved."""
+        ...
+
+    def teams_of_agents(
+        self, agent_ids: Collection[str], *, on: date | None = None
+    ) -> dict[str, str | None]:
+        """Each agent's team on the local day `on` (None: the current team)."""
+        ...
+
+    def team_history(self, agent_ids: Collection[str]) -> TeamHistory: ...
+
+    def agent(self, agent_id: str) -> AgentView | None: ...
 
     def team_exists(self, team_id: str) -> bool: ...
 
@@ -178,7 +194,10 @@ class Samples(Protocol):
         """subject → stream → summary for samples dated inside the period."""
         ...
 
-    def touches_of_agents(self, agent_ids: Collection[str]) -> set[Touch]: ...
+    def touches_of_moves(self, moves: Sequence[TeamMove]) -> set[Touch]:
+        """The moved agents' samples dated inside each move, with the old and the new team."""
+        ...
+
 
     def agents(self) -> list[str]:
         """Every agent with samples."""

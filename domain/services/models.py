@@ -115,12 +115,11 @@ def rescore_from(uow: UnitOfWork, *, since: date | None) -> int:
     keys = {(c.metric, c.basis) for model in models for c in model.components}
     inputs = uow.snapshots.scoring_inputs(since=since, metrics=keys)
     teams = {(s.period, s.subject_id): s.metrics for s in inputs if s.level is Level.TEAM}
-    team_of = uow.directory.teams_of_agents(
-        {s.subject_id for s in inputs if s.level is Level.AGENT}
-    )
+    history = uow.directory.team_history({s.subject_id for s in inputs if s.level is Level.AGENT})
     rescored = []
-    for s in inputs:
-        team = s.subject_id if s.level is Level.TEAM else team_of.get(s.subject_id)
+    for s in inputs:  # an agent's team at the period's start, as when it was scored
+        agent_team = history.team_on(s.subject_id, s.period.start)
+        team = s.subject_id if s.level is Level.TEAM else agent_team
         peer = teams.get((s.period, team)) if team and s.level is Level.AGENT else None
         model = uow.models.effective(s.period.start, s.level, team)
         rescored.append(

@@ -18,6 +18,7 @@ from domain.periods import local_day, local_midnight
 from domain.policy import sample_policy
 from domain.ports import StoredSample, Touch, UnitOfWork
 from domain.samples import ONE_DAY, Sample, SamplePolicy, activity_samples, ticket_samples
+from domain.services.agents import move_touches
 from domain.services.rescoring import rescore
 
 
@@ -133,13 +134,9 @@ def _store(
 
 def _upsert_agents(uow: UnitOfWork, source: str, profiles: list[AgentUpserted]) -> set[Touch]:
     adopted = adopt_placeholders(uow, source, profiles)
-    # A team move re-attributes the agent's team-less samples: touch before and after.
-    known = uow.directory.agent_ids(source, {p.agent_id for p in profiles}, create=False)
-    before = uow.samples.touches_of_agents(known.values())
-    changed = uow.directory.upsert_agents(source, profiles)
-    if not changed:
-        return adopted
-    return adopted | before | uow.samples.touches_of_agents(changed)
+    # Each profile states the agent's team from its local day on (domain.memberships).
+    moved = uow.directory.upsert_agents(source, profiles, timezone=uow.tenant.timezone)
+    return adopted | move_touches(uow, moved)
 
 
 def _record_activity(uow: UnitOfWork, source: str, spans: list[AgentActivity]) -> set[Touch]:

@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from domain.guardrails import signal_counts
+from domain.memberships import TeamHistory
 from domain.metrics import Basis, Level
 from domain.periods import Period, periods_of_day
 from domain.policy import has_business_hours
@@ -96,7 +97,7 @@ class PeriodScorer:
         period: Period,
         *,
         preloaded: Mapping[Level, Streams] | None = None,
-        team_of: Mapping[str, str | None] | None = None,
+        team_of: TeamHistory | None = None,
     ) -> None:
         self.uow = uow
         self.period = period
@@ -106,9 +107,11 @@ class PeriodScorer:
 
     def snapshots(self, subjects: Subjects) -> list[Snapshot]:
         agents = self.measure(Level.AGENT, subjects.agents)
-        team_of = self.team_of
-        if team_of is None:
-            team_of = self.uow.directory.teams_of_agents(agents.keys())
+        # An agent's peers and per-team model are those of its team at the period's start.
+        if self.team_of is not None:
+            team_of = {a: self.team_of.team_on(a, self.period.start) for a in agents}
+        else:
+            team_of = self.uow.directory.teams_of_agents(agents.keys(), on=self.period.start)
         # Shrinkage leans an agent's rate towards their own team's rate: score teams
         # the agents belong to even when only their agents were touched.
         wanted_teams = (

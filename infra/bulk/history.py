@@ -1,4 +1,6 @@
 """Summaries of a tenant's whole history for every grain and level, in few passes.
+Team levels take the ticket's team, else the agent's team on the sample's day (the same
+range join on agent_team as the per-period SQL in infra.db.aggregates).
 
 PostgreSQL hashes sums and counts: one scan per level, with GROUPING SETS giving every
 grain at once. Duration values are read once, in value order, and dealt into every
@@ -49,7 +51,7 @@ SELECT period, subject, metric, COUNT(*) FROM (
 GROUP BY 1, 2, 3
 """
 _DURATIONS = """
-SELECT s.local_day, s.agent_id, COALESCE(s.team_id, a.team_id), s.metric, s.{column}
+SELECT s.local_day, s.agent_id, {team}, s.metric, s.{column}
 FROM metric_sample s {join}
 WHERE s.tenant_id = :tenant AND {metrics} AND s.{column} IS NOT NULL
 ORDER BY s.{column}
@@ -101,7 +103,9 @@ def _ranks(session: Session, tenant_id: str, column: str) -> dict[GroupKey, tupl
     """(median, p90) of every duration group, from one pass in value order."""
     groups: dict[GroupKey, list[float]] = defaultdict(list)
     periods: dict[date, list[tuple[Grain, date]]] = {}
-    sql = _DURATIONS.format(join=AGENT_JOIN, metrics=IN_DURATIONS, column=column)
+    sql = _DURATIONS.format(
+        team=SUBJECT[Level.TEAM], join=AGENT_JOIN, metrics=IN_DURATIONS, column=column
+    )
     for day, agent, team, metric, value in session.execute(text(sql), {"tenant": tenant_id}):
         starts = periods.get(day)
         if starts is None:

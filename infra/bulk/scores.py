@@ -22,7 +22,7 @@ def score_history(c: Container, tenant_id: TenantId, *, progress: Progress | Non
     with c.uow(tenant_id) as uow:  # the caller holds the tenant's lock
         uow.session.execute(text("SET LOCAL work_mem = '256MB'"))  # sort and hash in memory
         summaries = summarise(uow.session, tenant_id, business=has_business_hours(uow.tenant))
-        team_of = uow.directory.teams_of_agents(uow.samples.agents())
+        team_of = uow.directory.team_history(uow.samples.agents())
         for step, grain in enumerate(GRAINS, start=1):
             snapshots: list[Snapshot] = []
             for start, by_level in sorted(summaries.get(grain, {}).items()):

@@ -19,14 +19,20 @@ from domain.values import Aggregate, StreamKey
 
 SUBJECT = {
     Level.AGENT: "s.agent_id",
-    Level.TEAM: "COALESCE(s.team_id, a.team_id)",  # ticket's team, else the agent's
+    # The ticket's team, else the agent's team on the sample's day (SPEC §4).
+    Level.TEAM: "COALESCE(s.team_id, m.team_id)",
     Level.TENANT: "s.tenant_id",
 }
 DURATIONS = tuple(d.key for d in m.DEFINITIONS if d.is_duration)
 DISTINCT_TICKETS = (ASSIGNMENT, "handle_time")
 IN_DURATIONS = "s.metric IN ({})".format(", ".join(f"'{k}'" for k in DURATIONS))
 IN_DISTINCT = "s.metric IN ({})".format(", ".join(f"'{k}'" for k in DISTINCT_TICKETS))
-AGENT_JOIN = "LEFT JOIN agent a ON a.tenant_id = s.tenant_id AND a.id = s.agent_id"
+# The agent's membership in force on the sample's day: a range join on agent_team's
+# materialised ranges (disjoint per agent, so at most one row matches).
+AGENT_JOIN = (
+    "LEFT JOIN agent_team m ON m.tenant_id = s.tenant_id AND m.agent_id = s.agent_id"
+    " AND m.valid_from <= s.local_day AND (m.valid_to IS NULL OR s.local_day < m.valid_to)"
+)
 
 
 def join_for(level: Level) -> str:

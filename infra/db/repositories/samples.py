@@ -13,11 +13,12 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, select, text
 
+from domain.memberships import TeamMove
 from domain.metrics import Level
 from domain.periods import Period
 from domain.ports import StoredSample, Touch
 from domain.values import Aggregate, StreamKey
-from infra.db.aggregates import aggregate_sql, read_row
+from infra.db.aggregates import AGENT_JOIN, SUBJECT, aggregate_sql, read_row
 from infra.db.repositories.base import TenantRepository
 from infra.db.sql import as_date, chunks
 from infra.db.tables import METRIC_SAMPLE
@@ -25,9 +26,9 @@ from infra.db.tables import METRIC_SAMPLE
 S = METRIC_SAMPLE.c
 
 _TOUCHES = """
-SELECT DISTINCT s.local_day, s.agent_id, COALESCE(s.team_id, a.team_id)
+SELECT DISTINCT s.local_day, s.agent_id, {team}
 FROM metric_sample s
-LEFT JOIN agent a ON a.tenant_id = s.tenant_id AND a.id = s.agent_id
+{join}
 WHERE s.tenant_id = :tenant AND {where}
 """
 
@@ -57,7 +58,13 @@ class SqlSamples(TenantRepository):
 
     def touches_of_origins(self, source: str, origins: Sequence[str]) -> set[Touch]:
         out: set[Touch] = set()
-        sql = text(_TOUCHES.format(where="s.source = :source AND s.origin IN :origins"))
+        sql = text(
+            _TOUCHES.format(
+                team=SUBJECT[Level.TEAM],
+                join=AGENT_JOIN,
+                where="s.source = :source AND s.origin IN :origins",
+            )
+        )
         sql = sql.bindparams(bindparam("origins", expanding=True))
         for part in chunks(origins):
             rows = self.session.execute(
@@ -66,13 +73,24 @@ class SqlSamples(TenantRepository):
             out.update(Touch(as_date(day), agent, team) for day, agent, team in rows)
         return out
 
-    def touches_of_agents(self, agent_ids: Collection[str]) -> set[Touch]:
+    def touches_of_moves(self, moves: Sequence[TeamMove]) -> set[Touch]:
+        """Only the days a move covers are re-attributed: the agent's samples dated inside
+        it touch their periods for the agent, and for the old and the new team (a sample
+        with a ticket team of its own keeps it)."""
         out: set[Touch] = set()
-        sql = text(_TOUCHES.format(where="s.agent_id IN :agents"))
-        sql = sql.bindparams(bindparam("agents", expanding=True))
-        for part in chunks(sorted(agent_ids)):
-            rows = self.session.execute(sql, {"tenant": self.tenant_id, "agents": list(part)})
-            out.update(Touch(as_date(day), agent, team) for day, agent, team in rows)
+        for move in moves:
+            stmt = (
+                select(S.local_day, S.team_id)
+                .distinct()
+                .where(S.tenant_id == self.tenant_id, S.agent_id == move.agent_id)
+            )
+            if move.start is not None:
+                stmt = stmt.where(S.local_day >= move.start)
+            if move.end is not None:
+                stmt = stmt.where(S.local_day < move.end)
+            for day, team in self.session.execute(stmt):
+                for agent_team in (move.old_team, move.new_team):
+                    out.add(Touch(as_date(day), move.agent_id, team or agent_team))
         return out
 
     def agents(self) -> list[str]:

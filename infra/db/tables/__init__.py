@@ -15,6 +15,7 @@ from infra.db.tables.core import (
 )
 from infra.db.tables.identities import AgentMergeRow
 from infra.db.tables.people import (
+    AgentTeamRow,
     EnpsAnswerRow,
     PulseAnswerRow,
     PulseSurveyRow,
@@ -49,6 +50,7 @@ __all__ = [
     "AGENT",
     "AGENT_IDENTITY",
     "AGENT_MERGE",
+    "AGENT_TEAM",
     "API_CLIENT",
     "AUDIT_EVENT",
     "CALIBRATION_SESSION",
@@ -79,6 +81,7 @@ __all__ = [
     "AgentIdentityRow",
     "AgentMergeRow",
     "AgentRow",
+    "AgentTeamRow",
     "ApiClientRow",
     "AuditEventRow",
     "CalibrationSessionRow",
@@ -115,6 +118,7 @@ TEAM_IDENTITY: Table = TeamIdentityRow.__table__  # type: ignore[attr-defined]
 AGENT: Table = AgentRow.__table__  # type: ignore[attr-defined]
 AGENT_IDENTITY: Table = AgentIdentityRow.__table__  # type: ignore[attr-defined]
 AGENT_MERGE: Table = AgentMergeRow.__table__  # type: ignore[attr-defined]
+AGENT_TEAM: Table = AgentTeamRow.__table__  # type: ignore[attr-defined]
 API_CLIENT: Table = ApiClientRow.__table__  # type: ignore[attr-defined]
 AUDIT_EVENT: Table = AuditEventRow.__table__  # type: ignore[attr-defined]
 INTEGRATION: Table = IntegrationRow.__table__  # type: ignore[attr-defined]

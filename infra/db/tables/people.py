@@ -1,4 +1,5 @@
-"""People beside the KPIs: support values and their ratings, pulse surveys and eNPS."""
+"""People beside the KPIs: team memberships over time, support values and their ratings,
+pulse surveys and eNPS."""
 
 from __future__ import annotations
 
@@ -25,6 +26,32 @@ def _survey_fk() -> ForeignKeyConstraint:
         ["pulse_survey.tenant_id", "pulse_survey.id"],
         ondelete="CASCADE",
     )
+
+
+class AgentTeamRow(SQLModel, table=True):
+    """One statement of an agent's team from a tenant-local day on (domain.memberships):
+    per day only the one made last is kept. `valid_from`/`valid_to` are the days it is in
+    force, derived from all of the agent's rows, so attribution is a range join: the first
+    row reaches back to date.min, the last is open (NULL); an overridden row has an empty
+    range (`valid_from` = `valid_to`)."""
+
+    __tablename__ = "agent_team"
+    __table_args__ = (
+        _tenant_fk(),
+        ForeignKeyConstraint(
+            ["tenant_id", "agent_id"], ["agent.tenant_id", "agent.id"], ondelete="CASCADE"
+        ),
+        ForeignKeyConstraint(["tenant_id", "team_id"], ["team.tenant_id", "team.id"]),
+    )
+
+    tenant_id: str = Field(primary_key=True, max_length=32)
+    agent_id: str = Field(primary_key=True, max_length=32)
+    from_day: date = Field(primary_key=True)
+    team_id: str | None = Field(default=None, max_length=32)
+    stated_at: datetime = Field(sa_type=UtcDateTime)
+    ref: str = Field(max_length=200)
+    valid_from: date
+    valid_to: date | None = None
 
 
 class SupportValueRow(SQLModel, table=True):
