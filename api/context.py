@@ -18,16 +18,7 @@ from domain.ports import UnitOfWork
 from domain.quality.ports import StoredReview
 from domain.quality.scorecards import Scorecard
 from domain.views import AgentView, TeamView, TenantReads
-from infra.bootstrap import (
-    GENERATE_REVIEW_ASSIGNMENTS,
-    PROCESS_TENANT,
-    REATTRIBUTE_AGENTS,
-    RECOMPUTE_TENANT,
-    RESCORE_TENANT,
-    Container,
-    agent_change_job_id,
-    review_assignments_job_id,
-)
+from infra.bootstrap import GENERATE_REVIEW_ASSIGNMENTS, Container, review_assignments_job_id
 
 if TYPE_CHECKING:
     from api.audit.extension import AuditDraft
@@ -132,22 +123,6 @@ class Context:
             details=details,
         )
 
-    def queue_rescore(self, *, since: date | None) -> None:
-        """Re-score stored metrics (from periods starting at `since`), after commit."""
-        self.container.queue.enqueue(
-            RESCORE_TENANT, self.principal.tenant_id, since.isoformat() if since else None
-        )
-
-    def request_processing(self) -> None:
-        """Process this tenant's pending webhook deliveries, after commit."""
-        self.container.queue.request(PROCESS_TENANT, self.principal.tenant_id)
-
-    def queue_recompute(self, *, since: date | None) -> None:
-        """Rebuild this tenant's history (from `since`) in the background, after commit."""
-        self.container.queue.enqueue(
-            RECOMPUTE_TENANT, self.principal.tenant_id, since.isoformat() if since else None
-        )
-
     def queue_review_assignments(self, *, week_start: date) -> bool:
         """Queue the draw of an ISO week's review assignments, unless that week's job
         already waits or runs (False). Raises QueueUnavailableError when Redis is down."""
@@ -157,13 +132,6 @@ class Context:
             tenant,
             week_start.isoformat(),
             job_id=review_assignments_job_id(tenant, week_start),
-        )
-
-    def queue_reattribution(self, *, change_id: str) -> None:
-        """Re-fold and re-score what an agent merge or unmerge moved, after commit."""
-        tenant = self.principal.tenant_id
-        self.container.queue.enqueue(
-            REATTRIBUTE_AGENTS, tenant, change_id, job_id=agent_change_job_id(tenant, change_id)
         )
 
     async def _load_agents(self, ids: list[str]) -> list[AgentView | None]:

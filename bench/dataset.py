@@ -61,7 +61,7 @@ def ensure_tenant(c: Container, slug: str, s: Shape) -> tuple[TenantProfile, int
         return tenant, count_events(c, tenant)
     except NotFoundError:
         tenant = admin.create_tenant(c, slug=slug, name=f"Bench {slug}", timezone="Europe/Berlin")
-    admin.apply_canonical(c, tenant.id, source="generic", events=_profiles(s), rescore=False)
+    admin.apply_canonical(c, tenant.id, source="generic", events=_profiles(s))
     _copy_events(c, tenant, _without_profiles(generate(s)))
     return tenant, count_events(c, tenant)
 

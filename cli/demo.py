@@ -11,7 +11,6 @@ import typer
 from cli.output import console
 from cli.progress import progress_bar
 from domain.ports import TenantProfile
-from domain.services.recompute import rescore_all
 from infra import admin
 from infra.bootstrap import Container, container
 from infra.db.migrate import upgrade
@@ -72,10 +71,8 @@ def _seed(c: Container, tenant: TenantProfile, *, tickets: int, days: int) -> No
             done += count
             report("load events", done, len(events))
 
-        admin.apply_canonical(
-            c, tenant.id, source="generic", events=events, progress=step, rescore=False
-        )
-        rescore_all(lambda: c.uow(tenant.id, exclusive=True), progress=report)
+        admin.apply_canonical(c, tenant.id, source="generic", events=events, progress=step)
+        admin.derive_now(c, tenant.id, progress=report)
 
 
 def _print_instructions(url: str, client_id: str, secret: str, token: str) -> None:

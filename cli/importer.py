@@ -57,6 +57,7 @@ def import_history(
                 batch=batch,
                 progress=report,
             )
+            summary.snapshots = admin.derive_now(c, profile.id, progress=report).rolled_up
     elapsed = time.perf_counter() - started
     if as_json:
         print(json.dumps({**asdict(summary), "lines": reader.line, "seconds": round(elapsed, 2)}))

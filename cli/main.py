@@ -18,10 +18,8 @@ from cli.errors import FriendlyErrors
 from cli.output import console, fail
 from cli.progress import progress_bar
 from domain.integrations import SOURCES
-from domain.services.recompute import rebuild
 from infra import admin
 from infra.bootstrap import container
-from infra.bulk.rebuild import bulk_rebuild
 from infra.db.migrate import downgrade, upgrade
 from infra.db.repositories.system import ConflictError, NotFoundError
 from infra.logging import configure_logging
@@ -213,7 +211,6 @@ def worker(
 def recompute(
     tenant: str = typer.Option(..., help="tenant slug"),
     since: str | None = typer.Option(None, help="YYYY-MM-DD; default: everything"),
-    workers: int = typer.Option(2, help="fold processes for a full rebuild on PostgreSQL"),
 ) -> None:
     """Rebuild ticket facts, samples and scores from the event log."""
     c = container()
@@ -223,24 +220,16 @@ def recompute(
     except (NotFoundError, ValueError) as exc:
         raise fail(str(exc)) from None
     with progress_bar(console) as report:
-        if start is None and not c.settings.is_sqlite:
-            # Everything on PostgreSQL: the parallel bulk path (same rows, much faster).
-            bulk = bulk_rebuild(c, profile.id, workers=workers, progress=report)
-            console.print(
-                f"rebuilt {bulk.tickets} tickets from {bulk.events} events, "
-                f"{bulk.snapshots} snapshots"
-            )
-            return
-        result = rebuild(lambda: c.uow(profile.id, exclusive=True), since=start, progress=report)
+        result = admin.recompute(c, profile.id, since=start, progress=report)
     console.print(
-        f"re-folded {result.streams} streams, re-scored {result.periods} periods "
-        f"({result.snapshots} snapshots)"
+        f"rebuilt {'everything' if start is None else f'from {start}'}: "
+        f"{result.requests} request(s) carried out, {result.rolled_up} snapshot(s) rolled up"
     )
 
 
 @app.command()
 def sweep() -> None:
-    """Request processing of deliveries left pending (what the worker's cron does)."""
+    """Request a reconcile for tenants whose derivation work waits (the worker's cron)."""
     from workers.jobs import sweep_pending  # noqa: PLC0415
 
-    console.print(f"{sweep_pending()} tenant(s) with pending deliveries re-queued")
+    console.print(f"{sweep_pending()} tenant(s) with derivation work waiting re-queued")

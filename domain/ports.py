@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NewType, Protocol, Self
 
 from domain.audit import AuditLog
 from domain.clients import ApiClients
+from domain.derivation.outbox import Outbox
 from domain.events import AgentUpserted, CanonicalEvent
 from domain.fold import TicketFacts
 from domain.identities import Identities
@@ -198,7 +199,6 @@ class Samples(Protocol):
         """The moved agents' samples dated inside each move, with the old and the new team."""
         ...
 
-
     def agents(self) -> list[str]:
         """Every agent with samples."""
         ...
@@ -260,21 +260,6 @@ class Figures(Protocol):
     def set_active_users(self, period: Period, count: int) -> None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class DirtyEntry:
-    """A subject's snapshot in a period that waits for the next roll-up."""
-
-    period: Period
-    level: Level
-    subject_id: str
-
-
-class Dirty(Protocol):
-    def mark(self, entries: Iterable[DirtyEntry]) -> int: ...
-
-    def take(self, limit: int) -> list[DirtyEntry]: ...
-
-
 class TenantSettings(Protocol):
     def get(self) -> dict[str, Any]: ...
 
@@ -319,7 +304,7 @@ class UnitOfWork(Protocol):
     def settings(self) -> TenantSettings: ...
 
     @property
-    def dirty(self) -> Dirty: ...
+    def outbox(self) -> Outbox: ...
 
     @property
     def integrations(self) -> Integrations: ...

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from domain.audit import CLI_ACTOR, OK, redact
 from domain.auth import ALL_SCOPES
 from domain.clients import ApiClientView, ClientError, ClientSecret
+from domain.derivation.outbox import Redo
+from domain.derivation.reconciler import ReconcileResult
 from domain.events import CanonicalEvent, parse_event
 from domain.integrations import IntegrationChange, IntegrationError, IntegrationView
 from domain.model import default_model
 from domain.ports import TenantId, TenantProfile
 from domain.services import clients, integrations
 from domain.services.processing import apply_events
+from domain.services.recompute import Progress
 from infra.bootstrap import Container
 from infra.db.repositories.audit import SqlAuditLog, record_for_every_tenant
 from infra.db.repositories.integrations import SqlIntegrationReads
@@ -240,18 +243,18 @@ def apply_canonical(
     events: Iterable[dict[str, Any]],
     batch: int = 2000,
     progress: Callable[[int], None] | None = None,
-    rescore: bool = True,
 ) -> int:
-    """Apply canonical event objects directly (demo data, imports), batch by batch."""
+    """Apply canonical event objects directly (demo data, imports), batch by batch; their
+    scores follow from the outbox (`derive_now`, or the job each commit requests)."""
     total = 0
     pending: list[CanonicalEvent] = []
     for raw in events:
         pending.append(parse_event(raw))
         if len(pending) >= batch:
-            total += _apply(c, tenant, source, pending, progress=progress, rescore=rescore)
+            total += _apply(c, tenant, source, pending, progress=progress)
             pending = []
     if pending:
-        total += _apply(c, tenant, source, pending, progress=progress, rescore=rescore)
+        total += _apply(c, tenant, source, pending, progress=progress)
     return total
 
 
@@ -262,11 +265,30 @@ def _apply(
     events: list[CanonicalEvent],
     *,
     progress: Callable[[int], None] | None,
-    rescore: bool,
 ) -> int:
     with c.uow(tenant, exclusive=True) as uow:
-        result = apply_events(uow, source=source, events=events, rescore_now=rescore)
+        result = apply_events(uow, source=source, events=events)
         uow.commit()
     if progress:
         progress(len(events))
     return result.new
+
+
+def recompute(
+    c: Container, tenant: TenantId, *, since: date | None, progress: Progress | None = None
+) -> ReconcileResult:
+    """Ask for a rebuild of the tenant's history (from `since`), audited, and carry it
+    out in this process — the reconciler decides how (bulk for a whole history)."""
+    with c.uow(tenant) as uow:
+        uow.outbox.request(Redo.REBUILD, since=since)
+        _audit(uow.audit, "recompute", {"since": since.isoformat() if since else None})
+        uow.commit()
+    return derive_now(c, tenant, progress=progress)
+
+
+def derive_now(
+    c: Container, tenant: TenantId, *, progress: Progress | None = None
+) -> ReconcileResult:
+    """Bring the tenant's derived data up to date in this process: an operator's command
+    waits for it (and for a worker that holds the tenant, which then does the work)."""
+    return c.reconciler(tenant, wait=True, progress=progress).run()

@@ -16,11 +16,15 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from domain.derivation.reconciler import Reconciler
 from domain.ports import TenantId
+from domain.services.recompute import Progress
 from infra.auth.keys import jwks, load_previous_keys, load_signing_key
 from infra.auth.oauth_server import TokenEndpoint, TokenRequest
 from infra.auth.revocation import RevocationCache
 from infra.auth.tokens import TokenError, TokenService
+from infra.bulk.rebuild import PostgresBulkRebuild
+from infra.db.claims import tenant_claim
 from infra.db.engine import make_engine, make_worker_engine
 from infra.db.migrate import schema_check
 from infra.db.repositories.api_clients import SqlApiClients
@@ -28,15 +32,11 @@ from infra.db.types import utcnow
 from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
 from infra.queue import (
     GENERATE_REVIEW_ASSIGNMENTS,
-    PROCESS_TENANT,
-    REATTRIBUTE_AGENTS,
-    RECOMPUTE_TENANT,
-    RESCORE_TENANT,
+    RECONCILE_TENANT,
     InProcessJobQueue,
     JobQueue,
     QueueUnavailableError,
     RqJobQueue,
-    agent_change_job_id,
     review_assignments_job_id,
 )
 from infra.secret_box import SecretBox, load_secret_box
@@ -73,7 +73,30 @@ class Container:
         return sessionmaker(self.read_engine, expire_on_commit=False)
 
     def uow(self, tenant_id: TenantId, *, exclusive: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.sessions, tenant_id, exclusive=exclusive, box=self._box)
+        return SqlUnitOfWork(
+            self.sessions,
+            tenant_id,
+            exclusive=exclusive,
+            box=self._box,
+            after_commit=self.request_reconcile,
+        )
+
+    def request_reconcile(self, tenant_id: TenantId) -> None:
+        """After a commit that recorded derivation work: the one place it is requested."""
+        self.queue.request(RECONCILE_TENANT, tenant_id)
+
+    def reconciler(
+        self, tenant_id: TenantId, *, wait: bool = False, progress: Progress | None = None
+    ) -> Reconciler:
+        """The tenant's reconciler. `wait`: queue for the tenant's claim (an operator's
+        command) instead of leaving it to the process that holds it (a worker)."""
+        return Reconciler(
+            open_uow=lambda: self.uow(tenant_id),
+            decoder=self.decoder,
+            claim=lambda: tenant_claim(self.engine, tenant_id, wait=wait),
+            bulk=None if self.settings.is_sqlite else PostgresBulkRebuild(self),
+            progress=progress,
+        )
 
     def read_uow(self, tenant_id: TenantId) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.read_sessions, tenant_id, box=self._box)
@@ -174,7 +197,6 @@ class Container:
             system=self.system,
             tenant_uow=self.uow,
             adapters=self.adapters,
-            queue=self.queue,
             json_max_depth=self.settings.json_max_depth,
         )
 
@@ -191,16 +213,11 @@ class Container:
 # What the API layer may use from infra: it imports infra only through this module.
 __all__ = [
     "GENERATE_REVIEW_ASSIGNMENTS",
-    "PROCESS_TENANT",
-    "REATTRIBUTE_AGENTS",
-    "RECOMPUTE_TENANT",
-    "RESCORE_TENANT",
     "Container",
     "QueueUnavailableError",
     "SQLAlchemyError",
     "TokenError",
     "TokenRequest",
-    "agent_change_job_id",
     "container",
     "install",
     "review_assignments_job_id",

@@ -1,8 +1,9 @@
 """Background jobs: RQ when REDIS_URL is set, else a thread in this process.
 
-Jobs are named by dotted path (infra never imports workers). Processing is requested
-per tenant and coalesced: at most one *queued* job per tenant, however many webhooks
-arrive; a job that is already running is followed by one more if new work lands.
+Jobs are named by dotted path (infra never imports workers). Derivation is requested
+per tenant and coalesced (`request`): at most one *queued* reconcile job per tenant,
+however many commits ask; a job that is already running is followed by one more if new
+work lands. Only the unit of work's commit and the sweeper request it.
 A job enqueued with a deterministic id (`review_assignments_job_id`) waits in the queue
 at most once: enqueueing it again while it waits or runs does nothing.
 """
@@ -25,12 +26,8 @@ from rq import Queue
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 
-PROCESS_TENANT = "workers.jobs.process_tenant"
-RECOMPUTE_TENANT = "workers.jobs.recompute_tenant"
-RESCORE_TENANT = "workers.jobs.rescore_tenant"
-ROLLUP_TENANT = "workers.jobs.rollup_tenant"
+RECONCILE_TENANT = "workers.jobs.reconcile_tenant"
 GENERATE_REVIEW_ASSIGNMENTS = "workers.jobs.generate_review_assignments"
-REATTRIBUTE_AGENTS = "workers.jobs.reattribute_agents"
 FLAG_TTL_SECONDS = 600
 FAILURE_TTL_SECONDS = 7 * 86400
 JOB_TIMEOUT_SECONDS = 3600
@@ -56,10 +53,6 @@ def pending_flag(job: str, tenant_id: str) -> str:
 def review_assignments_job_id(tenant_id: str, week_start: date) -> str:
     """One generation job per tenant and ISO week (RQ ids allow letters, digits, - and _)."""
     return f"review-assignments-{tenant_id}-{week_start.isoformat()}"
-
-
-def agent_change_job_id(tenant_id: str, change_id: str) -> str:
-    return f"agent-change-{tenant_id}-{change_id}"
 
 
 class JobQueue(Protocol):
@@ -95,7 +88,7 @@ class RqJobQueue:
             self.queue.enqueue(job, tenant_id, job_id=f"process-{uuid.uuid4().hex}", **_OPTIONS)
             return True
         except RedisError:
-            # The delivery is committed and stays pending; the sweeper enqueues it later.
+            # The work is committed and stays in the outbox; the sweeper requests it later.
             log.warning("could not enqueue %s for tenant %s; the sweeper will", job, tenant_id)
             return False
 

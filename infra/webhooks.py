@@ -18,7 +18,6 @@ from domain.ports import TenantId
 from infra.db.repositories.deliveries import NewDelivery
 from infra.db.repositories.system import IntegrationRecord
 from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
-from infra.queue import PROCESS_TENANT, JobQueue
 from infra.sources import freshdesk
 from infra.sources.base import InboundRequest, IntegrationConfig, SignatureError, SourceAdapter
 from infra.sources.decoder import decode_events
@@ -44,13 +43,11 @@ class WebhookIntake:
         system: Callable[[], SystemUnitOfWork],
         tenant_uow: Callable[[TenantId], SqlUnitOfWork],
         adapters: Mapping[str, SourceAdapter],
-        queue: JobQueue,
         json_max_depth: int,
     ) -> None:
         self.system = system
         self.tenant_uow = tenant_uow
         self.adapters = adapters
-        self.queue = queue
         self.json_max_depth = json_max_depth
 
     def receive(
@@ -140,8 +137,6 @@ class WebhookIntake:
             uow.commit()
         if delivery_id is None:
             return Receipt(200, {"status": "duplicate", "delivery_key": key})
-        if status == PENDING:
-            self.queue.request(PROCESS_TENANT, integration.tenant_id)
         body: dict[str, Any] = {
             "status": status if status != PENDING else "accepted",
             "delivery_id": delivery_id,

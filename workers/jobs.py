@@ -1,31 +1,20 @@
 """RQ job functions: thin shells that take ids and call the domain services.
 
-They are referenced by dotted path (`workers.jobs.process_tenant`) and must stay
+They are referenced by dotted path (`workers.jobs.reconcile_tenant`) and must stay
 importable without side effects; the container is built on first use.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
 from datetime import date, timedelta
 
 from domain.ports import TenantId
 from domain.quality.assignment_service import generate_assignments, last_complete_week
 from domain.quality.ports import QualityError
-from domain.services.identities import reattribute_change
-from domain.services.intake import process_pending
-from domain.services.models import rescore_from
-from domain.services.recompute import rebuild
-from domain.services.rescoring import roll_up
 from infra.bootstrap import container
 from infra.db.types import utcnow
-from infra.queue import (
-    GENERATE_REVIEW_ASSIGNMENTS,
-    PROCESS_TENANT,
-    ROLLUP_TENANT,
-    review_assignments_job_id,
-)
+from infra.queue import GENERATE_REVIEW_ASSIGNMENTS, RECONCILE_TENANT, review_assignments_job_id
 
 log = logging.getLogger(__name__)
 
@@ -33,66 +22,28 @@ SWEEP_AFTER = timedelta(seconds=30)
 DISPATCH_LOCK_SECONDS = 86400  # the weekly dispatch runs once per (UTC) day at most
 
 
-def process_tenant(tenant_id: str) -> dict[str, int]:
-    """Process every pending delivery of one tenant (idempotent)."""
+def reconcile_tenant(tenant_id: str) -> dict[str, int]:
+    """Bring one tenant's derived data up to date (idempotent): the only derivation job."""
     c = container(worker=True)
-    c.queue.started(PROCESS_TENANT, tenant_id)
-    tenant = TenantId(tenant_id)
-    result = process_pending(lambda: c.uow(tenant, exclusive=True), c.decoder)
+    c.queue.started(RECONCILE_TENANT, tenant_id)
+    result = c.reconciler(TenantId(tenant_id)).run()
     log.info("tenant %s: %s", tenant_id, result)
-    if result.processed:
-        c.queue.request(ROLLUP_TENANT, tenant_id)
-    return asdict(result)
-
-
-def rollup_tenant(tenant_id: str) -> int:
-    """Re-score the team/tenant snapshots that processing left for a roll-up."""
-    c = container(worker=True)
-    c.queue.started(ROLLUP_TENANT, tenant_id)
-    total = 0
-    while True:
-        with c.uow(TenantId(tenant_id), exclusive=True) as uow:
-            done = roll_up(uow)
-            uow.commit()
-        total += done
-        if not done:
-            return total
-
-
-def recompute_tenant(tenant_id: str, since: str | None = None) -> dict[str, int]:
-    """Rebuild a tenant's facts, samples and scores from its event log (idempotent)."""
-    c = container(worker=True)
-    start = date.fromisoformat(since) if since else None
-    result = rebuild(lambda: c.uow(TenantId(tenant_id), exclusive=True), since=start)
-    return asdict(result)
-
-
-def rescore_tenant(tenant_id: str, since: str | None = None) -> int:
-    """Re-score stored metrics with the models now effective (after a model change)."""
-    c = container(worker=True)
-    with c.uow(TenantId(tenant_id), exclusive=True) as uow:
-        count = rescore_from(uow, since=date.fromisoformat(since) if since else None)
-        uow.commit()
-    return count
-
-
-def reattribute_agents(tenant_id: str, change_id: str) -> int:
-    """Re-fold and re-score after an agent merge or unmerge (idempotent)."""
-    c = container(worker=True)
-    with c.uow(TenantId(tenant_id), exclusive=True) as uow:
-        count = reattribute_change(uow, change_id=change_id)
-        uow.commit()
-    log.info("tenant %s: agent change %s re-scored %d snapshots", tenant_id, change_id, count)
-    return count
+    return {
+        "deliveries": result.intake.processed + result.intake.failed + result.intake.ignored,
+        "requests": result.requests,
+        "rolled_up": result.rolled_up,
+        "busy": int(result.busy),
+    }
 
 
 def sweep_pending() -> int:
-    """Re-request processing for deliveries left pending (e.g. Redis was down)."""
+    """Request a reconcile for every tenant whose outbox or pending deliveries have waited
+    longer than a job would (e.g. Redis was down when their commit asked)."""
     c = container(worker=True)
     with c.system() as uow:
-        tenants = uow.system.tenants_with_pending(utcnow() - SWEEP_AFTER)
+        tenants = uow.system.tenants_with_derivation_work(utcnow() - SWEEP_AFTER)
     for tenant in tenants:
-        c.queue.request(PROCESS_TENANT, tenant, force=True)
+        c.queue.request(RECONCILE_TENANT, tenant, force=True)
     return len(tenants)
 
 

@@ -100,5 +100,4 @@ class IntegrationsMutation:
         view = await info.context.write(replay)
         if view is None:
             return NotFoundError(message=f"no webhook delivery {id!r}")
-        info.context.request_processing()
         return WebhookDelivery.of(view)

@@ -73,6 +73,4 @@ async def _change(info: Info, change: Callable[[UnitOfWork], ModelVersion]) -> M
         return ValidationError(message=str(exc), field=exc.field)
     except ModelNotFoundError as exc:
         return NotFoundError(message=str(exc))
-    if version.active:
-        info.context.queue_rescore(since=version.model.effective_from)
     return ModelVersionType.of(version)

@@ -11,9 +11,8 @@ from api.errors import NotFoundError, ValidationError
 from api.people.types import AgentMerge
 from api.permissions import requires
 from domain.auth import Scope
-from domain.identities import AgentMergeView, Identity, IdentityError
-from domain.services.identities import merge_agents, reattribute_change, unmerge_agent
-from infra.bootstrap import QueueUnavailableError
+from domain.identities import Identity, IdentityError
+from domain.services.identities import merge_agents, unmerge_agent
 
 MergeAgentsResult = Annotated[
     AgentMerge | ValidationError | NotFoundError, strawberry.union("MergeAgentsResult")
@@ -27,16 +26,6 @@ def _error(exc: IdentityError) -> ValidationError | NotFoundError:
     if exc.not_found:
         return NotFoundError(message=str(exc))
     return ValidationError(message=str(exc), field=exc.field)
-
-
-async def _reattribute(info: Info, view: AgentMergeView) -> AgentMerge:
-    """Re-fold and re-score what the change moved: a job after the commit, or right here
-    when the job queue cannot be reached (slower, but nothing is left half done)."""
-    try:
-        info.context.queue_reattribution(change_id=view.id)
-    except QueueUnavailableError:
-        await info.context.write(lambda uow: reattribute_change(uow, change_id=view.id))
-    return AgentMerge.of(view)
 
 
 @strawberry.type
@@ -63,7 +52,7 @@ class PeopleMutation:
             )
         except IdentityError as exc:
             return _error(exc)
-        return await _reattribute(info, view)
+        return AgentMerge.of(view)
 
     @strawberry.mutation(
         extensions=requires(Scope.ADMIN),
@@ -89,4 +78,4 @@ class PeopleMutation:
             )
         except IdentityError as exc:
             return _error(exc)
-        return await _reattribute(info, view)
+        return AgentMerge.of(view)

@@ -58,7 +58,6 @@ class SettingsMutation:
             return NotFoundError(message=str(exc))
         except SettingsError as exc:
             return ValidationError(message=str(exc), field=exc.field)
-        info.context.queue_recompute(since=input.effective_from)
         return BusinessHours.of(team, cal)
 
     @strawberry.mutation(
@@ -75,7 +74,6 @@ class SettingsMutation:
             await info.context.write(lambda uow: set_sla_targets(uow, targets))
         except SettingsError as exc:
             return ValidationError(message=str(exc), field=exc.field)
-        info.context.queue_recompute(since=None)
         return SlaTargetsType.of(targets)
 
 

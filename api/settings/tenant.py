@@ -55,6 +55,4 @@ class TenantMutation:
             )
         except TenantSettingsError as exc:
             return ValidationError(message=str(exc), field=exc.field)
-        if change.timezone_changed:
-            info.context.queue_recompute(since=None)
         return TenantSettings.of(change)

@@ -45,7 +45,7 @@ from domain.quality.reviews import (
     pick_reviewee,
 )
 from domain.quality.scorecards import Scorecard
-from domain.services.rescoring import rescore
+from domain.services.rescoring import invalidate
 
 SOURCE = "fairscore"  # metric_sample source of the samples Fairscore derives itself
 
@@ -146,7 +146,7 @@ def feed_metrics(
     uow: QualityUnitOfWork, *, review_id: str, samples: Sequence[StoredSample]
 ) -> None:
     touches = uow.samples.replace(SOURCE, [review_origin(review_id)], samples)
-    rescore(uow, touches)
+    invalidate(uow, touches)
 
 
 def _samples(uow: QualityUnitOfWork, stored: StoredReview) -> list[StoredSample]:

@@ -6,13 +6,15 @@ that still name the old owner (`processing.refold_agent`) re-attributes every me
 if the mapping had been right from the start; then the touched periods are re-scored.
 
 A change happens in two steps. The request moves the identities — and, for a merge,
-the reviews, assignments, value ratings and reviewer lists that name the person — and
-records the change; `reattribute_change`, run by a job after that commit, does the
-re-folding and re-scoring, which for a long history is too heavy for a request.
+the reviews, assignments, value ratings and reviewer lists that name the person —
+records the change and asks the derivation outbox to re-attribute it;
+`reattribute_change`, run by the reconciler after that commit, does the re-folding,
+which for a long history is too heavy for a request.
 """
 
 from __future__ import annotations
 
+from domain.derivation.outbox import Redo
 from domain.events import AgentUpserted
 from domain.identities import (
     MERGE,
@@ -24,7 +26,7 @@ from domain.identities import (
 )
 from domain.ports import UnitOfWork
 from domain.services.processing import refold_agent
-from domain.services.rescoring import rescore, roll_up
+from domain.services.rescoring import invalidate
 
 
 def merge_agents(
@@ -50,15 +52,17 @@ def merge_agents(
     uow.identities.set_active(source.id, False)
     if source.email:  # later e-mail matches must land on the agent that stays
         uow.identities.fill_email(target.id, source.email)
-    # Cheap to move, then re-scored by the job's roll-up with the re-folded tickets.
-    rescore(uow, uow.identities.move_records(source.id, target.id), defer=True)
-    return uow.identities.record(
+    # Cheap to move; re-scored by the roll-up with the re-folded tickets.
+    invalidate(uow, uow.identities.move_records(source.id, target.id))
+    change = uow.identities.record(
         action=MERGE,
         from_agent_id=source.id,
         to_agent_id=target.id,
         identities=moved,
         actor=actor,
     )
+    uow.outbox.request(Redo.REATTRIBUTE, key=change.id)
+    return change
 
 
 def unmerge_agent(
@@ -79,27 +83,27 @@ def unmerge_agent(
         raise IdentityError("this is the agent's only identity; nothing to detach", "externalId")
     new_owner = _previous_owner(uow, agent_id, identity) or _new_agent(uow, identity)
     uow.identities.move([identity], new_owner)
-    return uow.identities.record(
+    change = uow.identities.record(
         action=UNMERGE,
         from_agent_id=agent_id,
         to_agent_id=new_owner,
         identities=[identity],
         actor=actor,
     )
+    uow.outbox.request(Redo.REATTRIBUTE, key=change.id)
+    return change
 
 
 def reattribute_change(uow: UnitOfWork, *, change_id: str) -> int:
-    """The heavy half of a merge or unmerge: re-fold what still names the agent the
-    identities left, re-score it, and roll up what the change marked. Idempotent: once
-    done, nothing names that agent any more. Returns the snapshots re-scored."""
+    """The heavy half of a merge or unmerge (the reconciler runs it): re-fold what still
+    names the agent the identities left and mark what it touched for the roll-up.
+    Idempotent: once done, nothing names that agent any more. Returns the subject-periods
+    marked."""
     change = uow.identities.change(change_id)
     if change is None:
         return 0
     sources = {i.source for i in change.identities}
-    count = rescore(uow, refold_agent(uow, agent_id=change.from_agent_id, sources=sources))
-    while done := roll_up(uow):
-        count += done
-    return count
+    return invalidate(uow, refold_agent(uow, agent_id=change.from_agent_id, sources=sources))
 
 
 def _agent(uow: UnitOfWork, agent_id: str, field: str) -> AgentRef:

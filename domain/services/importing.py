@@ -1,22 +1,19 @@
 """Import history (a helpdesk export, canonical JSON lines) through the webhook path.
 
 Events are applied in batches, each in its own transaction, exactly as webhook
-deliveries are (store, re-fold touched tickets), but scores are computed once at the
-end. Memory stays flat however long the file: a batch of events at a time, the first
-few failures, and which agents and teams each period must re-score — bounded by the
-calendar and the team, not by the number of tickets.
+deliveries are (store, re-fold touched tickets, record in the outbox what to roll up);
+the reconciler scores them afterwards, once per subject-period. Memory stays flat
+however long the file: a batch of events at a time and the first few failures.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from domain.events import CanonicalEvent
-from domain.periods import Period
-from domain.ports import Touch, UnitOfWork
+from domain.ports import UnitOfWork
 from domain.services.processing import apply_events
-from domain.services.rescoring import PeriodScorer, Subjects, plan
 
 BATCH = 2000
 MAX_REPORTED = 20  # failures kept with their reason; the rest are only counted
@@ -38,7 +35,7 @@ class ImportSummary:
     duplicates: int = 0  # already stored: by a webhook, or by an earlier import
     failed: int = 0  # lines that could not be imported
     failures: list[LineFailure] = field(default_factory=list)  # the first MAX_REPORTED
-    snapshots: int = 0
+    snapshots: int = 0  # subject-period snapshots the reconciler rolled up afterwards
 
     def fail(self, failure: LineFailure) -> None:
         self.failed += 1
@@ -54,9 +51,8 @@ def import_events(
     batch: int = BATCH,
     progress: Progress | None = None,
 ) -> ImportSummary:
-    """Apply every event once (ids dedupe against what is stored), then re-score."""
+    """Apply every event once (ids dedupe against what is stored)."""
     summary = ImportSummary()
-    planned: dict[Period, Subjects] = {}
     pending: list[CanonicalEvent] = []
     for item in items:
         if isinstance(item, LineFailure):
@@ -64,15 +60,14 @@ def import_events(
             continue
         pending.append(item)
         if len(pending) >= batch:
-            _merge(planned, plan(_apply(open_uow, source, pending, summary)))
+            _apply(open_uow, source, pending, summary)
             pending = []
             if progress:
                 progress("import", summary.events, 0)
     if pending:
-        _merge(planned, plan(_apply(open_uow, source, pending, summary)))
+        _apply(open_uow, source, pending, summary)
     if progress:
         progress("import", summary.events, 0)
-    summary.snapshots = rescore_planned(open_uow, planned, progress=progress)
     return summary
 
 
@@ -81,46 +76,10 @@ def _apply(
     source: str,
     events: list[CanonicalEvent],
     summary: ImportSummary,
-) -> frozenset[Touch]:
+) -> None:
     with open_uow() as uow:
-        result = apply_events(uow, source=source, events=events, rescore_now=False)
+        result = apply_events(uow, source=source, events=events)
         uow.commit()
     summary.events += len(events)
     summary.imported += result.new
     summary.duplicates += len(events) - result.new
-    return result.touches
-
-
-def _merge(into: dict[Period, Subjects], more: Mapping[Period, Subjects]) -> None:
-    """Add a batch's periods and subjects: per-day touches would grow with the tickets'
-    variety of (day, agent, team); this is at most every agent and team per period."""
-    for period, subjects in more.items():
-        have = into.setdefault(period, Subjects())
-        have.agents = _union(have.agents, subjects.agents)
-        have.teams = _union(have.teams, subjects.teams)
-
-
-def _union(a: set[str] | None, b: set[str] | None) -> set[str] | None:
-    if a is None or b is None:
-        return None  # every subject
-    return a | b if b else a
-
-
-def rescore_planned(
-    open_uow: Callable[[], UnitOfWork],
-    planned: Mapping[Period, Subjects],
-    *,
-    progress: Progress | None = None,
-) -> int:
-    """`rescoring.rescore`, one transaction per period so a long import shows progress."""
-    periods = sorted(planned.items())
-    count = 0
-    for index, (period, subjects) in enumerate(periods, start=1):
-        with open_uow() as uow:
-            snapshots = PeriodScorer(uow, period).snapshots(subjects)
-            uow.snapshots.save(snapshots)
-            uow.commit()
-        count += len(snapshots)
-        if progress:
-            progress("re-score", index, len(periods))
-    return count

@@ -97,6 +97,5 @@ def _process(
             uow.deliveries.finish(delivery.id, status=PROCESSED, event_count=len(decoding.events))
             result += IntakeResult(processed=1, events=len(decoding.events))
     for source, events in by_source.items():
-        # Snapshots wait for the roll-up job the worker requests next (one per burst).
-        apply_events(uow, source=source, events=events, defer=True)
+        apply_events(uow, source=source, events=events)
     return result

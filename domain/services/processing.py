@@ -19,7 +19,7 @@ from domain.policy import sample_policy
 from domain.ports import StoredSample, Touch, UnitOfWork
 from domain.samples import ONE_DAY, Sample, SamplePolicy, activity_samples, ticket_samples
 from domain.services.agents import move_touches
-from domain.services.rescoring import rescore
+from domain.services.rescoring import invalidate
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,7 @@ class ApplyResult:
     received: int
     new: int
     tickets: int
-    touches: frozenset[Touch] = frozenset()  # what a deferred `rescore` must cover
+    touches: frozenset[Touch] = frozenset()  # what the outbox now holds for the roll-up
 
 
 def apply_events(
@@ -35,13 +35,9 @@ def apply_events(
     *,
     source: str,
     events: Sequence[CanonicalEvent],
-    rescore_now: bool = True,
-    defer: bool = False,
 ) -> ApplyResult:
-    """Store new events and bring every derived row up to date.
-
-    `rescore_now=False` leaves snapshots stale (bulk loads re-score once at the end);
-    `defer` marks them for the next roll-up instead of re-scoring in this transaction."""
+    """Store new events, re-fold the tickets and activity they touch, and record in the
+    outbox which subject-periods the reconciler must roll up."""
     new = uow.events.add(source, events)
     touches: set[Touch] = set()
     profiles = [e for e in new if isinstance(e, AgentUpserted)]
@@ -52,8 +48,7 @@ def apply_events(
         touches |= _record_activity(uow, source, activity)
     tickets = {e.ticket_id for e in new if not isinstance(e, AgentUpserted | AgentActivity)}
     touches |= refresh_tickets(uow, source=source, ticket_ids=tickets)
-    if rescore_now:
-        rescore(uow, touches, defer=defer)
+    invalidate(uow, touches)
     return ApplyResult(
         received=len(events), new=len(new), tickets=len(tickets), touches=frozenset(touches)
     )

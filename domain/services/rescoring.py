@@ -6,12 +6,13 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from domain.derivation.outbox import DirtyEntry
 from domain.guardrails import signal_counts
 from domain.memberships import TeamHistory
 from domain.metrics import Basis, Level
 from domain.periods import Period, periods_of_day
 from domain.policy import has_business_hours
-from domain.ports import DirtyEntry, Snapshot, Touch, UnitOfWork
+from domain.ports import Snapshot, Touch, UnitOfWork
 from domain.scoring import score
 from domain.values import Aggregate, MetricSet, PeriodContext, StreamKey, metric_values
 
@@ -38,23 +39,18 @@ def plan(touches: Iterable[Touch]) -> dict[Period, Subjects]:
     return out
 
 
-def rescore(uow: UnitOfWork, touches: Iterable[Touch], *, defer: bool = False) -> int:
-    """Re-aggregate and re-score every touched (subject, period); returns snapshot count.
-
-    With `defer`, the touched snapshots are only marked for the next roll-up: a period's
-    aggregate costs more the more the period holds, so doing it per event would make each
-    event dearer as history grows; a roll-up does it once for a whole burst of events."""
-    planned = sorted(plan(touches).items())
-    if defer:
-        return uow.dirty.mark(
-            [e for period, touched in planned for e in _entries(period, touched, uow.tenant.id)]
-        )
-    count = 0
-    for period, touched in planned:
-        snapshots = PeriodScorer(uow, period).snapshots(touched)
-        uow.snapshots.save(snapshots)
-        count += len(snapshots)
-    return count
+def invalidate(uow: UnitOfWork, touches: Iterable[Touch]) -> int:
+    """Record in the outbox every (subject, period) the touches may have moved: the
+    agents and teams touched and the tenant, in all four grains. The reconciler rolls
+    them up once per burst — a period's aggregate costs more the more the period holds,
+    so doing it per event would make each event dearer as history grows."""
+    return uow.outbox.reaggregate(
+        [
+            e
+            for period, touched in plan(touches).items()
+            for e in _entries(period, touched, uow.tenant.id)
+        ]
+    )
 
 
 def _entries(period: Period, subjects: Subjects, tenant_id: str) -> list[DirtyEntry]:
@@ -64,8 +60,8 @@ def _entries(period: Period, subjects: Subjects, tenant_id: str) -> list[DirtyEn
 
 
 def roll_up(uow: UnitOfWork, *, limit: int = 5000) -> int:
-    """Re-score the snapshots waiting in `uow.dirty`; returns how many were waiting."""
-    entries = uow.dirty.take(limit)
+    """Re-score the snapshots waiting in the outbox; returns how many were waiting."""
+    entries = uow.outbox.take(limit)
     by_period: dict[Period, Subjects] = defaultdict(
         lambda: Subjects(agents=set(), teams=set(), tenant=False)
     )

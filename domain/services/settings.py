@@ -12,6 +12,7 @@ from datetime import date, time
 
 from domain import limits
 from domain.business_hours import BusinessCalendar, Interval, WeeklySchedule
+from domain.derivation.outbox import Redo
 from domain.limits import check_length
 from domain.policy import BUSINESS_HOURS, SLA, TEAM_BUSINESS_HOURS, calendar
 from domain.ports import UnitOfWork
@@ -70,11 +71,13 @@ def set_business_hours(
     except ValueError as exc:
         raise SettingsError(str(exc), "schedule") from None
     _store_calendar(uow, team_id, updated.to_json())
+    uow.outbox.request(Redo.REBUILD, since=schedule.effective_from)
     return updated
 
 
 def clear_business_hours(uow: UnitOfWork, team_id: str | None) -> None:
     _store_calendar(uow, team_id, None)
+    uow.outbox.request(Redo.REBUILD)
 
 
 def _store_calendar(uow: UnitOfWork, team_id: str | None, value: object) -> None:
@@ -108,4 +111,5 @@ def set_sla_targets(uow: UnitOfWork, targets: SlaTargets) -> SlaTargets:
             "basis": "BUSINESS" if targets.business_basis else "CALENDAR",
         },
     )
+    uow.outbox.request(Redo.REBUILD)
     return targets

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain import limits
+from domain.derivation.outbox import Redo
 from domain.limits import check_length
 from domain.ports import TenantProfile, UnitOfWork
 
@@ -26,12 +27,14 @@ def update_tenant_settings(
     uow: UnitOfWork, *, name: str | None, timezone: str | None
 ) -> TenantChange:
     """Change what is given. A new timezone moves every local day: the history derived
-    in the old one is stale until the caller's recompute has re-derived it."""
+    in the old one is stale until the reconciler has rebuilt it (requested here)."""
     current = uow.tenant
     new_name = current.name if name is None else _name(name)
     new_zone = current.timezone if timezone is None else _zone(timezone)
     uow.settings.update_profile(name=new_name, timezone=new_zone)
     updated = TenantProfile(current.id, current.slug, new_name, new_zone, current.settings)
+    if new_zone != current.timezone:
+        uow.outbox.request(Redo.REBUILD)
     return TenantChange(updated, timezone_changed=new_zone != current.timezone)
 
 

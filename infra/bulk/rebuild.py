@@ -1,13 +1,15 @@
-"""Full rebuild of a tenant from its event log, on PostgreSQL, in parallel.
+"""Full rebuild of a tenant from its event log, on PostgreSQL, in parallel: the bulk
+strategy of the reconciler (domain.derivation.reconciler.BulkRebuild), run while it
+holds the tenant's claim.
 
-1. clear the derived rows (ticket facts, ticket samples, snapshots) under the tenant's lock;
+1. clear the derived rows (ticket facts, ticket samples, snapshots);
 2. fold ticket streams in `workers` processes, each over a contiguous range of streams,
    reading and writing with COPY (infra.bulk.fold_worker);
 3. fold what the workers deferred and agents' activity on the ordinary path;
 4. summarise whole history in one query per (grain, level) and write all snapshots.
 
-SQLite tenants (the embedded default, small by nature) use the ordinary path instead:
-`domain.services.recompute.rebuild`. Both give the same rows.
+SQLite tenants (the embedded default, small by nature) use the incremental path instead:
+`domain.services.recompute.rebuild`. Both give the same rows (tests/integration).
 """
 
 from __future__ import annotations
@@ -16,14 +18,13 @@ import multiprocessing
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import delete, select, text
 
 from domain.ports import TenantId
 from domain.services.processing import refresh_activity, refresh_tickets
 from domain.services.recompute import rebuild as generic_rebuild
-from infra.bootstrap import Container
 from infra.bulk import fold_worker
 from infra.bulk.scores import score_history
 from infra.db.tables import (
@@ -36,7 +37,9 @@ from infra.db.tables import (
     TICKET,
     TICKET_EVENT,
 )
-from infra.db.uow import tenant_lock_key
+
+if TYPE_CHECKING:  # the container builds this strategy
+    from infra.bootstrap import Container
 
 Progress = Callable[[str, int, int], None]
 T = TypeVar("T")
@@ -53,34 +56,33 @@ class BulkResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+class PostgresBulkRebuild:
+    """The reconciler's bulk strategy on PostgreSQL."""
+
+    def __init__(self, c: Container, *, workers: int = 2) -> None:
+        self.c = c
+        self.workers = workers
+
+    def rebuild_all(self, tenant_id: TenantId, *, progress: Progress | None) -> None:
+        bulk_rebuild(self.c, tenant_id, workers=self.workers, progress=progress)
+
+
 def bulk_rebuild(
     c: Container, tenant_id: TenantId, *, workers: int = 2, progress: Progress | None = None
 ) -> BulkResult:
+    """Rebuild everything; the caller holds the tenant's claim (the reconciler does)."""
     if c.settings.is_sqlite:
-        generic = generic_rebuild(lambda: c.uow(tenant_id, exclusive=True), progress=progress)
+        generic = generic_rebuild(lambda: c.uow(tenant_id), progress=progress)
         return BulkResult(tickets=generic.streams, snapshots=generic.snapshots)
     result = BulkResult()
-    with c.engine.connect() as lock:
-        # Held for the whole rebuild: processing jobs of this tenant wait (same lock key).
-        lock.execute(
-            text("SELECT pg_advisory_lock(hashtext(:key))"),
-            {"key": tenant_lock_key(tenant_id)},
-        )
-        try:
-            _timed(result, "clear", lambda: _clear(c, tenant_id))
-            jobs = _jobs(c, tenant_id, workers)
-            _timed(result, "fold", lambda: _fold(jobs, result, progress))
-            _timed(result, "deferred", lambda: _ordinary(c, tenant_id, result))
-            _timed(result, "analyze", lambda: _analyze(c))
-            result.snapshots = _timed(
-                result, "score", lambda: score_history(c, tenant_id, progress=progress)
-            )
-        finally:
-            lock.execute(
-                text("SELECT pg_advisory_unlock(hashtext(:key))"),
-                {"key": tenant_lock_key(tenant_id)},
-            )
-            lock.commit()
+    _timed(result, "clear", lambda: _clear(c, tenant_id))
+    jobs = _jobs(c, tenant_id, workers)
+    _timed(result, "fold", lambda: _fold(jobs, result, progress))
+    _timed(result, "deferred", lambda: _ordinary(c, tenant_id, result))
+    _timed(result, "analyze", lambda: _analyze(c))
+    result.snapshots = _timed(
+        result, "score", lambda: score_history(c, tenant_id, progress=progress)
+    )
     return result
 
 
@@ -169,7 +171,6 @@ def _analyze(c: Container) -> None:
 
 def _ordinary(c: Container, tenant_id: TenantId, result: BulkResult) -> None:
     """Agent activity, and any ticket a worker could not map, the usual way."""
-    # Not `exclusive`: this process already holds the tenant's lock for the rebuild.
     with c.uow(tenant_id) as uow:
         activity = uow.events.streams(None, prefix="activity:")
         for source in sorted({s for s, _ in activity} | {s for s, _ in result.deferred}):

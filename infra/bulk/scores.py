@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
@@ -10,8 +11,10 @@ from domain.periods import GRAINS, Period
 from domain.policy import has_business_hours
 from domain.ports import Snapshot, TenantId
 from domain.services.rescoring import PeriodScorer, Subjects
-from infra.bootstrap import Container
 from infra.bulk.history import summarise
+
+if TYPE_CHECKING:  # the container builds the bulk strategy
+    from infra.bootstrap import Container
 
 Progress = Callable[[str, int, int], None]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 
 from sqlalchemy import text
@@ -12,12 +13,12 @@ from infra.db.repositories.api_clients import SqlApiClients
 from infra.db.repositories.audit import SqlAuditLog
 from infra.db.repositories.deliveries import SqlDeliveries
 from infra.db.repositories.directory import SqlDirectory
-from infra.db.repositories.dirty import SqlDirty
 from infra.db.repositories.events import SqlEventLog
 from infra.db.repositories.figures import SqlFigures
 from infra.db.repositories.identities import SqlIdentities
 from infra.db.repositories.integrations import SqlIntegrations
 from infra.db.repositories.models import SqlModels
+from infra.db.repositories.outbox import SqlOutbox
 from infra.db.repositories.quality import SqlCalibrations, SqlReviews, SqlScorecards
 from infra.db.repositories.quality_assignments import SqlReviewAssignments
 from infra.db.repositories.quality_people import SqlSupportValues, SqlSurveys
@@ -32,12 +33,21 @@ from infra.secret_box import SecretBoxSource
 
 
 def tenant_lock_key(tenant_id: str) -> str:
-    """The advisory-lock key that serialises writers of one tenant (jobs, rebuilds)."""
+    """The advisory-lock key that serialises writers of one tenant's derived data."""
     return f"fairscore:tenant:{tenant_id}"
 
 
+# Called with the tenant after a commit that recorded derivation work (outbox rows or
+# pending deliveries): the composition root asks for the tenant's reconcile job there.
+AfterCommit = Callable[[TenantId], None]
+
+
 class SqlUnitOfWork:
-    """`with uow:` opens the transaction; nothing is written unless `commit()` runs."""
+    """`with uow:` opens the transaction; nothing is written unless `commit()` runs.
+
+    A commit that recorded derivation work is followed by one request to reconcile the
+    tenant (`after_commit`); the request may fail (Redis down) without losing anything:
+    the work is committed and the sweeper finds it."""
 
     tenant: TenantProfile
 
@@ -48,11 +58,13 @@ class SqlUnitOfWork:
         *,
         exclusive: bool = False,
         box: SecretBoxSource | None = None,
+        after_commit: AfterCommit | None = None,
     ) -> None:
         self._sessions = sessions
         self.tenant_id = tenant_id
         self.exclusive = exclusive
         self._box = box
+        self._after_commit = after_commit
 
     def __enter__(self) -> SqlUnitOfWork:
         self.session = session = self._sessions()
@@ -79,7 +91,7 @@ class SqlUnitOfWork:
         self.reads = SqlReads(session, tid)
         self.figures = SqlFigures(session, tid)
         self.settings = SqlTenantSettings(session, tid)
-        self.dirty = SqlDirty(session, tid)
+        self.outbox = SqlOutbox(session, tid)
         self.scorecards = SqlScorecards(session, tid)
         self.reviews = SqlReviews(session, tid)
         self.review_assignments = SqlReviewAssignments(session, tid)
@@ -98,10 +110,20 @@ class SqlUnitOfWork:
         self.session.close()
 
     def commit(self) -> None:
+        derivation = self.outbox.recorded or self.deliveries.queued
         self.session.commit()
+        if derivation and self._after_commit is not None:
+            self._after_commit(self.tenant_id)
+        self._reset_recorded()
 
     def rollback(self) -> None:
         self.session.rollback()
+        self._reset_recorded()
+
+    def _reset_recorded(self) -> None:
+        # The flags cover one transaction; the session may go on with the next.
+        self.outbox = SqlOutbox(self.session, self.tenant_id)
+        self.deliveries = SqlDeliveries(self.session, self.tenant_id)
 
 
 class SystemUnitOfWork:

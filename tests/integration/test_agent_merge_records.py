@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from domain.ports import TenantProfile
-from infra import admin
 from infra.bootstrap import Container
 from tests.factories import agent_profile
+from tests.support.derive import apply_and_settle
 from tests.support.quality import WEEK, Desk, current_period, open_desk, ratings, solved
 
 MERGE = """mutation($source: ID!, $target: ID!) {
@@ -44,7 +44,7 @@ def desk(container: Container, tenant: TenantProfile) -> Desk:
     joins them) who solved and answered Z-1."""
     desk = open_desk(container, tenant)
     zendesk = [agent_profile("zd-ann", team="tier1", name="Ann Z"), *solved("Z-1", "zd-ann").events]
-    admin.apply_canonical(container, tenant.id, source="zendesk", events=zendesk)
+    apply_and_settle(container, tenant.id, source="zendesk", events=zendesk)
     rows = desk.data("{ agents { id externalIds { source id } } }")["agents"]
     desk.agents["zd-ann"] = next(
         a["id"] for a in rows if {"source": "zendesk", "id": "zd-ann"} in a["externalIds"]

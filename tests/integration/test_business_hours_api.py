@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from domain.ports import TenantProfile
-from infra import admin
 from infra.bootstrap import Container
 from infra.queue import InProcessJobQueue
 from tests.factories import Ticket
 from tests.support.api import access_token, api_client, graphql_data
+from tests.support.derive import apply_and_settle
 
 SET_HOURS = """mutation($input: BusinessHoursInput!) {
   setBusinessHours(input: $input) {
@@ -56,7 +56,7 @@ def load(container: Container, tenant: TenantProfile) -> None:
     # Monday 2026-03-02 (Berlin = UTC+1): created 11:00 local, first reply 14:00 local.
     # Calendar: 3 h. Business: 11:00-12:00 + 13:00-14:00 = 2 h.
     story = Ticket("BH1").created(120, assignee="a1").customer(120).agent(300, "a1")
-    admin.apply_canonical(container, tenant.id, source="generic", events=story.events)
+    apply_and_settle(container, tenant.id, source="generic", events=story.events)
 
 
 def test_a_tenant_without_business_hours_has_null_business_durations(
@@ -130,7 +130,7 @@ def test_hours_for_a_team_the_tenant_does_not_have_are_not_found_and_change_noth
     container: Container, tenant: TenantProfile
 ) -> None:
     story = Ticket("BH2").created(0, assignee="a1", team="tier1").customer(0)
-    admin.apply_canonical(container, tenant.id, source="generic", events=story.events)
+    apply_and_settle(container, tenant.id, source="generic", events=story.events)
     client = api_client(container)
     token = access_token(client, container, tenant.id, scopes=("read", "admin"))
     (team,) = graphql_data(client, token, "{ teams { id } }")["teams"]
@@ -153,7 +153,7 @@ def test_sla_targets_per_channel_feed_the_sla_metrics(
 ) -> None:
     load(container, tenant)  # email ticket, first reply after 3 h
     fast = Ticket("BH2").created(0, assignee="a1").customer(0).agent(30, "a1")
-    admin.apply_canonical(container, tenant.id, source="generic", events=fast.events)
+    apply_and_settle(container, tenant.id, source="generic", events=fast.events)
     client = api_client(container)
     token = access_token(client, container, tenant.id, scopes=("read", "admin"))
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from domain.ports import TenantProfile
-from infra import admin
 from infra.bootstrap import Container
 from tests.factories import Ticket
 from tests.support.api import access_token, api_client, graphql, graphql_data
+from tests.support.derive import apply_and_settle
 
 SET = """mutation($count: Int!) {
   setActiveUsers(period: {grain: MONTH, start: "2026-03-01"}, count: $count) {
@@ -23,7 +23,7 @@ def test_contact_ratio_is_tickets_created_over_the_active_users_set_by_an_admin(
     container: Container, tenant: TenantProfile
 ) -> None:
     events = [e for n in range(3) for e in Ticket(f"CR{n}").created(n).customer(n).events]
-    admin.apply_canonical(container, tenant.id, source="generic", events=events)
+    apply_and_settle(container, tenant.id, source="generic", events=events)
     client = api_client(container)
     token = access_token(client, container, tenant.id, scopes=("read", "admin"))
 

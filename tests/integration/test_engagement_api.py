@@ -10,10 +10,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from domain.ports import TenantProfile
-from infra import admin
 from infra.bootstrap import Container
 from tests.factories import agent_profile
 from tests.support.api import access_token, api_client, graphql_data
+from tests.support.derive import apply_and_settle
 
 CREATE = """mutation($input: PulseSurveyInput!) { createPulseSurvey(input: $input) {
   __typename ... on PulseSurvey { id enps minGroupSize questions { key } }
@@ -47,7 +47,7 @@ class Office:
             for team, size in teams.items()
             for n in range(size)
         ]
-        admin.apply_canonical(container, tenant.id, source="generic", events=people)
+        apply_and_settle(container, tenant.id, source="generic", events=people)
         self.client: TestClient = api_client(container)
         self.token = access_token(
             self.client, container, tenant.id, scopes=("read", "admin", "reviews:write")

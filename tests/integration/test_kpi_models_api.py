@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from domain.ports import TenantProfile
-from infra import admin
 from infra.bootstrap import Container
 from infra.queue import InProcessJobQueue
 from tests.factories import Ticket, agent_profile
 from tests.support.api import access_token, api_client, graphql_data
+from tests.support.derive import apply_and_settle
 
 CREATE = """mutation($model: KpiModelInput!) { createKpiModel(model: $model) {
   __typename
@@ -55,7 +55,7 @@ def api(container: Container, tenant: TenantProfile) -> tuple[Any, str]:
         for n in range(3):  # replies after 20 minutes: half the target's points
             story = Ticket(f"M{month}-{n}").created(base + n * 60, assignee="a1")
             events += story.customer(base + n * 60).agent(base + n * 60 + 20, "a1").events
-    admin.apply_canonical(container, tenant.id, source="generic", events=events)
+    apply_and_settle(container, tenant.id, source="generic", events=events)
     client = api_client(container)
     return client, access_token(client, container, tenant.id, scopes=("read", "admin"))
 
@@ -211,7 +211,7 @@ def test_a_team_model_scores_its_team_and_the_tenant_model_everyone_else(
             .events
         ],
     ]
-    admin.apply_canonical(container, tenant.id, source="generic", events=events)
+    apply_and_settle(container, tenant.id, source="generic", events=events)
     client = api_client(container)
     token = access_token(client, container, tenant.id, scopes=("read", "admin"))
     red = next(

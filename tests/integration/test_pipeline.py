@@ -10,12 +10,12 @@ import pytest
 
 from domain.ports import TenantProfile
 from domain.services.recompute import rebuild
-from infra import admin
 from infra.bootstrap import Container
 from infra.bulk.rebuild import bulk_rebuild
 from infra.synthetic import Shape, generate
 from tests.oracle.spec_oracle import compute
 from tests.support.compare import all_grains, from_snapshots, mismatches
+from tests.support.derive import apply_and_settle
 
 TZ = "Europe/Berlin"
 
@@ -37,7 +37,7 @@ def deliver_in_batches(c: Container, tenant: TenantProfile, events: list[dict[st
     start = 0
     while start < len(events):
         size = rng.randint(1, 400)
-        admin.apply_canonical(c, tenant.id, source="generic", events=events[start : start + size])
+        apply_and_settle(c, tenant.id, source="generic", events=events[start : start + size])
         start += size
 
 
@@ -65,9 +65,9 @@ def test_a_full_rebuild_equals_the_incremental_result(
 def test_delivering_everything_again_changes_nothing(
     container: Container, tenant: TenantProfile, history: list[dict[str, Any]]
 ) -> None:
-    admin.apply_canonical(container, tenant.id, source="generic", events=history)
+    apply_and_settle(container, tenant.id, source="generic", events=history)
     first = from_snapshots(container, tenant.id, "WEEK")
-    new = admin.apply_canonical(container, tenant.id, source="generic", events=messy(history))
+    new = apply_and_settle(container, tenant.id, source="generic", events=messy(history))
     assert new == 0
     assert mismatches(from_snapshots(container, tenant.id, "WEEK"), first) == []
 

@@ -13,6 +13,7 @@ from infra import admin
 from infra.bootstrap import Container
 from infra.db.tables import METRIC_SAMPLE
 from tests.support.api import access_token, count_rows
+from tests.support.derive import apply_and_settle
 from tests.support.quality import (
     ALL_SCOPES,
     CREATE_SCORECARD,
@@ -132,7 +133,7 @@ def test_n_a_leaves_the_sums_and_a_failed_critical_category_scores_0(desk: Desk)
     assert failed["failedCritical"] == ["privacy"]
 
 
-def test_a_review_moves_qa_score_and_reviews_given_in_agent_scores_at_once(desk: Desk) -> None:
+def test_a_review_moves_qa_score_and_reviews_given_in_agent_scores(desk: Desk) -> None:
     card = desk.scorecard()
     before_ann, before_lead = desk.metrics("ann"), desk.metrics("lead")
     assert before_ann["qa_score"]["value"] is None
@@ -265,7 +266,7 @@ def test_another_tenants_token_sees_none_of_it_and_cannot_use_its_scorecard(
     other = admin.create_tenant(
         container, slug=f"o-{uuid.uuid4().hex[:8]}", name="Other", timezone="UTC"
     )
-    admin.apply_canonical(container, other.id, source="generic", events=desk_history())
+    apply_and_settle(container, other.id, source="generic", events=desk_history())
     stranger = access_token(desk.client, container, other.id, scopes=ALL_SCOPES)
     their_lead = next(
         a["id"]

@@ -29,6 +29,7 @@ from infra.settings import Settings
 from tests.factories import Ticket, agent_profile
 from tests.integration.test_rq_jobs import count, make_container, run_worker_burst
 from tests.support.api import access_token, api_client, graphql_data
+from tests.support.derive import apply_and_settle
 from workers.cron import REVIEW_ASSIGNMENTS_CRON
 from workers.jobs import schedule_review_assignments
 
@@ -69,7 +70,7 @@ def test_the_dispatcher_queues_generation_and_a_real_worker_draws_last_weeks_tic
         .solve(9)
         .events,
     ]
-    admin.apply_canonical(c, tenant.id, source="generic", events=events)
+    apply_and_settle(c, tenant.id, source="generic", events=events)
     with c.uow(tenant.id) as uow:
         lead = uow.directory.agent_ids("generic", ["lead"], create=False)["lead"]
         save_rule(
@@ -96,7 +97,7 @@ GENERATE = """mutation($week: Date!) { generateReviewAssignments(weekStart: $wee
 
 def tenant_with_rule(c: Container) -> TenantId:
     tenant = admin.create_tenant(c, slug=f"qa-{uuid.uuid4().hex[:6]}", name="QA", timezone=TZ)
-    admin.apply_canonical(c, tenant.id, source="generic", events=[agent_profile("lead", team=None)])
+    apply_and_settle(c, tenant.id, source="generic", events=[agent_profile("lead", team=None)])
     with c.uow(tenant.id) as uow:
         lead = uow.directory.agent_ids("generic", ["lead"], create=False)["lead"]
         save_rule(

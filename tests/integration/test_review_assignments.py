@@ -10,10 +10,10 @@ import pytest
 
 from domain.ports import TenantProfile
 from domain.quality.ports import TicketRef
-from infra import admin
 from infra.bootstrap import Container
 from infra.queue import InProcessJobQueue
 from tests.factories import Ticket
+from tests.support.derive import apply_and_settle
 from tests.support.quality import WEEK, Desk, open_desk, ratings
 from tests.support.sql import statements
 from workers.jobs import generate_review_assignments
@@ -231,7 +231,7 @@ def test_an_assignment_names_an_agent_who_replied_publicly_so_it_can_be_complete
     handed_over = Ticket("T-HANDOFF").created(0, assignee="bob").customer(1).agent(10, "ann")
     moved_on = Ticket("T-MOVED").created(0, assignee="bob").customer(1).agent(10, "bob")
     events = [*handed_over.solve(60).events, *moved_on.solve(60).assign(90, "lead").events]
-    admin.apply_canonical(desk.container, desk.tenant.id, source="generic", events=events)
+    apply_and_settle(desk.container, desk.tenant.id, source="generic", events=events)
     card = desk.scorecard()
     set_rule(desk, per_agent=10, reviewerIds=[desk.agents["lead"]])
     generate(desk)
@@ -304,7 +304,7 @@ def test_the_draw_asks_only_about_its_candidate_tickets_whether_they_were_review
 ) -> None:
     card = desk.scorecard()
     later = Ticket("T-APRIL", base=WEEK_LATER).created(0, assignee="ann").customer(1)
-    admin.apply_canonical(
+    apply_and_settle(
         desk.container,
         desk.tenant.id,
         source="generic",

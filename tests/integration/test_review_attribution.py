@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from domain.ports import TenantProfile
-from infra import admin
 from infra.bootstrap import Container
 from tests.factories import agent_profile
+from tests.support.derive import apply_and_settle
 from tests.support.quality import Desk, current_period, open_desk, ratings, solved
 
 TEAM_SCORES = """query($p: PeriodInput!) {
@@ -33,7 +33,7 @@ def test_review_metrics_keep_the_teams_of_the_review_time_after_agents_move(
 ) -> None:
     desk = open_desk(container, tenant)
     vip = solved("T-VIP", "ann", team="vip").events
-    admin.apply_canonical(container, tenant.id, source="generic", events=vip)
+    apply_and_settle(container, tenant.id, source="generic", events=vip)
     card = desk.scorecard()
     for ticket in ("T-ANN", "T-VIP"):  # T-ANN has no team: ann's (tier1) applies
         reviewed = desk.submit(
@@ -48,7 +48,7 @@ def test_review_metrics_keep_the_teams_of_the_review_time_after_agents_move(
         agent_profile("ann", team="leads", name="Ann", minutes=600),
         agent_profile("lead", team="tier1", name="Lea Lead", minutes=600),
     ]
-    admin.apply_canonical(container, tenant.id, source="generic", events=moves)
+    apply_and_settle(container, tenant.id, source="generic", events=moves)
 
     assert by_team(desk, "qa_score") == {"tier1": 1, "vip": 1}
     assert by_team(desk, "reviews_given") == {"leads": 2}

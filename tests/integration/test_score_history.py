@@ -20,6 +20,7 @@ from infra.bootstrap import Container
 from infra.queue import InProcessJobQueue
 from tests.factories import Ticket, agent_profile
 from tests.support.api import access_token, api_client, graphql, graphql_data
+from tests.support.derive import apply_and_settle
 from tests.support.sql import statements
 
 SCORED = "total metrics { key value sampleSize ciLow ciHigh } components { metric points }"
@@ -113,7 +114,7 @@ def drain(container: Container) -> None:
 
 @pytest.fixture
 def desk(container: Container, tenant: TenantProfile) -> Desk:
-    admin.apply_canonical(container, tenant.id, source="generic", events=year_of_tickets())
+    apply_and_settle(container, tenant.id, source="generic", events=year_of_tickets())
     client = api_client(container)
     token = access_token(client, container, tenant.id, scopes=("read", "admin"))
     model_id = graphql_data(client, token, CREATE, model=MODEL)["createKpiModel"]["id"]
@@ -236,7 +237,7 @@ def test_another_tenants_agent_or_team_is_null_like_an_unknown_id(
     other = admin.create_tenant(
         container, slug=f"o-{uuid.uuid4().hex[:8]}", name="Other", timezone="UTC"
     )
-    admin.apply_canonical(container, other.id, source="generic", events=year_of_tickets())
+    apply_and_settle(container, other.id, source="generic", events=year_of_tickets())
     with container.read_uow(other.id) as uow:
         their_agent = uow.reads.agents()[0].id
         their_team = uow.reads.teams()[0].id

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 
 from domain.ports import TenantProfile
-from infra import admin
 from infra.bootstrap import Container
 from infra.bulk.rebuild import bulk_rebuild
 from tests.oracle.spec_oracle import compute
 from tests.support.compare import all_grains, from_snapshots, mismatches
+from tests.support.derive import apply_and_settle
 from tests.support.spec4_stories import STORIES, Events, Expected, differences
 
 TZ = "Europe/Berlin"
@@ -23,7 +23,7 @@ def test_stored_snapshots_equal_the_oracle_and_the_hand_computed_values(
 ) -> None:
     # delivered backwards in batches of 7: the order of arrival must not matter
     stream = list(reversed(events))
-    admin.apply_canonical(container, tenant.id, source="generic", events=stream, batch=7)
+    apply_and_settle(container, tenant.id, source="generic", events=stream, batch=7)
     oracle = compute(events, timezone=TZ, grain="MONTH")
     assert differences(oracle, expected) == []
     for grain in all_grains():
@@ -37,7 +37,7 @@ def test_a_bulk_rebuild_of_all_stories_equals_the_oracle(
 ) -> None:
     # every story in one tenant (ticket ids differ; the shared agent profiles repeat)
     events = [e for story, _ in STORIES.values() for e in story]
-    admin.apply_canonical(container, tenant.id, source="generic", events=events)
+    apply_and_settle(container, tenant.id, source="generic", events=events)
     bulk_rebuild(container, tenant.id, workers=1)
     for grain in ("DAY", "MONTH"):
         ours = from_snapshots(container, tenant.id, grain)

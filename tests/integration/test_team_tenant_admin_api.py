@@ -14,6 +14,7 @@ from infra.bootstrap import Container
 from infra.queue import InProcessJobQueue
 from tests.factories import Ticket
 from tests.support.api import access_token, graphql, graphql_data
+from tests.support.derive import apply_and_settle
 
 CREATE = """mutation ($name: String!, $externalId: String) {
   createTeam(name: $name, externalId: $externalId) {
@@ -90,7 +91,7 @@ def test_a_team_created_with_an_external_id_is_the_one_the_source_data_names(
     token = admin_token(client, container, tenant)
     made = answer(client, token, CREATE, name="Tier 2", externalId="t2")
     story = Ticket("TT1").created(0, assignee="a1").assign(1, "a1", team="t2")
-    admin.apply_canonical(container, tenant.id, source="generic", events=story.events)
+    apply_and_settle(container, tenant.id, source="generic", events=story.events)
 
     assert [t["id"] for t in teams(client, token)] == [made["id"]]
 
@@ -203,7 +204,7 @@ def test_a_new_timezone_re_derives_the_days_history_falls_in(
 ) -> None:
     # 23:10-23:40 UTC on Monday 2026-03-02 is 00:10-00:40 on Tuesday in Berlin.
     story = Ticket("TZ1").created(850, assignee="a1").customer(850).agent(880, "a1")
-    admin.apply_canonical(container, tenant.id, source="generic", events=story.events)
+    apply_and_settle(container, tenant.id, source="generic", events=story.events)
     token = admin_token(client, container, tenant)
     assert first_response(client, token, "2026-03-03") == 1800
     assert first_response(client, token, "2026-03-02") is None

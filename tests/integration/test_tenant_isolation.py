@@ -27,6 +27,7 @@ from tests.support.api import (
     graphql_data,
     post_webhook,
 )
+from tests.support.derive import apply_and_settle
 
 WEEK = {"grain": "WEEK", "start": "2026-03-02"}
 SCORED = "metrics { key value sampleSize }"
@@ -98,8 +99,8 @@ def tenants(container: Container, tenant: TenantProfile) -> Tenants:
     other = admin.create_tenant(
         container, slug=f"b-{uuid.uuid4().hex[:8]}", name="Other Co", timezone="Europe/Berlin"
     )
-    admin.apply_canonical(container, tenant.id, source="generic", events=tenant_a_history())
-    admin.apply_canonical(container, other.id, source="generic", events=tenant_b_history())
+    apply_and_settle(container, tenant.id, source="generic", events=tenant_a_history())
+    apply_and_settle(container, other.id, source="generic", events=tenant_b_history())
     client = api_client(container)
     return Tenants(
         client,

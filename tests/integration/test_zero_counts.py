@@ -10,11 +10,11 @@ import pytest
 from starlette.testclient import TestClient
 
 from domain.ports import TenantProfile
-from infra import admin
 from infra.bootstrap import Container
 from infra.queue import InProcessJobQueue
 from tests.factories import Ticket, agent_profile
 from tests.support.api import access_token, api_client, graphql_data
+from tests.support.derive import apply_and_settle
 
 WEEK = {"grain": "WEEK", "start": "2026-03-02"}
 QUIET_WEEK = {"grain": "WEEK", "start": "2026-06-01"}
@@ -81,7 +81,7 @@ def api(container: Container, tenant: TenantProfile) -> tuple[TestClient, str]:
 def test_listed_subjects_count_0_where_nothing_was_counted(
     api: tuple[TestClient, str], container: Container, tenant: TenantProfile
 ) -> None:
-    admin.apply_canonical(container, tenant.id, source="generic", events=replied_not_solved())
+    apply_and_settle(container, tenant.id, source="generic", events=replied_not_solved())
     client, token = api
     agents = by_agent(graphql_data(client, token, AGENT_SCORES, p=WEEK)["agentScores"])
     for name in ("a1", "a2"):  # with a snapshot, and without one
@@ -106,7 +106,7 @@ def test_a_count_of_0_is_scored_as_0_when_no_minimum_sample_is_asked(
     api: tuple[TestClient, str], container: Container, tenant: TenantProfile
 ) -> None:
     client, token = api
-    admin.apply_canonical(container, tenant.id, source="generic", events=replied_not_solved())
+    apply_and_settle(container, tenant.id, source="generic", events=replied_not_solved())
     # Activation re-scores the stored snapshots, which leave their 0 counts implied.
     model_id = graphql_data(client, token, CREATE, model=VOLUME_AND_SPEED)["createKpiModel"]["id"]
     activated = graphql_data(client, token, ACTIVATE, id=model_id, **{"from": "2026-01-01"})

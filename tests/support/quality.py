@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 from starlette.testclient import TestClient
 
 from domain.ports import TenantProfile
-from infra import admin
 from infra.bootstrap import Container
 from tests.factories import Ticket, agent_profile
 from tests.support.api import access_token, api_client, graphql, graphql_data
+from tests.support.derive import apply_and_settle, settle
 
 WEEK = date(2026, 3, 2)
 ALL_SCOPES = ("read", "admin", "reviews:write")
@@ -97,7 +97,11 @@ class Desk:
     agents: dict[str, str]  # external id → agent id
 
     def data(self, query: str, **variables: Any) -> dict[str, Any]:
-        return graphql_data(self.client, self.token, query, **variables)
+        """A GraphQL call, then the derivation its commit requested (scores follow the
+        reconciler, a job after the commit)."""
+        found = graphql_data(self.client, self.token, query, **variables)
+        settle(self.container)
+        return found
 
     def body(self, query: str, *, token: str | None = None, **variables: Any) -> dict[str, Any]:
         response = graphql(self.client, token or self.token, query, **variables)
@@ -138,7 +142,7 @@ def ratings(
 
 
 def open_desk(container: Container, tenant: TenantProfile) -> Desk:
-    admin.apply_canonical(container, tenant.id, source="generic", events=desk_history())
+    apply_and_settle(container, tenant.id, source="generic", events=desk_history())
     client = api_client(container)
     token = access_token(client, container, tenant.id, scopes=ALL_SCOPES)
     rows = graphql_data(client, token, "{ agents { id externalId } }")["agents"]

@@ -44,6 +44,14 @@ class NewDelivery:
 
 
 class SqlDeliveries(TenantRepository):
+    _queued = False
+
+    @property
+    def queued(self) -> bool:
+        """Whether this transaction left deliveries pending: derivation work, like the
+        outbox's (the unit of work asks for a reconcile after its commit)."""
+        return self._queued
+
     def add(self, d: NewDelivery) -> str | None:
         """Store a delivery; None when this (integration, key) was stored before."""
         stmt = (
@@ -66,7 +74,9 @@ class SqlDeliveries(TenantRepository):
             .on_conflict_do_nothing(index_elements=["tenant_id", "integration_id", "delivery_key"])
             .returning(D.id)
         )
-        return self.session.execute(stmt).scalar_one_or_none()
+        delivery_id = self.session.execute(stmt).scalar_one_or_none()
+        self._queued = self._queued or (delivery_id is not None and d.status == PENDING)
+        return delivery_id
 
     def pending(self, limit: int) -> Sequence[PendingDelivery]:
         stmt = (
@@ -113,7 +123,9 @@ class SqlDeliveries(TenantRepository):
             .values(status=PENDING, reason=None)
             .returning(D.id)
         )
-        return result.scalar_one_or_none() is not None
+        found = result.scalar_one_or_none() is not None
+        self._queued = self._queued or found
+        return found
 
     def reset_status(self, status: str) -> int:
         """Put every delivery in `status` back in the queue; returns how many."""
@@ -123,7 +135,9 @@ class SqlDeliveries(TenantRepository):
             .values(status=PENDING, reason=None)
             .returning(D.id)
         )
-        return len(result.scalars().all())
+        count = len(result.scalars().all())
+        self._queued = self._queued or count > 0
+        return count
 
     def count(self, status: str) -> int:
         stmt = (

@@ -12,12 +12,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from domain.ports import TenantId, TenantProfile
 from infra.db.tables import (
     API_CLIENT,
+    DERIVATION_REQUEST,
+    DIRTY_PERIOD,
     INTEGRATION,
     SAMPLING_RULE,
     TENANT,
@@ -113,16 +115,16 @@ class SystemRepository:
         stmt = select(TenantRow).where(TENANT.c.slug == slug)
         return self.session.execute(stmt).scalars().first()
 
-    def tenants_with_pending(self, received_before: datetime) -> Sequence[TenantId]:
-        stmt = (
-            select(WEBHOOK_DELIVERY.c.tenant_id)
-            .distinct()
-            .where(
-                WEBHOOK_DELIVERY.c.status == "pending",
-                WEBHOOK_DELIVERY.c.received_at < received_before,
-            )
+    def tenants_with_derivation_work(self, before: datetime) -> Sequence[TenantId]:
+        """Tenants with a pending delivery, outbox subject-period or request older than
+        `before`: their job request may have been lost."""
+        d, r, w = DIRTY_PERIOD.c, DERIVATION_REQUEST.c, WEBHOOK_DELIVERY.c
+        stmt = union(
+            select(w.tenant_id).where(w.status == "pending", w.received_at < before),
+            select(d.tenant_id).where(d.marked_at < before),
+            select(r.tenant_id).where(r.requested_at < before),
         )
-        return [TenantId(t) for t in self.session.execute(stmt).scalars()]
+        return sorted(TenantId(t) for t in self.session.execute(stmt).scalars())
 
     def tenants_with_sampling_rule(self) -> Sequence[tuple[TenantId, str]]:
         """Tenants whose review assignments the weekly schedule generates, with their

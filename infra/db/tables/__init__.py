@@ -32,6 +32,7 @@ from infra.db.tables.quality import (
 )
 from infra.db.tables.scoring import (
     ActiveUsersRow,
+    DerivationRequestRow,
     DirtyPeriodRow,
     KpiModelRow,
     ScoreSnapshotRow,
@@ -55,6 +56,7 @@ __all__ = [
     "AUDIT_EVENT",
     "CALIBRATION_SESSION",
     "CALIBRATION_TICKET",
+    "DERIVATION_REQUEST",
     "DIRTY_PERIOD",
     "ENPS_ANSWER",
     "INTEGRATION",
@@ -86,6 +88,7 @@ __all__ = [
     "AuditEventRow",
     "CalibrationSessionRow",
     "CalibrationTicketRow",
+    "DerivationRequestRow",
     "DirtyPeriodRow",
     "EnpsAnswerRow",
     "IntegrationRow",
@@ -132,6 +135,7 @@ SCORE_SNAPSHOT: Table = ScoreSnapshotRow.__table__  # type: ignore[attr-defined]
 SNAPSHOT_SCORE: Table = SnapshotScoreRow.__table__  # type: ignore[attr-defined]
 ACTIVE_USERS: Table = ActiveUsersRow.__table__  # type: ignore[attr-defined]
 DIRTY_PERIOD: Table = DirtyPeriodRow.__table__  # type: ignore[attr-defined]
+DERIVATION_REQUEST: Table = DerivationRequestRow.__table__  # type: ignore[attr-defined]
 SCORECARD: Table = ScorecardRow.__table__  # type: ignore[attr-defined]
 REVIEW: Table = ReviewRow.__table__  # type: ignore[attr-defined]
 SAMPLING_RULE: Table = SamplingRuleRow.__table__  # type: ignore[attr-defined]

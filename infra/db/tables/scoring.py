@@ -66,9 +66,11 @@ class SnapshotScoreRow(SQLModel, table=True):
 
 
 class DirtyPeriodRow(SQLModel, table=True):
-    """A (period, subject) whose snapshot waits for the next roll-up: webhook processing
-    marks what it touched and a coalesced roll-up job re-aggregates it once per burst, so
-    one more event costs the same however much history its periods hold."""
+    """The derivation outbox's subject-periods: a (period, subject) whose snapshot waits
+    for the next roll-up. A change marks what it touched in its own transaction and the
+    reconciler re-aggregates it once per burst, so one more event costs the same however
+    much history its periods hold. `marked_at` (the first mark) lets the sweeper find
+    work a lost job request left behind."""
 
     __tablename__ = "dirty_period"
     __table_args__ = (ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),)
@@ -78,6 +80,23 @@ class DirtyPeriodRow(SQLModel, table=True):
     period_start: date = Field(primary_key=True)
     level: str = Field(primary_key=True, max_length=8)
     subject_id: str = Field(primary_key=True, max_length=32)
+    marked_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+class DerivationRequestRow(SQLModel, table=True):
+    """The derivation outbox's coarse requests (domain.derivation.outbox.Redo): asked for
+    in the transaction of the change, removed by the reconciler once carried out — unless
+    `revision` moved on meanwhile, i.e. it was asked for again while it ran."""
+
+    __tablename__ = "derivation_request"
+    __table_args__ = (ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),)
+
+    tenant_id: str = Field(primary_key=True, max_length=32)
+    kind: str = Field(primary_key=True, max_length=16)
+    key: str = Field(primary_key=True, max_length=64)  # "" or an agent change id
+    since: date | None = None  # None: the whole history
+    revision: int = 1
+    requested_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
 class ActiveUsersRow(SQLModel, table=True):

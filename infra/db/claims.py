@@ -1,0 +1,62 @@
+"""A tenant's claim: which process derives its data right now (see the reconciler).
+
+On PostgreSQL, a session-level advisory lock on a connection of its own, held for the
+whole reconcile: it dies with the process (a killed worker leaves no claim behind) and
+uses the same key as an `exclusive` unit of work, so both exclude each other. SQLite
+(one process: the in-process job thread, the API, a CLI command) claims with a lock of
+this process.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from infra.db.uow import tenant_lock_key
+
+log = logging.getLogger(__name__)
+_LOCAL: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+_LOCAL_GUARD = threading.Lock()
+
+
+@contextmanager
+def tenant_claim(engine: Engine, tenant_id: str, *, wait: bool = False) -> Iterator[bool]:
+    """Hold the tenant's claim for the block (True), or yield False at once when another
+    process holds it — unless `wait`, which queues for it."""
+    if engine.dialect.name != "postgresql":
+        with _LOCAL_GUARD:
+            lock = _LOCAL[tenant_id]
+        held = lock.acquire(blocking=wait)
+        try:
+            yield held
+        finally:
+            if held:
+                lock.release()
+        return
+    key = {"key": tenant_lock_key(tenant_id)}
+    with engine.connect() as conn:
+        take = "pg_advisory_lock" if wait else "pg_try_advisory_lock"
+        taken = conn.execute(text(f"SELECT {take}(hashtext(:key))"), key).scalar()
+        held = wait or bool(taken)
+        conn.commit()  # the lock is the session's: no transaction stays open meanwhile
+        try:
+            yield held
+        finally:
+            if held:
+                _release(conn, key)
+
+
+def _release(conn: Connection, key: dict[str, str]) -> None:
+    try:
+        conn.execute(text("SELECT pg_advisory_unlock(hashtext(:key))"), key)
+        conn.commit()
+    except SQLAlchemyError:
+        # The connection is gone, and the lock with it; never hand it back to the pool.
+        log.warning("could not release a tenant claim; dropping its connection")
+        conn.invalidate()

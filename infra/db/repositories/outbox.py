@@ -1,0 +1,120 @@
+"""The derivation outbox (domain.derivation.outbox): subject-periods and coarse requests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import case, delete, exists, select, tuple_
+
+from domain.derivation.outbox import DerivationRequest, DirtyEntry, Redo
+from domain.metrics import Level
+from domain.periods import Grain, Period
+from infra.db.repositories.base import TenantRepository
+from infra.db.sql import chunks, insert_for
+from infra.db.tables import DERIVATION_REQUEST, DIRTY_PERIOD
+from infra.db.types import utcnow
+
+D = DIRTY_PERIOD.c
+R = DERIVATION_REQUEST.c
+_DIRTY_KEY = ("tenant_id", "grain", "period_start", "level", "subject_id")
+
+
+class SqlOutbox(TenantRepository):
+    _recorded = False
+
+    @property
+    def recorded(self) -> bool:
+        return self._recorded
+
+    def reaggregate(self, entries: Iterable[DirtyEntry]) -> int:
+        now = utcnow()
+        rows = [
+            {
+                "tenant_id": self.tenant_id,
+                "grain": e.period.grain.value,
+                "period_start": e.period.start,
+                "level": e.level.value,
+                "subject_id": e.subject_id,
+                "marked_at": now,
+            }
+            for e in set(entries)
+        ]
+        for part in chunks(rows):
+            stmt = insert_for(self.session, DIRTY_PERIOD).values(list(part))
+            self.session.execute(stmt.on_conflict_do_nothing(index_elements=_DIRTY_KEY))
+        self._recorded = self._recorded or bool(rows)
+        return len(rows)
+
+    def take(self, limit: int) -> list[DirtyEntry]:
+        stmt = (
+            select(D.grain, D.period_start, D.level, D.subject_id)
+            .where(D.tenant_id == self.tenant_id)
+            .order_by(D.grain, D.period_start)
+            .limit(limit)
+        )
+        rows = list(self.session.execute(stmt))
+        for part in chunks(rows):
+            self.session.execute(
+                delete(DIRTY_PERIOD).where(
+                    D.tenant_id == self.tenant_id,
+                    tuple_(D.grain, D.period_start, D.level, D.subject_id).in_(
+                        [tuple(r) for r in part]
+                    ),
+                )
+            )
+        return [
+            DirtyEntry(Period(Grain(g), start), Level(level), subject)
+            for g, start, level, subject in rows
+        ]
+
+    def request(self, kind: Redo, *, key: str = "", since: date | None = None) -> None:
+        stmt = insert_for(self.session, DERIVATION_REQUEST).values(
+            tenant_id=self.tenant_id,
+            kind=kind.value,
+            key=key,
+            since=since,
+            revision=1,
+            requested_at=utcnow(),
+        )
+        earliest = case(
+            (R.since.is_(None), None),
+            (stmt.excluded.since.is_(None), None),
+            (stmt.excluded.since < R.since, stmt.excluded.since),
+            else_=R.since,
+        )
+        self.session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=("tenant_id", "kind", "key"),
+                set_={"since": earliest, "revision": R.revision + 1},
+            )
+        )
+        self._recorded = True
+
+    def requests(self) -> list[DerivationRequest]:
+        stmt = (
+            select(R.kind, R.key, R.since, R.revision)
+            .where(R.tenant_id == self.tenant_id)
+            .order_by(R.requested_at, R.kind, R.key)
+        )
+        return [
+            DerivationRequest(Redo(kind), key, since, revision)
+            for kind, key, since, revision in self.session.execute(stmt)
+        ]
+
+    def settle(self, request: DerivationRequest) -> bool:
+        result = self.session.execute(
+            delete(DERIVATION_REQUEST).where(
+                R.tenant_id == self.tenant_id,
+                R.kind == request.kind.value,
+                R.key == request.key,
+                R.revision == request.revision,
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def pending(self) -> bool:
+        """Whether any derivation work waits (the reconciler checks before it lets go)."""
+        dirty = exists().where(D.tenant_id == self.tenant_id)
+        asked = exists().where(R.tenant_id == self.tenant_id)
+        return bool(self.session.execute(select(dirty | asked)).scalar())
