@@ -9,7 +9,7 @@ import typer
 
 from cli.output import console, fail
 from domain.integrations import FAILED, IntegrationChange
-from domain.services.intake import process_pending
+from domain.ports import UnitOfWork
 from domain.services.integrations import replay_deliveries
 from infra import admin
 from infra.bootstrap import container
@@ -91,16 +91,21 @@ def replay(
     c = container()
     try:
         profile = admin.tenant_by_slug(c, tenant)
-        with c.uow(profile.id, exclusive=True) as uow:
-            count = replay_deliveries(uow, delivery_id=delivery, status=status)
-            uow.commit()
-    except (NotFoundError, ValueError) as exc:
+    except NotFoundError as exc:
+        raise fail(str(exc)) from None
+    count = 0
+
+    def replay(uow: UnitOfWork) -> None:
+        nonlocal count
+        count = replay_deliveries(uow, delivery_id=delivery, status=status)
+
+    # Processed here and now, so the operator sees the outcome.
+    try:
+        result = admin.derive_now(c, profile.id, change=replay).intake
+    except ValueError as exc:
         raise fail(str(exc)) from None
     if delivery is not None and count == 0:
         raise fail(f"no delivery {delivery!r} in tenant {tenant!r}")
-    # Processed here and now, so the operator sees the outcome (a running worker waits
-    # on the same per-tenant lock rather than racing).
-    result = process_pending(lambda: c.uow(profile.id, exclusive=True), c.decoder)
     console.print(
         f"replayed {count} deliver{'y' if count == 1 else 'ies'}: {result.processed} processed "
         f"({result.events} events), {result.ignored} ignored, {result.failed} failed"

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
 
-from domain.audit import CLI_ACTOR, OK, redact
+from domain.audit import CLI_ACTOR, OK, AuditLog, redact
 from domain.auth import ALL_SCOPES
 from domain.clients import ApiClientView, ClientError, ClientSecret
 from domain.derivation.outbox import Redo
@@ -15,12 +15,12 @@ from domain.derivation.reconciler import ReconcileResult
 from domain.events import CanonicalEvent, parse_event
 from domain.integrations import IntegrationChange, IntegrationError, IntegrationView
 from domain.model import default_model
-from domain.ports import TenantId, TenantProfile
+from domain.ports import TenantId, TenantProfile, UnitOfWork
 from domain.services import clients, integrations
 from domain.services.processing import apply_events
 from domain.services.recompute import Progress
 from infra.bootstrap import Container
-from infra.db.repositories.audit import SqlAuditLog, record_for_every_tenant
+from infra.db.repositories.audit import record_for_every_tenant
 from infra.db.repositories.integrations import SqlIntegrationReads
 from infra.db.repositories.models import SqlModels
 from infra.db.repositories.system import (
@@ -230,7 +230,7 @@ def record_key_rotation(c: Container, *, retired_kid: str, signing_kid: str) -> 
         uow.commit()
 
 
-def _audit(log: SqlAuditLog, action: str, details: Mapping[str, Any]) -> None:
+def _audit(log: AuditLog, action: str, details: Mapping[str, Any]) -> None:
     """An operator's change, in the audit log of its tenant (same transaction)."""
     log.record(client_id="", actor=CLI_ACTOR, action=action, outcome=OK, details=details)
 
@@ -279,16 +279,21 @@ def recompute(
 ) -> ReconcileResult:
     """Ask for a rebuild of the tenant's history (from `since`), audited, and carry it
     out in this process — the reconciler decides how (bulk for a whole history)."""
-    with c.uow(tenant) as uow:
+
+    def ask(uow: UnitOfWork) -> None:
         uow.outbox.request(Redo.REBUILD, since=since)
         _audit(uow.audit, "recompute", {"since": since.isoformat() if since else None})
-        uow.commit()
-    return derive_now(c, tenant, progress=progress)
+
+    return derive_now(c, tenant, progress=progress, change=ask)
 
 
 def derive_now(
-    c: Container, tenant: TenantId, *, progress: Progress | None = None
+    c: Container,
+    tenant: TenantId,
+    *,
+    progress: Progress | None = None,
+    change: Callable[[UnitOfWork], object] | None = None,
 ) -> ReconcileResult:
-    """Bring the tenant's derived data up to date in this process: an operator's command
-    waits for it (and for a worker that holds the tenant, which then does the work)."""
-    return c.reconciler(tenant, wait=True, progress=progress).run()
+    """Bring the tenant's derived data up to date in this process, after committing
+    `change` if given: an operator's command waits for a worker that holds the tenant."""
+    return c.reconciler(tenant, wait=True, progress=progress).run(change)

@@ -59,10 +59,18 @@ class Reconciler:
     bulk: BulkRebuild | None = None
     progress: Progress | None = None
 
-    def run(self) -> ReconcileResult:
+    def run(self, change: Callable[[UnitOfWork], object] | None = None) -> ReconcileResult:
+        """Drain the outbox. A `change` is committed first, under the claim, so that this
+        run — not the job its commit requests — carries out what it invalidates (an
+        operator's command reports what it did)."""
         result = ReconcileResult()
         while True:
             with self.claim() as held:
+                if change is not None:
+                    with self.open_uow() as uow:
+                        change(uow)
+                        uow.commit()
+                    change = None
                 if not held:
                     result.busy = True
                     return result

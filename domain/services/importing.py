@@ -35,7 +35,6 @@ class ImportSummary:
     duplicates: int = 0  # already stored: by a webhook, or by an earlier import
     failed: int = 0  # lines that could not be imported
     failures: list[LineFailure] = field(default_factory=list)  # the first MAX_REPORTED
-    snapshots: int = 0  # subject-period snapshots the reconciler rolled up afterwards
 
     def fail(self, failure: LineFailure) -> None:
         self.failed += 1

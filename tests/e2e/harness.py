@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 import httpx
 from sqlalchemy import create_engine, func, select
 
-from infra.db.tables import DIRTY_PERIOD, WEBHOOK_DELIVERY
+from infra.db.tables import DERIVATION_REQUEST, DIRTY_PERIOD, WEBHOOK_DELIVERY
 from tests.support.api import batch, signed_headers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -193,13 +193,17 @@ class Stack:
 
 
 def wait_until_drained(database_url: str, timeout: float = 300) -> None:
-    """Poll the database until no webhook delivery is pending and no roll-up is waiting."""
+    """Poll the database until the derivation outbox is empty: no webhook delivery
+    pending, no roll-up and no rebuild/re-score/re-attribution request waiting."""
     engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
     deadline = time.monotonic() + timeout
     try:
         while time.monotonic() < deadline:
             with engine.connect() as conn:
-                waiting = conn.execute(select(func.count()).select_from(DIRTY_PERIOD)).scalar_one()
+                waiting = sum(
+                    conn.execute(select(func.count()).select_from(table)).scalar_one()
+                    for table in (DIRTY_PERIOD, DERIVATION_REQUEST)
+                )
                 pending = (
                     waiting
                     + conn.execute(

@@ -118,6 +118,8 @@ def test_the_weekly_job_assigns_a_reviewer_completes_one_and_agent_scores_move(
 
     assert review["__typename"] == "Review"
     assert review["reviewee"] == {"externalId": "ann"}
+    # the worker's reconcile rolls the review's samples up into the scores
+    eventually(lambda: metric(stack, token, "ann", "qa_score"), "ann's qa_score")
     assert metric(stack, token, "ann", "qa_score") == pytest.approx(review["score"])
     assert metric(stack, token, "lead", "reviews_given") == 1
     report = stack.graphql(token, REPORT, week=WEEK)["reviewAssignmentReport"]
