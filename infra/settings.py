@@ -22,6 +22,18 @@ class Settings(BaseSettings):
         default=None, description="Enables RQ; without it jobs run in-process after commit"
     )
     queue_name: str = "fairscore"
+    sweep_after_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="age at which the sweeper re-requests a tenant's waiting derivation work "
+        "(its job request may have been lost, e.g. Redis was down)",
+    )
+    job_heartbeat_seconds: int = Field(
+        default=30,
+        ge=1,
+        description="a running job's heartbeat; a job silent for two of them was abandoned "
+        "(its worker was killed) and the cron moves it out of RQ's started registry",
+    )
     data_dir: Path = Field(default=Path(".fairscore"), description="dev keys live here")
 
     jwt_issuer: str = "http://localhost:8000"

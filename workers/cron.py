@@ -2,6 +2,12 @@
 
 It waits out Redis outages like the worker does, and never outlives the worker: the
 worker stops it on every way out, and the kernel stops it when the worker is killed.
+
+It also moves abandoned jobs (their worker was SIGKILLed, so no heartbeat for two
+JOB_HEARTBEAT_SECONDS) out of the queue's started registry into the failed one: rq's
+workers do that only between jobs and every 10 minutes, so an idle queue kept them
+"started" for long. The work itself is not lost either way: it stays in the outbox and
+the sweeper requests it again.
 """
 
 from __future__ import annotations
@@ -9,13 +15,15 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.process import BaseProcess
 from types import FrameType
 
 from redis.exceptions import RedisError
-from rq.cron import CronScheduler
+from rq.cron import CronJob, CronScheduler
+from rq.registry import StartedJobRegistry
 
 from infra.bootstrap import container
 from infra.logging import configure_logging
@@ -50,9 +58,29 @@ def cron_child(*, sweep_interval: int = SWEEP_INTERVAL_SECONDS) -> Iterator[Base
 
 
 class _Scheduler(CronScheduler):
-    def __init__(self, reconnect: Reconnect, **kwargs: object) -> None:
+    def __init__(
+        self, reconnect: Reconnect, *, queue_name: str, clean_every: float, **kwargs: object
+    ) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.reconnect = reconnect
+        self.started = StartedJobRegistry(queue_name, connection=self.connection)
+        self.clean_every = clean_every
+        self._cleaned_at: float | None = None
+
+    def enqueue_jobs(self) -> list[CronJob]:
+        """Each tick (at least every sweep interval): the due jobs, then the clean-up."""
+        enqueued = super().enqueue_jobs()
+        self.clean_abandoned()
+        return enqueued
+
+    def clean_abandoned(self) -> None:
+        """Fail the started jobs whose heartbeat expired (idempotent: several workers' crons
+        may do it at once)."""
+        now = time.monotonic()
+        if self._cleaned_at is not None and now - self._cleaned_at < self.clean_every:
+            return
+        self._cleaned_at = now
+        self.started.cleanup()
 
     def _request_stop(self, signum: int, frame: FrameType | None) -> None:
         self.reconnect.give_up()  # its register_death must not wait for an absent Redis
@@ -68,6 +96,8 @@ def run_cron(parent_pid: int, sweep_interval: int) -> None:
     reconnect = Reconnect("cron")
     scheduler = _Scheduler(
         reconnect,
+        queue_name=settings.queue_name,
+        clean_every=settings.job_heartbeat_seconds,
         connection=patient_redis(settings.redis_url, reconnect),
         logging_level=settings.log_level,
     )

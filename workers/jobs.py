@@ -18,7 +18,7 @@ from infra.queue import GENERATE_REVIEW_ASSIGNMENTS, RECONCILE_TENANT, review_as
 
 log = logging.getLogger(__name__)
 
-SWEEP_AFTER = timedelta(seconds=30)
+SWEEP_AFTER = timedelta(seconds=30)  # the default of SWEEP_AFTER_SECONDS
 DISPATCH_LOCK_SECONDS = 86400  # the weekly dispatch runs once per (UTC) day at most
 
 
@@ -40,8 +40,9 @@ def sweep_pending() -> int:
     """Request a reconcile for every tenant whose outbox or pending deliveries have waited
     longer than a job would (e.g. Redis was down when their commit asked)."""
     c = container(worker=True)
+    waited = timedelta(seconds=c.settings.sweep_after_seconds)
     with c.system() as uow:
-        tenants = uow.system.tenants_with_derivation_work(utcnow() - SWEEP_AFTER)
+        tenants = uow.system.tenants_with_derivation_work(utcnow() - waited)
     for tenant in tenants:
         c.queue.request(RECONCILE_TENANT, tenant, force=True)
     return len(tenants)

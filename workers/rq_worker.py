@@ -9,6 +9,9 @@
   here polls twice a second and is stopped, with a bounded join, before its connection is
   dropped. (It is kept: it is how rq's `send_stop_job_command` & co. reach a worker.)
 - Redis: the connection uses `Reconnect`; on shutdown it gives up waiting for Redis.
+- Heartbeats: a running job is abandoned once two heartbeats (`job_monitoring_interval`,
+  JOB_HEARTBEAT_SECONDS) are missed, not rq's one + 60 s, so the cron can move the job of
+  a SIGKILLed worker out of the started registry soon (see `cron`).
 """
 
 from __future__ import annotations
@@ -105,6 +108,12 @@ class FairscoreWorker(Worker):
             super().teardown()  # type: ignore[no-untyped-call]
         finally:
             self.unsubscribe()  # also when register_death failed (Redis away)
+
+    # heartbeats -------------------------------------------------------------
+    def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
+        """How long a started job stays alive without a heartbeat: two of them. (The job
+        timeout is enforced apart, by rq's horse monitor.)"""
+        return 2 * int(self.job_monitoring_interval)
 
     # pub/sub ----------------------------------------------------------------
     def subscribe(self) -> None:

@@ -42,6 +42,7 @@ def run_worker(
             connection=redis,
             reconnect=reconnect,
             on_shutdown=cron.terminate if cron else None,  # it stops while the job finishes
+            job_monitoring_interval=settings.job_heartbeat_seconds,
         )
         try:
             # No rq scheduler process: Fairscore queues no delayed jobs (enqueue_at/_in,
