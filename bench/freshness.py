@@ -77,7 +77,7 @@ def add_options(parser: argparse.ArgumentParser, prefix: str = "") -> None:
     parser.add_argument(
         f"--{prefix}history-tickets", type=int, default=12_000, help="≈ 8.8 events each"
     )
-    parser.add_argument(f"--{prefix}seconds", type=float, default=90.0, help="each load phase")
+    parser.add_argument(f"--{prefix}seconds", type=float, default=60.0, help="each load phase")
     parser.add_argument(f"--{prefix}backlog-events", type=int, default=4_000, help="case 3")
     parser.add_argument(f"--{prefix}idle-probes", type=int, default=10)
     parser.add_argument(
