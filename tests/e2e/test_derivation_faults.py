@@ -1,0 +1,353 @@
+"""Fault tests of the derivation engine (issue 10): real PostgreSQL, a private Redis, real
+`fairscore serve` and `fairscore worker` processes. Whatever goes wrong — Redis stops while
+changes arrive, workers are SIGKILLed mid-job, two workers race on one tenant — once the
+workers have caught up, every derived row equals what a clean rebuild (`fairscore
+recompute`) makes of the same event log, and nothing is left waiting: no pending delivery,
+no outbox row, no queued job, no job stuck in RQ's started registry.
+
+Short fuses make this run in bounded time: the sweeper runs every second and re-requests
+work older than SWEEP_AFTER_SECONDS; a job is abandoned after two missed heartbeats of
+JOB_HEARTBEAT_SECONDS (both settings of the application, see workers/cron.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import suppress
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra.synthetic import Shape, generate
+from tests.conftest import missing
+from tests.e2e.harness import Stack, wait_for_log
+from tests.e2e.test_worker_redis_outage import PrivateRedis
+from tests.support.faults import (
+    backlog,
+    delivery_states,
+    derived_rows,
+    differences,
+    event_ids,
+    failed_reasons,
+    rq_state,
+    tenant_id,
+    wait_for,
+)
+from tests.support.processes import command_line, descendants
+
+pytestmark = [pytest.mark.e2e, pytest.mark.redis]
+
+CREATE = """mutation($model: KpiModelInput!) { createKpiModel(model: $model) {
+  ... on KpiModelVersion { id } ... on ValidationError { message } } }"""
+ACTIVATE = """mutation($id: ID!, $from: Date!) { activateKpiModel(id: $id, effectiveFrom: $from) {
+  ... on KpiModelVersion { version effectiveFrom } } }"""
+SATISFACTION_FIRST = {
+    "name": "Satisfaction first",
+    "components": [
+        {
+            "metric": "csat",
+            "weight": 4,
+            "target": 0.85,
+            "direction": "HIGHER_IS_BETTER",
+            "minSample": 1,
+        },
+        {
+            "metric": "reopen_rate",
+            "weight": 1,
+            "target": 0.05,
+            "direction": "LOWER_IS_BETTER",
+            "minSample": 1,
+        },
+    ],
+}
+START = datetime(2026, 7, 1, tzinfo=UTC)
+SETTLE_SECONDS = 90
+
+
+@pytest.fixture
+def redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    if shutil.which("redis-server") is None:
+        missing("redis-server is not installed")
+    (tmp_path / "redis").mkdir()
+    server = PrivateRedis(tmp_path / "redis")
+    server.start()
+    yield server
+    server.stop()
+
+
+def make_stack(database_url: str, redis: PrivateRedis, workdir: Path, **env: str) -> Stack:
+    stack = Stack(
+        database_url=database_url,
+        redis_url=redis.url,
+        workdir=workdir,
+        queue_name=f"fairscore-faults-{uuid.uuid4().hex[:6]}",
+    )
+    stack.env.update(LOG_LEVEL="INFO", **env)
+    stack.cli("db", "upgrade")
+    stack.serve()
+    return stack
+
+
+@pytest.fixture
+def stack(database_url: str, redis: PrivateRedis, tmp_path: Path) -> Iterator[Stack]:
+    # The sweeper re-requests work 3 s old; a job is abandoned after 2 × 1 s of silence.
+    s = make_stack(
+        database_url, redis, tmp_path, SWEEP_AFTER_SECONDS="3", JOB_HEARTBEAT_SECONDS="1"
+    )
+    yield s
+    s.stop()
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+class Tenant:
+    def __init__(self, stack: Stack, database_url: str, slug: str) -> None:
+        """A tenant with an admin API client and a generic webhook integration (CLI)."""
+        stack.cli("tenant", "create", slug, "--name", slug.title(), "--timezone", "Europe/Berlin")
+        client = json.loads(
+            stack.cli("client", "create", "--tenant", slug, "--scopes", "read admin", "--json")
+        )
+        hook = json.loads(
+            stack.cli("integration", "create", "--tenant", slug, "--source", "generic", "--json")
+        )
+        self.stack, self.slug = stack, slug
+        self.id = tenant_id(database_url, slug)
+        self.token = stack.token(client["client_id"], client["client_secret"])
+        self.path, self.secret = hook["webhook_path"], hook["secret"]
+
+    def post(self, events: list[dict[str, Any]], *, seed: int, max_batch: int = 25) -> int:
+        return self.stack.post_webhooks(
+            self.path, self.secret, events, seed=seed, max_batch=max_batch
+        )
+
+    def change_model(self, effective_from: str) -> None:
+        """An admin's model change: createKpiModel + activateKpiModel (a RESCORE)."""
+        created = self.stack.graphql(self.token, CREATE, model=SATISFACTION_FIRST)
+        model_id = created["createKpiModel"]["id"]
+        self.stack.graphql(self.token, ACTIVATE, id=model_id, **{"from": effective_from})
+
+
+def history(*, tickets: int, seed: int, prefix: str = "T") -> list[dict[str, Any]]:
+    shape = Shape(
+        tickets=tickets,
+        days=45,
+        agents=5,
+        teams=2,
+        seed=seed,
+        start=START,
+        activity=False,
+        prefix=prefix,
+    )
+    return list(generate(shape))
+
+
+def start_worker(stack: Stack, name: str) -> subprocess.Popen[bytes]:
+    """`fairscore worker` sweeping every second, logging to `name`.log, once it listens."""
+    process = stack.start("worker", "--sweep-interval", "1", log=f"{name}.log")
+    wait_for_log(
+        stack.workdir / f"{name}.log", "Listening on", "registering birth", process=process
+    )
+    return process
+
+
+def settled(stack: Stack, database_url: str) -> bool:
+    """Nothing waits: no pending delivery or outbox row, no queued job, none started."""
+    if not backlog(database_url).empty:
+        return False
+    return rq_state(stack.env["REDIS_URL"], stack.env["QUEUE_NAME"]).idle
+
+
+def wait_settled(stack: Stack, database_url: str, *, timeout: float = SETTLE_SECONDS) -> float:
+    def explain() -> str:
+        rq = rq_state(stack.env["REDIS_URL"], stack.env["QUEUE_NAME"])
+        return f"backlog {backlog(database_url)}, {rq}"
+
+    try:
+        return wait_for(lambda: settled(stack, database_url), timeout=timeout, what="settled")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}: {explain()}") from None
+
+
+def assert_equals_clean_rebuild(stack: Stack, database_url: str, tenant: Tenant) -> None:
+    """The tenant's derived rows now, and after `fairscore recompute` rebuilt them all from
+    the event log, are the same rows; and the rebuild left nothing waiting either."""
+    derived = derived_rows(database_url, tenant.id)
+    assert derived["ticket"] and derived["score_snapshot"] and derived["snapshot_score"]
+    stack.cli("recompute", "--tenant", tenant.slug)
+    wait_settled(stack, database_url)
+    problems = differences(derived, derived_rows(database_url, tenant.id))
+    assert problems == [], "\n".join(problems)
+
+
+def unique_ids(*batches: list[dict[str, Any]]) -> list[str]:
+    return sorted({e["id"] for events in batches for e in events})
+
+
+def logs(stack: Stack, prefix: str) -> str:
+    return "".join(p.read_text(errors="replace") for p in stack.workdir.glob(f"{prefix}*.log"))
+
+
+# --- 1. Redis stops while deliveries and a model change arrive --------------------------------
+
+
+def test_a_redis_outage_delays_derivation_but_loses_none_of_it(
+    stack: Stack, redis: PrivateRedis, database_url: str
+) -> None:
+    acme, beta = Tenant(stack, database_url, "acme"), Tenant(stack, database_url, "beta")
+    rng = random.Random(10)
+    events = history(tickets=120, seed=11)
+    late = rng.sample(range(len(events)), k=len(events) // 5)  # arrive during the outage
+    early = [e for i, e in enumerate(events) if i not in set(late)]
+    during = [events[i] for i in sorted(late)] + history(tickets=30, seed=12, prefix="U")
+    worker = start_worker(stack, "worker")
+    acme.post(early, seed=1)
+    beta.post(events, seed=2)
+    wait_settled(stack, database_url)
+
+    redis.stop()
+    acme.post(during, seed=3)  # late events of known tickets, and new tickets
+    acme.change_model("2026-07-01")  # a RESCORE in acme's outbox, beside its deliveries
+    beta.change_model("2026-08-01")  # beta's only waiting work: an outbox request
+    # The work is committed, and nobody could ask for it: only the outbox knows.
+    waiting_acme, waiting_beta = backlog(database_url, acme.id), backlog(database_url, beta.id)
+    assert waiting_acme.deliveries > 0 and waiting_acme.requests > 0, waiting_acme
+    assert waiting_beta.requests > 0 and waiting_beta.deliveries == 0, waiting_beta
+    assert worker.poll() is None
+    redis.start()
+
+    # Back, Redis holds no request for it (the API's asks failed): nothing happens until
+    # the sweeper finds the work SWEEP_AFTER_SECONDS old and requests a reconcile.
+    assert rq_state(redis.url, stack.env["QUEUE_NAME"]).queued == 0
+    took = wait_settled(stack, database_url)
+    assert backlog(database_url, acme.id).empty and backlog(database_url, beta.id).empty
+    swept = [line for line in logs(stack, "worker").splitlines() if "sweep_pending" in line]
+    assert swept, "the sweeper never ran"
+    print(f"caught up {took:.1f}s after Redis returned")
+
+    assert event_ids(database_url, acme.id) == unique_ids(early, during)
+    assert set(delivery_states(database_url, acme.id)) == {"processed"}
+    assert_equals_clean_rebuild(stack, database_url, acme)
+    assert_equals_clean_rebuild(stack, database_url, beta)
+
+
+# --- 2. kill -9 of a worker at random points -----------------------------------------------
+
+
+def horse_of(worker: subprocess.Popen[bytes]) -> int | None:
+    """The work horse rq forked for the running job (same command line as the worker;
+    the cron child runs `spawn_main`)."""
+    own = command_line(worker.pid)
+    for pid in descendants(worker.pid):
+        if command_line(pid) == own:
+            return pid
+    return None
+
+
+def has_horse(worker: subprocess.Popen[bytes]) -> bool:
+    return horse_of(worker) is not None
+
+
+def kill_family(worker: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the worker, its horse and its cron child at once: a crashed machine."""
+    family = descendants(worker.pid)
+    os.kill(worker.pid, signal.SIGKILL)
+    for pid in family:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    worker.wait(timeout=10)
+
+
+def test_workers_killed_mid_job_leave_nothing_stuck(
+    stack: Stack, redis: PrivateRedis, database_url: str
+) -> None:
+    acme = Tenant(stack, database_url, "acme")
+    rng = random.Random(20)
+    events = history(tickets=220, seed=21)
+    stop = threading.Event()
+    posted: list[int] = []
+
+    def deliver() -> None:  # small webhooks, paced: work arrives throughout the kills
+        for n, start in enumerate(range(0, len(events), 40)):
+            if stop.is_set():
+                return
+            posted.append(acme.post(events[start : start + 40], seed=100 + n, max_batch=4))
+            time.sleep(0.2)
+
+    steady = start_worker(stack, "worker-steady")  # never killed: the final worker
+    poster = threading.Thread(target=deliver, daemon=True)
+    poster.start()
+    kills = ["family"] * 6 + ["horse"] * 2
+    rng.shuffle(kills)
+    victims, hit = 0, []
+    try:
+        victim = start_worker(stack, f"worker-victim-{victims}")
+        for kind in kills:
+            wait_for(partial(has_horse, victim), timeout=40, what="a job to kill")
+            time.sleep(rng.uniform(0, 0.3))  # somewhere inside (or just after) the job
+            horse = horse_of(victim)
+            hit.append(horse is not None)
+            if kind == "horse":
+                if horse is not None:
+                    os.kill(horse, signal.SIGKILL)  # rq's worker fails the job and goes on
+                continue
+            kill_family(victim)
+            victims += 1
+            if victims < kills.count("family"):
+                victim = start_worker(stack, f"worker-victim-{victims}")
+        # The last victim stays dead: the steady worker (rq cleans registries only at its
+        # start and every 10 min) and its cron must clear the abandoned job.
+    finally:
+        stop.set()
+        poster.join(timeout=120)
+    assert not poster.is_alive()
+    assert sum(hit) >= 5, f"too few kills hit a running job: {hit}"
+
+    took = wait_settled(stack, database_url)
+    print(f"settled {took:.1f}s after the last kill; kills hit a job: {hit}")
+    assert steady.poll() is None
+    assert event_ids(database_url, acme.id) == unique_ids(events)
+    assert set(delivery_states(database_url, acme.id)) == {"processed"}
+    reasons = failed_reasons(redis.url, stack.env["QUEUE_NAME"])
+    assert any("AbandonedJobError" in r for r in reasons), reasons
+    assert_equals_clean_rebuild(stack, database_url, acme)
+
+
+# --- 3. two workers, one tenant, a burst ----------------------------------------------------
+
+
+def test_two_workers_on_one_tenant_never_corrupt_or_double_count(
+    stack: Stack, database_url: str
+) -> None:
+    acme = Tenant(stack, database_url, "acme")
+    events = history(tickets=250, seed=31)
+    first, second = start_worker(stack, "worker-1"), start_worker(stack, "worker-2")
+    slices = [events[i::4] for i in range(4)]  # interleaved: one ticket's events race
+    posters = [
+        threading.Thread(target=acme.post, args=(part,), kwargs={"seed": 40 + i, "max_batch": 8})
+        for i, part in enumerate(slices)
+    ]
+    for poster in posters:
+        poster.start()
+    for poster in posters:
+        poster.join(timeout=120)
+    wait_settled(stack, database_url)
+    assert first.poll() is None and second.poll() is None
+
+    for name in ("worker-1", "worker-2"):  # both took the tenant's jobs
+        assert f"tenant {acme.id}:" in logs(stack, name), name
+    assert event_ids(database_url, acme.id) == unique_ids(events)
+    assert set(delivery_states(database_url, acme.id)) == {"processed"}
+    assert_equals_clean_rebuild(stack, database_url, acme)
