@@ -14,7 +14,15 @@ from domain.ports import TenantProfile
 from infra.bootstrap import Container
 from tests.factories import agent_profile
 from tests.support.derive import apply_and_settle
-from tests.support.quality import WEEK, Desk, current_period, open_desk, ratings, solved
+from tests.support.quality import (
+    AGENT_SCORES,
+    WEEK,
+    Desk,
+    current_period,
+    open_desk,
+    ratings,
+    solved,
+)
 
 MERGE = """mutation($source: ID!, $target: ID!) {
   mergeAgents(sourceAgentId: $source, targetAgentId: $target) { __typename } }"""
@@ -119,8 +127,10 @@ def test_the_re_attribution_runs_after_the_merge_in_a_job(desk: Desk) -> None:
     queue.enqueue(f"{__name__}.hold_the_queue")
     ann, zd = desk.agents["ann"], desk.agents["zd-ann"]
     try:
-        merged = desk.data(MERGE, source=zd, target=ann)["mergeAgents"]
-        waiting = sample_sizes(desk, "ann", WEEK_PERIOD)["tickets_solved"]
+        merged = desk.data_now(MERGE, source=zd, target=ann)["mergeAgents"]
+        rows = desk.data_now(AGENT_SCORES, p=WEEK_PERIOD)["agentScores"]
+        (row,) = (r for r in rows if r["agent"]["id"] == ann)
+        waiting = next(m for m in row["metrics"] if m["key"] == "tickets_solved")["sampleSize"]
     finally:
         gate.set()
     queue.join()  # type: ignore[attr-defined]

@@ -99,9 +99,13 @@ class Desk:
     def data(self, query: str, **variables: Any) -> dict[str, Any]:
         """A GraphQL call, then the derivation its commit requested (scores follow the
         reconciler, a job after the commit)."""
-        found = graphql_data(self.client, self.token, query, **variables)
+        found = self.data_now(query, **variables)
         settle(self.container)
         return found
+
+    def data_now(self, query: str, **variables: Any) -> dict[str, Any]:
+        """A GraphQL call that does not wait for the derivation it requested."""
+        return graphql_data(self.client, self.token, query, **variables)
 
     def body(self, query: str, *, token: str | None = None, **variables: Any) -> dict[str, Any]:
         response = graphql(self.client, token or self.token, query, **variables)
