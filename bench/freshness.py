@@ -323,6 +323,9 @@ def save(rows: list[Row], raw: dict[str, Any], args: argparse.Namespace) -> Path
 
 
 def _commit() -> str:
+    """The code measured: BENCH_COMMIT when set (a run from an exported tree), else git's."""
+    if os.environ.get("BENCH_COMMIT"):
+        return os.environ["BENCH_COMMIT"]
     done = subprocess.run(
         ["git", "log", "-1", "--format=%H %s"],  # noqa: S607 - git from PATH, as a developer's
         cwd=Path(__file__).resolve().parents[1],
@@ -330,7 +333,7 @@ def _commit() -> str:
         text=True,
         check=False,
     )
-    return done.stdout.strip()
+    return done.stdout.strip() or "unknown (not a git checkout)"
 
 
 if __name__ == "__main__":
