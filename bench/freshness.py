@@ -84,7 +84,8 @@ def add_options(parser: argparse.ArgumentParser, prefix: str = "") -> None:
         f"--{prefix}backlog-table",
         action="append",
         default=None,
-        help="tables whose rows are derivation still to do (default: dirty_period)",
+        help="tables whose rows are derivation still to do, counted when they exist "
+        "(default: dirty_period, derivation_request)",
     )
     parser.add_argument(f"--{prefix}keep", action="store_true", help="keep database and logs")
 
@@ -115,7 +116,9 @@ async def _measure(stack: Stack, option: Any) -> tuple[list[Row], dict[str, Any]
     )
     step("fairscore serve", stack.serve)
     step("1 worker", lambda: stack.start_workers(1))
-    load = Load(stack, backlog_tables=option("backlog-table") or ["dirty_period"])
+    load = Load(
+        stack, backlog_tables=option("backlog-table") or ["dirty_period", "derivation_request"]
+    )
     rows: list[Row] = []
     # the machine is shared: what else ran is part of the reading
     raw: dict[str, Any] = {
