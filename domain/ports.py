@@ -6,11 +6,11 @@ is always bound to one tenant (`TenantId`), so a service cannot reach another's 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, NewType, Protocol, Self
+from typing import TYPE_CHECKING, Any, NamedTuple, NewType, Protocol, Self
 
 from domain.audit import AuditLog
 from domain.clients import ApiClients
@@ -23,7 +23,7 @@ from domain.memberships import Statement, TeamHistory, TeamMove
 from domain.metrics import Basis, Level
 from domain.model import KpiModel
 from domain.periods import Period
-from domain.scoring import ScoreBreakdown
+from domain.scoring import MetricField, Row, ScoreBreakdown, Scored
 from domain.values import Aggregate, MetricSet, StreamKey
 
 if TYPE_CHECKING:  # domain.views imports this module
@@ -208,6 +208,25 @@ class Samples(Protocol):
         ...
 
 
+class ScoringRow(NamedTuple):
+    """What a re-score reads of one snapshot: the numbers it asked for, in its order."""
+
+    level: Level
+    subject_id: str
+    period: Period
+    numbers: Row
+    key: object = None  # the store's own handle on the snapshot, handed back with its score
+
+
+class ScoreRow(NamedTuple):
+    """What a re-score writes for one snapshot: nothing but its score."""
+
+    snapshot: ScoringRow
+    model_id: str | None
+    model_version: int
+    scored: Scored
+
+
 class Snapshots(Protocol):
     def save(self, snapshots: Sequence[Snapshot]) -> None: ...
 
@@ -228,6 +247,18 @@ class Snapshots(Protocol):
 
     def save_many(self, snapshots: Sequence[Snapshot]) -> None:
         """Insert snapshots known to be new (after a clear), as fast as the store allows."""
+        ...
+
+    def scoring_rows(
+        self, *, since: date | None, fields: Sequence[MetricField], level: Level | None = None
+    ) -> Iterator[Sequence[ScoringRow]]:
+        """`fields` of every snapshot (of `level`, or all) of periods starting on/after
+        `since`, in batches: memory stays bounded whatever the history."""
+        ...
+
+    def replace_scores(self, batches: Iterable[Iterable[ScoreRow]], *, since: date | None) -> int:
+        """Replace the scores of every period starting on/after `since` with these; a
+        batch is taken only once the one before is written (so making it may read)."""
         ...
 
 

@@ -6,12 +6,14 @@ component so a dashboard can show why a total is what it is.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from domain.metrics import Direction
+from domain.metrics import Basis, Direction, Level, Statistic
 from domain.model import Component, KpiModel
-from domain.values import MetricSet, MetricValue
+from domain.values import MetricSet, MetricValue, with_counts
 
 # Attainments are ratios of floats: 0.72 / 0.9 is 0.7999999999999999. A value exactly
 # on a gate passes it (SPEC §5: the gate fails only *below* gate_min).
@@ -139,3 +141,159 @@ def _mark_gate(s: ComponentScore, failed: tuple[str, ...]) -> ComponentScore:
         s.contribution,
         ComponentStatus.GATE_FAILED,
     )
+
+
+# Many snapshots at once (a re-score over a whole history) ---------------------------------
+#
+# `score` builds a MetricSet and a ScoreBreakdown per snapshot; over hundreds of thousands
+# of snapshots those objects are the cost. `BatchScorer` applies the same rule to plain
+# rows of numbers and returns plain tuples. It calls `attainment` and `shrunk_rate` and
+# repeats `score`'s arithmetic in the same order, so it returns the very same numbers:
+# tests/unit/domain/test_batch_scoring.py checks it against `score` on random inputs.
+
+MetricField = tuple[str, Basis, str]  # (metric key, basis, MetricValue attribute)
+Row = Sequence[Any]  # one snapshot's numbers as stored (float, int or None), in field order
+ScoredComponent = tuple[
+    float | None,  # value
+    float | None,  # raw_value
+    int,  # sample_size
+    float | None,  # attainment
+    float | None,  # points
+    float | None,  # contribution
+    ComponentStatus,
+]
+# (total, uncapped_total, failed_gates, components): a ScoreBreakdown without its model
+Scored = tuple[float | None, float | None, tuple[str, ...], tuple[ScoredComponent, ...]]
+
+# MetricValue's numbers (its attributes after key and basis), as `statistic` names them.
+_NUMBERS = ("value", "sample_size", "mean", "median", "p90", "positives")
+_PROBE = MetricValue("", Basis.CALENDAR, 0.0, 1, 2.0, 3.0, 4.0, 5.0)
+
+
+def statistic_field(statistic: Statistic) -> str:
+    """The MetricValue attribute `MetricValue.statistic` reads for `statistic`."""
+    found = _PROBE.statistic(statistic)
+    return _NUMBERS[int(found if found is not None else 0)]
+
+
+def fields_for(models: Iterable[KpiModel]) -> list[MetricField]:
+    """The numbers `BatchScorer`s of these models read from a snapshot (and a team's)."""
+    out: dict[MetricField, None] = {}
+    for model in models:
+        for c in model.components:
+            key = (c.metric, c.basis)
+            out[(*key, statistic_field(c.statistic))] = None
+            out[(*key, "sample_size")] = None
+            if c.prior_weight:
+                out[(*key, "value")] = None
+                out[(*key, "positives")] = None
+    return list(out)
+
+
+def as_scored(b: ScoreBreakdown) -> Scored:
+    """A breakdown in `BatchScorer`'s shape (to compare the two)."""
+    return (
+        b.total,
+        b.uncapped_total,
+        b.failed_gates,
+        tuple(
+            (s.value, s.raw_value, s.sample_size, s.attainment, s.points, s.contribution, s.status)
+            for s in b.components
+        ),
+    )
+
+
+class BatchScorer:
+    """`score(model, metrics, team_metrics=…)` for snapshots of one `level`, over rows
+    holding the numbers `fields` name (a metric absent from a snapshot: None for its
+    sample_size). Team rows hold the same fields, read from TEAM snapshots."""
+
+    def __init__(self, model: KpiModel, level: Level, fields: Sequence[MetricField]) -> None:
+        self.model = model
+        self.uses_team = any(c.prior_weight for c in model.components)
+        at = {f: i for i, f in enumerate(fields)}
+        defaults, team_defaults = with_counts({}, level=level), with_counts({}, level=Level.TEAM)
+        self._parts = tuple(_Part(c, at, defaults, team_defaults) for c in model.components)
+
+    def __call__(self, row: Row, team: Row | None = None) -> Scored:
+        measured = [part.measure(row, team) for part in self._parts]
+        weights = [p.weight for p, s in zip(self._parts, measured, strict=True) if s[6] is _OK]
+        if not weights:
+            return None, None, (), tuple(measured)
+        weight_sum = sum(weights)
+        points = []
+        failed: list[str] = []
+        for i, part in enumerate(self._parts):
+            s = measured[i]
+            if s[6] is not _OK:
+                continue
+            if s[4] is not None and weight_sum > 0:  # as `_with_contribution`
+                measured[i] = (s[0], s[1], s[2], s[3], s[4], part.weight * s[4] / weight_sum, _OK)
+            points.append(part.weight * (s[4] or 0.0))
+            if part.gate is not None and s[3] is not None and s[3] < part.gate:
+                failed.append(part.label)
+        total = sum(points) / weight_sum
+        if not failed:
+            return total, total, (), tuple(measured)
+        for i, part in enumerate(self._parts):
+            s = measured[i]
+            if s[6] is _OK and part.label in failed:
+                measured[i] = (s[0], s[1], s[2], s[3], s[4], s[5], ComponentStatus.GATE_FAILED)
+        return min(total, self.model.gate_cap), total, tuple(failed), tuple(measured)
+
+
+_OK, _INSUFFICIENT = ComponentStatus.OK, ComponentStatus.INSUFFICIENT_DATA
+
+
+class _Part:
+    """One component's `_measure`, with its fields' positions and defaults resolved."""
+
+    def __init__(
+        self,
+        c: Component,
+        at: dict[MetricField, int],
+        defaults: MetricSet,
+        team_defaults: MetricSet,
+    ) -> None:
+        key = (c.metric, c.basis)
+        self.component = c
+        self.weight, self.min_sample, self.label = c.weight, c.min_sample, c.label
+        self.gate = None if c.gate_min is None else c.gate_min - _EPSILON  # as `_failed_gates`
+        self.stat = at[(*key, statistic_field(c.statistic))]
+        self.sample = at[(*key, "sample_size")]
+        # An absent count is a 0 (`with_counts`); any other absent metric is not found.
+        self.default = defaults.get(key)
+        self.absent: tuple[Any, int] = (None, 0)
+        if self.default is not None:
+            self.absent = (self.default.statistic(c.statistic), self.default.sample_size)
+        self.team_default = team_defaults.get(key)
+        self.prior = c.prior_weight
+        if self.prior:
+            self.value, self.positives = at[(*key, "value")], at[(*key, "positives")]
+
+    def measure(self, row: Row, team: Row | None) -> ScoredComponent:
+        sample = row[self.sample]
+        if sample is not None:
+            raw, found = row[self.stat], True
+        else:
+            (raw, sample), found = self.absent, self.default is not None
+        value = raw
+        if found and self.prior and team is not None:
+            value = shrunk_rate(self._found(row), self.prior, self._team_value(team))
+        if value is None or sample < self.min_sample:
+            return value, raw, sample, None, None, None, _INSUFFICIENT
+        reached = attainment(self.component, value)
+        return value, raw, sample, reached, 100 * reached, None, _OK
+
+    def _found(self, row: Row) -> MetricValue:
+        if row[self.sample] is None and self.default is not None:
+            return self.default
+        c = self.component
+        value, sample, positives = row[self.value], row[self.sample], row[self.positives]
+        return MetricValue(c.metric, c.basis, value, sample, positives=positives)
+
+    def _team_value(self, team: Row) -> float | None:
+        if team[self.sample] is not None:
+            value: float | None = team[self.value]
+            return value
+        return self.team_default.value if self.team_default is not None else None

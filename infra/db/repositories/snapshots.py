@@ -3,7 +3,7 @@ scores (snapshot_score). Written by the pipeline, read by the API."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from domain.metrics import Basis, Level
 from domain.model import KpiModel, default_model
 from domain.periods import GRAINS, Grain, Period, period_start
-from domain.ports import Snapshot, TenantId
+from domain.ports import ScoreRow, ScoringRow, Snapshot, TenantId
+from domain.scoring import MetricField
 from domain.values import has_data, is_empty, with_counts
 from infra.db.codec import (
     breakdown_from_json,
@@ -22,6 +23,7 @@ from infra.db.codec import (
     metrics_to_json,
 )
 from infra.db.copy import bulk_insert
+from infra.db.repositories import rescoring
 from infra.db.repositories.base import TenantRepository
 from infra.db.repositories.models import SqlModels
 from infra.db.sql import as_date, chunks, insert_for, is_postgres
@@ -77,6 +79,13 @@ class SqlSnapshots(TenantRepository):
             mine.append(S.period_start >= since)
         self.session.execute(delete(SNAPSHOT_SCORE).where(*mine))
         bulk_insert(self.session, SNAPSHOT_SCORE, [self._score_row(s) for s in snapshots])
+
+    def replace_scores(self, batches: Iterable[Iterable[ScoreRow]], *, since: date | None) -> int:
+        """A re-score's fast path: every score since `since` deleted, these written in bulk
+        (see infra.db.repositories.rescoring)."""
+        return rescoring.replace(
+            self.session, self.tenant_id, batches, since=since, scored_at=utcnow()
+        )
 
     def delete_since(self, since: date | None) -> None:
         """Drop the snapshots of every period that ends after `since` (None: all)."""
@@ -215,6 +224,11 @@ class SqlSnapshots(TenantRepository):
                 )
             )
         return out
+
+    def scoring_rows(
+        self, *, since: date | None, fields: Sequence[MetricField], level: Level | None = None
+    ) -> Iterator[Sequence[ScoringRow]]:
+        return rescoring.read(self.session, self.tenant_id, since=since, fields=fields, level=level)
 
     def periods(self, grain: Grain) -> list[Period]:
         stmt = (

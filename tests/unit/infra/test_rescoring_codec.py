@@ -1,0 +1,39 @@
+"""The re-score's fast writer and reader speak the codec's formats: the same JSON as
+breakdown_to_json, the same positions as metrics_to_json."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from domain.metrics import Basis, Level
+from domain.model import KpiModel
+from domain.scoring import as_scored, score
+from domain.values import MetricSet, MetricValue, with_counts
+from infra.db.codec import breakdown_to_json, metrics_to_json
+from infra.db.repositories.rescoring import POSITION, _copy_text, breakdown_text
+from tests.unit.domain.test_batch_scoring import models, stored
+
+
+def test_positions_are_where_metrics_to_json_puts_the_numbers() -> None:
+    value = MetricValue("csat", Basis.CALENDAR, 0.5, 7, mean=1.5, median=2.5, p90=3.5, positives=4)
+    stored_row = metrics_to_json({("csat", Basis.CALENDAR): value})["csat|CALENDAR"]
+    for name, position in POSITION.items():
+        assert stored_row[position] == getattr(value, name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(model=models, metrics=stored(), level=st.sampled_from(list(Level)))
+def test_breakdown_text_is_breakdown_to_json(
+    model: KpiModel, metrics: MetricSet, level: Level
+) -> None:
+    breakdown = score(model, with_counts(metrics, level=level))  # every status, gates too
+    assert json.loads(breakdown_text(as_scored(breakdown))) == breakdown_to_json(breakdown)
+
+
+def test_copy_text_escapes_only_what_copy_reads_specially() -> None:
+    assert _copy_text("4f2a9c") == "4f2a9c"
+    assert _copy_text('{"g": ["a\\"b"]}') == '{"g": ["a\\\\"b"]}'
+    assert _copy_text("a\tb\nc\rd") == "a\\tb\\nc\\rd"
