@@ -10,6 +10,7 @@ read and one executemany per batch inserts. Tested equal to the per-snapshot pat
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
@@ -44,6 +45,7 @@ class Periods(dict[tuple[str, date], Period]):
 
 
 _LEVELS = {level.value: level for level in Level}
+_CURSORS = itertools.count()  # server-side cursors of one connection need their own names
 
 
 def read(
@@ -99,7 +101,7 @@ def _pg_rows(
     raw: Any = session.connection().connection.driver_connection
     # Server-side: rows come BATCH at a time, and other statements (the COPY of the
     # scores) may run between two fetches of the same transaction.
-    with raw.cursor(name="rescore_inputs", binary=True) as cursor:
+    with raw.cursor(name=f"rescore_inputs_{next(_CURSORS)}", binary=True) as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(BATCH):
             yield batch
