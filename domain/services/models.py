@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from domain.derivation.outbox import Redo
 from domain.memberships import TeamHistory
 from domain.metrics import Level
 from domain.model import KpiModel, ModelError, default_model, validate
@@ -64,7 +65,7 @@ def update_model(uow: UnitOfWork, *, model_id: str, draft: KpiModel) -> ModelVer
         raise ModelError("a model cannot move to another team; create a new one", "teamId")
     on_timeline = _latest_on_timeline(uow, current.model.team_id) == model_id
     version = replace(draft, id=model_id, version=uow.models.next_version(model_id))
-    return uow.models.add(version, active=on_timeline)
+    return _rescored(uow, uow.models.add(version, active=on_timeline))
 
 
 def activate_model(uow: UnitOfWork, *, model_id: str, effective_from: date) -> ModelVersion:
@@ -73,7 +74,14 @@ def activate_model(uow: UnitOfWork, *, model_id: str, effective_from: date) -> M
     version = replace(
         latest, version=uow.models.next_version(model_id), effective_from=effective_from
     )
-    return uow.models.add(version, active=True)
+    return _rescored(uow, uow.models.add(version, active=True))
+
+
+def _rescored(uow: UnitOfWork, version: ModelVersion) -> ModelVersion:
+    """A version that scores something: the periods it covers are re-scored."""
+    if version.active:
+        uow.outbox.request(Redo.RESCORE, since=version.model.effective_from)
+    return version
 
 
 def _latest(uow: UnitOfWork, model_id: str) -> ModelVersion:
