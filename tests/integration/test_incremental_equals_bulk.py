@@ -50,7 +50,7 @@ STARTS = (
     datetime(2026, 10, 19, tzinfo=UTC),
     datetime(2026, 12, 22, tzinfo=UTC),
 )
-# Floats in snapshots and scores may differ in their last bits on PostgreSQL, and only
+# Floats in snapshots and scores (only) may differ in their last bits on PostgreSQL, and only
 # there: sums of float8 depend on the order rows are scanned in, and the incremental
 # roll-up's median is percentile_cont(0.5) = a + (b - a) * 0.5 where the bulk summaries
 # (like domain.stats and SQLite) take (a + b) / 2 — see the test at the end. 1e-12 is

@@ -47,6 +47,7 @@ TABLES: Mapping[str, Table] = {
 # when an event is applied; review samples come from the review table).
 REBUILT = ("ticket", "metric_sample", "score_snapshot", "snapshot_score")
 REVIEWS = "fairscore"
+AGGREGATED = ("score_snapshot", "snapshot_score")  # sums and medians of float samples
 
 Rows = dict[str, dict[tuple[Any, ...], dict[str, Any]]]
 
@@ -70,11 +71,13 @@ def differences(
     expected: Rows, actual: Rows, *, float_tolerance: float = 0.0, limit: int = 20
 ) -> list[str]:
     """Rows missing on one side or differing in a column, at most `limit` of them.
-    Floats (also inside JSON values) may differ by `float_tolerance`, relatively; every
-    other value, key and the shape of JSON values must be equal."""
+    Floats (also inside JSON values) of the aggregated tables may differ by
+    `float_tolerance`, relatively; every other value, key and the shape of JSON values
+    must be equal, and facts and samples must be equal exactly."""
     problems: list[str] = []
     for name in TABLES:
         a, b = expected.get(name, {}), actual.get(name, {})
+        tolerance = float_tolerance if name in AGGREGATED else 0.0
         for key in sorted(set(a) | set(b), key=repr):
             if key not in b:
                 problems.append(f"{name} {key}: only in expected {a[key]}")
@@ -84,7 +87,7 @@ def differences(
                 changed = {
                     col: (x, y)
                     for col, x in a[key].items()
-                    if not same(x, y := b[key][col], float_tolerance)
+                    if not same(x, y := b[key][col], tolerance)
                 }
                 if changed:
                     problems.append(f"{name} {key}: (expected, actual) {changed}")
