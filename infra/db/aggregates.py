@@ -1,8 +1,8 @@
 """The SQL that summarises metric samples per subject and period.
 
 Count, sum, median (mean of the two middle values) and nearest-rank p90 per stream, in
-both bases. PostgreSQL uses ordered-set aggregates (`percentile_cont(0.5)` interpolates
-halfway between the two middle values; `percentile_disc(0.9)` is the nearest rank);
+both bases. PostgreSQL uses ordered-set aggregates (`percentile_disc` picks the middle
+values and the nearest rank);
 SQLite, which has none, ranks rows with window functions. Only duration streams pay for
 percentiles, and only the streams that count distinct tickets pay for that.
 """
@@ -40,6 +40,14 @@ def join_for(level: Level) -> str:
     return AGENT_JOIN if level is Level.TEAM else ""
 
 
+# The median is the mean of the two middle values, computed as (a + b) / 2 like
+# domain.stats and the bulk path (percentile_cont(0.5) gives a + (b - a) / 2, which can
+# differ in the last bit). The upper middle is the first value past the halfway mark:
+# exact for any group under 10⁹ rows. The ordered-set aggregates of one ORDER BY share
+# one sort.
+LOWER_MIDDLE = "percentile_disc(0.5) WITHIN GROUP"
+UPPER_MIDDLE = "percentile_disc(0.5 + 1e-9) WITHIN GROUP"
+
 # Postgres: the first local day of each grain's period, for whole-history queries.
 PG_PERIOD = {
     Grain.DAY: "s.local_day",
@@ -51,11 +59,12 @@ PG_PERIOD = {
 _POSTGRES = """
 SELECT {period} AS period, {subject} AS subject, s.metric,
     COUNT(*), SUM(s.value),
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY s.value) FILTER (WHERE {durations}),
+    ({lower} (ORDER BY s.value) FILTER (WHERE {durations})
+        + {upper} (ORDER BY s.value) FILTER (WHERE {durations})) / 2,
     percentile_disc(0.9) WITHIN GROUP (ORDER BY s.value) FILTER (WHERE {durations}),
     COUNT(DISTINCT s.origin) FILTER (WHERE {distinct}),
     COUNT(s.value_business), SUM(s.value_business),
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY s.value_business),
+    ({lower} (ORDER BY s.value_business) + {upper} (ORDER BY s.value_business)) / 2,
     percentile_disc(0.9) WITHIN GROUP (ORDER BY s.value_business)
 FROM metric_sample s {join}
 WHERE s.tenant_id = :tenant AND s.local_day >= :start AND s.local_day < :end
@@ -103,6 +112,8 @@ def aggregate_sql(dialect: str, level: Level, *, subjects: bool) -> str:
             only=only,
             durations=IN_DURATIONS,
             distinct=IN_DISTINCT,
+            lower=LOWER_MIDDLE,
+            upper=UPPER_MIDDLE,
         )
     distinct = ", ".join(f"'{k}'" for k in DISTINCT_TICKETS)
     return _SQLITE.format(subject=subject, join=join, only=only, distinct=distinct)

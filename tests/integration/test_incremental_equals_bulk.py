@@ -51,10 +51,9 @@ STARTS = (
     datetime(2026, 12, 22, tzinfo=UTC),
 )
 # Floats in snapshots and scores (only) may differ in their last bits on PostgreSQL, and only
-# there: sums of float8 depend on the order rows are scanned in, and the incremental
-# roll-up's median is percentile_cont(0.5) = a + (b - a) * 0.5 where the bulk summaries
-# (like domain.stats and SQLite) take (a + b) / 2 — see the test at the end. 1e-12 is
-# ~5000 ulps; every key, count, None and the shape of each row stay exact.
+# there: sums of float8 depend on the order rows are scanned in (medians are exact — see
+# the test at the end). 1e-12 is ~5000 ulps; every key, count, None and the shape of each
+# row stay exact.
 ROUNDING = 1e-12
 EXAMPLES = settings(
     max_examples=10,
@@ -222,25 +221,16 @@ def _since(events: list[dict[str, Any]], days: int | None) -> date | None:
     return (first + timedelta(days=days)).date()
 
 
-# Two first responses whose mean is not what PostgreSQL's percentile_cont(0.5) gives:
-# 11870.321605 + (77886.501366 - 11870.321605) * 0.5 = 44878.41148549999, while the
-# SPEC's "mean of the two middle values" (domain.stats.median) is 44878.4114855.
+# Two first responses whose mean is not what PostgreSQL's percentile_cont(0.5) gave (the
+# roll-up's median before): 11870.321605 + (77886.501366 - 11870.321605) * 0.5 =
+# 44878.41148549999, while the SPEC's "mean of the two middle values" (domain.stats.median)
+# is 44878.4114855.
 FIRST_RESPONSES = (11870.321605, 77886.501366)
 
 
 @pytest.mark.parametrize(
     "database_url",
-    [
-        "sqlite",
-        pytest.param(
-            "postgres",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="incremental roll-up on PostgreSQL takes the median with "
-                "percentile_cont(0.5), one ulp off (a + b) / 2 (infra/db/aggregates.py)",
-            ),
-        ),
-    ],
+    ["sqlite", "postgres"],
     indirect=True,
 )
 def test_an_even_median_is_the_mean_of_the_two_middle_values_bit_for_bit(
