@@ -11,29 +11,45 @@ from sqlalchemy import select
 
 from domain.events import CanonicalEvent, TicketRated, parse_event, stream_of, to_json
 from infra.db.repositories.base import TenantRepository
-from infra.db.sql import chunks, insert_for
+from infra.db.sql import chunks, insert_for, is_postgres
 from infra.db.tables import RATING, TICKET_EVENT
+from infra.db.types import utcnow
+from infra.db.unnest import insert_unnest
 
 E = TICKET_EVENT.c
+_KEY = ("tenant_id", "source", "event_id")
 
 
 class SqlEventLog(TenantRepository):
     def add(self, source: str, events: Sequence[CanonicalEvent]) -> list[CanonicalEvent]:
         unique = list({e.id: e for e in events}.values())
-        new_ids: set[str] = set()
-        for part in chunks(unique):
-            stmt = (
-                insert_for(self.session, TICKET_EVENT)
-                .values([self._row(source, e) for e in part])
-                .on_conflict_do_nothing(index_elements=["tenant_id", "source", "event_id"])
-                .returning(E.event_id)
-            )
-            new_ids.update(self.session.execute(stmt).scalars())
+        new_ids = self._insert_new([self._row(source, e) for e in unique])
         new = [e for e in unique if e.id in new_ids]
         self._project_ratings(source, [e for e in new if isinstance(e, TicketRated)])
         return new
 
+    def _insert_new(self, rows: list[dict[str, Any]]) -> set[str]:
+        """Store the rows not stored before; returns their event ids."""
+        if not rows:
+            return set()
+        if is_postgres(self.session):
+            stored = insert_unnest(
+                self.session, TICKET_EVENT, rows, conflict=_KEY, returning="event_id"
+            )
+            return set(stored.scalars())
+        new_ids: set[str] = set()
+        for part in chunks(rows):
+            stmt = (
+                insert_for(self.session, TICKET_EVENT)
+                .values(list(part))
+                .on_conflict_do_nothing(index_elements=list(_KEY))
+                .returning(E.event_id)
+            )
+            new_ids.update(self.session.execute(stmt).scalars())
+        return new_ids
+
     def _row(self, source: str, event: CanonicalEvent) -> dict[str, Any]:
+        # received_at is given (not the column default): the PostgreSQL path bypasses it.
         return {
             "tenant_id": self.tenant_id,
             "source": source,
@@ -42,6 +58,7 @@ class SqlEventLog(TenantRepository):
             "occurred_at": event.occurred_at,
             "stream": stream_of(event),
             "payload": to_json(event),
+            "received_at": utcnow(),
         }
 
     def _project_ratings(self, source: str, ratings: list[TicketRated]) -> None:

@@ -8,9 +8,10 @@ from typing import Any
 
 from domain.fold import TicketFacts
 from infra.db.repositories.base import TenantRepository
-from infra.db.sql import chunks, insert_for
+from infra.db.sql import chunks, insert_for, is_postgres
 from infra.db.tables import TICKET
 from infra.db.types import utcnow
+from infra.db.unnest import insert_unnest
 
 _KEY = ("tenant_id", "source", "external_id")
 
@@ -26,6 +27,9 @@ class SqlTickets(TenantRepository):
     ) -> None:
         now = utcnow()
         rows = [self._row(source, f, agents, teams, now) for f in facts]
+        if rows and is_postgres(self.session):
+            insert_unnest(self.session, TICKET, rows, conflict=_KEY, update=True)
+            return
         for part in chunks(rows):
             stmt = insert_for(self.session, TICKET).values(list(part))
             updated = {c: stmt.excluded[c] for c in part[0] if c not in _KEY}

@@ -1,0 +1,83 @@
+"""The array-bound multi-row upsert (infra.db.unnest) behaves like INSERT … ON CONFLICT."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from domain.ports import TenantProfile
+from infra.bootstrap import Container
+from infra.db.tables import TICKET_EVENT
+from infra.db.unnest import insert_unnest
+
+KEY = ("tenant_id", "source", "event_id")
+AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+def _row(tenant: str, event_id: str, payload: dict[str, object]) -> dict[str, object]:
+    return {
+        "tenant_id": tenant,
+        "source": "generic",
+        "event_id": event_id,
+        "type": "ticket.created",
+        "occurred_at": AT,
+        "stream": "T-1",
+        "payload": payload,
+        "received_at": AT,
+    }
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_new_rows_are_returned_and_a_conflict_keeps_the_stored_row(
+    container: Container, tenant: TenantProfile
+) -> None:
+    with container.uow(tenant.id) as uow:
+        first = (
+            insert_unnest(
+                uow.session,
+                TICKET_EVENT,
+                [_row(tenant.id, "e1", {"n": 1})],
+                conflict=KEY,
+                returning="event_id",
+            )
+            .scalars()
+            .all()
+        )
+        again = (
+            insert_unnest(
+                uow.session,
+                TICKET_EVENT,
+                [_row(tenant.id, "e1", {"n": 2}), _row(tenant.id, "e2", {"n": [1.5, None]})],
+                conflict=KEY,
+                returning="event_id",
+            )
+            .scalars()
+            .all()
+        )
+        stored = dict(
+            uow.session.execute(
+                select(TICKET_EVENT.c.event_id, TICKET_EVENT.c.payload).where(
+                    TICKET_EVENT.c.tenant_id == tenant.id
+                )
+            ).all()
+        )
+    assert (first, again) == (["e1"], ["e2"])
+    assert stored == {"e1": {"n": 1}, "e2": {"n": [1.5, None]}}
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_update_overwrites_every_column_but_the_key(
+    container: Container, tenant: TenantProfile
+) -> None:
+    with container.uow(tenant.id) as uow:
+        insert_unnest(uow.session, TICKET_EVENT, [_row(tenant.id, "e1", {"n": 1})], conflict=KEY)
+        changed = {**_row(tenant.id, "e1", {"n": 2}), "stream": "T-2"}
+        insert_unnest(uow.session, TICKET_EVENT, [changed], conflict=KEY, update=True)
+        row = uow.session.execute(
+            select(TICKET_EVENT.c.stream, TICKET_EVENT.c.payload).where(
+                TICKET_EVENT.c.tenant_id == tenant.id
+            )
+        ).one()
+    assert tuple(row) == ("T-2", {"n": 2})
