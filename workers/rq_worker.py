@@ -27,6 +27,7 @@ from rq import Queue, Worker
 from rq.executions import Execution
 from rq.job import Job
 
+from infra.bootstrap import container
 from workers.reconnect import Reconnect
 
 SHUTDOWN_GRACE_SECONDS = 5.0  # + requeue, teardown and exit: well within 10 s of SIGTERM
@@ -108,6 +109,14 @@ class FairscoreWorker(Worker):
             super().teardown()  # type: ignore[no-untyped-call]
         finally:
             self.unsubscribe()  # also when register_death failed (Redis away)
+
+    # connections ------------------------------------------------------------
+    def perform_job(self, job: Job, queue: Queue, execution: Execution) -> bool:
+        """In the work horse: the job, then its pooled database connections closed."""
+        try:
+            return super().perform_job(job, queue, execution)
+        finally:
+            container(worker=True).release_connections()
 
     # heartbeats -------------------------------------------------------------
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:

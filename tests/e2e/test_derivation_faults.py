@@ -229,8 +229,8 @@ def test_a_redis_outage_delays_derivation_but_loses_none_of_it(
     redis.start()
 
     # Back, Redis holds no request for it (the API's asks failed): nothing happens until
-    # the sweeper finds the work SWEEP_AFTER_SECONDS old and requests a reconcile.
-    assert rq_state(redis.url, stack.env["QUEUE_NAME"]).queued == 0
+    # the sweeper finds the work SWEEP_AFTER_SECONDS old and requests a reconcile (it may
+    # already have, on its first tick after the restart).
     took = wait_settled(stack, database_url)
     assert backlog(database_url, acme.id).empty and backlog(database_url, beta.id).empty
     swept = [line for line in logs(stack, "worker").splitlines() if "sweep_pending" in line]
@@ -282,7 +282,7 @@ def test_workers_killed_mid_job_leave_nothing_stuck(
     acme = Tenant(stack, database_url, "acme")
     rng = random.Random(20)
     events = history(tickets=180, seed=21)
-    parts = [events[i::8] for i in range(8)]  # interleaved: every part touches old tickets
+    parts = [events[i::12] for i in range(12)]  # interleaved: every part touches old tickets
     kills: list[tuple[str, bool]] = []  # (what was killed, whether a job was running)
     began = time.monotonic()
     while sum(kind == "worker" and hit for kind, hit in kills) < 5 and len(parts) > 1:
@@ -290,15 +290,16 @@ def test_workers_killed_mid_job_leave_nothing_stuck(
         # yet started, in the outbox for the new worker's sweep at its start).
         acme.post(parts.pop(0), seed=100 + len(parts))
         victim = start_worker(stack, f"worker-victim-{len(parts)}", cron=False)
-        if rng.random() < 0.3:  # the horse alone: rq's worker fails the job and goes on
-            horse = wait_for_horse(victim)
-            time.sleep(rng.uniform(0, 0.3))
+        horse = wait_for_horse(victim)
+        time.sleep(rng.uniform(0, 0.1))  # somewhere inside (or just after) the job
+        killed_horse = rng.random() < 0.3
+        if killed_horse:  # the horse alone first: rq's worker fails the job
             with suppress(ProcessLookupError):
                 os.kill(horse, signal.SIGKILL)
             kills.append(("horse", True))
-        wait_for_horse(victim)
-        time.sleep(rng.uniform(0, 0.3))  # somewhere inside (or just after) the job
-        kills.append(("worker", horse_of(victim) is not None))
+            time.sleep(rng.uniform(0, 0.1))
+        # (a killed horse may linger as a zombie: it is not a job running)
+        kills.append(("worker", not killed_horse and horse_of(victim) is not None))
         kill_family(victim)
     killing = time.monotonic() - began
     assert sum(kind == "worker" and hit for kind, hit in kills) >= 5, kills
