@@ -81,8 +81,10 @@ class Reconciler:
     def _drain(self, result: ReconcileResult) -> None:
         while True:
             intake = process_pending(self.open_uow, self.decoder)
-            requests = self._carry_out_requests()
+            # Roll-ups first: a request that keeps failing must not hold back the scores
+            # of the deliveries (what requests touch is rolled up on the next round).
             rolled = self._roll_up()
+            requests = self._carry_out_requests()
             result.intake += intake
             result.requests += requests
             result.rolled_up += rolled

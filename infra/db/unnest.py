@@ -9,11 +9,11 @@ array per column: the text never changes, so both layers cache it, however many 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, Result, Table, text
+from sqlalchemy import JSON, Result, String, Table, TypeDecorator, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -35,10 +35,26 @@ def insert_unnest(
     sql = _statement(table, columns, conflict, update, returning)
     json_columns = _json_columns(table, columns)
     params = {
-        f"c{i}": [_json(row[name]) if name in json_columns else row[name] for row in rows]
+        f"c{i}": [_bound(table, name, row[name], name in json_columns) for row in rows]
         for i, name in enumerate(columns)
     }
     return session.execute(sql, params)
+
+
+def _bound(table: Table, name: str, value: Any, is_json: bool) -> Any:
+    if is_json:
+        return _json(value)
+    process = _processor(table, name)
+    return value if process is None else process(value)
+
+
+@cache
+def _processor(table: Table, name: str) -> Callable[[Any], Any] | None:
+    """A column type's own bind step (e.g. UtcDateTime refuses naive times)."""
+    column_type = table.c[name].type
+    if isinstance(column_type, TypeDecorator):
+        return column_type.bind_processor(_PG)
+    return None
 
 
 @cache
@@ -77,9 +93,14 @@ def _json_columns(table: Table, columns: tuple[str, ...]) -> frozenset[str]:
 
 
 def _array_type(table: Table, name: str, is_json: bool) -> str:
+    column_type = table.c[name].type
     if is_json:
         return "text[]"  # cast per element below: psycopg sends the JSON text
-    return f"{table.c[name].type.compile(dialect=_PG)}[]"
+    if isinstance(column_type, String) or isinstance(getattr(column_type, "impl", None), String):
+        # Not varchar(n)[]: an explicit cast would truncate silently; the column's own
+        # assignment cast refuses a value too long, as a plain INSERT does.
+        return "text[]"
+    return f"{column_type.compile(dialect=_PG)}[]"
 
 
 def _json(value: Any) -> str | None:

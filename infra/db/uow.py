@@ -108,6 +108,10 @@ class SqlUnitOfWork:
     ) -> None:
         self.session.rollback()
         self.session.close()
+        if self.exclusive and self._after_commit is not None:
+            # A reconcile job that found the tenant held by this transaction returned
+            # at once: ask again now that it is free (coalesced, so cheap).
+            self._after_commit(self.tenant_id)
 
     def commit(self) -> None:
         derivation = self.outbox.recorded or self.deliveries.queued

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from domain.ports import TenantProfile
 from infra.bootstrap import Container
@@ -81,3 +82,20 @@ def test_update_overwrites_every_column_but_the_key(
             )
         ).one()
     assert tuple(row) == ("T-2", {"n": 2})
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_a_value_too_long_for_its_column_is_refused_not_cut(
+    container: Container, tenant: TenantProfile
+) -> None:
+    with container.uow(tenant.id) as uow, pytest.raises(DBAPIError, match="too long"):
+        insert_unnest(uow.session, TICKET_EVENT, [_row(tenant.id, "e" * 201, {})], conflict=KEY)
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_a_naive_time_is_refused_like_the_column_type_does(
+    container: Container, tenant: TenantProfile
+) -> None:
+    naive = {**_row(tenant.id, "e1", {}), "occurred_at": AT.replace(tzinfo=None)}
+    with container.uow(tenant.id) as uow, pytest.raises(ValueError, match="naive"):
+        insert_unnest(uow.session, TICKET_EVENT, [naive], conflict=KEY)
