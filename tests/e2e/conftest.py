@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from infra.db.migrate import upgrade
-from tests.conftest import scratch_database
+from tests.conftest import missing, scratch_database
 from tests.e2e.harness import Stack
+from tests.e2e.private_redis import PrivateRedis
 
 
 @pytest.fixture
@@ -41,3 +43,15 @@ def stack(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[Stack]:
     s.start("worker", log="worker.log")
     yield s
     s.stop()
+
+
+@pytest.fixture
+def redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    """A started private Redis, stopped after the test."""
+    if shutil.which("redis-server") is None:
+        missing("redis-server is not installed")
+    (tmp_path / "redis").mkdir()
+    server = PrivateRedis(tmp_path / "redis")
+    server.start()
+    yield server
+    server.stop()

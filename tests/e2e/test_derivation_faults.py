@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
 import signal
 import subprocess
 import threading
@@ -30,9 +29,8 @@ from typing import Any
 import pytest
 
 from infra.synthetic import Shape, generate
-from tests.conftest import missing
 from tests.e2e.harness import Stack, wait_for_log
-from tests.e2e.test_worker_redis_outage import PrivateRedis
+from tests.e2e.private_redis import PrivateRedis
 from tests.support.faults import (
     backlog,
     delivery_states,
@@ -44,46 +42,13 @@ from tests.support.faults import (
     tenant_id,
     wait_for,
 )
+from tests.support.kpi_models import ACTIVATE, CREATE, SATISFACTION_FIRST
 from tests.support.processes import command_line, descendants
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis]
 
-CREATE = """mutation($model: KpiModelInput!) { createKpiModel(model: $model) {
-  ... on KpiModelVersion { id } ... on ValidationError { message } } }"""
-ACTIVATE = """mutation($id: ID!, $from: Date!) { activateKpiModel(id: $id, effectiveFrom: $from) {
-  ... on KpiModelVersion { version effectiveFrom } } }"""
-SATISFACTION_FIRST = {
-    "name": "Satisfaction first",
-    "components": [
-        {
-            "metric": "csat",
-            "weight": 4,
-            "target": 0.85,
-            "direction": "HIGHER_IS_BETTER",
-            "minSample": 1,
-        },
-        {
-            "metric": "reopen_rate",
-            "weight": 1,
-            "target": 0.05,
-            "direction": "LOWER_IS_BETTER",
-            "minSample": 1,
-        },
-    ],
-}
 START = datetime(2026, 7, 1, tzinfo=UTC)
 SETTLE_SECONDS = 90
-
-
-@pytest.fixture
-def redis(tmp_path: Path) -> Iterator[PrivateRedis]:
-    if shutil.which("redis-server") is None:
-        missing("redis-server is not installed")
-    (tmp_path / "redis").mkdir()
-    server = PrivateRedis(tmp_path / "redis")
-    server.start()
-    yield server
-    server.stop()
 
 
 def make_stack(database_url: str, redis: PrivateRedis, workdir: Path, **env: str) -> Stack:

@@ -11,39 +11,17 @@ import pytest
 
 from infra.synthetic import Shape, generate
 from tests.e2e.harness import Stack, wait_until_drained
+from tests.support.kpi_models import ACTIVATE, CREATE, SATISFACTION_FIRST
 
 pytestmark = pytest.mark.e2e
 
 SCORES = """query($start: Date!) { agentScores(period: {grain: MONTH, start: $start}) {
   agent { externalId } total modelName modelVersion
   components { metric value sampleSize } } }"""
-CREATE = """mutation($model: KpiModelInput!) { createKpiModel(model: $model) {
-  ... on KpiModelVersion { id } ... on ValidationError { message } } }"""
-ACTIVATE = """mutation($id: ID!, $from: Date!) { activateKpiModel(id: $id, effectiveFrom: $from) {
-  ... on KpiModelVersion { version effectiveFrom } } }"""
 PREVIEW = """query($model: KpiModelInput!, $start: Date!) {
   previewScores(model: $model, period: {grain: MONTH, start: $start}) {
     ... on PreviewScores { agentScores { agent { externalId } total modelName
                                          components { metric value sampleSize } } } } }"""
-SATISFACTION_FIRST = {
-    "name": "Satisfaction first",
-    "components": [
-        {
-            "metric": "csat",
-            "weight": 4,
-            "target": 0.85,
-            "direction": "HIGHER_IS_BETTER",
-            "minSample": 1,
-        },
-        {
-            "metric": "reopen_rate",
-            "weight": 1,
-            "target": 0.05,
-            "direction": "LOWER_IS_BETTER",
-            "minSample": 1,
-        },
-    ],
-}
 
 
 def by_agent(stack: Stack, token: str, start: str) -> dict[str, dict[str, Any]]:

@@ -8,69 +8,25 @@ queued jobs survive its restart) that the test stops and starts again.
 from __future__ import annotations
 
 import re
-import shutil
 import signal
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from redis import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import Queue
 from rq.cron import get_cron_job_history_key
 from rq.job import JobStatus
 
-from tests.conftest import missing
-from tests.e2e.harness import Stack, free_port, wait_for_file, worker_stack
+from tests.e2e.harness import Stack, wait_for_file, worker_stack
+from tests.e2e.private_redis import PrivateRedis
 from tests.e2e.worker_jobs import queue_nap
 from tests.support.processes import alive, command_line, descendants, still_alive
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis]
 SWEEP = "workers.jobs.sweep_pending"
 STATE = re.compile(r"(worker|cron) \(pid (\d+)\): Redis is (unreachable|back)")
-
-
-class PrivateRedis:
-    def __init__(self, workdir: Path) -> None:
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.workdir = workdir
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        args = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-        args += ["--appendonly", "yes", "--dir", str(self.workdir)]
-        with (self.workdir / "redis.log").open("ab") as log:
-            self.process = subprocess.Popen(["redis-server", *args], stdout=log, stderr=log)
-        client = Redis.from_url(self.url)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                return
-            except RedisConnectionError:
-                assert time.monotonic() < deadline, "redis-server did not start"
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        """SIGTERM: Redis flushes its append-only file and exits."""
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-
-@pytest.fixture
-def redis(tmp_path: Path) -> Iterator[PrivateRedis]:
-    if shutil.which("redis-server") is None:
-        missing("redis-server is not installed")
-    (tmp_path / "redis").mkdir()
-    server = PrivateRedis(tmp_path / "redis")
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Table, delete, func, select
+from sqlalchemy import Connection, Table, delete, func, select
 
 from domain.ports import TenantId
 from infra.bootstrap import Container
@@ -54,16 +54,21 @@ Rows = dict[str, dict[tuple[Any, ...], dict[str, Any]]]
 
 def derived_rows(c: Container, tenant: TenantId) -> Rows:
     """{table: {primary key: {column: value}}} of the tenant, write times left out."""
-    out: Rows = {}
     with c.engine.connect() as conn:
-        for name, table in TABLES.items():
-            keys = [col.name for col in table.primary_key.columns]
-            kept = [col for col in table.columns if col.name not in WRITE_TIMES[name]]
-            found: dict[tuple[Any, ...], dict[str, Any]] = {}
-            for row in conn.execute(select(*kept).where(table.c.tenant_id == tenant)):
-                values = dict(row._mapping)
-                found[tuple(values[k] for k in keys)] = values
-            out[name] = found
+        return rows_of(conn, tenant)
+
+
+def rows_of(conn: Connection, tenant: str) -> Rows:
+    """`derived_rows` over any connection (a fault test reads another process's database)."""
+    out: Rows = {}
+    for name, table in TABLES.items():
+        keys = [col.name for col in table.primary_key.columns]
+        kept = [col for col in table.columns if col.name not in WRITE_TIMES[name]]
+        found: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for row in conn.execute(select(*kept).where(table.c.tenant_id == tenant)):
+            values = dict(row._mapping)
+            found[tuple(values[k] for k in keys)] = values
+        out[name] = found
     return out
 
 

@@ -4,13 +4,10 @@ PostgreSQL and Redis, never through the code under test."""
 
 from __future__ import annotations
 
-import json
-import math
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 from redis import Redis
@@ -20,30 +17,17 @@ from sqlalchemy import Connection, Table, create_engine, func, select
 from sqlalchemy.pool import NullPool
 
 from infra.db.tables import (
-    AGENT_TEAM,
     DERIVATION_REQUEST,
     DIRTY_PERIOD,
-    METRIC_SAMPLE,
-    RATING,
-    SCORE_SNAPSHOT,
-    SNAPSHOT_SCORE,
     TENANT,
-    TICKET,
     TICKET_EVENT,
     WEBHOOK_DELIVERY,
 )
+from tests.support.derived_rows import Rows, rows_of
+from tests.support.derived_rows import differences as compare
 
-# Derived data, and the columns that only say *when* it was written.
-DERIVED: dict[str, tuple[Table, frozenset[str]]] = {
-    "ticket": (TICKET, frozenset({"updated_at"})),
-    "rating": (RATING, frozenset()),
-    "agent_team": (AGENT_TEAM, frozenset()),
-    "metric_sample": (METRIC_SAMPLE, frozenset()),
-    "score_snapshot": (SCORE_SNAPSHOT, frozenset({"computed_at"})),
-    "snapshot_score": (SNAPSHOT_SCORE, frozenset({"scored_at"})),
-}
-Rows = dict[str, dict[str, dict[str, Any]]]  # table → primary key (JSON) → row
-TOLERANCE = 1e-9  # relative: summation order may differ between incremental and bulk
+# Floats of snapshots and scores may differ in their last bits: summation order.
+TOLERANCE = 1e-9
 
 
 @contextmanager
@@ -61,60 +45,15 @@ def tenant_id(database_url: str, slug: str) -> str:
         return str(conn.execute(select(TENANT.c.id).where(TENANT.c.slug == slug)).scalar_one())
 
 
-def _plain(value: Any) -> Any:
-    """JSON-like values (dates as ISO strings), comparable across two reads."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return value
-
-
 def derived_rows(database_url: str, tenant: str) -> Rows:
-    """Every derived row of the tenant, by primary key."""
-    out: Rows = {}
+    """Every derived row of the tenant, by primary key (tests/support/derived_rows)."""
     with connect(database_url) as conn:
-        for name, (table, ignored) in DERIVED.items():
-            keys = [c.name for c in table.primary_key.columns if c.name != "tenant_id"]
-            columns = [c for c in table.c if c.name not in ignored and c.name != "tenant_id"]
-            rows = conn.execute(select(*columns).where(table.c.tenant_id == tenant)).mappings()
-            out[name] = {
-                json.dumps([_plain(r[k]) for k in keys]): {c: _plain(v) for c, v in r.items()}
-                for r in rows
-            }
-    return out
+        return rows_of(conn, tenant)
 
 
-def same(a: Any, b: Any) -> bool:
-    """Equal, floats within TOLERANCE (relative; absolute near zero)."""
-    if isinstance(a, float | int) and isinstance(b, float | int):
-        if isinstance(a, bool) or isinstance(b, bool):
-            return a == b
-        return math.isclose(a, b, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
-
-
-def differences(ours: Rows, rebuilt: Rows, *, show: int = 3) -> list[str]:
-    """Per table, rows only one side has and rows that differ (a few of each); empty when
-    both agree."""
-    problems = []
-    for name in DERIVED:
-        a, b = ours.get(name, {}), rebuilt.get(name, {})
-        only_ours, only_rebuilt = sorted(a.keys() - b.keys()), sorted(b.keys() - a.keys())
-        changed = sorted(k for k in a.keys() & b.keys() if not same(a[k], b[k]))
-        if only_ours or only_rebuilt or changed:
-            problems.append(
-                f"{name}: {len(only_ours)} row(s) only as derived {only_ours[:show]}, "
-                f"{len(only_rebuilt)} only after the rebuild {only_rebuilt[:show]}, "
-                f"{len(changed)} differ: " + "; ".join(f"{a[k]} != {b[k]}" for k in changed[:show])
-            )
-    return problems
+def differences(ours: Rows, rebuilt: Rows) -> list[str]:
+    """Rows only one side has and rows that differ; empty when both agree."""
+    return compare(rebuilt, ours, float_tolerance=TOLERANCE)
 
 
 @dataclass(frozen=True)
