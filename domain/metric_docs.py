@@ -17,7 +17,7 @@ COMMAND = "fairscore docs metrics"
 INTRO = f"""\
 # Metric definitions
 
-<!-- Generated from domain/metrics.py, domain/metric_terms.py and domain/guardrails.py
+<!-- Generated from domain/metrics/, domain/metric_terms.py and domain/guardrails.py
      by `{COMMAND}`: edit those, not this file. -->
 
 Every metric Fairscore computes, as the GraphQL `metrics` field publishes it (the metric

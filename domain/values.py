@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from domain import metrics as m
 from domain.metrics import Basis, Kind, Level, Statistic
-from domain.samples import ACTIVITY, ASSIGNMENT
+from domain.metrics.workload import ACTIVITY, ASSIGNMENT
 from domain.stats import mean, median, nearest_rank, wilson_interval
 
 
@@ -169,8 +169,8 @@ def _value(
         return MetricValue(key, basis, agg.median, agg.count, average, agg.median, agg.p90)
     if definition.kind is Kind.RATE:
         return _rate(key, agg.total, agg.count)
-    if key == "handle_time":
-        # Mean over tickets of the summed seconds per ticket (several reports may add up).
+    if definition.distinct_tickets:
+        # Mean over tickets of each ticket's summed samples (handle time: several reports).
         per_ticket = agg.total / agg.distinct_tickets
         return MetricValue(key, basis, per_ticket, agg.distinct_tickets, mean=per_ticket)
     return MetricValue(key, basis, average, agg.count, mean=average)
@@ -211,8 +211,8 @@ def _derived(
 
 def _per_hour(aggregates: Mapping[StreamKey, Aggregate]) -> MetricValue:
     key = "conversations_per_hour"
-    activity = aggregates.get((ACTIVITY, Basis.CALENDAR))
-    assigned = aggregates.get((ASSIGNMENT, Basis.CALENDAR))
+    activity = aggregates.get((ACTIVITY.key, Basis.CALENDAR))
+    assigned = aggregates.get((ASSIGNMENT.key, Basis.CALENDAR))
     hours = activity.total / 3600 if activity else 0.0
     if hours <= 0:
         return MetricValue(key, Basis.CALENDAR, None, 0)

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from domain import limits
 from domain.limits import check_length
+from domain.metrics.reviews import review_samples as metric_samples
 from domain.periods import local_day
 from domain.ports import StoredSample
 from domain.quality.assignments import AssignmentStatus, complete
@@ -115,30 +116,25 @@ def review_samples(
     qa_team: str | None = None,
     reviewer_team: str | None = None,
 ) -> list[StoredSample]:
-    """`qa_score` (reviewee, in `qa_team`) and `reviews_given` (reviewer, in
-    `reviewer_team`), dated at the review time; none for a calibration review."""
-    review = stored.review
-    if review.kind is ReviewKind.CALIBRATION:
-        return []
-    rows: list[tuple[str, str, str | None, float]] = []
-    if review.score is not None:  # every category N/A: given, but nothing to average
-        rows.append(("qa_score", review.reviewee_id, qa_team, review.score))
-    rows.append(("reviews_given", review.reviewer_id, reviewer_team, 1.0))
+    """The review's samples (domain.metrics.reviews) as rows under origin `review:<id>`."""
+    samples = metric_samples(
+        stored.review, at=stored.reviewed_at, qa_team=qa_team, reviewer_team=reviewer_team
+    )
     day = local_day(stored.reviewed_at, timezone)
     return [
         StoredSample(
             source=SOURCE,
             origin=review_origin(stored.id),
             seq=seq,
-            metric=metric,
-            agent_id=agent,
-            team_id=team,
-            at=stored.reviewed_at,
+            metric=s.metric,
+            agent_id=s.agent,
+            team_id=s.team,
+            at=s.at,
             local_day=day,
-            value=value,
+            value=s.value,
             business=None,
         )
-        for seq, (metric, agent, team, value) in enumerate(rows)
+        for seq, s in enumerate(samples)
     ]
 
 

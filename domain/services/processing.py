@@ -14,10 +14,12 @@ from domain.events import AgentActivity, AgentUpserted, CanonicalEvent, TicketEv
 from domain.fold import TicketFacts, fold
 from domain.guardrails import guardrail_samples
 from domain.identities import EMAIL_MATCH, MERGE, Identity
+from domain.metrics import ticket_samples
+from domain.metrics.workload import activity_samples
 from domain.periods import local_day, local_midnight
 from domain.policy import sample_policy
 from domain.ports import StoredSample, Touch, UnitOfWork
-from domain.samples import ONE_DAY, Sample, SamplePolicy, activity_samples, ticket_samples
+from domain.samples import ONE_DAY, Sample, SamplePolicy
 from domain.services.agents import move_touches
 from domain.services.rescoring import invalidate
 

@@ -14,7 +14,6 @@ from typing import Any
 from domain import metrics as m
 from domain.metrics import Basis, Level
 from domain.periods import Grain
-from domain.samples import ASSIGNMENT
 from domain.values import Aggregate, StreamKey
 
 SUBJECT = {
@@ -23,8 +22,9 @@ SUBJECT = {
     Level.TEAM: "COALESCE(s.team_id, m.team_id)",
     Level.TENANT: "s.tenant_id",
 }
-DURATIONS = tuple(d.key for d in m.DEFINITIONS if d.is_duration)
-DISTINCT_TICKETS = (ASSIGNMENT, "handle_time")
+# Aggregation hints, read from the metric dictionary.
+DURATIONS = m.duration_streams()
+DISTINCT_TICKETS = m.distinct_ticket_streams()
 IN_DURATIONS = "s.metric IN ({})".format(", ".join(f"'{k}'" for k in DURATIONS))
 IN_DISTINCT = "s.metric IN ({})".format(", ".join(f"'{k}'" for k in DISTINCT_TICKETS))
 # The agent's membership in force on the sample's day: a range join on agent_team's

@@ -11,9 +11,10 @@ from domain.aggregate import Located, aggregate_samples
 from domain.events import AgentActivity, AgentUpserted, parse_event
 from domain.fold import fold
 from domain.memberships import Statement, TeamHistory
-from domain.metrics import Basis, Level
+from domain.metrics import Basis, Level, ticket_samples
+from domain.metrics.workload import activity_samples
 from domain.periods import GRAINS, Grain, Period, local_day, local_midnight, period_start
-from domain.samples import ONE_DAY, activity_samples, ticket_samples
+from domain.samples import ONE_DAY
 from domain.services.processing import _ticket_events
 from domain.values import MetricSet, has_data, metric_values
 

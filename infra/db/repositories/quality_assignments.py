@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
+from domain.metrics.ratings import is_positive_csat
 from domain.quality.assignments import Assignment, AssignmentStatus
 from domain.quality.ports import CandidateTicket, RuleSettings, StoredAssignment, TicketRef
 from domain.quality.sampling import Csat, SamplingRule, SamplingStrategy
-from domain.samples import is_positive_csat
 from infra.db.repositories.base import TenantRepository
 from infra.db.repositories.quality import tickets_among
 from infra.db.sql import chunks, insert_for

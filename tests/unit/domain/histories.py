@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.fold import TicketFacts, fold
-from domain.samples import Sample, SamplePolicy, ticket_samples
+from domain.metrics import ticket_samples
+from domain.samples import Sample, SamplePolicy
 from tests.factories import Ticket
 from tests.support.compare import in_memory
 

@@ -6,8 +6,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from domain.metrics.workload import ACTIVITY, activity_samples, merge_intervals
 from domain.periods import local_day, local_midnight
-from domain.samples import ACTIVITY, ONE_DAY, activity_samples, merge_intervals
+from domain.samples import ONE_DAY
 from tests.unit.domain.histories import utc
 
 
@@ -51,7 +52,7 @@ def test_overlapping_activity_is_counted_once() -> None:
         (nine + timedelta(hours=1), nine + timedelta(hours=3)),
     ]
     samples = activity_samples("a1", spans, day_starts=berlin_day_starts)
-    assert [(s.metric, s.agent, s.value) for s in samples] == [(ACTIVITY, "a1", 3 * 3600.0)]
+    assert [(s.metric, s.agent, s.value) for s in samples] == [(ACTIVITY.key, "a1", 3 * 3600.0)]
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ inside each local day, pooled per team; hand-computed from hand-made histories."
 from __future__ import annotations
 
 from domain.metrics import Basis, Level
-from domain.samples import ASSIGNMENT
+from domain.metrics.workload import ASSIGNMENT
 from domain.values import Aggregate, metric_values
 from tests.factories import Ticket, activity, agent_profile
 from tests.unit.domain.histories import MON, TUE, table, utc, value
@@ -20,7 +20,7 @@ def test_conversations_per_hour_is_distinct_tickets_assigned_over_merged_activit
 
 
 def test_conversations_per_hour_is_null_without_activity() -> None:
-    aggregates = {(ASSIGNMENT, Basis.CALENDAR): Aggregate.of([1.0], ["T1"])}
+    aggregates = {(ASSIGNMENT.key, Basis.CALENDAR): Aggregate.of([1.0], ["T1"])}
     values = metric_values(aggregates, level=Level.AGENT)
     assert ("conversations_per_hour", Basis.CALENDAR) not in values  # null: not stored
 
