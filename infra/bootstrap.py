@@ -200,14 +200,6 @@ class Container:
             json_max_depth=self.settings.json_max_depth,
         )
 
-    def release_connections(self) -> None:
-        """Close the pooled database connections (a work horse, before it exits: the
-        server then sees a clean goodbye, not a dropped socket)."""
-        for name in ("engine", "read_engine"):
-            engine = self.__dict__.get(name)
-            if engine is not None:
-                engine.dispose()
-
     def close(self) -> None:
         for name in ("engine", "read_engine"):
             engine = self.__dict__.pop(name, None)

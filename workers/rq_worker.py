@@ -1,8 +1,16 @@
-"""rq's Worker, made to stop on time and to wait out Redis outages.
+"""rq's worker, run without a fork per job, made to stop on time and to wait out Redis.
 
+- No fork: rq's default Worker forks a work horse for every job, and a fork cannot keep
+  its parent's database connections — each job connected afresh, and PostgreSQL warmed a
+  new backend's catalogue caches for it. Derivation jobs are many and short (one tenant's
+  new deliveries), so that was most of a job's cost. Jobs here run in the worker process
+  (rq's SimpleWorker), on the worker's warm connection pool. A heartbeat thread keeps the
+  job alive in the started registry meanwhile (SimpleWorker sends none while a job runs);
+  rq's job timeout still applies (SIGALRM in the main thread).
 - SIGTERM: rq's warm shutdown lets the current job finish; if it has not finished after
-  `SHUTDOWN_GRACE_SECONDS` (or on a second signal), its work horse is killed and the job
-  goes back to the front of its queue instead of to the failed registry.
+  `SHUTDOWN_GRACE_SECONDS` (or on a second signal), `HandBack` is raised in the job and
+  the job goes back to the front of its queue instead of to the failed registry. (Its
+  transaction rolls back; every job is idempotent.)
 - rq's teardown unsubscribes and then joins its pub/sub thread without a timeout; once
   that thread has read the UNSUBSCRIBE reply it sits in `get_message(timeout=60)` waiting
   for a subscription that never comes, so the worker hung for up to a minute. The thread
@@ -10,31 +18,37 @@
   dropped. (It is kept: it is how rq's `send_stop_job_command` & co. reach a worker.)
 - Redis: the connection uses `Reconnect`; on shutdown it gives up waiting for Redis.
 - Heartbeats: a running job is abandoned once two heartbeats (`job_monitoring_interval`,
-  JOB_HEARTBEAT_SECONDS) are missed, not rq's one + 60 s, so the cron can move the job of
-  a SIGKILLed worker out of the started registry soon (see `cron`).
+  JOB_HEARTBEAT_SECONDS) are missed, not rq's job timeout + 60 s, so the cron can move the
+  job of a SIGKILLed worker out of the started registry soon (see `cron`).
 """
 
 from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
 from redis.client import PubSubWorkerThread
-from rq import Queue, Worker
+from rq import Queue, SimpleWorker
 from rq.executions import Execution
 from rq.job import Job
+from rq.worker import WorkerStatus
 
-from infra.bootstrap import container
 from workers.reconnect import Reconnect
 
 SHUTDOWN_GRACE_SECONDS = 5.0  # + requeue, teardown and exit: well within 10 s of SIGTERM
 PUBSUB_POLL_SECONDS = 0.5
+HAND_BACK_SIGNAL = signal.SIGUSR1  # raised in the main thread, where the job runs
 
 
-class FairscoreWorker(Worker):
+class HandBack(BaseException):
+    """Raised in a running job when the worker stops before it could finish."""
+
+
+class FairscoreWorker(SimpleWorker):
     def __init__(
         self,
         *args: Any,
@@ -47,8 +61,46 @@ class FairscoreWorker(Worker):
         self.reconnect = reconnect
         self.on_shutdown = on_shutdown
         self._deadline: threading.Timer | None = None
+        self._in_job = threading.Event()
         self._handing_back = False
         self._listener: PubSubWorkerThread | None = None  # rq's pubsub_thread, typed
+
+    # jobs -------------------------------------------------------------------
+    def execute_job(self, job: Job, queue: Queue) -> None:
+        execution = self.prepare_execution(job)
+        signal.signal(HAND_BACK_SIGNAL, self._raise_hand_back)
+        with self._heartbeats(job, execution):
+            self._in_job.set()
+            try:
+                self.perform_job(job, queue, execution)
+            finally:
+                self._in_job.clear()
+        self.set_state(WorkerStatus.IDLE)
+
+    @contextmanager
+    def _heartbeats(self, job: Job, execution: Execution) -> Iterator[None]:
+        """Beat every `job_monitoring_interval` while the job runs in this thread."""
+        done = threading.Event()
+
+        def beat() -> None:
+            while not done.wait(self.job_monitoring_interval):
+                try:
+                    self.maintain_heartbeats(job, execution)
+                except Exception:  # Redis away: the next beat retries; the job goes on
+                    self.log.warning("Worker %s: heartbeat failed", self.name, exc_info=True)
+
+        thread = threading.Thread(target=beat, name="job-heartbeat", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            done.set()
+            thread.join(timeout=2)
+
+    def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
+        """How long a started job stays alive without a heartbeat: two of them. (The job
+        timeout is enforced apart, by rq's death penalty.)"""
+        return 2 * int(self.job_monitoring_interval)
 
     # shutdown ---------------------------------------------------------------
     def request_stop(self, signum: int, frame: FrameType | None) -> None:
@@ -67,10 +119,14 @@ class FairscoreWorker(Worker):
         self.hand_back_job()
 
     def hand_back_job(self) -> None:
-        """Kill the work horse; `handle_job_failure` then requeues its job."""
-        if self.horse_pid:
+        """Interrupt the running job; `handle_job_failure` then requeues it."""
+        if self._in_job.is_set():
             self._handing_back = True
-            self.kill_horse(signal.SIGKILL)
+            signal.pthread_kill(threading.main_thread().ident or 0, HAND_BACK_SIGNAL)
+
+    def _raise_hand_back(self, signum: int, frame: FrameType | None) -> None:
+        if self._handing_back and self._in_job.is_set():
+            raise HandBack
 
     def handle_job_failure(
         self,
@@ -99,30 +155,17 @@ class FairscoreWorker(Worker):
             "Worker %s: job %s did not finish in time for the shutdown; requeued", self.name, job.id
         )
 
+    def handle_exception(self, job: Job, *exc_info: Any) -> None:
+        if not self._handing_back:  # a job given back is not an error
+            super().handle_exception(job, *exc_info)
+
     def teardown(self) -> None:
         if self._deadline is not None:
             self._deadline.cancel()
-        if self.horse_pid:  # work() ended on an error with a job running: don't orphan it
-            self.kill_horse(signal.SIGKILL)
-            self.wait_for_horse()
         try:
             super().teardown()  # type: ignore[no-untyped-call]
         finally:
             self.unsubscribe()  # also when register_death failed (Redis away)
-
-    # connections ------------------------------------------------------------
-    def perform_job(self, job: Job, queue: Queue, execution: Execution) -> bool:
-        """In the work horse: the job, then its pooled database connections closed."""
-        try:
-            return super().perform_job(job, queue, execution)
-        finally:
-            container(worker=True).release_connections()
-
-    # heartbeats -------------------------------------------------------------
-    def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
-        """How long a started job stays alive without a heartbeat: two of them. (The job
-        timeout is enforced apart, by rq's horse monitor.)"""
-        return 2 * int(self.job_monitoring_interval)
 
     # pub/sub ----------------------------------------------------------------
     def subscribe(self) -> None:

@@ -34,9 +34,10 @@ def make_engine(url: str, *, echo: bool = False, read_only: bool = False) -> Eng
 
 
 def make_worker_engine(url: str) -> Engine:
-    """rq forks a work horse per job: pooled connections must not cross a fork. A child
-    starts with an empty pool of its own (SQLAlchemy's recipe for os.fork), so the many
-    short transactions of one job reuse its connections instead of connecting each time."""
+    """The worker runs its jobs in its own process (workers/rq_worker.py), so the many
+    short transactions of its jobs reuse these pooled connections. Should anything fork,
+    the child starts with an empty pool of its own (SQLAlchemy's recipe for os.fork):
+    pooled connections must not cross a fork."""
     url = _normalise(url)
     if url.startswith("sqlite"):
         return make_engine(url)
