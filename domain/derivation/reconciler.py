@@ -34,6 +34,7 @@ Claim = Callable[[], AbstractContextManager[bool]]
 # Carry out the outbox's coarse requests in this order: a rebuild re-folds what a
 # re-attribution would, and both leave scores a re-score would also write.
 ORDER = (Redo.REBUILD, Redo.REATTRIBUTE, Redo.RESCORE)
+ROLL_UP_BATCH = 5000  # subject-periods re-scored per transaction
 
 
 class BulkRebuild(Protocol):
@@ -88,7 +89,9 @@ class Reconciler:
             result.intake += intake
             result.requests += requests
             result.rolled_up += rolled
-            if not (intake.processed or intake.failed or intake.ignored or requests or rolled):
+            if not requests:
+                # Nothing left that this round made: what is committed meanwhile is seen
+                # by `_pending` after the claim is let go.
                 return
 
     def _carry_out_requests(self) -> int:
@@ -126,10 +129,10 @@ class Reconciler:
         total = 0
         while True:
             with self.open_uow() as uow:
-                done = roll_up(uow)
+                done = roll_up(uow, limit=ROLL_UP_BATCH)
                 uow.commit()
             total += done
-            if not done:
+            if done < ROLL_UP_BATCH:
                 return total
 
     def _pending(self) -> bool:

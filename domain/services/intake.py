@@ -56,6 +56,8 @@ def process_pending(
                 uow.rollback()
                 result = None
         total += result if result is not None else _one_by_one(open_uow, decoder, pending)
+        if len(pending) < batch:
+            return total  # that was the last of them (what arrives meanwhile asks again)
 
 
 def _one_by_one(
