@@ -17,7 +17,7 @@ from domain.auth import Principal
 from domain.ports import UnitOfWork
 from domain.quality.ports import StoredReview
 from domain.quality.scorecards import Scorecard
-from domain.views import AgentView, TeamView, TenantReads
+from domain.views import AgentView, TeamView, TenantReads, TicketSampleView
 from infra.bootstrap import GENERATE_REVIEW_ASSIGNMENTS, Container, review_assignments_job_id
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ class Loaders:
     team: DataLoader[str, TeamView | None]
     scorecard: DataLoader[tuple[str, int], Scorecard | None]  # by (id, version)
     session_reviews: DataLoader[str, list[StoredReview]]  # by calibration session id
+    ticket_samples: DataLoader[tuple[str, str], list[TicketSampleView]]  # by (source, id)
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Context:
             team=DataLoader(load_fn=self._load_teams),
             scorecard=DataLoader(load_fn=self._load_scorecards),
             session_reviews=DataLoader(load_fn=self._load_session_reviews),
+            ticket_samples=DataLoader(load_fn=self._load_ticket_samples),
         )
 
     async def read(self, fn: Callable[[TenantReads], T]) -> T:
@@ -149,6 +151,12 @@ class Context:
     async def _load_session_reviews(self, ids: list[str]) -> list[list[StoredReview]]:
         found = await self.read(lambda reads: reads.quality.session_reviews(ids))
         return [found.get(i, []) for i in ids]
+
+    async def _load_ticket_samples(
+        self, keys: list[tuple[str, str]]
+    ) -> list[list[TicketSampleView]]:
+        found = await self.read(lambda reads: reads.tickets.samples(keys))
+        return [found.get(k, []) for k in keys]
 
 
 Info = StrawberryInfo[Context, None]

@@ -58,6 +58,53 @@ class TicketView:
     event_count: int
 
 
+@dataclass(frozen=True, slots=True)
+class TicketFilter:
+    """A drill-down's ticket filters; unset ones match every ticket."""
+
+    team_id: str | None = None
+    agent_id: str | None = None  # the assignee
+    statuses: frozenset[str] = frozenset()  # any of these; empty: any status
+    channel: str | None = None
+    created: Period | None = None  # created in this tenant-local period
+    solved: Period | None = None  # first solved in it
+
+
+@dataclass(frozen=True, slots=True)
+class TicketPosition:
+    """Where a page of tickets ends, in their order: newest created first (tickets
+    not yet created last), then by source and external id."""
+
+    created_at: datetime | None
+    source: str
+    external_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketSampleView:
+    """One observation a ticket contributes to a metric stream."""
+
+    metric: str
+    at: datetime
+    agent_id: str | None
+    value: float
+    business: float | None
+
+
+class TicketReads(Protocol):
+    def page(
+        self, wanted: TicketFilter, *, first: int, after: TicketPosition | None
+    ) -> Sequence[TicketView]: ...
+
+    def count(self, wanted: TicketFilter) -> int: ...
+
+    def samples(
+        self, keys: Collection[tuple[str, str]]
+    ) -> dict[tuple[str, str], list[TicketSampleView]]:
+        """The samples of each (source, external id), in one statement."""
+        ...
+
+
 class TenantReads(Protocol):
     """Everything the read API asks of storage, bound to one tenant."""
 
@@ -72,6 +119,11 @@ class TenantReads(Protocol):
     def teams_by_id(self, ids: Collection[str]) -> dict[str, TeamView]: ...
 
     def ticket(self, external_id: str, source: str | None) -> TicketView | None: ...
+
+    @property
+    def tickets(self) -> TicketReads:
+        """Filtered, paged tickets and their samples."""
+        ...
 
     def settings(self) -> dict[str, Any]:
         """The tenant's settings document (business hours, SLA targets, …)."""

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import strawberry
-from graphql import GraphQLError
 
 from api.audit.types import (
     AuditEvent,
     AuditEventConnection,
     AuditEventEdge,
-    PageInfo,
     decode_cursor,
     encode_cursor,
 )
 from api.context import Info
+from api.pagination import MAX_FIRST, PageInfo, page_size
 from api.permissions import requires
 from domain.auth import Scope
 
 DEFAULT_FIRST = 50
-MAX_FIRST = 500
 
 
 @strawberry.type
@@ -31,13 +29,8 @@ class AuditQuery:
     async def audit_log(
         self, info: Info, first: int | None = DEFAULT_FIRST, after: str | None = None
     ) -> AuditEventConnection:
-        first = DEFAULT_FIRST if first is None else first
-        if not 1 <= first <= MAX_FIRST:
-            raise _bad_input(f"first must be between 1 and {MAX_FIRST}, got {first}", "first")
-        try:
-            position = decode_cursor(after) if after is not None else None
-        except ValueError as exc:
-            raise _bad_input(str(exc), "after") from None
+        first = page_size(first, DEFAULT_FIRST)
+        position = decode_cursor(after) if after is not None else None
         # One more than asked tells whether another page follows.
         found = await info.context.read_uow(
             lambda uow: uow.audit.page(first=first + 1, after=position)
@@ -51,7 +44,3 @@ class AuditQuery:
                 end_cursor=edges[-1].cursor if edges else None,
             ),
         )
-
-
-def _bad_input(message: str, field: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "BAD_USER_INPUT", "field": field})

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import datetime
 
 import strawberry
 from strawberry.scalars import JSON
 
+from api import pagination
+from api.pagination import PageInfo
 from domain.audit import AuditEntry
+
+LIST_NAME = "auditLog"
 
 
 @strawberry.type(description="One recorded change: who, what, when, and how it ended.")
@@ -50,30 +52,22 @@ class AuditEventEdge:
 
 
 @strawberry.type
-class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
-
-
-@strawberry.type
 class AuditEventConnection:
     edges: list[AuditEventEdge]
     page_info: PageInfo
 
 
 def encode_cursor(entry: AuditEntry) -> str:
-    raw = f"{entry.at.isoformat()}|{entry.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pagination.encode_cursor(LIST_NAME, entry.at.isoformat(), entry.id)
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, str]:
-    """Raises ValueError for anything encode_cursor did not make."""
+    """Raises a BAD_USER_INPUT error for anything encode_cursor did not make."""
+    at, event_id = pagination.decode_cursor(cursor, LIST_NAME, 2)
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        at, _, event_id = raw.partition("|")
         moment = datetime.fromisoformat(at)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ValueError("not a cursor from auditLog") from None
-    if not event_id or moment.tzinfo is None:
-        raise ValueError("not a cursor from auditLog")
+    except ValueError:
+        moment = None
+    if not event_id or moment is None or moment.tzinfo is None:
+        raise pagination.bad_input(f"not a cursor from {LIST_NAME}", "after")
     return moment, event_id

@@ -8,7 +8,30 @@ import strawberry
 
 from api.context import Info
 from api.people.types import Agent, Team, load_agent, load_team
-from domain.views import TicketView
+from domain.views import TicketSampleView, TicketView
+
+
+@strawberry.type(description="One observation the ticket contributes to a metric stream")
+class TicketMetric:
+    key: str = strawberry.field(description="The metric stream, as in metrics { key }")
+    value: float = strawberry.field(
+        description="Seconds for durations, 1 or 0 for a rate, the score for a rating"
+    )
+    business_value: float | None = strawberry.field(
+        description="Durations only: the same span in the team's business hours"
+    )
+    at: datetime = strawberry.field(description="The moment that dates it into a period")
+    agent_id: strawberry.Private[str | None]
+
+    @classmethod
+    def of(cls, v: TicketSampleView) -> TicketMetric:
+        return cls(
+            key=v.metric, value=v.value, business_value=v.business, at=v.at, agent_id=v.agent_id
+        )
+
+    @strawberry.field(description="The agent it is attributed to")
+    async def agent(self, info: Info) -> Agent | None:
+        return await load_agent(info, self.agent_id)
 
 
 @strawberry.type
@@ -52,3 +75,11 @@ class Ticket:
     @strawberry.field
     async def team(self, info: Info) -> Team | None:
         return await load_team(info, self.team_id)
+
+    @strawberry.field(
+        description="The observations this ticket contributes to the metrics (first reply "
+        "time, resolution time, ratings, …), by key then time; loaded for a whole page at once"
+    )
+    async def metrics(self, info: Info) -> list[TicketMetric]:
+        samples = await info.context.loaders.ticket_samples.load((self.source, self.external_id))
+        return [TicketMetric.of(s) for s in samples]

@@ -19,6 +19,7 @@ from infra.db.repositories.integrations import SqlIntegrationReads
 from infra.db.repositories.quality_reads import SqlQualityReads
 from infra.db.repositories.settings import SqlTenantSettings
 from infra.db.repositories.snapshots import SqlSnapshots
+from infra.db.repositories.ticket_reads import SqlTicketReads
 from infra.db.sql import chunks
 from infra.db.tables import AGENT, AGENT_IDENTITY, TEAM, TEAM_IDENTITY, TICKET, TICKET_EVENT
 
@@ -108,6 +109,10 @@ class SqlReads(TenantRepository):
             row.public_agent_reply_count,
             int(count),
         )
+
+    @property
+    def tickets(self) -> SqlTicketReads:
+        return SqlTicketReads(self.session, self.tenant_id)
 
     def settings(self) -> dict[str, Any]:
         return SqlTenantSettings(self.session, self.tenant_id).get()
