@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from domain.derivation.outbox import DirtyEntry
 from domain.guardrails import signal_counts
-from domain.memberships import TeamHistory
 from domain.metrics import Basis, Level
 from domain.periods import Period, periods_of_day
 from domain.policy import has_business_hours
@@ -85,7 +84,7 @@ class PeriodScorer:
     """Aggregates and scores the subjects of one period.
 
     `preloaded` aggregates (per level) skip the per-period SQL: a full rebuild summarises
-    whole history in a few queries and hands each period its share."""
+    whole history grain by grain and hands each period its share (infra.bulk.scores)."""
 
     def __init__(
         self,
@@ -93,21 +92,16 @@ class PeriodScorer:
         period: Period,
         *,
         preloaded: Mapping[Level, Streams] | None = None,
-        team_of: TeamHistory | None = None,
     ) -> None:
         self.uow = uow
         self.period = period
         self.preloaded = preloaded
-        self.team_of = team_of
         self.business = has_business_hours(uow.tenant)
 
     def snapshots(self, subjects: Subjects) -> list[Snapshot]:
         agents = self.measure(Level.AGENT, subjects.agents)
         # An agent's peers and per-team model are those of its team at the period's start.
-        if self.team_of is not None:
-            team_of = {a: self.team_of.team_on(a, self.period.start) for a in agents}
-        else:
-            team_of = self.uow.directory.teams_of_agents(agents.keys(), on=self.period.start)
+        team_of = self.uow.directory.teams_of_agents(agents.keys(), on=self.period.start)
         # Shrinkage leans an agent's rate towards their own team's rate: score teams
         # the agents belong to even when only their agents were touched.
         wanted_teams = (

@@ -1,155 +1,55 @@
-"""Summaries of a tenant's whole history for every grain and level, in few passes.
-Team levels take the ticket's team, else the agent's team on the sample's day (the same
-range join on agent_team as the per-period SQL in infra.db.aggregates).
+"""Summaries of a tenant's whole history, one grain at a time, period after period.
 
-PostgreSQL hashes sums and counts: one scan per level, with GROUPING SETS giving every
-grain at once. Duration values are read once, in value order, and dealt into every
-(grain, level, period, subject) group: each group's list comes out sorted, so its median
-and nearest-rank p90 are index look-ups. Distinct-ticket counts are hashed per grain.
+Each row is what the incremental roll-up reads for one period (infra.db.aggregates: the
+same SQL, with the period's first day computed per sample instead of bound), so the bulk
+and incremental paths share one definition of every statistic — sums, the median as the
+mean of the two middle values, the nearest-rank p90, distinct tickets. Team levels take the
+ticket's team, else the agent's team on the sample's day (the same range join).
+
+The three levels of a grain come from one statement in period order through a server-side
+cursor: the caller holds one period's summaries at a time, whatever the history's size.
+PostgreSQL only (the bulk strategy's storage).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import itertools
+from collections.abc import Iterator
 from datetime import date
+from operator import itemgetter
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from domain.metrics import Basis, Level
-from domain.periods import GRAINS, Grain, period_start
-from domain.stats import nearest_rank_index
-from domain.values import Aggregate, StreamKey
-from infra.db.aggregates import (
-    AGENT_JOIN,
-    IN_DISTINCT,
-    IN_DURATIONS,
-    PG_PERIOD,
-    SUBJECT,
-    join_for,
-)
+from domain.metrics import Level
+from domain.periods import Grain
+from domain.services.rescoring import Streams
+from infra.db.aggregates import history_sql, read_row
+from infra.db.sql import as_date
 
-Summaries = dict[Grain, dict[date, dict[Level, dict[str, dict[StreamKey, Aggregate]]]]]
-GroupKey = tuple[Grain, date, Level, str, str]  # grain, period, level, subject, metric
-
-# One scan, four hash tables: every grain's sums for one level (GROUPING SETS).
-_SUMS = """
-SELECT d, w, m, q, {subject} AS subject, s.metric, COUNT(*), SUM(s.value),
-    COUNT(s.value_business), SUM(s.value_business)
-FROM (SELECT *, {day} AS d, {week} AS w, {month} AS m, {quarter} AS q FROM metric_sample
-      WHERE tenant_id = :tenant) s
-{join}
-WHERE {subject} IS NOT NULL
-GROUP BY GROUPING SETS ((d, 5, 6), (w, 5, 6), (m, 5, 6), (q, 5, 6))
-"""
-_DISTINCT = """
-SELECT period, subject, metric, COUNT(*) FROM (
-    SELECT DISTINCT {period} AS period, {subject} AS subject, s.metric, s.origin
-    FROM metric_sample s {join}
-    WHERE s.tenant_id = :tenant AND {subject} IS NOT NULL AND {metrics}
-) t
-GROUP BY 1, 2, 3
-"""
-_DURATIONS = """
-SELECT s.local_day, s.agent_id, {team}, s.metric, s.{column}
-FROM metric_sample s {join}
-WHERE s.tenant_id = :tenant AND {metrics} AND s.{column} IS NOT NULL
-ORDER BY s.{column}
-"""
+BATCH = 10_000  # rows per fetch of the server-side cursor
+_LEVELS = {level.value: level for level in Level}
 
 
-def summarise(session: Session, tenant_id: str, *, business: bool) -> Summaries:
-    sums: dict[GroupKey, list[float]] = {}
-    for level in Level:
-        for row in session.execute(text(_sums_sql(level)), {"tenant": tenant_id}):
-            *starts, subject, metric, n, total, nb, total_b = row
-            grain, start = next((g, p) for g, p in zip(GRAINS, starts, strict=True) if p)
-            sums[(grain, start, level, subject, metric)] = [
-                n,
-                float(total),
-                nb,
-                float(total_b or 0.0),
-            ]
-    distinct = _distinct(session, tenant_id)
-    ranks = _ranks(session, tenant_id, "value")
-    ranks_b = _ranks(session, tenant_id, "value_business") if business else {}
-    return _assemble(sums, distinct, ranks, ranks_b, tenant_id)
-
-
-def _sums_sql(level: Level) -> str:
-    periods = {
-        name: PG_PERIOD[grain].replace("s.local_day", "local_day")
-        for name, grain in zip(("day", "week", "month", "quarter"), GRAINS, strict=True)
-    }
-    return _SUMS.format(subject=SUBJECT[level], join=join_for(level), **periods)
-
-
-def _distinct(session: Session, tenant_id: str) -> dict[GroupKey, int]:
-    out: dict[GroupKey, int] = {}
-    for grain in GRAINS:
-        for level in Level:
-            sql = _DISTINCT.format(
-                period=PG_PERIOD[grain],
-                subject=SUBJECT[level],
-                join=join_for(level),
-                metrics=IN_DISTINCT,
-            )
-            for period, subject, metric, n in session.execute(text(sql), {"tenant": tenant_id}):
-                out[(grain, period, level, subject, metric)] = n
-    return out
-
-
-def _ranks(session: Session, tenant_id: str, column: str) -> dict[GroupKey, tuple[float, float]]:
-    """(median, p90) of every duration group, from one pass in value order."""
-    groups: dict[GroupKey, list[float]] = defaultdict(list)
-    periods: dict[date, list[tuple[Grain, date]]] = {}
-    sql = _DURATIONS.format(
-        team=SUBJECT[Level.TEAM], join=AGENT_JOIN, metrics=IN_DURATIONS, column=column
+def periods(
+    session: Session, tenant_id: str, grain: Grain
+) -> Iterator[tuple[date, dict[Level, Streams]]]:
+    """(period start, summaries per level and subject) of every `grain` period with
+    samples, in date order. Other statements may run on the session between two periods
+    (the cursor stays open in the transaction)."""
+    rows = session.execute(
+        text(_sql(grain)).execution_options(yield_per=BATCH), {"tenant": tenant_id}
     )
-    for day, agent, team, metric, value in session.execute(text(sql), {"tenant": tenant_id}):
-        starts = periods.get(day)
-        if starts is None:
-            starts = periods[day] = [(g, period_start(g, day)) for g in GRAINS]
-        for grain, start in starts:
-            groups[(grain, start, Level.TENANT, tenant_id, metric)].append(value)
-            if agent is not None:
-                groups[(grain, start, Level.AGENT, agent, metric)].append(value)
-            if team is not None:
-                groups[(grain, start, Level.TEAM, team, metric)].append(value)
-    return {key: _median_p90(values) for key, values in groups.items()}
+    for start, group in itertools.groupby(rows, key=itemgetter(0)):
+        by_level: dict[Level, Streams] = {level: {} for level in Level}
+        for row in group:
+            read_row(row, by_level[_LEVELS[row[-1]]])
+        yield as_date(start), by_level
 
 
-def _median_p90(ordered: list[float]) -> tuple[float, float]:
-    n = len(ordered)
-    middle = (ordered[(n - 1) // 2] + ordered[n // 2]) / 2
-    return middle, ordered[nearest_rank_index(n, 90) - 1]
-
-
-def _assemble(
-    sums: dict[GroupKey, list[float]],
-    distinct: dict[GroupKey, int],
-    ranks: dict[GroupKey, tuple[float, float]],
-    ranks_b: dict[GroupKey, tuple[float, float]],
-    tenant_id: str,
-) -> Summaries:
-    out: Summaries = {}
-    for key, (n, total, nb, total_b) in sums.items():
-        grain, start, level, subject, metric = key
-        if level is Level.TENANT:
-            subject = tenant_id
-        streams = (
-            out.setdefault(grain, {})
-            .setdefault(start, {})
-            .setdefault(level, {})
-            .setdefault(subject, {})
-        )
-        median, p90 = ranks.get(key, (None, None))
-        streams[(metric, Basis.CALENDAR)] = Aggregate(
-            count=int(n), total=total, median=median, p90=p90, distinct_tickets=distinct.get(key, 0)
-        )
-        if nb:
-            median_b, p90_b = ranks_b.get(key, (None, None))
-            streams[(metric, Basis.BUSINESS)] = Aggregate(
-                count=int(nb), total=total_b, median=median_b, p90=p90_b
-            )
-    return out
+def _sql(grain: Grain) -> str:
+    parts = [
+        f"SELECT q.*, '{level.value}' FROM ({history_sql(level, grain)}) q"  # noqa: S608 (ours)
+        for level in Level
+    ]
+    return "\nUNION ALL\n".join(parts) + "\nORDER BY 1"

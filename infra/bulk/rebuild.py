@@ -3,10 +3,12 @@ strategy of the reconciler (domain.derivation.reconciler.BulkRebuild), run while
 holds the tenant's claim.
 
 1. clear the derived rows (ticket facts, ticket samples, snapshots);
-2. fold ticket streams in `workers` processes, each over a contiguous range of streams,
-   reading and writing with COPY (infra.bulk.fold_worker);
-3. fold what the workers deferred and agents' activity on the ordinary path;
-4. summarise whole history in one query per (grain, level) and write all snapshots.
+2. fold ticket and agent activity streams in `workers` processes, each over a contiguous
+   range of streams, reading and writing with COPY (infra.bulk.fold_worker);
+3. fold what the workers deferred (streams naming an agent or team the directory does not
+   know yet) on the ordinary path;
+4. write the snapshots grain by grain from whole-history summaries streamed in period
+   order, then score them as a re-score does (infra.bulk.scores).
 
 SQLite tenants (the embedded default, small by nature) use the incremental path instead:
 `domain.services.recompute.rebuild`. Both give the same rows (tests/integration).
@@ -44,6 +46,8 @@ if TYPE_CHECKING:  # the container builds this strategy
 Progress = Callable[[str, int, int], None]
 T = TypeVar("T")
 REVIEWS = "fairscore"  # samples of reviews come from the review table, not the event log
+DIRECTORY = ("agent", "team", "agent_identity", "team_identity")
+DERIVED = ("metric_sample", "ticket")
 
 
 @dataclass
@@ -76,10 +80,11 @@ def bulk_rebuild(
         return BulkResult(tickets=generic.streams, snapshots=generic.snapshots)
     result = BulkResult()
     _timed(result, "clear", lambda: _clear(c, tenant_id))
+    _timed(result, "directory", lambda: _analyze(c, DIRECTORY))
     jobs = _jobs(c, tenant_id, workers)
     _timed(result, "fold", lambda: _fold(jobs, result, progress))
     _timed(result, "deferred", lambda: _ordinary(c, tenant_id, result))
-    _timed(result, "analyze", lambda: _analyze(c))
+    _timed(result, "analyze", lambda: _analyze(c, DERIVED))
     result.snapshots = _timed(
         result, "score", lambda: score_history(c, tenant_id, progress=progress)
     )
@@ -161,25 +166,32 @@ def _fold(jobs: list[fold_worker.Job], result: BulkResult, progress: Progress | 
                 progress("fold", done, len(jobs))
 
 
-def _analyze(c: Container) -> None:
-    """Fresh statistics: after millions of new rows the planner must not assume a few."""
+def _analyze(c: Container, tables: tuple[str, ...]) -> None:
+    """Fresh statistics. Before the fold, of the directory: every ticket row's foreign-key
+    check looks its assignee up in `agent`, and a planner without statistics of a freshly
+    filled table may do it by scanning the tenant's agents (seen: 80 µs a ticket). After
+    it, of the derived rows: after millions of new rows the planner must not assume a few."""
     with c.engine.connect() as conn:
-        conn.execute(text("ANALYZE metric_sample"))
-        conn.execute(text("ANALYZE ticket"))
+        for table in tables:
+            conn.execute(text(f"ANALYZE {table}"))
         conn.commit()
 
 
 def _ordinary(c: Container, tenant_id: TenantId, result: BulkResult) -> None:
-    """Agent activity, and any ticket a worker could not map, the usual way."""
+    """The streams a worker could not map, the usual way (which creates the agents and
+    teams they name)."""
+    if not result.deferred:
+        return
+    activity = fold_worker.ACTIVITY
     with c.uow(tenant_id) as uow:
-        activity = uow.events.streams(None, prefix="activity:")
-        for source in sorted({s for s, _ in activity} | {s for s, _ in result.deferred}):
+        for source in sorted({s for s, _ in result.deferred}):
+            streams = [n for s, n in result.deferred if s == source]
             refresh_activity(
                 uow,
                 source=source,
-                agents=[n.removeprefix("activity:") for s, n in activity if s == source],
+                agents=[n.removeprefix(activity) for n in streams if n.startswith(activity)],
             )
             refresh_tickets(
-                uow, source=source, ticket_ids=[n for s, n in result.deferred if s == source]
+                uow, source=source, ticket_ids=[n for n in streams if not n.startswith(activity)]
             )
         uow.commit()

@@ -1,41 +1,92 @@
-"""Score every period of a tenant's history from whole-history summaries."""
+"""Snapshots of every period of a tenant's history, then their scores, in bounded memory.
+
+1. metric values: for each grain, the whole-history summaries arrive period by period
+   (infra.bulk.history: the roll-up's own SQL); each period's subjects are measured by
+   `PeriodScorer.measure` (the roll-up's own rule: metric values and guardrail counts) and
+   their rows go to score_snapshot by COPY, a few thousand at a time;
+2. scores: the re-score's fast path over the rows just written (`rescore_from`: numbers
+   streamed in batches, `BatchScorer`, one COPY of scores per batch) — the same code a
+   model change runs, tested equal to `score` per snapshot.
+
+Neither step holds more than a period's summaries or a batch of rows in Python.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+import json
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
+from domain.metrics import Level
 from domain.periods import GRAINS, Period
-from domain.policy import has_business_hours
-from domain.ports import Snapshot, TenantId
-from domain.services.rescoring import PeriodScorer, Subjects
-from infra.bulk.history import summarise
+from domain.ports import TenantId, UnitOfWork
+from domain.services.models import rescore_from
+from domain.services.rescoring import PeriodScorer, Streams
+from domain.values import has_data
+from infra.bulk.history import periods
+from infra.db.repositories.rescoring import copy_text
+from infra.db.repositories.snapshots import stored_metrics
+from infra.db.types import utcnow
 
 if TYPE_CHECKING:  # the container builds the bulk strategy
     from infra.bootstrap import Container
 
 Progress = Callable[[str, int, int], None]
+FLUSH = 5_000  # snapshot rows per COPY
+_COLUMNS = "tenant_id, subject_type, subject_id, grain, period_start, metrics, signals, computed_at"
 
 
 def score_history(c: Container, tenant_id: TenantId, *, progress: Progress | None = None) -> int:
-    """Write the snapshots of every period with samples; returns how many."""
-    total = 0
-    with c.uow(tenant_id) as uow:  # the caller holds the tenant's lock
-        uow.session.execute(text("SET LOCAL work_mem = '256MB'"))  # sort and hash in memory
-        summaries = summarise(uow.session, tenant_id, business=has_business_hours(uow.tenant))
-        team_of = uow.directory.team_history(uow.samples.agents())
+    """Write the snapshots (and scores) of every period with samples; returns how many.
+    The caller cleared the tenant's snapshots and holds its lock."""
+    written = 0
+    with c.uow(tenant_id) as uow:
+        uow.session.execute(text("SET LOCAL work_mem = '64MB'"))  # sorts of one statement
+        uow.session.execute(text("SET LOCAL jit = off"))  # compiling costs more than it saves
         for step, grain in enumerate(GRAINS, start=1):
-            snapshots: list[Snapshot] = []
-            for start, by_level in sorted(summaries.get(grain, {}).items()):
-                scorer = PeriodScorer(
-                    uow, Period(grain, start), preloaded=by_level, team_of=team_of
-                )
-                snapshots += scorer.snapshots(Subjects(agents=None, teams=None, tenant=True))
-            uow.snapshots.save_many(snapshots)
-            total += len(snapshots)
+            lines: list[str] = []
+            for start, by_level in periods(uow.session, tenant_id, grain):
+                lines += _lines(uow, Period(grain, start), by_level)
+                if len(lines) >= FLUSH:  # between two fetches of the summaries' cursor
+                    written += _copy(uow.session, lines)
+                    lines = []
+            written += _copy(uow.session, lines)
             if progress:
-                progress("score", step, len(GRAINS))
+                progress("score", step, len(GRAINS) + 1)
+        rescore_from(uow, since=None)
+        if progress:
+            progress("score", len(GRAINS) + 1, len(GRAINS) + 1)
         uow.commit()
-    return total
+    return written
+
+
+def _lines(uow: UnitOfWork, period: Period, by_level: dict[Level, Streams]) -> Iterator[str]:
+    """score_snapshot rows (COPY text) of the period's subjects that have data."""
+    scorer = PeriodScorer(uow, period, preloaded=by_level)
+    tenant = copy_text(uow.tenant.id)
+    tail = f"\t{period.grain.value}\t{period.start.isoformat()}\t"
+    now = utcnow().isoformat()
+    for level in Level:
+        wanted = [uow.tenant.id] if level is Level.TENANT else None
+        for subject, measured in scorer.measure(level, wanted).items():
+            if not has_data(measured.metrics):
+                continue
+            metrics = _json(stored_metrics(measured.metrics))
+            key = f"{tenant}\t{level.value}\t{copy_text(subject)}{tail}"
+            yield f"{key}{metrics}\t{_json(measured.signals)}\t{now}\n"
+
+
+def _json(value: dict[str, Any]) -> str:
+    return copy_text(json.dumps(value))
+
+
+def _copy(session: Session, lines: list[str]) -> int:
+    if not lines:
+        return 0
+    raw: Any = session.connection().connection.driver_connection
+    with raw.cursor() as cur, cur.copy(f"COPY score_snapshot ({_COLUMNS}) FROM STDIN") as cp:
+        cp.write("".join(lines))
+    return len(lines)

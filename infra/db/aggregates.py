@@ -67,10 +67,11 @@ SELECT {period} AS period, {subject} AS subject, s.metric,
     ({lower} (ORDER BY s.value_business) + {upper} (ORDER BY s.value_business)) / 2,
     percentile_disc(0.9) WITHIN GROUP (ORDER BY s.value_business)
 FROM metric_sample s {join}
-WHERE s.tenant_id = :tenant AND s.local_day >= :start AND s.local_day < :end
+WHERE s.tenant_id = :tenant {within}
   AND {subject} IS NOT NULL {only}
 GROUP BY 1, 2, 3
 """
+_ONE_PERIOD = "AND s.local_day >= :start AND s.local_day < :end"
 
 _SQLITE = """
 WITH picked AS (
@@ -105,18 +106,29 @@ def aggregate_sql(dialect: str, level: Level, *, subjects: bool) -> str:
     join = join_for(level)
     only = f"AND {subject} IN :subjects" if subjects else ""
     if dialect == "postgresql":
-        return _POSTGRES.format(
-            period="CAST(:start AS date)",
-            subject=subject,
-            join=join,
-            only=only,
-            durations=IN_DURATIONS,
-            distinct=IN_DISTINCT,
-            lower=LOWER_MIDDLE,
-            upper=UPPER_MIDDLE,
-        )
+        return _postgres(level, "CAST(:start AS date)", _ONE_PERIOD, only)
     distinct = ", ".join(f"'{k}'" for k in DISTINCT_TICKETS)
     return _SQLITE.format(subject=subject, join=join, only=only, distinct=distinct)
+
+
+def history_sql(level: Level, grain: Grain) -> str:
+    """PostgreSQL: the same summaries for every `grain` period of the whole history
+    (rows as `aggregate_sql`'s, the period's first day first)."""
+    return _postgres(level, PG_PERIOD[grain], "", "")
+
+
+def _postgres(level: Level, period: str, within: str, only: str) -> str:
+    return _POSTGRES.format(
+        period=period,
+        subject=SUBJECT[level],
+        join=join_for(level),
+        within=within,
+        only=only,
+        durations=IN_DURATIONS,
+        distinct=IN_DISTINCT,
+        lower=LOWER_MIDDLE,
+        upper=UPPER_MIDDLE,
+    )
 
 
 def read_row(row: Any, into: dict[str, dict[StreamKey, Aggregate]]) -> None:

@@ -16,7 +16,8 @@ REQUESTERS = {"infra/bootstrap.py": "request_reconcile", "workers/jobs.py": "swe
 # The derivation steps, and who may call them (besides the modules that define them).
 STEPS = {
     "roll_up": {"domain/derivation/reconciler.py"},
-    "rescore_from": {"domain/derivation/reconciler.py"},
+    # the bulk rebuild (run by the reconciler) scores the snapshots it wrote the same way
+    "rescore_from": {"domain/derivation/reconciler.py", "infra/bulk/scores.py"},
     "reattribute_change": {"domain/derivation/reconciler.py"},
     "process_pending": {"domain/derivation/reconciler.py"},
     "rebuild": {"domain/derivation/reconciler.py", "infra/bulk/rebuild.py"},

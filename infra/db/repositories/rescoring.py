@@ -62,7 +62,7 @@ def read(
             yield [ScoringRow(_LEVELS[r[0]], r[1], periods[(r[2], r[3])], r[4:]) for r in batch]
         return
     # The key is the start of the row COPY writes back: (tenant, subject, grain, start).
-    tenant = _copy_text(tenant_id)
+    tenant = copy_text(tenant_id)
     for batch in _pg_rows(session, tenant_id, since=since, fields=fields, level=level):
         yield [
             ScoringRow(
@@ -70,7 +70,7 @@ def read(
                 r[1],
                 periods[(r[2], r[3])],
                 r[4:],
-                f"{tenant}\t{r[0]}\t{_copy_text(r[1])}\t{r[2]}\t{r[3]}\t",
+                f"{tenant}\t{r[0]}\t{copy_text(r[1])}\t{r[2]}\t{r[3]}\t",
             )
             for r in batch
         ]
@@ -177,9 +177,9 @@ def _pg_copy(
     copy = f"COPY snapshot_score ({', '.join(_COLUMNS)}) FROM STDIN"
     with raw.cursor() as cur, cur.copy(copy) as cp:
         for snapshot, model_id, version, scored in rows:
-            model = NULL if model_id is None else _copy_text(model_id)
+            model = NULL if model_id is None else copy_text(model_id)
             total = NULL if scored[0] is None else repr(scored[0])
-            breakdown = _copy_text(breakdown_text(scored))
+            breakdown = copy_text(breakdown_text(scored))
             lines.append(f"{snapshot.key}{model}\t{version}\t{total}\t{breakdown}{tail}")
             if len(lines) == 500:  # hand the server work while the next rows are scored
                 cp.write("".join(lines))
@@ -243,7 +243,7 @@ NULL = "\\N"  # COPY's text null (an id is never this)
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _copy_text(text: str) -> str:
+def copy_text(text: str) -> str:
     """COPY's text format escapes backslashes and separators (rare here: ids, JSON)."""
     if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
         return text.translate(_COPY_ESCAPES)

@@ -15,7 +15,7 @@ from domain.model import KpiModel, default_model
 from domain.periods import GRAINS, Grain, Period, period_start
 from domain.ports import ScoreRow, ScoringRow, Snapshot, TenantId
 from domain.scoring import MetricField
-from domain.values import has_data, is_empty, with_counts
+from domain.values import MetricSet, has_data, is_empty, with_counts
 from infra.db.codec import (
     breakdown_from_json,
     breakdown_to_json,
@@ -113,11 +113,9 @@ class SqlSnapshots(TenantRepository):
         }
 
     def _metrics_row(self, s: Snapshot) -> dict[str, Any]:
-        # Counts of 0 are implied (`with_counts` on the way back): rows stay small.
-        stored = {k: v for k, v in s.metrics.items() if not is_empty(v)}
         return {
             **self._keys(s),
-            "metrics": metrics_to_json(stored),
+            "metrics": stored_metrics(s.metrics),
             "signals": dict(s.signals),
             "computed_at": utcnow(),
         }
@@ -263,6 +261,13 @@ class SqlSnapshots(TenantRepository):
                 for v in SqlModels(self.session, self.tenant_id).versions()
             }
         return self._models.get((model_id, version)) or default_model()
+
+
+def stored_metrics(metrics: MetricSet) -> dict[str, list[Any]]:
+    """Metrics as score_snapshot stores them: counts of 0 are implied (`with_counts` on
+    the way back), so rows stay small."""
+    # only a sample size of 0 can be empty: the common case skips building the empty value
+    return metrics_to_json({k: v for k, v in metrics.items() if v.sample_size or not is_empty(v)})
 
 
 def _has_data(s: Snapshot) -> bool:

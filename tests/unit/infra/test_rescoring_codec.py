@@ -13,7 +13,7 @@ from domain.model import KpiModel
 from domain.scoring import as_scored, score
 from domain.values import MetricSet, MetricValue, with_counts
 from infra.db.codec import breakdown_to_json, metrics_to_json
-from infra.db.repositories.rescoring import POSITION, _copy_text, breakdown_text
+from infra.db.repositories.rescoring import POSITION, breakdown_text, copy_text
 from tests.unit.domain.test_batch_scoring import models, stored
 
 
@@ -33,7 +33,7 @@ def test_breakdown_text_is_breakdown_to_json(
     assert json.loads(breakdown_text(as_scored(breakdown))) == breakdown_to_json(breakdown)
 
 
-def test_copy_text_escapes_only_what_copy_reads_specially() -> None:
-    assert _copy_text("4f2a9c") == "4f2a9c"
-    assert _copy_text('{"g": ["a\\"b"]}') == '{"g": ["a\\\\"b"]}'
-    assert _copy_text("a\tb\nc\rd") == "a\\tb\\nc\\rd"
+def testcopy_text_escapes_only_what_copy_reads_specially() -> None:
+    assert copy_text("4f2a9c") == "4f2a9c"
+    assert copy_text('{"g": ["a\\"b"]}') == '{"g": ["a\\\\"b"]}'
+    assert copy_text("a\tb\nc\rd") == "a\\tb\\nc\\rd"
