@@ -147,18 +147,9 @@ def refresh_activity(uow: UnitOfWork, *, source: str, agents: Collection[str]) -
     ids = uow.directory.agent_ids(source, agents)
     streams = [f"activity:{agent}" for agent in agents]
     history = uow.events.history(source, streams)
-
-    def next_midnight(at: datetime) -> datetime:
-        return local_midnight(local_day(at, tz) + ONE_DAY, tz)
-
     stored: list[StoredSample] = []
     for agent, stream in zip(agents, streams, strict=True):
-        intervals = [
-            (e.started_at, e.ended_at)
-            for e in history.get(stream, [])
-            if isinstance(e, AgentActivity)
-        ]
-        pieces = activity_samples(ids[agent], intervals, day_starts=next_midnight)
+        pieces = agent_activity(ids[agent], history.get(stream, []), timezone=tz)
         stored += [
             _store(
                 p,
@@ -172,6 +163,18 @@ def refresh_activity(uow: UnitOfWork, *, source: str, agents: Collection[str]) -
             for i, p in enumerate(pieces)
         ]
     return uow.samples.replace(source, streams, stored)
+
+
+def agent_activity(
+    agent_id: str, events: Iterable[CanonicalEvent], *, timezone: str
+) -> list[Sample]:
+    """An agent's activity samples from all the spans of their activity stream."""
+
+    def next_midnight(at: datetime) -> datetime:
+        return local_midnight(local_day(at, timezone) + ONE_DAY, timezone)
+
+    intervals = [(e.started_at, e.ended_at) for e in events if isinstance(e, AgentActivity)]
+    return activity_samples(agent_id, intervals, day_starts=next_midnight)
 
 
 def _ticket_events(events: list[CanonicalEvent]) -> list[TicketEvent]:
