@@ -58,20 +58,28 @@ PG_PERIOD = {
 
 _POSTGRES = """
 SELECT {period} AS period, {subject} AS subject, s.metric,
-    COUNT(*), SUM(s.value),
-    ({lower} (ORDER BY s.value) FILTER (WHERE {durations})
-        + {upper} (ORDER BY s.value) FILTER (WHERE {durations})) / 2,
-    percentile_disc(0.9) WITHIN GROUP (ORDER BY s.value) FILTER (WHERE {durations}),
-    COUNT(DISTINCT s.origin) FILTER (WHERE {distinct}),
-    COUNT(s.value_business), SUM(s.value_business),
-    ({lower} (ORDER BY s.value_business) + {upper} (ORDER BY s.value_business)) / 2,
-    percentile_disc(0.9) WITHIN GROUP (ORDER BY s.value_business)
+    COUNT(*), SUM(s.value), {ranks},
+    COUNT(s.value_business), SUM(s.value_business), {ranks_business}
 FROM metric_sample s {join}
 WHERE s.tenant_id = :tenant {within}
   AND {subject} IS NOT NULL {only}
 GROUP BY 1, 2, 3
 """
+_RANKS = """({lower} (ORDER BY s.value) FILTER (WHERE {durations})
+        + {upper} (ORDER BY s.value) FILTER (WHERE {durations})) / 2,
+    percentile_disc(0.9) WITHIN GROUP (ORDER BY s.value) FILTER (WHERE {durations}),
+    COUNT(DISTINCT s.origin) FILTER (WHERE {distinct})"""
+_RANKS_BUSINESS = """({lower} (ORDER BY s.value_business)
+        + {upper} (ORDER BY s.value_business)) / 2,
+    percentile_disc(0.9) WITHIN GROUP (ORDER BY s.value_business)"""
+# Streams that are neither durations nor distinct-ticket counts have no ranks: without
+# ordered-set aggregates PostgreSQL hashes their sums instead of sorting every sample.
+# (Their business-basis ranks are left out too: values read business summaries of
+# durations only — domain.values._bases.)
+_NO_RANKS = "NULL::float8, NULL::float8, 0::bigint"
+_NO_RANKS_BUSINESS = "NULL::float8, NULL::float8"
 _ONE_PERIOD = "AND s.local_day >= :start AND s.local_day < :end"
+_RANKED = "s.metric IN ({})".format(", ".join(f"'{k}'" for k in (*DURATIONS, *DISTINCT_TICKETS)))
 
 _SQLITE = """
 WITH picked AS (
@@ -113,22 +121,24 @@ def aggregate_sql(dialect: str, level: Level, *, subjects: bool) -> str:
 
 def history_sql(level: Level, grain: Grain) -> str:
     """PostgreSQL: the same summaries for every `grain` period of the whole history
-    (rows as `aggregate_sql`'s, the period's first day first)."""
-    return _postgres(level, PG_PERIOD[grain], "", "")
+    (rows as `aggregate_sql`'s, the period's first day first). Only the streams with ranks
+    are sorted; the others are summed by a hash aggregate."""
+    period = PG_PERIOD[grain]
+    ranked = _postgres(level, period, "", f"AND {_RANKED}")
+    plain = _postgres(level, period, "", f"AND NOT {_RANKED}", ranks=False)
+    return f"{ranked}\nUNION ALL\n{plain}"
 
 
-def _postgres(level: Level, period: str, within: str, only: str) -> str:
+def _postgres(level: Level, period: str, within: str, only: str, *, ranks: bool = True) -> str:
     return _POSTGRES.format(
         period=period,
         subject=SUBJECT[level],
         join=join_for(level),
         within=within,
         only=only,
-        durations=IN_DURATIONS,
-        distinct=IN_DISTINCT,
-        lower=LOWER_MIDDLE,
-        upper=UPPER_MIDDLE,
-    )
+        ranks=_RANKS if ranks else _NO_RANKS,
+        ranks_business=_RANKS_BUSINESS if ranks else _NO_RANKS_BUSINESS,
+    ).format(durations=IN_DURATIONS, distinct=IN_DISTINCT, lower=LOWER_MIDDLE, upper=UPPER_MIDDLE)
 
 
 def read_row(row: Any, into: dict[str, dict[StreamKey, Aggregate]]) -> None:
