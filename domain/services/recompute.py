@@ -72,12 +72,16 @@ def rescore_all(
     since: date | None = None,
     progress: Progress | None = None,
 ) -> tuple[int, int]:
-    """Score every period with samples from `since` on, for every subject."""
+    """Score, for every subject, every period that ends after `since` and has samples:
+    exactly the periods whose snapshots `delete_since` drops, so a week, month or quarter
+    begun before `since` with samples only before it is scored again, not lost."""
+    first = min(period_start(g, since) for g in GRAINS) if since else None
     with open_uow() as uow:
-        days = uow.samples.days(since)
+        days = uow.samples.days(first)
         uow.snapshots.delete_since(since)
         uow.commit()
-    periods = sorted({Period(g, period_start(g, d)) for d in days for g in GRAINS})
+    every = {Period(g, period_start(g, d)) for d in days for g in GRAINS}
+    periods = sorted(p for p in every if since is None or p.end > since)
     count = 0
     for index, period in enumerate(periods, start=1):
         with open_uow() as uow:
