@@ -62,7 +62,8 @@ class FairscoreWorker(SimpleWorker):
         self.on_shutdown = on_shutdown
         self._deadline: threading.Timer | None = None
         self._in_job = threading.Event()
-        self._handing_back = False
+        self._handing_back = False  # HandBack was raised in the running job
+        self._hand_back_asked = False
         self._listener: PubSubWorkerThread | None = None  # rq's pubsub_thread, typed
 
     # jobs -------------------------------------------------------------------
@@ -119,13 +120,16 @@ class FairscoreWorker(SimpleWorker):
         self.hand_back_job()
 
     def hand_back_job(self) -> None:
-        """Interrupt the running job; `handle_job_failure` then requeues it."""
-        if self._in_job.is_set():
-            self._handing_back = True
+        """Interrupt the running job (once); `handle_job_failure` then requeues it."""
+        if self._in_job.is_set() and not self._hand_back_asked:
+            self._hand_back_asked = True
             signal.pthread_kill(threading.main_thread().ident or 0, HAND_BACK_SIGNAL)
 
     def _raise_hand_back(self, signum: int, frame: FrameType | None) -> None:
-        if self._handing_back and self._in_job.is_set():
+        # Only a job that is still running is interrupted; the flag says that the failure
+        # rq is about to handle is ours, not the job's own error.
+        if self._in_job.is_set() and not self._handing_back:
+            self._handing_back = True
             raise HandBack
 
     def handle_job_failure(

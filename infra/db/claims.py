@@ -41,10 +41,16 @@ def tenant_claim(engine: Engine, tenant_id: str, *, wait: bool = False) -> Itera
         return
     key = {"key": tenant_lock_key(tenant_id)}
     with engine.connect() as conn:
-        take = "pg_advisory_lock" if wait else "pg_try_advisory_lock"
-        taken = conn.execute(text(f"SELECT {take}(hashtext(:key))"), key).scalar()
-        held = wait or bool(taken)
-        conn.commit()  # the lock is the session's: no transaction stays open meanwhile
+        try:
+            take = "pg_advisory_lock" if wait else "pg_try_advisory_lock"
+            taken = conn.execute(text(f"SELECT {take}(hashtext(:key))"), key).scalar()
+            held = wait or bool(taken)
+            conn.commit()  # the lock is the session's: no transaction stays open meanwhile
+        except BaseException:
+            # Interrupted (a job timeout, a worker's hand-back) perhaps holding the lock: a
+            # pooled connection outlives the job, so it must not go back to the pool.
+            conn.invalidate()
+            raise
         try:
             yield held
         finally:
@@ -56,7 +62,10 @@ def _release(conn: Connection, key: dict[str, str]) -> None:
     try:
         conn.execute(text("SELECT pg_advisory_unlock(hashtext(:key))"), key)
         conn.commit()
-    except SQLAlchemyError:
-        # The connection is gone, and the lock with it; never hand it back to the pool.
-        log.warning("could not release a tenant claim; dropping its connection")
+    except BaseException as exc:
+        # The connection is gone, or the release was interrupted: drop the connection, and
+        # the lock with it; never hand it back to the pool still holding the tenant.
+        log.warning("could not release a tenant claim (%r); dropping its connection", exc)
         conn.invalidate()
+        if not isinstance(exc, SQLAlchemyError):
+            raise
