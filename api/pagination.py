@@ -1,16 +1,26 @@
 """Relay connection plumbing every paged list shares: `first`'s bounds, opaque cursors,
-PageInfo. A cursor names its list, so one list's cursor is refused by another."""
+PageInfo, and the generic `Connection[Node]` of the lists paged by keyset. A cursor names
+its list, so one list's cursor is refused by another."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Generic, TypeVar
 
 import strawberry
 from graphql import GraphQLError
 
+from api.context import Info
+from domain.views import TenantReads
+
 MAX_FIRST = 500
+DEFAULT_FIRST = 50
+NodeT = TypeVar("NodeT")
+RowT = TypeVar("RowT")
 
 
 @strawberry.type
@@ -54,3 +64,55 @@ def decode_cursor(cursor: str, list_name: str, size: int) -> list[str]:
     if not valid:
         raise bad_input(f"not a cursor from {list_name}", "after")
     return list(parts[1:])
+
+
+def decode_timed_cursor(cursor: str, list_name: str) -> tuple[datetime, str]:
+    """The (aware time, id) position of a list ordered by a time, then by id."""
+    at, row_id = decode_cursor(cursor, list_name, 2)
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        moment = None
+    if not row_id or moment is None or moment.tzinfo is None:
+        raise bad_input(f"not a cursor from {list_name}", "after")
+    return moment, row_id
+
+
+def encode_timed_cursor(list_name: str, at: datetime, row_id: str) -> str:
+    return encode_cursor(list_name, at.isoformat(), row_id)
+
+
+@strawberry.type
+class Edge(Generic[NodeT]):
+    cursor: str
+    node: NodeT
+
+
+@strawberry.type
+class Connection(Generic[NodeT]):
+    """A page of a list (GraphQL names it `<Node>Connection`)."""
+
+    edges: list[Edge[NodeT]]
+    page_info: PageInfo
+    counter: strawberry.Private[Callable[[TenantReads], int]]
+
+    @strawberry.field(description="Rows on every page together (one count, when asked)")
+    async def total_count(self, info: Info) -> int:
+        return await info.context.read(self.counter)
+
+
+def connection(
+    found: Sequence[RowT],
+    first: int,
+    *,
+    cursor: Callable[[RowT], str],
+    node: Callable[[RowT], NodeT],
+    counter: Callable[[TenantReads], int],
+) -> Connection[NodeT]:
+    """The page of `found`, which holds up to `first + 1` rows: one more than asked tells
+    whether another page follows."""
+    edges = [Edge(cursor=cursor(row), node=node(row)) for row in found[:first]]
+    info = PageInfo(
+        has_next_page=len(found) > first, end_cursor=edges[-1].cursor if edges else None
+    )
+    return Connection(edges=edges, page_info=info, counter=counter)

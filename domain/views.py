@@ -109,8 +109,18 @@ class TenantReads(Protocol):
     """Everything the read API asks of storage, bound to one tenant."""
 
     def agents(
-        self, *, team_id: str | None = None, active: bool | None = None
-    ) -> Sequence[AgentView]: ...
+        self,
+        *,
+        team_id: str | None = None,
+        active: bool | None = None,
+        first: int | None = None,
+        after: tuple[str, str] | None = None,
+    ) -> Sequence[AgentView]:
+        """By name, then id; at most `first` (None: all) past `after`, the (name, id) of
+        the last agent seen."""
+        ...
+
+    def agent_count(self, *, team_id: str | None = None, active: bool | None = None) -> int: ...
 
     def agents_by_id(self, ids: Collection[str]) -> dict[str, AgentView]: ...
 

@@ -58,16 +58,9 @@ class AuditEventConnection:
 
 
 def encode_cursor(entry: AuditEntry) -> str:
-    return pagination.encode_cursor(LIST_NAME, entry.at.isoformat(), entry.id)
+    return pagination.encode_timed_cursor(LIST_NAME, entry.at, entry.id)
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, str]:
     """Raises a BAD_USER_INPUT error for anything encode_cursor did not make."""
-    at, event_id = pagination.decode_cursor(cursor, LIST_NAME, 2)
-    try:
-        moment = datetime.fromisoformat(at)
-    except ValueError:
-        moment = None
-    if not event_id or moment is None or moment.tzinfo is None:
-        raise pagination.bad_input(f"not a cursor from {LIST_NAME}", "after")
-    return moment, event_id
+    return pagination.decode_timed_cursor(cursor, LIST_NAME)

@@ -130,7 +130,7 @@ class ReviewFilter:
     period: PeriodInput | None = None
     include_calibration: bool = False
 
-    def query(self, *, limit: int) -> ReviewQuery:
+    def query(self, *, limit: int | None) -> ReviewQuery:
         return ReviewQuery(
             reviewee_id=opt_id(self.reviewee_id),
             reviewer_id=opt_id(self.reviewer_id),

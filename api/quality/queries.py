@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 import strawberry
 from graphql import GraphQLError
 
+from api import pagination
 from api.context import Info
+from api.pagination import DEFAULT_FIRST, MAX_FIRST, Connection, page_size
 from api.permissions import requires
 from api.quality.calibration_types import CalibrationSessionType
 from api.quality.inputs import ReviewFilter, opt_id
@@ -24,11 +26,12 @@ from api.scores.types import read_period
 from domain.auth import Scope
 from domain.periods import local_midnight
 from domain.quality.assignments import AssignmentStatus, assignment_report
-from domain.quality.ports import StoredReview
+from domain.quality.ports import ReviewQuery, StoredReview
 from domain.views import TenantReads
 
 READ = requires(Scope.READ)
 MAX_REVIEWS = 500
+REVIEWS = "reviews"  # the list its cursors name
 
 
 @strawberry.type
@@ -61,17 +64,36 @@ class QualityQuery:
                 f"limit must be at least 1, got {limit}", extensions={"code": "BAD_USER_INPUT"}
             )
         wanted = filter or ReviewFilter()
+        found = await info.context.read(
+            lambda r: r.quality.reviews(review_query(r, wanted, limit=min(limit, MAX_REVIEWS)))
+        )
+        return [Review.of(s) for s in found]
 
-        def fetch(reads: TenantReads) -> list[StoredReview]:
-            quality = reads.quality
-            query = wanted.query(limit=min(limit, MAX_REVIEWS))
-            if wanted.period is not None:
-                p, tz = read_period(wanted.period), quality.timezone()
-                since, until = local_midnight(p.start, tz), local_midnight(p.end, tz)
-                query = replace(query, since=since, until=until)
-            return quality.reviews(query)
-
-        return [Review.of(s) for s in await info.context.read(fetch)]
+    @strawberry.field(
+        extensions=READ,
+        description=f"`reviews` paged: newest first, then by id; `first` at most {MAX_FIRST}, "
+        "`after` an endCursor.",
+    )
+    async def reviews_connection(
+        self,
+        info: Info,
+        filter: ReviewFilter | None = None,
+        first: int | None = DEFAULT_FIRST,
+        after: str | None = None,
+    ) -> Connection[Review]:
+        wanted = filter or ReviewFilter()
+        size = page_size(first, DEFAULT_FIRST)
+        position = pagination.decode_timed_cursor(after, REVIEWS) if after is not None else None
+        found = await info.context.read(
+            lambda r: r.quality.reviews(review_query(r, wanted, limit=size + 1, after=position))
+        )
+        return pagination.connection(
+            found,
+            size,
+            cursor=_cursor,
+            node=Review.of,
+            counter=lambda r: r.quality.review_count(review_query(r, wanted, limit=None)),
+        )
 
     @strawberry.field(extensions=READ)
     async def review(self, info: Info, id: strawberry.ID) -> Review | None:
@@ -119,3 +141,22 @@ class QualityQuery:
     ) -> CalibrationSessionType | None:
         found = await info.context.read(lambda r: r.quality.calibration_session(str(id)))
         return CalibrationSessionType.of(found) if found else None
+
+
+def review_query(
+    reads: TenantReads,
+    wanted: ReviewFilter,
+    *,
+    limit: int | None,
+    after: tuple[datetime, str] | None = None,
+) -> ReviewQuery:
+    """The filter as a query; its period is the tenant's local days."""
+    query = replace(wanted.query(limit=limit), after=after)
+    if wanted.period is None:
+        return query
+    p, tz = read_period(wanted.period), reads.quality.timezone()
+    return replace(query, since=local_midnight(p.start, tz), until=local_midnight(p.end, tz))
+
+
+def _cursor(stored: StoredReview) -> str:
+    return pagination.encode_timed_cursor(REVIEWS, stored.reviewed_at, stored.id)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLError
 
+from api import pagination
 from api.context import Info
+from api.pagination import DEFAULT_FIRST, MAX_FIRST, Connection, page_size
 from api.people.types import Agent, Team
 from api.permissions import requires
-from api.scores import reads
+from api.scores import connection, reads
+from api.scores.reads import AgentRow
 from api.scores.types import (
     AgentScore,
     MetricDefinitionType,
@@ -38,14 +41,38 @@ class ScoresQuery:
     async def agent_scores(
         self, info: Info, period: PeriodInput, team_id: strawberry.ID | None = None
     ) -> list[AgentScore]:
-        if team_id == "":  # as the CSV export: a mistake, not "every team" nor "no team"
-            raise GraphQLError(
-                "teamId must not be empty; leave it out for every agent",
-                extensions={"code": "BAD_USER_INPUT", "field": "teamId"},
-            )
         p = read_period(period)
-        rows = await info.context.read(lambda r: reads.agent_scores(r, p, team_id=team_id))
-        return [AgentScore(agent=Agent.of(a), **fields) for a, fields in rows]  # type: ignore[arg-type]
+        team = _team_id(team_id)
+        rows = await info.context.read(lambda r: reads.agent_scores(r, p, team_id=team))
+        return [_agent_score(row) for row in rows]
+
+    @strawberry.field(
+        extensions=requires(Scope.READ),
+        description=f"`agentScores` paged, in its order (best total first, no total last, "
+        f"then by name and id); `first` at most {MAX_FIRST}, `after` an endCursor.",
+    )
+    async def agent_scores_connection(
+        self,
+        info: Info,
+        period: PeriodInput,
+        team_id: strawberry.ID | None = None,
+        first: int | None = DEFAULT_FIRST,
+        after: str | None = None,
+    ) -> Connection[AgentScore]:
+        p = read_period(period)
+        team = _team_id(team_id)
+        size = page_size(first, DEFAULT_FIRST)
+        position = connection.decode_cursor(after) if after is not None else None
+        rows = await info.context.read(
+            lambda r: connection.past(reads.agent_scores(r, p, team_id=team), position, size + 1)
+        )
+        return pagination.connection(
+            rows,
+            size,
+            cursor=connection.encode_cursor,
+            node=_agent_score,
+            counter=lambda r: r.agent_count(team_id=team, active=True),
+        )
 
     @strawberry.field(extensions=requires(Scope.READ))
     async def team_scores(self, info: Info, period: PeriodInput) -> list[TeamScore]:
@@ -59,3 +86,17 @@ class ScoresQuery:
         tenant_id = info.context.principal.tenant_id
         fields = await info.context.read(lambda r: reads.tenant_metrics(r, p, tenant_id=tenant_id))
         return TenantScore(**fields)  # type: ignore[arg-type]
+
+
+def _team_id(team_id: strawberry.ID | None) -> str | None:
+    if team_id == "":  # as the CSV export: a mistake, not "every team" nor "no team"
+        raise GraphQLError(
+            "teamId must not be empty; leave it out for every agent",
+            extensions={"code": "BAD_USER_INPUT", "field": "teamId"},
+        )
+    return team_id
+
+
+def _agent_score(row: AgentRow) -> AgentScore:
+    agent, fields = row
+    return AgentScore(agent=Agent.of(agent), **fields)  # type: ignore[arg-type]

@@ -18,21 +18,25 @@ def total_of(fields: ScoredFields) -> float | None:
     return cast(float | None, fields["total"])
 
 
-def agent_scores(
-    reads: TenantReads, period: Period, *, team_id: str | None
-) -> list[tuple[AgentView, ScoredFields]]:
-    """Every active agent (of `team_id`, if given), best total first, then by name."""
+AgentRow = tuple[AgentView, ScoredFields]
+Rank = tuple[bool, float, str, str]  # (no total, -total, name, id): sorts best first
+
+
+def rank(row: AgentRow) -> Rank:
+    """The place of an agent in agentScores: best total first (none last), then by name
+    and id. agentScoresConnection's cursors are these values."""
+    total = total_of(row[1])
+    return (total is None, -(total or 0), row[0].name, row[0].id)
+
+
+def agent_scores(reads: TenantReads, period: Period, *, team_id: str | None) -> list[AgentRow]:
+    """Every active agent (of `team_id`, if given), in `rank` order."""
     agents, snapshots = (
         reads.agents(team_id=team_id, active=True),
         reads.snapshots(Level.AGENT, period),
     )
     empty = with_nulls({}, level=Level.AGENT)
     rows = [(a, scored_fields(period, snapshots.get(a.id), empty)) for a in agents]
-
-    def rank(row: tuple[AgentView, ScoredFields]) -> tuple[bool, float, str]:
-        total = total_of(row[1])
-        return (total is None, -(total or 0), row[0].name)
-
     return sorted(rows, key=rank)
 
 

@@ -275,7 +275,8 @@ class ReviewQuery:
     since: datetime | None = None
     until: datetime | None = None
     include_calibration: bool = False
-    limit: int = 50
+    limit: int | None = 50
+    after: tuple[datetime, str] | None = None  # the (created_at, id) of the last review seen
 
 
 class QualityReads(Protocol):
@@ -294,6 +295,10 @@ class QualityReads(Protocol):
     def latest_scorecard(self, scorecard_id: str) -> Scorecard | None: ...
 
     def reviews(self, query: ReviewQuery) -> list[StoredReview]: ...
+
+    def review_count(self, query: ReviewQuery) -> int:
+        """How many reviews `query` matches, on every page."""
+        ...
 
     def review(self, review_id: str) -> StoredReview | None: ...
 

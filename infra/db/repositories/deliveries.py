@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 
 from domain.integrations import PENDING, DeliveryView
 from domain.ports import PendingDelivery
+from infra.db.keyset import Key, Keyset
 from infra.db.repositories.base import TenantRepository
 from infra.db.sql import insert_for
 from infra.db.tables import WEBHOOK_DELIVERY
@@ -28,6 +29,7 @@ _VIEW = (
     D.attempts,
     D.processed_at,
 )
+LISTING_ORDER = Keyset(Key(D.received_at, descending=True), Key(D.id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +89,16 @@ class SqlDeliveries(TenantRepository):
         )
         return [PendingDelivery(*row) for row in self.session.execute(stmt)]
 
-    def listing(self, status: str | None, limit: int) -> Sequence[DeliveryView]:
-        """Newest first, optionally in one status."""
-        stmt = select(*_VIEW).where(D.tenant_id == self.tenant_id)
-        if status is not None:
-            stmt = stmt.where(D.status == status)
-        stmt = stmt.order_by(D.received_at.desc(), D.id).limit(limit)
+    def listing(
+        self, status: str | None, limit: int, *, after: tuple[datetime, str] | None = None
+    ) -> Sequence[DeliveryView]:
+        """Newest first, optionally in one status; `after` a (received_at, id) position."""
+        stmt = LISTING_ORDER.page(self._in_status(status), limit=limit, after=after)
         return [DeliveryView(**row._mapping) for row in self.session.execute(stmt)]
+
+    def _in_status(self, status: str | None) -> Select[Any]:
+        stmt = select(*_VIEW).where(D.tenant_id == self.tenant_id)
+        return stmt if status is None else stmt.where(D.status == status)
 
     def get(self, delivery_id: str) -> DeliveryView | None:
         stmt = select(*_VIEW).where(D.tenant_id == self.tenant_id, D.id == delivery_id)
@@ -139,10 +144,7 @@ class SqlDeliveries(TenantRepository):
         self._queued = self._queued or count > 0
         return count
 
-    def count(self, status: str) -> int:
-        stmt = (
-            select(func.count())
-            .select_from(WEBHOOK_DELIVERY)
-            .where(D.tenant_id == self.tenant_id, D.status == status)
-        )
+    def count(self, status: str | None) -> int:
+        """Deliveries in `status` (None: all of them)."""
+        stmt = select(func.count()).select_from(self._in_status(status).subquery())
         return int(self.session.execute(stmt).scalar_one())

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 
 from domain.identities import AgentMergeView, AgentRef, Identity
 from domain.ports import Touch
+from infra.db.keyset import Key, Keyset
 from infra.db.repositories.base import TenantRepository
 from infra.db.repositories.person_records import SqlPersonRecords
 from infra.db.sql import chunks
@@ -18,6 +20,7 @@ from infra.db.types import new_id, utcnow
 A, ID, M = AGENT.c, AGENT_IDENTITY.c, AGENT_MERGE.c
 S, K = METRIC_SAMPLE.c, TICKET.c
 ACTIVITY = "activity:"
+HISTORY_ORDER = Keyset(Key(M.created_at, descending=True), Key(M.id, descending=True))
 
 
 class SqlIdentities(TenantRepository):
@@ -194,14 +197,19 @@ class SqlIdentities(TenantRepository):
         )
         return self.session.execute(stmt.limit(1)).first() is not None
 
-    def history(self, limit: int) -> list[AgentMergeView]:
-        stmt = (
-            select(AGENT_MERGE)
-            .where(M.tenant_id == self.tenant_id)
-            .order_by(M.created_at.desc(), M.id.desc())
-            .limit(limit)
-        )
+    def history(
+        self, limit: int, *, after: tuple[datetime, str] | None = None
+    ) -> list[AgentMergeView]:
+        """Merges and unmerges, newest first; `after` a (created_at, id) position."""
+        stmt = HISTORY_ORDER.page(self._history(), limit=limit, after=after)
         return [_view(row._mapping) for row in self.session.execute(stmt)]
+
+    def history_count(self) -> int:
+        stmt = select(func.count()).select_from(self._history().subquery())
+        return int(self.session.execute(stmt).scalar_one())
+
+    def _history(self) -> Select[Any]:
+        return select(AGENT_MERGE).where(M.tenant_id == self.tenant_id)
 
 
 def _view(row: Any) -> AgentMergeView:

@@ -7,6 +7,7 @@ everything here is bound to one tenant.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -109,8 +110,18 @@ class SqlIntegrationReads(TenantRepository):
     def listing(self) -> Sequence[IntegrationView]:
         return SqlIntegrations(self.session, self.tenant_id).listing()
 
-    def deliveries(self, status: str | None, limit: int) -> Sequence[DeliveryView]:
-        return SqlDeliveries(self.session, self.tenant_id).listing(status, limit)
+    def deliveries(
+        self, status: str | None, limit: int, *, after: tuple[datetime, str] | None = None
+    ) -> Sequence[DeliveryView]:
+        return SqlDeliveries(self.session, self.tenant_id).listing(status, limit, after=after)
 
-    def agent_merges(self, limit: int) -> Sequence[AgentMergeView]:
-        return SqlIdentities(self.session, self.tenant_id).history(limit)
+    def delivery_count(self, status: str | None) -> int:
+        return SqlDeliveries(self.session, self.tenant_id).count(status)
+
+    def agent_merges(
+        self, limit: int, *, after: tuple[datetime, str] | None = None
+    ) -> Sequence[AgentMergeView]:
+        return SqlIdentities(self.session, self.tenant_id).history(limit, after=after)
+
+    def agent_merge_count(self) -> int:
+        return SqlIdentities(self.session, self.tenant_id).history_count()

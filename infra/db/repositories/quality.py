@@ -18,12 +18,14 @@ from domain.quality.ports import (
 )
 from domain.quality.reviews import Review, ReviewKind, score_review
 from domain.quality.scorecards import Category, Scale, ScaleKind, Scorecard
+from infra.db import keyset
 from infra.db.repositories.base import TenantRepository
 from infra.db.sql import chunks
 from infra.db.tables import CALIBRATION_SESSION, CALIBRATION_TICKET, REVIEW, SCORECARD, TICKET
 
 C, R, K = SCORECARD.c, REVIEW.c, TICKET.c
 CS, CT = CALIBRATION_SESSION.c, CALIBRATION_TICKET.c
+REVIEW_ORDER = keyset.Keyset(keyset.Key(R.created_at, descending=True), keyset.Key(R.id))
 Key = tuple[str, int]
 
 
@@ -194,6 +196,15 @@ class SqlReviews(TenantRepository):
         return out
 
     def query(self, q: ReviewQuery) -> list[StoredReview]:
+        """Newest first, then by id; from the (created_at, id) position `q.after`."""
+        stmt = REVIEW_ORDER.page(self._matching(q), limit=q.limit, after=q.after)
+        return self._load(stmt)
+
+    def count(self, q: ReviewQuery) -> int:
+        stmt = select(func.count()).select_from(self._matching(q).subquery())
+        return int(self.session.execute(stmt).scalar_one())
+
+    def _matching(self, q: ReviewQuery) -> Select[Any]:
         stmt = self._mine()
         for column, wanted in ((R.reviewee_id, q.reviewee_id), (R.reviewer_id, q.reviewer_id)):
             if wanted is not None:
@@ -208,7 +219,7 @@ class SqlReviews(TenantRepository):
             stmt = stmt.where(R.created_at < q.until)
         if not q.include_calibration:
             stmt = stmt.where(R.calibration_session_id.is_(None))
-        return self._load(stmt.order_by(R.created_at.desc(), R.id).limit(q.limit))
+        return stmt
 
     def _mine(self) -> Select[Any]:
         return select(REVIEW).where(R.tenant_id == self.tenant_id)

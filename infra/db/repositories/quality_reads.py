@@ -56,6 +56,9 @@ class SqlQualityReads(TenantRepository):
     def reviews(self, query: ReviewQuery) -> list[StoredReview]:
         return self._reviews.query(query)
 
+    def review_count(self, query: ReviewQuery) -> int:
+        return self._reviews.count(query)
+
     def review(self, review_id: str) -> StoredReview | None:
         return self._reviews.get(review_id)
 

@@ -14,6 +14,7 @@ from domain.metrics import Level
 from domain.periods import Grain, Period
 from domain.ports import Snapshot
 from domain.views import AgentView, ExternalId, TeamView, TicketView
+from infra.db.keyset import Key, Keyset
 from infra.db.repositories.base import TenantRepository
 from infra.db.repositories.integrations import SqlIntegrationReads
 from infra.db.repositories.quality_reads import SqlQualityReads
@@ -24,18 +25,32 @@ from infra.db.sql import chunks
 from infra.db.tables import AGENT, AGENT_IDENTITY, TEAM, TEAM_IDENTITY, TICKET, TICKET_EVENT
 
 A, T, K = AGENT.c, TEAM.c, TICKET.c
+AGENT_ORDER = Keyset(Key(A.name), Key(A.id))  # by name, then id
 
 
 class SqlReads(TenantRepository):
     def agents(
-        self, *, team_id: str | None = None, active: bool | None = None
+        self,
+        *,
+        team_id: str | None = None,
+        active: bool | None = None,
+        first: int | None = None,
+        after: tuple[str, str] | None = None,
     ) -> Sequence[AgentView]:
+        stmt = AGENT_ORDER.page(self._agents(team_id, active), limit=first, after=after)
+        return self._agent_views(list(self.session.execute(stmt)))
+
+    def agent_count(self, *, team_id: str | None = None, active: bool | None = None) -> int:
+        stmt = select(func.count()).select_from(self._agents(team_id, active).subquery())
+        return int(self.session.execute(stmt).scalar_one())
+
+    def _agents(self, team_id: str | None, active: bool | None) -> Select[Any]:
         stmt = select(AGENT).where(A.tenant_id == self.tenant_id)
         if team_id is not None:
             stmt = stmt.where(A.team_id == team_id)
         if active is not None:
             stmt = stmt.where(A.active.is_(active))
-        return self._agent_views(list(self.session.execute(stmt.order_by(A.name, A.id))))
+        return stmt
 
     def agents_by_id(self, ids: Collection[str]) -> dict[str, AgentView]:
         rows = self._by_ids(select(AGENT).where(A.tenant_id == self.tenant_id), A.id, ids)
