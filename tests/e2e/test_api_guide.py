@@ -114,6 +114,7 @@ def test_the_guides_recipes_on_the_full_stack(stack: Stack, database_url: str) -
 
     board = guide.run("Leaderboard", period=DECEMBER)["agentScores"]
     ids = check_leaderboard(board)
+    check_leaderboard_pages(guide, board)
     check_drill_down(guide, ids, december)
     check_trend(guide, ids["ada"])
     check_export(stack, token, board)
@@ -142,6 +143,24 @@ def check_leaderboard(board: list[dict[str, Any]]) -> dict[str, str]:
         assert sum(c["contribution"] for c in row["components"]) == pytest.approx(row["total"])
     assert {row["agent"]["team"]["name"] for row in board} == {"tier1", "tier2"}
     return {row["agent"]["externalId"]: row["agent"]["id"] for row in board}
+
+
+def check_leaderboard_pages(guide: Guide, board: list[dict[str, Any]]) -> None:
+    """Two a page: the leaderboard's agents and totals, in its order."""
+    seen: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = guide.run("LeaderboardPage", period=DECEMBER, first=2, after=after)
+        found = page["agentScoresConnection"]
+        assert found["totalCount"] == len(board)
+        seen += [edge["node"] for edge in found["edges"]]
+        if not found["pageInfo"]["hasNextPage"]:
+            break
+        after = found["pageInfo"]["endCursor"]
+    assert seen == [
+        {"agent": {"id": r["agent"]["id"], "name": r["agent"]["name"]}, "total": r["total"]}
+        for r in board
+    ]
 
 
 def check_drill_down(guide: Guide, ids: dict[str, str], december: dict[str, set[str]]) -> None:
