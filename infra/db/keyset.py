@@ -43,4 +43,8 @@ class Keyset:
             ties = [k.column == v for k, v in zip(self.keys[:i], values[:i], strict=True)]
             beyond = key.column < value if key.descending else key.column > value
             past.append(and_(*ties, beyond))
-        return or_(*past)
+        # The OR is exact but no index bound; the first key's own bound, implied by it,
+        # lets an index on the order start at the position instead of filtering up to it.
+        first, value = self.keys[0], values[0]
+        bound = first.column <= value if first.descending else first.column >= value
+        return and_(bound, or_(*past))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Text, inspect, select
+from sqlalchemy import Text, inspect, select, text
 from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
@@ -74,6 +74,34 @@ def test_an_integration_id_is_unique_across_tenants(empty_database: str) -> None
         engine.dispose()
     downgrade(empty_database, "a1engine0002")  # and back, cleanly
     upgrade(empty_database)
+
+
+def test_tickets_have_an_index_in_the_order_their_connection_pages(empty_database: str) -> None:
+    """(tenant, created_at DESC NULLS LAST, source, external_id), as ticket_reads pages;
+    SQLite's DESC puts NULLs last by itself (and it refuses NULLS LAST in an index)."""
+
+    def definition() -> str | None:
+        engine = make_engine(empty_database)
+        try:
+            with engine.connect() as conn:
+                if engine.dialect.name == "postgresql":
+                    stmt = "SELECT indexdef FROM pg_indexes WHERE indexname = :name"
+                else:
+                    stmt = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :name"
+                return conn.execute(text(stmt), {"name": "ix_ticket_page_order"}).scalar()
+        finally:
+            engine.dispose()
+
+    upgrade(empty_database)
+    found = definition()
+    assert found is not None and found.startswith("CREATE INDEX ix_ticket_page_order ON ")
+    assert found.endswith(
+        "(tenant_id, created_at DESC NULLS LAST, source, external_id)"
+        if empty_database.startswith("postgresql")
+        else "(tenant_id, created_at DESC, source, external_id)"
+    ), found
+    downgrade(empty_database, "e1teams0010")
+    assert definition() is None
 
 
 def test_the_client_rotation_column_goes_down_keeping_the_table_and_its_index(

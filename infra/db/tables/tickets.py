@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKeyConstraint, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import (
+    Float,
+    ForeignKeyConstraint,
+    Index,
+    LargeBinary,
+    UniqueConstraint,
+    column,
+    desc,
+)
 from sqlmodel import Field, SQLModel
 
 from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
@@ -23,6 +31,15 @@ class TicketRow(SQLModel, table=True):
         _tenant_fk(),
         ForeignKeyConstraint(["tenant_id", "team_id"], ["team.tenant_id", "team.id"]),
         ForeignKeyConstraint(["tenant_id", "assignee_id"], ["agent.tenant_id", "agent.id"]),
+        # The tickets connection's order (ticket_reads.SqlTicketReads.page); SQLite's DESC
+        # puts NULLs last already.
+        Index(
+            "ix_ticket_page_order",
+            "tenant_id",
+            desc(column("created_at")).nulls_last(),
+            "source",
+            "external_id",
+        ),
     )
 
     tenant_id: str = Field(primary_key=True, max_length=32)
