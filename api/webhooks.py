@@ -9,7 +9,9 @@ from starlette.responses import JSONResponse
 
 from api.metrics import WEBHOOKS
 from api.request_body import BodyTooLargeError, read_body
-from infra.bootstrap import Container, utcnow
+from infra.bootstrap import Container, SQLAlchemyError, utcnow
+
+RETRY_AFTER_SECONDS = 5
 
 
 def webhook_endpoint(container: Container):  # type: ignore[no-untyped-def]
@@ -32,15 +34,24 @@ def webhook_endpoint(container: Container):  # type: ignore[no-untyped-def]
         except BodyTooLargeError:
             WEBHOOKS.labels(source=label, outcome="413").inc()
             return JSONResponse({"error": f"body larger than {limit} bytes"}, status_code=413)
-        receipt = await run_in_threadpool(
-            lambda: container.webhooks.receive(
-                source=source,
-                integration_id=request.path_params["integration_id"],
-                headers=dict(request.headers),
-                body=body,
-                received_at=received_at,
+        try:
+            receipt = await run_in_threadpool(
+                lambda: container.webhooks.receive(
+                    source=source,
+                    integration_id=request.path_params["integration_id"],
+                    headers=dict(request.headers),
+                    body=body,
+                    received_at=received_at,
+                )
             )
-        )
+        except SQLAlchemyError:
+            # Not stored: the sender must try again (a 2xx would lose the delivery).
+            WEBHOOKS.labels(source=label, outcome="503").inc()
+            return JSONResponse(
+                {"error": "the database is unavailable; nothing was stored, retry later"},
+                status_code=503,
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
         WEBHOOKS.labels(source=label, outcome=str(receipt.status)).inc()
         return JSONResponse(receipt.body, status_code=receipt.status)
 

@@ -124,8 +124,9 @@ class Stack:
             stderr=subprocess.STDOUT,
         )
 
-    def serve(self) -> None:
-        self.api = self._start("serve.log", "serve", "--port", str(self.port))
+    def serve(self, *options: str) -> None:
+        """`fairscore serve` on the stack's port, with any further `options`."""
+        self.api = self._start("serve.log", "serve", "--port", str(self.port), *options)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:

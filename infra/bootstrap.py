@@ -25,14 +25,16 @@ from infra.auth.revocation import RevocationCache
 from infra.auth.tokens import TokenError, TokenService
 from infra.bulk.rebuild import PostgresBulkRebuild
 from infra.db.claims import tenant_claim
-from infra.db.engine import make_engine, make_worker_engine
+from infra.db.engine import make_engine, make_intake_engine, make_worker_engine
 from infra.db.migrate import schema_check
 from infra.db.repositories.api_clients import SqlApiClients
+from infra.db.repositories.system import IntegrationRecord
 from infra.db.types import utcnow
 from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
 from infra.queue import (
     GENERATE_REVIEW_ASSIGNMENTS,
     RECONCILE_TENANT,
+    CoalescedRequests,
     InProcessJobQueue,
     JobQueue,
     QueueUnavailableError,
@@ -44,6 +46,7 @@ from infra.settings import Settings
 from infra.sources.base import SourceAdapter
 from infra.sources.decoder import AdapterDecoder
 from infra.sources.registry import adapters
+from infra.ttl_cache import TtlCache
 from infra.webhooks import WebhookIntake
 
 
@@ -56,6 +59,10 @@ class Container:
     def engine(self) -> Engine:
         url = self.settings.database_url
         return make_worker_engine(url) if self.worker else make_engine(url)
+
+    @cached_property
+    def intake_engine(self) -> Engine:
+        return make_intake_engine(self.settings.database_url)
 
     @cached_property
     def read_engine(self) -> Engine:
@@ -79,11 +86,43 @@ class Container:
             exclusive=exclusive,
             box=self._box,
             after_commit=self.request_reconcile,
+            integrations_changed=self._evict_integrations,
         )
 
     def request_reconcile(self, tenant_id: TenantId) -> None:
         """After a commit that recorded derivation work: the one place it is requested."""
         self.queue.request(RECONCILE_TENANT, tenant_id)
+
+    @cached_property
+    def coalesced_reconcile(self) -> CoalescedRequests | None:
+        """Webhook intake's requests, gathered (≤ one per tenant per 50 ms) when they go to
+        Redis; in-process jobs are requested at once (callers wait for them: `join`)."""
+        if self.redis is None:
+            return None
+        return CoalescedRequests(self.request_reconcile, interval=0.05)
+
+    def _request_reconcile_soon(self, tenant_id: TenantId) -> None:
+        coalesced = self.coalesced_reconcile
+        if coalesced is None:
+            self.request_reconcile(tenant_id)
+        else:
+            coalesced.request(tenant_id)
+
+    @cached_property
+    def integrations(self) -> TtlCache[str, IntegrationRecord | None]:
+        """Integrations by id for webhook intake; misses are not cached."""
+
+        def load(integration_id: str) -> IntegrationRecord | None:
+            with self.system() as uow:
+                return uow.system.integration(integration_id)
+
+        ttl = self.settings.integration_cache_ttl
+        return TtlCache(load, ttl=ttl, keep=lambda found: found is not None)
+
+    def _evict_integrations(self, ids: set[str]) -> None:
+        cache = self.__dict__.get("integrations")  # none made yet: nothing to evict
+        if cache is not None:
+            cache.evict(ids)
 
     def reconciler(
         self, tenant_id: TenantId, *, wait: bool = False, progress: Progress | None = None
@@ -194,14 +233,18 @@ class Container:
     @cached_property
     def webhooks(self) -> WebhookIntake:
         return WebhookIntake(
-            system=self.system,
-            tenant_uow=self.uow,
+            integration=self.integrations.get,
+            sessions=sessionmaker(self.intake_engine),
+            after_commit=self._request_reconcile_soon,
             adapters=self.adapters,
             json_max_depth=self.settings.json_max_depth,
         )
 
     def close(self) -> None:
-        for name in ("engine", "read_engine"):
+        coalesced = self.__dict__.get("coalesced_reconcile")
+        if coalesced is not None:
+            coalesced.flush()
+        for name in ("engine", "read_engine", "intake_engine"):
             engine = self.__dict__.pop(name, None)
             if engine is not None:
                 engine.dispose()

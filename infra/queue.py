@@ -26,6 +26,8 @@ from rq import Queue
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 
+from domain.ports import TenantId
+
 RECONCILE_TENANT = "workers.jobs.reconcile_tenant"
 GENERATE_REVIEW_ASSIGNMENTS = "workers.jobs.generate_review_assignments"
 FLAG_TTL_SECONDS = 600
@@ -208,3 +210,46 @@ class InProcessJobQueue:
 def _resolve(path: str) -> Callable[..., Any]:
     module, _, name = path.rpartition(".")
     return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+
+
+class CoalescedRequests:
+    """Requests per tenant gathered on a background thread: each tenant named since the
+    last pass is requested once per pass, and passes are at least `interval` seconds
+    apart. At a high webhook rate Redis then sees one request per tenant per interval, not
+    one per webhook. Only work already committed is named here, so a process that dies
+    before its next pass loses nothing: the sweeper requests it."""
+
+    def __init__(self, request: Callable[[TenantId], object], *, interval: float) -> None:
+        self._request = request
+        self._interval = interval
+        self._named: set[TenantId] = set()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def request(self, tenant_id: TenantId) -> None:
+        with self._lock:
+            self._named.add(tenant_id)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="fairscore-requests", daemon=True
+                )
+                self._thread.start()
+        self._wake.set()
+
+    def flush(self) -> None:
+        """Request every tenant named so far, now (on shutdown)."""
+        with self._lock:
+            named, self._named = self._named, set()
+        for tenant_id in named:
+            try:
+                self._request(tenant_id)
+            except Exception:  # the work is committed: the sweeper requests it
+                log.warning("could not request work for tenant %s; the sweeper will", tenant_id)
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            self.flush()
+            time.sleep(self._interval)

@@ -65,6 +65,13 @@ class Settings(BaseSettings):
         description="seconds a rotated client secret keeps working beside the new one",
     )
 
+    integration_cache_ttl: float = Field(
+        default=2.0,
+        gt=0,
+        le=30,
+        description="seconds a process other than the one that changed an integration "
+        "(rotated its secret, disabled it) may go on verifying webhooks with the old one",
+    )
     webhook_max_body: int = 1_048_576
     webhook_tolerance: int = 300
     graphiql: bool = True

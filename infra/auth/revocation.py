@@ -9,11 +9,11 @@ therefore refused by every process from t + ttl at the latest (REVOCATION_CACHE_
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 
 from domain.ports import TenantId
+from infra.ttl_cache import TtlCache
 
 
 class RevocationCache:
@@ -24,24 +24,7 @@ class RevocationCache:
         ttl: float,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._load = load
-        self._ttl = ttl
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._by_tenant: dict[TenantId, tuple[float, frozenset[str]]] = {}
+        self._by_tenant: TtlCache[TenantId, frozenset[str]] = TtlCache(load, ttl=ttl, clock=clock)
 
     def is_revoked(self, tenant_id: TenantId, client_id: str) -> bool:
-        return client_id in self._revoked(tenant_id)
-
-    def _revoked(self, tenant_id: TenantId) -> frozenset[str]:
-        now = self._clock()
-        cached = self._by_tenant.get(tenant_id)
-        if cached is not None and now - cached[0] < self._ttl:
-            return cached[1]
-        with self._lock:  # one reader refreshes; the others wait for its answer
-            cached = self._by_tenant.get(tenant_id)
-            if cached is not None and self._clock() - cached[0] < self._ttl:
-                return cached[1]
-            revoked = self._load(tenant_id)
-            self._by_tenant[tenant_id] = (self._clock(), revoked)
-            return revoked
+        return client_id in self._by_tenant.get(tenant_id)

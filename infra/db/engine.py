@@ -33,6 +33,24 @@ def make_engine(url: str, *, echo: bool = False, read_only: bool = False) -> Eng
     )
 
 
+def make_intake_engine(url: str) -> Engine:
+    """Webhook intake's engine: each delivery is one `INSERT … ON CONFLICT DO NOTHING
+    RETURNING`, so on PostgreSQL the connection autocommits (the statement is its own
+    transaction: one round trip, no BEGIN or COMMIT) and is not pinged before each use — a
+    connection the server dropped fails that one statement, which intake retries once on
+    a fresh connection. SQLite: the ordinary engine (its writers take the write lock)."""
+    url = _normalise(url)
+    if url.startswith("sqlite"):
+        return make_engine(url)
+    return create_engine(
+        url,
+        isolation_level="AUTOCOMMIT",
+        pool_size=10,
+        max_overflow=10,
+        connect_args=PG_CONNECT_ARGS,
+    )
+
+
 def make_worker_engine(url: str) -> Engine:
     """The worker runs its jobs in its own process (workers/rq_worker.py), so the many
     short transactions of its jobs reuse these pooled connections. Should anything fork,

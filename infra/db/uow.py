@@ -40,6 +40,9 @@ def tenant_lock_key(tenant_id: str) -> str:
 # Called with the tenant after a commit that recorded derivation work (outbox rows or
 # pending deliveries): the composition root asks for the tenant's reconcile job there.
 AfterCommit = Callable[[TenantId], None]
+# Called with the ids of integrations a commit changed (secret, options, state): the
+# composition root evicts them from the intake's cache.
+IntegrationsChanged = Callable[[set[str]], None]
 
 
 class SqlUnitOfWork:
@@ -59,12 +62,14 @@ class SqlUnitOfWork:
         exclusive: bool = False,
         box: SecretBoxSource | None = None,
         after_commit: AfterCommit | None = None,
+        integrations_changed: IntegrationsChanged | None = None,
     ) -> None:
         self._sessions = sessions
         self.tenant_id = tenant_id
         self.exclusive = exclusive
         self._box = box
         self._after_commit = after_commit
+        self._integrations_changed = integrations_changed
 
     def __enter__(self) -> SqlUnitOfWork:
         self.session = session = self._sessions()
@@ -116,6 +121,8 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         derivation = self.outbox.recorded or self.deliveries.queued
         self.session.commit()
+        if self.integrations.changed and self._integrations_changed is not None:
+            self._integrations_changed(self.integrations.changed)
         if derivation and self._after_commit is not None:
             self._after_commit(self.tenant_id)
         self._reset_recorded()
@@ -128,6 +135,7 @@ class SqlUnitOfWork:
         # The flags cover one transaction; the session may go on with the next.
         self.outbox = SqlOutbox(self.session, self.tenant_id)
         self.deliveries = SqlDeliveries(self.session, self.tenant_id)
+        self.integrations.changed = set()
 
 
 class SystemUnitOfWork:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from domain.events import CanonicalEvent, EventError, parse_event
 from domain.json_nesting import DEFAULT_MAX_DEPTH, JsonInputError, loads
@@ -10,12 +11,9 @@ from domain.ports import Decoding, PendingDelivery
 from infra.sources.base import InboundRequest, PayloadError, SourceAdapter
 
 
-def decode_events(adapter: SourceAdapter, request: InboundRequest, *, max_depth: int) -> Decoding:
-    """Body → canonical events, or the reason there are none. Pure and repeatable."""
-    try:
-        payload = loads(request.body, max_depth=max_depth)
-    except JsonInputError as exc:
-        return Decoding(failed=str(exc))
+def decode_events(adapter: SourceAdapter, request: InboundRequest, payload: Any) -> Decoding:
+    """The body, parsed (`payload`) → canonical events, or the reason there are none.
+    Pure and repeatable."""
     try:
         decoded = adapter.decode(request, payload)
         events: list[CanonicalEvent] = [
@@ -27,6 +25,15 @@ def decode_events(adapter: SourceAdapter, request: InboundRequest, *, max_depth:
     if decoded.ignored and not events:
         return Decoding(ignored=decoded.ignored)
     return Decoding(events=events)
+
+
+def decode_body(adapter: SourceAdapter, request: InboundRequest, *, max_depth: int) -> Decoding:
+    """A stored body → canonical events, or the reason there are none."""
+    try:
+        payload = loads(request.body, max_depth=max_depth)
+    except JsonInputError as exc:
+        return Decoding(failed=str(exc))
+    return decode_events(adapter, request, payload)
 
 
 class AdapterDecoder:
@@ -41,4 +48,4 @@ class AdapterDecoder:
         if adapter is None:
             return Decoding(failed=f"no adapter for source {delivery.source!r}")
         request = InboundRequest(dict(delivery.headers), delivery.body, delivery.received_at)
-        return decode_events(adapter, request, max_depth=self.json_max_depth)
+        return decode_body(adapter, request, max_depth=self.json_max_depth)

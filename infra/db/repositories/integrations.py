@@ -36,6 +36,9 @@ class SqlIntegrations(TenantRepository):
     ) -> None:
         super().__init__(session, tenant_id)
         self.box = box
+        # Ids whose secret, options or state this transaction changed: the unit of work
+        # evicts them from the intake's cache after its commit.
+        self.changed: set[str] = set()
 
     def listing(self) -> Sequence[IntegrationView]:
         stmt = select(*_VIEW).where(C.tenant_id == self.tenant_id).order_by(C.created_at, C.id)
@@ -79,6 +82,7 @@ class SqlIntegrations(TenantRepository):
         if active is not None:
             values["active"] = active
         if values:
+            self.changed.add(integration_id)
             self.session.execute(
                 update(INTEGRATION)
                 .where(C.tenant_id == self.tenant_id, C.id == integration_id)

@@ -12,7 +12,7 @@ import pytest
 
 from infra.sources.base import InboundRequest, IntegrationConfig, PayloadError, SignatureError
 from infra.sources.chatwoot import ChatwootAdapter
-from infra.sources.decoder import decode_events
+from infra.sources.decoder import decode_body
 from infra.sources.freshdesk import FreshdeskAdapter
 from infra.sources.generic import GenericAdapter
 from infra.sources.intercom import IntercomAdapter
@@ -104,7 +104,7 @@ def test_freshdesk_refuses_malformed_basic_credentials(credentials: str) -> None
 def test_undecodable_bodies_fail_with_a_reason_and_still_have_a_delivery_key(
     adapter: GenericAdapter | IntercomAdapter | ZendeskAdapter, body: bytes
 ) -> None:
-    decoding = decode_events(adapter, request({}, body), max_depth=64)
+    decoding = decode_body(adapter, request({}, body), max_depth=64)
 
     assert decoding.failed is not None
     assert decoding.failed.startswith(("JSON", "malformed JSON")), decoding.failed
@@ -151,7 +151,7 @@ def test_a_canonical_event_out_of_range_fails_with_a_reason(
 ) -> None:
     body = json.dumps({"events": [{**RATED, field: value}]}).encode()
 
-    decoding = decode_events(GenericAdapter(), request({}, body), max_depth=64)
+    decoding = decode_body(GenericAdapter(), request({}, body), max_depth=64)
 
     assert decoding.failed is not None
     assert words in decoding.failed

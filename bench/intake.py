@@ -1,0 +1,233 @@
+"""Webhook intake at database speed (issue 11), black box, one command:
+
+    .venv/bin/python -m bench.run --intake         # this table only
+    .venv/bin/python -m bench.intake --seconds 20 --connections 32 [--workers N]
+
+A private database (`fairscore_intake`, dropped at the end) on the shared PostgreSQL server
+(BENCH_POSTGRES_URL), a queue of its own on Redis (BENCH_REDIS_URL) and a real
+`fairscore serve` (its default worker count unless --workers). No `fairscore worker` runs:
+the figure is intake alone (verify, store, acknowledge, request the tenant's job).
+
+The load generator is `wrk` (Debian's; compiled, so it takes little of the CPU the server
+needs), --connections connections for --seconds each, after a short warm-up:
+
+1. baseline: GET /healthz on the same server;
+2. signed generic webhooks (Standard Webhooks), one canonical event each, every delivery id
+   unique: the requests are signed here beforehand and wrk's Lua script
+   (bench/intake_wrk.lua) cycles through them. "Accepted" counts the rows stored during
+   the run (read from the database), so a duplicate or an error is never counted.
+
+Targets: accepted webhooks/s ÷ healthz req/s ≥ 0.25, webhook p99 < 50 ms. The table is
+printed like bench/run.py's and saved with wrk's figures to bench/results/intake-*.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from bench.freshness_stack import Stack, Tenant, open_tenant
+from infra.sources.generic import sign
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SCRIPT = Path(__file__).resolve().parent / "intake_wrk.lua"
+RATIO_TARGET = 0.25
+P99_TARGET_MS = 50.0
+WARMUP_SECONDS = 3
+THREADS = 2  # wrk's threads: one per core
+Row = tuple[str, str, str, str]
+
+
+def arguments() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    add_options(parser)
+    return parser
+
+
+def add_options(parser: argparse.ArgumentParser, prefix: str = "") -> None:
+    parser.add_argument(f"--{prefix}seconds", type=int, default=20, help="per load phase")
+    parser.add_argument(f"--{prefix}connections", type=int, default=32)
+    parser.add_argument(
+        f"--{prefix}workers", type=int, default=None, help="serve --workers (default: its own)"
+    )
+    parser.add_argument(
+        f"--{prefix}max-rate",
+        type=int,
+        default=6000,
+        help="webhooks/s the pre-signed requests suffice for without repeating an id",
+    )
+    parser.add_argument(f"--{prefix}keep", action="store_true", help="keep database and logs")
+
+
+def main() -> None:
+    args = arguments().parse_args()
+    rows, raw = measure(args)
+    print_table(rows)
+    print(f"saved {save(rows, raw)}")
+
+
+def measure(args: argparse.Namespace, prefix: str = "") -> tuple[list[Row], dict[str, Any]]:
+    option = vars(args)
+    seconds, connections = option[f"{prefix}seconds"], option[f"{prefix}connections"]
+    workers = option[f"{prefix}workers"]
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench.intake needs wrk: apt-get install -y wrk")
+    stack = Stack("fairscore_intake")
+    try:
+        tenant = open_tenant(stack.create_database(), "intake")
+        stack.serve(*(["--workers", str(workers)] if workers else []))
+        _wrk(stack, "-", connections, WARMUP_SECONDS)
+        healthz = _wrk(stack, "-", connections, seconds, path="/healthz")
+        rate = option[f"{prefix}max_rate"]
+        # The warm-up's ids differ from the run's: a repeated id would be a duplicate.
+        warmup, _ = _signed_requests(stack, tenant, rate * WARMUP_SECONDS, "warmup")
+        requests, body_bytes = _signed_requests(stack, tenant, rate * seconds, "run")
+        _wrk(stack, str(warmup), connections, WARMUP_SECONDS, path=tenant.webhook_path)
+        before = _stored(stack, tenant)
+        webhooks = _wrk(stack, str(requests), connections, seconds, path=tenant.webhook_path)
+        accepted = _stored(stack, tenant) - before
+    finally:
+        stack.close(keep=option[f"{prefix}keep"])
+    raw = {
+        "seconds": seconds,
+        "connections": connections,
+        "serve_workers": workers or "default",
+        "body_bytes": body_bytes,
+        "healthz": healthz,
+        "webhooks": webhooks,
+        "accepted": accepted,
+    }
+    return _rows(raw), raw
+
+
+def _signed_requests(stack: Stack, tenant: Tenant, count: int, name: str) -> tuple[Path, int]:
+    """`count` signed deliveries of one canonical event each, one per line for the script."""
+    path = stack.workdir / f"{name}.tsv"
+    tag, stamp = f"{name}-{uuid.uuid4().hex[:8]}", int(time.time())
+    occurred = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    size = 0
+    with path.open("w") as out:
+        for n in range(count):
+            event = {
+                "id": f"in-{tag}-{n}-created",
+                "type": "ticket.created",
+                "occurred_at": occurred,
+                "ticket_id": f"in-{tag}-{n}",
+                "channel": "email",
+                "requester_id": f"c{n % 5000}",
+                "assignee_id": f"ag{n % 50 + 1}",
+            }
+            body = json.dumps({"events": [event]}, separators=(",", ":")).encode()
+            msg_id = f"msg_{tag}_{n}"
+            signature = sign(tenant.secret, msg_id, stamp, body)
+            out.write(f"{tenant.webhook_path}\t{msg_id}\t{stamp}\t{signature}\t{body.decode()}\n")
+            size = len(body)
+    return path, size
+
+
+def _wrk(
+    stack: Stack, requests: str, connections: int, seconds: int, *, path: str = "/healthz"
+) -> dict[str, Any]:
+    command = [
+        "wrk",
+        f"-t{THREADS}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(SCRIPT),
+        stack.url + path,
+        "--",
+        requests,
+        str(THREADS),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+    line = next(x for x in done.stdout.splitlines() if x.startswith("{"))
+    figures: dict[str, Any] = json.loads(line)
+    figures["rate"] = figures["requests"] / (figures["duration_us"] / 1e6)
+    return figures
+
+
+def _stored(stack: Stack, tenant: Tenant) -> int:
+    assert stack.container is not None
+    with stack.container.engine.connect() as conn:
+        sql = text("SELECT count(*) FROM webhook_delivery WHERE tenant_id = :t")
+        return int(conn.execute(sql, {"t": tenant.id}).scalar_one())
+
+
+def _rows(raw: dict[str, Any]) -> list[Row]:
+    healthz, hooks = raw["healthz"], raw["webhooks"]
+    accepted_rate = raw["accepted"] / (hooks["duration_us"] / 1e6)
+    ratio = accepted_rate / healthz["rate"]
+    p99 = hooks["p99_us"] / 1000
+    failed = hooks["requests"] - raw["accepted"]
+    return [
+        (
+            f"signed webhooks, {raw['connections']} connections, {raw['seconds']} s",
+            f"{accepted_rate:,.0f} accepted/s (p50 {hooks['p50_us'] / 1000:.1f} ms, "
+            f"p99 {p99:.1f} ms; {failed:,} not accepted)",
+            f"≥ {RATIO_TARGET} × healthz",
+            f"{ratio:.3f}: "
+            + ("met" if ratio >= RATIO_TARGET else f"missed by {RATIO_TARGET - ratio:.3f}"),
+        ),
+        (
+            "  webhook p99 latency at that load",
+            f"{p99:.1f} ms",
+            f"< {P99_TARGET_MS:.0f} ms",
+            "met" if p99 < P99_TARGET_MS else f"missed by {p99 - P99_TARGET_MS:.1f} ms",
+        ),
+        (
+            "  baseline: GET /healthz, same server",
+            f"{healthz['rate']:,.0f} req/s (p50 {healthz['p50_us'] / 1000:.1f} ms, "
+            f"p99 {healthz['p99_us'] / 1000:.1f} ms)",
+            "baseline",
+            "",
+        ),
+        (
+            "  serve workers / body",
+            f"{raw['serve_workers']} / {raw['body_bytes']} bytes, one event",
+            "",
+            "",
+        ),
+    ]
+
+
+def print_table(rows: list[Row]) -> None:
+    header = ("measure", "result", "target / baseline", "verdict")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    line = " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
+    print(line)
+    print("-" * len(line))
+    for row in rows:
+        print(" | ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
+
+
+def save(rows: list[Row], raw: dict[str, Any]) -> Path:
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        cwd=RESULTS,
+        check=False,
+    ).stdout.strip()
+    path = RESULTS / f"intake-{stamp}.json"
+    path.write_text(json.dumps({"commit": commit, "rows": rows, **raw}, indent=2) + "\n")
+    return path
+
+
+if __name__ == "__main__":
+    main()

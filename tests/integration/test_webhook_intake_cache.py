@@ -1,0 +1,141 @@
+"""Webhook intake caches integrations (issue 11): a rotated secret or a disabled integration
+stops verifying at once in the process that changed it, and in every other process within
+INTEGRATION_CACHE_TTL seconds. The database unreachable is a 503 with Retry-After, and a
+pooled connection the server dropped is replaced, not answered with an error."""
+
+from __future__ import annotations
+
+import base64
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+from starlette.testclient import TestClient
+
+from domain.integrations import IntegrationChange
+from domain.ports import TenantProfile
+from infra import admin
+from infra.bootstrap import Container
+from infra.db.repositories.system import IntegrationRecord
+from infra.db.tables import WEBHOOK_DELIVERY
+from infra.settings import Settings
+from tests.integration.test_auth_database_down import unreachable
+from tests.support.api import api_client, batch, count_rows, post_webhook
+
+EVENT = {
+    "type": "ticket.created",
+    "id": "e-1",
+    "occurred_at": "2026-11-02T10:00:00Z",
+    "ticket_id": "t-1",
+    "channel": "email",
+    "requester_id": "c1",
+}
+BODY = batch([EVENT])
+
+
+def new_secret() -> str:
+    return "whsec_" + base64.b64encode(os.urandom(24)).decode()
+
+
+def change(c: Container, integration: IntegrationRecord, **values: object) -> None:
+    admin.update_integration(
+        c,
+        tenant=integration.tenant_id,
+        integration_id=integration.id,
+        change=IntegrationChange(**values),  # type: ignore[arg-type]
+    )
+
+
+def test_a_rotated_secret_stops_verifying_at_once_where_it_was_rotated(
+    client: TestClient, container: Container, integration: IntegrationRecord
+) -> None:
+    assert post_webhook(client, integration, BODY).status_code == 202  # cached now
+    secret = new_secret()
+    change(container, integration, secret=secret)
+
+    assert post_webhook(client, integration, BODY).status_code == 401  # the old secret
+    assert post_webhook(client, integration, BODY, secret=secret).status_code == 202
+
+
+def test_a_disabled_integration_is_404_at_once_where_it_was_disabled(
+    client: TestClient, container: Container, integration: IntegrationRecord
+) -> None:
+    assert post_webhook(client, integration, BODY).status_code == 202
+    change(container, integration, active=False)
+
+    assert post_webhook(client, integration, BODY).status_code == 404
+    change(container, integration, active=True)
+    assert post_webhook(client, integration, BODY).status_code == 202
+
+
+def test_another_process_stops_verifying_the_old_secret_within_the_cache_ttl(
+    container: Container, settings: Settings, integration: IntegrationRecord
+) -> None:
+    ttl = 0.5
+    other = Container(settings.model_copy(update={"integration_cache_ttl": ttl}))
+    try:
+        other_client = api_client(other)
+        assert post_webhook(other_client, integration, BODY).status_code == 202  # cached
+        change(container, integration, secret=new_secret())  # by "another process"
+        rotated_at = time.monotonic()
+        while post_webhook(other_client, integration, BODY).status_code == 202:
+            assert time.monotonic() - rotated_at < ttl + 0.5, "old secret still verifies"
+            time.sleep(0.05)
+        assert post_webhook(other_client, integration, BODY).status_code == 401
+    finally:
+        other.close()
+
+
+@pytest.fixture
+def database_down(settings: Settings, tmp_path: Path) -> Iterator[TestClient]:
+    dead = Container(settings.model_copy(update={"database_url": unreachable(settings, tmp_path)}))
+    yield api_client(dead)
+    dead.close()
+
+
+def test_the_database_down_is_a_503_with_retry_after_and_nothing_stored(
+    container: Container,
+    tenant: TenantProfile,
+    integration: IntegrationRecord,
+    database_down: TestClient,
+) -> None:
+    response = post_webhook(database_down, integration, BODY)
+
+    assert response.status_code == 503, response.text
+    assert response.headers["retry-after"].isdigit()
+    assert "nothing was stored" in response.json()["error"]
+    assert count_rows(container, WEBHOOK_DELIVERY, tenant.id) == 0
+
+
+def test_a_pooled_connection_the_server_dropped_is_replaced_before_answering(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """No ping before each use: the INSERT that meets a dropped connection runs again
+    on a fresh one (PostgreSQL only: SQLite has no server to drop it)."""
+    c = Container(Settings(database_url=postgres_url, redis_url=None, data_dir=tmp_path))
+    try:
+        tenant = admin.create_tenant(c, slug="drop", name="Drop", timezone="UTC")
+        integration = admin.create_integration(c, tenant=tenant.id, source="generic", secret=None)
+        client = api_client(c)
+        assert post_webhook(client, integration, BODY).status_code == 202  # pools a connection
+        killer = create_engine(postgres_url, poolclass=NullPool)
+        with killer.connect() as conn:
+            killed = conn.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalar_one()
+        killer.dispose()
+        assert killed >= 1
+
+        response = post_webhook(client, integration, BODY)
+
+        assert response.status_code == 202, response.text
+        assert count_rows(c, WEBHOOK_DELIVERY, tenant.id) == 2
+    finally:
+        c.close()
