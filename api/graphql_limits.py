@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, StarletteRequestAdapter
 from graphql import GraphQLError, Source, TokenKind
 from graphql.language.lexer import Lexer
@@ -142,6 +143,11 @@ class LimitedGraphQL(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
         except RequestRejectedError as exc:  # raised before anything was sent
             await exc.response()(scope, receive, send)
+
+    def encode_json(self, data: object) -> bytes:
+        """orjson: a 1,000-agent agentScores answer is ~4 MB, which the standard library
+        takes ~13% of the request to write (issue 12's profile)."""
+        return orjson.dumps(data)
 
     def decode_json(self, data: str | bytes) -> object:
         try:

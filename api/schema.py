@@ -23,6 +23,7 @@ from api.clients.queries import ClientsQuery
 from api.engagement.mutations import EngagementMutation
 from api.engagement.queries import EngagementQuery
 from api.error_logging import ErrorLoggingSchema
+from api.graphql_leaves import PlainObjectsExecutionContext
 from api.graphql_shape import DocumentShapeLimiter, ShapeLimits
 from api.integrations.mutations import IntegrationsMutation
 from api.integrations.queries import IntegrationsQuery
@@ -80,6 +81,8 @@ def build_schema(
     return ErrorLoggingSchema(
         query=Query,
         mutation=Mutation,
+        # Plain objects (metric values, components) completed without per-field execution.
+        execution_context_class=PlainObjectsExecutionContext,
         extensions=[
             # /graphql refuses longer documents before parsing (api/graphql_limits.py);
             # this bounds the parser itself for any other caller.

@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.run                 # 1.15M tickets ≈ 10M events (first run builds it)
     .venv/bin/python -m bench.run --tickets 100000
     .venv/bin/python -m bench.run --freshness     # + freshness, worker scaling (bench/freshness.py)
+    .venv/bin/python -m bench.run --api           # only the API rows (API_BENCHES), ≈ 1 min
 
 Needs PostgreSQL (BENCH_POSTGRES_URL, default the local server) and builds its data once
 into the database `fairscore_bench` (reused by later runs) and bench/data/. It prints one
@@ -16,25 +17,29 @@ table; every figure is compared, in the same run, with its target and its baseli
   of history, against the 10k-event tenant as baseline (target: flat), plus the roll-up;
 - with --freshness, issue 10's first rows (bench/freshness.py, real processes in a private
   database, its options as --fresh-…): event → visible in GraphQL under load, one tenant with
-  history, and 2 workers vs 1; their raw figures go to bench/results/freshness-*.json.
+  history, and 2 workers vs 1; their raw figures go to bench/results/freshness-*.json;
+- with --api, only the API's rows: each module of API_BENCHES appends its rows to the one
+  table (bench/api_reads.py: agentScores, scoreHistory, issue 12); raw figures go to
+  bench/results/api-*.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, text
 
-from bench import dataset, freshness, incremental
+from bench import api_reads, dataset, freshness, incremental
 from bench.duckdb_metrics import compute as duckdb_compute
 from domain.model import default_model
 from domain.periods import Grain, period_start
@@ -50,10 +55,17 @@ ADMIN_URL = os.environ.get(
 DATA = Path(__file__).resolve().parent / "data"
 ROWS: list[tuple[str, str, str, str]] = []
 T = TypeVar("T")
+# The --api benches: each returns its table rows and its raw figures (saved by name).
+API_BENCHES: list[tuple[str, Callable[[], tuple[list[tuple[str, str, str, str]], Any]]]] = [
+    ("reads", api_reads.measure),
+]
 
 
 def main() -> None:
     args = _arguments()
+    if args.api:
+        _api()
+        return
     c = _container(args.database)
     main_shape = dataset.shape(args.tickets)
     tenant, events = _step(
@@ -86,8 +98,22 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument(
         "--freshness", action="store_true", help="also run bench/freshness.py (≈ 8 min)"
     )
+    parser.add_argument("--api", action="store_true", help="only the API rows (API_BENCHES)")
     freshness.add_options(parser, prefix="fresh-")
     return parser.parse_args()
+
+
+def _api() -> None:
+    raw: dict[str, Any] = {}
+    for name, bench in API_BENCHES:
+        rows, raw[name] = _step(f"API: {name}", bench)
+        ROWS.extend(rows)
+    _print_table()
+    freshness.RESULTS.mkdir(exist_ok=True)
+    path = freshness.RESULTS / f"api-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
+    document = {"commit": freshness._commit(), "table": [list(r) for r in ROWS], "raw": raw}
+    path.write_text(json.dumps(document, indent=1, default=str))
+    print(f"saved {path}")
 
 
 def _container(name: str) -> Container:

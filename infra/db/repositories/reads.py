@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -38,7 +38,12 @@ class SqlReads(TenantRepository):
         after: tuple[str, str] | None = None,
     ) -> Sequence[AgentView]:
         stmt = AGENT_ORDER.page(self._agents(team_id, active), limit=first, after=after)
-        return self._agent_views(list(self.session.execute(stmt)))
+        rows = list(self.session.execute(stmt))
+        if first is not None:  # a page: its ids (a bounded list)
+            return self._agent_views(rows)
+        # every agent of the filter: their identities by the same filter, in one statement
+        # whatever their number
+        return self._agent_views(rows, self._agents(team_id, active).with_only_columns(A.id))
 
     def agent_count(self, *, team_id: str | None = None, active: bool | None = None) -> int:
         stmt = select(func.count()).select_from(self._agents(team_id, active).subquery())
@@ -56,8 +61,8 @@ class SqlReads(TenantRepository):
         rows = self._by_ids(select(AGENT).where(A.tenant_id == self.tenant_id), A.id, ids)
         return {view.id: view for view in self._agent_views(rows)}
 
-    def _agent_views(self, rows: list[Any]) -> list[AgentView]:
-        identities = self._external_ids(AGENT_IDENTITY, [r.id for r in rows])
+    def _agent_views(self, rows: list[Any], owners: Select[Any] | None = None) -> list[AgentView]:
+        identities = self._external_ids(AGENT_IDENTITY, [r.id for r in rows], owners)
         return [
             AgentView(r.id, r.name, r.email, r.team_id, r.active, tuple(identities.get(r.id, ())))
             for r in rows
@@ -65,14 +70,15 @@ class SqlReads(TenantRepository):
 
     def teams(self) -> Sequence[TeamView]:
         stmt = select(TEAM).where(T.tenant_id == self.tenant_id).order_by(T.name, T.id)
-        return self._team_views(list(self.session.execute(stmt)))
+        owners = select(T.id).where(T.tenant_id == self.tenant_id)
+        return self._team_views(list(self.session.execute(stmt)), owners)
 
     def teams_by_id(self, ids: Collection[str]) -> dict[str, TeamView]:
         rows = self._by_ids(select(TEAM).where(T.tenant_id == self.tenant_id), T.id, ids)
         return {view.id: view for view in self._team_views(rows)}
 
-    def _team_views(self, rows: list[Any]) -> list[TeamView]:
-        identities = self._external_ids(TEAM_IDENTITY, [r.id for r in rows])
+    def _team_views(self, rows: list[Any], owners: Select[Any] | None = None) -> list[TeamView]:
+        identities = self._external_ids(TEAM_IDENTITY, [r.id for r in rows], owners)
         return [TeamView(r.id, r.name, tuple(identities.get(r.id, ()))) for r in rows]
 
     def _by_ids(self, stmt: Select[Any], column: Any, ids: Collection[str]) -> list[Any]:
@@ -81,10 +87,15 @@ class SqlReads(TenantRepository):
             rows += self.session.execute(stmt.where(column.in_(part)))
         return rows
 
-    def _external_ids(self, table: Table, owners: list[str]) -> dict[str, list[ExternalId]]:
+    def _external_ids(
+        self, table: Table, owners: list[str], selected: Select[Any] | None = None
+    ) -> dict[str, list[ExternalId]]:
+        """The owners' external ids: by `selected` (a query of their ids) in one
+        statement when given, else by lists of ids."""
         owner = table.c.agent_id if table is AGENT_IDENTITY else table.c.team_id
+        parts: Iterable[Any] = [selected] if selected is not None else chunks(sorted(set(owners)))
         out: dict[str, list[ExternalId]] = defaultdict(list)
-        for part in chunks(sorted(set(owners))):
+        for part in parts:
             stmt = (
                 select(owner, table.c.source, table.c.external_id)
                 .where(table.c.tenant_id == self.tenant_id, owner.in_(part))

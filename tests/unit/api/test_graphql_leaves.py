@@ -1,0 +1,97 @@
+"""Plain objects completed directly (api/graphql_leaves.py) answer exactly what graphql-core's
+per-field execution answers: data and errors, with aliases, fragments, directives,
+__typename, enums, custom scalars, nulls, and fields it must leave to graphql-core."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from typing import Any
+
+import pytest
+import strawberry
+
+from api.graphql_leaves import PlainObjectsExecutionContext, plan_of
+
+
+@strawberry.enum
+class Colour(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@strawberry.type
+class Leaf:
+    name: str
+    size: float | None
+    colour: Colour
+    day: date
+    count: int
+
+
+@strawberry.type
+class WithResolver:
+    name: str
+
+    @strawberry.field
+    def shout(self) -> str:
+        return self.name.upper()
+
+
+def _leaves() -> list[Leaf]:
+    return [
+        Leaf(name="a", size=1.5, colour=Colour.RED, day=date(2025, 1, 31), count=3),
+        Leaf(name="b", size=None, colour=Colour.BLUE, day=date(2025, 2, 1), count=0),
+    ]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def leaves(self) -> list[Leaf]:
+        return _leaves()
+
+    @strawberry.field
+    def broken(self) -> list[Leaf]:
+        # a null where the schema promises a value, and a value the scalar refuses
+        return [
+            Leaf(name=None, size=1.0, colour=Colour.RED, day=date(2025, 1, 1), count=1),  # type: ignore[arg-type]
+            Leaf(name="x", size=1.0, colour=Colour.RED, day=date(2025, 1, 1), count="many"),  # type: ignore[arg-type]
+        ]
+
+    @strawberry.field
+    def others(self) -> list[WithResolver]:
+        return [WithResolver(name="c")]
+
+
+FAST = strawberry.Schema(query=Query, execution_context_class=PlainObjectsExecutionContext)
+SLOW = strawberry.Schema(query=Query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ leaves { name size colour day count } }",
+        "{ leaves { __typename n: name name size s2: size } }",
+        "query($on: Boolean!) { leaves { name size @include(if: $on) count @skip(if: $on) } }",
+        "{ leaves { ...F colour } } fragment F on Leaf { day name }",
+        "{ leaves { ... on Leaf { count } name } }",
+        "{ broken { name count } }",
+        "{ broken { count } leaves { name } }",
+        "{ others { name shout } }",
+    ],
+)
+def test_answers_equal_graphql_core(query: str) -> None:
+    variables: dict[str, Any] = {"on": True}
+    fast, slow = FAST.execute_sync(query, variables), SLOW.execute_sync(query, variables)
+    assert fast.data == slow.data
+    assert [(e.message, e.path) for e in fast.errors or []] == [
+        (e.message, e.path) for e in slow.errors or []
+    ]
+
+
+def test_only_objects_of_plain_fields_take_the_direct_path() -> None:
+    types = FAST._schema.type_map
+    assert plan_of(types["Leaf"]) is not None  # type: ignore[arg-type]
+    assert plan_of(types["WithResolver"]) is None  # type: ignore[arg-type]
+    assert plan_of(types["Query"]) is None  # type: ignore[arg-type]
