@@ -1,23 +1,23 @@
 """Shared test configuration: which real services are available, and how to reach them.
 
-PostgreSQL and Redis tests run when the services answer. With
-FAIRSCORE_REQUIRE_SERVICES=1 (CI) a missing service is an error, never a skip.
+A test needing what this machine lacks (tests/support/needs.py: PostgreSQL, Redis, Chromium …)
+is left out at collection, and the run's summary says which and why. With
+FAIRSCORE_REQUIRE_SERVICES=1 (CI) nothing is left out: a missing service fails its tests.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import NoReturn
-from urllib.parse import urlsplit
 
 import pytest
 from cryptography.fernet import Fernet
 
+from tests.support.needs import Machine, needs_of, needs_table, reachable
 from tests.support.processes import carrying, command_line, own_resource_tracker, still_alive
 
 PG_ADMIN_URL = os.environ.get(
@@ -33,28 +33,55 @@ RUN_MARKER = "FAIRSCORE_TEST_RUN"
 LEFTOVER_GRACE_SECONDS = 5.0
 
 
-def _reachable(url: str) -> bool:
-    parts = urlsplit(url.replace("+psycopg", ""))
-    try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 0), 2):
-            return True
-    except OSError:
-        return False
+MACHINE = Machine(needs_table(PG_ADMIN_URL, REDIS_URL))
+LEFT_OUT = pytest.StashKey[dict[str, int]]()
 
 
 def require_service(name: str, url: str) -> None:
-    """Skip (locally) or fail (CI) when a real service is not there."""
-    if _reachable(url):
-        return
-    missing(f"{name} is not reachable at {url}; start it to run this test (see README)")
+    """Fail, saying what to start, when a real service is not there."""
+    if not reachable(url):
+        missing(f"{name} is not reachable at {url}; start it to run this test (see README)")
 
 
 def missing(what: str) -> NoReturn:
-    """A test's real dependency is absent: a skip on a developer's machine, a failure in CI
-    (FAIRSCORE_REQUIRE_SERVICES=1), where every test must run."""
-    if not REQUIRE:
-        pytest.skip(what)  # `dev.py test` on a machine without PostgreSQL or Redis
-    pytest.fail(f"{what} (FAIRSCORE_REQUIRE_SERVICES=1: CI must run every test)")
+    """A test's real dependency is absent. Off CI such a test is left out at collection
+    (pytest_collection_modifyitems), so reaching this means CI, or a need the test does not
+    declare (add it: tests/support/needs.py)."""
+    pytest.fail(f"{what} (a test's real dependency; CI must run every test)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Off CI, leave out the tests whose needs this machine lacks, counting them per need."""
+    needs = {item.nodeid: needs_of(item) for item in items}
+    unknown = set().union(*needs.values()) - MACHINE.table.keys()
+    if unknown:  # checked in CI too, where nothing is left out
+        raise pytest.UsageError(f"unknown needs {sorted(unknown)}; known: {sorted(MACHINE.table)}")
+    if REQUIRE:
+        return
+    kept, left_out, counts = [], [], {}
+    for item in items:
+        lacking = sorted(need for need in needs[item.nodeid] if MACHINE.lacks(need))
+        if not lacking:
+            kept.append(item)
+            continue
+        left_out.append(item)
+        for need in lacking:
+            counts[need] = counts.get(need, 0) + 1
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+    config.stash[LEFT_OUT] = counts
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    counts = terminalreporter.config.stash.get(LEFT_OUT, {})
+    if not counts:
+        return
+    terminalreporter.write_sep("=", "left out: this machine lacks what they need", yellow=True)
+    for need, count in sorted(counts.items()):
+        entry = MACHINE.table[need]
+        terminalreporter.write_line(f"{count} test(s) need {entry.what} ({entry.how})", yellow=True)
+    terminalreporter.write_line("CI (FAIRSCORE_REQUIRE_SERVICES=1) runs them all.", yellow=True)
 
 
 @contextmanager
@@ -73,6 +100,13 @@ def scratch_database(prefix: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> str:
+    """The server's maintenance database, for tests that make their own scratch databases."""
+    require_service("PostgreSQL", PG_ADMIN_URL)
+    return PG_ADMIN_URL
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from tests.e2e.private_redis import PrivateRedis
 
 
 @pytest.fixture
-def database_url() -> Iterator[str]:
+def database_url(postgres_admin_url: str) -> Iterator[str]:
     with scratch_database("fairscore_e2e") as url:
         yield url
 

@@ -26,7 +26,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from tests.conftest import missing
 from tests.e2e.harness import Stack
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.needs("chromium")]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

@@ -27,7 +27,7 @@ import redis
 from tests.conftest import REDIS_URL, missing, require_service
 from tests.e2e.harness import free_port
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.needs("readme-tools", "postgres", "redis")]
 
 ROOT = Path(__file__).resolve().parents[2]
 SECTION = "## The full stack"

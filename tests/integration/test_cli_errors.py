@@ -85,8 +85,14 @@ SETUPS: dict[str, tuple[Callable[[Path], str], str]] = {
 }
 # Every command reads different tables first; the connection failures happen before
 # any of them (demo migrates an unmigrated database: there it just works).
+POSTGRES_SETUPS = ("missing role", "missing database")
 CASES = [
-    pytest.param(setup, command, id=f"{setup}-{command}")
+    pytest.param(
+        setup,
+        command,
+        id=f"{setup}-{command}",
+        marks=[pytest.mark.needs("postgres")] if setup in POSTGRES_SETUPS else [],
+    )
     for setup, commands in {
         "unmigrated sqlite": ["tenant create", "recompute", "sweep", "client create"],
         "missing role": ["demo", "sweep"],
@@ -199,6 +205,7 @@ def test_an_import_whose_every_line_fails_exits_non_zero(tmp_path: Path, migrate
     assert "every line failed (2): nothing imported" in done.stderr
 
 
+@pytest.mark.needs("postgres")
 def test_a_constraint_violated_at_commit_keeps_its_traceback(tmp_path: Path) -> None:
     """PostgreSQL checks a deferred constraint at COMMIT, where SQLAlchemy's error names no
     statement: a bug to see whole, not a connection to check."""

@@ -1,0 +1,105 @@
+"""What a test needs from the machine beyond Python — real services and programs — and whether
+this machine has it.
+
+A test's needs come from the fixtures it uses (FIXTURE_NEEDS), from a database parameter set
+to "postgres", and from an explicit `@pytest.mark.needs("chromium", ...)`. Where a need is
+absent, tests/conftest.py leaves those tests out at collection (a developer's machine without
+PostgreSQL still runs everything else, and the run says what it left out) — except in CI
+(FAIRSCORE_REQUIRE_SERVICES=1), where every test runs and an absent need fails it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def reachable(url: str) -> bool:
+    parts = urlsplit(url.replace("+psycopg", ""))
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 0), 2):
+            return True
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True)
+class Need:
+    what: str  # how the run's summary names it
+    how: str  # how to get it
+    present: Callable[[], bool]
+
+
+def _programs(*names: str) -> Callable[[], bool]:
+    return lambda: all(shutil.which(name) for name in names)
+
+
+def _files(*paths: str) -> Callable[[], bool]:
+    return lambda: all(Path(path).exists() for path in paths)
+
+
+def needs_table(postgres_url: str, redis_url: str) -> dict[str, Need]:
+    return {
+        "postgres": Need(
+            f"PostgreSQL at {postgres_url}",
+            "start it or set TEST_POSTGRES_URL",
+            lambda: reachable(postgres_url),
+        ),
+        "redis": Need(
+            f"Redis at {redis_url}", "start it or set TEST_REDIS_URL", lambda: reachable(redis_url)
+        ),
+        "redis-server": Need(
+            "the redis-server program", "Debian package redis-server", _programs("redis-server")
+        ),
+        "chromium": Need(
+            "Chromium and ChromeDriver",
+            "Debian packages chromium, chromium-driver",
+            _files("/usr/bin/chromium", "/usr/bin/chromedriver"),
+        ),
+        "readme-tools": Need(
+            "psql, curl, jq and .venv/bin/fairscore",
+            "Debian packages postgresql-client, curl, jq; `python3 dev.py test` makes the venv",
+            lambda: _programs("psql", "curl", "jq")() and (ROOT / ".venv/bin/fairscore").exists(),
+        ),
+    }
+
+
+# Fixtures whose use means a need (their closure: a test using `stack` uses `redis_url`).
+FIXTURE_NEEDS: dict[str, tuple[str, ...]] = {
+    "postgres_url": ("postgres",),
+    "postgres_admin_url": ("postgres",),
+    "redis_url": ("redis",),
+    "redis": ("redis-server",),  # tests/e2e/conftest.py: a private redis-server
+}
+# Parametrized database fixtures ("sqlite" or "postgres"): the postgres case needs PostgreSQL.
+DATABASE_PARAMS = ("database_url", "empty_database")
+
+
+def needs_of(item: pytest.Item) -> set[str]:
+    found = {
+        need for name in getattr(item, "fixturenames", ()) for need in FIXTURE_NEEDS.get(name, ())
+    }
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if any(params.get(name) == "postgres" for name in DATABASE_PARAMS):
+        found.add("postgres")
+    for mark in item.iter_markers("needs"):
+        found.update(mark.args)
+    found.update(service for service in ("postgres", "redis") if item.get_closest_marker(service))
+    return found
+
+
+class Machine:
+    """The needs this machine lacks, each checked once and only when a test asks."""
+
+    def __init__(self, table: dict[str, Need]) -> None:
+        self.table = table
+        self.lacks = cache(lambda name: not table[name].present())
