@@ -42,6 +42,10 @@ class Context:
     principal: Principal
     container: Container
     actor: str = ""  # the Fairscore-Actor header: who, behind this client, acts
+    # A WebSocket's `connection_init` payload (strawberry sets it; it holds the token).
+    connection_params: dict[str, object] | None = None
+    # Set by a subscription dropped as too slow: its socket is then closed.
+    fell_behind: bool = False
     loaders: Loaders = field(init=False)
     # The running audited mutation (api/audit/extension.py): its writes record it.
     audit: AuditDraft | None = field(default=None, init=False)

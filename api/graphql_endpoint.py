@@ -3,6 +3,8 @@
 A missing, malformed, expired, unsigned or foreign-audience token gets HTTP 401 with
 `WWW-Authenticate` before any GraphQL runs; scopes are then checked per field. A token that
 cannot be checked (the revocation set is not cached and the database is down) gets 503.
+WebSockets (graphql-transport-ws, for subscriptions) authenticate in `connection_init`
+instead: api/graphql_ws.py.
 """
 
 from __future__ import annotations
@@ -14,10 +16,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET, UnsetType
 
 from api import graphiql
 from api.context import Context
 from api.graphql_limits import GraphQLLimits, LimitedGraphQL
+from api.graphql_ws import NOBODY, LimitedTransportWSHandler, authenticate_connection
+from api.oauth import verify_bearer
 from domain.audit import bounded_actor
 from domain.auth import Principal
 from infra.bootstrap import Container, SQLAlchemyError, TokenError
@@ -33,12 +39,24 @@ class _StrawberryApp(LimitedGraphQL):
         super().__init__(**kwargs)
         self.container = container
 
+        class Handler(LimitedTransportWSHandler):
+            limits = self.limits
+
+        self.graphql_transport_ws_handler_class = Handler
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        principal: Principal = request.scope["fairscore.principal"]
         actor = bounded_actor(request.headers.get(ACTOR_HEADER))
+        if isinstance(request, WebSocket):  # authenticated by on_ws_connect
+            return Context(principal=NOBODY, container=self.container, actor=actor)
+        principal: Principal = request.scope["fairscore.principal"]
         return Context(principal=principal, container=self.container, actor=actor)
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        await authenticate_connection(self.container, context)
+        unset: UnsetType = UNSET
+        return unset
 
 
 class GraphQLEndpoint:
@@ -54,9 +72,16 @@ class GraphQLEndpoint:
             # loads from a CDN and builds the context, which needs a principal, first.
             graphql_ide=None,
             allow_queries_via_get=True,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            # The token travels in connection_init, never as a cookie: a page on another
+            # origin has no credentials to abuse, so any origin may connect.
+            allowed_origins=("*",),
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":  # authenticated in connection_init
+            await self.app(scope, receive, send)
+            return
         request = Request(scope, receive)
         if self._is_ide_page(request):
             await graphiql.page()(scope, receive, send)
@@ -91,11 +116,7 @@ async def authenticate(container: Container, request: Request) -> Principal | Re
 
 def bearer_principal(container: Container, request: Request) -> Principal:
     """The verified caller of a request (GraphQL and the CSV exports); TokenError if none."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise TokenError("missing bearer token")
-    return container.tokens.verify(token.strip())
+    return verify_bearer(container, request.headers.get("authorization", ""))
 
 
 def unavailable() -> JSONResponse:

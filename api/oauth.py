@@ -1,4 +1,5 @@
-"""POST /oauth/token — client credentials (RFC 6749 §4.4); GET /.well-known/jwks.json."""
+"""POST /oauth/token — client credentials (RFC 6749 §4.4); GET /.well-known/jwks.json;
+and the check of the bearer tokens it issues (HTTP header or WebSocket connection_init)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,17 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from infra.bootstrap import Container, TokenRequest
+from domain.auth import Principal
+from infra.bootstrap import Container, TokenError, TokenRequest
+
+
+def verify_bearer(container: Container, header: str) -> Principal:
+    """The principal of an `Authorization: Bearer <token>` value; TokenError if none.
+    It may query the revocation set: call it off the event loop."""
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise TokenError("missing bearer token")
+    return container.tokens.verify(token.strip())
 
 
 def token_endpoint(container: Container):  # type: ignore[no-untyped-def]

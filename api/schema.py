@@ -1,7 +1,7 @@
 """The root GraphQL schema, composed from the per-domain query and mutation types.
 
 Each domain package (`api/<domain>/queries.py`, `mutations.py`) contributes one class;
-add it to QUERIES or MUTATIONS below.
+add it to QUERIES, MUTATIONS or SUBSCRIPTIONS below.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from api.graphql_leaves import PlainObjectsExecutionContext
 from api.graphql_shape import DocumentShapeLimiter, ShapeLimits
 from api.integrations.mutations import IntegrationsMutation
 from api.integrations.queries import IntegrationsQuery
+from api.live import LiveSubscription
 from api.models.mutations import ModelsMutation
 from api.models.queries import ModelsQuery
 from api.people.mutations import PeopleMutation
@@ -70,8 +71,11 @@ MUTATIONS: tuple[type, ...] = (
     EngagementMutation,
 )
 
+SUBSCRIPTIONS: tuple[type, ...] = (LiveSubscription,)
+
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)
+Subscription = merge_types("Subscription", SUBSCRIPTIONS)
 
 
 def build_schema(
@@ -83,6 +87,7 @@ def build_schema(
         mutation=Mutation,
         # Plain objects (metric values, components) completed without per-field execution.
         execution_context_class=PlainObjectsExecutionContext,
+        subscription=Subscription,
         extensions=[
             # /graphql refuses longer documents before parsing (api/graphql_limits.py);
             # this bounds the parser itself for any other caller.

@@ -81,6 +81,14 @@ class Snapshot:
     signals: Mapping[str, int] = field(default_factory=dict)  # guardrail key → count
 
 
+class ScoreKey(NamedTuple):
+    """One subject's score of one period: what a commit that wrote it announces live."""
+
+    level: Level
+    subject_id: str
+    period: Period
+
+
 @dataclass(frozen=True, slots=True)
 class PendingDelivery:
     id: str

@@ -31,6 +31,7 @@ from infra.db.repositories.api_clients import SqlApiClients
 from infra.db.repositories.system import IntegrationRecord
 from infra.db.types import utcnow
 from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
+from infra.live.hub import FellBehindError, LiveHub, Subscription
 from infra.queue import (
     GENERATE_REVIEW_ASSIGNMENTS,
     RECONCILE_TENANT,
@@ -87,6 +88,7 @@ class Container:
             box=self._box,
             after_commit=self.request_reconcile,
             integrations_changed=self._evict_integrations,
+            scores_committed=self.live.announce,
         )
 
     def request_reconcile(self, tenant_id: TenantId) -> None:
@@ -157,6 +159,15 @@ class Container:
     def redis(self) -> Redis | None:
         url = self.settings.redis_url
         return Redis.from_url(url) if url else None
+
+    @cached_property
+    def live(self) -> LiveHub:
+        """Live score updates: over Redis when it is used, else within this process."""
+        return LiveHub(
+            redis=self.redis,
+            redis_url=self.settings.redis_url or None,
+            queue_size=self.settings.live_queue_size,
+        )
 
     @cached_property
     def queue(self) -> JobQueue:
@@ -257,8 +268,10 @@ class Container:
 __all__ = [
     "GENERATE_REVIEW_ASSIGNMENTS",
     "Container",
+    "FellBehindError",
     "QueueUnavailableError",
     "SQLAlchemyError",
+    "Subscription",
     "TokenError",
     "TokenRequest",
     "container",

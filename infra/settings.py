@@ -92,6 +92,12 @@ class Settings(BaseSettings):
         default=DEFAULT_MAX_DEPTH,
         description="nesting of arrays/objects in webhook and GraphQL JSON bodies",
     )
+    live_queue_size: int = Field(
+        default=1000,
+        ge=1,
+        description="score updates a scoresUpdated subscriber may have waiting before it "
+        "is dropped as too slow",
+    )
     log_level: str = "INFO"
     log_json: bool = False
     environment: Literal["development", "production"] | None = Field(

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from types import TracebackType
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
-from domain.ports import TenantId, TenantProfile
+from domain.ports import ScoreKey, TenantId, TenantProfile
 from infra.db.repositories.api_clients import SqlApiClients
 from infra.db.repositories.audit import SqlAuditLog
 from infra.db.repositories.deliveries import SqlDeliveries
@@ -43,6 +43,9 @@ AfterCommit = Callable[[TenantId], None]
 # Called with the ids of integrations a commit changed (secret, options, state): the
 # composition root evicts them from the intake's cache.
 IntegrationsChanged = Callable[[set[str]], None]
+# Called with the tenant and the scores a commit wrote, after it: the one place new scores
+# are announced to live subscribers (best effort: it must not raise).
+ScoresCommitted = Callable[[TenantId, Collection[ScoreKey]], None]
 
 
 class SqlUnitOfWork:
@@ -50,7 +53,9 @@ class SqlUnitOfWork:
 
     A commit that recorded derivation work is followed by one request to reconcile the
     tenant (`after_commit`); the request may fail (Redis down) without losing anything:
-    the work is committed and the sweeper finds it."""
+    the work is committed and the sweeper finds it. A commit that wrote scores announces
+    them afterwards (`scores_committed`), never before: a subscriber told of a score can
+    read it."""
 
     tenant: TenantProfile
 
@@ -63,6 +68,7 @@ class SqlUnitOfWork:
         box: SecretBoxSource | None = None,
         after_commit: AfterCommit | None = None,
         integrations_changed: IntegrationsChanged | None = None,
+        scores_committed: ScoresCommitted | None = None,
     ) -> None:
         self._sessions = sessions
         self.tenant_id = tenant_id
@@ -70,6 +76,7 @@ class SqlUnitOfWork:
         self._box = box
         self._after_commit = after_commit
         self._integrations_changed = integrations_changed
+        self._scores_committed = scores_committed
 
     def __enter__(self) -> SqlUnitOfWork:
         self.session = session = self._sessions()
@@ -120,15 +127,19 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         derivation = self.outbox.recorded or self.deliveries.queued
+        scores = self.snapshots.take_written()
         self.session.commit()
         if self.integrations.changed and self._integrations_changed is not None:
             self._integrations_changed(self.integrations.changed)
         if derivation and self._after_commit is not None:
             self._after_commit(self.tenant_id)
+        if scores and self._scores_committed is not None:
+            self._scores_committed(self.tenant_id, scores)
         self._reset_recorded()
 
     def rollback(self) -> None:
         self.session.rollback()
+        self.snapshots.take_written()
         self._reset_recorded()
 
     def _reset_recorded(self) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from domain.metrics import Basis, Level
 from domain.model import KpiModel, default_model
 from domain.periods import GRAINS, Grain, Period, period_start
-from domain.ports import ScoreRow, ScoringRow, Snapshot, TenantId
+from domain.ports import ScoreKey, ScoreRow, ScoringRow, Snapshot, TenantId
 from domain.scoring import MetricField
 from domain.values import MetricSet, has_data, is_empty, with_counts
 from infra.db.codec import (
@@ -38,10 +38,19 @@ class SqlSnapshots(TenantRepository):
     def __init__(self, session: Session, tenant_id: TenantId) -> None:
         super().__init__(session, tenant_id)
         self._models: dict[tuple[str | None, int], KpiModel] | None = None
+        # The scores written in this transaction: the unit of work announces them once
+        # they are committed (infra/live), one key per subject-period however many writes.
+        self.written: set[ScoreKey] = set()
+
+    def take_written(self) -> set[ScoreKey]:
+        """The keys written since the last call (the unit of work's commit or rollback)."""
+        written, self.written = self.written, set()
+        return written
 
     # writing ---------------------------------------------------------------------------
     def save(self, snapshots: Sequence[Snapshot]) -> None:
         """Upsert snapshots; a subject left without any data loses its snapshot."""
+        self._note(snapshots)
         emptied = [s for s in snapshots if not _has_data(s)]
         for table in (SCORE_SNAPSHOT, SNAPSHOT_SCORE):
             c = table.c
@@ -67,6 +76,7 @@ class SqlSnapshots(TenantRepository):
             self.session.execute(stmt.on_conflict_do_update(index_elements=_KEY, set_=updated))
 
     def save_many(self, snapshots: Sequence[Snapshot]) -> None:
+        self._note(snapshots)
         kept = [s for s in snapshots if _has_data(s)]
         bulk_insert(self.session, SCORE_SNAPSHOT, [self._metrics_row(s) for s in kept])
         bulk_insert(self.session, SNAPSHOT_SCORE, [self._score_row(s) for s in kept])
@@ -74,6 +84,7 @@ class SqlSnapshots(TenantRepository):
     def update_scores(self, snapshots: Sequence[Snapshot], *, since: date | None) -> None:
         """Replace the scores of every period starting on/after `since` (a re-score):
         narrow rows, deleted and re-inserted in bulk."""
+        self._note(snapshots)
         mine = [S.tenant_id == self.tenant_id]
         if since is not None:
             mine.append(S.period_start >= since)
@@ -83,9 +94,20 @@ class SqlSnapshots(TenantRepository):
     def replace_scores(self, batches: Iterable[Iterable[ScoreRow]], *, since: date | None) -> int:
         """A re-score's fast path: every score since `since` deleted, these written in bulk
         (see infra.db.repositories.rescoring)."""
+        noted = (self._note_rows(batch) for batch in batches)
         return rescoring.replace(
-            self.session, self.tenant_id, batches, since=since, scored_at=utcnow()
+            self.session, self.tenant_id, noted, since=since, scored_at=utcnow()
         )
+
+    def _note(self, snapshots: Iterable[Snapshot]) -> None:
+        self.written.update(ScoreKey(s.level, s.subject_id, s.period) for s in snapshots)
+
+    def _note_rows(self, rows: Iterable[ScoreRow]) -> Iterator[ScoreRow]:
+        add = self.written.add
+        for row in rows:
+            s = row.snapshot
+            add(ScoreKey(s.level, s.subject_id, s.period))
+            yield row
 
     def delete_since(self, since: date | None) -> None:
         """Drop the snapshots of every period that ends after `since` (None: all)."""

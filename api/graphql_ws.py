@@ -1,0 +1,79 @@
+"""GraphQL over WebSocket at /graphql (graphql-transport-ws, for subscriptions).
+
+A browser cannot set headers on a WebSocket, so the token comes in the `connection_init`
+payload, `{"Authorization": "Bearer <jwt>"}`, and is verified as on HTTP (api/oauth.py
+issues it, TokenService checks it, the same revocation cache). A missing or bad token — or
+one that cannot be checked because the database is down — closes the socket with 4403
+before anything runs; scopes are then checked per field, as on HTTP. Until then the
+connection's principal is NOBODY, who has no tenant and no scope (and the protocol refuses
+a `subscribe` before the acknowledgement anyway).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from graphql import GraphQLError
+from starlette.concurrency import run_in_threadpool
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
+
+from api.context import Context
+from api.graphql_limits import GraphQLLimits, RequestRejectedError, check_document
+from api.oauth import verify_bearer
+from domain.auth import Principal
+from domain.ports import TenantId
+from infra.bootstrap import Container, SQLAlchemyError, TokenError
+
+NOBODY = Principal(tenant_id=TenantId(""), client_id="", scopes=frozenset())
+# A standard close code (RFC 6455 §7.4.1, "try again later"): the client should reconnect.
+FELL_BEHIND_CLOSE = 1013
+
+log = logging.getLogger(__name__)
+
+
+async def authenticate_connection(container: Container, context: Context) -> None:
+    """Set the connection's principal from its `connection_init` payload, or reject it
+    (strawberry then closes the socket with 4403 Forbidden)."""
+    params = context.connection_params or {}
+    header = next(
+        (v for k, v in params.items() if k.lower() == "authorization" and isinstance(v, str)),
+        "",
+    )
+    try:
+        # A revocation-cache miss is a blocking query: off the event loop.
+        context.principal = await run_in_threadpool(verify_bearer, container, header)
+    except TokenError as exc:
+        raise ConnectionRejectionError({"message": str(exc)}) from None
+    except SQLAlchemyError:
+        log.warning("refused a WebSocket connection: its token cannot be checked", exc_info=True)
+        raise ConnectionRejectionError() from None
+
+
+class LimitedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """strawberry's graphql-transport-ws handler with the HTTP document limits, closing a
+    connection whose subscription fell behind."""
+
+    limits: GraphQLLimits  # set by GraphQLEndpoint's subclass
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        try:
+            check_document(message["payload"].get("query"), self.limits)
+        except RequestRejectedError as exc:
+            error = GraphQLError(str(exc), extensions={"code": "BAD_REQUEST"})
+            await self.send_message(
+                {"id": message["id"], "type": "error", "payload": [error.formatted]}
+            )
+            return
+        await super().handle_subscribe(message)
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        await super().run_operation(operation)
+        if self.context.fell_behind:
+            await self.websocket.close(
+                code=FELL_BEHIND_CLOSE, reason="subscriber fell behind; resubscribe"
+            )

@@ -1,0 +1,1 @@
+"""Live score updates: see infra/live/hub.py."""
