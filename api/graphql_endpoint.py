@@ -22,7 +22,12 @@ from strawberry.types.unset import UNSET, UnsetType
 from api import graphiql
 from api.context import Context
 from api.graphql_limits import GraphQLLimits, LimitedGraphQL
-from api.graphql_ws import NOBODY, LimitedTransportWSHandler, authenticate_connection
+from api.graphql_ws import (
+    NOBODY,
+    LimitedTransportWSHandler,
+    TextFrameAdapter,
+    authenticate_connection,
+)
 from api.oauth import verify_bearer
 from domain.audit import bounded_actor
 from domain.auth import Principal
@@ -43,6 +48,7 @@ class _StrawberryApp(LimitedGraphQL):
             limits = self.limits
 
         self.graphql_transport_ws_handler_class = Handler
+        self.websocket_adapter_class = TextFrameAdapter
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

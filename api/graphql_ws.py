@@ -12,10 +12,14 @@ a `subscribe` before the acknowledgement anyway).
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncGenerator, Mapping
 
 from graphql import GraphQLError
 from starlette.concurrency import run_in_threadpool
+from starlette.websockets import WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import NonJsonMessageReceived, WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
@@ -52,6 +56,28 @@ async def authenticate_connection(container: Container, context: Context) -> Non
     except SQLAlchemyError:
         log.warning("refused a WebSocket connection: its token cannot be checked", exc_info=True)
         raise ConnectionRejectionError() from None
+
+
+class TextFrameAdapter(ASGIWebSocketAdapter):
+    """graphql-transport-ws speaks in text frames, while the view encodes JSON as bytes
+    (orjson, for HTTP); and a message nested past JSON_MAX_DEPTH is invalid JSON (4400)."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        encoded = self.view.encode_json(message)
+        text = encoded.decode() if isinstance(encoded, bytes) else encoded
+        try:
+            await self.ws.send_text(text)
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+    async def iter_json(
+        self, *, ignore_parsing_errors: bool = False
+    ) -> AsyncGenerator[object, None]:
+        try:
+            async for message in super().iter_json(ignore_parsing_errors=ignore_parsing_errors):
+                yield message
+        except RequestRejectedError as exc:
+            raise NonJsonMessageReceived from exc
 
 
 class LimitedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
