@@ -151,6 +151,27 @@ def test_cursors_page_through_every_ticket_exactly_once(client: TestClient, toke
     assert page(client, token, first=5, after=after)["edges"] == []
 
 
+def test_pages_cross_into_and_through_the_not_yet_created_tickets(
+    client: TestClient, container: Container, tenant: TenantProfile, token: str
+) -> None:
+    orphans = [Ticket(f"o{n}", base=MARCH_2).customer(90 + n) for n in (3, 1, 2)]
+    apply_and_settle(
+        container, tenant.id, source="generic", events=[e for t in orphans for e in t.events]
+    )
+    expected = ["april", "t3", "t2", "late", "t1", "o1", "o2", "o3", "orphan"]
+
+    for first in (1, 2, 4):
+        seen: list[str] = []
+        after = None
+        for _ in range(20):
+            found = page(client, token, first=first, after=after)
+            seen += ids(found)
+            after = found["pageInfo"]["endCursor"]
+            if not found["pageInfo"]["hasNextPage"]:
+                break
+        assert seen == expected, first
+
+
 def test_a_filtered_page_continues_with_the_filter(client: TestClient, token: str) -> None:
     wanted = {"created": {"grain": "MONTH", "start": "2026-03-01"}}
     first = page(client, token, first=3, filter=wanted)

@@ -12,7 +12,16 @@ from collections.abc import Collection, Sequence
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    func,
+    or_,
+    select,
+    true,
+    tuple_,
+    union_all,
+)
 
 from domain.periods import Period, local_midnight
 from domain.views import TicketFilter, TicketPosition, TicketSampleView, TicketView
@@ -32,11 +41,16 @@ class SqlTicketReads(TenantRepository):
             .where(E.tenant_id == K.tenant_id, E.source == K.source, E.stream == K.external_id)
             .scalar_subquery()
         )
-        stmt = select(TICKET, events.label("event_count")).where(*self._conditions(wanted))
-        if after is not None:
-            stmt = stmt.where(_after(after))
-        stmt = stmt.order_by(K.created_at.desc().nulls_last(), K.source, K.external_id)
-        return [_view(row) for row in self.session.execute(stmt.limit(first))]
+        matching = select(TICKET, events.label("event_count")).where(*self._conditions(wanted))
+        parts = [
+            matching.where(part).order_by(*_page_order(K)).limit(first) for part in _past(after)
+        ]
+        if len(parts) == 1:
+            return [_view(row) for row in self.session.execute(parts[0])]
+        # Each part is a page of its own (an index range); the page is their first rows.
+        both = union_all(*(select(part.subquery()) for part in parts))
+        stmt = both.order_by(*_page_order(both.selected_columns)).limit(first)
+        return [_view(row) for row in self.session.execute(stmt)]
 
     def count(self, wanted: TicketFilter) -> int:
         stmt = select(func.count()).select_from(TICKET).where(*self._conditions(wanted))
@@ -85,18 +99,26 @@ class SqlTicketReads(TenantRepository):
         return SystemRepository(self.session).tenant(self.tenant_id).timezone
 
 
-def _after(at: TicketPosition) -> ColumnElement[bool]:
-    """Everything past `at` in the page order (created_at DESC NULLS LAST, source, id)."""
+def _page_order(c: Any) -> tuple[Any, ...]:
+    """The page order of the columns `c`: newest created first, not yet created last, then
+    by source and id (ix_ticket_page_order)."""
+    return (c.created_at.desc().nulls_last(), c.source, c.external_id)
+
+
+def _past(at: TicketPosition | None) -> list[ColumnElement[bool]]:
+    """The tickets past `at` in the page order (created_at DESC NULLS LAST, source, id), as
+    parts of a UNION ALL: past a created ticket, the created ones from its time on (an
+    index range of ix_ticket_page_order, not a filter of every newer ticket) and then those
+    not yet created."""
+    if at is None:
+        return [true()]
     later_key = or_(
         K.source > at.source, and_(K.source == at.source, K.external_id > at.external_id)
     )
     if at.created_at is None:
-        return and_(K.created_at.is_(None), later_key)
-    return or_(
-        K.created_at < at.created_at,
-        and_(K.created_at == at.created_at, later_key),
-        K.created_at.is_(None),
-    )
+        return [and_(K.created_at.is_(None), K.source >= at.source, later_key)]
+    older = or_(K.created_at < at.created_at, and_(K.created_at == at.created_at, later_key))
+    return [and_(K.created_at <= at.created_at, older), K.created_at.is_(None)]
 
 
 def _view(r: Any) -> TicketView:
