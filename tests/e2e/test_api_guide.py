@@ -5,8 +5,10 @@ export equal to the GraphQL answer, the admin mutations)."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +17,7 @@ import pytest
 from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXTransport
+from gql.transport.websockets import WebsocketsTransport
 
 from domain.events import format_time
 from tests.e2e.harness import Stack, wait_until_drained
@@ -118,7 +121,8 @@ def test_the_guides_recipes_on_the_full_stack(stack: Stack, database_url: str) -
     check_drill_down(guide, ids, december)
     check_trend(guide, ids["ada"])
     check_export(stack, token, board)
-    check_management(stack, guide, ids, board)
+    check_live_refresh(stack, guide, hook, ids["ada"], database_url)
+    check_management(stack, guide, ids)
 
     assert guide.ran == set(guide.sources), "every operation of the guide is run here"
 
@@ -233,9 +237,76 @@ def number(cell: str) -> float | None:
     return None if cell == "" else float(cell)
 
 
-def check_management(
-    stack: Stack, guide: Guide, ids: dict[str, str], board: list[dict[str, Any]]
+def check_live_refresh(
+    stack: Stack, guide: Guide, hook: dict[str, Any], ada: str, database_url: str
 ) -> None:
+    """Subscribed with the guide's ScoresUpdated over WebSocket, a late ticket Ada solved in
+    December is announced for her December; the leaderboard read after counts it."""
+    wanted = {
+        "subject": {"kind": "AGENT", "id": ada},
+        "grain": "MONTH",
+        "periodStart": "2025-12-01",
+    }
+    heard, posted = asyncio.run(hear(stack, guide, hook, wanted))
+    assert {(u["grain"], u["periodStart"]) for u in heard} == {("MONTH", "2025-12-01")}
+    wait_until_drained(database_url)
+    board = guide.run("Leaderboard", period=DECEMBER)["agentScores"]
+    solved = {r["agent"]["externalId"]: r["metrics"] for r in board}["ada"]
+    assert {m["key"]: m["value"] for m in solved}["tickets_solved"] == 5 + posted
+
+
+async def hear(
+    stack: Stack, guide: Guide, hook: dict[str, Any], wanted: dict[str, Any]
+) -> tuple[list[dict[str, Any]], int]:
+    """The updates heard until `wanted`, and how many late tickets that took: one, unless the
+    first commit beat the API process's own Redis subscription (updates are best effort)."""
+    guide.ran.add("ScoresUpdated")
+    transport = WebsocketsTransport(
+        url=stack.url.replace("http://", "ws://") + "/graphql",
+        init_payload={"Authorization": f"Bearer {guide.token}"},
+        subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+    )
+    request = GraphQLRequest(guide.sources["ScoresUpdated"], variable_values={"grain": "MONTH"})
+    heard: list[dict[str, Any]] = []
+    posted = 0
+    async with Client(transport=transport) as session:
+        updates = aiter(session.subscribe(request))
+        pending = asyncio.ensure_future(anext(updates))
+        await asyncio.to_thread(wait_for_subscriber, stack)
+        while wanted not in heard:
+            assert posted < 3, f"no update for Ada's December; heard {heard}"
+            late = ticket(
+                f"A-late-{posted}",
+                datetime(2025, 12, 20, 9, tzinfo=UTC),
+                "ada",
+                "tier1",
+                reply=30,
+                solve=60,
+                score=5,
+            )
+            path, secret = hook["webhook_path"], hook["secret"]
+            await asyncio.to_thread(stack.post_webhooks, path, secret, late, seed=100 + posted)
+            posted += 1
+            while wanted not in heard:
+                done, _ = await asyncio.wait({pending}, timeout=20)
+                if not done:
+                    break
+                heard.append(pending.result()["scoresUpdated"])
+                pending = asyncio.ensure_future(anext(updates))
+        pending.cancel()
+    return heard, posted
+
+
+def wait_for_subscriber(stack: Stack, timeout: float = 30) -> None:
+    """Until the API process counts the subscription (its /metrics gauge)."""
+    deadline = time.monotonic() + timeout
+    while "fairscore_live_subscribers 1.0" not in httpx.get(f"{stack.url}/metrics").text:
+        assert time.monotonic() < deadline, "the subscription never reached the API process"
+        time.sleep(0.1)
+
+
+def check_management(stack: Stack, guide: Guide, ids: dict[str, str]) -> None:
+    board = guide.run("Leaderboard", period=DECEMBER)["agentScores"]
     created = guide.run("CreateApiClient", name="wallboard", scopes=["read"])["createApiClient"]
     assert created["__typename"] == "CreatedApiClient" and created["client"]["scopes"] == ["read"]
     client_id = created["client"]["id"]
