@@ -53,6 +53,8 @@ def list_models(uow: UnitOfWork, *, today: date) -> list[ModelHistory]:
 def create_model(uow: UnitOfWork, draft: KpiModel) -> ModelVersion:
     """A new model (version 1), not yet scoring anything: activate it to use it."""
     validate(draft)
+    if draft.team_id is not None and not uow.directory.team_exists(draft.team_id):
+        raise ModelNotFoundError(f"no team {draft.team_id!r}")  # another tenant's, or none
     return uow.models.add(replace(draft, id=None, version=1), active=False)
 
 

@@ -3,11 +3,13 @@ effective date, previews that save nothing, the metric dictionary, guardrails.""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
 
 from domain.ports import TenantProfile
+from infra import admin
 from infra.bootstrap import Container
 from infra.queue import InProcessJobQueue
 from tests.factories import Ticket, agent_profile
@@ -17,7 +19,7 @@ from tests.support.derive import apply_and_settle
 CREATE = """mutation($model: KpiModelInput!) { createKpiModel(model: $model) {
   __typename
   ... on KpiModelVersion { id version onTimeline components { metric weight } }
-  ... on ValidationError { message field } } }"""
+  ... on ValidationError { message field } ... on NotFoundError { message } } }"""
 UPDATE = """mutation($id: ID!, $model: KpiModelInput!) { updateKpiModel(id: $id, model: $model) {
   __typename ... on KpiModelVersion { id version onTimeline } } }"""
 ACTIVATE = """mutation($id: ID!, $from: Date!) { activateKpiModel(id: $id, effectiveFrom: $from) {
@@ -158,6 +160,29 @@ def test_activating_an_unknown_model_is_not_found(api: tuple[Any, str]) -> None:
     client, token = api
     result = graphql_data(client, token, ACTIVATE, id="nope", **{"from": "2026-04-01"})
     assert result["activateKpiModel"]["__typename"] == "NotFoundError"
+
+
+def test_a_model_for_a_team_the_tenant_does_not_have_is_not_found(
+    api: tuple[Any, str], container: Container
+) -> None:
+    """Found by the cross-tenant probe: the model was saved with another tenant's team id."""
+    client, token = api
+    other = admin.create_tenant(
+        container, slug=f"o-{uuid.uuid4().hex[:8]}", name="Other", timezone="UTC"
+    )
+    apply_and_settle(
+        container, other.id, source="generic", events=[agent_profile("o1", team="theirs")]
+    )
+    [theirs] = graphql_data(client, access_token(client, container, other.id), "{ teams { id } }")[
+        "teams"
+    ]
+
+    for team_id in (theirs["id"], "nope"):
+        model = {**ONLY_SPEED, "name": "Their team", "teamId": team_id}
+        result = graphql_data(client, token, CREATE, model=model)["createKpiModel"]
+        assert result == {"__typename": "NotFoundError", "message": f"no team '{team_id}'"}
+    models = graphql_data(client, token, "{ kpiModels { name } }")["kpiModels"]
+    assert "Their team" not in {m["name"] for m in models}
 
 
 def test_the_metric_dictionary_lists_every_metric_from_one_definition(api: tuple[Any, str]) -> None:

@@ -101,7 +101,9 @@ class Findings:
     b_changed: list[str] = field(default_factory=list)
     attempts: int = 0
     called: set[str] = field(default_factory=set)
-    reached: set[str] = field(default_factory=set)  # slots whose own id answers otherwise
+    # slots the call got as far as: named in a not-found answer, or a query whose answer for
+    # A's own id differs from a missing id's
+    reached: set[str] = field(default_factory=set)
 
     def report(self) -> str:
         parts = [f"seed {SEED} (FAIRSCORE_PROBE_SEED={SEED} replays it)"]
@@ -249,7 +251,10 @@ def attempt(probe: Probe, target: Target, rng: random.Random, findings: Findings
             findings.leaks.append(
                 f"{where} with {probed}: {leaked[:3]} in {json.dumps(body)[:400]}"
             )
-    if masked_shape(answers[theirs][1], theirs) != masked_shape(answers[ghost][1], ghost):
+    ghost_shape = masked_shape(answers[ghost][1], ghost)
+    if MASK in json.dumps(ghost_shape):  # "no agent '…'": the call got as far as the id
+        findings.reached.add(where)
+    if masked_shape(answers[theirs][1], theirs) != ghost_shape:
         findings.distinguishable.append(
             f"{where}: B's id {answers[theirs][1]} vs none {answers[ghost][1]}"[:600]
         )
@@ -295,7 +300,7 @@ def test_a_tenants_token_on_another_tenants_ids_finds_nothing_and_tells_nothing(
         findings.b_changed.append("after the probe's jobs settled")
     print(
         f"\nseed {SEED}: {findings.attempts} attempts over {len(order)} fields; "
-        f"{len(findings.reached)} query slots answer A's own id otherwise: "
+        f"{len(findings.reached)} of {sum(len(t.slots) for t in order)} slots reached: "
         f"{sorted(findings.reached)}"
     )
 
