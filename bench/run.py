@@ -19,7 +19,8 @@ table; every figure is compared, in the same run, with its target and its baseli
   database, its options as --fresh-…): event → visible in GraphQL under load, one tenant with
   history, and 2 workers vs 1; their raw figures go to bench/results/freshness-*.json;
 - with --api, only the API's rows: each module of API_BENCHES appends its rows to the one
-  table (bench/api_reads.py: agentScores, scoreHistory, issue 12); raw figures go to
+  table (bench/api_reads.py: agentScores, scoreHistory; bench/subscription_latency.py:
+  scoresUpdated, score committed → message received; issue 12); raw figures go to
   bench/results/api-*.json.
 """
 
@@ -39,7 +40,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, text
 
-from bench import api_reads, dataset, freshness, incremental
+from bench import api_reads, dataset, freshness, incremental, subscription_latency
 from bench.duckdb_metrics import compute as duckdb_compute
 from domain.model import default_model
 from domain.periods import Grain, period_start
@@ -58,6 +59,7 @@ T = TypeVar("T")
 # The --api benches: each returns its table rows and its raw figures (saved by name).
 API_BENCHES: list[tuple[str, Callable[[], tuple[list[tuple[str, str, str, str]], Any]]]] = [
     ("reads", api_reads.measure),
+    ("subscription", subscription_latency.measure),
 ]
 
 
