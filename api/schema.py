@@ -6,7 +6,9 @@ add it to QUERIES, MUTATIONS or SUBSCRIPTIONS below.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -15,7 +17,10 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     QueryDepthLimiter,
 )
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from api.audit.queries import AuditQuery
 from api.clients.mutations import ClientsMutation
@@ -78,11 +83,37 @@ Mutation = merge_types("Mutation", MUTATIONS)
 Subscription = merge_types("Subscription", SUBSCRIPTIONS)
 
 
+class FairscoreSchema(ErrorLoggingSchema):
+    async def execute(  # noqa: PLR0917 (strawberry's signature)
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """One answer, over HTTP: a subscription runs only over WebSocket (`subscribe`).
+        strawberry would execute one sent by POST or GET like a query, and crash on its
+        async generator ("Unexpected error."); refused, the view answers 400."""
+        allowed = set(allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES)
+        return await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed - {OperationType.SUBSCRIPTION},
+            operation_extensions,
+        )
+
+
 def build_schema(
     *, max_depth: int, max_aliases: int, max_tokens: int, max_selections: int, max_pairs: int
 ) -> strawberry.Schema:
     shape = ShapeLimits(max_selections=max_selections, max_pairs=max_pairs, max_aliases=max_aliases)
-    return ErrorLoggingSchema(
+    return FairscoreSchema(
         query=Query,
         mutation=Mutation,
         # Plain objects (metric values, components) completed without per-field execution.
