@@ -4,6 +4,7 @@
     .venv/bin/python -m bench.run --tickets 100000
     .venv/bin/python -m bench.run --freshness     # + freshness, worker scaling (bench/freshness.py)
     .venv/bin/python -m bench.run --api           # only the API rows (API_BENCHES), ≈ 1 min
+    .venv/bin/python -m bench.run --intake        # only webhook intake (bench/intake.py, ≈ 1 min)
 
 Needs PostgreSQL (BENCH_POSTGRES_URL, default the local server) and builds its data once
 into the database `fairscore_bench` (reused by later runs) and bench/data/. It prints one
@@ -40,7 +41,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, text
 
-from bench import api_reads, dataset, freshness, incremental, subscription_latency
+from bench import api_reads, dataset, freshness, incremental, intake, subscription_latency
 from bench.duckdb_metrics import compute as duckdb_compute
 from domain.model import default_model
 from domain.periods import Grain, period_start
@@ -67,6 +68,11 @@ def main() -> None:
     args = _arguments()
     if args.api:
         _api()
+        return
+    if args.intake:  # its own table: a real server under load, nothing of the KPI engine
+        rows, raw = intake.measure(args, prefix="intake-")
+        intake.print_table(rows)
+        print(f"saved {intake.save(rows, raw)}")
         return
     c = _container(args.database)
     main_shape = dataset.shape(args.tickets)
@@ -102,6 +108,10 @@ def _arguments() -> argparse.Namespace:
     )
     parser.add_argument("--api", action="store_true", help="only the API rows (API_BENCHES)")
     freshness.add_options(parser, prefix="fresh-")
+    parser.add_argument(
+        "--intake", action="store_true", help="only bench/intake.py: webhooks/s vs /healthz"
+    )
+    intake.add_options(parser, prefix="intake-")
     return parser.parse_args()
 
 

@@ -177,7 +177,12 @@ def integration_create(
 def serve(
     host: str = "127.0.0.1",
     port: int = typer.Option(8000, envvar="PORT"),
-    workers: int = typer.Option(1, help="uvicorn worker processes"),
+    workers: int = typer.Option(
+        1,
+        min=1,
+        help="API processes: one per CPU core serves the most webhooks (needs REDIS_URL; "
+        "see README)",
+    ),
 ) -> None:
     """Serve the API. Without REDIS_URL, jobs run in this process after each commit."""
     import uvicorn  # noqa: PLC0415 - only this command needs the server
@@ -189,6 +194,9 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        # A process builds the GraphQL schema before it answers its supervisor's first
+        # ping: on a busy machine that takes longer than uvicorn's 5 s, which kills it.
+        timeout_worker_healthcheck=60,
         proxy_headers=True,
         log_config=None,
     )

@@ -25,7 +25,8 @@ from infra.auth.revocation import RevocationCache
 from infra.auth.tokens import TokenError, TokenService
 from infra.bulk.rebuild import PostgresBulkRebuild
 from infra.db.claims import tenant_claim
-from infra.db.engine import make_engine, make_intake_engine, make_worker_engine
+from infra.db.delivery_insert import DeliveryInsert, SessionDeliveryInsert
+from infra.db.engine import INTAKE_THREADS, make_engine, make_intake_engine, make_worker_engine
 from infra.db.migrate import schema_check
 from infra.db.repositories.api_clients import SqlApiClients
 from infra.db.repositories.system import IntegrationRecord
@@ -52,6 +53,8 @@ from infra.webhooks import WebhookIntake
 
 
 class Container:
+    intake_threads = INTAKE_THREADS  # the API's limit on threads storing webhooks
+
     def __init__(self, settings: Settings | None = None, *, worker: bool = False) -> None:
         self.settings = settings or Settings()
         self.worker = worker
@@ -245,11 +248,16 @@ class Container:
     def webhooks(self) -> WebhookIntake:
         return WebhookIntake(
             integration=self.integrations.get,
-            sessions=sessionmaker(self.intake_engine),
+            store=self._delivery_insert().add,
             after_commit=self._request_reconcile_soon,
             adapters=self.adapters,
             json_max_depth=self.settings.json_max_depth,
         )
+
+    def _delivery_insert(self) -> DeliveryInsert | SessionDeliveryInsert:
+        if self.settings.is_sqlite:
+            return SessionDeliveryInsert(self.sessions)
+        return DeliveryInsert(self.intake_engine)
 
     def close(self) -> None:
         coalesced = self.__dict__.get("coalesced_reconcile")

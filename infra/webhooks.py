@@ -18,12 +18,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
-
 from domain.integrations import FAILED, IGNORED, PENDING
 from domain.json_nesting import JsonInputError, loads
-from infra.db.repositories.deliveries import NewDelivery, SqlDeliveries
+from domain.ports import TenantId
+from infra.db.repositories.deliveries import NewDelivery
 from infra.db.repositories.system import IntegrationRecord
 from infra.db.uow import AfterCommit
 from infra.sources import freshdesk
@@ -49,15 +47,16 @@ class WebhookIntake:
         self,
         *,
         integration: Callable[[str], IntegrationRecord | None],
-        sessions: sessionmaker[Session],
+        store: Callable[[TenantId, NewDelivery], tuple[str | None, bool]],
         after_commit: AfterCommit,
         adapters: Mapping[str, SourceAdapter],
         json_max_depth: int,
     ) -> None:
-        """`integration`: the (cached) lookup by id; `sessions`: the intake engine's;
-        `after_commit`: asks for the tenant's reconcile once a pending delivery is stored."""
+        """`integration`: the (cached) lookup by id; `store`: commits a delivery
+        (infra/db/delivery_insert.py); `after_commit`: asks for the tenant's reconcile once
+        a pending delivery is stored."""
         self.integration = integration
-        self.sessions = sessions
+        self.store = store
         self.after_commit = after_commit
         self.adapters = adapters
         self.json_max_depth = json_max_depth
@@ -142,7 +141,7 @@ class WebhookIntake:
             status=status,
             reason=reason,
         )
-        delivery_id, queued = self._insert(integration, delivery)
+        delivery_id, queued = self.store(integration.tenant_id, delivery)
         if queued:  # committed: as after a unit of work's commit (docs/architecture.md)
             self.after_commit(integration.tenant_id)
         if delivery_id is None:
@@ -154,21 +153,3 @@ class WebhookIntake:
         if reason:
             body["reason"] = reason
         return Receipt(202, body)
-
-    def _insert(
-        self, integration: IntegrationRecord, delivery: NewDelivery, *, retry: bool = True
-    ) -> tuple[str | None, bool]:
-        """(the new delivery's id, or None for a duplicate; whether it waits to be
-        processed). Pooled connections are not pinged before use: one the server dropped
-        (a restart) fails here, and the statement — idempotent by its delivery key — runs
-        once more on a fresh connection. Any other database error propagates (a 503)."""
-        try:
-            with self.sessions() as session:
-                deliveries = SqlDeliveries(session, integration.tenant_id)
-                delivery_id = deliveries.add(delivery)
-                session.commit()
-            return delivery_id, deliveries.queued
-        except DBAPIError as exc:
-            if retry and exc.connection_invalidated:
-                return self._insert(integration, delivery, retry=False)
-            raise

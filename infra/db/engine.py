@@ -10,6 +10,9 @@ from sqlalchemy import Engine, create_engine, event
 # psycopg prepares a statement after 5 runs; with SQLAlchemy's executemany batching that
 # has raised DuplicatePreparedStatement in long jobs. Plans are cheap here: don't prepare.
 PG_CONNECT_ARGS = {"prepare_threshold": None}
+# Threads (and connections) storing webhooks in one API process: each delivery is one short
+# statement, so a few keep the database busy; dozens would only contend for the GIL.
+INTAKE_THREADS = 16
 
 
 def make_engine(url: str, *, echo: bool = False, read_only: bool = False) -> Engine:
@@ -34,19 +37,17 @@ def make_engine(url: str, *, echo: bool = False, read_only: bool = False) -> Eng
 
 
 def make_intake_engine(url: str) -> Engine:
-    """Webhook intake's engine: each delivery is one `INSERT … ON CONFLICT DO NOTHING
-    RETURNING`, so on PostgreSQL the connection autocommits (the statement is its own
-    transaction: one round trip, no BEGIN or COMMIT) and is not pinged before each use — a
-    connection the server dropped fails that one statement, which intake retries once on
-    a fresh connection. SQLite: the ordinary engine (its writers take the write lock)."""
-    url = _normalise(url)
-    if url.startswith("sqlite"):
-        return make_engine(url)
+    """Webhook intake's PostgreSQL engine (infra/db/delivery_insert.py): each delivery is
+    one `INSERT … ON CONFLICT DO NOTHING RETURNING`, so the connection autocommits (the
+    statement is its own transaction: one round trip, no BEGIN or COMMIT) and is not
+    pinged before each use — a connection the server dropped fails that one statement,
+    which intake retries once on a fresh connection. One connection per intake thread:
+    an overflow connection would be opened and closed again for every burst."""
     return create_engine(
-        url,
+        _normalise(url),
         isolation_level="AUTOCOMMIT",
-        pool_size=10,
-        max_overflow=10,
+        pool_size=INTAKE_THREADS,
+        max_overflow=0,
         connect_args=PG_CONNECT_ARGS,
     )
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, select, update
 
 from domain.integrations import PENDING, DeliveryView
-from domain.ports import PendingDelivery
+from domain.ports import PendingDelivery, TenantId
 from infra.db.keyset import Key, Keyset
 from infra.db.repositories.base import TenantRepository
 from infra.db.sql import insert_for
@@ -45,6 +45,38 @@ class NewDelivery:
     reason: str | None = None
 
 
+def delivery_row(tenant_id: TenantId, d: NewDelivery) -> dict[str, Any]:
+    """The row a new delivery is stored as."""
+    return {
+        "tenant_id": tenant_id,
+        "id": new_id(),
+        "integration_id": d.integration_id,
+        "source": d.source,
+        "delivery_key": d.delivery_key,
+        "headers": d.headers,
+        "body": d.body,
+        "received_at": d.received_at,
+        "signature": d.signature,
+        "status": d.status,
+        "reason": d.reason,
+        "event_count": 0,
+        "attempts": 0,
+    }
+
+
+def waits(d: NewDelivery, delivery_id: str | None) -> bool:
+    """Whether storing `d` left derivation work: a new delivery, pending."""
+    return delivery_id is not None and d.status == PENDING
+
+
+def insert_delivery(insert: Any) -> Any:
+    """The dialect's INSERT of a delivery (`values` given) → … ON CONFLICT DO NOTHING
+    RETURNING id: a delivery's (tenant, integration, key) is stored once."""
+    return insert.on_conflict_do_nothing(
+        index_elements=["tenant_id", "integration_id", "delivery_key"]
+    ).returning(D.id)
+
+
 class SqlDeliveries(TenantRepository):
     _queued = False
 
@@ -56,28 +88,10 @@ class SqlDeliveries(TenantRepository):
 
     def add(self, d: NewDelivery) -> str | None:
         """Store a delivery; None when this (integration, key) was stored before."""
-        stmt = (
-            insert_for(self.session, WEBHOOK_DELIVERY)
-            .values(
-                tenant_id=self.tenant_id,
-                id=new_id(),
-                integration_id=d.integration_id,
-                source=d.source,
-                delivery_key=d.delivery_key,
-                headers=d.headers,
-                body=d.body,
-                received_at=d.received_at,
-                signature=d.signature,
-                status=d.status,
-                reason=d.reason,
-                event_count=0,
-                attempts=0,
-            )
-            .on_conflict_do_nothing(index_elements=["tenant_id", "integration_id", "delivery_key"])
-            .returning(D.id)
-        )
+        row = delivery_row(self.tenant_id, d)
+        stmt = insert_delivery(insert_for(self.session, WEBHOOK_DELIVERY).values(**row))
         delivery_id = self.session.execute(stmt).scalar_one_or_none()
-        self._queued = self._queued or (delivery_id is not None and d.status == PENDING)
+        self._queued = self._queued or waits(d, delivery_id)
         return delivery_id
 
     def pending(self, limit: int) -> Sequence[PendingDelivery]:
