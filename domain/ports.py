@@ -89,6 +89,28 @@ class ScoreKey(NamedTuple):
     period: Period
 
 
+@dataclass(slots=True)
+class WrittenScores:
+    """The scores one transaction wrote, each once — up to `limit`: past it, only that
+    there were more (a whole-history rebuild writes hundreds of thousands; they are
+    announced as one "re-read everything" instead of being held in memory)."""
+
+    limit: int = 10_000
+    keys: set[ScoreKey] = field(default_factory=set)
+    overflow: bool = False
+
+    def add(self, key: ScoreKey) -> None:
+        if self.overflow:
+            return
+        self.keys.add(key)
+        if len(self.keys) > self.limit:
+            self.keys = set()
+            self.overflow = True
+
+    def __bool__(self) -> bool:
+        return self.overflow or bool(self.keys)
+
+
 @dataclass(frozen=True, slots=True)
 class PendingDelivery:
     id: str

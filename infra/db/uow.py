@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from types import TracebackType
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
-from domain.ports import ScoreKey, TenantId, TenantProfile
+from domain.ports import TenantId, TenantProfile, WrittenScores
 from infra.db.repositories.api_clients import SqlApiClients
 from infra.db.repositories.audit import SqlAuditLog
 from infra.db.repositories.deliveries import SqlDeliveries
@@ -45,7 +45,7 @@ AfterCommit = Callable[[TenantId], None]
 IntegrationsChanged = Callable[[set[str]], None]
 # Called with the tenant and the scores a commit wrote, after it: the one place new scores
 # are announced to live subscribers (best effort: it must not raise).
-ScoresCommitted = Callable[[TenantId, Collection[ScoreKey]], None]
+ScoresCommitted = Callable[[TenantId, WrittenScores], None]
 
 
 class SqlUnitOfWork:

@@ -11,8 +11,9 @@ A commit that wrote scores announces their keys after it (SqlUnitOfWork.commit �
 
 Delivery is best effort: an announcement that fails (Redis down) is logged and the job goes
 on — the scores are committed, a client reading them sees them. Each subscriber has a
-bounded queue; one that lets it fill (a slow client, or a rebuild's thousands of keys) is
-ended with FellBehindError instead of being buffered for without end.
+bounded queue; one that lets it fill (a slow client) is ended with FellBehindError instead
+of being buffered for without end — as is every subscriber of a tenant whose commit wrote
+more scores than are listed (a rebuild: WrittenScores.overflow), who must re-read anyway.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from redis import asyncio as aioredis
 from redis.exceptions import RedisError
 
 from domain.periods import Grain
-from domain.ports import ScoreKey, TenantId
+from domain.ports import ScoreKey, TenantId, WrittenScores
 from infra.live import wire
 
 RECONNECT_SECONDS = 1.0
@@ -62,10 +63,13 @@ class Subscription:
             try:
                 self._queue.put_nowait(key)
             except asyncio.QueueFull:
-                self._drop()
+                self.drop()
                 return
 
-    def _drop(self) -> None:
+    def drop(self) -> None:
+        """End the subscription: what it held is dropped, its reader gets FellBehindError."""
+        if self.fell_behind:
+            return
         self.fell_behind = True
         while not self._queue.empty():  # it is ended anyway: free what it held
             self._queue.get_nowait()
@@ -78,8 +82,9 @@ class Subscription:
         key = await self._queue.get()
         if key is None:
             raise FellBehindError(
-                f"more than {self._queue.maxsize} score updates were waiting for this "
-                "subscriber; read the scores again and resubscribe"
+                "more score updates than this subscriber could take (more than "
+                f"{self._queue.maxsize} waiting, or a rebuild); read the scores again and "
+                "resubscribe"
             )
         return key
 
@@ -103,20 +108,20 @@ class LiveHub:
             return sum(len(s) for s in self._subscribers.values())
 
     # publishing (any thread) ----------------------------------------------------------
-    def announce(self, tenant_id: TenantId, keys: Collection[ScoreKey]) -> None:
+    def announce(self, tenant_id: TenantId, written: WrittenScores) -> None:
         """Tell the tenant's subscribers these scores were committed. Never raises: a
         lost announcement costs a live message, not data."""
         try:
             # Agents, then teams, then the tenant; periods in order.
-            ordered = sorted(keys, key=lambda k: (k.level, k.period, k.subject_id))
+            ordered = None
+            if not written.overflow:
+                ordered = sorted(written.keys, key=lambda k: (k.level, k.period, k.subject_id))
             if self._redis is not None:
                 wire.publish(self._redis, tenant_id, ordered)
             else:
                 self._deliver(tenant_id, ordered)
         except Exception:
-            log.warning(
-                "could not announce %d new scores of tenant %s", len(keys), tenant_id, exc_info=True
-            )
+            log.warning("could not announce new scores of tenant %s", tenant_id, exc_info=True)
 
     # subscribing (on the event loop) --------------------------------------------------
     @asynccontextmanager
@@ -140,13 +145,17 @@ class LiveHub:
                     if not mine:
                         del self._subscribers[tenant_id]
 
-    def _deliver(self, tenant_id: TenantId, keys: Sequence[ScoreKey]) -> None:
-        """Offer the keys to the tenant's subscribers, each on its own event loop (from a
-        job's thread, or the Redis listener's loop)."""
+    def _deliver(self, tenant_id: TenantId, keys: Sequence[ScoreKey] | None) -> None:
+        """Offer the keys (None: too many to list, so end them) to the tenant's subscribers,
+        each on its own event loop (from a job's thread, or the Redis listener's loop)."""
         with self._lock:
             mine = list(self._subscribers.get(tenant_id, ()))
         for subscription in mine:
-            if not subscription.loop.is_closed():
+            if subscription.loop.is_closed():
+                continue
+            if keys is None:
+                subscription.loop.call_soon_threadsafe(subscription.drop)
+            else:
                 subscription.loop.call_soon_threadsafe(subscription.offer, keys)
 
     async def _await_listening(self) -> None:
@@ -186,7 +195,7 @@ class LiveHub:
         if tenant_id is None:
             return
         try:
-            keys = wire.decode(data)
+            keys = None if data == wire.EVERYTHING.encode() else wire.decode(data)
         except (ValueError, TypeError):
             log.warning("live updates: ignored a malformed message on %r", channel)
             return

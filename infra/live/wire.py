@@ -1,7 +1,7 @@
 """The Redis side of live score updates: one channel per tenant, JSON messages.
 
 A message is a JSON list of `[level, subject id, grain, period start]`; a commit that wrote
-many scores (a rebuild) is sent as several messages of at most CHUNK keys each.
+more scores than it keeps apart (domain.ports.WrittenScores) sends EVERYTHING instead.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from infra.db.sql import chunks
 PREFIX = "fairscore:scores:"
 PATTERN = PREFIX + "*"  # what each API process listens to
 CHUNK = 500
+EVERYTHING = "*"  # more scores changed than are listed: subscribers should re-read all
 
 
 def channel(tenant_id: str) -> str:
@@ -53,8 +54,9 @@ def decode(message: str | bytes) -> list[ScoreKey]:
     return out
 
 
-def publish(redis: Redis, tenant_id: TenantId, keys: Sequence[ScoreKey]) -> None:
-    """PUBLISH the keys on the tenant's channel (raises RedisError when Redis is down)."""
+def publish(redis: Redis, tenant_id: TenantId, keys: Sequence[ScoreKey] | None) -> None:
+    """PUBLISH the keys (None: EVERYTHING) on the tenant's channel (raises RedisError when
+    Redis is down)."""
     name = channel(tenant_id)
-    for message in encode(keys):
+    for message in [EVERYTHING] if keys is None else encode(keys):
         redis.publish(name, message)

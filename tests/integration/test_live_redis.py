@@ -8,15 +8,23 @@ import asyncio
 import uuid
 from datetime import date
 
+import pytest
 from redis import Redis
 
 from domain.metrics import Level
 from domain.periods import Grain, Period
-from domain.ports import ScoreKey, TenantId
+from domain.ports import ScoreKey, TenantId, WrittenScores
 from infra.live import wire
-from infra.live.hub import LiveHub, Subscription
+from infra.live.hub import FellBehindError, LiveHub, Subscription
 
 DAY = Period(Grain.DAY, date(2026, 3, 2))
+
+
+def written(keys: list[ScoreKey], *, limit: int = 10_000) -> WrittenScores:
+    out = WrittenScores(limit=limit)
+    for k in keys:
+        out.add(k)
+    return out
 
 
 def hub(redis_url: str) -> LiveHub:
@@ -40,7 +48,7 @@ def test_every_api_process_hears_its_tenants_updates_and_no_others(redis_url: st
         ):
             # A malformed message on A's channel is skipped; the listener goes on.
             Redis.from_url(redis_url).publish(wire.channel(a), b"not json")
-            await asyncio.to_thread(worker.announce, a, announced)
+            await asyncio.to_thread(worker.announce, a, written(announced))
             heard_first = [await next_key(on_first) for _ in announced]
             heard_second = [await next_key(on_second) for _ in announced]
             try:
@@ -48,6 +56,11 @@ def test_every_api_process_hears_its_tenants_updates_and_no_others(redis_url: st
                 overheard = True
             except TimeoutError:
                 overheard = False
+            # A rebuild's commit, too many to list: both processes end A's subscribers.
+            await asyncio.to_thread(worker.announce, a, written(announced, limit=1))
+            for subscription in (on_first, on_second):
+                with pytest.raises(FellBehindError):
+                    await next_key(subscription)
         await first.close()
         await second.close()
         return heard_first, heard_second, overheard
@@ -61,5 +74,5 @@ def test_every_api_process_hears_its_tenants_updates_and_no_others(redis_url: st
 def test_announcing_while_redis_is_down_neither_raises_nor_blocks() -> None:
     down = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     live = LiveHub(redis=Redis.from_url(down), redis_url=down, queue_size=10)
-    live.announce(TenantId("t"), [ScoreKey(Level.AGENT, "agent-1", DAY)])
+    live.announce(TenantId("t"), written([ScoreKey(Level.AGENT, "agent-1", DAY)]))
     assert live.subscribers == 0

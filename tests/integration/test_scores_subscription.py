@@ -5,6 +5,7 @@ is an error; a subscriber that falls behind is dropped and its socket closed."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,8 @@ from starlette.testclient import TestClient, WebSocketDisconnect
 
 from domain.metrics import Level
 from domain.periods import Grain, Period
-from domain.ports import ScoreKey, TenantProfile
+from domain.ports import ScoreKey, TenantProfile, WrittenScores
+from domain.services.figures import set_active_users
 from infra import admin
 from infra.bootstrap import Container
 from infra.db.repositories.system import IntegrationRecord
@@ -161,11 +163,13 @@ def test_a_subscriber_that_falls_behind_is_dropped_and_its_socket_closed(
     container = Container(settings.model_copy(update={"live_queue_size": 3}))
     client = api_client(container)
     token = access_token(client, container, tenant.id)
-    keys = [ScoreKey(Level.AGENT, f"agent-{n}", Period(Grain.DAY, DAY)) for n in range(5)]
+    written = WrittenScores()
+    for n in range(5):
+        written.add(ScoreKey(Level.AGENT, f"agent-{n}", Period(Grain.DAY, DAY)))
     received = []
     try:
         with subscribed(client, container, token) as ws:
-            container.live.announce(tenant.id, keys)  # five at once, for a queue of three
+            container.live.announce(tenant.id, written)  # five at once, for a queue of three
             with pytest.raises(WebSocketDisconnect) as closed:
                 while True:
                     received.append(ws.receive_json())
@@ -175,3 +179,31 @@ def test_a_subscriber_that_falls_behind_is_dropped_and_its_socket_closed(
     assert container.live.subscribers == 0
     assert [m["type"] for m in received] == ["next", "complete"], received
     assert received[0]["payload"]["errors"][0]["extensions"]["code"] == "SUBSCRIBER_TOO_SLOW"
+
+
+def test_only_a_committed_write_is_announced_and_after_its_commit(
+    container: Container, tenant: TenantProfile
+) -> None:
+    rolled_back, committed = Period(Grain.DAY, DAY), Period(Grain.DAY, date(2026, 3, 3))
+
+    def write(period: Period, *, commit: bool) -> None:
+        with container.uow(tenant.id) as uow:
+            set_active_users(uow, period=period, count=10)  # re-scores the tenant's period
+            if commit:
+                uow.commit()
+
+    async def scenario() -> tuple[ScoreKey, bool]:
+        async with container.live.subscribe(tenant.id) as subscription:
+            await asyncio.to_thread(write, rolled_back, commit=False)
+            await asyncio.to_thread(write, committed, commit=True)
+            first = await asyncio.wait_for(anext(aiter(subscription)), 2)
+            try:
+                await asyncio.wait_for(anext(aiter(subscription)), 0.3)
+                more = True
+            except TimeoutError:
+                more = False
+            return first, more
+
+    first, more = asyncio.run(scenario())
+    assert first == ScoreKey(Level.TENANT, tenant.id, committed)
+    assert not more

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from domain.metrics import Basis, Level
 from domain.model import KpiModel, default_model
 from domain.periods import GRAINS, Grain, Period, period_start
-from domain.ports import ScoreKey, ScoreRow, ScoringRow, Snapshot, TenantId
+from domain.ports import ScoreKey, ScoreRow, ScoringRow, Snapshot, TenantId, WrittenScores
 from domain.scoring import MetricField
 from domain.values import MetricSet, has_data, is_empty, with_counts
 from infra.db.codec import (
@@ -40,11 +40,11 @@ class SqlSnapshots(TenantRepository):
         self._models: dict[tuple[str | None, int], KpiModel] | None = None
         # The scores written in this transaction: the unit of work announces them once
         # they are committed (infra/live), one key per subject-period however many writes.
-        self.written: set[ScoreKey] = set()
+        self.written = WrittenScores()
 
-    def take_written(self) -> set[ScoreKey]:
-        """The keys written since the last call (the unit of work's commit or rollback)."""
-        written, self.written = self.written, set()
+    def take_written(self) -> WrittenScores:
+        """The scores written since the last call (the unit of work's commit or rollback)."""
+        written, self.written = self.written, WrittenScores()
         return written
 
     # writing ---------------------------------------------------------------------------
@@ -100,7 +100,8 @@ class SqlSnapshots(TenantRepository):
         )
 
     def _note(self, snapshots: Iterable[Snapshot]) -> None:
-        self.written.update(ScoreKey(s.level, s.subject_id, s.period) for s in snapshots)
+        for s in snapshots:
+            self.written.add(ScoreKey(s.level, s.subject_id, s.period))
 
     def _note_rows(self, rows: Iterable[ScoreRow]) -> Iterator[ScoreRow]:
         add = self.written.add

@@ -12,7 +12,7 @@ import pytest
 
 from domain.metrics import Level
 from domain.periods import Grain, Period
-from domain.ports import ScoreKey, TenantId
+from domain.ports import ScoreKey, TenantId, WrittenScores
 from infra.live import wire
 from infra.live.hub import FellBehindError, LiveHub
 
@@ -25,13 +25,20 @@ def key(subject: str, period: Period = DAY, level: Level = Level.AGENT) -> Score
     return ScoreKey(level, subject, period)
 
 
+def written(keys: list[ScoreKey], *, limit: int = 10_000) -> WrittenScores:
+    out = WrittenScores(limit=limit)
+    for k in keys:
+        out.add(k)
+    return out
+
+
 def hub(size: int = 100) -> LiveHub:
     return LiveHub(redis=None, redis_url=None, queue_size=size)
 
 
 def from_a_thread(live: LiveHub, tenant: TenantId, keys: list[ScoreKey]) -> None:
     """As a job does: announce on a thread of its own."""
-    thread = threading.Thread(target=live.announce, args=(tenant, keys))
+    thread = threading.Thread(target=live.announce, args=(tenant, written(keys)))
     thread.start()
     thread.join()
 
@@ -63,16 +70,16 @@ def test_a_subscriber_whose_queue_fills_is_ended_not_buffered() -> None:
     async def scenario() -> tuple[list[ScoreKey], BaseException | None]:
         live = hub(size=3)
         async with live.subscribe(A) as subscription:
-            live.announce(A, [key("a1")])
+            live.announce(A, written([key("a1")]))
             await asyncio.sleep(0)
             first = await take(subscription, 1)
-            live.announce(A, [key(f"a{n}") for n in range(4)])  # one more than fits
+            live.announce(A, written([key(f"a{n}") for n in range(4)]))  # one more than fits
             await asyncio.sleep(0)
             try:
                 await take(subscription, 1)
             except FellBehindError as exc:
                 return first, exc
-            live.announce(A, [key("later")])  # a dropped subscriber takes no more
+            live.announce(A, written([key("later")]))  # a dropped subscriber takes no more
         return first, None
 
     first, error = asyncio.run(scenario())
@@ -81,9 +88,31 @@ def test_a_subscriber_whose_queue_fills_is_ended_not_buffered() -> None:
     assert "resubscribe" in str(error)
 
 
+def test_a_commit_writing_more_than_it_lists_ends_its_tenants_subscribers_only() -> None:
+    many = written([key(f"a{n}") for n in range(6)], limit=5)
+    assert many.overflow and not many.keys and many
+
+    async def scenario() -> tuple[BaseException | None, list[ScoreKey]]:
+        live = hub()
+        async with live.subscribe(A) as mine, live.subscribe(B) as theirs:
+            from_a_thread(live, A, [])  # nothing written: nothing heard
+            live.announce(A, many)
+            live.announce(B, written([key("b1")]))
+            heard_b = await take(theirs, 1)
+            try:
+                await take(mine, 1)
+            except FellBehindError as exc:
+                return exc, heard_b
+        return None, heard_b
+
+    error, heard_b = asyncio.run(scenario())
+    assert isinstance(error, FellBehindError)
+    assert heard_b == [key("b1")]
+
+
 def test_announcing_with_nobody_listening_is_harmless() -> None:
     live = hub()
-    live.announce(A, [key("a1")])
+    live.announce(A, written([key("a1")]))
     assert live.subscribers == 0
 
 
@@ -92,6 +121,7 @@ def test_the_wire_format_round_trips_in_chunks() -> None:
     messages = list(wire.encode(keys))
     assert len(messages) == 3
     assert [k for m in messages for k in wire.decode(m)] == keys
+    assert not written([])
     assert wire.tenant_of(wire.channel(A)) == A
     assert wire.tenant_of("someone:else") is None
 
