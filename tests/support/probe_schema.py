@@ -4,9 +4,9 @@ calls it with a minimal selection set, so a field added tomorrow is probed witho
 naming it.
 
 An id "slot" is where an id goes: an `ID` argument or input field, or a `String` one named
-`externalId` (a helpdesk's ticket or agent id). A call fills one slot with the probe value
-and the others with the caller's own ids (or leaves an optional one out), so the call gets
-as far as the probed id before anything else can refuse it.
+like an id (`externalId`, a helpdesk's ticket or agent id). A call fills one slot with the
+probe value and the others with the caller's own ids (or leaves an optional one out), so
+the call gets as far as the probed id before anything else can refuse it.
 """
 
 from __future__ import annotations
@@ -129,7 +129,10 @@ def slot_kind(context: str, name: str) -> str:
 
 
 def is_slot(name: str, scalar: GraphQLScalarType) -> bool:
-    return scalar.name == "ID" or (scalar.name == "String" and name == "externalId")
+    """An `ID`, or a `String` named as an id (a helpdesk's `externalId`; an id argument whose
+    type became String would otherwise drop out of the probe unnoticed)."""
+    named_id = name == "id" or name.endswith(("Id", "Ids"))
+    return scalar.name == "ID" or (scalar.name == "String" and named_id)
 
 
 def slots_in(
