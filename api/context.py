@@ -44,8 +44,9 @@ class Context:
     actor: str = ""  # the Fairscore-Actor header: who, behind this client, acts
     # A WebSocket's `connection_init` payload (strawberry sets it; it holds the token).
     connection_params: dict[str, object] | None = None
-    # Set by a subscription dropped as too slow: its socket is then closed.
-    fell_behind: bool = False
+    # Set by a subscription that ends its connection (too slow, token expired): the
+    # WebSocket is then closed with this code and reason (api/graphql_ws.py).
+    close_with: tuple[int, str] | None = None
     loaders: Loaders = field(init=False)
     # The running audited mutation (api/audit/extension.py): its writes record it.
     audit: AuditDraft | None = field(default=None, init=False)

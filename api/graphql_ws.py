@@ -36,6 +36,8 @@ from infra.bootstrap import Container, SQLAlchemyError, TokenError
 NOBODY = Principal(tenant_id=TenantId(""), client_id="", scopes=frozenset())
 # A standard close code (RFC 6455 §7.4.1, "try again later"): the client should reconnect.
 FELL_BEHIND_CLOSE = 1013
+# As for a bad token at connection_init: reconnect with a new one.
+TOKEN_EXPIRED_CLOSE = 4403
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +84,7 @@ class TextFrameAdapter(ASGIWebSocketAdapter):
 
 class LimitedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     """strawberry's graphql-transport-ws handler with the HTTP document limits, closing a
-    connection whose subscription fell behind."""
+    connection whose subscription fell behind or whose token expired."""
 
     limits: GraphQLLimits  # set by GraphQLEndpoint's subclass
 
@@ -99,7 +101,6 @@ class LimitedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         await super().run_operation(operation)
-        if self.context.fell_behind:
-            await self.websocket.close(
-                code=FELL_BEHIND_CLOSE, reason="subscriber fell behind; resubscribe"
-            )
+        if self.context.close_with is not None:
+            code, reason = self.context.close_with
+            await self.websocket.close(code=code, reason=reason)

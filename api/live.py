@@ -4,25 +4,29 @@ Over graphql-transport-ws at /graphql, authenticated in `connection_init`
 (api/graphql_endpoint.py). A subscriber only ever hears of its token's tenant: it
 subscribes to that tenant's updates in the process's hub (infra/live/hub.py). A subscriber
 that falls behind gets an error with code SUBSCRIBER_TOO_SLOW and its socket is closed
-(api/graphql_ws.py); it should read the scores again and resubscribe.
+(1013); it should read the scores again and resubscribe. A subscription ends when its token
+expires (UNAUTHENTICATED, socket closed with 4403): the client reconnects with a new token.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+import asyncio
+import time
+from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import date
 
 import strawberry
 from graphql import GraphQLError
 
 from api.context import Info
+from api.graphql_ws import FELL_BEHIND_CLOSE, TOKEN_EXPIRED_CLOSE
 from api.models.types import LevelEnum
 from api.permissions import requires
 from api.scores.types import GrainEnum
 from domain.auth import Scope
 from domain.periods import Grain
 from domain.ports import ScoreKey
-from infra.bootstrap import FellBehindError
+from infra.bootstrap import FellBehindError, Subscription
 
 TOO_SLOW = "SUBSCRIBER_TOO_SLOW"
 
@@ -53,7 +57,8 @@ class LiveSubscription:
         "score was just committed for the token's tenant: read it with agentScores, "
         "teamScores, tenantMetrics or scoreHistory. Best effort: a message may be lost "
         "(Redis unavailable); the scores never are. A subscriber that falls behind gets an "
-        f"error with code {TOO_SLOW} and its connection is closed.",
+        f"error with code {TOO_SLOW} and its connection is closed; so does one whose token "
+        "expires (UNAUTHENTICATED): connect again with a new token.",
     )
     async def scores_updated(
         self,
@@ -61,12 +66,33 @@ class LiveSubscription:
         grain: GrainEnum | None = None,  # type: ignore[valid-type]
     ) -> AsyncGenerator[ScoresUpdate, None]:
         context = info.context
+        principal = context.principal
         wanted = None if grain is None else Grain(grain)
         hub = context.container.live
-        async with hub.subscribe(context.principal.tenant_id, grain=wanted) as updates:
+        async with hub.subscribe(principal.tenant_id, grain=wanted) as updates:
             try:
-                async for key in updates:
+                async for key in _until(updates, principal.expires_at):
                     yield ScoresUpdate.of(key)
             except FellBehindError as exc:
-                context.fell_behind = True
+                context.close_with = (FELL_BEHIND_CLOSE, "subscriber fell behind; resubscribe")
                 raise GraphQLError(str(exc), extensions={"code": TOO_SLOW}) from exc
+            except TokenExpiredError as exc:
+                context.close_with = (TOKEN_EXPIRED_CLOSE, "token expired")
+                raise GraphQLError(str(exc), extensions={"code": "UNAUTHENTICATED"}) from exc
+
+
+class TokenExpiredError(Exception):
+    pass
+
+
+async def _until(updates: Subscription, expires_at: int | None) -> AsyncIterator[ScoreKey]:
+    """The updates until the token expires (then TokenExpiredError): a connection is
+    authenticated once, so a revoked client's subscription ends with its last token."""
+    while True:
+        left = None if expires_at is None else expires_at - time.time()
+        if left is not None and left <= 0:
+            raise TokenExpiredError("the token expired; connect again with a new one")
+        try:
+            yield await asyncio.wait_for(anext(updates), left)
+        except TimeoutError:
+            continue

@@ -24,6 +24,8 @@ class Principal:
     tenant_id: TenantId
     client_id: str
     scopes: frozenset[str]
+    # The token's `exp` (seconds since the epoch): a WebSocket subscription ends then.
+    expires_at: int | None = None
 
     def has(self, scope: Scope) -> bool:
         return scope.value in self.scopes

@@ -101,6 +101,7 @@ class TokenService:
             tenant_id=TenantId(str(claims[TENANT_CLAIM])),
             client_id=str(claims["client_id"]),
             scopes=frozenset(str(claims.get("scope", "")).split()),
+            expires_at=int(claims["exp"]),
         )
         if self.is_revoked is not None and self.is_revoked(
             principal.tenant_id, principal.client_id

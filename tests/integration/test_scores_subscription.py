@@ -207,3 +207,22 @@ def test_only_a_committed_write_is_announced_and_after_its_commit(
     first, more = asyncio.run(scenario())
     assert first == ScoreKey(Level.TENANT, tenant.id, committed)
     assert not more
+
+
+def test_a_subscription_ends_when_its_token_expires(
+    client: TestClient, container: Container, tenant: TenantProfile
+) -> None:
+    client_id, _ = admin.create_client(container, tenant=tenant.id, scopes=["read"])
+    issued = container.tokens.issue(
+        tenant_id=tenant.id, client_id=client_id, scopes=["read"], ttl_seconds=2
+    )
+    received = []
+    with subscribed(client, container, issued["access_token"]) as ws:
+        started = time.monotonic()
+        with pytest.raises(WebSocketDisconnect) as closed:
+            while True:
+                received.append(ws.receive_json())
+    assert time.monotonic() - started < 5
+    assert closed.value.code == 4403
+    assert [m["type"] for m in received] == ["next", "complete"], received
+    assert received[0]["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
