@@ -15,17 +15,21 @@ which completes it from the start, so errors are reported exactly as before.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from typing import Any
 
 from graphql import (
     GraphQLEnumType,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLScalarType,
 )
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path, Undefined
+from graphql.type.scalars import serialize_boolean, serialize_float, serialize_int, serialize_string
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
@@ -78,16 +82,111 @@ class PlainObjectsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         result: Any,
         position_context: Any,
     ) -> Any:
-        plan = plan_of(return_type)
-        if plan is not None and not _has_middleware(self) and not return_type.is_type_of:
-            grouped, new_defer_usages, _ = self.collect_subfields(return_type, field_details_list)
-            if not new_defer_usages:
-                completed = _completed(return_type, plan, grouped, result)
-                if completed is not None:
-                    return completed
+        selected = self._plain_selection(return_type, field_details_list, None)
+        if selected is not None:
+            completed = _completed(selected, result)
+            if completed is not None:
+                return completed
         return super().complete_object_value(
             return_type, field_details_list, info, path, result, position_context
         )
+
+    @override
+    def complete_iterable_value(
+        self,
+        item_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        items: Iterable[Any],
+        position_context: Any,
+    ) -> Any:
+        """A list of plain objects in one loop, without graphql-core's per-item
+        completion; any item it cannot complete leaves the whole list to graphql-core."""
+        non_null = isinstance(item_type, GraphQLNonNull)
+        object_type = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        if isinstance(items, list | tuple) and isinstance(object_type, GraphQLObjectType):
+            selected = self._plain_selection(object_type, field_details_list, path)
+            if selected is not None:
+                completed = [
+                    _completed(selected, item) if item is not None else _NULL for item in items
+                ]
+                if not any(c is None or (c is _NULL and non_null) for c in completed):
+                    return [None if c is _NULL else c for c in completed]
+        return super().complete_iterable_value(
+            item_type, field_details_list, info, path, items, position_context
+        )
+
+    def _plain_selection(
+        self,
+        object_type: GraphQLObjectType,
+        field_details_list: FieldDetailsList,
+        path: Path | None,  # a list's path (@stream is asked of lists), None for an object
+    ) -> list[Selected] | None:
+        plan = plan_of(object_type)
+        if plan is None or _has_middleware(self) or object_type.is_type_of:
+            return None
+        if path is not None and self.get_stream_usage(field_details_list, path) is not None:
+            return None
+        grouped, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+        return None if new_defer_usages else self._selection(object_type, plan, grouped)
+
+    def _selection(
+        self, object_type: GraphQLObjectType, plan: Plan, grouped: dict[str, FieldDetailsList]
+    ) -> list[Selected]:
+        """What to read for each response key: once per selection set and request
+        (collect_subfields hands the same grouped fields for every item of a list)."""
+        selections: dict[int, tuple[object, list[Selected]]] = self.__dict__.setdefault(
+            "_plain_selections", {}
+        )
+        found = selections.get(id(grouped))
+        if found is not None and found[0] is grouped:
+            return found[1]
+        selected: list[Selected] = []
+        for response_key, details in grouped.items():
+            name = details[0].node.name.value
+            if name == "__typename":
+                selected.append((response_key, _typename(object_type.name), "", None, False))
+                continue
+            resolve, attribute, leaf, non_null = plan[name]
+            selected.append((response_key, resolve, attribute, _serializer(leaf), non_null))
+        selections[id(grouped)] = (grouped, selected)  # `grouped` kept: its id stays its own
+        return selected
+
+
+# (response key, resolver, attribute, serialiser or None for __typename, non-null?)
+Selected = tuple[str, Any, str, Any, bool]
+_NULL: dict[str, Any] = {}  # a null item of a list (None means "not completed")
+
+
+def _typename(name: str) -> Any:
+    return lambda _source, _attribute: name
+
+
+def _serializer(leaf: GraphQLScalarType | GraphQLEnumType) -> Any:
+    """The leaf type's serialise, with the common case of the built-in scalars first (a
+    value already of the output type); anything else goes to the scalar itself."""
+    exact = _EXACT.get(leaf.serialize)
+    if exact is None:
+        return leaf.serialize
+    kind, check = exact
+    serialize = leaf.serialize
+
+    def fast(value: Any) -> Any:
+        if type(value) is kind and check(value):
+            return value
+        return serialize(value)
+
+    return fast
+
+
+_INT32 = 2**31
+_EXACT: dict[Any, tuple[type, Any]] = {
+    serialize_float: (float, math.isfinite),
+    serialize_int: (int, lambda v: -_INT32 <= v < _INT32),
+    serialize_string: (str, lambda _v: True),
+    serialize_boolean: (bool, lambda _v: True),
+}
 
 
 def _has_middleware(context: StrawberryGraphQLCoreExecutionContext) -> bool:
@@ -97,28 +196,21 @@ def _has_middleware(context: StrawberryGraphQLCoreExecutionContext) -> bool:
     return manager is not None and bool(manager.middlewares)
 
 
-def _completed(
-    object_type: GraphQLObjectType,
-    plan: Plan,
-    grouped: dict[str, FieldDetailsList],
-    source: Any,
-) -> dict[str, Any] | None:
+def _completed(selected: list[Selected], source: Any) -> dict[str, Any] | None:
     """The object's response, or None to leave it to graphql-core."""
     out: dict[str, Any] = {}
     try:
-        for response_key, details in grouped.items():
-            name = details[0].node.name.value
-            if name == "__typename":
-                out[response_key] = object_type.name
-                continue
-            resolve, attribute, leaf, non_null = plan[name]
+        for response_key, resolve, attribute, serialize, non_null in selected:
             value = resolve(source, attribute)
+            if serialize is None:  # __typename
+                out[response_key] = value
+                continue
             if value is None:
                 if non_null:
                     return None
                 out[response_key] = None
                 continue
-            serialised = leaf.serialize(value)
+            serialised = serialize(value)
             if serialised is None or serialised is Undefined:
                 return None
             out[response_key] = serialised

@@ -118,10 +118,15 @@ def with_nulls(metrics: Mapping[StreamKey, MetricValue], *, level: Level) -> Met
 def with_counts(metrics: Mapping[StreamKey, MetricValue], *, level: Level) -> MetricSet:
     """`metrics` plus a 0 for each count of `level` it lacks (stored sets omit them)."""
     out = dict(metrics)
-    for definition in _at_level(level):
-        if definition.is_count:
-            out.setdefault((definition.key, Basis.CALENDAR), empty_value(definition))
+    for key, empty in _empty_counts(level):
+        out.setdefault(key, empty)
     return out
+
+
+@lru_cache(maxsize=8)
+def _empty_counts(level: Level) -> tuple[tuple[StreamKey, MetricValue], ...]:
+    # once per level: every snapshot read goes through with_counts
+    return tuple(((d.key, Basis.CALENDAR), empty_value(d)) for d in _at_level(level) if d.is_count)
 
 
 def empty_value(definition: m.MetricDef, basis: Basis = Basis.CALENDAR) -> MetricValue:

@@ -13,12 +13,17 @@ from domain.values import MetricSet, MetricValue
 
 
 def metrics_to_json(metrics: MetricSet) -> dict[str, list[Any]]:
-    """{"key|BASIS": [value, sample, mean, median, p90, positives]} with trailing nulls
-    dropped: compact (snapshots are many) and addressable from SQL by key. Wilson
-    intervals are recomputed from positives and sample on the way back."""
+    """{"key|BASIS": [value, sample, mean, median, p90, positives, ci_low, ci_high]} with
+    trailing nulls dropped: compact (snapshots are many) and addressable from SQL by key.
+    The Wilson interval is stored as it is read (issue 12: a read recomputed it for every
+    rate of every subject); rows written before it was stored lack it, and
+    `metrics_from_json` computes it for them, so they read the same until `fairscore
+    recompute` rewrites them."""
     out: dict[str, list[Any]] = {}
     for v in metrics.values():
-        row = [v.value, v.sample_size, v.mean, v.median, v.p90, v.positives]
+        interval = wilson_interval(v.positives, v.sample_size) if v.positives is not None else None
+        low, high = interval or (None, None)
+        row = [v.value, v.sample_size, v.mean, v.median, v.p90, v.positives, low, high]
         while row and row[-1] is None:
             row.pop()
         out[f"{v.key}|{v.basis.value}"] = row
@@ -26,7 +31,7 @@ def metrics_to_json(metrics: MetricSet) -> dict[str, list[Any]]:
 
 
 _BASES = {b.value: b for b in Basis}
-_PAD = (None, None, None, None)
+_PAD = (None,) * 8
 
 
 def metrics_from_json(items: dict[str, list[Any]], *, intervals: bool = True) -> MetricSet:
@@ -34,13 +39,13 @@ def metrics_from_json(items: dict[str, list[Any]], *, intervals: bool = True) ->
     out: MetricSet = {}
     for name, row in items.items():
         key, _, basis_name = name.partition("|")
-        basis = _BASES[basis_name]
-        value, sample, mean, median, p90, positives = (*row, *_PAD)[:6]
+        value, sample, mean, median, p90, positives, low, high = (*row, *_PAD)[:8]
         interval = None
         if intervals and positives is not None:
-            interval = wilson_interval(positives, sample)
-        out[(key, basis)] = MetricValue(
-            key, basis, value, sample, mean, median, p90, positives, interval
+            # stored since issue 12; computed for rows written before
+            interval = (low, high) if low is not None else wilson_interval(positives, sample)
+        out[(key, _BASES[basis_name])] = MetricValue(
+            key, _BASES[basis_name], value, sample, mean, median, p90, positives, interval
         )
     return out
 

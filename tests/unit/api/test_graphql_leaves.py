@@ -60,6 +60,20 @@ class Query:
         ]
 
     @strawberry.field
+    def out_of_range(self) -> list[Leaf]:
+        # values a built-in scalar refuses although they are of its Python type
+        day = date(2025, 1, 1)
+        return [
+            Leaf(name="n", size=float("nan"), colour=Colour.RED, day=day, count=1),
+            Leaf(name="big", size=1.0, colour=Colour.RED, day=day, count=2**40),
+            Leaf(name="flag", size=True, colour=Colour.RED, day=day, count=False),  # type: ignore[arg-type]
+        ]
+
+    @strawberry.field
+    def gaps(self) -> list[Leaf | None]:
+        return [_leaves()[0], None, _leaves()[1]]
+
+    @strawberry.field
     def others(self) -> list[WithResolver]:
         return [WithResolver(name="c")]
 
@@ -79,6 +93,10 @@ SLOW = strawberry.Schema(query=Query)
         "{ broken { name count } }",
         "{ broken { count } leaves { name } }",
         "{ others { name shout } }",
+        "{ outOfRange { name size } }",
+        "{ gaps { name day } one: gaps { __typename } }",
+        "{ outOfRange { name count } }",
+        "{ a: outOfRange { size } b: leaves { size } }",
     ],
 )
 def test_answers_equal_graphql_core(query: str) -> None:
