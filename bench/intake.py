@@ -17,6 +17,9 @@ needs), --connections connections for --seconds each, after a short warm-up:
    (bench/intake_wrk.lua) cycles through them. "Accepted" counts the rows stored during
    the run (read from the database), so a duplicate or an error is never counted.
 
+3. the database alone (pgbench, if installed): the same single-row INSERT … ON CONFLICT DO
+   NOTHING RETURNING of a body that size, committed one by one, as many connections.
+
 Targets: accepted webhooks/s ÷ healthz req/s ≥ 0.25, webhook p99 < 50 ms. The table is
 printed like bench/run.py's and saved with wrk's figures to bench/results/intake-*.json.
 """
@@ -33,7 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from bench.freshness_stack import Stack, Tenant, open_tenant
 from infra.sources.generic import sign
@@ -97,6 +100,7 @@ def measure(args: argparse.Namespace, prefix: str = "") -> tuple[list[Row], dict
         before = _stored(stack, tenant)
         webhooks = _wrk(stack, str(requests), connections, seconds, path=tenant.webhook_path)
         accepted = _stored(stack, tenant) - before
+        database = _pgbench(stack, connections, seconds, body_bytes)
     finally:
         stack.close(keep=option["keep"])
     raw = {
@@ -107,6 +111,7 @@ def measure(args: argparse.Namespace, prefix: str = "") -> tuple[list[Row], dict
         "healthz": healthz,
         "webhooks": webhooks,
         "accepted": accepted,
+        "database_inserts_per_second": database,
     }
     return _rows(raw), raw
 
@@ -160,6 +165,28 @@ def _wrk(
     return figures
 
 
+def _pgbench(stack: Stack, connections: int, seconds: int, body_bytes: int) -> float | None:
+    """The database alone, same run: single-row INSERT … ON CONFLICT DO NOTHING RETURNING
+    of a body that size, committed one by one, over as many connections (pgbench)."""
+    if shutil.which("pgbench") is None:
+        return None
+    assert stack.container is not None
+    with stack.container.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE bench_insert (k text PRIMARY KEY, body bytea)"))
+    script = stack.workdir / "insert.sql"
+    script.write_text(
+        "INSERT INTO bench_insert VALUES (md5(random()::text || clock_timestamp()::text),"
+        f" convert_to(repeat('x', {body_bytes}), 'UTF8')) ON CONFLICT DO NOTHING RETURNING k;\n"
+    )
+    url = make_url(stack.database_url)
+    command = ["pgbench", "-n", "-c", str(connections), "-j", str(THREADS), "-T", str(seconds)]
+    command += ["-f", str(script), "-h", url.host or "", "-p", str(url.port or 5432)]
+    command += ["-U", url.username or "postgres", url.database or ""]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+    rate = next(x for x in done.stdout.splitlines() if x.startswith("tps = "))
+    return float(rate.split()[2])
+
+
 def _stored(stack: Stack, tenant: Tenant) -> int:
     assert stack.container is not None
     with stack.container.engine.connect() as conn:
@@ -194,6 +221,16 @@ def _rows(raw: dict[str, Any]) -> list[Row]:
             f"p99 {healthz['p99_us'] / 1000:.1f} ms)",
             "baseline",
             "",
+        ),
+        (
+            "  database alone: INSERT … ON CONFLICT, same connections (pgbench)",
+            "not measured (no pgbench)"
+            if raw["database_inserts_per_second"] is None
+            else f"{raw['database_inserts_per_second']:,.0f} inserts/s",
+            "the database's limit",
+            ""
+            if raw["database_inserts_per_second"] is None
+            else f"webhooks: {accepted_rate / raw['database_inserts_per_second']:.0%} of it",
         ),
         (
             "  serve workers / body",

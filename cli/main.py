@@ -180,8 +180,7 @@ def serve(
     workers: int = typer.Option(
         1,
         min=1,
-        help="API processes: one per CPU core serves the most webhooks (needs REDIS_URL; "
-        "see README)",
+        help="API processes: up to one per CPU core left free, with REDIS_URL (see README)",
     ),
 ) -> None:
     """Serve the API. Without REDIS_URL, jobs run in this process after each commit."""
