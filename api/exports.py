@@ -1,4 +1,5 @@
-"""GET /exports/{name}.csv (SPEC §6): agentScores, teamScores and tenantMetrics as CSV.
+"""GET /exports/{name}.csv (SPEC §6): agentScores, teamScores and tenantMetrics as CSV;
+tickets.csv is api/tickets/export.py.
 
 The same bearer token, scope (`read`) and tenant as GraphQL, and the same values: rows come
 from the reads the resolvers use (api/scores/reads.py). One header row, then one row per
@@ -8,11 +9,8 @@ level (the calendar-basis `metrics { value sampleSize }` of GraphQL). RFC 4180 q
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import cast
 
 from starlette.datastructures import QueryParams
@@ -20,25 +18,19 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
 from api.context import Context
+from api.export_format import ExportError, Row, encode, optional_text, parse_period
 from api.graphql_endpoint import REALM, authenticate
 from api.scores import reads
 from api.scores.reads import ScoredFields
+from api.tickets import export as tickets
 from domain.auth import Principal, Scope
 from domain.metrics import Basis, Level
-from domain.periods import Grain, Period, PeriodRangeError, normalise
+from domain.periods import Period
 from domain.values import MetricSet, with_nulls
 from domain.views import TenantReads
 from infra.bootstrap import Container
 
 CHUNK_ROWS = 200  # rows per streamed chunk
-# A spreadsheet runs a text cell starting with one of these as a formula (OWASP CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-Row = list[str | float | int | None]
-
-
-class ExportError(ValueError):
-    """Bad query parameters: answered 400 with the message."""
 
 
 @dataclass(frozen=True)
@@ -85,43 +77,39 @@ def export_endpoint(container: Container) -> Callable[[Request], Awaitable[Respo
             return principal
         if not principal.has(Scope.READ):
             return _forbidden()
-        export = EXPORTS.get(request.path_params["name"])
-        if export is None:
-            return PlainTextResponse(f"no such export; one of {', '.join(EXPORTS)}", 404)
+        name = request.path_params["name"]
+        context = Context(principal=principal, container=container)
         try:
+            if name == tickets.NAME:
+                wanted = tickets.parse_query(request.query_params)
+                return _csv(tickets.filename(wanted), tickets.stream(context, wanted))
+            export = EXPORTS.get(name)
+            if export is None:
+                names = ", ".join([*EXPORTS, tickets.NAME])
+                return PlainTextResponse(f"no such export; one of {names}", 404)
             query = parse_query(request.query_params, takes_team=export.takes_team)
         except ExportError as exc:
             return PlainTextResponse(str(exc), status_code=400)
-        context = Context(principal=principal, container=container)
         rows = await context.read(lambda r: export.rows(r, query, principal))
         p = query.period
-        name = f"{request.path_params['name']}-{p.grain.value.lower()}-{p.start}.csv"
-        return StreamingResponse(
-            _stream(export, rows),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
+        return _csv(f"{name}-{p.grain.value.lower()}-{p.start}.csv", _stream(export, rows))
 
     return endpoint
 
 
+def _csv(filename: str, body: AsyncIterator[str]) -> Response:
+    return StreamingResponse(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 def parse_query(params: QueryParams, *, takes_team: bool) -> Query:
-    grain, start, team_id = params.get("grain"), params.get("start"), params.get("teamId")
-    if grain is None or grain not in Grain.__members__:
-        raise ExportError(f"grain must be one of {', '.join(Grain)}")
-    try:
-        day = date.fromisoformat(start or "")
-    except ValueError:
-        raise ExportError("start must be a date (YYYY-MM-DD)") from None
-    if team_id is not None and not takes_team:
-        raise ExportError("teamId applies to agent-scores only")
-    if team_id == "":  # as agentScores(teamId: ""): a mistake, not "every team"
-        raise ExportError("teamId must not be empty; leave it out for every agent")
-    try:
-        period = normalise(Grain(grain), day)
-    except PeriodRangeError as exc:
-        raise ExportError(str(exc)) from None
-    return Query(period, team_id)
+    period = parse_period(params)
+    if "teamId" in params and not takes_team:
+        raise ExportError("teamId applies to agent-scores and tickets only")
+    return Query(period, optional_text(params, "teamId", "agent"))
 
 
 def _forbidden() -> Response:
@@ -151,24 +139,8 @@ def line(keys: Sequence[str], subject: Row, fields: ScoredFields) -> Row:
     return cells
 
 
-def cell(value: str | float | int | None) -> str:
-    """A CSV cell: empty for null, repr for numbers (round-trips), text defused."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-    return repr(value)
-
-
 async def _stream(export: Export, rows: Sequence[tuple[Row, ScoredFields]]) -> AsyncIterator[str]:
     keys = metric_keys(export.level)
-    yield _encode([header(export)])
+    yield encode([header(export)])
     for i in range(0, len(rows), CHUNK_ROWS):
-        yield _encode(line(keys, s, f) for s, f in rows[i : i + CHUNK_ROWS])
-
-
-def _encode(lines: Iterable[Sequence[str | float | int | None]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)  # RFC 4180: CRLF line ends, quotes doubled where needed
-    writer.writerows([cell(v) for v in row] for row in lines)
-    return out.getvalue()
+        yield encode(line(keys, s, f) for s, f in rows[i : i + CHUNK_ROWS])
