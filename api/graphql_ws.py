@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncGenerator, Mapping
 
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter
@@ -89,8 +89,10 @@ class LimitedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     limits: GraphQLLimits  # set by GraphQLEndpoint's subclass
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        payload = message["payload"]
         try:
-            check_document(message["payload"].get("query"), self.limits)
+            check_document(payload.get("query"), self.limits)
+            only_subscriptions(payload.get("query"), payload.get("operationName"))
         except RequestRejectedError as exc:
             error = GraphQLError(str(exc), extensions={"code": "BAD_REQUEST"})
             await self.send_message(
@@ -104,3 +106,22 @@ class LimitedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         if self.context.close_with is not None:
             code, reason = self.context.close_with
             await self.websocket.close(code=code, reason=reason)
+
+
+def only_subscriptions(query: object, operation_name: object) -> None:
+    """Queries and mutations go over HTTP: there each request gets its own context (and so
+    fresh data loaders), rate limits and access log, which a long-lived socket would not."""
+    if not isinstance(query, str):
+        return  # strawberry reports the malformed message
+    try:
+        operation = get_operation_ast(
+            parse(query), operation_name if isinstance(operation_name, str) else None
+        )
+    except GraphQLError:
+        return  # strawberry reports the syntax error
+    if operation is not None and operation.operation != OperationType.SUBSCRIPTION:
+        raise RequestRejectedError(
+            400,
+            f"only subscriptions over WebSocket: send a {operation.operation.value} as "
+            "POST /graphql",
+        )

@@ -5,18 +5,21 @@ Over graphql-transport-ws at /graphql, authenticated in `connection_init`
 subscribes to that tenant's updates in the process's hub (infra/live/hub.py). A subscriber
 that falls behind gets an error with code SUBSCRIBER_TOO_SLOW and its socket is closed
 (1013); it should read the scores again and resubscribe. A subscription ends when its token
-expires (UNAUTHENTICATED, socket closed with 4403): the client reconnects with a new token.
+expires or its client is revoked (UNAUTHENTICATED, socket closed with 4403): the client
+reconnects with a new token. Revocation is looked up as often as the HTTP path's cache
+refreshes (REVOCATION_CACHE_TTL), so it takes effect within that bound here too.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from datetime import date
 
 import strawberry
 from graphql import GraphQLError
+from starlette.concurrency import run_in_threadpool
 
 from api.context import Info
 from api.graphql_ws import FELL_BEHIND_CLOSE, TOKEN_EXPIRED_CLOSE
@@ -69,15 +72,23 @@ class LiveSubscription:
         principal = context.principal
         wanted = None if grain is None else Grain(grain)
         hub = context.container.live
+        container = context.container
+
+        async def revoked() -> bool:  # a cache miss is a blocking query: off the event loop
+            return await run_in_threadpool(
+                container.revocations.is_revoked, principal.tenant_id, principal.client_id
+            )
+
+        recheck = container.settings.revocation_cache_ttl
         async with hub.subscribe(principal.tenant_id, grain=wanted) as updates:
             try:
-                async for key in _until(updates, principal.expires_at):
+                async for key in _until(updates, principal.expires_at, revoked, recheck):
                     yield ScoresUpdate.of(key)
             except FellBehindError as exc:
                 context.close_with = (FELL_BEHIND_CLOSE, "subscriber fell behind; resubscribe")
                 raise GraphQLError(str(exc), extensions={"code": TOO_SLOW}) from exc
             except TokenExpiredError as exc:
-                context.close_with = (TOKEN_EXPIRED_CLOSE, "token expired")
+                context.close_with = (TOKEN_EXPIRED_CLOSE, "token expired or revoked")
                 raise GraphQLError(str(exc), extensions={"code": "UNAUTHENTICATED"}) from exc
 
 
@@ -85,14 +96,25 @@ class TokenExpiredError(Exception):
     pass
 
 
-async def _until(updates: Subscription, expires_at: int | None) -> AsyncIterator[ScoreKey]:
-    """The updates until the token expires (then TokenExpiredError): a connection is
-    authenticated once, so a revoked client's subscription ends with its last token."""
+async def _until(
+    updates: Subscription,
+    expires_at: int | None,
+    revoked: Callable[[], Awaitable[bool]],
+    recheck_seconds: float,
+) -> AsyncIterator[ScoreKey]:
+    """The updates until the token expires or its client is revoked (then
+    TokenExpiredError): a connection is authenticated once, so its token is re-checked here."""
+    checked = time.monotonic()
     while True:
         left = None if expires_at is None else expires_at - time.time()
         if left is not None and left <= 0:
             raise TokenExpiredError("the token expired; connect again with a new one")
+        if time.monotonic() - checked >= recheck_seconds:
+            if await revoked():
+                raise TokenExpiredError("the token's client was revoked")
+            checked = time.monotonic()
+        wait = recheck_seconds if left is None else min(left, recheck_seconds)
         try:
-            yield await asyncio.wait_for(anext(updates), left)
+            yield await asyncio.wait_for(anext(updates), wait)
         except TimeoutError:
             continue

@@ -1,0 +1,72 @@
+"""A WebSocket is authenticated once, at connection_init, so its token is re-checked while
+a subscription runs: revoking the client ends the subscription (as on HTTP, within
+REVOCATION_CACHE_TTL). Queries and mutations are refused over the socket: HTTP gives each
+its own context, limits and log."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient, WebSocketDisconnect
+
+from domain.ports import TenantProfile
+from infra import admin
+from infra.bootstrap import Container
+from infra.settings import Settings
+from tests.integration.test_scores_subscription import connected, subscribed
+from tests.support.api import access_token, graphql_data
+
+RECHECK_SECONDS = 0.5
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        redis_url=None,
+        data_dir=tmp_path / "keys",
+        jwt_issuer="https://fairscore.test",
+        graphiql=False,
+        revocation_cache_ttl=RECHECK_SECONDS,
+    )
+
+
+def test_revoking_the_client_ends_its_subscription(
+    client: TestClient, container: Container, tenant: TenantProfile
+) -> None:
+    client_id, _ = admin.create_client(container, tenant=tenant.id, scopes=["read"])
+    issued = container.tokens.issue(tenant_id=tenant.id, client_id=client_id, scopes=["read"])
+    received = []
+    with subscribed(client, container, issued["access_token"]) as ws:
+        admin.revoke_client(container, tenant=tenant.id, client_id=client_id)
+        revoked_at = time.monotonic()
+        with pytest.raises(WebSocketDisconnect) as closed:
+            while True:
+                received.append(ws.receive_json())
+    assert time.monotonic() - revoked_at < 4 * RECHECK_SECONDS + 2
+    assert closed.value.code == 4403
+    assert [m["type"] for m in received] == ["next", "complete"], received
+    error = received[0]["payload"]["errors"][0]
+    assert error["extensions"]["code"] == "UNAUTHENTICATED"
+    assert "revoked" in error["message"]
+
+
+@pytest.mark.parametrize(
+    "document",
+    ["{ agents { id } }", 'mutation { createTeam(input: {name: "x"}) { __typename } }'],
+)
+def test_queries_and_mutations_are_refused_over_the_socket(
+    client: TestClient, container: Container, tenant: TenantProfile, document: str
+) -> None:
+    token = access_token(client, container, tenant.id, scopes=["read", "admin"])
+    teams_before = graphql_data(client, token, "{ teams { id } }")["teams"]
+    with connected(client, token) as ws:
+        assert ws.receive_json() == {"type": "connection_ack"}
+        ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": document}})
+        answer = ws.receive_json()
+    assert answer["type"] == "error", answer
+    assert answer["payload"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert "POST /graphql" in answer["payload"][0]["message"]
+    assert graphql_data(client, token, "{ teams { id } }")["teams"] == teams_before
