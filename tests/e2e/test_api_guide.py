@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -118,9 +119,10 @@ def test_the_guides_recipes_on_the_full_stack(stack: Stack, database_url: str) -
     board = guide.run("Leaderboard", period=DECEMBER)["agentScores"]
     ids = check_leaderboard(board)
     check_leaderboard_pages(guide, board)
-    check_drill_down(guide, ids, december)
+    adas_tickets = check_drill_down(guide, ids, december)
     check_trend(guide, ids["ada"])
     check_export(stack, token, board)
+    check_ticket_export(stack, token, ids["ada"], adas_tickets)
     check_live_refresh(stack, guide, hook, ids["ada"], database_url)
     check_management(stack, guide, ids)
 
@@ -167,7 +169,11 @@ def check_leaderboard_pages(guide: Guide, board: list[dict[str, Any]]) -> None:
     ]
 
 
-def check_drill_down(guide: Guide, ids: dict[str, str], december: dict[str, set[str]]) -> None:
+def check_drill_down(
+    guide: Guide, ids: dict[str, str], december: dict[str, set[str]]
+) -> list[dict[str, Any]]:
+    """Pages through Ada's and Bob's December tickets; returns Ada's, in their order."""
+    adas: list[dict[str, Any]] = []
     for agent in ("ada", "bob"):
         seen: list[dict[str, Any]] = []
         after = None
@@ -186,6 +192,8 @@ def check_drill_down(guide: Guide, ids: dict[str, str], december: dict[str, set[
             m["value"] for n in seen for m in n["metrics"] if m["key"] == "first_response_time"
         }
         assert replies == {1800 if agent == "ada" else 7200}
+        adas = adas or seen
+    return adas
 
 
 def check_trend(guide: Guide, ada: str) -> None:
@@ -231,6 +239,31 @@ def check_export(stack: Stack, token: str, board: list[dict[str, Any]]) -> None:
             assert int(row[f"{key}_sample_size"]) == metric["sampleSize"], key
             compared += 1
     assert compared > 3 * 15
+
+
+def check_ticket_export(stack: Stack, token: str, ada: str, drilled: list[dict[str, Any]]) -> None:
+    """tickets.csv for Ada's December tickets (created and solved in December) holds, in the
+    same order, what the AgentTickets drill-down answered for each."""
+    response = httpx.get(
+        f"{stack.url}/exports/tickets.csv",
+        params={"grain": "MONTH", "start": "2025-12-01", "agentId": ada, "status": "SOLVED,CLOSED"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200, response.text
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [r["external_id"] for r in rows] == [n["externalId"] for n in drilled]
+    for row, node in zip(rows, drilled, strict=True):
+        assert (row["status"], row["created_at"], row["first_solved_at"]) == (
+            node["status"],
+            node["createdAt"],
+            node["firstSolvedAt"],
+        )
+        assert (row["assignee_id"], row["assignee_name"]) == (ada, "Ada")
+        metrics = [
+            {"key": m["key"], "value": m["value"], "at": m["at"]}
+            for m in json.loads(row["metrics"])
+        ]
+        assert metrics == node["metrics"]
 
 
 def number(cell: str) -> float | None:
