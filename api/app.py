@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import gc
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import graphiql
+from api.access_log import AccessLog
 from api.cors import Cors
 from api.exports import export_endpoint
 from api.graphql_endpoint import GraphQLEndpoint
-from api.health import healthz, metrics, readyz_endpoint
-from api.metrics import LIVE_SUBSCRIBERS, REQUESTS
+from api.health import healthz, readyz_endpoint
+from api.metrics import metrics_endpoint
 from api.oauth import jwks_endpoint, token_endpoint
 from api.schema import build_schema
 from api.webhooks import webhook_endpoint
@@ -36,7 +35,6 @@ def create_app(container: Container | None = None) -> Starlette:
         max_pairs=s.graphql_max_pairs,
     )
     graphql = GraphQLEndpoint(c, schema)
-    LIVE_SUBSCRIBERS.set_function(lambda: c.live.subscribers)
     routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),  # subscriptions (graphql-transport-ws)
@@ -50,7 +48,7 @@ def create_app(container: Container | None = None) -> Starlette:
         ),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz_endpoint(c), methods=["GET"]),
-        Route("/metrics", metrics, methods=["GET"]),
+        Route("/metrics", metrics_endpoint(c), methods=["GET"]),
     ]
     if s.graphiql:
         routes.append(Mount(graphiql.ASSETS_PATH, app=graphiql.assets(), name="graphiql"))
@@ -65,35 +63,7 @@ def create_app(container: Container | None = None) -> Starlette:
         c.close()
 
     middleware = [
-        Middleware(_Timing),  # outermost: preflights are timed too (route "unmatched")
+        Middleware(AccessLog),  # outermost: preflights are logged and timed too
         Middleware(Cors, origins=s.cors_allow_origins, localhost=s.is_development),
     ]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
-
-
-class _Timing:
-    """Request latency by route template (not raw path: ids would explode cardinality)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = {"code": 500}
-
-        async def capture(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status["code"] = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, capture)
-        finally:
-            route = scope.get("route")
-            path = getattr(route, "path", "unmatched")
-            REQUESTS.labels(scope["method"], path, str(status["code"])).observe(
-                time.perf_counter() - started
-            )

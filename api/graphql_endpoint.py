@@ -20,6 +20,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 
 from api import graphiql
+from api.access_log import note_caller
 from api.context import Context
 from api.graphql_limits import GraphQLLimits, LimitedGraphQL
 from api.graphql_ws import (
@@ -113,11 +114,13 @@ async def authenticate(container: Container, request: Request) -> Principal | Re
     for a bad token, 503 when the database needed to check it is unreachable."""
     try:
         # A revocation-cache miss is a blocking query: off the event loop.
-        return await run_in_threadpool(bearer_principal, container, request)
+        principal = await run_in_threadpool(bearer_principal, container, request)
     except TokenError as exc:
         return unauthorized(str(exc))
     except SQLAlchemyError:
         return unavailable()
+    note_caller(request, principal)
+    return principal
 
 
 def bearer_principal(container: Container, request: Request) -> Principal:

@@ -1,12 +1,11 @@
 """/healthz (the process is up), /readyz (its dependencies answer, the schema is at the
-latest migration or ahead of it), /metrics."""
+latest migration or ahead of it)."""
 
 from __future__ import annotations
 
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 
 from infra.bootstrap import Container
 
@@ -30,7 +29,3 @@ def readyz_endpoint(container: Container):  # type: ignore[no-untyped-def]
 def passed(check: str) -> bool:
     """A check passes as "ok", or "ok (a note)": e.g. a schema ahead of this version."""
     return check == "ok" or check.startswith("ok (")
-
-
-async def metrics(_: Request) -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

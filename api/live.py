@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.context import Info
 from api.graphql_ws import FELL_BEHIND_CLOSE, TOKEN_EXPIRED_CLOSE
+from api.metrics import LIVE_SUBSCRIBERS
 from api.models.types import LevelEnum
 from api.permissions import requires
 from api.scores.types import GrainEnum
@@ -80,16 +81,17 @@ class LiveSubscription:
             )
 
         recheck = container.settings.revocation_cache_ttl
-        async with hub.subscribe(principal.tenant_id, grain=wanted) as updates:
-            try:
-                async for key in _until(updates, principal.expires_at, revoked, recheck):
-                    yield ScoresUpdate.of(key)
-            except FellBehindError as exc:
-                context.close_with = (FELL_BEHIND_CLOSE, "subscriber fell behind; resubscribe")
-                raise GraphQLError(str(exc), extensions={"code": TOO_SLOW}) from exc
-            except TokenExpiredError as exc:
-                context.close_with = (TOKEN_EXPIRED_CLOSE, "token expired or revoked")
-                raise GraphQLError(str(exc), extensions={"code": "UNAUTHENTICATED"}) from exc
+        with LIVE_SUBSCRIBERS.track_inprogress():
+            async with hub.subscribe(principal.tenant_id, grain=wanted) as updates:
+                try:
+                    async for key in _until(updates, principal.expires_at, revoked, recheck):
+                        yield ScoresUpdate.of(key)
+                except FellBehindError as exc:
+                    context.close_with = (FELL_BEHIND_CLOSE, "subscriber fell behind; resubscribe")
+                    raise GraphQLError(str(exc), extensions={"code": TOO_SLOW}) from exc
+                except TokenExpiredError as exc:
+                    context.close_with = (TOKEN_EXPIRED_CLOSE, "token expired or revoked")
+                    raise GraphQLError(str(exc), extensions={"code": "UNAUTHENTICATED"}) from exc
 
 
 class TokenExpiredError(Exception):

@@ -23,6 +23,7 @@ from infra.bootstrap import container
 from infra.db.migrate import downgrade, upgrade
 from infra.db.repositories.system import ConflictError, NotFoundError
 from infra.logging import configure_logging
+from infra.signals import multiprocess_metrics
 
 app = typer.Typer(
     cls=FriendlyErrors, help="Fairscore: fair, explainable support KPIs.", no_args_is_help=True
@@ -187,18 +188,20 @@ def serve(
     import uvicorn  # noqa: PLC0415 - only this command needs the server
 
     secret_commands.require_secret_keys()
-    uvicorn.run(
-        "api.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        # A process builds the GraphQL schema before it answers its supervisor's first
-        # ping: on a busy machine that takes longer than uvicorn's 5 s, which kills it.
-        timeout_worker_healthcheck=60,
-        proxy_headers=True,
-        log_config=None,
-    )
+    with multiprocess_metrics(workers):  # /metrics adds up every worker's counts
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            # A process builds the GraphQL schema before it answers its supervisor's first
+            # ping: on a busy machine that takes longer than uvicorn's 5 s, which kills it.
+            timeout_worker_healthcheck=60,
+            proxy_headers=True,
+            log_config=None,
+            access_log=False,  # api/access_log.py writes one structured record instead
+        )
 
 
 @app.command()

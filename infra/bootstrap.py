@@ -29,7 +29,7 @@ from infra.db.delivery_insert import DeliveryInsert, SessionDeliveryInsert
 from infra.db.engine import INTAKE_THREADS, make_engine, make_intake_engine, make_worker_engine
 from infra.db.migrate import schema_check
 from infra.db.repositories.api_clients import SqlApiClients
-from infra.db.repositories.system import IntegrationRecord
+from infra.db.repositories.system import DerivationBacklog, IntegrationRecord
 from infra.db.types import utcnow
 from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
 from infra.live.hub import FellBehindError, LiveHub, Subscription
@@ -41,10 +41,12 @@ from infra.queue import (
     JobQueue,
     QueueUnavailableError,
     RqJobQueue,
+    queue_depth,
     review_assignments_job_id,
 )
 from infra.secret_box import SecretBox, load_secret_box
 from infra.settings import Settings
+from infra.signals import BacklogCollector, exposition
 from infra.sources.base import SourceAdapter
 from infra.sources.decoder import AdapterDecoder
 from infra.sources.registry import adapters
@@ -179,6 +181,21 @@ class Container:
         return InProcessJobQueue()
 
     @cached_property
+    def signals(self) -> BacklogCollector:
+        """The gauges a /metrics scrape computes: backlog, lag and queue depth."""
+        return BacklogCollector(self._derivation_backlog, self._queue_depths, utcnow)
+
+    def _derivation_backlog(self) -> DerivationBacklog:
+        with self.system() as uow:
+            return uow.system.derivation_backlog()
+
+    def _queue_depths(self) -> dict[str, int]:
+        if self.redis is None:
+            return {}  # jobs run in this process: there is no queue to wait in
+        name = self.settings.queue_name
+        return {name: queue_depth(self.redis, name)}
+
+    @cached_property
     def tokens(self) -> TokenService:
         s = self.settings
         key = load_signing_key(s.jwt_private_key, s.data_dir)
@@ -283,6 +300,7 @@ __all__ = [
     "TokenError",
     "TokenRequest",
     "container",
+    "exposition",
     "install",
     "review_assignments_job_id",
     "utcnow",

@@ -1,4 +1,7 @@
-"""Structured logs (structlog): key=value for people, JSON for log pipelines."""
+"""Structured logs (structlog): key=value for people, JSON for log pipelines (LOG_JSON=1),
+the same for the API and the worker, and for records of the standard library's loggers
+(uvicorn, rq). A request's id (api/access_log.py) or a job's id and kind (workers/
+metrics.py) is bound with structlog's contextvars and joins every record written meanwhile."""
 
 from __future__ import annotations
 
@@ -25,8 +28,14 @@ def configure_logging(settings: Settings) -> None:
         else structlog.dev.ConsoleRenderer(colors=False)
     )
     formatter = structlog.stdlib.ProcessorFormatter(
-        processor=renderer,
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,  # a traceback as one string field
+            renderer,
+        ],
         foreign_pre_chain=[
+            structlog.contextvars.merge_contextvars,  # a request's or job's id, in any record
+            structlog.stdlib.add_logger_name,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso"),
         ],
@@ -38,6 +47,8 @@ def configure_logging(settings: Settings) -> None:
     root.setLevel(settings.log_level.upper())
     structlog.configure(
         processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.stdlib.add_logger_name,
             structlog.stdlib.add_log_level,
             structlog.processors.TimeStamper(fmt="iso"),
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,

@@ -44,6 +44,11 @@ _OVER = frozenset({JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobS
 log = logging.getLogger(__name__)
 
 
+def queue_depth(redis: Redis, name: str) -> int:
+    """Jobs waiting in the queue (not the running or failed ones)."""
+    return int(Queue(name, connection=redis).count)
+
+
 class QueueUnavailableError(RuntimeError):
     """The job queue (Redis) could not be reached; nothing was queued."""
 

@@ -99,7 +99,17 @@ class Settings(BaseSettings):
         "is dropped as too slow",
     )
     log_level: str = "INFO"
-    log_json: bool = False
+    log_json: bool = Field(default=False, description="logs as JSON lines (API and worker)")
+    worker_metrics_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="port of `fairscore worker`'s /metrics (unset: not served)",
+    )
+    worker_metrics_host: str = Field(
+        default="0.0.0.0",  # noqa: S104 - scraped from another host or container
+        description="address the worker's /metrics listens on",
+    )
     environment: Literal["development", "production"] | None = Field(
         default=None, description="unset: development when embedded (SQLite, no Redis)"
     )

@@ -37,6 +37,7 @@ from rq.executions import Execution
 from rq.job import Job
 from rq.worker import WorkerStatus
 
+from workers.metrics import counted
 from workers.reconnect import Reconnect
 
 SHUTDOWN_GRACE_SECONDS = 5.0  # + requeue, teardown and exit: well within 10 s of SIGTERM
@@ -73,7 +74,8 @@ class FairscoreWorker(SimpleWorker):
         with self._heartbeats(job, execution):
             self._in_job.set()
             try:
-                self.perform_job(job, queue, execution)
+                kind = job.func_name or "unknown"
+                counted(job.id, kind, lambda: self.perform_job(job, queue, execution))
             finally:
                 self._in_job.clear()
         self.set_state(WorkerStatus.IDLE)

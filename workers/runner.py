@@ -17,6 +17,7 @@ from rq import Queue
 from infra.bootstrap import container
 from workers.cron import SWEEP_INTERVAL_SECONDS, cron_child
 from workers.jobs import sweep_pending
+from workers.metrics import serve_metrics
 from workers.reconnect import Reconnect, patient_redis
 from workers.rq_worker import FairscoreWorker
 
@@ -35,6 +36,7 @@ def run_worker(
         cron = None
         if with_cron and not burst:
             cron = stack.enter_context(cron_child(sweep_interval=sweep_interval))
+        serve_metrics(settings.worker_metrics_port, settings.worker_metrics_host)
         sweep_pending()  # anything left pending while no worker ran
         redis = patient_redis(settings.redis_url, reconnect)
         worker = FairscoreWorker(

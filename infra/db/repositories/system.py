@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select, union
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
 from domain.ports import TenantId, TenantProfile
@@ -74,6 +74,14 @@ class IntegrationRecord:
     active: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class DerivationBacklog:
+    pending_deliveries: int
+    subject_periods: int  # outbox roll-ups (dirty_period)
+    requests: int  # coarse outbox requests: rebuild, re-score, re-attribution
+    oldest: datetime | None  # the oldest of them all
+
+
 class SystemRepository:
     """`box` decrypts integration secrets (infra/secret_box.py); only the integration
     methods need it."""
@@ -125,6 +133,30 @@ class SystemRepository:
             select(r.tenant_id).where(r.requested_at < before),
         )
         return sorted(TenantId(t) for t in self.session.execute(stmt).scalars())
+
+    def derivation_backlog(self) -> DerivationBacklog:
+        """Work waiting for the reconciler, over all tenants (operator signals): one
+        statement of counts and minima, the rows the sweeper scans anyway."""
+        d, r, w = DIRTY_PERIOD.c, DERIVATION_REQUEST.c, WEBHOOK_DELIVERY.c
+        pending = WEBHOOK_DELIVERY.select().where(w.status == "pending").subquery()
+        stmt = select(
+            select(func.count()).select_from(pending).scalar_subquery(),
+            select(func.min(pending.c.received_at)).scalar_subquery(),
+            select(func.count()).select_from(DIRTY_PERIOD).scalar_subquery(),
+            select(func.min(d.marked_at)).scalar_subquery(),
+            select(func.count()).select_from(DERIVATION_REQUEST).scalar_subquery(),
+            select(func.min(r.requested_at)).scalar_subquery(),
+        )
+        deliveries, oldest_delivery, periods, oldest_period, requests, oldest_request = (
+            self.session.execute(stmt).one()
+        )
+        oldest = [t for t in (oldest_delivery, oldest_period, oldest_request) if t is not None]
+        return DerivationBacklog(
+            pending_deliveries=deliveries,
+            subject_periods=periods,
+            requests=requests,
+            oldest=min(oldest, default=None),
+        )
 
     def tenants_with_sampling_rule(self) -> Sequence[tuple[TenantId, str]]:
         """Tenants whose review assignments the weekly schedule generates, with their
