@@ -20,8 +20,16 @@ from api.metrics import metrics_endpoint
 from api.oauth import jwks_endpoint, token_endpoint
 from api.schema import build_schema
 from api.webhooks import webhook_endpoint
-from infra.bootstrap import Container
+from infra.bootstrap import Container, configure_logging
 from infra.bootstrap import container as default_container
+
+
+def serve_app() -> Starlette:
+    """`fairscore serve`'s factory: each uvicorn worker process configures its logging (the
+    workers are spawned, fresh interpreters), then builds the app."""
+    c = default_container()
+    configure_logging(c.settings)
+    return create_app(c)
 
 
 def create_app(container: Container | None = None) -> Starlette:

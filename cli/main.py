@@ -190,7 +190,7 @@ def serve(
     secret_commands.require_secret_keys()
     with multiprocess_metrics(workers):  # /metrics adds up every worker's counts
         uvicorn.run(
-            "api.app:create_app",
+            "api.app:serve_app",
             factory=True,
             host=host,
             port=port,

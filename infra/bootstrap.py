@@ -33,6 +33,7 @@ from infra.db.repositories.system import DerivationBacklog, IntegrationRecord
 from infra.db.types import utcnow
 from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
 from infra.live.hub import FellBehindError, LiveHub, Subscription
+from infra.logging import configure_logging
 from infra.queue import (
     GENERATE_REVIEW_ASSIGNMENTS,
     RECONCILE_TENANT,
@@ -299,6 +300,7 @@ __all__ = [
     "Subscription",
     "TokenError",
     "TokenRequest",
+    "configure_logging",
     "container",
     "exposition",
     "install",

@@ -90,9 +90,10 @@ class Stack:
         wait_for_log(self.workdir / "worker.log", *ready, process=process)
         return process
 
-    def serve(self) -> None:
-        self.start("serve", "--port", str(self.port), log="serve.log")
-        deadline = time.monotonic() + 30
+    def serve(self, *args: str) -> None:
+        """`fairscore serve` (with `args`, e.g. `--workers 2`), once /healthz answers."""
+        self.start("serve", "--port", str(self.port), *args, log="serve.log")
+        deadline = time.monotonic() + 60  # spawned uvicorn workers each import the app
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:

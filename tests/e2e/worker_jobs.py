@@ -19,3 +19,8 @@ def nap(seconds: float, marker: str) -> None:
 def queue_nap(queue: Queue, seconds: float, marker: Path) -> Job:
     """Queue `nap` (its outcome kept for 10 minutes, for the test to read)."""
     return queue.enqueue(f"{__name__}.nap", seconds, str(marker), result_ttl=600)
+
+
+def fail(message: str) -> None:
+    """A job that raises: the worker's failed-jobs count and log see it."""
+    raise RuntimeError(message)

@@ -65,6 +65,9 @@ def needs_table(postgres_url: str, redis_url: str) -> dict[str, Need]:
             "Debian packages chromium, chromium-driver",
             _files("/usr/bin/chromium", "/usr/bin/chromedriver"),
         ),
+        "promtool": Need(
+            "the promtool program", "Debian package prometheus", _programs("promtool")
+        ),
         "readme-tools": Need(
             "psql, curl, jq and .venv/bin/fairscore",
             "Debian packages postgresql-client, curl, jq; `python3 dev.py test` makes the venv",
