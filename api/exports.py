@@ -9,6 +9,7 @@ level (the calendar-basis `metrics { value sampleSize }` of GraphQL). RFC 4180 q
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
@@ -19,7 +20,7 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
 from api.context import Context
 from api.export_format import ExportError, Row, encode, optional_text, parse_period
-from api.graphql_endpoint import REALM, authenticate
+from api.graphql_endpoint import REALM, authenticate, unavailable
 from api.scores import reads
 from api.scores.reads import ScoredFields
 from api.tickets import export as tickets
@@ -28,9 +29,11 @@ from domain.metrics import Basis, Level
 from domain.periods import Period
 from domain.values import MetricSet, with_nulls
 from domain.views import TenantReads
-from infra.bootstrap import Container
+from infra.bootstrap import Container, SQLAlchemyError
 
 CHUNK_ROWS = 200  # rows per streamed chunk
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -82,15 +85,18 @@ def export_endpoint(container: Container) -> Callable[[Request], Awaitable[Respo
         try:
             if name == tickets.NAME:
                 wanted = tickets.parse_query(request.query_params)
-                return _csv(tickets.filename(wanted), tickets.stream(context, wanted))
+                return _csv(tickets.filename(wanted), await tickets.stream(context, wanted))
             export = EXPORTS.get(name)
             if export is None:
                 names = ", ".join([*EXPORTS, tickets.NAME])
                 return PlainTextResponse(f"no such export; one of {names}", 404)
             query = parse_query(request.query_params, takes_team=export.takes_team)
+            rows = await context.read(lambda r: export.rows(r, query, principal))
         except ExportError as exc:
             return PlainTextResponse(str(exc), status_code=400)
-        rows = await context.read(lambda r: export.rows(r, query, principal))
+        except SQLAlchemyError:  # before the response starts, so the client can retry
+            log.warning("an export could not be read: the database is unavailable", exc_info=True)
+            return unavailable("the database is unavailable; retry later")
         p = query.period
         return _csv(f"{name}-{p.grain.value.lower()}-{p.start}.csv", _stream(export, rows))
 

@@ -128,8 +128,9 @@ def bearer_principal(container: Container, request: Request) -> Principal:
     return verify_bearer(container, request.headers.get("authorization", ""))
 
 
-def unavailable() -> JSONResponse:
-    message = "the token cannot be checked: the database is unavailable; retry later"
+def unavailable(
+    message: str = "the token cannot be checked: the database is unavailable; retry later",
+) -> JSONResponse:
     return JSONResponse(
         {"errors": [{"message": message, "extensions": {"code": "SERVICE_UNAVAILABLE"}}]},
         status_code=503,

@@ -77,15 +77,20 @@ def parse_query(params: QueryParams) -> TicketQuery:
 
 
 async def stream(context: Context, query: TicketQuery) -> AsyncIterator[str]:
+    """The export's body, its first page read now: a database that cannot be read is then
+    still an error response, not a file cut short after its headers were sent."""
+    first = await context.read(partial(read_page, wanted=query.wanted, after=None))
+    return _pages(context, query, first)
+
+
+async def _pages(context: Context, query: TicketQuery, page: Page) -> AsyncIterator[str]:
     yield encode([HEADER])
-    after: TicketPosition | None = None
     while True:
-        page = await context.read(partial(read_page, wanted=query.wanted, after=after))
         if page.lines:
             yield encode(page.lines)
         if page.after is None:
             return
-        after = page.after
+        page = await context.read(partial(read_page, wanted=query.wanted, after=page.after))
 
 
 def read_page(reads: TenantReads, wanted: TicketFilter, after: TicketPosition | None) -> Page:
