@@ -14,12 +14,14 @@ from datetime import date, timedelta
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from redis import Redis
+from sqlalchemy import text
 from starlette.testclient import TestClient
 
 from domain.ports import TenantProfile
 from infra import admin
 from infra.bootstrap import Container, install
-from infra.db.migrate import upgrade
+from infra.db.engine import make_engine
+from infra.db.migrate import downgrade, upgrade
 from infra.db.tables import DerivationRequestRow, DirtyPeriodRow
 from infra.db.types import utcnow
 from infra.logging import configure_logging
@@ -141,3 +143,26 @@ def test_access_log_is_one_json_record_with_request_id_tenant_and_client(
     assert (first["status"], health["status"], first["method"]) == (200, 200, "POST")
     assert first["duration_ms"] > 0 and first["level"] == "info"
     assert first["logger"] == "fairscore.access"
+
+
+def test_pending_deliveries_have_a_partial_index_that_goes_down(empty_database: str) -> None:
+    """The backlog's count and oldest pending delivery read only pending rows."""
+
+    def definition() -> str | None:
+        engine = make_engine(empty_database)
+        try:
+            with engine.connect() as conn:
+                if engine.dialect.name == "postgresql":
+                    stmt = "SELECT indexdef FROM pg_indexes WHERE indexname = :name"
+                else:
+                    stmt = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :name"
+                return conn.execute(text(stmt), {"name": "ix_webhook_delivery_pending"}).scalar()
+        finally:
+            engine.dispose()
+
+    upgrade(empty_database)
+    found = definition()
+    assert found is not None and "ix_webhook_delivery_pending ON " in found
+    assert "(received_at)" in found and "WHERE" in found and "'pending'" in found, found
+    downgrade(empty_database, "e3tickets0012")
+    assert definition() is None

@@ -13,6 +13,7 @@ from sqlalchemy import (
     UniqueConstraint,
     column,
     desc,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -111,6 +112,14 @@ class WebhookDeliveryRow(SQLModel, table=True):
             "tenant_id", "integration_id", "delivery_key", name="uq_webhook_delivery_key"
         ),
         Index("ix_webhook_delivery_status", "tenant_id", "status", "received_at"),
+        # Pending deliveries of all tenants, oldest first: the sweeper's and /metrics'
+        # backlog read only these rows, not every delivery ever received.
+        Index(
+            "ix_webhook_delivery_pending",
+            "received_at",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
     )
 
     tenant_id: str = Field(primary_key=True, max_length=32)
