@@ -126,13 +126,14 @@ def _alive(pid: int) -> bool:
 @contextmanager
 def multiprocess_metrics(processes: int) -> Iterator[None]:
     """For the block (the server's life): multiprocess mode when more than one process
-    serves. The directory is PROMETHEUS_MULTIPROC_DIR when set (emptied first: the library
-    requires it wiped between runs), else a temporary one removed afterwards. The variable
-    is set before uvicorn spawns its workers, which import prometheus-client afresh."""
-    if processes <= 1:
+    serves, or when PROMETHEUS_MULTIPROC_DIR is set. That directory is emptied first (the
+    library requires it wiped between runs: a previous run's counts would be added in);
+    unset, a temporary one is used and removed afterwards. The variable is set before
+    uvicorn spawns its workers, which import prometheus-client afresh."""
+    given = os.environ.get(MULTIPROC_ENV)
+    if processes <= 1 and not given:
         yield
         return
-    given = os.environ.get(MULTIPROC_ENV)
     path = given or tempfile.mkdtemp(prefix="fairscore-metrics-")
     for stale in glob.glob(os.path.join(path, "*.db")):
         os.remove(stale)
