@@ -88,12 +88,15 @@ def test_compose_publishes_every_port_the_full_stack_section_reaches() -> None:
     assert ports <= set().union(*published.values())
 
 
-def test_only_the_api_has_an_http_healthcheck() -> None:
+def test_the_api_and_worker_check_their_own_http_servers_and_the_one_shot_none() -> None:
     services = _compose()
     api_check = " ".join(services["api"]["healthcheck"]["test"])
     assert re.search(r"/(readyz|healthz)", api_check)
-    for one_shot_or_worker in ("worker", "migrate"):
-        assert services[one_shot_or_worker]["healthcheck"] == {"disable": True}
+    worker = services["worker"]
+    port = worker["environment"]["WORKER_METRICS_PORT"]
+    assert f"127.0.0.1:{port}/metrics" in " ".join(worker["healthcheck"]["test"])
+    assert worker["environment"]["DATABASE_URL"] == services["api"]["environment"]["DATABASE_URL"]
+    assert services["migrate"]["healthcheck"] == {"disable": True}
 
 
 def test_the_api_and_worker_start_after_a_successful_migration() -> None:
