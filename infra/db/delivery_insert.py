@@ -40,12 +40,18 @@ class DeliveryInsert:
         """(the new delivery's id, or None for a duplicate; whether it waits to be
         processed), committed. Pooled connections are not pinged before use: one the
         server dropped (a restart) fails, and the statement — idempotent by its key —
-        runs once more on a fresh connection. Other errors raise DBAPIError (a 503)."""
+        runs once more on a fresh connection. Other errors, and a connection that cannot be
+        opened (the server stopped or shutting down), raise DBAPIError (a 503)."""
         row = delivery_row(tenant_id, delivery)
         sql, processors = self._compiled or self._compile(list(row))
         for column, process in processors.items():
             row[column] = process(row[column])
-        connection = self._engine.raw_connection()
+        try:
+            connection = self._engine.raw_connection()
+        except DBAPIError:
+            raise
+        except Exception as exc:  # the pool raises the driver's own error, unwrapped
+            raise DBAPIError.instance(sql, row, exc, Exception) from exc
         try:
             cursor = connection.cursor()
             cursor.execute(sql, row)

@@ -13,6 +13,7 @@ import pytest
 from infra.db.migrate import upgrade
 from tests.conftest import missing, scratch_database
 from tests.e2e.harness import Stack
+from tests.e2e.private_postgres import PrivatePostgres
 from tests.e2e.private_redis import PrivateRedis
 
 
@@ -55,3 +56,15 @@ def redis(tmp_path: Path) -> Iterator[PrivateRedis]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[PrivatePostgres]:
+    """A started private PostgreSQL cluster with an empty database at its `url`, removed
+    after the test."""
+    server = PrivatePostgres()
+    try:
+        server.create()
+        yield server
+    finally:
+        server.remove()

@@ -12,157 +12,44 @@ JOB_HEARTBEAT_SECONDS (both settings of the application, see workers/cron.py).
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
 import subprocess
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import suppress
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from infra.synthetic import Shape, generate
-from tests.e2e.harness import Stack, wait_for_log
-from tests.e2e.private_redis import PrivateRedis
-from tests.support.faults import (
-    backlog,
-    delivery_states,
-    derived_rows,
-    differences,
-    event_ids,
-    failed_reasons,
-    rq_state,
-    tenant_id,
-    wait_for,
+from tests.e2e.drills import (
+    Tenant,
+    assert_equals_clean_rebuild,
+    history,
+    logs,
+    make_stack,
+    start_worker,
+    unique_ids,
+    wait_settled,
 )
-from tests.support.kpi_models import ACTIVATE, CREATE, SATISFACTION_FIRST
+from tests.e2e.harness import Stack
+from tests.e2e.private_redis import PrivateRedis
+from tests.support.faults import backlog, delivery_states, event_ids, failed_reasons, rq_state
 from tests.support.processes import descendants
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis]
-
-START = datetime(2026, 7, 1, tzinfo=UTC)
-SETTLE_SECONDS = 90
-
-
-def make_stack(database_url: str, redis: PrivateRedis, workdir: Path, **env: str) -> Stack:
-    stack = Stack(
-        database_url=database_url,
-        redis_url=redis.url,
-        workdir=workdir,
-        queue_name=f"fairscore-faults-{uuid.uuid4().hex[:6]}",
-    )
-    stack.env.update(LOG_LEVEL="INFO", **env)
-    stack.cli("db", "upgrade")
-    stack.serve()
-    return stack
 
 
 @pytest.fixture
 def stack(database_url: str, redis: PrivateRedis, tmp_path: Path) -> Iterator[Stack]:
     # The sweeper re-requests work 3 s old; a job is abandoned after 2 × 3 s of silence.
     s = make_stack(
-        database_url, redis, tmp_path, SWEEP_AFTER_SECONDS="3", JOB_HEARTBEAT_SECONDS="3"
+        database_url, redis.url, tmp_path, SWEEP_AFTER_SECONDS="3", JOB_HEARTBEAT_SECONDS="3"
     )
     yield s
     s.stop()
-
-
-# --- helpers --------------------------------------------------------------------------------
-
-
-class Tenant:
-    def __init__(self, stack: Stack, database_url: str, slug: str) -> None:
-        """A tenant with an admin API client and a generic webhook integration (CLI)."""
-        stack.cli("tenant", "create", slug, "--name", slug.title(), "--timezone", "Europe/Berlin")
-        client = json.loads(
-            stack.cli("client", "create", "--tenant", slug, "--scopes", "read admin", "--json")
-        )
-        hook = json.loads(
-            stack.cli("integration", "create", "--tenant", slug, "--source", "generic", "--json")
-        )
-        self.stack, self.slug = stack, slug
-        self.id = tenant_id(database_url, slug)
-        self.token = stack.token(client["client_id"], client["client_secret"])
-        self.path, self.secret = hook["webhook_path"], hook["secret"]
-
-    def post(self, events: list[dict[str, Any]], *, seed: int, max_batch: int = 25) -> int:
-        return self.stack.post_webhooks(
-            self.path, self.secret, events, seed=seed, max_batch=max_batch
-        )
-
-    def change_model(self, effective_from: str) -> None:
-        """An admin's model change: createKpiModel + activateKpiModel (a RESCORE)."""
-        created = self.stack.graphql(self.token, CREATE, model=SATISFACTION_FIRST)
-        model_id = created["createKpiModel"]["id"]
-        self.stack.graphql(self.token, ACTIVATE, id=model_id, **{"from": effective_from})
-
-
-def history(*, tickets: int, seed: int, prefix: str = "T") -> list[dict[str, Any]]:
-    shape = Shape(
-        tickets=tickets,
-        days=45,
-        agents=5,
-        teams=2,
-        seed=seed,
-        start=START,
-        activity=False,
-        prefix=prefix,
-    )
-    return list(generate(shape))
-
-
-def start_worker(stack: Stack, name: str, *, cron: bool = True) -> subprocess.Popen[bytes]:
-    """`fairscore worker` (its cron sweeping every second), logging to `name`.log, once it
-    listens."""
-    args = ["--sweep-interval", "1"] if cron else ["--no-cron"]
-    process = stack.start("worker", *args, log=f"{name}.log")
-    ready = ["Listening on", "registering birth"] if cron else ["Listening on"]
-    wait_for_log(stack.workdir / f"{name}.log", *ready, process=process)
-    return process
-
-
-def settled(stack: Stack, database_url: str) -> bool:
-    """Nothing waits: no pending delivery or outbox row, no queued job, none started."""
-    if not backlog(database_url).empty:
-        return False
-    return rq_state(stack.env["REDIS_URL"], stack.env["QUEUE_NAME"]).idle
-
-
-def wait_settled(stack: Stack, database_url: str, *, timeout: float = SETTLE_SECONDS) -> float:
-    def explain() -> str:
-        rq = rq_state(stack.env["REDIS_URL"], stack.env["QUEUE_NAME"])
-        return f"backlog {backlog(database_url)}, {rq}"
-
-    try:
-        return wait_for(lambda: settled(stack, database_url), timeout=timeout, what="settled")
-    except AssertionError as exc:
-        raise AssertionError(f"{exc}: {explain()}") from None
-
-
-def assert_equals_clean_rebuild(stack: Stack, database_url: str, tenant: Tenant) -> None:
-    """The tenant's derived rows now, and after `fairscore recompute` rebuilt them all from
-    the event log, are the same rows; and the rebuild left nothing waiting either."""
-    derived = derived_rows(database_url, tenant.id)
-    assert derived["ticket"] and derived["score_snapshot"] and derived["snapshot_score"]
-    stack.cli("recompute", "--tenant", tenant.slug)
-    wait_settled(stack, database_url)
-    problems = differences(derived, derived_rows(database_url, tenant.id))
-    assert problems == [], "\n".join(problems)
-
-
-def unique_ids(*batches: list[dict[str, Any]]) -> list[str]:
-    return sorted({e["id"] for events in batches for e in events})
-
-
-def logs(stack: Stack, prefix: str) -> str:
-    return "".join(p.read_text(errors="replace") for p in stack.workdir.glob(f"{prefix}*.log"))
 
 
 # --- 1. Redis stops while deliveries and a model change arrive --------------------------------

@@ -9,17 +9,23 @@ import base64
 import os
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 from starlette.testclient import TestClient
 
 from domain.integrations import IntegrationChange
-from domain.ports import TenantProfile
+from domain.ports import TenantId, TenantProfile
 from infra import admin
 from infra.bootstrap import Container
+from infra.db.delivery_insert import DeliveryInsert
+from infra.db.engine import make_intake_engine
+from infra.db.repositories.deliveries import NewDelivery
 from infra.db.repositories.system import IntegrationRecord
 from infra.db.tables import WEBHOOK_DELIVERY
 from infra.settings import Settings
@@ -139,3 +145,27 @@ def test_a_pooled_connection_the_server_dropped_is_replaced_before_answering(
         assert count_rows(c, WEBHOOK_DELIVERY, tenant.id) == 2
     finally:
         c.close()
+
+
+def test_an_intake_connection_that_cannot_be_opened_is_a_database_error(
+    postgres_url: str,
+) -> None:
+    """With the integration cached, a delivery's INSERT is intake's first statement: a
+    server that stopped (or is shutting down) must fail it as a DBAPIError, the 503 of
+    api/webhooks.py, not as the driver's own error (a 500)."""
+    stopped = make_url(postgres_url).set(port=1).render_as_string(hide_password=False)
+    engine = make_intake_engine(stopped)
+    delivery = NewDelivery(
+        integration_id="i-1",
+        source="generic",
+        delivery_key="msg-1",
+        headers={},
+        body=BODY,
+        received_at=datetime.now(UTC),
+        signature="valid",
+    )
+    try:
+        with pytest.raises(SQLAlchemyError):
+            DeliveryInsert(engine).add(TenantId("t-1"), delivery)
+    finally:
+        engine.dispose()

@@ -10,8 +10,10 @@ PostgreSQL still runs everything else, and the run says what it left out) — ex
 
 from __future__ import annotations
 
+import glob
 import shutil
 import socket
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -47,6 +49,30 @@ def _files(*paths: str) -> Callable[[], bool]:
     return lambda: all(Path(path).exists() for path in paths)
 
 
+def postgres_server_bindir() -> Path | None:
+    """The directory of PostgreSQL's server programs (initdb, pg_ctl): pg_config's bindir,
+    else Debian's /usr/lib/postgresql/<version>/bin (newest first), else pg_ctl on PATH.
+    pg_config alone proves nothing: libpq-dev brings it without the server."""
+    candidates: list[Path] = []
+    if shutil.which("pg_config"):
+        done = subprocess.run(
+            ["pg_config", "--bindir"], capture_output=True, text=True, check=False
+        )
+        candidates.append(Path(done.stdout.strip()))
+    versions = glob.glob("/usr/lib/postgresql/*/bin")
+    candidates += sorted((Path(p) for p in versions), key=_version, reverse=True)
+    on_path = shutil.which("pg_ctl")
+    if on_path:
+        candidates.append(Path(on_path).resolve().parent)
+    return next(
+        (d for d in candidates if (d / "initdb").exists() and (d / "pg_ctl").exists()), None
+    )
+
+
+def _version(bindir: Path) -> tuple[int, ...]:
+    return tuple(int(part) for part in bindir.parent.name.split(".") if part.isdigit())
+
+
 def needs_table(postgres_url: str, redis_url: str) -> dict[str, Need]:
     return {
         "postgres": Need(
@@ -59,6 +85,11 @@ def needs_table(postgres_url: str, redis_url: str) -> dict[str, Need]:
         ),
         "redis-server": Need(
             "the redis-server program", "Debian package redis-server", _programs("redis-server")
+        ),
+        "pg_ctl": Need(
+            "PostgreSQL's server programs (initdb, pg_ctl)",
+            "Debian package postgresql",
+            lambda: postgres_server_bindir() is not None,
         ),
         "chromium": Need(
             "Chromium and ChromeDriver",
@@ -82,6 +113,7 @@ FIXTURE_NEEDS: dict[str, tuple[str, ...]] = {
     "postgres_admin_url": ("postgres",),
     "redis_url": ("redis",),
     "redis": ("redis-server",),  # tests/e2e/conftest.py: a private redis-server
+    "private_postgres": ("pg_ctl",),  # tests/e2e/conftest.py: a private PostgreSQL cluster
 }
 # Parametrized database fixtures ("sqlite" or "postgres"): the postgres case needs PostgreSQL.
 DATABASE_PARAMS = ("database_url", "empty_database")
