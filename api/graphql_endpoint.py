@@ -1,7 +1,8 @@
 """/graphql: bearer-token authentication in front of strawberry's ASGI app.
 
 A missing, malformed, expired, unsigned or foreign-audience token gets HTTP 401 with
-`WWW-Authenticate` before any GraphQL runs; scopes are then checked per field. A token that
+`WWW-Authenticate` before any GraphQL runs; a client over RATE_LIMIT_GRAPHQL gets 429 with
+`Retry-After` (code RATE_LIMITED); scopes are then checked per field. A token that
 cannot be checked (the revocation set is not cached and the database is down) gets 503.
 WebSockets (graphql-transport-ws, for subscriptions) authenticate in `connection_init`
 instead: api/graphql_ws.py.
@@ -32,7 +33,7 @@ from api.graphql_ws import (
 from api.oauth import verify_bearer
 from domain.audit import bounded_actor
 from domain.auth import Principal
-from infra.bootstrap import Container, SQLAlchemyError, TokenError
+from infra.bootstrap import Container, Limited, SQLAlchemyError, TokenError
 
 REALM = 'Bearer realm="fairscore"'
 # Set by a frontend acting for a person: recorded in the audit log beside the client id.
@@ -97,6 +98,12 @@ class GraphQLEndpoint:
         if isinstance(principal, Response):
             await principal(scope, receive, send)
             return
+        wait = await run_in_threadpool(
+            self.container.rate_limits.retry_after, Limited.GRAPHQL, principal.client_id
+        )
+        if wait is not None:
+            await rate_limited(wait)(scope, receive, send)
+            return
         scope["fairscore.principal"] = principal
         await self.app(scope, receive, send)
 
@@ -135,6 +142,17 @@ def unavailable(
         {"errors": [{"message": message, "extensions": {"code": "SERVICE_UNAVAILABLE"}}]},
         status_code=503,
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+def rate_limited(retry_after: int) -> JSONResponse:
+    message = (
+        f"this API client sent more requests than RATE_LIMIT_GRAPHQL allows;"
+        f" retry in {retry_after} s"
+    )
+    error = {"message": message, "extensions": {"code": "RATE_LIMITED", "retryAfter": retry_after}}
+    return JSONResponse(
+        {"errors": [error]}, status_code=429, headers={"Retry-After": str(retry_after)}
     )
 
 

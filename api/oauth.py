@@ -1,14 +1,26 @@
 """POST /oauth/token — client credentials (RFC 6749 §4.4); GET /.well-known/jwks.json;
-and the check of the bearer tokens it issues (HTTP header or WebSocket connection_init)."""
+and the check of the bearer tokens it issues (HTTP header or WebSocket connection_init).
+
+Token requests are limited (RATE_LIMIT_TOKEN) per client_id as sent, before the secret is
+checked, so guessing one client's secret is slow; a request naming no client is counted
+against its remote address. Over the limit: 429 with `Retry-After`."""
 
 from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from urllib.parse import unquote_plus
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from domain.auth import Principal
-from infra.bootstrap import Container, TokenError, TokenRequest
+from infra.bootstrap import Container, Limited, TokenError, TokenRequest
+
+# Longer ids are no client's (they are generated): counted by address, not minting keys.
+MAX_CLIENT_ID = 128
 
 
 def verify_bearer(container: Container, header: str) -> Principal:
@@ -40,12 +52,40 @@ def token_endpoint(container: Container):  # type: ignore[no-untyped-def]
             headers=dict(request.headers),
             form={k: v for k, v in form.items() if isinstance(v, str)},
         )
+        caller = _caller(request, token_request.form)
+        wait = await run_in_threadpool(container.rate_limits.retry_after, Limited.TOKEN, caller)
+        if wait is not None:
+            return JSONResponse(
+                {
+                    "error": "rate_limited",
+                    "error_description": f"too many token requests (RATE_LIMIT_TOKEN);"
+                    f" retry in {wait} s",
+                },
+                status_code=429,
+                headers={"Retry-After": str(wait)},
+            )
         status, body, headers = await run_in_threadpool(
             container.token_endpoint.respond, token_request
         )
         return JSONResponse(body, status_code=status, headers=dict(headers))
 
     return token
+
+
+def _caller(request: Request, form: Mapping[str, str]) -> str:
+    """The key a token request is counted under: the client_id of HTTP Basic (RFC 6749
+    §2.3.1: form-encoded) or of the form, else the remote address."""
+    client_id = form.get("client_id", "")
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            decoded = ""
+        client_id = unquote_plus(decoded.partition(":")[0]) or client_id
+    if 0 < len(client_id) <= MAX_CLIENT_ID:
+        return f"client:{client_id}"
+    return f"address:{request.client.host if request.client else 'unknown'}"
 
 
 def jwks_endpoint(container: Container):  # type: ignore[no-untyped-def]

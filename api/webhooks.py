@@ -1,9 +1,14 @@
 """/webhooks/{source}/{integration_id}: POST reads the body (bounded) and hands it to
-intake; HEAD and GET answer the URL checks some vendors make when a webhook is saved."""
+intake; HEAD and GET answer the URL checks some vendors make when a webhook is saved.
+A known integration over RATE_LIMIT_WEBHOOK gets 429 with `Retry-After`, which helpdesks
+honour when they retry; nothing is stored."""
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
 
 import anyio
 from starlette.concurrency import run_in_threadpool
@@ -12,9 +17,10 @@ from starlette.responses import JSONResponse
 
 from api.metrics import WEBHOOKS
 from api.request_body import BodyTooLargeError, read_body
-from infra.bootstrap import Container, SQLAlchemyError, utcnow
+from infra.bootstrap import Container, Limited, SQLAlchemyError, utcnow
 
 RETRY_AFTER_SECONDS = 5
+T = TypeVar("T")
 
 
 def webhook_endpoint(container: Container):  # type: ignore[no-untyped-def]
@@ -35,6 +41,7 @@ def webhook_endpoint(container: Container):  # type: ignore[no-untyped-def]
             )
             return JSONResponse(probe.body, status_code=probe.status)
         received_at = utcnow()
+        integration_id = request.path_params["integration_id"]
         try:
             body = await read_body(request, limit)
         except BodyTooLargeError:
@@ -44,12 +51,14 @@ def webhook_endpoint(container: Container):  # type: ignore[no-untyped-def]
             receive = functools.partial(
                 container.webhooks.receive,
                 source=source,
-                integration_id=request.path_params["integration_id"],
+                integration_id=integration_id,
                 headers=dict(request.headers),
                 body=body,
                 received_at=received_at,
             )
-            receipt = await anyio.to_thread.run_sync(receive, limiter=threads)
+            receipt = await anyio.to_thread.run_sync(
+                within_limit, container, integration_id, receive, limiter=threads
+            )
         except SQLAlchemyError:
             # Not stored: the sender must try again (a 2xx would lose the delivery).
             WEBHOOKS.labels(source=label, outcome="503").inc()
@@ -59,6 +68,37 @@ def webhook_endpoint(container: Container):  # type: ignore[no-untyped-def]
                 headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             )
         WEBHOOKS.labels(source=label, outcome=str(receipt.status)).inc()
+        if isinstance(receipt, RateLimited):
+            return JSONResponse(
+                {"error": receipt.message},
+                status_code=429,
+                headers={"Retry-After": str(receipt.retry_after)},
+            )
         return JSONResponse(receipt.body, status_code=receipt.status)
 
     return webhook
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimited:
+    retry_after: int
+    status: int = 429
+
+    @property
+    def message(self) -> str:
+        return (
+            f"this integration sent more webhooks than RATE_LIMIT_WEBHOOK allows; nothing "
+            f"was stored, retry in {self.retry_after} s"
+        )
+
+
+def within_limit(
+    container: Container, integration_id: str, receive: Callable[[], T]
+) -> T | RateLimited:
+    """`receive()`, unless the integration is over its limit. Only known integrations are
+    counted: random ids in the URL must not each mint a counter (they get 404 anyway)."""
+    if container.integrations.get(integration_id) is not None:
+        wait = container.rate_limits.retry_after(Limited.WEBHOOK, integration_id)
+        if wait is not None:
+            return RateLimited(wait)
+    return receive()

@@ -6,7 +6,9 @@
 A private database (`fairscore_intake`, dropped at the end) on the shared PostgreSQL server
 (BENCH_POSTGRES_URL), a queue of its own on Redis (BENCH_REDIS_URL) and a real
 `fairscore serve` (its default worker count unless --workers). No `fairscore worker` runs:
-the figure is intake alone (verify, store, acknowledge, request the tenant's job).
+the figure is intake alone (verify, count against the integration's rate limit in Redis,
+store, acknowledge, request the tenant's job). The stack raises RATE_LIMIT_WEBHOOK far past
+the load (bench/freshness_stack.py), so every webhook is counted and none is refused.
 
 The load generator is `wrk` (Debian's; compiled, so it takes little of the CPU the server
 needs), --connections connections for --seconds each, after a short warm-up:

@@ -45,6 +45,7 @@ from infra.queue import (
     queue_depth,
     review_assignments_job_id,
 )
+from infra.rate_limits import Limited, RateLimits
 from infra.secret_box import SecretBox, load_secret_box
 from infra.settings import Settings
 from infra.signals import BacklogCollector, exposition
@@ -165,6 +166,20 @@ class Container:
     def redis(self) -> Redis | None:
         url = self.settings.redis_url
         return Redis.from_url(url) if url else None
+
+    @cached_property
+    def rate_limits(self) -> RateLimits:
+        """Requests per client and integration: in Redis when it is used (every API
+        process counts together), else in this process."""
+        s = self.settings
+        limits = {
+            Limited.GRAPHQL: s.rate_limit_graphql,
+            Limited.TOKEN: s.rate_limit_token,
+            Limited.WEBHOOK: s.rate_limit_webhook,
+        }
+        if s.redis_url:
+            return RateLimits.in_redis(s.redis_url, limits)
+        return RateLimits.in_memory(limits)
 
     @cached_property
     def live(self) -> LiveHub:
@@ -288,6 +303,9 @@ class Container:
         redis = self.__dict__.pop("redis", None)
         if redis is not None:
             redis.close()
+        rate_limits = self.__dict__.pop("rate_limits", None)
+        if rate_limits is not None:
+            rate_limits.close()
 
 
 # What the API layer may use from infra: it imports infra only through this module.
@@ -295,6 +313,7 @@ __all__ = [
     "GENERATE_REVIEW_ASSIGNMENTS",
     "Container",
     "FellBehindError",
+    "Limited",
     "QueueUnavailableError",
     "SQLAlchemyError",
     "Subscription",

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domain.json_nesting import DEFAULT_MAX_DEPTH
+from infra.rate_limits import parse_limit
 
 
 class Settings(BaseSettings):
@@ -88,6 +89,18 @@ class Settings(BaseSettings):
     graphql_max_pairs: int = Field(
         default=2_000, description="pairs of fields or spreads validation compares"
     )
+    # Requests per window and key, in `limits`' notation ("600/minute", "20 per second"),
+    # counted in Redis when REDIS_URL is set (shared by every API process), else in memory.
+    rate_limit_graphql: str = Field(
+        default="3000/minute", description="/graphql requests per API client"
+    )
+    rate_limit_token: str = Field(
+        default="60/minute",
+        description="/oauth/token requests per client_id (per remote address without one)",
+    )
+    rate_limit_webhook: str = Field(
+        default="60000/minute", description="webhook deliveries per integration"
+    )
     json_max_depth: int = Field(
         default=DEFAULT_MAX_DEPTH,
         description="nesting of arrays/objects in webhook and GraphQL JSON bodies",
@@ -123,6 +136,12 @@ class Settings(BaseSettings):
         # A browser's Origin header has no trailing slash; a pasted URL often does.
         if isinstance(value, str):
             return tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
+        return value
+
+    @field_validator("rate_limit_graphql", "rate_limit_token", "rate_limit_webhook")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        parse_limit(value)  # a typo fails at start-up, not at the first request
         return value
 
     @property
