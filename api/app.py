@@ -41,6 +41,7 @@ def create_app(container: Container | None = None) -> Starlette:
         max_tokens=s.graphql_max_tokens,
         max_selections=s.graphql_max_selections,
         max_pairs=s.graphql_max_pairs,
+        max_cost=s.graphql_max_cost,
     )
     graphql = GraphQLEndpoint(c, schema)
     routes: list[BaseRoute] = [

@@ -28,6 +28,7 @@ from api.clients.queries import ClientsQuery
 from api.engagement.mutations import EngagementMutation
 from api.engagement.queries import EngagementQuery
 from api.error_logging import ErrorLoggingSchema
+from api.graphql_cost import QueryCostLimiter
 from api.graphql_leaves import PlainObjectsExecutionContext
 from api.graphql_shape import DocumentShapeLimiter, ShapeLimits
 from api.integrations.mutations import IntegrationsMutation
@@ -110,7 +111,13 @@ class FairscoreSchema(ErrorLoggingSchema):
 
 
 def build_schema(
-    *, max_depth: int, max_aliases: int, max_tokens: int, max_selections: int, max_pairs: int
+    *,
+    max_depth: int,
+    max_aliases: int,
+    max_tokens: int,
+    max_selections: int,
+    max_pairs: int,
+    max_cost: int,
 ) -> strawberry.Schema:
     shape = ShapeLimits(max_selections=max_selections, max_pairs=max_pairs, max_aliases=max_aliases)
     return FairscoreSchema(
@@ -127,6 +134,8 @@ def build_schema(
             # counts aliases too, as strawberry's MaxAliasesLimiter does but in linear time.
             partial(DocumentShapeLimiter, limits=shape),
             partial(QueryDepthLimiter, max_depth=max_depth),
+            # After validation, before execution: what the operation asks of the database.
+            partial(QueryCostLimiter, max_cost=max_cost),
             partial(MaskErrors, should_mask_error=_unexpected),
         ],
     )

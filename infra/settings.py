@@ -89,6 +89,12 @@ class Settings(BaseSettings):
     graphql_max_pairs: int = Field(
         default=2_000, description="pairs of fields or spreads validation compares"
     )
+    graphql_max_cost: int = Field(
+        default=50_000,
+        ge=1,
+        description="estimated fields a query may resolve: each field times the page sizes "
+        "(`first`, `limit`) of the lists around it (api/graphql_cost.py)",
+    )
     # Requests per window and key, in `limits`' notation ("600/minute", "20 per second"),
     # counted in Redis when REDIS_URL is set (shared by every API process), else in memory.
     rate_limit_graphql: str = Field(
