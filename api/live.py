@@ -13,6 +13,8 @@ refreshes (REVOCATION_CACHE_TTL), so it takes effect within that bound here too.
 from __future__ import annotations
 
 import asyncio
+import logging
+import math
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from datetime import date
@@ -30,9 +32,11 @@ from api.scores.types import GrainEnum
 from domain.auth import Scope
 from domain.periods import Grain
 from domain.ports import ScoreKey
-from infra.bootstrap import FellBehindError, Subscription
+from infra.bootstrap import FellBehindError, SQLAlchemyError, Subscription
 
 TOO_SLOW = "SUBSCRIBER_TOO_SLOW"
+
+log = logging.getLogger(__name__)
 
 
 @strawberry.type
@@ -105,15 +109,19 @@ async def _until(
     recheck_seconds: float,
 ) -> AsyncIterator[ScoreKey]:
     """The updates until the token expires or its client is revoked (then
-    TokenExpiredError): a connection is authenticated once, so its token is re-checked here."""
-    checked = time.monotonic()
+    TokenExpiredError): a connection is authenticated once, so its token is re-checked here,
+    first when the subscription starts (the socket may be older than a revocation)."""
+    checked = -math.inf
     while True:
         left = None if expires_at is None else expires_at - time.time()
         if left is not None and left <= 0:
             raise TokenExpiredError("the token expired; connect again with a new one")
         if time.monotonic() - checked >= recheck_seconds:
-            if await revoked():
-                raise TokenExpiredError("the token's client was revoked")
+            try:
+                if await revoked():
+                    raise TokenExpiredError("the token's client was revoked")
+            except SQLAlchemyError:  # verified before: keep serving, check again next time
+                log.warning("live updates: revocation not checked (database)", exc_info=True)
             checked = time.monotonic()
         wait = recheck_seconds if left is None else min(left, recheck_seconds)
         try:

@@ -7,6 +7,7 @@ and outlives Redis restarts: see `rq_worker`, `cron` and `reconnect`.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 from contextlib import ExitStack
 from types import FrameType
@@ -15,6 +16,7 @@ from redis.exceptions import RedisError
 from rq import Queue
 
 from infra.bootstrap import container
+from infra.signals import MULTIPROC_ENV
 from workers.cron import SWEEP_INTERVAL_SECONDS, cron_child
 from workers.jobs import sweep_pending
 from workers.metrics import serve_metrics
@@ -30,6 +32,12 @@ def run_worker(
     settings = container(worker=True).settings
     if not settings.redis_url:
         raise SystemExit("fairscore worker needs REDIS_URL (without it jobs run in-process)")
+    if os.environ.get(MULTIPROC_ENV):
+        raise SystemExit(
+            f"{MULTIPROC_ENV} is for `fairscore serve` only: unset it for the worker, whose "
+            "jobs run in its own process and whose /metrics is its own (WORKER_METRICS_PORT); "
+            "in the API's directory its counts would be added to the API's, and wiped at its start"
+        )
     reconnect = Reconnect("worker")
     _exit_on_sigterm(reconnect)  # until rq installs its own handlers in work()
     with ExitStack() as stack:

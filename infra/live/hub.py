@@ -178,6 +178,10 @@ class LiveHub:
                     self._listening.clear()
                     log.warning("live updates: lost Redis; listening again", exc_info=True)
                     await asyncio.sleep(RECONNECT_SECONDS)
+                except Exception:  # anything else must not leave this process's subscribers deaf
+                    self._listening.clear()
+                    log.exception("live updates: the listener failed; listening again")
+                    await asyncio.sleep(RECONNECT_SECONDS)
         finally:
             await client.aclose()
 
@@ -191,7 +195,7 @@ class LiveHub:
                     self._relay_one(message["channel"], message["data"])
 
     def _relay_one(self, channel: bytes, data: bytes) -> None:
-        tenant_id = wire.tenant_of(channel.decode())
+        tenant_id = wire.tenant_of(channel.decode(errors="replace"))
         if tenant_id is None:
             return
         try:

@@ -15,10 +15,10 @@ from domain.ports import TenantProfile
 from infra import admin
 from infra.bootstrap import Container
 from infra.settings import Settings
-from tests.integration.test_scores_subscription import connected, subscribed
+from tests.integration.test_scores_subscription import UPDATES, connected, subscribed
 from tests.support.api import access_token, graphql_data
 
-RECHECK_SECONDS = 0.5
+RECHECK_SECONDS = 3.0
 
 
 @pytest.fixture
@@ -51,6 +51,24 @@ def test_revoking_the_client_ends_its_subscription(
     error = received[0]["payload"]["errors"][0]
     assert error["extensions"]["code"] == "UNAUTHENTICATED"
     assert "revoked" in error["message"]
+
+
+def test_a_subscription_started_on_a_socket_opened_before_a_revocation_is_refused_at_once(
+    client: TestClient, container: Container, tenant: TenantProfile
+) -> None:
+    client_id, _ = admin.create_client(container, tenant=tenant.id, scopes=["read"])
+    issued = container.tokens.issue(tenant_id=tenant.id, client_id=client_id, scopes=["read"])
+    with connected(client, issued["access_token"]) as ws:
+        assert ws.receive_json() == {"type": "connection_ack"}
+        admin.revoke_client(container, tenant=tenant.id, client_id=client_id)
+        time.sleep(RECHECK_SECONDS + 0.5)  # the revocation is now what any process sees
+        started = time.monotonic()
+        ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": UPDATES}})
+        answer = ws.receive_json()
+        waited = time.monotonic() - started
+    assert answer["type"] == "next", answer
+    assert answer["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert waited < RECHECK_SECONDS - 1, f"refused after {waited:.1f} s, not at the start"
 
 
 @pytest.mark.parametrize(
