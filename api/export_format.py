@@ -13,6 +13,7 @@ from datetime import date
 
 from starlette.datastructures import QueryParams
 
+from api.narrowing import EmptyNarrowingError, narrowing
 from domain.periods import Grain, Period, PeriodRangeError, normalise
 
 # A spreadsheet runs a text cell starting with one of these as a formula (OWASP CSV injection).
@@ -44,10 +45,10 @@ def parse_period(params: QueryParams) -> Period:
 def optional_text(params: QueryParams, name: str, every: str) -> str | None:
     """A narrowing parameter: absent means every `every`; present but empty is a mistake
     (as `teamId: ""` in GraphQL), not "every"."""
-    value = params.get(name)
-    if value == "":
-        raise ExportError(f"{name} must not be empty; leave it out for every {every}")
-    return value
+    try:
+        return narrowing(params.get(name), name, every)
+    except EmptyNarrowingError as exc:
+        raise ExportError(str(exc)) from None
 
 
 def cell(value: Cell) -> str:

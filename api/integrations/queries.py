@@ -12,7 +12,6 @@ from api.permissions import requires
 from domain.auth import Scope
 from domain.integrations import DeliveryView
 
-MAX_DELIVERIES = 500
 DELIVERIES = "webhookDeliveries"  # the list its cursors name
 
 
@@ -35,7 +34,7 @@ class IntegrationsQuery:
         self, info: Info, status: DeliveryStatus | None = None, limit: int = 50
     ) -> list[WebhookDelivery]:
         wanted = status.value if status else None
-        count = max(1, min(limit, MAX_DELIVERIES))
+        count = max(1, min(limit, MAX_FIRST))
         views = await info.context.read(lambda r: r.integrations.deliveries(wanted, count))
         return [WebhookDelivery.of(v) for v in views]
 

@@ -14,7 +14,6 @@ from domain.identities import AgentMergeView
 from domain.views import AgentView
 
 AGENTS, AGENT_MERGES = "agents", "agentMerges"  # the lists their cursors name
-MAX_MERGES = 500
 
 
 @strawberry.type
@@ -62,10 +61,10 @@ class PeopleQuery:
 
     @strawberry.field(
         extensions=requires(Scope.ADMIN),
-        description=f"Agent merges and unmerges, newest first (at most {MAX_MERGES}).",
+        description=f"Agent merges and unmerges, newest first (at most {MAX_FIRST}).",
     )
     async def agent_merges(self, info: Info, limit: int = 50) -> list[AgentMerge]:
-        count = max(1, min(limit, MAX_MERGES))
+        count = max(1, min(limit, MAX_FIRST))
         views = await info.context.read(lambda r: r.integrations.agent_merges(count))
         return [AgentMerge.of(v) for v in views]
 

@@ -30,7 +30,6 @@ from domain.quality.ports import ReviewQuery, StoredReview
 from domain.views import TenantReads
 
 READ = requires(Scope.READ)
-MAX_REVIEWS = 500
 REVIEWS = "reviews"  # the list its cursors name
 
 
@@ -54,7 +53,7 @@ class QualityQuery:
     @strawberry.field(
         extensions=READ,
         description="Reviews, newest first; `period` filters by review time (tenant-local). "
-        f"`limit` is 1–{MAX_REVIEWS} (more is capped).",
+        f"`limit` is 1–{MAX_FIRST} (more is capped).",
     )
     async def reviews(
         self, info: Info, filter: ReviewFilter | None = None, limit: int = 50
@@ -65,7 +64,7 @@ class QualityQuery:
             )
         wanted = filter or ReviewFilter()
         found = await info.context.read(
-            lambda r: r.quality.reviews(review_query(r, wanted, limit=min(limit, MAX_REVIEWS)))
+            lambda r: r.quality.reviews(review_query(r, wanted, limit=min(limit, MAX_FIRST)))
         )
         return [Review.of(s) for s in found]
 

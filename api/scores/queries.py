@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import strawberry
-from graphql import GraphQLError
 
 from api import pagination
 from api.context import Info
-from api.pagination import DEFAULT_FIRST, MAX_FIRST, Connection, page_size
+from api.narrowing import EmptyNarrowingError, narrowing
+from api.pagination import DEFAULT_FIRST, MAX_FIRST, Connection, bad_input, page_size
 from api.people.types import Agent, Team
 from api.permissions import requires
 from api.scores import connection, reads
@@ -89,12 +89,10 @@ class ScoresQuery:
 
 
 def _team_id(team_id: strawberry.ID | None) -> str | None:
-    if team_id == "":  # as the CSV export: a mistake, not "every team" nor "no team"
-        raise GraphQLError(
-            "teamId must not be empty; leave it out for every agent",
-            extensions={"code": "BAD_USER_INPUT", "field": "teamId"},
-        )
-    return team_id
+    try:
+        return narrowing(team_id, "teamId", "agent")
+    except EmptyNarrowingError as exc:
+        raise bad_input(str(exc), "teamId") from None
 
 
 def _agent_score(row: AgentRow) -> AgentScore:

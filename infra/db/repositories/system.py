@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
+from domain.integrations import PENDING
 from domain.ports import TenantId, TenantProfile
 from infra.db.tables import (
     API_CLIENT,
@@ -128,7 +129,7 @@ class SystemRepository:
         `before`: their job request may have been lost."""
         d, r, w = DIRTY_PERIOD.c, DERIVATION_REQUEST.c, WEBHOOK_DELIVERY.c
         stmt = union(
-            select(w.tenant_id).where(w.status == "pending", w.received_at < before),
+            select(w.tenant_id).where(w.status == PENDING, w.received_at < before),
             select(d.tenant_id).where(d.marked_at < before),
             select(r.tenant_id).where(r.requested_at < before),
         )
@@ -138,7 +139,7 @@ class SystemRepository:
         """Work waiting for the reconciler, over all tenants (operator signals): one
         statement of counts and minima, the rows the sweeper scans anyway."""
         d, r, w = DIRTY_PERIOD.c, DERIVATION_REQUEST.c, WEBHOOK_DELIVERY.c
-        pending = WEBHOOK_DELIVERY.select().where(w.status == "pending").subquery()
+        pending = WEBHOOK_DELIVERY.select().where(w.status == PENDING).subquery()
         stmt = select(
             select(func.count()).select_from(pending).scalar_subquery(),
             select(func.min(pending.c.received_at)).scalar_subquery(),

@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
+from domain.integrations import PENDING
 from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
 
 
@@ -117,8 +118,8 @@ class WebhookDeliveryRow(SQLModel, table=True):
         Index(
             "ix_webhook_delivery_pending",
             "received_at",
-            postgresql_where=text("status = 'pending'"),
-            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text(f"status = '{PENDING}'"),
+            sqlite_where=text(f"status = '{PENDING}'"),
         ),
     )
 

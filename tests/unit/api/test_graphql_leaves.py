@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import strawberry
 
+from api import graphql_leaves
 from api.graphql_leaves import PlainObjectsExecutionContext, plan_of
 
 
@@ -113,3 +114,24 @@ def test_only_objects_of_plain_fields_take_the_direct_path() -> None:
     assert plan_of(types["Leaf"]) is not None  # type: ignore[arg-type]
     assert plan_of(types["WithResolver"]) is None  # type: ignore[arg-type]
     assert plan_of(types["Query"]) is None  # type: ignore[arg-type]
+
+
+def test_a_list_of_plain_objects_is_completed_on_the_direct_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The equality tests above pass even if every object fell back to graphql-core: this
+    one fails if the direct path stops being taken (a strawberry change, say)."""
+    direct = graphql_leaves._completed
+    completed: list[object] = []
+
+    def counting(selected: Any, source: Any) -> dict[str, Any] | None:
+        answer = direct(selected, source)
+        completed.append(answer)
+        return answer
+
+    monkeypatch.setattr(graphql_leaves, "_completed", counting)
+    result = FAST.execute_sync("{ leaves { name count } }")
+
+    assert result.errors is None
+    leaves = result.data["leaves"]  # type: ignore[index]
+    assert leaves and completed == leaves
