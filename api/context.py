@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
+from graphql import GraphQLError
 from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
@@ -18,12 +19,31 @@ from domain.ports import UnitOfWork
 from domain.quality.ports import StoredReview
 from domain.quality.scorecards import Scorecard
 from domain.views import AgentView, TeamView, TenantReads, TicketSampleView
-from infra.bootstrap import GENERATE_REVIEW_ASSIGNMENTS, Container, review_assignments_job_id
+from infra.bootstrap import (
+    GENERATE_REVIEW_ASSIGNMENTS,
+    Container,
+    SQLAlchemyError,
+    is_statement_timeout,
+    review_assignments_job_id,
+)
 
 if TYPE_CHECKING:
     from api.audit.extension import AuditDraft
 
 T = TypeVar("T")
+A = TypeVar("A")
+
+
+class QueryTimeoutError(GraphQLError):
+    """A statement of this request ran past API_STATEMENT_TIMEOUT and was cancelled."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"the database took longer than {seconds:g} s (API_STATEMENT_TIMEOUT) and the"
+            " query was cancelled; ask for less (a shorter period, a smaller page) or retry"
+            " later",
+            extensions={"code": "QUERY_TIMEOUT"},
+        )
 
 
 @dataclass
@@ -64,29 +84,38 @@ class Context:
 
     async def read(self, fn: Callable[[TenantReads], T]) -> T:
         """Run `fn` against this tenant's read model, off the event loop."""
-        async with self._lock:
-            return await run_in_threadpool(self._read_sync, fn)
+        return await self._in_thread(self._read_sync, fn)
 
     def _read_sync(self, fn: Callable[[TenantReads], T]) -> T:
-        with self.container.read_uow(self.principal.tenant_id) as uow:
+        with self.container.read_uow(self.principal.tenant_id, api=True) as uow:
             return fn(uow.reads)
 
     async def read_uow(self, fn: Callable[[UnitOfWork], T]) -> T:
         """Run a domain service that only reads, on the read connection."""
-        async with self._lock:
-            return await run_in_threadpool(self._read_uow_sync, fn)
+        return await self._in_thread(self._read_uow_sync, fn)
 
     def _read_uow_sync(self, fn: Callable[[UnitOfWork], T]) -> T:
-        with self.container.read_uow(self.principal.tenant_id) as uow:
+        with self.container.read_uow(self.principal.tenant_id, api=True) as uow:
             return fn(uow)
 
     async def write(self, fn: Callable[[UnitOfWork], T]) -> T:
         """Run `fn` in this tenant's unit of work and commit it."""
+        return await self._in_thread(self._write_sync, fn)
+
+    async def _in_thread(self, work: Callable[[Callable[[A], T]], T], fn: Callable[[A], T]) -> T:
+        """`work(fn)` in a worker thread, one at a time per request; a statement cancelled
+        by API_STATEMENT_TIMEOUT becomes a QueryTimeoutError."""
         async with self._lock:
-            return await run_in_threadpool(self._write_sync, fn)
+            try:
+                return await run_in_threadpool(work, fn)
+            except SQLAlchemyError as exc:
+                if is_statement_timeout(exc):
+                    seconds = self.container.settings.api_statement_timeout
+                    raise QueryTimeoutError(seconds) from exc
+                raise
 
     def _write_sync(self, fn: Callable[[UnitOfWork], T]) -> T:
-        with self.container.uow(self.principal.tenant_id, exclusive=True) as uow:
+        with self.container.uow(self.principal.tenant_id, exclusive=True, api=True) as uow:
             draft = self.audit if self.audit and self.audit.event_id is None else None
             before = uow.settings.get() if draft else None
             result = fn(uow)
@@ -108,7 +137,7 @@ class Context:
             await run_in_threadpool(self._finish_audit_sync, draft, outcome)
 
     def _finish_audit_sync(self, draft: AuditDraft, outcome: str) -> None:
-        with self.container.uow(self.principal.tenant_id) as uow:
+        with self.container.uow(self.principal.tenant_id, api=True) as uow:
             if draft.event_id is None:
                 draft.event_id = self._record(uow, draft, outcome=outcome, before=None)
             else:

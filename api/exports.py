@@ -18,7 +18,7 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
-from api.context import Context
+from api.context import Context, QueryTimeoutError
 from api.export_format import ExportError, Row, encode, optional_text, parse_period
 from api.graphql_endpoint import REALM, authenticate, unavailable
 from api.scores import reads
@@ -94,6 +94,8 @@ def export_endpoint(container: Container) -> Callable[[Request], Awaitable[Respo
             rows = await context.read(lambda r: export.rows(r, query, principal))
         except ExportError as exc:
             return PlainTextResponse(str(exc), status_code=400)
+        except QueryTimeoutError as exc:  # API_STATEMENT_TIMEOUT: answered, not a crash
+            return unavailable(exc.message)
         except SQLAlchemyError:  # before the response starts, so the client can retry
             log.warning("an export could not be read: the database is unavailable", exc_info=True)
             return unavailable("the database is unavailable; retry later")

@@ -30,6 +30,7 @@ from infra.db.engine import INTAKE_THREADS, make_engine, make_intake_engine, mak
 from infra.db.migrate import schema_check
 from infra.db.repositories.api_clients import SqlApiClients
 from infra.db.repositories.system import DerivationBacklog, IntegrationRecord
+from infra.db.statement_timeout import bounded_sessions, is_statement_timeout
 from infra.db.types import utcnow
 from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
 from infra.live.hub import FellBehindError, LiveHub, Subscription
@@ -87,9 +88,21 @@ class Container:
     def read_sessions(self) -> sessionmaker[Session]:
         return sessionmaker(self.read_engine, expire_on_commit=False)
 
-    def uow(self, tenant_id: TenantId, *, exclusive: bool = False) -> SqlUnitOfWork:
+    @cached_property
+    def api_sessions(self) -> sessionmaker[Session]:
+        """The API requests' sessions: each statement bounded by API_STATEMENT_TIMEOUT."""
+        return bounded_sessions(self.engine, self.settings.api_statement_timeout)
+
+    @cached_property
+    def api_read_sessions(self) -> sessionmaker[Session]:
+        return bounded_sessions(self.read_engine, self.settings.api_statement_timeout)
+
+    def uow(
+        self, tenant_id: TenantId, *, exclusive: bool = False, api: bool = False
+    ) -> SqlUnitOfWork:
+        """`api`: an API request's, its statements bounded (API_STATEMENT_TIMEOUT)."""
         return SqlUnitOfWork(
-            self.sessions,
+            self.api_sessions if api else self.sessions,
             tenant_id,
             exclusive=exclusive,
             box=self._box,
@@ -146,8 +159,9 @@ class Container:
             progress=progress,
         )
 
-    def read_uow(self, tenant_id: TenantId) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.read_sessions, tenant_id, box=self._box)
+    def read_uow(self, tenant_id: TenantId, *, api: bool = False) -> SqlUnitOfWork:
+        sessions = self.api_read_sessions if api else self.read_sessions
+        return SqlUnitOfWork(sessions, tenant_id, box=self._box)
 
     def system(self) -> SystemUnitOfWork:
         return SystemUnitOfWork(self.sessions, self._box)
@@ -323,6 +337,7 @@ __all__ = [
     "container",
     "exposition",
     "install",
+    "is_statement_timeout",
     "review_assignments_job_id",
     "utcnow",
 ]

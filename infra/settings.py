@@ -107,6 +107,12 @@ class Settings(BaseSettings):
     rate_limit_webhook: str = Field(
         default="60000/minute", description="webhook deliveries per integration"
     )
+    api_statement_timeout: float = Field(
+        default=5.0,
+        ge=0,
+        description="seconds one SQL statement of a GraphQL or export request may run on "
+        "PostgreSQL before it is cancelled (0: no limit); workers and bulk jobs have none",
+    )
     json_max_depth: int = Field(
         default=DEFAULT_MAX_DEPTH,
         description="nesting of arrays/objects in webhook and GraphQL JSON bodies",
