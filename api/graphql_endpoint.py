@@ -30,6 +30,7 @@ from api.graphql_ws import (
     TextFrameAdapter,
     authenticate_connection,
 )
+from api.http_errors import service_unavailable
 from api.oauth import verify_bearer
 from domain.audit import bounded_actor
 from domain.auth import Principal
@@ -38,7 +39,6 @@ from infra.bootstrap import Container, Limited, SQLAlchemyError, TokenError
 REALM = 'Bearer realm="fairscore"'
 # Set by a frontend acting for a person: recorded in the audit log beside the client id.
 ACTOR_HEADER = "fairscore-actor"
-RETRY_AFTER_SECONDS = 5
 
 
 class _StrawberryApp(LimitedGraphQL):
@@ -138,10 +138,8 @@ def bearer_principal(container: Container, request: Request) -> Principal:
 def unavailable(
     message: str = "the token cannot be checked: the database is unavailable; retry later",
 ) -> JSONResponse:
-    return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": "SERVICE_UNAVAILABLE"}}]},
-        status_code=503,
-        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    return service_unavailable(
+        {"errors": [{"message": message, "extensions": {"code": "SERVICE_UNAVAILABLE"}}]}
     )
 
 

@@ -6,6 +6,7 @@ honour when they retry; nothing is stored."""
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -15,12 +16,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from api.http_errors import service_unavailable
 from api.metrics import WEBHOOKS
 from api.request_body import BodyTooLargeError, read_body
 from infra.bootstrap import Container, Limited, SQLAlchemyError, utcnow
 
-RETRY_AFTER_SECONDS = 5
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def webhook_endpoint(container: Container):  # type: ignore[no-untyped-def]
@@ -34,11 +36,17 @@ def webhook_endpoint(container: Container):  # type: ignore[no-untyped-def]
         # Only known sources become metric labels: a random path must not mint series.
         label = source if source in container.adapters else "unknown"
         if request.method in ("GET", "HEAD"):
-            probe = await run_in_threadpool(
-                lambda: container.webhooks.probe(
-                    source=source, integration_id=request.path_params["integration_id"]
+            try:
+                probe = await run_in_threadpool(
+                    lambda: container.webhooks.probe(
+                        source=source, integration_id=request.path_params["integration_id"]
+                    )
                 )
-            )
+            except SQLAlchemyError:
+                log.warning(
+                    "a webhook URL check failed: the database is unavailable", exc_info=True
+                )
+                return service_unavailable({"error": "the database is unavailable; retry later"})
             return JSONResponse(probe.body, status_code=probe.status)
         received_at = utcnow()
         integration_id = request.path_params["integration_id"]
@@ -60,12 +68,12 @@ def webhook_endpoint(container: Container):  # type: ignore[no-untyped-def]
                 within_limit, container, integration_id, receive, limiter=threads
             )
         except SQLAlchemyError:
-            # Not stored: the sender must try again (a 2xx would lose the delivery).
+            # Not stored: the sender must try again (a 2xx would lose the delivery). The
+            # error's statement parameters (the webhook's body) are hidden (delivery_insert).
+            log.warning("a webhook was not stored: the database is unavailable", exc_info=True)
             WEBHOOKS.labels(source=label, outcome="503").inc()
-            return JSONResponse(
-                {"error": "the database is unavailable; nothing was stored, retry later"},
-                status_code=503,
-                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            return service_unavailable(
+                {"error": "the database is unavailable; nothing was stored, retry later"}
             )
         WEBHOOKS.labels(source=label, outcome=str(receipt.status)).inc()
         if isinstance(receipt, RateLimited):

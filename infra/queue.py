@@ -224,9 +224,17 @@ class CoalescedRequests:
     one per webhook. Only work already committed is named here, so a process that dies
     before its next pass loses nothing: the sweeper requests it."""
 
-    def __init__(self, request: Callable[[TenantId], object], *, interval: float) -> None:
+    def __init__(
+        self,
+        request: Callable[[TenantId], object],
+        *,
+        interval: float,
+        pause: Callable[[float], object] = time.sleep,
+    ) -> None:
+        """`pause`: waits out the interval after each pass (tests hold it)."""
         self._request = request
         self._interval = interval
+        self._pause = pause
         self._named: set[TenantId] = set()
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -257,4 +265,4 @@ class CoalescedRequests:
             self._wake.wait()
             self._wake.clear()
             self.flush()
-            time.sleep(self._interval)
+            self._pause(self._interval)

@@ -3,11 +3,15 @@
 The raw body is committed before this returns, so a 2xx always means "stored".
 Requests that fail authentication or validation store nothing at all.
 
-At database speed (issue 11): the integration comes from a cache (`TtlCache`: re-read
-after INTEGRATION_CACHE_TTL seconds, evicted at once by the process that changes it), the
-body is parsed once, and the delivery is one autocommitted `INSERT … ON CONFLICT DO
-NOTHING RETURNING` — one round trip. The reconcile request that follows is coalesced per
-tenant (`CoalescedRequests`), so Redis is not asked once per webhook.
+At database speed (issue 11): the integration comes from a per-process cache (`TtlCache`,
+re-read after INTEGRATION_CACHE_TTL seconds). The process that commits a change to an
+integration evicts it from its own cache at once; every other process (the other workers
+of `serve --workers N`, other replicas; all of them when the CLI makes the change) may
+verify with the old secret, or accept for a disabled integration, for up to
+INTEGRATION_CACHE_TTL seconds after the commit. The body is parsed once, and the delivery
+is one autocommitted `INSERT … ON CONFLICT DO NOTHING RETURNING` — one round trip. The
+reconcile request that follows is coalesced per tenant (`CoalescedRequests`), so Redis is
+not asked once per webhook.
 """
 
 from __future__ import annotations

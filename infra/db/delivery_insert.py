@@ -40,30 +40,36 @@ class DeliveryInsert:
         """(the new delivery's id, or None for a duplicate; whether it waits to be
         processed), committed. Pooled connections are not pinged before use: one the
         server dropped (a restart) fails, and the statement — idempotent by its key —
-        runs once more on a fresh connection. Other errors, and a connection that cannot be
-        opened (the server stopped or shutting down), raise DBAPIError (a 503)."""
+        runs once more on a fresh connection. The driver's other errors raise DBAPIError (a
+        503)."""
         row = delivery_row(tenant_id, delivery)
         sql, processors = self._compiled or self._compile(list(row))
         for column, process in processors.items():
             row[column] = process(row[column])
-        try:
+        dbapi_error = self._engine.dialect.loaded_dbapi.Error
+        try:  # the pool hands out the driver's own errors: the server is unreachable
             connection = self._engine.raw_connection()
-        except DBAPIError:
-            raise
-        except Exception as exc:  # the pool raises the driver's own error, unwrapped
-            raise DBAPIError.instance(sql, row, exc, Exception) from exc
+        except dbapi_error as exc:
+            raise DBAPIError.instance(None, None, exc, dbapi_error) from exc
         try:
             cursor = connection.cursor()
             cursor.execute(sql, row)
             found = cursor.fetchone()
             cursor.close()
-        except Exception as exc:
-            if not getattr(connection.dbapi_connection, "broken", False):
-                raise DBAPIError.instance(sql, row, exc, Exception) from exc
-            connection.invalidate(exc)
-            if retry:
-                return self.add(tenant_id, delivery, retry=False)
-            raise DBAPIError.instance(sql, row, exc, Exception) from exc
+        except dbapi_error as exc:  # anything else is a bug: it propagates (a 500, logged)
+            broken = bool(getattr(connection.dbapi_connection, "broken", False))
+            if broken:
+                # A server restart dropped every pooled connection, not only this one:
+                # invalidate them all, as SQLAlchemy's Connection does on a disconnect
+                # (connections opened before now are replaced when next checked out), so
+                # the retry — and the burst's other requests — get fresh ones.
+                self._engine.pool._invalidate(connection, exc)
+                if retry:
+                    return self.add(tenant_id, delivery, retry=False)
+            # The parameters are the webhook's body: kept out of messages and logs.
+            raise DBAPIError.instance(
+                sql, row, exc, dbapi_error, hide_parameters=True, connection_invalidated=broken
+            ) from exc
         finally:
             connection.close()
         delivery_id = found[0] if found else None
@@ -90,8 +96,15 @@ class SessionDeliveryInsert:
         self._sessions = sessions
 
     def add(self, tenant_id: TenantId, delivery: NewDelivery) -> tuple[str | None, bool]:
-        with self._sessions() as session:
-            deliveries = SqlDeliveries(session, tenant_id)
-            delivery_id = deliveries.add(delivery)
-            session.commit()
+        try:
+            with self._sessions() as session:
+                deliveries = SqlDeliveries(session, tenant_id)
+                delivery_id = deliveries.add(delivery)
+                session.commit()
+        except DBAPIError as exc:  # its parameters are the webhook's body: not in the logs
+            if exc.orig is None:
+                raise
+            raise DBAPIError.instance(
+                exc.statement, exc.params, exc.orig, Exception, hide_parameters=True
+            ) from exc.orig
         return delivery_id, deliveries.queued

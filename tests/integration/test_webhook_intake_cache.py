@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from starlette.testclient import TestClient
 
 from domain.integrations import IntegrationChange
@@ -25,10 +24,12 @@ from infra import admin
 from infra.bootstrap import Container
 from infra.db.delivery_insert import DeliveryInsert
 from infra.db.engine import make_intake_engine
+from infra.db.migrate import upgrade
 from infra.db.repositories.deliveries import NewDelivery
 from infra.db.repositories.system import IntegrationRecord
 from infra.db.tables import WEBHOOK_DELIVERY
 from infra.settings import Settings
+from tests.conftest import scratch_database
 from tests.integration.test_auth_database_down import unreachable
 from tests.support.api import api_client, batch, count_rows, post_webhook
 
@@ -89,7 +90,8 @@ def test_another_process_stops_verifying_the_old_secret_within_the_cache_ttl(
         change(container, integration, secret=new_secret())  # by "another process"
         rotated_at = time.monotonic()
         while post_webhook(other_client, integration, BODY).status_code == 202:
-            assert time.monotonic() - rotated_at < ttl + 0.5, "old secret still verifies"
+            # The bound is finite and stated; the slack is for a loaded machine, not speed.
+            assert time.monotonic() - rotated_at < ttl + 5, "old secret still verifies"
             time.sleep(0.05)
         assert post_webhook(other_client, integration, BODY).status_code == 401
     finally:
@@ -117,34 +119,44 @@ def test_the_database_down_is_a_503_with_retry_after_and_nothing_stored(
     assert count_rows(container, WEBHOOK_DELIVERY, tenant.id) == 0
 
 
-def test_a_pooled_connection_the_server_dropped_is_replaced_before_answering(
-    postgres_url: str, tmp_path: Path
+def test_the_database_down_is_a_503_for_a_url_check_too(
+    integration: IntegrationRecord, database_down: TestClient
 ) -> None:
-    """No ping before each use: the INSERT that meets a dropped connection runs again
-    on a fresh one (PostgreSQL only: SQLite has no server to drop it)."""
-    c = Container(Settings(database_url=postgres_url, redis_url=None, data_dir=tmp_path))
-    try:
-        tenant = admin.create_tenant(c, slug="drop", name="Drop", timezone="UTC")
-        integration = admin.create_integration(c, tenant=tenant.id, source="generic", secret=None)
-        client = api_client(c)
-        assert post_webhook(client, integration, BODY).status_code == 202  # pools a connection
-        killer = create_engine(postgres_url, poolclass=NullPool)
-        with killer.connect() as conn:
-            killed = conn.execute(
-                text(
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-            ).scalar_one()
-        killer.dispose()
-        assert killed >= 1
+    path = f"/webhooks/{integration.source}/{integration.id}"
+    for response in (database_down.get(path), database_down.head(path)):
+        assert response.status_code == 503, response.text
+        assert response.headers["retry-after"].isdigit()
 
-        response = post_webhook(client, integration, BODY)
 
-        assert response.status_code == 202, response.text
-        assert count_rows(c, WEBHOOK_DELIVERY, tenant.id) == 2
-    finally:
-        c.close()
+def test_every_pooled_connection_the_server_dropped_is_replaced_before_answering(
+    postgres_admin_url: str, tmp_path: Path
+) -> None:
+    """No ping before each use: after a restart every pooled connection is dead, so the
+    INSERT that meets the first invalidates them all and runs again on a fresh one, and
+    the requests after it never meet a dead one (PostgreSQL only: SQLite has no server)."""
+    with scratch_database("fairscore_restart") as url:
+        upgrade(url)
+        c = Container(Settings(database_url=url, redis_url=None, data_dir=tmp_path))
+        try:
+            tenant = admin.create_tenant(c, slug="drop", name="Drop", timezone="UTC")
+            integration = admin.create_integration(
+                c, tenant=tenant.id, source="generic", secret=None
+            )
+            client = api_client(c)
+            assert post_webhook(client, integration, BODY).status_code == 202
+            # Two connections pooled, as after two concurrent deliveries.
+            held = [c.intake_engine.raw_connection() for _ in range(2)]
+            for connection in held:
+                connection.close()
+            assert c.intake_engine.pool.checkedin() == 2  # type: ignore[attr-defined]
+            terminate_backends(postgres_admin_url, make_url(url).database or "")
+
+            statuses = [post_webhook(client, integration, BODY).status_code for _ in range(5)]
+
+            assert statuses == [202] * 5
+            assert count_rows(c, WEBHOOK_DELIVERY, tenant.id) == 6
+        finally:
+            c.close()
 
 
 def test_an_intake_connection_that_cannot_be_opened_is_a_database_error(
@@ -155,17 +167,49 @@ def test_an_intake_connection_that_cannot_be_opened_is_a_database_error(
     api/webhooks.py, not as the driver's own error (a 500)."""
     stopped = make_url(postgres_url).set(port=1).render_as_string(hide_password=False)
     engine = make_intake_engine(stopped)
-    delivery = NewDelivery(
+    try:
+        with pytest.raises(SQLAlchemyError):
+            DeliveryInsert(engine).add(TenantId("t-1"), new_delivery(BODY))
+    finally:
+        engine.dispose()
+
+
+def test_a_failed_insert_keeps_the_webhook_body_out_of_its_error(postgres_url: str) -> None:
+    """The error is logged with the 503 (api/webhooks.py): the body a helpdesk sent must
+    not be in it. A tenant id longer than its column makes the driver refuse the row."""
+    engine = make_intake_engine(postgres_url)
+    try:
+        with pytest.raises(DBAPIError) as refused:
+            DeliveryInsert(engine).add(TenantId("t" * 40), new_delivery(b'{"card": "4111-1111"}'))
+    finally:
+        engine.dispose()
+    message = str(refused.value)
+    assert "too long" in message  # the driver's message is kept
+    assert "[parameters:" not in message
+    assert "4111" not in message
+
+
+def new_delivery(body: bytes) -> NewDelivery:
+    return NewDelivery(
         integration_id="i-1",
         source="generic",
         delivery_key="msg-1",
         headers={},
-        body=BODY,
+        body=body,
         received_at=datetime.now(UTC),
         signature="valid",
     )
-    try:
-        with pytest.raises(SQLAlchemyError):
-            DeliveryInsert(engine).add(TenantId("t-1"), delivery)
-    finally:
-        engine.dispose()
+
+
+def terminate_backends(admin_url: str, database: str) -> None:
+    """What a server restart does to a database's connections: every one is ended."""
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        killed = conn.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :d"
+            ),
+            {"d": database},
+        ).scalar_one()
+    engine.dispose()
+    assert killed >= 2
