@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rq import Queue
 from starlette.testclient import TestClient
 
 from domain.ports import TenantProfile
@@ -146,11 +147,14 @@ def redis_apps(
         graphiql=False,
         rate_limit_graphql=f"{LIMIT}/minute",
         rate_limit_token=f"{LIMIT}/minute",
+        rate_limit_webhook=f"{LIMIT}/minute",
     )
     first, second = Container(shared), Container(shared)
     try:
         yield first, api_client(first), api_client(second)
     finally:
+        assert first.redis is not None
+        Queue(shared.queue_name, connection=first.redis).empty()  # reconcile requests
         first.close()
         second.close()
 
@@ -188,6 +192,26 @@ def test_with_redis_the_token_limit_is_shared_too(
     answers = [request_token(app, client_id, secret).status_code for app in (one, two, one)]
     assert answers == [200, 200, 200]
     assert_limited(request_token(two, client_id, secret))
+
+
+def test_with_redis_an_integrations_webhooks_count_together(
+    redis_apps: tuple[Container, TestClient, TestClient],
+) -> None:
+    container, one, two = redis_apps
+    tenant = admin.create_tenant(
+        container, slug=f"t-{uuid.uuid4().hex[:8]}", name="Redis Co", timezone="UTC"
+    )
+    hook = admin.create_integration(container, tenant=tenant.id, source="generic", secret=None)
+    answers = [
+        post_webhook(app, hook, batch(solved_twice(f"T-{n}"))).status_code
+        for n, app in enumerate((one, two, one))
+    ]
+    assert answers == [202, 202, 202]
+
+    refused = post_webhook(two, hook, batch(solved_twice("T-late")))
+
+    assert_limited(refused)
+    assert stored(container, tenant)[0] == 3
 
 
 def test_a_limit_that_cannot_be_counted_lets_the_request_through() -> None:
