@@ -1,8 +1,9 @@
 """A per-key cache whose entries are re-read once older than `ttl` seconds.
 
 Used where a value read on every request changes rarely and a change must take effect
-within a stated bound: a process serves an entry at most `ttl` seconds after it was read,
-and the process that changes the value evicts it at once (`evict`).
+within a stated bound: a process serves an entry at most `ttl` seconds after its read
+began, and the process that changes the value evicts it at once (`evict`). Each process
+has its own cache: other processes see a change within `ttl`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from typing import Generic, TypeVar
+
+from cachetools import TLRUCache
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -24,32 +28,60 @@ class TtlCache(Generic[K, V]):
         ttl: float,
         keep: Callable[[V], bool] = lambda _: True,
         clock: Callable[[], float] = time.monotonic,
+        maxsize: int = 10_000,
     ) -> None:
         """`keep`: whether a loaded value is cached (a miss may not be: anyone could
-        mint keys)."""
+        mint keys). `maxsize`: entries kept, the least recently used dropped first."""
         self._load = load
-        self._ttl = ttl
         self._keep = keep
         self._clock = clock
-        self._lock = threading.Lock()
-        self._entries: dict[K, tuple[float, V]] = {}
+        # Entries are (read began at, value) and expire `ttl` after the read began, not
+        # after it ended (TTLCache's rule), so a slow read does not stretch the bound.
+        self._entries: TLRUCache[K, tuple[float, V]] = TLRUCache(
+            maxsize, lambda _key, entry, _now: entry[0] + ttl, timer=clock
+        )
+        self._lock = threading.Lock()  # guards every field here; never held during a load
+        # The read under way per key: its other readers wait for its answer (a miss too),
+        # readers of other keys never wait.
+        self._loading: dict[K, Future[V]] = {}
         self._generation = 0  # bumped by evict: a load begun before it is not cached
 
     def get(self, key: K) -> V:
-        cached = self._entries.get(key)
-        if cached is not None and self._clock() - cached[0] < self._ttl:
-            return cached[1]
-        with self._lock:  # one reader refreshes; the others wait for its answer
+        with self._lock:
             cached = self._entries.get(key)
-            if cached is not None and self._clock() - cached[0] < self._ttl:
+            if cached is not None:
                 return cached[1]
-            generation, read_at = self._generation, self._clock()
+            pending = self._loading.get(key)
+            if pending is None:
+                mine: Future[V] = Future()
+                self._loading[key] = mine
+                generation, read_at = self._generation, self._clock()
+        if pending is not None:
+            return pending.result()  # the read under way answers this reader too
+        return self._read(key, mine, generation, read_at)
+
+    def _read(self, key: K, pending: Future[V], generation: int, read_at: float) -> V:
+        try:
             value = self._load(key)
+        except BaseException as exc:
+            with self._lock:
+                self._done(key, pending)
+            pending.set_exception(exc)
+            raise
+        with self._lock:
             if self._keep(value) and generation == self._generation:
                 self._entries[key] = (read_at, value)
-            return value
+            self._done(key, pending)
+        pending.set_result(value)
+        return value
+
+    def _done(self, key: K, pending: Future[V]) -> None:
+        if self._loading.get(key) is pending:  # else evicted meanwhile, or a newer read's
+            del self._loading[key]
 
     def evict(self, keys: Iterable[K]) -> None:
-        for key in keys:
-            self._entries.pop(key, None)
+        with self._lock:
+            for key in keys:
+                self._entries.pop(key, None)
+                self._loading.pop(key, None)  # a reader from now on reads afresh
             self._generation += 1
