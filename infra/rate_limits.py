@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 KEY_PREFIX = "fairscore:limits"
 # A limit check waits this long for Redis at most (its own connections, not the queue's).
 REDIS_TIMEOUT_SECONDS = 0.5
+WARN_EVERY_SECONDS = 60.0
 
 
 class Limited(Enum):
@@ -55,6 +56,7 @@ class RateLimits:
         self.pool = pool
         self.limiter = SlidingWindowCounterRateLimiter(storage)
         self.items = {what: parse_limit(text) for what, text in limits.items()}
+        self._warned_at: float | None = None
 
     @classmethod
     def in_redis(cls, url: str, limits: dict[Limited, str]) -> RateLimits:
@@ -80,10 +82,19 @@ class RateLimits:
             if self.limiter.hit(item, what.name, key):
                 return None
             reset_at = self.limiter.get_window_stats(item, what.name, key).reset_time
-        except StorageError:
-            log.warning("rate limit %s not counted: its storage failed", what.value, exc_info=True)
+        except StorageError as exc:
+            self._warn(what, exc)
             return None
         return max(1, math.ceil(reset_at - time.time()))
+
+    def _warn(self, what: Limited, exc: StorageError) -> None:
+        # An outage is a line a minute in the log, not one per request.
+        now = time.monotonic()
+        if self._warned_at is None or now - self._warned_at >= WARN_EVERY_SECONDS:
+            self._warned_at = now
+            log.warning(
+                "rate limit %s not counted, requests let through: %r", what.value, exc.storage_error
+            )
 
     def close(self) -> None:
         if self.pool is not None:

@@ -5,6 +5,7 @@ the process; with Redis two API processes share them."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -214,10 +215,15 @@ def test_with_redis_an_integrations_webhooks_count_together(
     assert stored(container, tenant)[0] == 3
 
 
-def test_a_limit_that_cannot_be_counted_lets_the_request_through() -> None:
+def test_a_limit_that_cannot_be_counted_lets_the_request_through(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     # Nothing listens on port 1: the limiter must not turn a Redis outage into an API outage.
     limits = RateLimits.in_redis("redis://127.0.0.1:1/0", {Limited.GRAPHQL: "1/minute"})
     try:
-        assert [limits.retry_after(Limited.GRAPHQL, "c") for _ in range(3)] == [None] * 3
+        with caplog.at_level(logging.WARNING, logger="infra.rate_limits"):
+            assert [limits.retry_after(Limited.GRAPHQL, "c") for _ in range(3)] == [None] * 3
     finally:
         limits.close()
+    (warning,) = caplog.records  # one line for the outage, not one per request
+    assert "RATE_LIMIT_GRAPHQL not counted" in warning.getMessage()
