@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -15,7 +16,7 @@ from domain.metrics import Basis, Level
 from domain.model import KpiModel, default_model
 from domain.periods import GRAINS, Grain, Period, period_start
 from domain.ports import ScoreKey, ScoreRow, ScoringRow, Snapshot, TenantId, WrittenScores
-from domain.scoring import MetricField
+from domain.scoring import MetricField, ScoreBreakdown
 from domain.values import MetricSet, has_data, is_empty, with_counts
 from infra.db.codec import (
     breakdown_from_json,
@@ -263,15 +264,19 @@ class SqlSnapshots(TenantRepository):
         return [Period(grain, start) for start in self.session.execute(stmt).scalars()]
 
     def _snapshot(self, row: Any) -> Snapshot:
-        model = self._model(row.model_id, row.model_version)
         level = Level(row.subject_type)
-        breakdown = orjson.loads(row.breakdown) if row.breakdown else None
+        breakdown = None
+        if row.breakdown:
+            breakdown = _decoded_breakdown(
+                row.breakdown, self._model(row.model_id, row.model_version)
+            )
         return Snapshot(
             level=level,
             subject_id=row.subject_id,
             period=Period(Grain(row.grain), row.period_start),
-            metrics=with_counts(metrics_from_json(orjson.loads(row.metrics)), level=level),
-            breakdown=breakdown_from_json(breakdown, model) if breakdown else None,
+            # a copy: the cached set is shared by every read of the same stored text
+            metrics=dict(_decoded_metrics(row.metrics, level)),
+            breakdown=breakdown,
             model_id=row.model_id,
             computed_at=row.computed_at,
             signals=orjson.loads(row.signals) if row.signals else {},
@@ -295,6 +300,26 @@ def stored_metrics(metrics: MetricSet) -> dict[str, list[Any]]:
     the way back), so rows stay small."""
     # only a sample size of 0 can be empty: the common case skips building the empty value
     return metrics_to_json({k: v for k, v in metrics.items() if v.sample_size or not is_empty(v)})
+
+
+# Decoding stored JSON into domain values was most of a snapshot read (issue 12: a
+# quarter of a 1,000-agent agentScores). The caches are keyed by what the decoding reads
+# and nothing else — the stored text itself, the level, the model (compared by value) —
+# so a rewritten snapshot is a new key and an answer can never be stale; what they hold
+# is immutable (frozen values; the metric dict is copied out). Bounded: an agent snapshot
+# is ~11 KB decoded with its text, so ~22 MB a process at most.
+_DECODED = 2048
+
+
+@lru_cache(maxsize=_DECODED)
+def _decoded_metrics(stored: str, level: Level) -> MetricSet:
+    return with_counts(metrics_from_json(orjson.loads(stored)), level=level)
+
+
+@lru_cache(maxsize=_DECODED)
+def _decoded_breakdown(stored: str, model: KpiModel) -> ScoreBreakdown | None:
+    breakdown = orjson.loads(stored)
+    return breakdown_from_json(breakdown, model) if breakdown else None
 
 
 def _text(column: Any) -> Any:
