@@ -32,11 +32,11 @@ def run_worker(
     settings = container(worker=True).settings
     if not settings.redis_url:
         raise SystemExit("fairscore worker needs REDIS_URL (without it jobs run in-process)")
-    if os.environ.get(MULTIPROC_ENV):
-        raise SystemExit(
-            f"{MULTIPROC_ENV} is for `fairscore serve` only: unset it for the worker, whose "
-            "jobs run in its own process and whose /metrics is its own (WORKER_METRICS_PORT); "
-            "in the API's directory its counts would be added to the API's, and wiped at its start"
+    if os.environ.get(MULTIPROC_ENV):  # a shared environment (compose, a pod template)
+        log.warning(
+            "%s is meant for `fairscore serve` only: this worker's job series are written "
+            "to it too, so the API's /metrics also shows them; unset it for the worker",
+            MULTIPROC_ENV,
         )
     reconnect = Reconnect("worker")
     _exit_on_sigterm(reconnect)  # until rq installs its own handlers in work()
