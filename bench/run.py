@@ -41,7 +41,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, text
 
-from bench import api_reads, api_rls, dataset, freshness, incremental, intake, subscription_latency
+from bench import api_reads, dataset, freshness, incremental, intake, subscription_latency
 from bench.duckdb_metrics import compute as duckdb_compute
 from domain.model import default_model
 from domain.periods import Grain, period_start
@@ -61,7 +61,6 @@ T = TypeVar("T")
 API_BENCHES: list[tuple[str, Callable[[], tuple[list[tuple[str, str, str, str]], Any]]]] = [
     ("reads", api_reads.measure),
     ("subscription", subscription_latency.measure),
-    ("rls", api_rls.measure),
 ]
 
 

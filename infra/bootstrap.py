@@ -30,7 +30,6 @@ from infra.db.engine import INTAKE_THREADS, make_engine, make_intake_engine, mak
 from infra.db.migrate import schema_check
 from infra.db.repositories.api_clients import SqlApiClients
 from infra.db.repositories.system import DerivationBacklog, IntegrationRecord
-from infra.db.roles import DatabaseRoles, scope_to_tenant, use_roles
 from infra.db.statement_timeout import bounded_sessions, is_statement_timeout
 from infra.db.types import utcnow
 from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
@@ -66,26 +65,13 @@ class Container:
         self.worker = worker
 
     @cached_property
-    def roles(self) -> DatabaseRoles | None:
-        """The app's and the system's PostgreSQL roles (infra/db/roles.py), when set."""
-        app = self.settings.database_app_role
-        if app is None or self.settings.is_sqlite:
-            return None
-        return DatabaseRoles(app=app, system=self.settings.database_system_role)
-
-    @cached_property
     def engine(self) -> Engine:
         url = self.settings.database_url
-        engine = make_worker_engine(url) if self.worker else make_engine(url)
-        use_roles(engine, self.roles)
-        return engine
+        return make_worker_engine(url) if self.worker else make_engine(url)
 
     @cached_property
     def intake_engine(self) -> Engine:
-        # One INSERT of a delivery the integration's tenant owns; no reads.
-        engine = make_intake_engine(self.settings.database_url)
-        use_roles(engine, self.roles, connect_as_system=True)
-        return engine
+        return make_intake_engine(self.settings.database_url)
 
     @cached_property
     def read_engine(self) -> Engine:
@@ -263,7 +249,6 @@ class Container:
         def revoked(tenant_id: TenantId) -> frozenset[str]:
             # The read sessions: on SQLite, a check must not queue behind writers.
             with self.read_sessions() as session:
-                scope_to_tenant(session, tenant_id)  # else RLS hides every revocation
                 return SqlApiClients(session, tenant_id).revoked_ids()
 
         return RevocationCache(revoked, ttl=self.settings.revocation_cache_ttl)

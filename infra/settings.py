@@ -19,17 +19,6 @@ class Settings(BaseSettings):
         default="sqlite:///fairscore.db",
         description="SQLAlchemy URL; Postgres: postgresql+psycopg://user@host/db",
     )
-    database_app_role: str | None = Field(
-        default=None,
-        description="PostgreSQL: the role every connection switches to (owns nothing, cannot "
-        "bypass row-level security; the login role is a member of it and of the system role); "
-        "unset, connections keep the login role",
-    )
-    database_system_role: str = Field(
-        default="fairscore_system",
-        description="PostgreSQL, with database_app_role: the BYPASSRLS role of the cross-tenant "
-        "paths (system lookups, sweeper, webhook intake's insert, COPY)",
-    )
     redis_url: str | None = Field(
         default=None, description="Enables RQ; without it jobs run in-process after commit"
     )

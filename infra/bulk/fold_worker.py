@@ -17,7 +17,6 @@ from typing import Any, cast
 
 import orjson
 import psycopg
-from psycopg import sql as pgsql
 
 from domain.events import CanonicalEvent, TicketEvent
 from domain.fold import TicketFacts, fold
@@ -70,7 +69,6 @@ _READ = """COPY (SELECT source, stream, payload FROM ticket_event
 @dataclass(frozen=True, slots=True)
 class Job:
     dsn: str
-    role: str | None  # the system role (infra/db/roles.py): COPY FROM is refused under RLS
     tenant: TenantProfile
     lower: tuple[str, str]
     upper: tuple[str, str] | None
@@ -93,9 +91,9 @@ def run(job: Job) -> Outcome:
     days = LocalDays(job.tenant.timezone)
     # One connection per COPY: a connection carries one COPY at a time.
     with (
-        _connect(job) as read,
-        _connect(job) as sample_conn,
-        _connect(job) as ticket_conn,
+        psycopg.connect(job.dsn) as read,
+        psycopg.connect(job.dsn) as sample_conn,
+        psycopg.connect(job.dsn) as ticket_conn,
     ):
         with (
             _copy_in(sample_conn, "metric_sample", SAMPLE_COLUMNS) as samples,
@@ -121,14 +119,6 @@ def run(job: Job) -> Outcome:
         sample_conn.commit()
         ticket_conn.commit()
     return outcome
-
-
-def _connect(job: Job) -> psycopg.Connection[Any]:
-    conn = psycopg.connect(job.dsn)
-    if job.role is not None:
-        conn.execute(pgsql.SQL("SET ROLE {}").format(pgsql.Identifier(job.role)))
-        conn.commit()
-    return conn
 
 
 @contextmanager

@@ -29,7 +29,6 @@ from domain.services.processing import refresh_activity, refresh_tickets
 from domain.services.recompute import rebuild as generic_rebuild
 from infra.bulk import fold_worker
 from infra.bulk.scores import score_history
-from infra.db.roles import scope_connection, system_role
 from infra.db.tables import (
     AGENT_IDENTITY,
     DIRTY_PERIOD,
@@ -101,7 +100,6 @@ def _timed(result: BulkResult, stage: str, work: Callable[[], T]) -> T:
 
 def _clear(c: Container, tenant_id: TenantId) -> None:
     with c.engine.begin() as conn:
-        scope_connection(conn, tenant_id)
         s = METRIC_SAMPLE.c
         conn.execute(delete(METRIC_SAMPLE).where(s.tenant_id == tenant_id, s.source != REVIEWS))
         conn.execute(delete(TICKET).where(TICKET.c.tenant_id == tenant_id))
@@ -114,8 +112,6 @@ def _jobs(c: Container, tenant_id: TenantId, workers: int) -> list[fold_worker.J
     with c.system() as uow:
         tenant = uow.system.tenant(tenant_id)
     with c.engine.connect() as conn:
-        scope_connection(conn, tenant_id)
-        role = system_role(conn)  # the workers COPY into tables under RLS
         agents = {
             (src, ext): aid
             for src, ext, aid in conn.execute(
@@ -135,9 +131,7 @@ def _jobs(c: Container, tenant_id: TenantId, workers: int) -> list[fold_worker.J
         bounds = _split_points(conn, tenant_id, workers)
     dsn = c.settings.database_url.replace("+psycopg", "").replace("postgres://", "postgresql://")
     ranges = list(zip([("", ""), *bounds], [*bounds, None], strict=True))
-    return [
-        fold_worker.Job(dsn, role, tenant, lower, upper, agents, teams) for lower, upper in ranges
-    ]
+    return [fold_worker.Job(dsn, tenant, lower, upper, agents, teams) for lower, upper in ranges]
 
 
 def _split_points(conn: object, tenant_id: str, workers: int) -> list[tuple[str, str]]:

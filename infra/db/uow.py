@@ -28,7 +28,6 @@ from infra.db.repositories.settings import SqlTenantSettings
 from infra.db.repositories.snapshots import SqlSnapshots
 from infra.db.repositories.system import SystemRepository
 from infra.db.repositories.tickets import SqlTickets
-from infra.db.roles import as_system, scope_to_tenant
 from infra.db.sql import is_postgres
 from infra.secret_box import SecretBoxSource
 
@@ -81,7 +80,6 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> SqlUnitOfWork:
         self.session = session = self._sessions()
-        scope_to_tenant(session, self.tenant_id)
         if self.exclusive and is_postgres(session):
             # One writer per tenant at a time: concurrent jobs on the same tenant queue
             # here instead of racing on the same tickets and snapshots.
@@ -160,7 +158,6 @@ class SystemUnitOfWork:
 
     def __enter__(self) -> SystemUnitOfWork:
         self.session = self._sessions()
-        as_system(self.session)
         self.system = SystemRepository(self.session, self._box)
         return self
 

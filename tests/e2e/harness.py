@@ -49,9 +49,6 @@ class Stack:
             "LOG_LEVEL": "WARNING",
             "JWT_ISSUER": self.url,
         }
-        if database_url.startswith("postgres"):
-            # As in production: connections run as the role that row-level security binds.
-            self.env["DATABASE_APP_ROLE"] = "fairscore_app"
         self.env.pop("REDIS_URL", None)
         if redis_url:
             self.env["REDIS_URL"] = redis_url

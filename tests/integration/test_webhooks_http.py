@@ -23,7 +23,6 @@ from tests.support.api import (
     signed_headers,
     stored,
 )
-from tests.support.owner import owner_engine
 
 TICKET_FACTS = """
 query ($id: String!) {
@@ -44,7 +43,7 @@ def ticket_facts(
 def delivery_rows(container: Container, tenant: TenantProfile) -> list[Any]:
     d = WEBHOOK_DELIVERY.c
     stmt = select(d.body, d.headers, d.status, d.delivery_key).where(d.tenant_id == tenant.id)
-    with owner_engine(container).connect() as conn:
+    with container.engine.connect() as conn:
         return list(conn.execute(stmt))
 
 
