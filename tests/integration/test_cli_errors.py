@@ -154,23 +154,33 @@ FIRST_REVISION = ScriptDirectory.from_config(alembic_config("")).get_base()
 def test_every_db_downgrade_needs_yes_since_each_one_drops_tables(
     tmp_path: Path, migrated: str, target: str
 ) -> None:
-    before = columns(migrated)
+    before = schema_objects(migrated)
 
     refused = run(tmp_path, migrated, "db", "downgrade", "--", target)
     assert refused.returncode == 1
     assert "add --yes" in refused.stderr
-    assert columns(migrated) == before
+    assert schema_objects(migrated) == before
 
     done = run(tmp_path, migrated, "db", "downgrade", "--yes", "--", target)
     assert done.returncode == 0, done.stderr
-    assert before - columns(migrated)  # tables or columns dropped, with their data
+    assert before - schema_objects(migrated)  # tables, columns or indexes dropped
 
 
-def columns(url: str) -> set[tuple[str, str]]:
+def schema_objects(url: str) -> set[tuple[str, str, str]]:
+    """Every column and index, by table: what a downgrade may drop (the latest migrations
+    may only add indexes)."""
     engine = make_engine(url)
     try:
         found = inspect(engine)
-        return {(t, c["name"]) for t in found.get_table_names() for c in found.get_columns(t)}
+        return {
+            (t, kind, name)
+            for t in found.get_table_names()
+            for kind, names in (
+                ("column", [c["name"] for c in found.get_columns(t)]),
+                ("index", [i["name"] or "" for i in found.get_indexes(t)]),
+            )
+            for name in names
+        }
     finally:
         engine.dispose()
 
