@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Text, inspect, select, text
+from sqlalchemy import Text, inspect, select
 from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
@@ -20,6 +20,7 @@ from infra.db.engine import make_engine
 from infra.db.migrate import downgrade, upgrade
 from infra.db.tables import AUDIT_EVENT, INTEGRATION
 from infra.settings import Settings
+from tests.support.schema import index_definition
 
 
 def tables(url: str) -> set[str]:
@@ -81,16 +82,7 @@ def test_tickets_have_an_index_in_the_order_their_connection_pages(empty_databas
     SQLite's DESC puts NULLs last by itself (and it refuses NULLS LAST in an index)."""
 
     def definition() -> str | None:
-        engine = make_engine(empty_database)
-        try:
-            with engine.connect() as conn:
-                if engine.dialect.name == "postgresql":
-                    stmt = "SELECT indexdef FROM pg_indexes WHERE indexname = :name"
-                else:
-                    stmt = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :name"
-                return conn.execute(text(stmt), {"name": "ix_ticket_page_order"}).scalar()
-        finally:
-            engine.dispose()
+        return index_definition(empty_database, "ix_ticket_page_order")
 
     upgrade(empty_database)
     found = definition()

@@ -14,13 +14,11 @@ from datetime import date, timedelta
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from redis import Redis
-from sqlalchemy import text
 from starlette.testclient import TestClient
 
 from domain.ports import TenantProfile
 from infra import admin
 from infra.bootstrap import Container, install
-from infra.db.engine import make_engine
 from infra.db.migrate import downgrade, upgrade
 from infra.db.tables import DerivationRequestRow, DirtyPeriodRow
 from infra.db.types import utcnow
@@ -28,6 +26,7 @@ from infra.logging import configure_logging
 from infra.settings import Settings
 from tests.factories import Ticket
 from tests.support.api import access_token, api_client, batch, graphql_data, post_webhook
+from tests.support.schema import index_definition
 
 
 def scrape(client: TestClient) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -149,16 +148,7 @@ def test_pending_deliveries_have_a_partial_index_that_goes_down(empty_database: 
     """The backlog's count and oldest pending delivery read only pending rows."""
 
     def definition() -> str | None:
-        engine = make_engine(empty_database)
-        try:
-            with engine.connect() as conn:
-                if engine.dialect.name == "postgresql":
-                    stmt = "SELECT indexdef FROM pg_indexes WHERE indexname = :name"
-                else:
-                    stmt = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :name"
-                return conn.execute(text(stmt), {"name": "ix_webhook_delivery_pending"}).scalar()
-        finally:
-            engine.dispose()
+        return index_definition(empty_database, "ix_webhook_delivery_pending")
 
     upgrade(empty_database)
     found = definition()

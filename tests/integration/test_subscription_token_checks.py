@@ -6,7 +6,6 @@ its own context, limits and log."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient, WebSocketDisconnect
@@ -22,15 +21,8 @@ RECHECK_SECONDS = 3.0
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        database_url=database_url,
-        redis_url=None,
-        data_dir=tmp_path / "keys",
-        jwt_issuer="https://fairscore.test",
-        graphiql=False,
-        revocation_cache_ttl=RECHECK_SECONDS,
-    )
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"revocation_cache_ttl": RECHECK_SECONDS})
 
 
 def test_revoking_the_client_ends_its_subscription(
