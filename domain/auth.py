@@ -12,6 +12,9 @@ class Scope(StrEnum):
     READ = "read"
     REVIEWS_WRITE = "reviews:write"
     ADMIN = "admin"
+    # HR data (SPEC §7: review cycles, goals, career tracks): never implied by `read`.
+    PEOPLE_READ = "people:read"
+    PEOPLE_WRITE = "people:write"
 
 
 ALL_SCOPES: tuple[str, ...] = tuple(s.value for s in Scope)
