@@ -310,6 +310,9 @@ class Container:
         coalesced = self.__dict__.get("coalesced_reconcile")
         if coalesced is not None:
             coalesced.flush()
+        jobs = self.__dict__.get("queue")
+        if isinstance(jobs, InProcessJobQueue):
+            jobs.close()
         for name in ("engine", "read_engine", "intake_engine"):
             engine = self.__dict__.pop(name, None)
             if engine is not None:

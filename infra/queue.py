@@ -143,6 +143,10 @@ class RqJobQueue:
             log.warning("could not clear the %s flag of tenant %s", job, tenant_id)
 
 
+_STOP: Any = object()  # tells the in-process job thread to end
+CLOSE_TIMEOUT_SECONDS = 10.0
+
+
 class InProcessJobQueue:
     """Runs jobs on one background thread, in order, after the caller's commit."""
 
@@ -190,6 +194,16 @@ class InProcessJobQueue:
         """Wait until every queued job has run (the CLI and tests use this)."""
         self._jobs.join()
 
+    def close(self, *, timeout: float = CLOSE_TIMEOUT_SECONDS) -> None:
+        """End the thread once the jobs already queued have run, waiting at most `timeout`:
+        a closed container's thread would otherwise wait for jobs forever, and a shutdown
+        must not hang on a long job (its work stays in the outbox; the sweeper redoes it)."""
+        with self._lock:
+            thread, self._thread = self._thread, None
+        if thread is not None and thread.is_alive():
+            self._jobs.put(_STOP)
+            thread.join(timeout)
+
     def _ensure_thread(self) -> None:
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
@@ -200,7 +214,11 @@ class InProcessJobQueue:
 
     def _run(self) -> None:
         while True:
-            func, args, job_id = self._jobs.get()
+            item = self._jobs.get()
+            if item is _STOP:
+                self._jobs.task_done()
+                return
+            func, args, job_id = item
             try:
                 func(*args)
             except Exception:

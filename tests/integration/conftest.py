@@ -76,6 +76,7 @@ def container(settings: Settings) -> Iterator[Container]:
     if isinstance(queue, InProcessJobQueue):
         queue.join()
     install(None)
+    c.close()  # ends the job thread and the engines' pools
 
 
 @pytest.fixture

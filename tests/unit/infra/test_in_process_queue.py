@@ -41,3 +41,17 @@ def test_a_lock_is_taken_once_until_it_expires() -> None:
     assert not jobs.claim("dispatch-2026-03-09", ttl_seconds=60)
     assert jobs.claim("dispatch-2026-03-16", ttl_seconds=60)
     assert jobs.claim("expired", ttl_seconds=0) and jobs.claim("expired", ttl_seconds=0)
+
+
+def test_closing_runs_what_was_queued_then_ends_the_thread() -> None:
+    ran.clear()
+    gate.set()
+    before = set(threading.enumerate())
+    jobs = InProcessJobQueue()
+    jobs.enqueue(f"{__name__}.blocked", "queued")
+    (thread,) = set(threading.enumerate()) - before
+
+    jobs.close()
+
+    assert ran == ["queued"]
+    assert not thread.is_alive()
