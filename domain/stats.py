@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-_Z95 = 1.959963984540054
+Z95 = 1.959963984540054
 
 
 def median(values: Sequence[float]) -> float | None:
@@ -42,8 +42,8 @@ def wilson_interval(positives: float, total: int) -> tuple[float, float] | None:
     if total <= 0:
         return None
     p = min(max(positives / total, 0.0), 1.0)
-    z2 = _Z95 * _Z95
+    z2 = Z95 * Z95
     denominator = 1 + z2 / total
     centre = (p + z2 / (2 * total)) / denominator
-    half = _Z95 * math.sqrt(p * (1 - p) / total + z2 / (4 * total * total)) / denominator
+    half = Z95 * math.sqrt(p * (1 - p) / total + z2 / (4 * total * total)) / denominator
     return max(0.0, centre - half), min(1.0, centre + half)

@@ -1,0 +1,203 @@
+"""Indirect standardisation of one subject against a reference population (SPEC §8).
+
+The rule, for a subject (agent or team) in a period and one metric stream:
+- strata are channel × priority; a stratum where the reference has fewer than
+  `min_stratum` observations is pooled into its channel (the reference's whole channel),
+  and when the channel is sparse too, into all (the reference's whole population);
+- observed O = the subject's MEAN (for a rate, the rate itself);
+- expected E = Σ_s n_s · ref_s / Σ_s n_s, n_s the subject's observations in stratum s
+  and ref_s the reference's mean there;
+- durations: ratio O ÷ E (1 = as fast as the reference would be on this mix);
+  rates: difference O − E (0 = as good as the reference on this mix).
+
+Means, not medians: a mix-weighted mean of stratum means is exactly the mean of a subject
+that performs like the reference in every stratum, so such a subject has ratio 1 /
+difference 0 whatever its mix; a median has no such decomposition.
+
+95% interval by the delta method, deterministic: the subject's observations in stratum s
+are taken to spread like the reference's there (variance σ²_s), so
+Var(O) = Σ n_s σ²_s / N² and Var(E) = Σ (n_s / N)² σ²_s / m_s (m_s: the reference's
+observations); Var(O − E) = Var(O) + Var(E), Var(O ÷ E) ≈ (Var(O) + R² Var(E)) / E².
+The subject is part of the reference; ignoring that positive covariance widens the
+interval (conservative). Fewer than `min_sample` observations, or a reference too thin
+even when pooled into all: the adjusted value and its interval are null, never a guess.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from domain import metrics as m
+from domain.casemix.moments import Moments, StratumCell
+from domain.stats import Z95
+
+POOLED = "*"  # a key part standing for every value: "chat/*" is all of chat, "*" all
+
+
+class Comparison(StrEnum):
+    RATIO = "RATIO"  # durations: observed ÷ expected
+    DIFFERENCE = "DIFFERENCE"  # rates: observed − expected
+
+
+# The metrics SPEC §8 adjusts: every duration (both bases) and three rates.
+ADJUSTED_METRICS: dict[str, Comparison] = {
+    **{d.key: Comparison.RATIO for d in m.DEFINITIONS if d.is_duration},
+    "one_touch_rate": Comparison.DIFFERENCE,
+    "reopen_rate": Comparison.DIFFERENCE,
+    "csat": Comparison.DIFFERENCE,
+}
+
+
+def comparison_of(metric: str) -> Comparison | None:
+    return ADJUSTED_METRICS.get(metric)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseMixPolicy:
+    min_stratum: int = 10  # reference observations a stratum needs to stand alone
+    min_sample: int = 5  # subject observations an adjusted value needs
+
+    def __post_init__(self) -> None:
+        if self.min_stratum < 2 or self.min_sample < 1:
+            raise ValueError("min_stratum must be at least 2 and min_sample at least 1")
+
+
+@dataclass(frozen=True, slots=True)
+class StratumRow:
+    """One (possibly pooled) stratum of a subject: its mean, the reference's mean there
+    and the subject's observations in it."""
+
+    key: str
+    observed: float
+    expected: float
+    sample_size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    comparison: Comparison
+    observed: float | None  # the subject's mean
+    expected: float | None
+    sample_size: int
+    adjusted: float | None  # the ratio (durations) or the difference (rates)
+    interval: tuple[float, float] | None  # 95%, of `adjusted`
+    strata: tuple[StratumRow, ...] = ()
+
+    @property
+    def ratio(self) -> float | None:
+        return self.adjusted if self.comparison is Comparison.RATIO else None
+
+    @property
+    def difference(self) -> float | None:
+        return self.adjusted if self.comparison is Comparison.DIFFERENCE else None
+
+
+def stratum_key(channel: str | None, priority: str | None) -> str:
+    return f"{_part(channel)}/{_part(priority)}"
+
+
+def _part(value: str | None) -> str:
+    return "(none)" if value is None else value
+
+
+class Reference:
+    """The reference population's moments per stratum, per channel and overall, with
+    the pooling rule; built once per period and level and shared by its subjects."""
+
+    def __init__(self, cells: Mapping[StratumCell, Moments], policy: CaseMixPolicy) -> None:
+        self.cells = dict(cells)
+        self.policy = policy
+        self.channels: dict[str | None, Moments] = {}
+        self.overall = Moments()
+        for (channel, _), moments in self.cells.items():
+            self.channels[channel] = self.channels.get(channel, Moments()) + moments
+            self.overall = self.overall + moments
+
+    def stratum(self, cell: StratumCell) -> tuple[str, Moments] | None:
+        """The stratum `cell` counts in, after pooling, and the reference's moments there."""
+        enough = self.policy.min_stratum
+        channel, priority = cell
+        own = self.cells.get(cell)
+        if own is not None and own.count >= enough:
+            return stratum_key(channel, priority), own
+        whole_channel = self.channels.get(channel)
+        if whole_channel is not None and whole_channel.count >= enough:
+            return stratum_key(channel, POOLED), whole_channel
+        if self.overall.count >= enough:
+            return POOLED, self.overall
+        return None
+
+
+def standardise(
+    subject: Mapping[StratumCell, Moments], reference: Reference, comparison: Comparison
+) -> Adjustment:
+    """The subject's observed and expected values, their ratio or difference with a
+    95% interval, and the strata behind them (see the module's docstring)."""
+    mix = Moments()
+    for moments in subject.values():
+        mix = mix + moments
+    count, observed = mix.count, mix.mean
+    groups = _pool(subject, reference)
+    if groups is None or not count:
+        return Adjustment(comparison, observed, None, count, None, None)
+    expected = sum(mine.count * _mean(ref) for mine, ref in groups.values()) / count
+    strata = tuple(
+        StratumRow(key, _mean(mine), _mean(ref), mine.count)
+        for key, (mine, ref) in sorted(groups.items())
+    )
+    adjusted = _compare(comparison, observed, expected)
+    if adjusted is None or count < reference.policy.min_sample:
+        return Adjustment(comparison, observed, expected, count, None, None, strata)
+    interval = _interval(comparison, adjusted, expected, groups, count)
+    return Adjustment(comparison, observed, expected, count, adjusted, interval, strata)
+
+
+Groups = dict[str, tuple[Moments, Moments]]  # key → (subject's moments, reference's)
+
+
+def _pool(subject: Mapping[StratumCell, Moments], reference: Reference) -> Groups | None:
+    """The subject's moments gathered by pooled stratum; None when the reference is too
+    thin for one of its observations even pooled into all."""
+    groups: Groups = {}
+    for cell, mine in subject.items():
+        if not mine.count:
+            continue
+        found = reference.stratum(cell)
+        if found is None:
+            return None
+        key, ref = found
+        before = groups.get(key, (Moments(), ref))[0]
+        groups[key] = (before + mine, ref)
+    return groups
+
+
+def _mean(moments: Moments) -> float:
+    return moments.total / moments.count
+
+
+def _compare(comparison: Comparison, observed: float | None, expected: float) -> float | None:
+    if observed is None:
+        return None
+    if comparison is Comparison.DIFFERENCE:
+        return observed - expected
+    return observed / expected if expected > 0 else None
+
+
+def _interval(
+    comparison: Comparison, adjusted: float, expected: float, groups: Groups, count: int
+) -> tuple[float, float]:
+    var_observed = var_expected = 0.0
+    for mine, ref in groups.values():
+        spread = ref.variance or 0.0
+        var_observed += mine.count * spread
+        var_expected += (mine.count / count) ** 2 * spread / ref.count
+    var_observed /= count * count
+    if comparison is Comparison.DIFFERENCE:
+        half = Z95 * math.sqrt(var_observed + var_expected)
+        return max(adjusted - half, -1.0), min(adjusted + half, 1.0)
+    variance = (var_observed + adjusted * adjusted * var_expected) / (expected * expected)
+    half = Z95 * math.sqrt(variance)
+    return max(adjusted - half, 0.0), adjusted + half
