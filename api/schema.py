@@ -23,6 +23,8 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from api.audit.queries import AuditQuery
+from api.careers.mutations import CareersMutation
+from api.careers.queries import CareersQuery
 from api.clients.mutations import ClientsMutation
 from api.clients.queries import ClientsQuery
 from api.engagement.mutations import EngagementMutation
@@ -63,6 +65,7 @@ QUERIES: tuple[type, ...] = (
     ProfileQuery,
     EngagementQuery,
     AuditQuery,
+    CareersQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     ScoresMutation,
@@ -75,6 +78,7 @@ MUTATIONS: tuple[type, ...] = (
     TeamsMutation,
     QualityMutation,
     EngagementMutation,
+    CareersMutation,
 )
 
 SUBSCRIPTIONS: tuple[type, ...] = (LiveSubscription,)

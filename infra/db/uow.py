@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from domain.ports import TenantId, TenantProfile, WrittenScores
 from infra.db.repositories.api_clients import SqlApiClients
 from infra.db.repositories.audit import SqlAuditLog
+from infra.db.repositories.careers import SqlCareers
 from infra.db.repositories.deliveries import SqlDeliveries
 from infra.db.repositories.directory import SqlDirectory
 from infra.db.repositories.events import SqlEventLog
@@ -110,6 +111,7 @@ class SqlUnitOfWork:
         self.calibrations = SqlCalibrations(session, tid)
         self.support_values = SqlSupportValues(session, tid)
         self.surveys = SqlSurveys(session, tid)
+        self.careers = SqlCareers(session, tid)
         return self
 
     def __exit__(

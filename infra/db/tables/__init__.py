@@ -4,6 +4,12 @@ and in every unique and foreign key, so rows can be sharded by tenant (Citus-rea
 from sqlalchemy import Table
 
 from infra.db.tables.audit import AuditEventRow
+from infra.db.tables.careers import (
+    AgentCareerLevelRow,
+    CareerLevelChangeRow,
+    CareerLevelRow,
+    CareerTrackRow,
+)
 from infra.db.tables.core import (
     AgentIdentityRow,
     AgentRow,
@@ -49,6 +55,7 @@ from infra.db.tables.tickets import (
 __all__ = [
     "ACTIVE_USERS",
     "AGENT",
+    "AGENT_CAREER_LEVEL",
     "AGENT_IDENTITY",
     "AGENT_MERGE",
     "AGENT_TEAM",
@@ -56,6 +63,9 @@ __all__ = [
     "AUDIT_EVENT",
     "CALIBRATION_SESSION",
     "CALIBRATION_TICKET",
+    "CAREER_LEVEL",
+    "CAREER_LEVEL_CHANGE",
+    "CAREER_TRACK",
     "DERIVATION_REQUEST",
     "DIRTY_PERIOD",
     "ENPS_ANSWER",
@@ -80,6 +90,7 @@ __all__ = [
     "VALUE_RATING",
     "WEBHOOK_DELIVERY",
     "ActiveUsersRow",
+    "AgentCareerLevelRow",
     "AgentIdentityRow",
     "AgentMergeRow",
     "AgentRow",
@@ -88,6 +99,9 @@ __all__ = [
     "AuditEventRow",
     "CalibrationSessionRow",
     "CalibrationTicketRow",
+    "CareerLevelChangeRow",
+    "CareerLevelRow",
+    "CareerTrackRow",
     "DerivationRequestRow",
     "DirtyPeriodRow",
     "EnpsAnswerRow",
@@ -147,3 +161,7 @@ VALUE_RATING: Table = ValueRatingRow.__table__  # type: ignore[attr-defined]
 PULSE_SURVEY: Table = PulseSurveyRow.__table__  # type: ignore[attr-defined]
 PULSE_ANSWER: Table = PulseAnswerRow.__table__  # type: ignore[attr-defined]
 ENPS_ANSWER: Table = EnpsAnswerRow.__table__  # type: ignore[attr-defined]
+CAREER_TRACK: Table = CareerTrackRow.__table__  # type: ignore[attr-defined]
+CAREER_LEVEL: Table = CareerLevelRow.__table__  # type: ignore[attr-defined]
+AGENT_CAREER_LEVEL: Table = AgentCareerLevelRow.__table__  # type: ignore[attr-defined]
+CAREER_LEVEL_CHANGE: Table = CareerLevelChangeRow.__table__  # type: ignore[attr-defined]
