@@ -125,6 +125,7 @@ def test_the_guides_recipes_on_the_full_stack(stack: Stack, database_url: str) -
     check_ticket_export(stack, token, ids["ada"], adas_tickets)
     check_live_refresh(stack, guide, hook, ids["ada"], database_url)
     check_management(stack, guide, ids)
+    check_careers(stack, guide, ids["ada"])
 
     assert guide.ran == set(guide.sources), "every operation of the guide is run here"
 
@@ -379,3 +380,49 @@ def check_management(stack: Stack, guide: Guide, ids: dict[str, str]) -> None:
         "timezone": "Europe/Berlin",
         "historyRecomputing": False,
     }
+
+
+SENIOR = [
+    {"description": "Solves 5 tickets a month", "evidence": {"metric": {
+        "metric": "tickets_solved", "threshold": 5, "direction": "HIGHER_IS_BETTER",
+        "window": "MONTH"}}},
+    {"description": "QA of 85 over the quarter", "evidence": {"qaScore": {
+        "minScore": 85, "minReviews": 3}}},
+    {"description": "Mentors a new hire"},
+]  # fmt: skip
+
+
+def check_careers(stack: Stack, guide: Guide, ada: str) -> None:
+    """A track as the guide's variables make it; Ada placed below her target; readiness as
+    of January 2026 judges December 2025 (5 tickets solved: met) and the last quarter of
+    2025 (no QA reviews: insufficient data). The admin token sees none of it."""
+    people = json.loads(
+        stack.cli(
+            "client", "create", "--tenant", "acme", "--scopes", "people:read people:write", "--json"
+        )
+    )
+    token = stack.token(people["client_id"], people["client_secret"])
+    levels = [{"name": "Specialist"}, {"name": "Senior", "expectations": SENIOR}]
+    given = {"name": "Support engineering", "kind": "TECHNICAL", "levels": levels}
+    track = guide.run("CreateCareerTrack", token=token, input=given)["createCareerTrack"]
+    specialist, senior = (level["id"] for level in track["levels"])
+    placement = {"agentId": ada, "trackId": track["id"], "levelId": specialist}
+    placed = guide.run("SetAgentLevel", token=token, input={**placement, "targetLevelId": senior})[
+        "setAgentLevel"
+    ]
+    assert (placed["level"], placed["targetLevel"]) == ({"name": "Specialist"}, {"name": "Senior"})
+    assert [h["toLevel"] for h in placed["history"]] == [{"name": "Specialist"}]
+
+    found = guide.run("CareerReadiness", token=token, agentId=ada, asOf="2026-01-01")
+    [readiness] = found["careerReadiness"]["tracks"]
+    verdicts = [(e["verdict"], e["found"]) for e in readiness["expectations"]]
+    december = {"grain": "MONTH", "start": "2025-12-01", "end": "2026-01-01"}
+    quarter = {"grain": "QUARTER", "start": "2025-10-01", "end": "2026-01-01"}
+    assert verdicts == [
+        ("MET", {"value": 5.0, "sampleSize": 5, "window": december}),
+        ("INSUFFICIENT_DATA", {"value": None, "sampleSize": 0, "window": quarter}),
+        ("MANUAL", None),
+    ]
+    assert readiness["summary"]["overall"] == "INCOMPLETE"
+    refused = error_of(guide, "CareerReadiness", agentId=ada)  # the admin token
+    assert refused == {"code": "FORBIDDEN", "scope": "people:read"}

@@ -84,7 +84,8 @@ def test_a_track_keeps_its_levels_in_order_with_their_expectations(careers: Care
 def test_a_track_that_does_not_hold_together_is_refused_naming_the_field(
     careers: CareerDesk, levels: tuple[dict[str, Any], ...], field: str
 ) -> None:
-    answer = careers.call(CREATE_TRACK, input={"name": "T", "kind": "OPERATIONAL", "levels": levels})
+    given = {"name": "T", "kind": "OPERATIONAL", "levels": levels}
+    answer = careers.call(CREATE_TRACK, input=given)
     assert answer["__typename"] == "ValidationError"
     assert answer["field"] == field, answer
 
@@ -168,8 +169,7 @@ QUERIES = [
 MUTATIONS = [
     'mutation { createCareerTrack(input: {name: "T", kind: TECHNICAL, levels: [{name: "A"}]})'
     " { __typename } }",
-    'mutation { setAgentLevel(input: {agentId: "x", trackId: "y", levelId: "z"})'
-    " { __typename } }",
+    'mutation { setAgentLevel(input: {agentId: "x", trackId: "y", levelId: "z"}) { __typename } }',
 ]
 
 

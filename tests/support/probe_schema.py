@@ -58,6 +58,8 @@ KIND_KEYWORDS = {
     "delivery": "webhook_delivery",
     "survey": "pulse_survey",
     "merge": "agent_merge",
+    "track": "career_track",
+    "level": "career_level",
 }
 # A helpdesk's external id names a ticket, an agent or a team: which, from where it sits.
 EXTERNAL_KINDS = {"ticket": "ticket", "agent": "agent_identity", "team": "team_identity"}

@@ -8,6 +8,7 @@ holds one of them is a leak found by a plain search.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +57,9 @@ MUTATIONS = {
     "integration": 'mutation { createIntegration(source: "zendesk") { RESULT } }',
     "merge": "mutation($s: ID!, $t: ID!) { mergeAgents(sourceAgentId: $s, targetAgentId: $t) {"
     " RESULT } }",
+    "track": "mutation($i: CareerTrackInput!) { createCareerTrack(input: $i) {"
+    " ... on CareerTrack { id levels { id } } RESULT } }",
+    "level": "mutation($i: SetAgentLevelInput!) { setAgentLevel(input: $i) { RESULT } }",
 }
 
 
@@ -156,8 +160,25 @@ def build_tenant(client: TestClient, container: Container, slug_prefix: str) -> 
     run("respond", i={"surveyId": survey_id, "respondentId": agents["ann"], "enps": 9})
     run("client", n=f"Client {tag}")
     run("integration")
+    career_track(run, tag, agents["ann"])
     run("merge", s=agents["dup"], t=agents["ann"])
     return ProbeTenant(profile, token, tag)
+
+
+def career_track(run: Callable[..., dict[str, Any]], tag: str, agent: str) -> None:
+    """A career track of two levels (the second with evidence), the agent placed on it."""
+    evidence = {"qaScore": {"minScore": 80}}
+    levels = [
+        {"name": f"Associate {tag}"},
+        {
+            "name": f"Senior {tag}",
+            "expectations": [{"description": f"QA {tag}", "evidence": evidence}],
+        },
+    ]
+    track = run("track", i={"name": f"Track {tag}", "kind": "TECHNICAL", "levels": levels})
+    low, high = (level["id"] for level in track["levels"])
+    placed = {"agentId": agent, "trackId": track["id"], "levelId": low, "targetLevelId": high}
+    run("level", i={**placed, "note": f"Placed {tag}"})
 
 
 def kpi_model(tag: str, team: str) -> dict[str, Any]:
