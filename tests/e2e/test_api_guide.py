@@ -394,8 +394,9 @@ SENIOR = [
 
 def check_careers(stack: Stack, guide: Guide, ada: str) -> None:
     """A track as the guide's variables make it; Ada placed below her target; readiness as
-    of January 2026 judges December 2025 (5 tickets solved: met) and the last quarter of
-    2025 (no QA reviews: insufficient data). The admin token sees none of it."""
+    of January 2026 judges December 2025 (her tickets solved as agentScores shows them: met)
+    and the last quarter of 2025 (no QA reviews: insufficient data). The admin token sees
+    none of it."""
     people = json.loads(
         stack.cli(
             "client", "create", "--tenant", "acme", "--scopes", "people:read people:write", "--json"
@@ -418,8 +419,16 @@ def check_careers(stack: Stack, guide: Guide, ada: str) -> None:
     verdicts = [(e["verdict"], e["found"]) for e in readiness["expectations"]]
     december = {"grain": "MONTH", "start": "2025-12-01", "end": "2026-01-01"}
     quarter = {"grain": "QUARTER", "start": "2025-10-01", "end": "2026-01-01"}
+    board = guide.run("Leaderboard", period=DECEMBER)["agentScores"]
+    solved = next(
+        m
+        for r in board
+        if r["agent"]["id"] == ada
+        for m in r["metrics"]
+        if m["key"] == "tickets_solved"
+    )["value"]  # 5 and the live check's late ones
     assert verdicts == [
-        ("MET", {"value": 5.0, "sampleSize": 5, "window": december}),
+        ("MET", {"value": solved, "sampleSize": solved, "window": december}),
         ("INSUFFICIENT_DATA", {"value": None, "sampleSize": 0, "window": quarter}),
         ("MANUAL", None),
     ]
