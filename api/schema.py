@@ -38,6 +38,8 @@ from api.integrations.queries import IntegrationsQuery
 from api.live import LiveSubscription
 from api.models.mutations import ModelsMutation
 from api.models.queries import ModelsQuery
+from api.one_on_ones.mutations import OneOnOnesMutation
+from api.one_on_ones.queries import OneOnOnesQuery
 from api.people.mutations import PeopleMutation
 from api.people.queries import PeopleQuery
 from api.people.team_mutations import TeamsMutation
@@ -66,6 +68,7 @@ QUERIES: tuple[type, ...] = (
     EngagementQuery,
     AuditQuery,
     CareersQuery,
+    OneOnOnesQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     ScoresMutation,
@@ -79,6 +82,7 @@ MUTATIONS: tuple[type, ...] = (
     QualityMutation,
     EngagementMutation,
     CareersMutation,
+    OneOnOnesMutation,
 )
 
 SUBSCRIPTIONS: tuple[type, ...] = (LiveSubscription,)

@@ -19,6 +19,7 @@ from infra.db.repositories.figures import SqlFigures
 from infra.db.repositories.identities import SqlIdentities
 from infra.db.repositories.integrations import SqlIntegrations
 from infra.db.repositories.models import SqlModels
+from infra.db.repositories.one_on_ones import SqlOneOnOnes
 from infra.db.repositories.outbox import SqlOutbox
 from infra.db.repositories.quality import SqlCalibrations, SqlReviews, SqlScorecards
 from infra.db.repositories.quality_assignments import SqlReviewAssignments
@@ -112,6 +113,7 @@ class SqlUnitOfWork:
         self.support_values = SqlSupportValues(session, tid)
         self.surveys = SqlSurveys(session, tid)
         self.careers = SqlCareers(session, tid)
+        self.one_on_ones = SqlOneOnOnes(session, tid)
         return self
 
     def __exit__(

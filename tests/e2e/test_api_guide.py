@@ -125,7 +125,7 @@ def test_the_guides_recipes_on_the_full_stack(stack: Stack, database_url: str) -
     check_ticket_export(stack, token, ids["ada"], adas_tickets)
     check_live_refresh(stack, guide, hook, ids["ada"], database_url)
     check_management(stack, guide, ids)
-    check_careers(stack, guide, ids["ada"])
+    check_careers(stack, guide, ids)
 
     assert guide.ran == set(guide.sources), "every operation of the guide is run here"
 
@@ -392,11 +392,12 @@ SENIOR = [
 ]  # fmt: skip
 
 
-def check_careers(stack: Stack, guide: Guide, ada: str) -> None:
+def check_careers(stack: Stack, guide: Guide, ids: dict[str, str]) -> None:
     """A track as the guide's variables make it; Ada placed below her target; readiness as
     of January 2026 judges December 2025 (her tickets solved as agentScores shows them: met)
     and the last quarter of 2025 (no QA reviews: insufficient data). The admin token sees
     none of it."""
+    ada = ids["ada"]
     people = json.loads(
         stack.cli(
             "client", "create", "--tenant", "acme", "--scopes", "people:read people:write", "--json"
@@ -435,3 +436,28 @@ def check_careers(stack: Stack, guide: Guide, ada: str) -> None:
     assert readiness["summary"]["overall"] == "INCOMPLETE"
     refused = error_of(guide, "CareerReadiness", agentId=ada)  # the admin token
     assert refused == {"code": "FORBIDDEN", "scope": "people:read"}
+    check_one_on_ones(guide, token, ids)
+
+
+def check_one_on_ones(guide: Guide, token: str, ids: dict[str, str]) -> None:
+    """Two one-on-ones of Ada with Bob as her manager, paged one at a time, latest first."""
+    for day in ("2026-01-08", "2026-01-22"):
+        given = {
+            "agentId": ids["ada"],
+            "managerId": ids["bob"],
+            "heldOn": day,
+            "agenda": "Queue health",
+            "actionItems": [{"text": "Shadow the billing queue"}],
+        }
+        made = guide.run("CreateOneOnOne", token=token, input=given)["createOneOnOne"]
+        assert (made["__typename"], made["heldOn"]) == ("OneOnOne", day)
+    seen, after = [], None
+    while True:
+        page = guide.run("OneOnOnes", token=token, agentId=ids["ada"], first=1, after=after)
+        found = page["oneOnOnes"]
+        assert found["totalCount"] == 2
+        seen += [edge["node"]["heldOn"] for edge in found["edges"]]
+        if not found["pageInfo"]["hasNextPage"]:
+            break
+        after = found["pageInfo"]["endCursor"]
+    assert seen == ["2026-01-22", "2026-01-08"]

@@ -60,6 +60,7 @@ KIND_KEYWORDS = {
     "merge": "agent_merge",
     "track": "career_track",
     "level": "career_level",
+    "oneonone": "one_on_one",
 }
 # A helpdesk's external id names a ticket, an agent or a team: which, from where it sits.
 EXTERNAL_KINDS = {"ticket": "ticket", "agent": "agent_identity", "team": "team_identity"}

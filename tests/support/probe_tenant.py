@@ -60,6 +60,7 @@ MUTATIONS = {
     "track": "mutation($i: CareerTrackInput!) { createCareerTrack(input: $i) {"
     " ... on CareerTrack { id levels { id } } RESULT } }",
     "level": "mutation($i: SetAgentLevelInput!) { setAgentLevel(input: $i) { RESULT } }",
+    "meeting": "mutation($i: CreateOneOnOneInput!) { createOneOnOne(input: $i) { RESULT } }",
 }
 
 
@@ -161,6 +162,9 @@ def build_tenant(client: TestClient, container: Container, slug_prefix: str) -> 
     run("client", n=f"Client {tag}")
     run("integration")
     career_track(run, tag, agents["ann"])
+    items = [{"text": f"Shadow billing {tag}"}]
+    meeting = {"agentId": agents["ann"], "managerId": agents["lea"], "heldOn": "2026-03-05"}
+    run("meeting", i={**meeting, "agenda": f"Agenda {tag}", "actionItems": items})
     run("merge", s=agents["dup"], t=agents["ann"])
     return ProbeTenant(profile, token, tag)
 

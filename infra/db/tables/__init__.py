@@ -20,6 +20,7 @@ from infra.db.tables.core import (
     TenantRow,
 )
 from infra.db.tables.identities import AgentMergeRow
+from infra.db.tables.one_on_ones import OneOnOneRow
 from infra.db.tables.people import (
     AgentTeamRow,
     EnpsAnswerRow,
@@ -72,6 +73,7 @@ __all__ = [
     "INTEGRATION",
     "KPI_MODEL",
     "METRIC_SAMPLE",
+    "ONE_ON_ONE",
     "PULSE_ANSWER",
     "PULSE_SURVEY",
     "RATING",
@@ -108,6 +110,7 @@ __all__ = [
     "IntegrationRow",
     "KpiModelRow",
     "MetricSampleRow",
+    "OneOnOneRow",
     "PulseAnswerRow",
     "PulseSurveyRow",
     "RatingRow",
@@ -165,3 +168,4 @@ CAREER_TRACK: Table = CareerTrackRow.__table__  # type: ignore[attr-defined]
 CAREER_LEVEL: Table = CareerLevelRow.__table__  # type: ignore[attr-defined]
 AGENT_CAREER_LEVEL: Table = AgentCareerLevelRow.__table__  # type: ignore[attr-defined]
 CAREER_LEVEL_CHANGE: Table = CareerLevelChangeRow.__table__  # type: ignore[attr-defined]
+ONE_ON_ONE: Table = OneOnOneRow.__table__  # type: ignore[attr-defined]
