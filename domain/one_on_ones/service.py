@@ -68,8 +68,8 @@ def create_one_on_one(uow: OneOnOnesUnitOfWork, spec: MeetingSpec, *, now: datet
         agenda=spec.agenda,
         notes=spec.notes,
         action_items=merge_items((), spec.action_items, new_id),
-        review_ids=check_links(spec.review_ids, "reviewIds"),
-        goal_ids=check_links(spec.goal_ids, "goalIds"),
+        review_ids=_linked(spec.review_ids, (), "reviewIds"),
+        goal_ids=_linked(spec.goal_ids, (), "goalIds"),
         created_at=now,
         updated_at=now,
     )
@@ -94,8 +94,8 @@ def update_one_on_one(
         agenda=_or(changes.agenda, meeting.agenda),
         notes=_or(changes.notes, meeting.notes),
         action_items=items,
-        review_ids=_links(changes.review_ids, meeting.review_ids, "reviewIds"),
-        goal_ids=_links(changes.goal_ids, meeting.goal_ids, "goalIds"),
+        review_ids=_linked(changes.review_ids, meeting.review_ids, "reviewIds"),
+        goal_ids=_linked(changes.goal_ids, meeting.goal_ids, "goalIds"),
         updated_at=now,
     )
     uow.one_on_ones.save(changed)
@@ -106,5 +106,16 @@ def _or(new: T | None, old: T) -> T:
     return old if new is None else new
 
 
-def _links(new: Sequence[str] | None, old: tuple[str, ...], field: str) -> tuple[str, ...]:
-    return old if new is None else check_links(new, field)
+def _linked(new: Sequence[str] | None, old: tuple[str, ...], field: str) -> tuple[str, ...]:
+    """The new links, each once, when every one names a record of the agent."""
+    if new is None:
+        return old
+    ids = check_links(new, field)
+    # Performance reviews and goals are not stored yet (issue 14 items 1 and 2): no id
+    # names one. Refused, an id never ends up stored unchecked.
+    for index, missing in enumerate(ids):
+        raise OneOnOneNotFoundError(f"no {LINKED[field]} {missing!r}", f"{field}[{index}]")
+    return ids
+
+
+LINKED = {"reviewIds": "performance review", "goalIds": "goal"}

@@ -83,6 +83,8 @@ def test_an_update_keeps_named_items_adds_new_ones_and_drops_the_rest(
         ({"actionItems": [{"id": "nope", "text": "x"}]}, "NotFoundError"),
         ({"actionItems": [{"text": " "}]}, "actionItems[0].text"),
         ({"agenda": "x" * 20_001}, "agenda"),
+        ({"goalIds": ["nope"]}, "NotFoundError"),
+        ({"reviewIds": ["nope"]}, "NotFoundError"),
     ],
 )
 def test_bad_updates_are_refused(people: CareerDesk, change: dict[str, Any], answer: str) -> None:
