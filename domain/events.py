@@ -37,6 +37,15 @@ class Status(StrEnum):
         return self in (Status.SOLVED, Status.CLOSED)
 
 
+class Priority(StrEnum):
+    """A ticket's priority (SPEC §8); adapters map their vendor's scale onto these four."""
+
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
 class RatingKind(StrEnum):
     CSAT = "csat"
     CES = "ces"
@@ -52,7 +61,21 @@ class TicketCreated:
     requester_id: str | None
     team_id: str | None = None
     assignee_id: str | None = None
+    priority: Priority | None = None
     type = "ticket.created"
+
+
+@dataclass(frozen=True, slots=True)
+class TicketUpdated:
+    """The ticket's channel and/or priority change from `occurred_at` on (SPEC §8); a
+    field left out (None) keeps its value. At least one of them is set."""
+
+    id: str
+    occurred_at: datetime
+    ticket_id: str
+    channel: str | None = None
+    priority: Priority | None = None
+    type = "ticket.updated"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +154,7 @@ class AgentActivity:
 
 TicketEvent = (
     TicketCreated
+    | TicketUpdated
     | TicketMessage
     | TicketAssigned
     | TicketStatusChanged
@@ -142,6 +166,7 @@ CanonicalEvent = TicketEvent | AgentEvent
 
 EVENT_TYPES: tuple[str, ...] = (
     "ticket.created",
+    "ticket.updated",
     "ticket.message",
     "ticket.assigned",
     "ticket.status_changed",
@@ -232,6 +257,10 @@ class _Fields:
             allowed = "|".join(member.value for member in enum)
             raise self._fail(f"'{name}' must be one of {allowed}, got {value!r}") from None
 
+    def opt_choice(self, name: str, enum: type[E]) -> E | None:
+        """Like `choice`, but a missing or null field is None."""
+        return None if self.raw.get(name) is None else self.choice(name, enum)
+
 
 def parse_event(raw: Any, *, where: str = "event") -> CanonicalEvent:
     """Validate one canonical event object (SPEC §3)."""
@@ -246,16 +275,8 @@ def parse_event(raw: Any, *, where: str = "event") -> CanonicalEvent:
     f.where = f"{where} ({kind})"
     ident, at = f.text("id"), f.time("occurred_at")
     match kind:
-        case "ticket.created":
-            return TicketCreated(
-                id=ident,
-                occurred_at=at,
-                ticket_id=f.text("ticket_id"),
-                channel=f.text("channel"),
-                requester_id=f.opt_text("requester_id"),
-                team_id=f.opt_text("team_id"),
-                assignee_id=f.opt_text("assignee_id"),
-            )
+        case "ticket.created" | "ticket.updated":
+            return _parse_stratum_event(f, kind, ident, at)
         case "ticket.message":
             return TicketMessage(
                 id=ident,
@@ -314,6 +335,33 @@ def parse_event(raw: Any, *, where: str = "event") -> CanonicalEvent:
                 started_at=started,
                 ended_at=ended,
             )
+
+
+def _parse_stratum_event(
+    f: _Fields, kind: str, ident: str, at: datetime
+) -> TicketCreated | TicketUpdated:
+    """The events that state a ticket's channel and priority."""
+    if kind == "ticket.created":
+        return TicketCreated(
+            id=ident,
+            occurred_at=at,
+            ticket_id=f.text("ticket_id"),
+            channel=f.text("channel"),
+            requester_id=f.opt_text("requester_id"),
+            team_id=f.opt_text("team_id"),
+            assignee_id=f.opt_text("assignee_id"),
+            priority=f.opt_choice("priority", Priority),
+        )
+    update = TicketUpdated(
+        id=ident,
+        occurred_at=at,
+        ticket_id=f.text("ticket_id"),
+        channel=f.opt_text("channel"),
+        priority=f.opt_choice("priority", Priority),
+    )
+    if update.channel is None and update.priority is None:
+        raise f._fail("'channel' or 'priority' is required (what the update changes)")
+    return update
 
 
 def _parse_rating(f: _Fields, ident: str, at: datetime) -> TicketRated:

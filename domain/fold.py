@@ -7,6 +7,7 @@ deliveries give the same facts as one clean, ordered delivery.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,20 +23,24 @@ from domain.events import (
     TicketMessage,
     TicketRated,
     TicketStatusChanged,
+    TicketUpdated,
 )
+from domain.samples import Stratum
 
-# At one instant: creation first, then assignments and messages (a customer's before
-# an agent's, so a simultaneous reply answers it), then status changes, then ratings
-# (SPEC §4 "Events at the same instant"); remaining ties go by event id.
+# At one instant: creation first, then channel/priority updates (so everything else at
+# that instant already has the new stratum), then assignments and messages (a customer's
+# before an agent's, so a simultaneous reply answers it), then status changes, then
+# ratings (SPEC §4 "Events at the same instant"); remaining ties go by event id.
 _RANK: dict[str, int] = {
     "ticket.created": 0,
-    "ticket.assigned": 1,
-    "ticket.message": 3,
-    "ticket.handled": 4,
-    "ticket.status_changed": 5,
-    "ticket.rated": 6,
+    "ticket.updated": 1,
+    "ticket.assigned": 2,
+    "ticket.message": 4,
+    "ticket.handled": 5,
+    "ticket.status_changed": 6,
+    "ticket.rated": 7,
 }
-_CUSTOMER_MESSAGE_RANK = 2
+_CUSTOMER_MESSAGE_RANK = 3
 
 
 def event_order(event: TicketEvent) -> tuple[datetime, int, str]:
@@ -93,9 +98,17 @@ class Handling:
 
 
 @dataclass(frozen=True, slots=True)
+class StratumChange:
+    """The ticket's stratum from `since` on (a ticket.created or ticket.updated)."""
+
+    since: datetime
+    stratum: Stratum
+
+
+@dataclass(frozen=True, slots=True)
 class TicketFacts:
     ticket_id: str
-    channel: str | None
+    channel: str | None  # the latest, like `priority`, `status` and `assignee`
     requester_id: str | None
     created_at: datetime | None
     created_team: str | None
@@ -114,6 +127,19 @@ class TicketFacts:
     ratings: tuple[RatingFact, ...]
     assignments: tuple[Assignment, ...]
     handling: tuple[Handling, ...]
+    priority: str | None = None
+    strata: tuple[StratumChange, ...] = ()  # in time order
+
+    def stratum_at(self, at: datetime) -> Stratum:
+        """The channel and priority at `at`: the latest change at or before it, else the
+        first (an event dated before the ticket's first statement: a clock ahead)."""
+        strata = self.strata
+        if len(strata) == 1:  # the common case: never updated
+            return strata[0].stratum
+        if not strata:
+            return Stratum(None, None)
+        found = bisect_right(strata, at, key=lambda change: change.since)
+        return strata[max(found - 1, 0)].stratum
 
     @property
     def public_agent_replies(self) -> int:
@@ -129,6 +155,8 @@ class _Walk:
 
     ticket_id: str
     channel: str | None = None
+    priority: str | None = None
+    strata: list[StratumChange] = field(default_factory=list)
     requester_id: str | None = None
     created_at: datetime | None = None
     created_team: str | None = None
@@ -159,6 +187,8 @@ def fold(ticket_id: str, events: Iterable[TicketEvent]) -> TicketFacts:
 def _apply(walk: _Walk, event: TicketEvent) -> None:
     if isinstance(event, TicketCreated):
         _created(walk, event)
+    elif isinstance(event, TicketUpdated):
+        _restate(walk, event.occurred_at, event.channel, event.priority)
     elif isinstance(event, TicketMessage):
         _message(walk, event)
     elif isinstance(event, TicketAssigned):
@@ -175,10 +205,19 @@ def _created(walk: _Walk, event: TicketCreated) -> None:
     # A repeated ticket.created (a helpdesk re-sending it) only re-states the assignment.
     first = walk.created_at is None
     if first:
-        walk.channel = event.channel
         walk.requester_id = event.requester_id
         walk.created_at = event.occurred_at
+        _restate(walk, event.occurred_at, event.channel, event.priority)
     _assign(walk, event.occurred_at, event.assignee_id, event.team_id)
+
+
+def _restate(walk: _Walk, at: datetime, channel: str | None, priority: str | None) -> None:
+    """Channel and priority from `at` on; a field not stated (None) keeps its value."""
+    if channel is not None:
+        walk.channel = channel
+    if priority is not None:
+        walk.priority = str(priority)  # a plain str: Priority's value
+    walk.strata.append(StratumChange(at, Stratum(walk.channel, walk.priority)))
 
 
 def _assign(walk: _Walk, at: datetime, assignee: str | None, team: str | None) -> None:
@@ -276,4 +315,6 @@ def _facts(walk: _Walk) -> TicketFacts:
         ratings=tuple(walk.ratings.values()),
         assignments=tuple(_settled(walk)),
         handling=tuple(walk.handled),
+        priority=walk.priority,
+        strata=tuple(walk.strata),
     )

@@ -65,8 +65,11 @@ def guardrail_samples(facts: TicketFacts) -> list[Sample]:
     ]
 
 
-def _signal(g: Guardrail, at: datetime, agent: str | None, team: str | None) -> Sample:
-    return Sample(PREFIX + g.key, at, agent, team, 1.0)
+def _signal(
+    f: TicketFacts, g: Guardrail, at: datetime, agent: str | None, team: str | None
+) -> Sample:
+    """One signal, with the ticket's stratum then like every sample of a ticket."""
+    return Sample(PREFIX + g.key, at, agent, team, 1.0, None, *f.stratum_at(at))
 
 
 def _unreplied_assignments(f: TicketFacts) -> list[Sample]:
@@ -78,13 +81,13 @@ def _unreplied_assignments(f: TicketFacts) -> list[Sample]:
         held_until = min([*ends, a.at + DAY])
         answered = any(a.at <= r.at <= held_until for r in f.replies)
         if not answered and held_until == a.at + DAY:
-            out.append(_signal(UNREPLIED_ASSIGNMENT, a.at + DAY, a.agent, a.team))
+            out.append(_signal(f, UNREPLIED_ASSIGNMENT, a.at + DAY, a.agent, a.team))
     return out
 
 
 def _quick_reopens(f: TicketFacts) -> list[Sample]:
     return [
-        _signal(QUICK_REOPEN, s.at, s.assignee, s.team)
+        _signal(f, QUICK_REOPEN, s.at, s.assignee, s.team)
         for s in f.solves
         if any(s.at < r <= s.at + THREE_DAYS for r in f.reopens)
     ]
@@ -95,7 +98,7 @@ def _reassigned_before_rating(f: TicketFacts) -> list[Sample]:
         b.at for a, b in zip(f.assignments, f.assignments[1:], strict=False) if b.agent != a.agent
     ]
     return [
-        _signal(REASSIGNED_BEFORE_RATING, r.at, r.owner, r.team)
+        _signal(f, REASSIGNED_BEFORE_RATING, r.at, r.owner, r.team)
         for r in f.ratings
         if any(r.at - HOUR <= at <= r.at for at in changes)
     ]
@@ -109,7 +112,7 @@ def _reply_then_reopen(f: TicketFacts) -> list[Sample]:
     followed = any(first.at < r.at <= reopen for r in f.replies) if reopen else True
     if reopen is None or followed:
         return []
-    return [_signal(REPLY_THEN_REOPEN, reopen, first.agent, first.team)]
+    return [_signal(f, REPLY_THEN_REOPEN, reopen, first.agent, first.team)]
 
 
 def signal_counts(counts: Mapping[str, int]) -> dict[str, int]:

@@ -46,6 +46,17 @@ TERMS: tuple[Term, ...] = (
         "With none, the event counts for the team and the tenant only.",
     ),
     Term(
+        "Channel and priority at time T",
+        "Each is the value stated by the latest `ticket.created`/`ticket.updated` at or "
+        "before T that states it (an update that leaves a field out keeps it; a repeated "
+        "`ticket.created` states nothing new). At one instant an update counts after the "
+        "creation and before every other event, so an observation at the update's very time "
+        "already has the new value; before the ticket's first statement (a clock ahead of "
+        "the helpdesk's) the first statement's values apply. Every observation of a ticket "
+        "carries them: they are its case-mix stratum (channel × priority, SPEC §8), and the "
+        "channel picks its SLA target.",
+    ),
+    Term(
         "Team attribution",
         "Team metrics use the ticket's team at the time of the attributing event, else the "
         "team the attributed agent belonged to at that time: when an agent moves, past "

@@ -56,6 +56,8 @@ class StoredSample:
     local_day: date
     value: float
     business: float | None
+    channel: str | None = None  # the ticket's stratum at `at` (domain.samples.Sample)
+    priority: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

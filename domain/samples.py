@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 BusinessClock = Callable[[datetime, datetime], float]
 
@@ -48,6 +49,16 @@ class SamplePolicy:
         return self.business_clock
 
 
+class Stratum(NamedTuple):
+    """A ticket's case-mix stratum (SPEC §8): its channel and priority at some time."""
+
+    channel: str | None
+    priority: str | None
+
+
+NO_STRATUM = Stratum(None, None)  # samples of no ticket: activity, reviews
+
+
 @dataclass(frozen=True, slots=True)
 class Sample:
     metric: str
@@ -56,6 +67,9 @@ class Sample:
     team: str | None
     value: float
     business: float | None = None  # durations only: the same span in business time
+    # The ticket's channel and priority at `at` (domain.fold.TicketFacts.stratum_at).
+    channel: str | None = None
+    priority: str | None = None
 
 
 def duration_sample(
@@ -65,32 +79,33 @@ def duration_sample(
     *,
     agent: str | None,
     team: str | None,
+    stratum: Stratum,
     policy: SamplePolicy,
 ) -> Sample:
     """A span in seconds, dated at its end, with its business-time length when the team
-    (else the tenant) has hours."""
+    (else the tenant) has hours; `stratum` is the ticket's at the end."""
     seconds = max((end - start).total_seconds(), 0.0)
     clock = policy.clock_for(team)
     business = None
     if clock is not None:
         business = clock(start, end) if end > start else 0.0
-    return Sample(metric, end, agent, team, seconds, business)
+    return Sample(metric, end, agent, team, seconds, business, *stratum)
 
 
-def sla_sample(
-    metric: str, *, target: str, duration: Sample, channel: str | None, policy: SamplePolicy
-) -> list[Sample]:
-    """1 if `duration` met the channel's `target` ("first_response" or "resolution") in the
-    tenant's SLA basis, else 0; nothing when the tenant set no such target."""
+def sla_sample(metric: str, *, target: str, duration: Sample, policy: SamplePolicy) -> list[Sample]:
+    """1 if `duration` met the target ("first_response" or "resolution") of the ticket's
+    channel at the time in the tenant's SLA basis, else 0; nothing when the tenant set no
+    such target."""
     sla = policy.sla
-    limit = sla.target(target, channel) if sla is not None else None
+    limit = sla.target(target, duration.channel) if sla is not None else None
     if sla is None or limit is None:
         return []
     measured = duration.business if sla.business_basis else duration.value
     if measured is None:
         return []
     met = float(measured <= limit)
-    return [Sample(metric, duration.at, duration.agent, duration.team, met)]
+    d = duration
+    return [Sample(metric, d.at, d.agent, d.team, met, None, d.channel, d.priority)]
 
 
 ONE_DAY = timedelta(days=1)

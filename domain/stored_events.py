@@ -18,6 +18,7 @@ from domain.events import (
     AgentUpserted,
     AuthorType,
     CanonicalEvent,
+    Priority,
     RatingKind,
     Status,
     TicketAssigned,
@@ -26,10 +27,12 @@ from domain.events import (
     TicketMessage,
     TicketRated,
     TicketStatusChanged,
+    TicketUpdated,
 )
 
 _CLASSES = (
     TicketCreated,
+    TicketUpdated,
     TicketMessage,
     TicketAssigned,
     TicketStatusChanged,
@@ -52,6 +55,7 @@ _CONVERT: dict[str, Convert] = {
     "author_type": _members(AuthorType),
     "status": _members(Status),
     "kind": _members(RatingKind),
+    "priority": _members(Priority),
     "score": float,  # JSON may hold 5 for 5.0; parse_event's numbers are floats
     "scale_max": float,
     "seconds": float,

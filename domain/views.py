@@ -89,6 +89,8 @@ class TicketSampleView:
     agent_id: str | None
     value: float
     business: float | None
+    channel: str | None = None  # the ticket's stratum at `at` (SPEC §8)
+    priority: str | None = None
 
 
 class TicketReads(Protocol):

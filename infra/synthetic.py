@@ -2,7 +2,10 @@
 
 Deterministic for a seed. Tickets arrive mostly in working hours; agents reply with
 realistic delays; some tickets are outbound, reassigned, reopened, re-rated or never
-solved; chat and phone tickets report handle time; agents log daily shifts.
+solved; chat and phone tickets report handle time; agents log daily shifts. With
+`priorities`, tickets are created with a priority (most of them) and some are escalated or
+move channel later (`ticket.updated`), drawn from a generator of their own so that every
+other event is the same with or without them.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from typing import Any
 from domain.events import format_time
 
 CHANNELS = ("email", "chat", "phone", "web")
+PRIORITIES = (None, "low", "normal", "high", "urgent")
+_PRIORITY_WEIGHTS = (10, 20, 45, 18, 7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +33,7 @@ class Shape:
     seed: int = 7
     activity: bool = True
     prefix: str = "T"
+    priorities: bool = False
 
 
 def agent_key(i: int) -> str:
@@ -134,7 +140,34 @@ def _ticket(
     if channel in ("chat", "phone"):
         t.wait(0, 5)
         t.emit("ticket.handled", agent_id=agent, seconds=rng.randint(120, 2400))
+    if shape.priorities:
+        _prioritise(t, random.Random(f"{shape.seed}:{t.key}"))
     yield from t.events
+
+
+def _prioritise(t: _Ticket, rng: random.Random) -> None:
+    """A priority at creation, and for some tickets an escalation or a channel move at
+    some point of their life."""
+    created, last = t.events[0], t.events[-1]["occurred_at"]
+    created["priority"] = rng.choices(PRIORITIES, weights=_PRIORITY_WEIGHTS)[0]
+    start = datetime.fromisoformat(created["occurred_at"])
+    span = datetime.fromisoformat(last) - start
+    for n, (share, change) in enumerate(
+        (
+            (0.12, {"priority": rng.choice(("high", "urgent"))}),
+            (0.04, {"channel": rng.choice(CHANNELS)}),
+        )
+    ):
+        if rng.random() < share:
+            t.events.append(
+                {
+                    "id": f"{t.key}-u{n}",
+                    "type": "ticket.updated",
+                    "occurred_at": format_time(start + span * rng.random()),
+                    "ticket_id": t.key,
+                    **change,
+                }
+            )
 
 
 def _conversation(

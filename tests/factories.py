@@ -43,6 +43,7 @@ class Ticket:
         assignee: str | None = None,
         team: str | None = None,
         channel: str = "email",
+        priority: str | None = None,
     ) -> Ticket:
         return self._add(
             "ticket.created",
@@ -51,7 +52,13 @@ class Ticket:
             requester_id="c1",
             assignee_id=assignee,
             team_id=team,
+            priority=priority,
         )
+
+    def updated(
+        self, minutes: float, *, channel: str | None = None, priority: str | None = None
+    ) -> Ticket:
+        return self._add("ticket.updated", minutes, channel=channel, priority=priority)
 
     def customer(self, minutes: float) -> Ticket:
         return self._add(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from domain.events import RatingKind
 from domain.fold import RatingFact, TicketFacts
 from domain.metrics.definition import ALL, GROUPS, H, Kind, L, MetricDef, Producer
-from domain.samples import Sample, SamplePolicy
+from domain.samples import Sample, SamplePolicy, Stratum
 
 RATING_OWNER = (
     "rating owner: assignee at rating time, else assignee at the latest solve before it, "
@@ -83,7 +83,7 @@ def ratings(facts: TicketFacts, policy: SamplePolicy) -> list[Sample]:
     """The samples of each latest rating, in the order the ticket's kinds were first rated."""
     out: list[Sample] = []
     for rating in facts.ratings:
-        out += _rating_samples(rating)
+        out += _rating_samples(rating, facts.stratum_at(rating.at))
     return out
 
 
@@ -92,17 +92,18 @@ def is_positive_csat(score: float, scale_max: float) -> bool:
     return 5 * score >= 4 * scale_max
 
 
-def _rating_samples(r: RatingFact) -> list[Sample]:
+def _rating_samples(r: RatingFact, stratum: Stratum) -> list[Sample]:
     if r.kind is RatingKind.CSAT:
         positive = float(is_positive_csat(r.score, r.scale_max))
         commented = float(bool(r.comment and r.comment.strip()))
         return [
-            Sample("csat", r.at, r.owner, r.team, positive),
-            Sample("csat_comment_rate", r.at, r.owner, r.team, commented),
+            Sample("csat", r.at, r.owner, r.team, positive, None, *stratum),
+            Sample("csat_comment_rate", r.at, r.owner, r.team, commented, None, *stratum),
         ]
     if r.kind is RatingKind.CES:
-        return [Sample("ces", r.at, r.owner, r.team, r.score)]
-    return [Sample("nps", r.at, r.owner, r.team, _nps_points(r.score * 10 / r.scale_max))]
+        return [Sample("ces", r.at, r.owner, r.team, r.score, None, *stratum)]
+    points = _nps_points(r.score * 10 / r.scale_max)
+    return [Sample("nps", r.at, r.owner, r.team, points, None, *stratum)]
 
 
 def _nps_points(score: float) -> float:

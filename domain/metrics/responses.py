@@ -57,15 +57,12 @@ def responses(facts: TicketFacts, policy: SamplePolicy) -> list[Sample]:
             first.at,
             agent=first.agent,
             team=first.team,
+            stratum=facts.stratum_at(first.at),
             policy=policy,
         )
         out.append(frt)
         out += sla_sample(
-            "sla_first_response",
-            target="first_response",
-            duration=frt,
-            channel=facts.channel,
-            policy=policy,
+            "sla_first_response", target="first_response", duration=frt, policy=policy
         )
     for reply in facts.replies:
         if reply.waited_since is not None:
@@ -76,6 +73,7 @@ def responses(facts: TicketFacts, policy: SamplePolicy) -> list[Sample]:
                     reply.at,
                     agent=reply.agent,
                     team=reply.team,
+                    stratum=facts.stratum_at(reply.at),
                     policy=policy,
                 )
             )

@@ -102,26 +102,30 @@ def solves(facts: TicketFacts, policy: SamplePolicy) -> list[Sample]:
     if solve is None:
         return []
     at, agent, team = solve.at, solve.assignee, solve.team
+    stratum = facts.stratum_at(at)
     replies = facts.replies_before_first_solve
     out = [
-        Sample("tickets_solved", at, agent, team, 1.0),
-        Sample("one_touch_rate", at, agent, team, float(replies == 1)),
-        Sample("reopen_rate", at, agent, team, float(bool(facts.reopens))),
-        Sample("replies_per_ticket", at, agent, team, float(replies)),
-        Sample("abandoned_rate", at, agent, team, float(not facts.replies)),
+        Sample(metric, at, agent, team, value, None, *stratum)
+        for metric, value in (
+            ("tickets_solved", 1.0),
+            ("one_touch_rate", float(replies == 1)),
+            ("reopen_rate", float(bool(facts.reopens))),
+            ("replies_per_ticket", float(replies)),
+            ("abandoned_rate", float(not facts.replies)),
+        )
     ]
     if facts.created_at is not None:
         resolution = duration_sample(
-            "resolution_time", facts.created_at, at, agent=agent, team=team, policy=policy
-        )
-        out.append(resolution)
-        out += sla_sample(
-            "sla_resolution",
-            target="resolution",
-            duration=resolution,
-            channel=facts.channel,
+            "resolution_time",
+            facts.created_at,
+            at,
+            agent=agent,
+            team=team,
+            stratum=stratum,
             policy=policy,
         )
+        out.append(resolution)
+        out += sla_sample("sla_resolution", target="resolution", duration=resolution, policy=policy)
     return out
 
 

@@ -35,10 +35,14 @@ CONTACT_RATIO = MetricDef(
 
 def created(facts: TicketFacts, policy: SamplePolicy) -> list[Sample]:
     """One sample at creation, for the assignee and team the ticket was created with."""
-    if facts.created_at is None:
+    at = facts.created_at
+    if at is None:
         return []
+    stratum = facts.stratum_at(at)
     return [
-        Sample("tickets_created", facts.created_at, facts.created_assignee, facts.created_team, 1.0)
+        Sample(
+            "tickets_created", at, facts.created_assignee, facts.created_team, 1.0, None, *stratum
+        )
     ]
 
 

@@ -41,11 +41,17 @@ HANDLE_TIME = MetricDef(
 
 
 def assignments(facts: TicketFacts, policy: SamplePolicy) -> list[Sample]:
-    return [Sample(ASSIGNMENT.key, a.at, a.agent, a.team, 1.0) for a in facts.assignments]
+    return [
+        Sample(ASSIGNMENT.key, a.at, a.agent, a.team, 1.0, None, *facts.stratum_at(a.at))
+        for a in facts.assignments
+    ]
 
 
 def handling(facts: TicketFacts, policy: SamplePolicy) -> list[Sample]:
-    return [Sample("handle_time", h.at, h.agent, h.team, h.seconds) for h in facts.handling]
+    return [
+        Sample("handle_time", h.at, h.agent, h.team, h.seconds, None, *facts.stratum_at(h.at))
+        for h in facts.handling
+    ]
 
 
 def activity_samples(

@@ -126,6 +126,8 @@ def _store(
         local_day=local_day(s.at, timezone),
         value=s.value,
         business=s.business,
+        channel=s.channel,
+        priority=s.priority,
     )
 
 

@@ -41,12 +41,15 @@ SAMPLE_COLUMNS = (
     ("local_day", "date"),
     ("value", "float8"),
     ("value_business", "float8"),
+    ("channel", "varchar"),
+    ("priority", "varchar"),
 )
 TICKET_COLUMNS = (
     ("tenant_id", "varchar"),
     ("source", "varchar"),
     ("external_id", "varchar"),
     ("channel", "varchar"),
+    ("priority", "varchar"),
     ("requester_id", "varchar"),
     ("team_id", "varchar"),
     ("assignee_id", "varchar"),
@@ -207,6 +210,8 @@ class _Rows:
             days.of(s.at),
             s.value,
             s.business,
+            s.channel,
+            s.priority,
         )
 
     def ticket(self, f: TicketFacts, now: datetime) -> tuple[Any, ...]:
@@ -215,6 +220,7 @@ class _Rows:
             self.source,
             f.ticket_id,
             f.channel,
+            f.priority,
             f.requester_id,
             self.teams.get(f.team) if f.team else None,
             self.agents.get(f.assignee) if f.assignee else None,

@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import text
 
 from infra import admin
-from infra.bootstrap import Container, install
+from infra.bootstrap import Container
 from infra.db.migrate import downgrade, upgrade
 from infra.queue import InProcessJobQueue
-from infra.settings import Settings
 from tests.integration.test_agent_team_history import solved, upsert
+from tests.support.containers import installed_container
 
 ROWS = text(
     "SELECT a.external_id, m.from_day, t.external_id, m.ref, m.valid_from, m.valid_to "
@@ -31,17 +31,7 @@ def rows(c: Container) -> list[tuple[Any, ...]]:
 
 def test_the_backfill_equals_what_the_app_wrote(empty_database: str, tmp_path: Path) -> None:
     upgrade(empty_database)
-    c = Container(
-        Settings(
-            database_url=empty_database,
-            redis_url=None,
-            data_dir=tmp_path / "keys",
-            jwt_issuer="https://fairscore.test",
-            graphiql=False,
-        )
-    )
-    install(c)
-    try:
+    with installed_container(empty_database, tmp_path / "keys") as c:
         tenant = admin.create_tenant(c, slug="backfill", name="Backfill", timezone="Europe/Berlin")
         events = [
             upsert("ag1", "t1", datetime(2026, 5, 1, tzinfo=UTC)),
@@ -67,6 +57,3 @@ def test_the_backfill_equals_what_the_app_wrote(empty_database: str, tmp_path: P
         upgrade(empty_database)
 
         assert rows(c) == written
-    finally:
-        install(None)
-        c.engine.dispose()

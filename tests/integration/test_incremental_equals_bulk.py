@@ -65,7 +65,8 @@ EXAMPLES = settings(
 @st.composite
 def histories(draw: st.DrawFn) -> list[dict[str, Any]]:
     """A synthetic helpdesk history (replies, reassignment, reopen, ratings, handle time,
-    shifts), with agents moving between teams, stray ratings, and events lost upstream."""
+    shifts, mostly with priorities and their updates), with agents moving between teams,
+    stray ratings, and events lost upstream."""
     shape = Shape(
         agents=draw(st.integers(1, 4)),
         teams=draw(st.integers(1, 3)),
@@ -75,6 +76,7 @@ def histories(draw: st.DrawFn) -> list[dict[str, Any]]:
         seed=draw(st.integers(0, 10_000)),
         activity=draw(st.booleans()),
         prefix=f"T{draw(st.integers(0, 9))}-",
+        priorities=draw(st.sampled_from((True, True, False))),
     )
     events = list(generate(shape))
     rng = random.Random(draw(st.integers(0, 10_000)))
@@ -185,6 +187,8 @@ def test_incremental_rows_equal_a_rebuild(
     assert_settled(container, tenant)
     incremental = derived_rows(container, tenant)
     assert counts(incremental)["ticket"] > 0 or not any("ticket_id" in e for e in events)
+    prioritised = any(e["type"] == "ticket.created" and e.get("priority") for e in events)
+    assert any(r["priority"] for r in incremental["metric_sample"].values()) == prioritised
     assert_rebuild_gives(container, tenant, incremental)
 
 

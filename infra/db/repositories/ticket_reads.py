@@ -63,12 +63,24 @@ class SqlTicketReads(TenantRepository):
         if not keys:
             return out
         stmt = (
-            select(S.source, S.origin, S.metric, S.at, S.agent_id, S.value, S.value_business)
+            select(
+                S.source,
+                S.origin,
+                S.metric,
+                S.at,
+                S.agent_id,
+                S.value,
+                S.value_business,
+                S.channel,
+                S.priority,
+            )
             .where(S.tenant_id == self.tenant_id, tuple_(S.source, S.origin).in_(sorted(keys)))
             .order_by(S.source, S.origin, S.metric, S.at, S.seq)
         )
         for r in self.session.execute(stmt):
-            view = TicketSampleView(r.metric, r.at, r.agent_id, r.value, r.value_business)
+            view = TicketSampleView(
+                r.metric, r.at, r.agent_id, r.value, r.value_business, r.channel, r.priority
+            )
             out[(r.source, r.origin)].append(view)
         return out
 

@@ -48,6 +48,7 @@ class SqlTickets(TenantRepository):
             "source": source,
             "external_id": f.ticket_id,
             "channel": f.channel,
+            "priority": f.priority,
             "requester_id": f.requester_id,
             "team_id": teams.get(f.team) if f.team else None,
             "assignee_id": agents.get(f.assignee) if f.assignee else None,

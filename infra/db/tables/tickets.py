@@ -48,6 +48,7 @@ class TicketRow(SQLModel, table=True):
     source: str = Field(primary_key=True, max_length=32)
     external_id: str = Field(primary_key=True, max_length=200)
     channel: str | None = Field(default=None, max_length=64)
+    priority: str | None = Field(default=None, max_length=16)  # domain.events.Priority
     requester_id: str | None = Field(default=None, max_length=200)
     team_id: str | None = Field(default=None, max_length=32)
     assignee_id: str | None = Field(default=None, max_length=32)
@@ -165,3 +166,6 @@ class MetricSampleRow(SQLModel, table=True):
     local_day: date
     value: float = Field(sa_type=Float)
     value_business: float | None = Field(default=None, sa_type=Float)
+    # The ticket's case-mix stratum at `at` (SPEC §8); null for samples of no ticket.
+    channel: str | None = Field(default=None, max_length=64)
+    priority: str | None = Field(default=None, max_length=16)

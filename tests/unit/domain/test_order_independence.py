@@ -1,4 +1,5 @@
 """Events arrive late, twice and out of order: results must not depend on it (SPEC §3).
+(tests/unit/domain/test_strata.py checks the same of each sample's channel and priority.)
 
 Random histories (with deliberate same-instant ties) are checked two ways: any
 permutation and duplication gives the same metrics as the sorted, de-duplicated
@@ -49,6 +50,7 @@ def ticket_events(draw: st.DrawFn, ticket: str) -> list[dict[str, Any]]:
             requester_id="c",
             assignee_id=draw(st.sampled_from((None, *AGENTS))),
             team_id=draw(st.sampled_from((None, *TEAMS))),
+            priority=draw(st.sampled_from((None, "low", "urgent"))),
         )
     for _ in range(draw(st.integers(0, 10))):
         kind = draw(
@@ -67,6 +69,7 @@ def ticket_events(draw: st.DrawFn, ticket: str) -> list[dict[str, Any]]:
                     "rate",
                     "nps",
                     "handled",
+                    "update",
                 )
             )
         )
@@ -97,6 +100,9 @@ def ticket_events(draw: st.DrawFn, ticket: str) -> list[dict[str, Any]]:
                 scale_max=5,
                 comment=draw(st.sampled_from((None, "", "ok"))),
             )
+        elif kind == "update":  # channel and/or priority (SPEC §8)
+            channel = draw(st.sampled_from((None, "chat")))
+            add("ticket.updated", channel=channel, priority="high" if channel is None else None)
         elif kind == "nps":
             add("ticket.rated", kind="nps", score=draw(st.integers(0, 10)), scale_max=10)
         else:
