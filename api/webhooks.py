@@ -76,6 +76,7 @@ def webhook_endpoint(container: Container):  # type: ignore[no-untyped-def]
                 {"error": "the database is unavailable; nothing was stored, retry later"}
             )
         WEBHOOKS.labels(source=label, outcome=str(receipt.status)).inc()
+        request.state.tenant_id = receipt.tenant_id  # names the tenant in the access log
         if isinstance(receipt, RateLimited):
             return JSONResponse(
                 {"error": receipt.message},
@@ -90,6 +91,7 @@ def webhook_endpoint(container: Container):  # type: ignore[no-untyped-def]
 @dataclass(frozen=True, slots=True)
 class RateLimited:
     retry_after: int
+    tenant_id: str | None = None
     status: int = 429
 
     @property
@@ -105,8 +107,9 @@ def within_limit(
 ) -> T | RateLimited:
     """`receive()`, unless the integration is over its limit. Only known integrations are
     counted: random ids in the URL must not each mint a counter (they get 404 anyway)."""
-    if container.integrations.get(integration_id) is not None:
+    known = container.integrations.get(integration_id)
+    if known is not None:
         wait = container.rate_limits.retry_after(Limited.WEBHOOK, integration_id)
         if wait is not None:
-            return RateLimited(wait)
+            return RateLimited(wait, known.tenant_id)
     return receive()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +40,7 @@ _SECRET_HEADERS = frozenset({"authorization", "cookie", freshdesk.DEFAULT_HEADER
 class Receipt:
     status: int
     body: dict[str, Any] = field(default_factory=dict)
+    tenant_id: str | None = None  # the integration's tenant, once it was found (access log)
 
 
 def _error(status: int, message: str) -> Receipt:
@@ -79,13 +80,24 @@ class WebhookIntake:
             return found
         adapter, integration = found
         request = InboundRequest({k.lower(): v for k, v in headers.items()}, body, received_at)
+        receipt = self._receive(adapter, integration, source, request)
+        return replace(receipt, tenant_id=integration.tenant_id)
+
+    def _receive(
+        self,
+        adapter: SourceAdapter,
+        integration: IntegrationRecord,
+        source: str,
+        request: InboundRequest,
+    ) -> Receipt:
+        """Verified, parsed and stored (or the 4xx that says why not)."""
         try:
             adapter.verify(request, IntegrationConfig(integration.secret, integration.options))
         except SignatureError as exc:
             return _error(401, f"signature check failed: {exc}")
         try:
             # Refused here (nothing stored); parsed once, then handed to the adapter.
-            payload = loads(body, max_depth=self.json_max_depth)
+            payload = loads(request.body, max_depth=self.json_max_depth)
         except JsonInputError as exc:
             return _error(400, str(exc))
         decoding = decode_events(adapter, request, payload)

@@ -128,11 +128,15 @@ def test_access_log_is_one_json_record_with_request_id_tenant_and_client(
         headers={"Authorization": f"Bearer {token}", "X-Request-Id": "lb-7f3a.42"},
     )
     forged = client.get("/healthz", headers={"X-Request-Id": 'bad id "with" spaces'})
+    hook = admin.create_integration(container, tenant=tenant.id, source="generic", secret=None)
+    client.post(f"/webhooks/generic/{hook.id}", content=b"{}")  # unsigned: 401, still named
 
     records = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
     access = [r for r in records if r.get("event") == "request"]
-    assert [r["route"] for r in access] == ["/graphql", "/graphql", "/healthz"]
-    first, second, health = access
+    routes = ["/graphql", "/graphql", "/healthz", "/webhooks/{source}/{integration_id}"]
+    assert [r["route"] for r in access] == routes
+    first, second, health, webhook = access
+    assert (webhook["tenant_id"], webhook["status"], webhook["client_id"]) == (tenant.id, 401, None)
     assert traced.headers["x-request-id"] == "lb-7f3a.42" == second["request_id"]
     assert forged.headers["x-request-id"] == health["request_id"] != 'bad id "with" spaces'
     assert len(first["request_id"]) == 32 and first["request_id"] != health["request_id"]
