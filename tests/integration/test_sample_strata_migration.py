@@ -1,4 +1,4 @@
-"""Migration f3strata0015 gives the samples stored before it the stratum a fold would give
+"""Migration f4strata0016 gives the samples stored before it the stratum a fold would give
 them: their ticket's channel and no priority (no event could state one before)."""
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def test_the_backfill_equals_what_the_app_wrote(empty_database: str, tmp_path: P
             ("activity:a1", None, None),
         }
 
-        downgrade(empty_database, "f2careers0014")
+        downgrade(empty_database, "f3oneonone0015")
         upgrade(empty_database)
 
         assert rows(c) == written

@@ -8,8 +8,8 @@ stratum is their ticket's channel and no priority: the upgrade fills it from the
 row, which is exactly what folding them again would write (one UPDATE over the ticket's
 primary key; reviews' samples, source 'fairscore', have no ticket).
 
-Revision ID: f3strata0015
-Revises: f2careers0014
+Revision ID: f4strata0016
+Revises: f3oneonone0015
 Create Date: 2026-12-05 10:00:00.000000
 """
 
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "f3strata0015"
-down_revision: str | None = "f2careers0014"
+revision: str = "f4strata0016"
+down_revision: str | None = "f3oneonone0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
