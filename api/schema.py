@@ -30,6 +30,8 @@ from api.clients.queries import ClientsQuery
 from api.engagement.mutations import EngagementMutation
 from api.engagement.queries import EngagementQuery
 from api.error_logging import ErrorLoggingSchema
+from api.goals.mutations import GoalsMutation
+from api.goals.queries import GoalsQuery
 from api.graphql_cost import QueryCostLimiter
 from api.graphql_leaves import PlainObjectsExecutionContext
 from api.graphql_shape import DocumentShapeLimiter, ShapeLimits
@@ -69,6 +71,7 @@ QUERIES: tuple[type, ...] = (
     AuditQuery,
     CareersQuery,
     OneOnOnesQuery,
+    GoalsQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     ScoresMutation,
@@ -83,6 +86,7 @@ MUTATIONS: tuple[type, ...] = (
     EngagementMutation,
     CareersMutation,
     OneOnOnesMutation,
+    GoalsMutation,
 )
 
 SUBSCRIPTIONS: tuple[type, ...] = (LiveSubscription,)

@@ -68,7 +68,7 @@ def validate(model: KpiModel) -> KpiModel:
         raise ModelError("gate_cap must be positive", "gateCap")
     seen: set[tuple[str, Statistic, Basis]] = set()
     for index, component in enumerate(model.components):
-        _validate_component(component, model.level, f"components[{index}]")
+        validate_component(component, model.level, f"components[{index}]")
         # VALUE is the default statistic (a duration's median): the same number twice.
         statistic = component.statistic
         if statistic is Statistic.VALUE:
@@ -80,7 +80,7 @@ def validate(model: KpiModel) -> KpiModel:
     return model
 
 
-def _validate_component(c: Component, level: Level, where: str) -> None:
+def validate_component(c: Component, level: Level, where: str) -> None:
     definition = m.BY_KEY.get(c.metric)
     if definition is None:
         raise ModelError(f"unknown metric {c.metric!r}", f"{where}.metric")

@@ -17,6 +17,7 @@ from domain.clients import ApiClients
 from domain.derivation.outbox import Outbox
 from domain.events import AgentUpserted, CanonicalEvent
 from domain.fold import TicketFacts
+from domain.goals.ports import Goals
 from domain.identities import Identities
 from domain.integrations import DeliveryAdmin, Integrations
 from domain.memberships import Statement, TeamHistory, TeamMove
@@ -227,6 +228,12 @@ class Samples(Protocol):
         """subject → stream → summary for samples dated inside the period."""
         ...
 
+    def aggregate_days(
+        self, start: date, end: date, level: Level, subjects: Collection[str] | None
+    ) -> dict[str, dict[StreamKey, Aggregate]]:
+        """As `aggregate`, for samples dated on local days `start` ≤ day < `end`."""
+        ...
+
     def touches_of_moves(self, moves: Sequence[TeamMove]) -> set[Touch]:
         """The moved agents' samples dated inside each move, with the old and the new team."""
         ...
@@ -380,6 +387,9 @@ class UnitOfWork(Protocol):
 
     @property
     def audit(self) -> AuditLog: ...
+
+    @property
+    def goals(self) -> Goals: ...
 
     def __enter__(self) -> Self: ...
 

@@ -2,8 +2,9 @@
 
 Three kinds of entries wait in a tenant's outbox until the reconciler drains them:
 - subject-periods to re-aggregate and re-score (`DirtyEntry`, from touched samples);
-- coarse requests (`Redo`): rebuild history from a date, re-score from a date, or
-  re-attribute what an agent merge or unmerge moved;
+- coarse requests (`Redo`): rebuild history from a date, re-score from a date,
+  re-attribute what an agent merge or unmerge moved, or recompute a goal created or
+  changed (and the goals above it);
 - pending webhook deliveries, which are their own outbox (stored before the 2xx).
 """
 
@@ -23,6 +24,7 @@ class Redo(StrEnum):
     REBUILD = "rebuild"  # re-fold every stream from `since`, then re-score (settings changed)
     RESCORE = "rescore"  # re-score stored metrics from `since` (a model changed)
     REATTRIBUTE = "reattribute"  # re-fold what an agent change moved (key: the change id)
+    GOAL = "goal"  # recompute a goal and the goals above it (key: the goal id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,9 +19,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Protocol
 
 from domain.derivation.outbox import DerivationRequest, Redo
+from domain.goals.engine import refresh_goals, refresh_since
 from domain.ports import DeliveryDecoder, TenantId, UnitOfWork
 from domain.services.identities import reattribute_change
 from domain.services.intake import IntakeResult, process_pending
@@ -32,8 +34,9 @@ from domain.services.rescoring import roll_up
 # Hold the tenant for the block, or yield False when another process holds it.
 Claim = Callable[[], AbstractContextManager[bool]]
 # Carry out the outbox's coarse requests in this order: a rebuild re-folds what a
-# re-attribution would, and both leave scores a re-score would also write.
-ORDER = (Redo.REBUILD, Redo.REATTRIBUTE, Redo.RESCORE)
+# re-attribution would, and both leave scores a re-score would also write; goals last,
+# over the metrics the others left.
+ORDER = (Redo.REBUILD, Redo.REATTRIBUTE, Redo.RESCORE, Redo.GOAL)
 ROLL_UP_BATCH = 5000  # subject-periods re-scored per transaction
 
 
@@ -59,6 +62,7 @@ class Reconciler:
     claim: Claim
     bulk: BulkRebuild | None = None
     progress: Progress | None = None
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # dates goal statuses
 
     def run(self, change: Callable[[UnitOfWork], object] | None = None) -> ReconcileResult:
         """Drain the outbox. A `change` is committed first, under the claim, so that this
@@ -106,12 +110,16 @@ class Reconciler:
         if request.kind is Redo.REBUILD:
             self._rebuild(request)
             with self.open_uow() as uow:
+                # A rebuild writes snapshots without the roll-up: its goals follow here.
+                refresh_since(uow, request.since, now=self.clock())
                 uow.outbox.settle(request)
                 uow.commit()
             return
         with self.open_uow() as uow:
             if request.kind is Redo.RESCORE:
                 rescore_from(uow, since=request.since)
+            elif request.kind is Redo.GOAL:
+                refresh_goals(uow, [request.key], now=self.clock())
             else:
                 reattribute_change(uow, change_id=request.key)
             uow.outbox.settle(request)
@@ -129,7 +137,7 @@ class Reconciler:
         total = 0
         while True:
             with self.open_uow() as uow:
-                done = roll_up(uow, limit=ROLL_UP_BATCH)
+                done = roll_up(uow, limit=ROLL_UP_BATCH, now=self.clock())
                 uow.commit()
             total += done
             if done < ROLL_UP_BATCH:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from domain.derivation.outbox import DirtyEntry
+from domain.goals.engine import refresh_touched
 from domain.guardrails import signal_counts
 from domain.metrics import Basis, Level
 from domain.periods import Period, periods_of_day
@@ -58,8 +60,10 @@ def _entries(period: Period, subjects: Subjects, tenant_id: str) -> list[DirtyEn
     return [*agents, *teams, DirtyEntry(period, Level.TENANT, tenant_id)]
 
 
-def roll_up(uow: UnitOfWork, *, limit: int = 5000) -> int:
-    """Re-score the snapshots waiting in the outbox; returns how many were waiting."""
+def roll_up(uow: UnitOfWork, *, limit: int = 5000, now: datetime | None = None) -> int:
+    """Re-score the snapshots waiting in the outbox, and recompute the goals whose
+    subject and days they touched (`now` dates their status); returns how many were
+    waiting."""
     entries = uow.outbox.take(limit)
     by_period: dict[Period, Subjects] = defaultdict(
         lambda: Subjects(agents=set(), teams=set(), tenant=False)
@@ -74,6 +78,7 @@ def roll_up(uow: UnitOfWork, *, limit: int = 5000) -> int:
             subjects.tenant = True
     for period, subjects in sorted(by_period.items()):
         uow.snapshots.save(PeriodScorer(uow, period).snapshots(subjects))
+    refresh_touched(uow, entries, now=now or datetime.now(UTC))
     return len(entries)
 
 

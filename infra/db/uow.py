@@ -16,6 +16,7 @@ from infra.db.repositories.deliveries import SqlDeliveries
 from infra.db.repositories.directory import SqlDirectory
 from infra.db.repositories.events import SqlEventLog
 from infra.db.repositories.figures import SqlFigures
+from infra.db.repositories.goals import SqlGoals
 from infra.db.repositories.identities import SqlIdentities
 from infra.db.repositories.integrations import SqlIntegrations
 from infra.db.repositories.models import SqlModels
@@ -114,6 +115,7 @@ class SqlUnitOfWork:
         self.surveys = SqlSurveys(session, tid)
         self.careers = SqlCareers(session, tid)
         self.one_on_ones = SqlOneOnOnes(session, tid)
+        self.goals = SqlGoals(session, tid)
         return self
 
     def __exit__(

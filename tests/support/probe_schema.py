@@ -61,6 +61,8 @@ KIND_KEYWORDS = {
     "track": "career_track",
     "level": "career_level",
     "oneonone": "one_on_one",
+    "goal": "goal",
+    "parent": "goal",  # a goal's parentId
 }
 # A helpdesk's external id names a ticket, an agent or a team: which, from where it sits.
 EXTERNAL_KINDS = {"ticket": "ticket", "agent": "agent_identity", "team": "team_identity"}

@@ -61,6 +61,10 @@ MUTATIONS = {
     " ... on CareerTrack { id levels { id } } RESULT } }",
     "level": "mutation($i: SetAgentLevelInput!) { setAgentLevel(input: $i) { RESULT } }",
     "meeting": "mutation($i: CreateOneOnOneInput!) { createOneOnOne(input: $i) { RESULT } }",
+    "goal": "mutation($i: CreateGoalInput!) { createGoal(input: $i) {"
+    " ... on Goal { id } RESULT } }",
+    "progress": "mutation($id: ID!, $i: UpdateGoalInput!) { updateGoal(id: $id, input: $i) {"
+    " RESULT } }",
 }
 
 
@@ -165,6 +169,7 @@ def build_tenant(client: TestClient, container: Container, slug_prefix: str) -> 
     items = [{"text": f"Shadow billing {tag}"}]
     meeting = {"agentId": agents["ann"], "managerId": agents["lea"], "heldOn": "2026-03-05"}
     run("meeting", i={**meeting, "agenda": f"Agenda {tag}", "actionItems": items})
+    goals(run, tag, agents, team)
     run("merge", s=agents["dup"], t=agents["ann"])
     return ProbeTenant(profile, token, tag)
 
@@ -183,6 +188,31 @@ def career_track(run: Callable[..., dict[str, Any]], tag: str, agent: str) -> No
     low, high = (level["id"] for level in track["levels"])
     placed = {"agentId": agent, "trackId": track["id"], "levelId": low, "targetLevelId": high}
     run("level", i={**placed, "note": f"Placed {tag}"})
+
+
+def goals(run: Callable[..., dict[str, Any]], tag: str, agents: dict[str, str], team: str) -> None:
+    """A tenant objective, a team goal under it and two agent goals (one metric-linked, one
+    manual with its progress set): computed states and progress history."""
+    days = {"startDate": "2026-03-01", "endDate": "2026-03-31"}
+    solved = {"metric": "tickets_solved", "target": 3, "direction": "HIGHER_IS_BETTER"}
+    company = run(
+        "goal", i={"title": f"Company {tag}", "ownerKind": "TENANT", "kind": "MANUAL", **days}
+    )
+    team_goal = {"title": f"Team {tag}", "ownerKind": "TEAM", "ownerId": team, "kind": "METRIC"}
+    under = run("goal", i={**team_goal, "metric": solved, "parentId": company["id"], **days})
+    mine = {"ownerKind": "AGENT", "parentId": under["id"], **days}
+    run(
+        "goal",
+        i={
+            **mine,
+            "title": f"Ann {tag}",
+            "ownerId": agents["ann"],
+            "kind": "METRIC",
+            "metric": solved,
+        },
+    )
+    dup = run("goal", i={**mine, "title": f"Dup {tag}", "ownerId": agents["dup"], "kind": "MANUAL"})
+    run("progress", id=dup["id"], i={"progress": 0.5, "description": f"Halfway {tag}"})
 
 
 def kpi_model(tag: str, team: str) -> dict[str, Any]:

@@ -22,6 +22,10 @@ STEPS = {
     "process_pending": {"domain/derivation/reconciler.py"},
     "rebuild": {"domain/derivation/reconciler.py", "infra/bulk/rebuild.py"},
     "bulk_rebuild": {"infra/bulk/rebuild.py"},
+    # goals: after a roll-up (in its transaction), after a rebuild, on a goal's request
+    "refresh_touched": {"domain/services/rescoring.py"},
+    "refresh_since": {"domain/derivation/reconciler.py"},
+    "refresh_goals": {"domain/derivation/reconciler.py"},
 }
 DEFINED_IN = {
     "roll_up": "domain/services/rescoring.py",
@@ -30,6 +34,9 @@ DEFINED_IN = {
     "process_pending": "domain/services/intake.py",
     "rebuild": "domain/services/recompute.py",
     "bulk_rebuild": "infra/bulk/rebuild.py",
+    "refresh_touched": "domain/goals/engine.py",
+    "refresh_since": "domain/goals/engine.py",
+    "refresh_goals": "domain/goals/engine.py",
 }
 
 

@@ -110,13 +110,14 @@ class SqlSamples(TenantRepository):
     def aggregate(
         self, period: Period, level: Level, subjects: Collection[str] | None
     ) -> dict[str, dict[StreamKey, Aggregate]]:
+        return self.aggregate_days(period.start, period.end, level, subjects)
+
+    def aggregate_days(
+        self, start: date, end: date, level: Level, subjects: Collection[str] | None
+    ) -> dict[str, dict[StreamKey, Aggregate]]:
         dialect = self.session.get_bind().dialect.name
         sql = text(aggregate_sql(dialect, level, subjects=subjects is not None))
-        params: dict[str, Any] = {
-            "tenant": self.tenant_id,
-            "start": period.start,
-            "end": period.end,
-        }
+        params: dict[str, Any] = {"tenant": self.tenant_id, "start": start, "end": end}
         if subjects is not None:
             sql = sql.bindparams(bindparam("subjects", expanding=True))
             params["subjects"] = sorted(subjects)

@@ -19,6 +19,7 @@ from infra.db.tables.core import (
     TeamRow,
     TenantRow,
 )
+from infra.db.tables.goals import GoalProgressRow, GoalRow
 from infra.db.tables.identities import AgentMergeRow
 from infra.db.tables.one_on_ones import OneOnOneRow
 from infra.db.tables.people import (
@@ -70,6 +71,8 @@ __all__ = [
     "DERIVATION_REQUEST",
     "DIRTY_PERIOD",
     "ENPS_ANSWER",
+    "GOAL",
+    "GOAL_PROGRESS",
     "INTEGRATION",
     "KPI_MODEL",
     "METRIC_SAMPLE",
@@ -107,6 +110,8 @@ __all__ = [
     "DerivationRequestRow",
     "DirtyPeriodRow",
     "EnpsAnswerRow",
+    "GoalProgressRow",
+    "GoalRow",
     "IntegrationRow",
     "KpiModelRow",
     "MetricSampleRow",
@@ -169,3 +174,5 @@ CAREER_LEVEL: Table = CareerLevelRow.__table__  # type: ignore[attr-defined]
 AGENT_CAREER_LEVEL: Table = AgentCareerLevelRow.__table__  # type: ignore[attr-defined]
 CAREER_LEVEL_CHANGE: Table = CareerLevelChangeRow.__table__  # type: ignore[attr-defined]
 ONE_ON_ONE: Table = OneOnOneRow.__table__  # type: ignore[attr-defined]
+GOAL: Table = GoalRow.__table__  # type: ignore[attr-defined]
+GOAL_PROGRESS: Table = GoalProgressRow.__table__  # type: ignore[attr-defined]

@@ -1,0 +1,188 @@
+"""Goals, their computed state and their progress history (domain.goals.ports)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, insert, select, tuple_, update
+
+from domain.goals.model import (
+    Goal,
+    GoalKind,
+    GoalState,
+    GoalStatus,
+    MetricTarget,
+    Owner,
+    OwnerKind,
+    ProgressPoint,
+    StoredGoal,
+)
+from domain.metrics import Basis, Direction, Statistic
+from infra.db.repositories.base import TenantRepository
+from infra.db.sql import chunks
+from infra.db.tables import GOAL, GOAL_PROGRESS
+
+G, P = GOAL.c, GOAL_PROGRESS.c
+
+
+class SqlGoals(TenantRepository):
+    def add(self, goal: Goal, *, at: datetime) -> None:
+        values = {**_definition(goal), "created_at": at, "updated_at": at}
+        self.session.execute(insert(GOAL).values(tenant_id=self.tenant_id, id=goal.id, **values))
+
+    def update(self, goal: Goal, *, at: datetime) -> None:
+        self.session.execute(
+            update(GOAL)
+            .where(G.tenant_id == self.tenant_id, G.id == goal.id)
+            .values(**_definition(goal), updated_at=at)
+        )
+
+    def get(self, goal_id: str) -> StoredGoal | None:
+        return self.many([goal_id]).get(goal_id)
+
+    def many(self, goal_ids: Collection[str]) -> dict[str, StoredGoal]:
+        out: dict[str, StoredGoal] = {}
+        for part in chunks(sorted(set(goal_ids))):
+            for row in self.session.execute(self._select().where(G.id.in_(part))):
+                out[row.id] = _stored(row)
+        return out
+
+    def goals_of(self, owner_kind: OwnerKind | None, owner_id: str | None) -> list[StoredGoal]:
+        stmt = self._select()
+        if owner_kind is not None:
+            stmt = stmt.where(G.owner_kind == owner_kind.value)
+        if owner_id is not None:
+            stmt = stmt.where(G.owner_id == owner_id)
+        rows = self.session.execute(stmt.order_by(G.start_date, G.title, G.id))
+        return [_stored(row) for row in rows]
+
+    def children(self, parent_ids: Collection[str]) -> dict[str, list[StoredGoal]]:
+        out: dict[str, list[StoredGoal]] = defaultdict(list)
+        for part in chunks(sorted(set(parent_ids))):
+            stmt = self._select().where(G.parent_id.in_(part)).order_by(G.start_date, G.id)
+            for row in self.session.execute(stmt):
+                out[row.parent_id].append(_stored(row))
+        return dict(out)
+
+    def metric_goals_of(self, owners: Collection[Owner], *, first: date, last: date) -> list[Goal]:
+        out: list[Goal] = []
+        keys = sorted({(o.kind.value, o.id) for o in owners})
+        for part in chunks(keys):
+            stmt = self._select().where(
+                G.kind == GoalKind.METRIC.value,
+                tuple_(G.owner_kind, G.owner_id).in_(part),
+                G.start_date <= last,
+                G.end_date >= first,
+            )
+            out += [_stored(row).goal for row in self.session.execute(stmt)]
+        return out
+
+    def ending_since(self, since: date | None) -> list[str]:
+        stmt = select(G.id).where(G.tenant_id == self.tenant_id)
+        if since is not None:
+            stmt = stmt.where(G.end_date >= since)
+        return list(self.session.execute(stmt.order_by(G.id)).scalars())
+
+    def set_state(self, goal_id: str, state: GoalState) -> None:
+        self.session.execute(
+            update(GOAL)
+            .where(G.tenant_id == self.tenant_id, G.id == goal_id)
+            .values(
+                progress=state.progress,
+                value=state.value,
+                sample_size=state.sample_size,
+                status=state.status.value if state.status else None,
+                completed=state.completed,
+                computed_at=state.computed_at,
+            )
+        )
+
+    def record_progress(self, goal_id: str, point: ProgressPoint) -> None:
+        last = self.session.execute(
+            select(func.max(P.seq)).where(P.tenant_id == self.tenant_id, P.goal_id == goal_id)
+        ).scalar()
+        self.session.execute(
+            insert(GOAL_PROGRESS).values(
+                tenant_id=self.tenant_id,
+                goal_id=goal_id,
+                seq=(last or 0) + 1,
+                at=point.at,
+                progress=point.progress,
+                value=point.value,
+                status=point.status.value if point.status else None,
+            )
+        )
+
+    def history(self, goal_ids: Collection[str]) -> Mapping[str, Sequence[ProgressPoint]]:
+        out: dict[str, list[ProgressPoint]] = {g: [] for g in goal_ids}
+        for part in chunks(sorted(set(goal_ids))):
+            stmt = (
+                select(GOAL_PROGRESS)
+                .where(P.tenant_id == self.tenant_id, P.goal_id.in_(part))
+                .order_by(P.goal_id, P.seq)
+            )
+            for row in self.session.execute(stmt):
+                status = GoalStatus(row.status) if row.status else None
+                out[row.goal_id].append(ProgressPoint(row.at, row.progress, row.value, status))
+        return out
+
+    def _select(self) -> Select[Any]:
+        return select(GOAL).where(G.tenant_id == self.tenant_id)
+
+
+def _definition(goal: Goal) -> dict[str, Any]:
+    target = goal.metric
+    return {
+        "title": goal.title,
+        "description": goal.description,
+        "owner_kind": goal.owner.kind.value,
+        "owner_id": goal.owner.id,
+        "parent_id": goal.parent_id,
+        "weight": goal.weight,
+        "start_date": goal.start,
+        "end_date": goal.end,
+        "kind": goal.kind.value,
+        "metric": target.metric if target else None,
+        "statistic": target.statistic.value if target else None,
+        "basis": target.basis.value if target else None,
+        "target": target.target if target else None,
+        "direction": target.direction.value if target else None,
+        "manual_progress": goal.manual_progress,
+    }
+
+
+def _stored(row: Any) -> StoredGoal:
+    target = None
+    if row.metric is not None:
+        target = MetricTarget(
+            metric=row.metric,
+            target=row.target,
+            direction=Direction(row.direction),
+            statistic=Statistic(row.statistic),
+            basis=Basis(row.basis),
+        )
+    goal = Goal(
+        id=row.id,
+        title=row.title,
+        owner=Owner(OwnerKind(row.owner_kind), row.owner_id),
+        start=row.start_date,
+        end=row.end_date,
+        kind=GoalKind(row.kind),
+        weight=row.weight,
+        description=row.description,
+        parent_id=row.parent_id,
+        metric=target,
+        manual_progress=row.manual_progress,
+    )
+    state = GoalState(
+        progress=row.progress,
+        value=row.value,
+        sample_size=row.sample_size,
+        status=GoalStatus(row.status) if row.status else None,
+        completed=row.completed,
+        computed_at=row.computed_at,
+    )
+    return StoredGoal(goal, state, row.created_at, row.updated_at)
