@@ -27,13 +27,15 @@ from rq.registry import StartedJobRegistry
 
 from infra.bootstrap import container
 from infra.logging import configure_logging
-from workers.jobs import schedule_review_assignments, sweep_pending
+from workers.jobs import refresh_goal_statuses, schedule_review_assignments, sweep_pending
 from workers.lifeline import die_with_parent
 from workers.reconnect import Reconnect, patient_redis
 
 SWEEP_INTERVAL_SECONDS = 60
 # Monday 12:00 UTC: by then the previous local week is over in every zone (UTC−12…+14).
 REVIEW_ASSIGNMENTS_CRON = "0 12 * * 1"
+# Hourly: a goal's status follows the tenant's calendar within the hour of its midnight.
+GOAL_STATUS_CRON = "7 * * * *"
 STOP_TIMEOUT_SECONDS = 3.0
 
 log = logging.getLogger(__name__)
@@ -105,6 +107,7 @@ def run_cron(parent_pid: int, sweep_interval: int) -> None:
     scheduler.register(
         schedule_review_assignments, settings.queue_name, cron=REVIEW_ASSIGNMENTS_CRON
     )
+    scheduler.register(refresh_goal_statuses, settings.queue_name, cron=GOAL_STATUS_CRON)
     try:
         scheduler.start()  # type: ignore[no-untyped-call]
     except RedisError as exc:  # stopped while Redis was away: nothing left to record

@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
+from domain.goals.service import refresh_statuses
+from domain.periods import local_day
 from domain.ports import TenantId
 from domain.quality.assignment_service import generate_assignments, last_complete_week
 from domain.quality.ports import QualityError
@@ -20,6 +22,7 @@ log = logging.getLogger(__name__)
 
 SWEEP_AFTER = timedelta(seconds=30)  # the default of SWEEP_AFTER_SECONDS
 DISPATCH_LOCK_SECONDS = 86400  # the weekly dispatch runs once per (UTC) day at most
+GOAL_REFRESH_LOCK_SECONDS = 3600  # the goal status refresh runs once per hour at most
 
 
 def reconcile_tenant(tenant_id: str) -> dict[str, int]:
@@ -86,3 +89,24 @@ def schedule_review_assignments() -> int:
             GENERATE_REVIEW_ASSIGNMENTS, tenant, week.isoformat(), job_id=job_id
         )
     return queued
+
+
+def refresh_goal_statuses() -> int:
+    """Hourly: in every tenant with a goal still running, ask the reconciler to recompute
+    the goals' statuses (progress against the days elapsed moves with the calendar, not
+    only with the metrics). Every worker runs the cron: the first of the hour takes the
+    lock. Returns how many tenants were asked."""
+    c = container(worker=True)
+    now = utcnow()
+    lock = f"refresh-goal-statuses-{now:%Y-%m-%dT%H}"
+    if not c.queue.claim(lock, ttl_seconds=GOAL_REFRESH_LOCK_SECONDS):
+        return 0
+    with c.system() as system:
+        # a day back: a tenant west of UTC may still be on yesterday
+        tenants = system.system.tenants_with_goals(ending_since=now.date() - timedelta(days=1))
+    asked = 0
+    for tenant, timezone in tenants:
+        with c.uow(tenant) as uow:
+            asked += refresh_statuses(uow, today=local_day(now, timezone))
+            uow.commit()
+    return asked

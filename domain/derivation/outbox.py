@@ -3,8 +3,9 @@
 Three kinds of entries wait in a tenant's outbox until the reconciler drains them:
 - subject-periods to re-aggregate and re-score (`DirtyEntry`, from touched samples);
 - coarse requests (`Redo`): rebuild history from a date, re-score from a date,
-  re-attribute what an agent merge or unmerge moved, or recompute a goal created or
-  changed (and the goals above it);
+  re-attribute what an agent merge or unmerge moved, recompute a goal created or
+  changed (and the goals above it), or the goals still running (their status moves
+  with the calendar);
 - pending webhook deliveries, which are their own outbox (stored before the 2xx).
 """
 
@@ -25,6 +26,7 @@ class Redo(StrEnum):
     RESCORE = "rescore"  # re-score stored metrics from `since` (a model changed)
     REATTRIBUTE = "reattribute"  # re-fold what an agent change moved (key: the change id)
     GOAL = "goal"  # recompute a goal and the goals above it (key: the goal id)
+    GOALS = "goals"  # recompute every goal running on/after `since` (the calendar moved)
 
 
 @dataclass(frozen=True, slots=True)

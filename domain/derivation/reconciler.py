@@ -36,7 +36,7 @@ Claim = Callable[[], AbstractContextManager[bool]]
 # Carry out the outbox's coarse requests in this order: a rebuild re-folds what a
 # re-attribution would, and both leave scores a re-score would also write; goals last,
 # over the metrics the others left.
-ORDER = (Redo.REBUILD, Redo.REATTRIBUTE, Redo.RESCORE, Redo.GOAL)
+ORDER = (Redo.REBUILD, Redo.REATTRIBUTE, Redo.RESCORE, Redo.GOAL, Redo.GOALS)
 ROLL_UP_BATCH = 5000  # subject-periods re-scored per transaction
 
 
@@ -120,6 +120,8 @@ class Reconciler:
                 rescore_from(uow, since=request.since)
             elif request.kind is Redo.GOAL:
                 refresh_goals(uow, [request.key], now=self.clock())
+            elif request.kind is Redo.GOALS:
+                refresh_since(uow, request.since, now=self.clock())
             else:
                 reattribute_change(uow, change_id=request.key)
             uow.outbox.settle(request)

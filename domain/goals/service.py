@@ -60,6 +60,16 @@ def goals_of(uow: UnitOfWork, owner_kind: OwnerKind, owner_id: str) -> list[Stor
     return uow.goals.goals_of(owner_kind, owner_id)
 
 
+def refresh_statuses(uow: UnitOfWork, *, today: date) -> bool:
+    """A status compares progress with the days elapsed, so it moves with the calendar even
+    when no metric does: ask the reconciler to recompute the goals running on or after
+    `today` (the worker's hourly cron). Whether there were any."""
+    if not uow.goals.ending_since(today):
+        return False
+    uow.outbox.request(Redo.GOALS, since=today)
+    return True
+
+
 def create_goal(uow: UnitOfWork, spec: GoalSpec, *, now: datetime) -> StoredGoal:
     goal = Goal(
         id=uuid.uuid4().hex,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,6 +21,7 @@ from infra.db.tables import (
     API_CLIENT,
     DERIVATION_REQUEST,
     DIRTY_PERIOD,
+    GOAL,
     INTEGRATION,
     SAMPLING_RULE,
     TENANT,
@@ -168,6 +169,19 @@ class SystemRepository:
             .join(TENANT, TENANT.c.id == rule.tenant_id)
             .where(rule.active.is_(True))
             .order_by(rule.tenant_id)
+        )
+        return [(TenantId(t), tz) for t, tz in self.session.execute(stmt)]
+
+    def tenants_with_goals(self, *, ending_since: date) -> Sequence[tuple[TenantId, str]]:
+        """Tenants with a goal whose last day is on/after `ending_since`, with their
+        timezones (the hourly status refresh visits them)."""
+        goal = GOAL.c
+        stmt = (
+            select(goal.tenant_id, TENANT.c.timezone)
+            .join(TENANT, TENANT.c.id == goal.tenant_id)
+            .where(goal.end_date >= ending_since)
+            .group_by(goal.tenant_id, TENANT.c.timezone)
+            .order_by(goal.tenant_id)
         )
         return [(TenantId(t), tz) for t, tz in self.session.execute(stmt)]
 
