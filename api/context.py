@@ -15,6 +15,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from domain.audit import OK, settings_change
 from domain.auth import Principal
+from domain.goals.model import ProgressPoint, StoredGoal
 from domain.ports import UnitOfWork
 from domain.quality.ports import StoredReview
 from domain.quality.scorecards import Scorecard
@@ -55,6 +56,9 @@ class Loaders:
     scorecard: DataLoader[tuple[str, int], Scorecard | None]  # by (id, version)
     session_reviews: DataLoader[str, list[StoredReview]]  # by calibration session id
     ticket_samples: DataLoader[tuple[str, str], list[TicketSampleView]]  # by (source, id)
+    goal: DataLoader[str, StoredGoal | None]
+    goal_children: DataLoader[str, list[StoredGoal]]  # by parent goal id
+    goal_history: DataLoader[str, list[ProgressPoint]]  # by goal id
 
 
 @dataclass
@@ -80,6 +84,9 @@ class Context:
             scorecard=DataLoader(load_fn=self._load_scorecards),
             session_reviews=DataLoader(load_fn=self._load_session_reviews),
             ticket_samples=DataLoader(load_fn=self._load_ticket_samples),
+            goal=DataLoader(load_fn=self._load_goals),
+            goal_children=DataLoader(load_fn=self._load_goal_children),
+            goal_history=DataLoader(load_fn=self._load_goal_history),
         )
 
     async def read(self, fn: Callable[[TenantReads], T]) -> T:
@@ -191,6 +198,18 @@ class Context:
     ) -> list[list[TicketSampleView]]:
         found = await self.read(lambda reads: reads.tickets.samples(keys))
         return [found.get(k, []) for k in keys]
+
+    async def _load_goals(self, ids: list[str]) -> list[StoredGoal | None]:
+        found = await self.read_uow(lambda uow: uow.goals.many(ids))
+        return [found.get(i) for i in ids]
+
+    async def _load_goal_children(self, ids: list[str]) -> list[list[StoredGoal]]:
+        found = await self.read_uow(lambda uow: uow.goals.children(ids))
+        return [found.get(i, []) for i in ids]
+
+    async def _load_goal_history(self, ids: list[str]) -> list[list[ProgressPoint]]:
+        found = await self.read_uow(lambda uow: uow.goals.history(ids))
+        return [list(found.get(i, [])) for i in ids]
 
 
 Info = StrawberryInfo[Context, None]

@@ -108,25 +108,21 @@ class Goal:
     async def parent(self, info: Info) -> Goal | None:
         if self.parent_id is None:
             return None
-        parent_id = str(self.parent_id)
-        found = await info.context.read_uow(lambda uow: uow.goals.get(parent_id))
+        found = await info.context.loaders.goal.load(str(self.parent_id))
         return Goal.of(found) if found else None
 
     @strawberry.field(extensions=PEOPLE_READ, description="The goals aligned with this one")
     async def children(self, info: Info) -> list[Goal]:
-        goal_id = str(self.id)
-        found = await info.context.read_uow(lambda uow: uow.goals.children([goal_id]))
-        return [Goal.of(g) for g in found.get(goal_id, [])]
+        return [Goal.of(g) for g in await info.context.loaders.goal_children.load(str(self.id))]
 
     @strawberry.field(
         extensions=PEOPLE_READ, description="Every change of progress or value, oldest first"
     )
     async def progress_history(self, info: Info) -> list[GoalProgressPoint]:
-        goal_id = str(self.id)
-        found = await info.context.read_uow(lambda uow: uow.goals.history([goal_id]))
+        points = await info.context.loaders.goal_history.load(str(self.id))
         return [
             GoalProgressPoint(at=p.at, progress=p.progress, value=p.value, status=p.status)
-            for p in found.get(goal_id, [])
+            for p in points
         ]
 
     @classmethod

@@ -99,6 +99,8 @@ def update_goal(
         raise GoalNotFoundError(f"no goal {goal_id!r}", "id")
     before = stored.goal
     goal = validate(_changed(before, changes))
+    if changes.progress is not None and uow.goals.children([goal_id]):
+        raise GoalError("a goal with children takes its progress from them", "progress")
     if goal.parent_id != before.parent_id:
         _check_parent(uow, goal)
     uow.goals.update(goal, at=now)

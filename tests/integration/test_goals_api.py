@@ -158,6 +158,8 @@ def test_a_manual_goal_is_set_by_its_owner_and_rolls_up(office: Office) -> None:
     assert office.goals.goal(bob)["parent"] == {"id": team}
     history = office.goals.goal(bob)["progressHistory"]
     assert [p["progress"] for p in history] == [0.5, 1.0]
+    refused = office.goals.update(team, progress=0.9)  # it rolls up from ann and bob
+    assert (refused["__typename"], refused["field"]) == ("ValidationError", "progress")
 
 
 def test_moving_a_goal_to_another_parent_recomputes_both(office: Office) -> None:
