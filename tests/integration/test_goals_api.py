@@ -284,3 +284,22 @@ def test_a_metric_goals_days_bound_its_value(office: Office) -> None:
     office.goals.update(answer["id"], startDate=(office.today - timedelta(days=3)).isoformat())
     settle(office.container)
     assert progress(office, answer["id"]) == (1.0, "ON_TRACK", True)
+
+
+MERGE = """mutation($source: ID!, $target: ID!) {
+  mergeAgents(sourceAgentId: $source, targetAgentId: $target) { __typename } }"""
+
+
+def test_an_agent_merged_away_keeps_their_goals(
+    office: Office, container: Container, tenant: TenantProfile
+) -> None:
+    _company, _team, ann, bob = tree(office)
+    admin_token = access_token(office.client, container, tenant.id, scopes=("read", "admin"))
+    merged = graphql_data(
+        office.client, admin_token, MERGE, source=office.agents["bob"], target=office.agents["ann"]
+    )
+    assert merged["mergeAgents"]["__typename"] == "AgentMerge"
+    settle(container)
+    kept = office.goals.goals("AGENT", office.agents["bob"])
+    assert [(g["id"], g["progress"]) for g in kept] == [(bob, 0.5)]
+    assert [g["id"] for g in office.goals.goals("AGENT", office.agents["ann"])] == [ann]

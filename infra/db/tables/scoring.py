@@ -93,7 +93,7 @@ class DerivationRequestRow(SQLModel, table=True):
 
     tenant_id: str = Field(primary_key=True, max_length=32)
     kind: str = Field(primary_key=True, max_length=16)
-    key: str = Field(primary_key=True, max_length=64)  # "" or an agent change id
+    key: str = Field(primary_key=True, max_length=64)  # "", an agent change id or a goal id
     since: date | None = None  # None: the whole history
     revision: int = 1
     requested_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
