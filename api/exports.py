@@ -4,7 +4,9 @@ tickets.csv is api/tickets/export.py.
 The same bearer token, scope (`read`) and tenant as GraphQL, and the same values: rows come
 from the reads the resolvers use (api/scores/reads.py). One header row, then one row per
 subject: its columns, `total`, then `<key>` and `<key>_sample_size` for each metric of the
-level (the calendar-basis `metrics { value sampleSize }` of GraphQL). RFC 4180 quoting.
+level (the calendar-basis `metrics { value sampleSize }` of GraphQL), and for agents and
+teams `<key>_expected` and `<key>_adjusted` after each case-mix adjusted metric (SPEC §8:
+`expected`, and `adjustedRatio` or `adjustedDifference`). RFC 4180 quoting.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from api.scores import reads
 from api.scores.reads import ScoredFields
 from api.tickets import export as tickets
 from domain.auth import Principal, Scope
+from domain.casemix import ADJUSTED_METRICS
 from domain.metrics import Basis, Level
 from domain.periods import Period
 from domain.values import MetricSet, with_nulls
@@ -133,22 +136,35 @@ def metric_keys(level: Level) -> list[str]:
     return [key for key, basis in with_nulls({}, level=level) if basis is Basis.CALENDAR]
 
 
+def adjusted_keys(level: Level) -> set[str]:
+    """The metrics whose case mix (SPEC §8) the export lists: none for the tenant."""
+    return set() if level is Level.TENANT else set(ADJUSTED_METRICS)
+
+
 def header(export: Export) -> list[str]:
-    metric_cells = [c for k in metric_keys(export.level) for c in (k, f"{k}_sample_size")]
+    adjusted = adjusted_keys(export.level)
+    metric_cells = [
+        c
+        for k in metric_keys(export.level)
+        for c in (k, f"{k}_sample_size", *((f"{k}_expected", f"{k}_adjusted") * (k in adjusted)))
+    ]
     return [*export.subject_columns, "total", *metric_cells]
 
 
-def line(keys: Sequence[str], subject: Row, fields: ScoredFields) -> Row:
+def line(keys: Sequence[str], adjusted: set[str], subject: Row, fields: ScoredFields) -> Row:
     values = cast(MetricSet, fields["values"])
     cells: Row = [*subject, reads.total_of(fields)]
     for key in keys:
         v = values[(key, Basis.CALENDAR)]
         cells += [v.value, v.sample_size]
+        if key in adjusted:
+            mix = v.case_mix
+            cells += [mix.expected, mix.adjusted] if mix else [None, None]
     return cells
 
 
 async def _stream(export: Export, rows: Sequence[tuple[Row, ScoredFields]]) -> AsyncIterator[str]:
-    keys = metric_keys(export.level)
+    keys, adjusted = metric_keys(export.level), adjusted_keys(export.level)
     yield encode([header(export)])
     for i in range(0, len(rows), CHUNK_ROWS):
-        yield encode(line(keys, s, f) for s, f in rows[i : i + CHUNK_ROWS])
+        yield encode(line(keys, adjusted, s, f) for s, f in rows[i : i + CHUNK_ROWS])

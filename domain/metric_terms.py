@@ -90,6 +90,29 @@ TERMS: tuple[Term, ...] = (
         "Every value carries its sample size (`sampleSize`: the observations behind it); "
         "every rate also carries a 95% Wilson interval (`ciLow`, `ciHigh`).",
     ),
+    Term(
+        "Case mix (SPEC §8)",
+        "For durations (both bases), `one_touch_rate`, `reopen_rate` and `csat`, agents and "
+        "teams also get an *expected* value for their ticket mix, by indirect "
+        "standardisation: strata are channel × priority (no priority is a value of its "
+        "own); the reference is the tenant (or, by the tenant's `case_mix` setting, the "
+        "agent's team) in the same period; expected = Σ nₛ·refₛ / Σ nₛ, nₛ the subject's "
+        "observations in stratum s and refₛ the reference's **mean** there. A stratum where "
+        "the reference has fewer than `min_stratum` observations (default 10) is pooled into "
+        "its channel (`chat/*`), then into all (`*`). The comparison is on means — the "
+        "observed mean (`observed`; a rate's value) against the expected one — because only "
+        "a mean decomposes over strata: a subject like the reference in every stratum gets "
+        "ratio 1 / difference 0 whatever its mix, which a median cannot promise. Durations "
+        "give `adjustedRatio` = observed ÷ expected (below 1: faster than the reference on "
+        "the same mix); rates give `adjustedDifference` = observed − expected. Each carries "
+        "its sample size and a 95% interval by the delta method (`adjustedCiLow`, "
+        "`adjustedCiHigh`; the subject's spread in a stratum taken as the reference's "
+        "there; deterministic), and `strata { key observed expected sampleSize }` lists the "
+        "(pooled) strata behind it. Fewer than `min_sample` observations (default 5), or a "
+        "reference too thin even pooled into all: the adjusted value is null, never a guess. "
+        "A KPI model component with `adjusted: true` scores the observed mean against the "
+        "expected one (the expected value is its target).",
+    ),
 )
 
 KINDS: dict[Kind, str] = {

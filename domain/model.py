@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from domain import limits
 from domain import metrics as m
+from domain.casemix import ADJUSTED_METRICS
 from domain.limits import check_length
 from domain.metrics import Basis, Direction, Level, Statistic
 
@@ -36,6 +37,9 @@ class Component:
     min_sample: int = DEFAULT_MIN_SAMPLE
     gate_min: float | None = None
     prior_weight: float | None = None  # small-sample shrinkage towards the team rate
+    # SPEC §8: score the observed mean against the expected one for the subject's case
+    # mix (domain.casemix) instead of `target`.
+    adjusted: bool = False
 
     @property
     def label(self) -> str:
@@ -54,6 +58,12 @@ class KpiModel:
     effective_from: date = EPOCH
     team_id: str | None = None
     id: str | None = field(default=None, compare=False)
+
+
+def unadjusted(model: KpiModel) -> KpiModel:
+    """The same model with fixed targets everywhere (no case mix): what a preview sets
+    beside the model's own scores."""
+    return replace(model, components=tuple(replace(c, adjusted=False) for c in model.components))
 
 
 def validate(model: KpiModel) -> KpiModel:
@@ -107,6 +117,20 @@ def validate_component(c: Component, level: Level, where: str) -> None:
     if c.prior_weight is not None and (c.prior_weight <= 0 or not definition.is_rate):
         raise ModelError(
             "prior_weight must be positive and on a rate metric", f"{where}.priorWeight"
+        )
+    _validate_adjusted(c, where)
+
+
+def _validate_adjusted(c: Component, where: str) -> None:
+    if not c.adjusted:
+        return
+    if c.metric not in ADJUSTED_METRICS:
+        allowed = ", ".join(ADJUSTED_METRICS)
+        raise ModelError(f"{c.metric} has no case-mix adjustment ({allowed})", f"{where}.adjusted")
+    if c.prior_weight is not None:
+        raise ModelError(
+            "an adjusted component compares with its expected value: no prior_weight",
+            f"{where}.priorWeight",
         )
 
 

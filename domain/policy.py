@@ -4,7 +4,9 @@ Settings JSON (the tenant's `settings` column):
 - `business_hours`: a BusinessCalendar JSON (see domain.business_hours) for the tenant;
 - `team_business_hours`: {team id: calendar JSON} for teams with their own hours;
 - `sla`: {"first_response": {channel: seconds}, "resolution": {...}, "basis": CALENDAR|BUSINESS},
-  where the channel "*" is the default target.
+  where the channel "*" is the default target;
+- `case_mix`: {"min_stratum": n, "min_sample": n, "reference": TENANT|TEAM} (SPEC §8,
+  domain.casemix; every key optional).
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from domain.business_hours import BusinessCalendar
+from domain.casemix import CaseMixPolicy
 from domain.ports import TenantProfile
 from domain.samples import BusinessClock, SamplePolicy, SlaTargets
 
 BUSINESS_HOURS = "business_hours"
 TEAM_BUSINESS_HOURS = "team_business_hours"
 SLA = "sla"
+CASE_MIX = "case_mix"
 
 
 def sample_policy(tenant: TenantProfile, *, teams: Mapping[str, str] | None = None) -> SamplePolicy:
@@ -40,6 +44,22 @@ def sample_policy(tenant: TenantProfile, *, teams: Mapping[str, str] | None = No
 
 def has_business_hours(tenant: TenantProfile) -> bool:
     return bool(tenant.settings.get(BUSINESS_HOURS) or tenant.settings.get(TEAM_BUSINESS_HOURS))
+
+
+def case_mix_policy(tenant: TenantProfile) -> CaseMixPolicy:
+    """The tenant's case-mix settings; the defaults where absent or unusable."""
+    raw = tenant.settings.get(CASE_MIX)
+    if not isinstance(raw, Mapping):
+        return CaseMixPolicy()
+    default = CaseMixPolicy()
+    try:
+        return CaseMixPolicy(
+            min_stratum=int(raw.get("min_stratum", default.min_stratum)),
+            min_sample=int(raw.get("min_sample", default.min_sample)),
+            by_team=raw.get("reference") == "TEAM",
+        )
+    except (TypeError, ValueError):
+        return default
 
 
 def calendar(raw: object) -> BusinessCalendar | None:

@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple, NewType, Protocol, Self
 
 from domain.audit import AuditLog
+from domain.casemix.apply import Strata
 from domain.clients import ApiClients
 from domain.derivation.outbox import Outbox
 from domain.events import AgentUpserted, CanonicalEvent
@@ -234,6 +235,11 @@ class Samples(Protocol):
         """As `aggregate`, for samples dated on local days `start` ≤ day < `end`."""
         ...
 
+    def strata(self, period: Period, level: Level, subjects: Collection[str] | None) -> Strata:
+        """subject → adjusted stream → stratum → moments, for samples dated inside the
+        period (case mix, SPEC §8)."""
+        ...
+
     def touches_of_moves(self, moves: Sequence[TeamMove]) -> set[Touch]:
         """The moved agents' samples dated inside each move, with the old and the new team."""
         ...
@@ -268,6 +274,12 @@ class ScoreRow(NamedTuple):
 
 class Snapshots(Protocol):
     def save(self, snapshots: Sequence[Snapshot]) -> None: ...
+
+    def for_period(
+        self, level: Level, period: Period, subjects: Collection[str] | None = None
+    ) -> dict[str, Snapshot]:
+        """The stored snapshots of `level` in the period (of `subjects`; None: all)."""
+        ...
 
     def delete_since(self, since: date | None) -> None:
         """Drop the snapshots of every period that ends after `since` (None: all)."""

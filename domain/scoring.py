@@ -48,13 +48,25 @@ class ScoreBreakdown:
     failed_gates: tuple[str, ...]
 
 
-def attainment(component: Component, value: float) -> float:
-    """value/target (or target/value when lower is better), clipped to [0, cap]."""
+def attainment(component: Component, value: float, target: float | None = None) -> float:
+    """value/target (or target/value when lower is better), clipped to [0, cap]; an
+    adjusted component passes its expected value as the target."""
+    goal = component.target if target is None else target
     if component.direction is Direction.LOWER_IS_BETTER:
-        raw = component.cap if value <= 0 else component.target / value
+        raw = component.cap if value <= 0 else goal / value
     else:
-        raw = value / component.target
+        raw = value / goal
     return min(max(raw, 0.0), component.cap)
+
+
+def adjusted_inputs(
+    component: Component, observed: float | None, expected: float | None, sample: int
+) -> tuple[float, float] | None:
+    """(observed, expected) when an adjusted component can be scored: both known, a
+    positive expectation and enough observations; else None (insufficient data)."""
+    if observed is None or expected is None or expected <= 0 or sample < component.min_sample:
+        return None
+    return observed, expected
 
 
 def shrunk_rate(value: MetricValue, prior_weight: float, prior_rate: float | None) -> float | None:
@@ -85,6 +97,8 @@ def _measure(
 ) -> ComponentScore:
     key = (component.metric, component.basis)
     found = metrics.get(key)
+    if component.adjusted:
+        return _measure_adjusted(component, found)
     raw = found.statistic(component.statistic) if found else None
     sample = found.sample_size if found else 0
     value = raw
@@ -99,6 +113,19 @@ def _measure(
     return ComponentScore(
         component, value, raw, sample, reached, 100 * reached, None, ComponentStatus.OK
     )
+
+
+def _measure_adjusted(component: Component, found: MetricValue | None) -> ComponentScore:
+    """SPEC §8: the observed mean against the expected one for the subject's mix."""
+    observed = found.observed if found else None
+    sample = found.sample_size if found else 0
+    inputs = adjusted_inputs(component, observed, found.expected if found else None, sample)
+    if inputs is None:
+        return ComponentScore(
+            component, observed, observed, sample, None, None, None, _INSUFFICIENT
+        )
+    reached = attainment(component, *inputs)
+    return ComponentScore(component, observed, observed, sample, reached, 100 * reached, None, _OK)
 
 
 def _with_contribution(s: ComponentScore, weight_sum: float) -> ComponentScore:
@@ -182,7 +209,11 @@ def fields_for(models: Iterable[KpiModel]) -> list[MetricField]:
     for model in models:
         for c in model.components:
             key = (c.metric, c.basis)
-            out[(*key, statistic_field(c.statistic))] = None
+            if c.adjusted:
+                out[(*key, "observed")] = None
+                out[(*key, "expected")] = None
+            else:
+                out[(*key, statistic_field(c.statistic))] = None
             out[(*key, "sample_size")] = None
             if c.prior_weight:
                 out[(*key, "value")] = None
@@ -259,7 +290,11 @@ class _Part:
         self.component = c
         self.weight, self.min_sample, self.label = c.weight, c.min_sample, c.label
         self.gate = None if c.gate_min is None else c.gate_min - _EPSILON  # as `_failed_gates`
-        self.stat = at[(*key, statistic_field(c.statistic))]
+        self.adjusted = c.adjusted
+        if c.adjusted:
+            self.stat, self.expected = at[(*key, "observed")], at[(*key, "expected")]
+        else:
+            self.stat = at[(*key, statistic_field(c.statistic))]
         self.sample = at[(*key, "sample_size")]
         # An absent count is a 0 (`with_counts`); any other absent metric is not found.
         self.default = defaults.get(key)
@@ -272,6 +307,8 @@ class _Part:
             self.value, self.positives = at[(*key, "value")], at[(*key, "positives")]
 
     def measure(self, row: Row, team: Row | None) -> ScoredComponent:
+        if self.adjusted:
+            return self._measure_adjusted(row)
         sample = row[self.sample]
         if sample is not None:
             raw, found = row[self.stat], True
@@ -284,6 +321,15 @@ class _Part:
             return value, raw, sample, None, None, None, _INSUFFICIENT
         reached = attainment(self.component, value)
         return value, raw, sample, reached, 100 * reached, None, _OK
+
+    def _measure_adjusted(self, row: Row) -> ScoredComponent:
+        # as `_measure_adjusted`: an absent metric has no case mix (a count has none)
+        observed, sample = row[self.stat], row[self.sample] or 0
+        inputs = adjusted_inputs(self.component, observed, row[self.expected], sample)
+        if inputs is None:
+            return observed, observed, sample, None, None, None, _INSUFFICIENT
+        reached = attainment(self.component, *inputs)
+        return observed, observed, sample, reached, 100 * reached, None, _OK
 
     def _found(self, row: Row) -> MetricValue:
         if row[self.sample] is None and self.default is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from domain import metrics as m
+from domain.casemix.standardise import Adjustment
 from domain.metrics import Basis, Kind, Level, Statistic
 from domain.metrics.workload import ACTIVITY, ASSIGNMENT
 from domain.stats import mean, median, nearest_rank, wilson_interval
@@ -53,6 +54,17 @@ class MetricValue:
     p90: float | None = None
     positives: float | None = None
     interval: tuple[float, float] | None = None
+    case_mix: Adjustment | None = None  # SPEC §8: observed against expected for the mix
+
+    @property
+    def observed(self) -> float | None:
+        """The value case mix compares: the mean (a rate's value)."""
+        return self.case_mix.observed if self.case_mix else None
+
+    @property
+    def expected(self) -> float | None:
+        """What the reference would show on this subject's mix (SPEC §8)."""
+        return self.case_mix.expected if self.case_mix else None
 
     def statistic(self, statistic: Statistic) -> float | None:
         if statistic is Statistic.MEDIAN:

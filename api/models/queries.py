@@ -15,14 +15,30 @@ from api.permissions import requires
 from api.scores.types import AgentScore, PeriodInput, read_period, scored_fields
 from domain.auth import Scope
 from domain.metrics import Level
-from domain.model import ModelError
+from domain.model import ModelError, unadjusted
 from domain.services.models import list_models, preview
 from domain.views import TenantReads
 
 
 @strawberry.type
+class PreviewTotals:
+    """One agent's total under the draft beside its total with fixed targets only."""
+
+    agent_id: strawberry.ID
+    raw_total: float | None = strawberry.field(
+        description="The draft with `adjusted` off everywhere: fixed targets"
+    )
+    adjusted_total: float | None = strawberry.field(
+        description="The draft as written: adjusted components against expected values"
+    )
+
+
+@strawberry.type
 class PreviewScores:
     agent_scores: list[AgentScore]
+    totals: list[PreviewTotals] = strawberry.field(
+        description="Raw and case-mix adjusted totals side by side (SPEC §8)"
+    )
 
 
 PreviewResult = Annotated[PreviewScores | ValidationError, strawberry.union("PreviewScoresResult")]
@@ -51,14 +67,22 @@ class ModelsQuery:
         try:
             draft = model.to_domain(today=date.today())
 
-            def run(reads: TenantReads) -> list[AgentScore]:
+            def run(reads: TenantReads) -> tuple[list[PreviewTotals], list[AgentScore]]:
                 agents = reads.agents(team_id=team, active=True)
                 snapshots = reads.snapshots(Level.AGENT, p, [a.id for a in agents])
                 teams = reads.snapshots(Level.TEAM, p)
-                scores = preview(
-                    draft, snapshots, teams=teams, team_of={a.id: a.team_id for a in agents}
-                )
-                return [
+                team_of = {a.id: a.team_id for a in agents}
+                scores = preview(draft, snapshots, teams=teams, team_of=team_of)
+                raw = preview(unadjusted(draft), snapshots, teams=teams, team_of=team_of)
+                totals = [
+                    PreviewTotals(
+                        agent_id=strawberry.ID(agent_id),
+                        raw_total=raw[agent_id].total,
+                        adjusted_total=scores[agent_id].total,
+                    )
+                    for agent_id in sorted(scores)
+                ]
+                return totals, [
                     AgentScore(
                         agent=Agent.of(a),
                         **scored_fields(  # type: ignore[arg-type]
@@ -69,6 +93,7 @@ class ModelsQuery:
                     if a.id in snapshots
                 ]
 
-            return PreviewScores(agent_scores=await info.context.read(run))
+            totals, agent_scores = await info.context.read(run)
+            return PreviewScores(agent_scores=agent_scores, totals=totals)
         except ModelError as exc:
             return ValidationError(message=str(exc), field=exc.field)

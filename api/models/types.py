@@ -29,6 +29,10 @@ class ComponentType:
     prior_weight: float | None = strawberry.field(
         description="Small-sample shrinkage towards the team's rate (m); null = none"
     )
+    adjusted: bool = strawberry.field(
+        description="Case mix (SPEC §8): scored against the expected value for the "
+        "subject's ticket mix instead of `target`"
+    )
 
     @classmethod
     def of(cls, c: Component) -> ComponentType:
@@ -43,6 +47,7 @@ class ComponentType:
             min_sample=c.min_sample,
             gate_min=c.gate_min,
             prior_weight=c.prior_weight,
+            adjusted=c.adjusted,
         )
 
 
@@ -110,6 +115,11 @@ class ComponentInput:
     min_sample: int = DEFAULT_MIN_SAMPLE
     gate_min: float | None = None
     prior_weight: float | None = None
+    adjusted: bool = strawberry.field(
+        default=False,
+        description="Case mix (SPEC §8): score the observed mean against the expected one "
+        "for the subject's ticket mix (the expected value replaces `target`)",
+    )
 
 
 @strawberry.input
@@ -142,6 +152,7 @@ class KpiModelInput:
                     min_sample=c.min_sample,
                     gate_min=c.gate_min,
                     prior_weight=c.prior_weight,
+                    adjusted=c.adjusted,
                 )
                 for c in self.components
             ),

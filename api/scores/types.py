@@ -10,6 +10,7 @@ from graphql import GraphQLError
 
 from api.people.types import Agent, Team
 from domain import metrics as m
+from domain.casemix import StratumRow, comparison_of
 from domain.guardrails import GUARDRAILS
 from domain.metrics import Basis, Direction, Statistic
 from domain.periods import Grain, Period, PeriodRangeError, normalise
@@ -52,6 +53,22 @@ class PeriodType:
         return cls(grain=period.grain, start=period.start, end=period.end)
 
 
+@strawberry.type(name="Stratum")
+class StratumType:
+    key: str = strawberry.field(
+        description="channel/priority; 'channel/*' pools a channel's sparse strata, '*' all"
+    )
+    observed: float = strawberry.field(description="The subject's mean in the stratum")
+    expected: float = strawberry.field(description="The reference's mean in the stratum")
+    sample_size: int = strawberry.field(description="The subject's observations in it")
+
+    @classmethod
+    def of(cls, row: StratumRow) -> StratumType:
+        return cls(
+            key=row.key, observed=row.observed, expected=row.expected, sample_size=row.sample_size
+        )
+
+
 @strawberry.type(name="MetricValue")
 class MetricValueType:
     key: str
@@ -70,11 +87,32 @@ class MetricValueType:
     positives: float | None
     ci_low: float | None = strawberry.field(description="95% Wilson interval (rates)")
     ci_high: float | None
+    observed: float | None = strawberry.field(
+        description="Case mix (SPEC §8): the mean compared with `expected` (a rate's value)"
+    )
+    expected: float | None = strawberry.field(
+        description="Case mix: the reference's mean on this subject's mix of strata"
+    )
+    adjusted_ratio: float | None = strawberry.field(
+        description="Durations: observed ÷ expected (null with too little data)"
+    )
+    adjusted_difference: float | None = strawberry.field(
+        description="Rates: observed − expected (null with too little data)"
+    )
+    adjusted_ci_low: float | None = strawberry.field(
+        description="95% interval of the adjusted value (delta method)"
+    )
+    adjusted_ci_high: float | None
+    strata: list[StratumType] = strawberry.field(
+        description="The (pooled) strata behind `expected`"
+    )
 
     @classmethod
     def of(cls, v: MetricValue) -> MetricValueType:
         d = m.get(v.key)
         low, high = v.interval if v.interval else (None, None)
+        mix = v.case_mix
+        adjusted_low, adjusted_high = mix.interval if mix and mix.interval else (None, None)
         return cls(
             key=v.key,
             label=d.label,
@@ -88,6 +126,13 @@ class MetricValueType:
             positives=v.positives,
             ci_low=low,
             ci_high=high,
+            observed=mix.observed if mix else None,
+            expected=mix.expected if mix else None,
+            adjusted_ratio=mix.ratio if mix else None,
+            adjusted_difference=mix.difference if mix else None,
+            adjusted_ci_low=adjusted_low,
+            adjusted_ci_high=adjusted_high,
+            strata=[StratumType.of(row) for row in mix.strata] if mix else [],
         )
 
 
@@ -105,9 +150,14 @@ class MetricDefinitionType:
     cohort: str = strawberry.field(description="Which event's time puts a value in a period")
     attribution: str = strawberry.field(description="Who a value is attributed to")
     description: str
+    case_mix: str | None = strawberry.field(
+        description="How case mix adjusts it (SPEC §8): RATIO (observed ÷ expected), "
+        "DIFFERENCE (observed − expected), or null when it is not adjusted"
+    )
 
     @classmethod
     def of(cls, d: m.MetricDef) -> MetricDefinitionType:
+        comparison = comparison_of(d.key)
         return cls(
             key=d.key,
             label=d.label,
@@ -121,6 +171,7 @@ class MetricDefinitionType:
             cohort=d.cohort,
             attribution=d.attribution,
             description=d.description,
+            case_mix=comparison.value if comparison else None,
         )
 
 
@@ -142,10 +193,20 @@ class ComponentScoreType:
     points: float | None
     contribution: float | None
     status: StatusEnum  # type: ignore[valid-type]
+    adjusted: bool = strawberry.field(
+        description="Case mix (SPEC §8): `value` is the observed mean, scored against "
+        "`expected` instead of `target`"
+    )
+    expected: float | None = strawberry.field(
+        description="The target an adjusted component was scored against"
+    )
+    explanation: str = strawberry.field(description="What was compared with what")
 
     @classmethod
-    def of(cls, s: ComponentScore) -> ComponentScoreType:
+    def of(cls, s: ComponentScore, values: MetricSet | None = None) -> ComponentScoreType:
         c = s.component
+        found = values.get((c.metric, c.basis)) if c.adjusted and values else None
+        expected = found.expected if found else None
         return cls(
             metric=c.metric,
             statistic=c.statistic,
@@ -163,7 +224,25 @@ class ComponentScoreType:
             points=s.points,
             contribution=s.contribution,
             status=s.status,
+            adjusted=c.adjusted,
+            expected=expected,
+            explanation=explain(s, expected),
         )
+
+
+def explain(s: ComponentScore, expected: float | None) -> str:
+    """One sentence a dashboard can show beside the component's points."""
+    c = s.component
+    if s.status is ComponentStatus.INSUFFICIENT_DATA:
+        need = f"{c.min_sample} observations" + (" and an expected value" if c.adjusted else "")
+        return f"{c.label}: insufficient data ({s.sample_size} observations; needs {need})"
+    if c.adjusted:
+        return (
+            f"{c.metric} (case-mix adjusted): observed mean {s.value:g} against the expected "
+            f"{expected if expected is None else format(expected, 'g')} for this subject's "
+            f"ticket mix, not the fixed target"
+        )
+    return f"{c.label}: {s.value:g} against the target {c.target:g}"
 
 
 @strawberry.type
@@ -209,7 +288,7 @@ class Scored:
     def components(self) -> list[ComponentScoreType]:
         if self.breakdown is None:
             return []
-        return [ComponentScoreType.of(s) for s in self.breakdown.components]
+        return [ComponentScoreType.of(s, self.values) for s in self.breakdown.components]
 
 
 def scored_fields(

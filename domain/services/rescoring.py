@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from domain.casemix.apply import References, references, with_case_mix
 from domain.derivation.outbox import DirtyEntry
 from domain.goals.engine import refresh_touched
 from domain.guardrails import signal_counts
 from domain.metrics import Basis, Level
 from domain.periods import Period, periods_of_day
-from domain.policy import has_business_hours
+from domain.policy import case_mix_policy, has_business_hours
 from domain.ports import Snapshot, Touch, UnitOfWork
 from domain.scoring import score
 from domain.values import Aggregate, MetricSet, PeriodContext, StreamKey, metric_values
@@ -102,6 +103,8 @@ class PeriodScorer:
         self.period = period
         self.preloaded = preloaded
         self.business = has_business_hours(uow.tenant)
+        self.case_mix = case_mix_policy(uow.tenant)
+        self._tenant_reference: References | None = None
 
     def snapshots(self, subjects: Subjects) -> list[Snapshot]:
         agents = self.measure(Level.AGENT, subjects.agents)
@@ -126,6 +129,40 @@ class PeriodScorer:
             tenant_id = self.uow.tenant.id
             tenant = self.measure(Level.TENANT, [tenant_id])[tenant_id]
             out.append(self.snapshot(Level.TENANT, tenant_id, tenant))
+            if subjects.agents is not None and subjects.teams is not None:
+                peers = {team_id: measured.metrics for team_id, measured in teams.items()}
+                out += self.readjusted(agents.keys(), peers)
+        return out
+
+    def readjusted(self, agents: Collection[str], teams: dict[str, MetricSet]) -> list[Snapshot]:
+        """The tenant's samples moved, and with them every subject's case-mix reference
+        (SPEC §8): the period's other stored snapshots — their own samples unchanged —
+        get their adjustments again and are re-scored where those moved. `agents` and
+        `teams` were just measured (teams: their metrics, the agents' peers)."""
+        out: list[Snapshot] = []
+        for level in (Level.TEAM, Level.AGENT):
+            done = teams.keys() if level is Level.TEAM else agents
+            stored = {
+                subject: snapshot
+                for subject, snapshot in self.uow.snapshots.for_period(level, self.period).items()
+                if subject not in done
+            }
+            if not stored:
+                continue
+            adjust = self._case_mix(level, stored.keys())
+            team_of: Mapping[str, str | None] = {s: s for s in stored}
+            if level is Level.AGENT:
+                team_of = self.uow.directory.teams_of_agents(stored.keys(), on=self.period.start)
+            for subject, snapshot in stored.items():
+                metrics = adjust(subject, snapshot.metrics)
+                if level is Level.TEAM:
+                    teams.setdefault(subject, metrics)
+                if metrics == snapshot.metrics:
+                    continue
+                team = team_of.get(subject)
+                peer = teams.get(team) if level is Level.AGENT and team else None
+                measured = Measured(metrics, dict(snapshot.signals))
+                out.append(self.snapshot(level, subject, measured, team=team, team_values=peer))
         return out
 
     def measure(self, level: Level, subjects: Collection[str] | None) -> dict[str, Measured]:
@@ -141,17 +178,56 @@ class PeriodScorer:
         context = PeriodContext()
         if level is Level.TENANT:
             context = PeriodContext(active_users=self.uow.figures.active_users(self.period))
+        adjust = self._case_mix(level, wanted)
         out: dict[str, Measured] = {}
         for subject in wanted:
             streams = aggregates.get(subject, {})
-            values = metric_values(
-                streams, level=level, context=context, has_business_hours=self.business
+            values = adjust(
+                subject,
+                metric_values(
+                    streams, level=level, context=context, has_business_hours=self.business
+                ),
             )
             counts = {
                 key: agg.count for (key, basis), agg in streams.items() if basis is Basis.CALENDAR
             }
             out[subject] = Measured(values, signal_counts(counts))
         return out
+
+    def _case_mix(
+        self, level: Level, subjects: Collection[str]
+    ) -> Callable[[str, MetricSet], MetricSet]:
+        """Adds each subject's case-mix adjustments (SPEC §8) to its metric values. The
+        tenant is its own reference: nothing to adjust."""
+        if level is Level.TENANT or not subjects:
+            return lambda _, values: values
+        strata = self.uow.samples.strata(self.period, level, list(subjects))
+        by_subject = self._references_by_team(subjects) if level is Level.AGENT else {}
+        tenant = self._tenant_references()
+
+        def adjust(subject: str, values: MetricSet) -> MetricSet:
+            refs = by_subject.get(subject, tenant)
+            return with_case_mix(values, strata.get(subject, {}), refs)
+
+        return adjust
+
+    def _tenant_references(self) -> References:
+        if self._tenant_reference is None:
+            tenant_id = self.uow.tenant.id
+            cells = self.uow.samples.strata(self.period, Level.TENANT, None).get(tenant_id, {})
+            self._tenant_reference = references(cells, self.case_mix)
+        return self._tenant_reference
+
+    def _references_by_team(self, agents: Collection[str]) -> dict[str, References]:
+        """With the team as the reference: each agent against its team at the period's
+        start (an agent without a team: the tenant)."""
+        if not self.case_mix.by_team:
+            return {}
+        team_of = self.uow.directory.teams_of_agents(agents, on=self.period.start)
+        teams = {t for t in team_of.values() if t}
+        strata = self.uow.samples.strata(self.period, Level.TEAM, teams) if teams else {}
+        refs = {team: references(cells, self.case_mix) for team, cells in strata.items()}
+        return {agent: refs[team] for agent, team in team_of.items() if team in refs}
 
     def snapshot(
         self,

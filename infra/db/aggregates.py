@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from domain import metrics as m
+from domain.casemix import ADJUSTED_METRICS, Moments
+from domain.casemix.apply import Strata
 from domain.metrics import Basis, Level
 from domain.periods import Grain
 from domain.values import Aggregate, StreamKey
@@ -156,6 +158,39 @@ def read_row(row: Any, into: dict[str, dict[StreamKey, Aggregate]]) -> None:
         streams[(metric, Basis.BUSINESS)] = Aggregate(
             count=row[8], total=float(row[9]), median=_float(row[10]), p90=_float(row[11])
         )
+
+
+# Case mix (SPEC §8): per stratum, plain moments of the adjusted streams in both bases —
+# sums only, so PostgreSQL hashes them without a sort, and SQLite runs the same text.
+ADJUSTED = "s.metric IN ({})".format(", ".join(f"'{k}'" for k in ADJUSTED_METRICS))
+_STRATA = """
+SELECT {subject} AS subject, s.metric, s.channel, s.priority,
+    COUNT(*), SUM(s.value), SUM(s.value * s.value),
+    COUNT(s.value_business), SUM(s.value_business), SUM(s.value_business * s.value_business)
+FROM metric_sample s {join}
+WHERE s.tenant_id = :tenant AND s.local_day >= :start AND s.local_day < :end
+  AND {adjusted} AND {subject} IS NOT NULL {only}
+GROUP BY 1, 2, 3, 4
+"""
+
+
+def strata_sql(level: Level, *, subjects: bool) -> str:
+    """The case-mix moments of the period from :start to before :end, per subject,
+    stream and stratum (rows for `read_strata`)."""
+    subject = SUBJECT[level]
+    only = f"AND {subject} IN :subjects" if subjects else ""
+    return _STRATA.format(subject=subject, join=join_for(level), adjusted=ADJUSTED, only=only)
+
+
+def read_strata(row: Any, into: Strata) -> None:
+    """One result row → the subject's moments in the stratum, calendar and business."""
+    streams = into.setdefault(row[0], {})
+    cell = (row[2], row[3])
+    calendar = streams.setdefault((row[1], Basis.CALENDAR), {})
+    calendar[cell] = Moments(row[4], float(row[5]), float(row[6]))
+    if row[7]:
+        business = streams.setdefault((row[1], Basis.BUSINESS), {})
+        business[cell] = Moments(row[7], float(row[8]), float(row[9]))
 
 
 def _float(value: Any) -> float | None:

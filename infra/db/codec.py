@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from domain.casemix import Adjustment, StratumRow, comparison_of
 from domain.metrics import Basis, Direction, Level, Statistic
 from domain.model import DEFAULT_CAP, DEFAULT_GATE_CAP, DEFAULT_MIN_SAMPLE, Component, KpiModel
 from domain.scoring import ComponentScore, ComponentStatus, ScoreBreakdown
@@ -13,8 +14,10 @@ from domain.values import MetricSet, MetricValue
 
 
 def metrics_to_json(metrics: MetricSet) -> dict[str, list[Any]]:
-    """{"key|BASIS": [value, sample, mean, median, p90, positives, ci_low, ci_high]} with
-    trailing nulls dropped: compact (snapshots are many) and addressable from SQL by key.
+    """{"key|BASIS": [value, sample, mean, median, p90, positives, ci_low, ci_high,
+    *case mix*]} with trailing nulls dropped: compact (snapshots are many) and
+    addressable from SQL by key. Case mix (from CASE_MIX_AT): observed, expected,
+    adjusted, its interval, the strata as [key, observed, expected, sample size].
     The Wilson interval is stored as it is read (issue 12: a read recomputed it for every
     rate of every subject); rows written before it was stored lack it, and
     `metrics_from_json` computes it for them, so they read the same until `fairscore
@@ -24,6 +27,8 @@ def metrics_to_json(metrics: MetricSet) -> dict[str, list[Any]]:
         interval = wilson_interval(v.positives, v.sample_size) if v.positives is not None else None
         low, high = interval or (None, None)
         row = [v.value, v.sample_size, v.mean, v.median, v.p90, v.positives, low, high]
+        if v.case_mix is not None:
+            row += _case_mix_to_json(v.case_mix)
         while row and row[-1] is None:
             row.pop()
         out[f"{v.key}|{v.basis.value}"] = row
@@ -32,6 +37,30 @@ def metrics_to_json(metrics: MetricSet) -> dict[str, list[Any]]:
 
 _BASES = {b.value: b for b in Basis}
 _PAD = (None,) * 8
+# After the metric's own numbers: observed, expected, adjusted, its interval, the strata.
+CASE_MIX_AT = 8
+
+
+def _case_mix_to_json(a: Adjustment) -> list[Any]:
+    low, high = a.interval or (None, None)
+    strata = [[s.key, s.observed, s.expected, s.sample_size] for s in a.strata]
+    return [a.observed, a.expected, a.adjusted, low, high, strata or None]
+
+
+def _case_mix_from_json(key: str, sample_size: int, row: list[Any]) -> Adjustment | None:
+    comparison = comparison_of(key)
+    if len(row) <= CASE_MIX_AT or comparison is None:
+        return None
+    observed, expected, adjusted, low, high, strata = (*row[CASE_MIX_AT:], *_PAD)[:6]
+    return Adjustment(
+        comparison,
+        observed,
+        expected,
+        sample_size,
+        adjusted,
+        None if low is None else (low, high),
+        tuple(StratumRow(*s) for s in strata or ()),
+    )
 
 
 def metrics_from_json(items: dict[str, list[Any]], *, intervals: bool = True) -> MetricSet:
@@ -45,7 +74,16 @@ def metrics_from_json(items: dict[str, list[Any]], *, intervals: bool = True) ->
             # stored since issue 12; computed for rows written before
             interval = (low, high) if low is not None else wilson_interval(positives, sample)
         out[(key, _BASES[basis_name])] = MetricValue(
-            key, _BASES[basis_name], value, sample, mean, median, p90, positives, interval
+            key,
+            _BASES[basis_name],
+            value,
+            sample,
+            mean,
+            median,
+            p90,
+            positives,
+            interval,
+            _case_mix_from_json(key, sample, row),
         )
     return out
 
@@ -62,6 +100,7 @@ def component_to_json(c: Component) -> dict[str, Any]:
         "min_sample": c.min_sample,
         "gate_min": c.gate_min,
         "prior_weight": c.prior_weight,
+        "adjusted": c.adjusted,
     }
 
 
@@ -77,6 +116,7 @@ def component_from_json(d: dict[str, Any]) -> Component:
         min_sample=int(d.get("min_sample", DEFAULT_MIN_SAMPLE)),
         gate_min=d.get("gate_min"),
         prior_weight=d.get("prior_weight"),
+        adjusted=bool(d.get("adjusted", False)),
     )
 
 

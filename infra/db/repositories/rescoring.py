@@ -23,6 +23,7 @@ from domain.metrics import Level
 from domain.periods import Grain, Period
 from domain.ports import ScoreRow, ScoringRow, TenantId
 from domain.scoring import ComponentStatus, MetricField, Scored
+from infra.db.codec import CASE_MIX_AT
 from infra.db.sql import as_date, is_postgres
 from infra.db.tables import SCORE_SNAPSHOT, SNAPSHOT_SCORE
 
@@ -31,7 +32,10 @@ T, S = SCORE_SNAPSHOT.c, SNAPSHOT_SCORE.c
 
 # Where metrics_to_json puts a MetricValue's numbers: [value, sample, mean, median, p90,
 # positives] (tests/unit/infra/test_rescoring_codec.py ties the two together).
-POSITION = {"value": 0, "sample_size": 1, "mean": 2, "median": 3, "p90": 4, "positives": 5}
+POSITION = {
+    **{"value": 0, "sample_size": 1, "mean": 2, "median": 3, "p90": 4, "positives": 5},
+    **{"observed": CASE_MIX_AT, "expected": CASE_MIX_AT + 1},  # case mix (codec)
+}
 # breakdown_to_json's status codes
 STATUS_CODE = {status: code for code, status in enumerate(ComponentStatus)}
 

@@ -6,19 +6,27 @@ nearest-rank p90 with window functions, identically on PostgreSQL and SQLite.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict
 from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select, text
 
+from domain.casemix.apply import Strata
 from domain.memberships import TeamMove
 from domain.metrics import Level
 from domain.periods import Period
 from domain.ports import StoredSample, Touch
 from domain.values import Aggregate, StreamKey
-from infra.db.aggregates import AGENT_JOIN, SUBJECT, aggregate_sql, read_row
+from infra.db.aggregates import (
+    AGENT_JOIN,
+    SUBJECT,
+    aggregate_sql,
+    read_row,
+    read_strata,
+    strata_sql,
+)
 from infra.db.repositories.base import TenantRepository
 from infra.db.sql import as_date, chunks
 from infra.db.tables import METRIC_SAMPLE
@@ -116,12 +124,26 @@ class SqlSamples(TenantRepository):
         self, start: date, end: date, level: Level, subjects: Collection[str] | None
     ) -> dict[str, dict[StreamKey, Aggregate]]:
         dialect = self.session.get_bind().dialect.name
-        sql = text(aggregate_sql(dialect, level, subjects=subjects is not None))
-        params: dict[str, Any] = {"tenant": self.tenant_id, "start": start, "end": end}
-        if subjects is not None:
-            sql = sql.bindparams(bindparam("subjects", expanding=True))
-            params["subjects"] = sorted(subjects)
+        sql = aggregate_sql(dialect, level, subjects=subjects is not None)
         out: dict[str, dict[StreamKey, Aggregate]] = {}
-        for row in self.session.execute(sql, params):
+        for row in self._day_rows(sql, start, end, subjects):
             read_row(row, out)
         return out
+
+    def strata(self, period: Period, level: Level, subjects: Collection[str] | None) -> Strata:
+        out: Strata = {}
+        sql = strata_sql(level, subjects=subjects is not None)
+        for row in self._day_rows(sql, period.start, period.end, subjects):
+            read_strata(row, out)
+        return out
+
+    def _day_rows(
+        self, sql: str, start: date, end: date, subjects: Collection[str] | None
+    ) -> Iterable[Any]:
+        """Rows of a per-period statement for local days `start` ≤ day < `end`."""
+        statement = text(sql)
+        params: dict[str, Any] = {"tenant": self.tenant_id, "start": start, "end": end}
+        if subjects is not None:
+            statement = statement.bindparams(bindparam("subjects", expanding=True))
+            params["subjects"] = sorted(subjects)
+        return self.session.execute(statement, params)

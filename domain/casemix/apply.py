@@ -1,0 +1,43 @@
+"""Case mix for the metric values of a period's subjects (SPEC §8).
+
+The roll-up hands over each subject's per-stratum moments per stream and the reference
+population's; every adjusted metric with data gets its `Adjustment`. The reference is the
+tenant's, or with `by_team` the subject's team's (an agent against their own team).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from domain.casemix.moments import Moments, StratumCell
+from domain.casemix.standardise import CaseMixPolicy, Reference, comparison_of, standardise
+from domain.values import MetricSet, StreamKey
+
+Cells = Mapping[StratumCell, Moments]
+SubjectStrata = Mapping[StreamKey, Cells]  # one subject: stream → stratum → moments
+Strata = dict[str, dict[StreamKey, dict[StratumCell, Moments]]]  # subject → …
+References = dict[StreamKey, Reference]
+
+
+def references(population: SubjectStrata, policy: CaseMixPolicy) -> References:
+    """The reference of every adjusted stream the population has data for."""
+    return {
+        key: Reference(cells, policy)
+        for key, cells in population.items()
+        if comparison_of(key[0]) is not None
+    }
+
+
+def with_case_mix(metrics: MetricSet, strata: SubjectStrata, refs: References) -> MetricSet:
+    """`metrics` with an adjustment on every adjusted metric that has data and a
+    reference; the others unchanged."""
+    out = dict(metrics)
+    for key, cells in strata.items():
+        comparison = comparison_of(key[0])
+        value = metrics.get(key)
+        reference = refs.get(key)
+        if comparison is None or value is None or reference is None or not value.sample_size:
+            continue
+        out[key] = replace(value, case_mix=standardise(cells, reference, comparison))
+    return out
