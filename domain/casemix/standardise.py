@@ -184,12 +184,13 @@ def _compare(comparison: Comparison, observed: float | None, expected: float) ->
         return None
     if comparison is Comparison.DIFFERENCE:
         return observed - expected
-    return observed / expected if expected > 0 else None
+    ratio = observed / expected if expected > 0 else None
+    return ratio if ratio is not None and math.isfinite(ratio) else None
 
 
 def _interval(
     comparison: Comparison, adjusted: float, expected: float, groups: Groups, count: int
-) -> tuple[float, float]:
+) -> tuple[float, float] | None:
     var_observed = var_expected = 0.0
     for mine, ref in groups.values():
         spread = ref.variance or 0.0
@@ -199,6 +200,7 @@ def _interval(
     if comparison is Comparison.DIFFERENCE:
         half = Z95 * math.sqrt(var_observed + var_expected)
         return max(adjusted - half, -1.0), min(adjusted + half, 1.0)
-    variance = (var_observed + adjusted * adjusted * var_expected) / (expected * expected)
-    half = Z95 * math.sqrt(variance)
+    half = Z95 * math.sqrt(var_observed + adjusted * adjusted * var_expected) / expected
+    if not math.isfinite(half):  # an expectation so near 0 that nothing is known
+        return None
     return max(adjusted - half, 0.0), adjusted + half

@@ -6,6 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.casemix import ADJUSTED_METRICS, Adjustment, comparison_of
 from domain.metrics import Basis, Direction, Level, Statistic
 from domain.model import Component, KpiModel, default_model
 from domain.scoring import BatchScorer, MetricField, as_scored, fields_for, score, statistic_field
@@ -38,6 +39,9 @@ number = st.one_of(
 @st.composite
 def components(draw: st.DrawFn) -> Component:
     metric, basis, statistic = draw(st.sampled_from(SHAPES))
+    # case mix (SPEC §8): an adjusted component has no prior weight (validation)
+    adjusted = metric in ADJUSTED_METRICS and draw(st.booleans())
+    prior = None if adjusted else draw(st.one_of(st.none(), st.sampled_from([1.0, 5.0, 20.0])))
     return Component(
         metric,
         weight=draw(st.one_of(positive, st.integers(1, 5))),
@@ -48,7 +52,8 @@ def components(draw: st.DrawFn) -> Component:
         cap=draw(st.sampled_from([1.0, 1.2, 1.5])),
         min_sample=draw(st.integers(0, 6)),
         gate_min=draw(st.one_of(st.none(), st.floats(0, 1.3))),
-        prior_weight=draw(st.one_of(st.none(), st.sampled_from([1.0, 5.0, 20.0]))),
+        prior_weight=prior,
+        adjusted=adjusted,
     )
 
 
@@ -74,8 +79,18 @@ def stored(draw: st.DrawFn) -> MetricSet:
             median=draw(number),
             p90=draw(number),
             positives=draw(st.one_of(st.none(), st.integers(0, 12), positive)),
+            case_mix=draw(case_mixes(key)),
         )
     return out
+
+
+@st.composite
+def case_mixes(draw: st.DrawFn, key: str) -> Adjustment | None:
+    comparison = comparison_of(key)
+    if comparison is None or draw(st.booleans()):
+        return None
+    expected = draw(st.one_of(number, st.just(0.0)))
+    return Adjustment(comparison, draw(number), expected, draw(st.integers(0, 12)), None, None)
 
 
 def row_of(metrics: MetricSet | None, fields: list[MetricField]) -> list[object] | None:

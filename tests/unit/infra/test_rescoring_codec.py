@@ -8,17 +8,19 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.casemix import Adjustment, Comparison, StratumRow
 from domain.metrics import Basis, Level
 from domain.model import KpiModel
 from domain.scoring import as_scored, score
 from domain.values import MetricSet, MetricValue, with_counts
-from infra.db.codec import breakdown_to_json, metrics_to_json
+from infra.db.codec import breakdown_to_json, metrics_from_json, metrics_to_json
 from infra.db.repositories.rescoring import POSITION, breakdown_text, copy_text
 from tests.unit.domain.test_batch_scoring import models, stored
 
 
 def test_positions_are_where_metrics_to_json_puts_the_numbers() -> None:
-    value = MetricValue("csat", Basis.CALENDAR, 0.5, 7, mean=1.5, median=2.5, p90=3.5, positives=4)
+    mix = Adjustment(Comparison.DIFFERENCE, 6.5, 7.5, 7, -1.0, (-2.0, 0.5))
+    value = MetricValue("csat", Basis.CALENDAR, 0.5, 7, 1.5, 2.5, 3.5, positives=4, case_mix=mix)
     stored_row = metrics_to_json({("csat", Basis.CALENDAR): value})["csat|CALENDAR"]
     for name, position in POSITION.items():
         assert stored_row[position] == getattr(value, name)
@@ -37,3 +39,14 @@ def testcopy_text_escapes_only_what_copy_reads_specially() -> None:
     assert copy_text("4f2a9c") == "4f2a9c"
     assert copy_text('{"g": ["a\\"b"]}') == '{"g": ["a\\\\"b"]}'
     assert copy_text("a\tb\nc\rd") == "a\\tb\\nc\\rd"
+
+
+def test_case_mix_survives_the_codec() -> None:
+    mix = Adjustment(
+        Comparison.RATIO, 30.0, 20.0, 3, 1.5, (0.9, 2.1), (StratumRow("chat/*", 30.0, 20.0, 3),)
+    )
+    value = MetricValue("reply_time", Basis.BUSINESS, 25.0, 3, 30.0, 25.0, 40.0, case_mix=mix)
+    stored_value = metrics_to_json({("reply_time", Basis.BUSINESS): value})
+    assert metrics_from_json(json.loads(json.dumps(stored_value))) == {
+        ("reply_time", Basis.BUSINESS): value
+    }
