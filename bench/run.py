@@ -5,6 +5,7 @@
     .venv/bin/python -m bench.run --freshness     # + freshness, worker scaling (bench/freshness.py)
     .venv/bin/python -m bench.run --api           # only the API rows (API_BENCHES), ≈ 1 min
     .venv/bin/python -m bench.run --intake        # only webhook intake (bench/intake.py, ≈ 1 min)
+    .venv/bin/python -m bench.run --tickets 100000 --case-mix  # derivation with vs without case mix
 
 Needs PostgreSQL (BENCH_POSTGRES_URL, default the local server) and builds its data once
 into the database `fairscore_bench` (reused by later runs) and bench/data/. It prints one
@@ -41,7 +42,15 @@ from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, text
 
-from bench import api_reads, dataset, freshness, incremental, intake, subscription_latency
+from bench import (
+    api_reads,
+    case_mix,
+    dataset,
+    freshness,
+    incremental,
+    intake,
+    subscription_latency,
+)
 from bench.duckdb_metrics import compute as duckdb_compute
 from domain.model import default_model
 from domain.periods import Grain, period_start
@@ -80,6 +89,12 @@ def main() -> None:
         f"load {args.tickets:,} tickets",
         lambda: dataset.ensure_tenant(c, f"bench-{args.tickets}", main_shape),
     )
+    if args.case_mix:  # only the derivation with and without case mix (bench/case_mix.py)
+        rows, raw = _step("case mix off / on", lambda: case_mix.measure(c, tenant, events))
+        ROWS.extend(rows)
+        _print_table()
+        print(f"raw: {raw}")
+        return
     _step("full rebuild and DuckDB", lambda: _rebuild_vs_duckdb(c, tenant.id, events, main_shape))
     _step("re-score after model changes", lambda: _rescore(c, tenant.id))
     _step("incremental events", lambda: _incremental(c, main=(tenant, events), sizes=args.sizes))
@@ -107,6 +122,11 @@ def _arguments() -> argparse.Namespace:
         "--freshness", action="store_true", help="also run bench/freshness.py (≈ 8 min)"
     )
     parser.add_argument("--api", action="store_true", help="only the API rows (API_BENCHES)")
+    parser.add_argument(
+        "--case-mix",
+        action="store_true",
+        help="only the derivation with vs without case mix (bench/case_mix.py, SPEC §8)",
+    )
     freshness.add_options(parser, prefix="fresh-")
     parser.add_argument(
         "--intake", action="store_true", help="only bench/intake.py: webhooks/s vs /healthz"

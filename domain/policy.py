@@ -5,8 +5,8 @@ Settings JSON (the tenant's `settings` column):
 - `team_business_hours`: {team id: calendar JSON} for teams with their own hours;
 - `sla`: {"first_response": {channel: seconds}, "resolution": {...}, "basis": CALENDAR|BUSINESS},
   where the channel "*" is the default target;
-- `case_mix`: {"min_stratum": n, "min_sample": n, "reference": TENANT|TEAM} (SPEC §8,
-  domain.casemix; every key optional).
+- `case_mix`: {"min_stratum": n, "min_sample": n, "reference": TENANT|TEAM, "enabled":
+  bool} (SPEC §8, domain.casemix; every key optional).
 """
 
 from __future__ import annotations
@@ -47,19 +47,33 @@ def has_business_hours(tenant: TenantProfile) -> bool:
 
 
 def case_mix_policy(tenant: TenantProfile) -> CaseMixPolicy:
+    return case_mix_of(tenant.settings)
+
+
+def case_mix_of(settings: Mapping[str, object]) -> CaseMixPolicy:
     """The tenant's case-mix settings; the defaults where absent or unusable."""
-    raw = tenant.settings.get(CASE_MIX)
-    if not isinstance(raw, Mapping):
-        return CaseMixPolicy()
+    raw = settings.get(CASE_MIX)
     default = CaseMixPolicy()
+    if not isinstance(raw, Mapping):
+        return default
     try:
         return CaseMixPolicy(
             min_stratum=int(raw.get("min_stratum", default.min_stratum)),
             min_sample=int(raw.get("min_sample", default.min_sample)),
             by_team=raw.get("reference") == "TEAM",
+            enabled=raw.get("enabled", True) is not False,
         )
     except (TypeError, ValueError):
         return default
+
+
+def case_mix_json(policy: CaseMixPolicy) -> dict[str, object]:
+    return {
+        "min_stratum": policy.min_stratum,
+        "min_sample": policy.min_sample,
+        "reference": "TEAM" if policy.by_team else "TENANT",
+        "enabled": policy.enabled,
+    }
 
 
 def calendar(raw: object) -> BusinessCalendar | None:

@@ -1,4 +1,4 @@
-"""Admin mutations: business hours and SLA targets. Both re-measure history, so each
+"""Admin mutations: business hours, SLA targets and case mix. Both re-measure history, so each
 change queues a recompute of the periods it affects (after the change commits)."""
 
 from __future__ import annotations
@@ -11,7 +11,14 @@ import strawberry
 from api.context import Info
 from api.errors import NotFoundError, ValidationError
 from api.permissions import requires
-from api.settings.types import BusinessHours, BusinessHoursInput, SlaTargetsInput, SlaTargetsType
+from api.settings.types import (
+    BusinessHours,
+    BusinessHoursInput,
+    CaseMixSettingsInput,
+    CaseMixSettingsType,
+    SlaTargetsInput,
+    SlaTargetsType,
+)
 from domain.auth import Scope
 from domain.metrics import Basis
 from domain.samples import SlaTargets
@@ -20,6 +27,7 @@ from domain.services.settings import (
     SettingsError,
     TeamNotFoundError,
     set_business_hours,
+    set_case_mix,
     set_sla_targets,
 )
 
@@ -28,6 +36,9 @@ SetBusinessHoursResult = Annotated[
 ]
 SetSlaTargetsResult = Annotated[
     SlaTargetsType | ValidationError, strawberry.union("SetSlaTargetsResult")
+]
+SetCaseMixResult = Annotated[
+    CaseMixSettingsType | ValidationError, strawberry.union("SetCaseMixSettingsResult")
 ]
 
 
@@ -75,6 +86,28 @@ class SettingsMutation:
         except SettingsError as exc:
             return ValidationError(message=str(exc), field=exc.field)
         return SlaTargetsType.of(targets)
+
+    @strawberry.mutation(
+        extensions=requires(Scope.ADMIN),
+        description="Case-mix settings (SPEC §8): pooling and sample minimums, the "
+        "reference population; all history is recomputed.",
+    )
+    async def set_case_mix_settings(
+        self, info: Info, input: CaseMixSettingsInput
+    ) -> SetCaseMixResult:
+        try:
+            policy = await info.context.write(
+                lambda uow: set_case_mix(
+                    uow,
+                    min_stratum=input.min_stratum,
+                    min_sample=input.min_sample,
+                    by_team=input.by_team,
+                    enabled=input.enabled,
+                )
+            )
+        except SettingsError as exc:
+            return ValidationError(message=str(exc), field=exc.field)
+        return CaseMixSettingsType.of(policy)
 
 
 def _time(text: str) -> time:

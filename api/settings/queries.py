@@ -6,9 +6,9 @@ import strawberry
 
 from api.context import Info
 from api.permissions import requires
-from api.settings.types import BusinessHours, SlaTargetsType
+from api.settings.types import BusinessHours, CaseMixSettingsType, SlaTargetsType
 from domain.auth import Scope
-from domain.policy import sla_targets
+from domain.policy import case_mix_of, sla_targets
 from domain.services.settings import calendar_of
 
 
@@ -26,3 +26,8 @@ class SettingsQuery:
     async def sla_targets(self, info: Info) -> SlaTargetsType | None:
         found = await info.context.read(lambda reads: sla_targets(reads.settings()))
         return SlaTargetsType.of(found) if found else None
+
+    @strawberry.field(extensions=requires(Scope.READ))
+    async def case_mix_settings(self, info: Info) -> CaseMixSettingsType:
+        found = await info.context.read(lambda reads: case_mix_of(reads.settings()))
+        return CaseMixSettingsType.of(found)

@@ -9,6 +9,7 @@ import strawberry
 
 from api.scores.types import BasisEnum
 from domain.business_hours import BusinessCalendar
+from domain.casemix import CaseMixPolicy
 from domain.metrics import Basis
 from domain.samples import SlaTargets
 
@@ -140,3 +141,39 @@ class SlaTargetsInput:
     basis: BasisEnum = Basis.CALENDAR  # type: ignore[valid-type]
     first_response: list[ChannelTargetInput] = strawberry.field(default_factory=list)
     resolution: list[ChannelTargetInput] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(name="CaseMixSettings")
+class CaseMixSettingsType:
+    """How case mix is computed (SPEC §8; docs/metrics.md, Case mix)."""
+
+    min_stratum: int = strawberry.field(
+        description="Reference observations a stratum needs to stand alone (else pooled)"
+    )
+    min_sample: int = strawberry.field(
+        description="A subject's observations an adjusted value needs (else null)"
+    )
+    reference: str = strawberry.field(description="TENANT, or TEAM: an agent's own team")
+    enabled: bool
+
+    @classmethod
+    def of(cls, policy: CaseMixPolicy) -> CaseMixSettingsType:
+        return cls(
+            min_stratum=policy.min_stratum,
+            min_sample=policy.min_sample,
+            reference="TEAM" if policy.by_team else "TENANT",
+            enabled=policy.enabled,
+        )
+
+
+DEFAULT_CASE_MIX = CaseMixPolicy()
+
+
+@strawberry.input
+class CaseMixSettingsInput:
+    min_stratum: int = DEFAULT_CASE_MIX.min_stratum
+    min_sample: int = DEFAULT_CASE_MIX.min_sample
+    by_team: bool = strawberry.field(
+        default=False, description="Compare each agent with its own team, not the tenant"
+    )
+    enabled: bool = True

@@ -129,7 +129,7 @@ class PeriodScorer:
             tenant_id = self.uow.tenant.id
             tenant = self.measure(Level.TENANT, [tenant_id])[tenant_id]
             out.append(self.snapshot(Level.TENANT, tenant_id, tenant))
-            if subjects.agents is not None and subjects.teams is not None:
+            if self.case_mix.enabled and subjects.agents is not None and subjects.teams is not None:
                 peers = {team_id: measured.metrics for team_id, measured in teams.items()}
                 out += self.readjusted(agents.keys(), peers)
         return out
@@ -199,7 +199,7 @@ class PeriodScorer:
     ) -> Callable[[str, MetricSet], MetricSet]:
         """Adds each subject's case-mix adjustments (SPEC §8) to its metric values. The
         tenant is its own reference: nothing to adjust."""
-        if level is Level.TENANT or not subjects:
+        if level is Level.TENANT or not subjects or not self.case_mix.enabled:
             return lambda _, values: values
         strata = self.uow.samples.strata(self.period, level, list(subjects))
         by_subject = self._references_by_team(subjects) if level is Level.AGENT else {}

@@ -1,4 +1,5 @@
-"""Admin settings that change how history is measured: business hours and SLA targets.
+"""Admin settings that change how history is measured: business hours, SLA targets and
+case mix.
 
 Both are read when tickets are folded, so a change needs a recompute of the history it
 covers: the caller enqueues one after commit (from `effective_from` for business hours).
@@ -12,9 +13,17 @@ from datetime import date, time
 
 from domain import limits
 from domain.business_hours import BusinessCalendar, Interval, WeeklySchedule
+from domain.casemix import CaseMixPolicy
 from domain.derivation.outbox import Redo
 from domain.limits import check_length
-from domain.policy import BUSINESS_HOURS, SLA, TEAM_BUSINESS_HOURS, calendar
+from domain.policy import (
+    BUSINESS_HOURS,
+    CASE_MIX,
+    SLA,
+    TEAM_BUSINESS_HOURS,
+    calendar,
+    case_mix_json,
+)
 from domain.ports import UnitOfWork
 from domain.samples import SlaTargets
 
@@ -113,3 +122,19 @@ def set_sla_targets(uow: UnitOfWork, targets: SlaTargets) -> SlaTargets:
     )
     uow.outbox.request(Redo.REBUILD)
     return targets
+
+
+def set_case_mix(
+    uow: UnitOfWork, *, min_stratum: int, min_sample: int, by_team: bool, enabled: bool = True
+) -> CaseMixPolicy:
+    """Case-mix settings (SPEC §8); snapshots store the adjustments, so history is
+    re-measured."""
+    try:
+        policy = CaseMixPolicy(
+            min_stratum=min_stratum, min_sample=min_sample, by_team=by_team, enabled=enabled
+        )
+    except ValueError as exc:
+        raise SettingsError(str(exc), "minStratum" if min_stratum < 2 else "minSample") from None
+    uow.settings.put(CASE_MIX, case_mix_json(policy))
+    uow.outbox.request(Redo.REBUILD)
+    return policy
