@@ -23,10 +23,11 @@ class HasScope(BasePermission):
         return bool(info.context.principal.has(self.scope))
 
 
-def requires(scope: Scope) -> list[FieldExtension]:
-    """The scope check, and for mutations needing an audited scope the audit record
-    (listed first, so it runs inside the check: refused calls are not recorded)."""
-    check = PermissionExtension(permissions=[HasScope(scope)], use_directives=False)
-    if scope.value in AUDITED_SCOPES:
-        return [AuditExtension(), check]
+def requires(*scopes: Scope) -> list[FieldExtension]:
+    """The scope check (every scope named is needed), and for mutations needing an audited
+    scope the audit record (listed first, so it runs inside the check: refused calls are
+    not recorded)."""
+    check = PermissionExtension(permissions=[HasScope(s) for s in scopes], use_directives=False)
+    if any(s.value in AUDITED_SCOPES for s in scopes):
+        return [AuditExtension(people_data=Scope.PEOPLE_WRITE in scopes), check]
     return [check]

@@ -42,6 +42,7 @@ from api.models.mutations import ModelsMutation
 from api.models.queries import ModelsQuery
 from api.one_on_ones.mutations import OneOnOnesMutation
 from api.one_on_ones.queries import OneOnOnesQuery
+from api.people.erasure import ErasureMutation
 from api.people.mutations import PeopleMutation
 from api.people.queries import PeopleQuery
 from api.people.team_mutations import TeamsMutation
@@ -87,6 +88,7 @@ MUTATIONS: tuple[type, ...] = (
     CareersMutation,
     OneOnOnesMutation,
     GoalsMutation,
+    ErasureMutation,
 )
 
 SUBSCRIPTIONS: tuple[type, ...] = (LiveSubscription,)

@@ -38,7 +38,7 @@ def client_list(
 ) -> None:
     """List a tenant's API clients (never their secrets): id, scopes, created, and when
     revoked or last rotated."""
-    found = admin.list_clients(container(), _tenant_id(tenant))
+    found = admin.list_clients(container(), tenant_id(tenant))
     if as_json:
         print(json.dumps([_client_json(v) for v in found]))
         return
@@ -62,7 +62,7 @@ def client_revoke(
     REVOCATION_CACHE_TTL seconds (30 at most), not at their expiry."""
     c = container()
     try:
-        view = admin.revoke_client(c, tenant=_tenant_id(tenant), client_id=client_id)
+        view = admin.revoke_client(c, tenant=tenant_id(tenant), client_id=client_id)
     except NotFoundError:
         raise fail(_no_client(client_id, tenant)) from None
     console.print(f"client {view.client_id} revoked at {_iso(view.revoked_at)}")
@@ -88,7 +88,7 @@ def client_rotate(
     window = None if grace is None else timedelta(seconds=grace)
     try:
         rotated = admin.rotate_client(
-            c, tenant=_tenant_id(tenant), client_id=client_id, grace=window
+            c, tenant=tenant_id(tenant), client_id=client_id, grace=window
         )
     except NotFoundError:
         raise fail(_no_client(client_id, tenant)) from None
@@ -113,7 +113,7 @@ def client_rotate(
     )
 
 
-def _tenant_id(slug: str) -> TenantId:
+def tenant_id(slug: str) -> TenantId:
     try:
         return admin.tenant_by_slug(container(), slug).id
     except NotFoundError as exc:

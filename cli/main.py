@@ -13,6 +13,7 @@ from cli import docs as docs_commands
 from cli import importer
 from cli import integrations as integration_commands
 from cli import keys as key_commands
+from cli import people as people_commands
 from cli import secrets as secret_commands
 from cli.errors import FriendlyErrors
 from cli.output import console, fail
@@ -41,6 +42,7 @@ app.add_typer(integration, name="integration")
 app.add_typer(secrets, name="secrets")
 app.add_typer(keys, name="keys")
 app.add_typer(docs_commands.docs, name="docs")
+app.add_typer(people_commands.people, name="people")
 app.command("demo")(demo_command.demo)
 app.command("import")(importer.import_history)
 app.command("replay")(integration_commands.replay)

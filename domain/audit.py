@@ -18,8 +18,11 @@ CLI_ACTOR = "cli"
 MAX_ACTOR = 200
 MAX_DETAILS_CHARS = 16_000
 REDACTED = "[redacted]"
+PEOPLE_DATA = "[people data]"
 # Argument names whose values are never kept, at any depth.
 _SECRET_NAME = re.compile(r"secret|password|passwd|token|credential|private", re.IGNORECASE)
+# Argument names whose values name records (ids), kept in a §7 mutation's record.
+_ID_NAME = re.compile(r"(^|_)ids?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,19 @@ def redact(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [redact(v) for v in value]
     return value
+
+
+def people_data_redacted(value: Any, name: str = "") -> Any:
+    """A §7 (people data) mutation's arguments as the log keeps them: which records, by
+    id, never what they say — the log is read with `admin`, which sees nothing of §7, and
+    an erased agent's reviews and notes must not live on in it."""
+    if isinstance(value, Mapping):
+        return {str(k): people_data_redacted(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [people_data_redacted(v, name) for v in value]
+    if value is None or _ID_NAME.search(name):
+        return value
+    return PEOPLE_DATA
 
 
 def bounded_actor(actor: str | None) -> str:

@@ -12,6 +12,7 @@ from domain.auth import ALL_SCOPES
 from domain.clients import ApiClientView, ClientError, ClientSecret
 from domain.derivation.outbox import Redo
 from domain.derivation.reconciler import ReconcileResult
+from domain.erasure import ErasureNotFoundError, ErasureReport, erase_agent_people_data
 from domain.events import CanonicalEvent, parse_event
 from domain.integrations import IntegrationChange, IntegrationError, IntegrationView
 from domain.model import default_model
@@ -220,6 +221,18 @@ def update_integration(
     if view is None:
         raise NotFoundError(f"no integration {integration_id!r} in this tenant")
     return view
+
+
+def erase_people_data(c: Container, *, tenant: TenantId, agent_id: str) -> ErasureReport:
+    """The right to erasure from the CLI: the service eraseAgentPeopleData runs, recorded
+    in the tenant's audit log as the CLI's."""
+    try:
+        with c.uow(tenant, exclusive=True) as uow:
+            report = erase_agent_people_data(uow, agent_id=agent_id, client_id="", actor=CLI_ACTOR)
+            uow.commit()
+    except ErasureNotFoundError as exc:
+        raise NotFoundError(f"{exc} in this tenant") from None
+    return report
 
 
 def record_key_rotation(c: Container, *, retired_kid: str, signing_kid: str) -> None:

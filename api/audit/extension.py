@@ -20,7 +20,7 @@ from strawberry.extensions import FieldExtension
 from strawberry.types.unset import UNSET
 
 from api.errors import UserError
-from domain.audit import OK, redact
+from domain.audit import OK, people_data_redacted, redact
 
 # Mutations needing one of these scopes are recorded; `people:write` is listed ahead of
 # the scope itself so its mutations are covered the day it exists.
@@ -37,13 +37,20 @@ class AuditDraft:
 
 
 class AuditExtension(FieldExtension):
+    def __init__(self, *, people_data: bool = False) -> None:
+        # A people:write mutation's arguments are HR data: only their ids are kept.
+        self.people_data = people_data
+
     async def resolve_async(
         self, next_: Callable[..., Awaitable[Any]], source: Any, info: Any, **kwargs: Any
     ) -> Any:
         if not _is_root_mutation(info):
             return await next_(source, info, **kwargs)
         context = info.context
-        draft = AuditDraft(action=info.field_name, arguments=redact(_plain(kwargs)))
+        arguments = redact(_plain(kwargs))
+        if self.people_data:
+            arguments = people_data_redacted(arguments)
+        draft = AuditDraft(action=info.field_name, arguments=arguments)
         context.audit = draft
         try:
             result = await next_(source, info, **kwargs)

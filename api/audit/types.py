@@ -16,6 +16,7 @@ LIST_NAME = "auditLog"
 
 @strawberry.type(description="One recorded change: who, what, when, and how it ended.")
 class AuditEvent:
+    id: strawberry.ID
     at: datetime
     client_id: str = strawberry.field(
         description="The API client that called (empty for operator CLI commands)"
@@ -36,6 +37,7 @@ class AuditEvent:
     @classmethod
     def of(cls, entry: AuditEntry) -> AuditEvent:
         return cls(
+            id=strawberry.ID(entry.id),
             at=entry.at,
             client_id=entry.client_id,
             actor=entry.actor,

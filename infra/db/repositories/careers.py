@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import delete, select
 
@@ -20,6 +20,7 @@ from domain.careers.tracks import (
     SupportValueEvidence,
     TrackKind,
 )
+from domain.erasure import ErasedRecords
 from domain.metrics import Basis, Direction, Statistic
 from domain.periods import Grain
 from infra.db.repositories.base import TenantRepository
@@ -29,6 +30,9 @@ T, L, A, C = CAREER_TRACK.c, CAREER_LEVEL.c, AGENT_CAREER_LEVEL.c, CAREER_LEVEL_
 
 
 class SqlCareers(TenantRepository):
+    # Tracks and levels are the tenant's; an agent's placements and their history are theirs.
+    ERASES: ClassVar[tuple[str, ...]] = (AGENT_CAREER_LEVEL.name, CAREER_LEVEL_CHANGE.name)
+
     def add_track(self, track: CareerTrack) -> None:
         mine = {"tenant_id": self.tenant_id}
         self.session.execute(
@@ -169,6 +173,15 @@ class SqlCareers(TenantRepository):
             )
             for row in rows
         ]
+
+    def erase_agent(self, agent_id: str) -> ErasedRecords:
+        """The agent's levels (current and target: readiness's inputs) and level history."""
+        return ErasedRecords(
+            {
+                "career_levels": self.delete_rows(AGENT_CAREER_LEVEL, agent_id=agent_id),
+                "career_level_changes": self.delete_rows(CAREER_LEVEL_CHANGE, agent_id=agent_id),
+            }
+        )
 
 
 # --- expectations as JSON ------------------------------------------------------------------

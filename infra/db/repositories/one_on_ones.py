@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import func, select, update
 
+from domain.erasure import ErasedRecords
 from domain.one_on_ones.meetings import ActionItem, OneOnOne
 from domain.one_on_ones.ports import Position
 from infra.db.keyset import Key, Keyset
@@ -17,6 +18,8 @@ ORDER = Keyset(Key(M.held_on, descending=True), Key(M.id, descending=True))
 
 
 class SqlOneOnOnes(TenantRepository):
+    ERASES: ClassVar[tuple[str, ...]] = (ONE_ON_ONE.name,)
+
     def add(self, meeting: OneOnOne) -> None:
         self.session.execute(
             ONE_ON_ONE.insert().values(
@@ -49,6 +52,11 @@ class SqlOneOnOnes(TenantRepository):
     def count(self, agent_id: str) -> int:
         stmt = select(func.count()).select_from(self._of(agent_id).subquery())
         return int(self.session.execute(stmt).scalar_one())
+
+    def erase_agent(self, agent_id: str) -> ErasedRecords:
+        """The agent's meetings. Those they held as another agent's manager stay: they are
+        that agent's records (they name the erased agent by id only)."""
+        return ErasedRecords({"one_on_ones": self.delete_rows(ONE_ON_ONE, agent_id=agent_id)})
 
     def _of(self, agent_id: str) -> Any:
         return select(ONE_ON_ONE).where(M.tenant_id == self.tenant_id, M.agent_id == agent_id)
