@@ -20,13 +20,30 @@ from infra import admin
 from infra.bootstrap import Container
 from tests.support.api import graphql
 from tests.support.careers import CareerDesk
-from tests.support.people_data import ERASE, give_people_data, is_empty, people_data_of
+from tests.support.derive import settle
+from tests.support.people_data import (
+    ERASE,
+    give_people_data,
+    goal_progress,
+    is_empty,
+    people_data_of,
+    team_goals,
+)
 from tests.support.quality import open_desk
 
 AUDIT = "{ auditLog(first: 20) { edges { node { id action actor outcome details } } } }"
 SCORES = """query($p: PeriodInput!) { agentScores(period: $p) {
   agent { id } total metrics { key value sampleSize } } }"""
 MARCH = {"grain": "MONTH", "start": "2026-03-01"}
+# What Ann holds: a placement with two changes, two one-on-ones, two goals (each with the
+# one progress point the engine recorded).
+ANNS = {
+    "career_level_changes": 2,
+    "career_levels": 1,
+    "goal_progress_points": 2,
+    "goals": 2,
+    "one_on_ones": 2,
+}
 
 
 @dataclass
@@ -37,12 +54,17 @@ class World:
     people: CareerDesk
     elsewhere: CareerDesk
     eraser: str
+    team_goals: dict[str, str]  # "solo": Ann's goal under it; "shared": Ann's and Bob's
 
-    def erase(self, agent: str, *, token: str | None = None) -> dict[str, Any]:
+    def erase(self, agent: str) -> dict[str, Any]:
         agent_id = self.people.desk.agents.get(agent, agent)
-        body = self.people.desk.body(ERASE, token=token or self.eraser, id=agent_id)
+        body = self.people.desk.body(ERASE, token=self.eraser, id=agent_id)
         assert not body.get("errors"), body["errors"]
+        settle(self.people.desk.container)  # the team goals' re-roll
         return dict(body["data"]["eraseAgentPeopleData"])
+
+    def team_progress(self) -> dict[str, float | None]:
+        return {k: goal_progress(self.people, g) for k, g in self.team_goals.items()}
 
     def data(self, agent: str) -> dict[str, Any]:
         return people_data_of(self.people, self.people.desk.agents[agent])
@@ -56,11 +78,13 @@ class World:
         return {"mine": mine, "theirs": theirs, "scores": scores}
 
 
-def _desk(container: Container, tenant: TenantProfile) -> CareerDesk:
+def _desk(container: Container, tenant: TenantProfile) -> tuple[CareerDesk, dict[str, str]]:
     people = CareerDesk(open_desk(container, tenant))
-    give_people_data(people, "ann", manager="lead")
-    give_people_data(people, "bob", manager="ann")  # Ann manages Bob's one-on-ones
-    return people
+    team = team_goals(people)
+    give_people_data(people, "ann", manager="lead", goals={team["solo"]: 0.8, team["shared"]: 0.8})
+    # Ann manages Bob's one-on-ones
+    give_people_data(people, "bob", manager="ann", goals={team["shared"]: 0.4})
+    return people, team
 
 
 @pytest.fixture
@@ -68,8 +92,9 @@ def world(container: Container, tenant: TenantProfile) -> World:
     other = admin.create_tenant(
         container, slug=f"o-{uuid.uuid4().hex[:8]}", name="Other Co", timezone="Europe/Berlin"
     )
-    people = _desk(container, tenant)
-    return World(people, _desk(container, other), people.desk.token_with("admin", "people:write"))
+    people, team = _desk(container, tenant)
+    elsewhere, _ = _desk(container, other)
+    return World(people, elsewhere, people.desk.token_with("admin", "people:write"), team)
 
 
 def cli(*args: str) -> Result:
@@ -90,12 +115,8 @@ def test_erasing_an_agent_leaves_nothing_of_their_people_data_and_everyone_elses
     answer = world.erase("ann")
 
     assert answer["__typename"] == "AgentPeopleDataErased" and answer["agentId"] == ann
-    assert erased_counts(answer) == {
-        "career_level_changes": 2,
-        "career_levels": 1,
-        "one_on_ones": 2,
-    }
-    assert answer["total"] == 5
+    assert erased_counts(answer) == ANNS
+    assert answer["total"] == sum(ANNS.values())
     after = world.everything()
     assert is_empty(after["mine"]["ann"])
     # Bob's one-on-ones that Ann held as his manager are Bob's: they stay, as do Lea's,
@@ -106,6 +127,15 @@ def test_erasing_an_agent_leaves_nothing_of_their_people_data_and_everyone_elses
     assert after["scores"] == before["scores"]
     bobs = after["mine"]["bob"]["oneOnOnes"]["edges"]
     assert {e["node"]["manager"]["id"] for e in bobs} == {ann}
+
+
+def test_the_team_goals_above_an_erased_goal_roll_up_without_it(world: World) -> None:
+    assert world.team_progress() == {"solo": 0.8, "shared": pytest.approx(0.6)}
+
+    world.erase("ann")
+
+    # "solo" had Ann's goal only: back to its own progress; "shared" is Bob's alone.
+    assert world.team_progress() == {"solo": 0.2, "shared": 0.4}
 
 
 def test_the_erasure_is_audited_with_counts_never_content(world: World) -> None:
@@ -170,8 +200,10 @@ def test_the_cli_erases_through_the_same_service(world: World) -> None:
     done = cli("people", "erase", "--tenant", tenant, "--agent", ann, "--yes", "--json")
     assert done.exit_code == 0, done.output
     report = json.loads(done.stdout)
-    assert report["erased"] == {"career_level_changes": 2, "career_levels": 1, "one_on_ones": 2}
-    assert (report["agent_id"], report["total"], report["tenant"]) == (ann, 5, tenant)
+    assert report["erased"] == ANNS
+    assert (report["agent_id"], report["total"], report["tenant"]) == (ann, 9, tenant)
+    settle(world.people.desk.container)
+    assert world.team_progress() == {"solo": 0.2, "shared": 0.4}
     after = world.everything()
     assert is_empty(after["mine"]["ann"])
     assert {k: after[k] for k in ("theirs", "scores")} == {

@@ -5,25 +5,56 @@ erasure tests cover it."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from tests.support.careers import ERRORS, CareerDesk, expect, level
+from tests.support.derive import settle
+from tests.support.goals import GoalsClient, goal_days
 
 CREATE_ONE_ON_ONE = f"""mutation($input: CreateOneOnOneInput!) {{
   createOneOnOne(input: $input) {{ __typename ... on OneOnOne {{ id }} {ERRORS} }} }}"""
 READ = """query($id: ID!) {
   agentCareerLevels(agentId: $id) { track { id } level { name } targetLevel { name }
     history { fromLevel { name } toLevel { name } note } }
+  goals(ownerKind: AGENT, ownerId: $id) { id title progress parentId }
   oneOnOnes(agentId: $id, first: 50) { totalCount edges { node { id heldOn notes
     manager { id } actionItems { text } } } } }"""
+TEAMS = "{ teams { id externalId } }"
+GOAL = "query($id: ID!) { goal(id: $id) { progress } }"
 ERASE = """mutation($id: ID!) { eraseAgentPeopleData(agentId: $id) { __typename
   ... on AgentPeopleDataErased { agentId total auditEventId erased { kind count } }
   ... on NotFoundError { message } } }"""
 
 
-def give_people_data(people: CareerDesk, agent: str, *, manager: str) -> None:
-    """Career levels with a history and a target, and two one-on-ones, for `agent`."""
+def team_goals(people: CareerDesk) -> dict[str, str]:
+    """Two manual goals of team tier1 (their own progress 0.2), "solo" and "shared"."""
+    [tier1] = [t["id"] for t in people.desk.data_now(TEAMS)["teams"] if t["externalId"] == "tier1"]
+    goals = GoalsClient(people.desk.client, people.token)
+    made = {
+        name: goals.create(
+            title=f"Team {name}", ownerKind="TEAM", ownerId=tier1, kind="MANUAL", progress=0.2,
+            **_days(),
+        )
+        for name in ("solo", "shared")
+    }  # fmt: skip
+    assert all(g["__typename"] == "Goal" for g in made.values()), made
+    return {name: g["id"] for name, g in made.items()}
+
+
+def give_people_data(
+    people: CareerDesk, agent: str, *, manager: str, goals: dict[str, float]
+) -> None:
+    """Career levels with a history and a target, two one-on-ones, and a manual goal under
+    each parent goal of `goals` (id → its progress), for `agent`."""
     agents = people.desk.agents
+    client = GoalsClient(people.desk.client, people.token)
+    for parent, progress in goals.items():
+        made = client.create(
+            title=f"{agent}'s part", ownerKind="AGENT", ownerId=agents[agent], kind="MANUAL",
+            progress=progress, parentId=parent, **_days(),
+        )  # fmt: skip
+        assert made["__typename"] == "Goal", made
     track = people.track(
         f"Technical for {agent}",
         level("Associate"),
@@ -44,6 +75,15 @@ def give_people_data(people: CareerDesk, agent: str, *, manager: str) -> None:
             },
         )
         assert made["__typename"] == "OneOnOne", made
+    settle(people.desk.container)  # the goals' progress and roll-up
+
+
+def goal_progress(people: CareerDesk, goal_id: str) -> float | None:
+    return people.desk.body(GOAL, token=people.token, id=goal_id)["data"]["goal"]["progress"]
+
+
+def _days() -> dict[str, str]:
+    return goal_days(datetime.now(UTC).date(), before=10, after=20)
 
 
 def people_data_of(people: CareerDesk, agent_id: str) -> dict[str, Any]:
@@ -54,4 +94,8 @@ def people_data_of(people: CareerDesk, agent_id: str) -> dict[str, Any]:
 
 
 def is_empty(data: dict[str, Any]) -> bool:
-    return data["agentCareerLevels"] == [] and data["oneOnOnes"]["totalCount"] == 0
+    return (
+        data["agentCareerLevels"] == []
+        and data["oneOnOnes"]["totalCount"] == 0
+        and data["goals"] == []
+    )

@@ -16,8 +16,12 @@ class TenantRepository:
         self.tenant_id = tenant_id
 
     def delete_rows(self, table: Table, **equal: Any) -> int:
-        """Delete this tenant's rows of `table` whose columns equal `equal`; how many."""
-        where = [table.c[name] == value for name, value in equal.items()]
+        """Delete this tenant's rows of `table` whose columns equal `equal` (or are in it,
+        for a list); how many."""
+        where = [
+            table.c[name].in_(value) if isinstance(value, list) else table.c[name] == value
+            for name, value in equal.items()
+        ]
         stmt = delete(table).where(table.c.tenant_id == self.tenant_id, *where)
         result = self.session.execute(stmt)
         return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import Select, func, insert, select, tuple_, update
 
+from domain.derivation.outbox import Redo
+from domain.erasure import ErasedRecords
 from domain.goals.model import (
     Goal,
     GoalKind,
@@ -29,6 +31,9 @@ G, P = GOAL.c, GOAL_PROGRESS.c
 
 
 class SqlGoals(TenantRepository):
+    # An agent's goals (and their history) are theirs; team and tenant goals are not.
+    ERASES: ClassVar[tuple[str, ...]] = (GOAL.name, GOAL_PROGRESS.name)
+
     def add(self, goal: Goal, *, at: datetime) -> None:
         values = {**_definition(goal), "created_at": at, "updated_at": at}
         self.session.execute(insert(GOAL).values(tenant_id=self.tenant_id, id=goal.id, **values))
@@ -128,6 +133,26 @@ class SqlGoals(TenantRepository):
                 status = GoalStatus(row.status) if row.status else None
                 out[row.goal_id].append(ProgressPoint(row.at, row.progress, row.value, status))
         return out
+
+    def erase_agent(self, agent_id: str) -> ErasedRecords:
+        """The agent's goals with their progress history. The team and tenant goals they
+        hung under are asked to re-roll (by the reconciler) without them."""
+        mine = select(G.id, G.parent_id).where(
+            G.tenant_id == self.tenant_id,
+            G.owner_kind == OwnerKind.AGENT.value,
+            G.owner_id == agent_id,
+        )
+        rows = self.session.execute(mine).all()
+        ids = [row.id for row in rows]
+        points = goals = 0
+        for part in chunks(ids):  # an agent's goals never have children (alignment upward)
+            points += self.delete_rows(GOAL_PROGRESS, goal_id=list(part))
+            goals += self.delete_rows(GOAL, id=list(part))
+        parents = sorted({row.parent_id for row in rows if row.parent_id} - set(ids))
+        return ErasedRecords(
+            {"goals": goals, "goal_progress_points": points},
+            follow_ups=tuple((Redo.GOAL, parent) for parent in parents),
+        )
 
     def _select(self) -> Select[Any]:
         return select(GOAL).where(G.tenant_id == self.tenant_id)

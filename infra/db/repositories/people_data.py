@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from domain.erasure import AgentPeopleData
 from domain.ports import TenantId
 from infra.db.repositories.careers import SqlCareers
+from infra.db.repositories.goals import SqlGoals
 from infra.db.repositories.one_on_ones import SqlOneOnOnes
 
 
@@ -24,7 +25,7 @@ class PeopleDataStore(AgentPeopleData, Protocol):
     def __init__(self, session: Session, tenant_id: TenantId) -> None: ...
 
 
-PEOPLE_DATA_STORES: tuple[type[PeopleDataStore], ...] = (SqlCareers, SqlOneOnOnes)
+PEOPLE_DATA_STORES: tuple[type[PeopleDataStore], ...] = (SqlCareers, SqlOneOnOnes, SqlGoals)
 
 _DIRECTORY = "the directory: who the agent is (the agent stays; only their §7 data goes)"
 _KPI = "KPI data (not §7): events, metrics and scores stay, the team's numbers use them"
