@@ -16,7 +16,9 @@ from strawberry.types import Info as StrawberryInfo
 from domain.audit import OK, settings_change
 from domain.auth import Principal
 from domain.goals.model import ProgressPoint, StoredGoal
-from domain.ports import UnitOfWork
+from domain.metrics import Level
+from domain.periods import Period
+from domain.ports import Snapshot, UnitOfWork
 from domain.quality.ports import StoredReview
 from domain.quality.scorecards import Scorecard
 from domain.views import AgentView, TeamView, TenantReads, TicketSampleView
@@ -59,6 +61,7 @@ class Loaders:
     goal: DataLoader[str, StoredGoal | None]
     goal_children: DataLoader[str, list[StoredGoal]]  # by parent goal id
     goal_history: DataLoader[str, list[ProgressPoint]]  # by goal id
+    agent_snapshot: DataLoader[tuple[str, Period], Snapshot | None]  # by (agent id, period)
 
 
 @dataclass
@@ -87,6 +90,7 @@ class Context:
             goal=DataLoader(load_fn=self._load_goals),
             goal_children=DataLoader(load_fn=self._load_goal_children),
             goal_history=DataLoader(load_fn=self._load_goal_history),
+            agent_snapshot=DataLoader(load_fn=self._load_agent_snapshots),
         )
 
     async def read(self, fn: Callable[[TenantReads], T]) -> T:
@@ -210,6 +214,22 @@ class Context:
     async def _load_goal_history(self, ids: list[str]) -> list[list[ProgressPoint]]:
         found = await self.read_uow(lambda uow: uow.goals.history(ids))
         return [list(found.get(i, [])) for i in ids]
+
+    async def _load_agent_snapshots(self, keys: list[tuple[str, Period]]) -> list[Snapshot | None]:
+        """One read per period asked, of the agents asked in it."""
+        wanted: dict[Period, set[str]] = {}
+        for agent_id, period in keys:
+            wanted.setdefault(period, set()).add(agent_id)
+
+        def load(reads: TenantReads) -> dict[tuple[str, Period], Snapshot]:
+            return {
+                (agent_id, period): snapshot
+                for period, agents in wanted.items()
+                for agent_id, snapshot in reads.snapshots(Level.AGENT, period, agents).items()
+            }
+
+        found = await self.read(load)
+        return [found.get(k) for k in keys]
 
 
 Info = StrawberryInfo[Context, None]

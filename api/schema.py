@@ -46,6 +46,8 @@ from api.people.erasure import ErasureMutation
 from api.people.mutations import PeopleMutation
 from api.people.queries import PeopleQuery
 from api.people.team_mutations import TeamsMutation
+from api.performance_reviews.mutations import PerformanceReviewsMutation
+from api.performance_reviews.queries import PerformanceReviewsQuery
 from api.quality.mutations import QualityMutation
 from api.quality.profile import ProfileQuery
 from api.quality.queries import QualityQuery
@@ -73,6 +75,7 @@ QUERIES: tuple[type, ...] = (
     CareersQuery,
     OneOnOnesQuery,
     GoalsQuery,
+    PerformanceReviewsQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     ScoresMutation,
@@ -89,6 +92,7 @@ MUTATIONS: tuple[type, ...] = (
     OneOnOnesMutation,
     GoalsMutation,
     ErasureMutation,
+    PerformanceReviewsMutation,
 )
 
 SUBSCRIPTIONS: tuple[type, ...] = (LiveSubscription,)

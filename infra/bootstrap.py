@@ -36,6 +36,7 @@ from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
 from infra.live.hub import FellBehindError, LiveHub, Subscription
 from infra.logging import configure_logging
 from infra.queue import (
+    CREATE_PERFORMANCE_REVIEWS,
     GENERATE_REVIEW_ASSIGNMENTS,
     RECONCILE_TENANT,
     CoalescedRequests,
@@ -43,6 +44,7 @@ from infra.queue import (
     JobQueue,
     QueueUnavailableError,
     RqJobQueue,
+    performance_reviews_job_id,
     queue_depth,
     review_assignments_job_id,
 )
@@ -327,6 +329,7 @@ class Container:
 
 # What the API layer may use from infra: it imports infra only through this module.
 __all__ = [
+    "CREATE_PERFORMANCE_REVIEWS",
     "GENERATE_REVIEW_ASSIGNMENTS",
     "Container",
     "FellBehindError",
@@ -341,6 +344,7 @@ __all__ = [
     "exposition",
     "install",
     "is_statement_timeout",
+    "performance_reviews_job_id",
     "review_assignments_job_id",
     "utcnow",
 ]

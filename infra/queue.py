@@ -30,6 +30,7 @@ from domain.ports import TenantId
 
 RECONCILE_TENANT = "workers.jobs.reconcile_tenant"
 GENERATE_REVIEW_ASSIGNMENTS = "workers.jobs.generate_review_assignments"
+CREATE_PERFORMANCE_REVIEWS = "workers.jobs.create_performance_reviews"
 FLAG_TTL_SECONDS = 600
 FAILURE_TTL_SECONDS = 7 * 86400
 JOB_TIMEOUT_SECONDS = 3600
@@ -60,6 +61,11 @@ def pending_flag(job: str, tenant_id: str) -> str:
 def review_assignments_job_id(tenant_id: str, week_start: date) -> str:
     """One generation job per tenant and ISO week (RQ ids allow letters, digits, - and _)."""
     return f"review-assignments-{tenant_id}-{week_start.isoformat()}"
+
+
+def performance_reviews_job_id(tenant_id: str, cycle_id: str, period_start: date) -> str:
+    """One job creating a cycle's reviews per tenant, cycle and period."""
+    return f"performance-reviews-{tenant_id}-{cycle_id}-{period_start.isoformat()}"
 
 
 class JobQueue(Protocol):

@@ -27,7 +27,12 @@ from rq.registry import StartedJobRegistry
 
 from infra.bootstrap import container
 from infra.logging import configure_logging
-from workers.jobs import refresh_goal_statuses, schedule_review_assignments, sweep_pending
+from workers.jobs import (
+    refresh_goal_statuses,
+    schedule_performance_reviews,
+    schedule_review_assignments,
+    sweep_pending,
+)
 from workers.lifeline import die_with_parent
 from workers.reconnect import Reconnect, patient_redis
 
@@ -36,6 +41,9 @@ SWEEP_INTERVAL_SECONDS = 60
 REVIEW_ASSIGNMENTS_CRON = "0 12 * * 1"
 # Hourly: a goal's status follows the tenant's calendar within the hour of its midnight.
 GOAL_STATUS_CRON = "7 * * * *"
+# Daily at 12:00 UTC: by then yesterday is over in every zone, so a period that ended
+# (tenant-local) is reviewed the day after, whatever its cadence.
+PERFORMANCE_REVIEWS_CRON = "0 12 * * *"
 STOP_TIMEOUT_SECONDS = 3.0
 
 log = logging.getLogger(__name__)
@@ -108,6 +116,9 @@ def run_cron(parent_pid: int, sweep_interval: int) -> None:
         schedule_review_assignments, settings.queue_name, cron=REVIEW_ASSIGNMENTS_CRON
     )
     scheduler.register(refresh_goal_statuses, settings.queue_name, cron=GOAL_STATUS_CRON)
+    scheduler.register(
+        schedule_performance_reviews, settings.queue_name, cron=PERFORMANCE_REVIEWS_CRON
+    )
     try:
         scheduler.start()  # type: ignore[no-untyped-call]
     except RedisError as exc:  # stopped while Redis was away: nothing left to record

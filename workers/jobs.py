@@ -10,13 +10,22 @@ import logging
 from datetime import date, timedelta
 
 from domain.goals.service import refresh_statuses
+from domain.performance_reviews.cycles import Cadence, last_complete_period
+from domain.performance_reviews.errors import PerformanceError
+from domain.performance_reviews.service import create_reviews
 from domain.periods import local_day
 from domain.ports import TenantId
 from domain.quality.assignment_service import generate_assignments, last_complete_week
 from domain.quality.ports import QualityError
 from infra.bootstrap import container
 from infra.db.types import utcnow
-from infra.queue import GENERATE_REVIEW_ASSIGNMENTS, RECONCILE_TENANT, review_assignments_job_id
+from infra.queue import (
+    CREATE_PERFORMANCE_REVIEWS,
+    GENERATE_REVIEW_ASSIGNMENTS,
+    RECONCILE_TENANT,
+    performance_reviews_job_id,
+    review_assignments_job_id,
+)
 
 log = logging.getLogger(__name__)
 
@@ -110,3 +119,52 @@ def refresh_goal_statuses() -> int:
             asked += refresh_statuses(uow, today=local_day(now, timezone))
             uow.commit()
     return asked
+
+
+def create_performance_reviews(tenant_id: str, cycle_id: str, period_start: str) -> int:
+    """Create the cycle's performance reviews of the period containing `period_start`
+    (idempotent: one per agent and period). Returns how many were created."""
+    c = container(worker=True)
+    with c.uow(TenantId(tenant_id), exclusive=True) as uow:
+        try:
+            created = create_reviews(
+                uow, cycle_id=cycle_id, period_start=date.fromisoformat(period_start), now=utcnow()
+            )
+        except PerformanceError as exc:  # e.g. the cycle is gone since it was queued
+            log.warning(
+                "tenant %s: no performance reviews for cycle %s: %s", tenant_id, cycle_id, exc
+            )
+            return 0
+        uow.commit()
+    log.info(
+        "tenant %s: %d performance reviews of cycle %s for %s",
+        tenant_id,
+        len(created),
+        cycle_id,
+        period_start,
+    )
+    return len(created)
+
+
+def schedule_performance_reviews() -> int:
+    """The daily dispatcher: for every active review cycle, a job for its last complete
+    period (tenant-local). Every `fairscore worker` runs the cron: the first to get here
+    takes the day's lock; the jobs' ids (tenant, cycle, period) keep a period from being
+    queued twice, and the job adds nothing to a period already reviewed. Returns how many
+    jobs were queued."""
+    c = container(worker=True)
+    now = utcnow()
+    lock = f"schedule-performance-reviews-{now.date().isoformat()}"
+    if not c.queue.claim(lock, ttl_seconds=DISPATCH_LOCK_SECONDS):
+        log.info("performance reviews already dispatched today (%s)", lock)
+        return 0
+    with c.system() as uow:
+        cycles = uow.system.active_review_cycles()
+    queued = 0
+    for tenant, timezone, cycle_id, cadence in cycles:
+        period = last_complete_period(Cadence(cadence), now, timezone)
+        job_id = performance_reviews_job_id(tenant, cycle_id, period.start)
+        queued += c.queue.enqueue(
+            CREATE_PERFORMANCE_REVIEWS, tenant, cycle_id, period.start.isoformat(), job_id=job_id
+        )
+    return queued

@@ -23,6 +23,7 @@ from infra.db.repositories.models import SqlModels
 from infra.db.repositories.one_on_ones import SqlOneOnOnes
 from infra.db.repositories.outbox import SqlOutbox
 from infra.db.repositories.people_data import people_data_stores
+from infra.db.repositories.performance_reviews import SqlPerformanceReviews
 from infra.db.repositories.quality import SqlCalibrations, SqlReviews, SqlScorecards
 from infra.db.repositories.quality_assignments import SqlReviewAssignments
 from infra.db.repositories.quality_people import SqlSupportValues, SqlSurveys
@@ -118,6 +119,7 @@ class SqlUnitOfWork:
         self.one_on_ones = SqlOneOnOnes(session, tid)
         self.goals = SqlGoals(session, tid)
         self.people_data = people_data_stores(session, tid)
+        self.performance_reviews = SqlPerformanceReviews(session, tid)
         return self
 
     def __exit__(

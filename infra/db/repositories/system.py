@@ -23,6 +23,7 @@ from infra.db.tables import (
     DIRTY_PERIOD,
     GOAL,
     INTEGRATION,
+    REVIEW_CYCLE,
     SAMPLING_RULE,
     TENANT,
     WEBHOOK_DELIVERY,
@@ -184,6 +185,18 @@ class SystemRepository:
             .order_by(goal.tenant_id)
         )
         return [(TenantId(t), tz) for t, tz in self.session.execute(stmt)]
+
+    def active_review_cycles(self) -> Sequence[tuple[TenantId, str, str, str]]:
+        """(tenant, timezone, cycle id, cadence) of every active review cycle: what the
+        daily schedule of performance reviews runs (each tenant's periods are its own)."""
+        cycle = REVIEW_CYCLE.c
+        stmt = (
+            select(cycle.tenant_id, TENANT.c.timezone, cycle.id, cycle.cadence)
+            .join(TENANT, TENANT.c.id == cycle.tenant_id)
+            .where(cycle.active.is_(True))
+            .order_by(cycle.tenant_id, cycle.id)
+        )
+        return [(TenantId(t), tz, c, cadence) for t, tz, c, cadence in self.session.execute(stmt)]
 
     # OAuth clients --------------------------------------------------------
     def client(self, client_id: str) -> ClientRecord | None:

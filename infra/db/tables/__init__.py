@@ -30,6 +30,7 @@ from infra.db.tables.people import (
     SupportValueRow,
     ValueRatingRow,
 )
+from infra.db.tables.performance_reviews import PerformanceReviewRow, ReviewCycleRow
 from infra.db.tables.quality import (
     CalibrationSessionRow,
     CalibrationTicketRow,
@@ -77,11 +78,13 @@ __all__ = [
     "KPI_MODEL",
     "METRIC_SAMPLE",
     "ONE_ON_ONE",
+    "PERFORMANCE_REVIEW",
     "PULSE_ANSWER",
     "PULSE_SURVEY",
     "RATING",
     "REVIEW",
     "REVIEW_ASSIGNMENT",
+    "REVIEW_CYCLE",
     "SAMPLING_RULE",
     "SCORECARD",
     "SCORE_SNAPSHOT",
@@ -116,10 +119,12 @@ __all__ = [
     "KpiModelRow",
     "MetricSampleRow",
     "OneOnOneRow",
+    "PerformanceReviewRow",
     "PulseAnswerRow",
     "PulseSurveyRow",
     "RatingRow",
     "ReviewAssignmentRow",
+    "ReviewCycleRow",
     "ReviewRow",
     "SamplingRuleRow",
     "ScoreSnapshotRow",
@@ -176,3 +181,5 @@ CAREER_LEVEL_CHANGE: Table = CareerLevelChangeRow.__table__  # type: ignore[attr
 ONE_ON_ONE: Table = OneOnOneRow.__table__  # type: ignore[attr-defined]
 GOAL: Table = GoalRow.__table__  # type: ignore[attr-defined]
 GOAL_PROGRESS: Table = GoalProgressRow.__table__  # type: ignore[attr-defined]
+REVIEW_CYCLE: Table = ReviewCycleRow.__table__  # type: ignore[attr-defined]
+PERFORMANCE_REVIEW: Table = PerformanceReviewRow.__table__  # type: ignore[attr-defined]

@@ -1,0 +1,1 @@
+"""Performance management (SPEC §7): review cycles and performance reviews."""
