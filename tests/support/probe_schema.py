@@ -63,6 +63,8 @@ KIND_KEYWORDS = {
     "oneonone": "one_on_one",
     "goal": "goal",
     "parent": "goal",  # a goal's parentId
+    "cycle": "review_cycle",
+    "performancereview": "performance_review",
 }
 # A helpdesk's external id names a ticket, an agent or a team: which, from where it sits.
 EXTERNAL_KINDS = {"ticket": "ticket", "agent": "agent_identity", "team": "team_identity"}

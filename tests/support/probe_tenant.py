@@ -65,7 +65,13 @@ MUTATIONS = {
     " ... on Goal { id } RESULT } }",
     "progress": "mutation($id: ID!, $i: UpdateGoalInput!) { updateGoal(id: $id, input: $i) {"
     " RESULT } }",
+    "cycle": "mutation($i: ReviewCycleInput!) { createReviewCycle(input: $i) {"
+    " ... on ReviewCycle { id } RESULT } }",
+    "run_cycle": "mutation($c: ID!, $d: Date!) { runReviewCycle(cycleId: $c, periodStart: $d) {"
+    " RESULT } }",
 }
+REVIEWS = "query($c: ID!) { performanceReviews(cycleId: $c) { edges { node { id } } } }"
+SHARE = 'mutation($id: ID!) { sharePerformanceReview(id: $id, actorName: "Lea") { RESULT } }'
 
 
 @dataclass
@@ -109,7 +115,8 @@ def history(tag: str) -> list[dict[str, Any]]:
 def build_tenant(client: TestClient, container: Container, slug_prefix: str) -> ProbeTenant:
     """A tenant holding agents, teams, tickets, deliveries, a live model, business hours,
     reviews, assignments, a calibration session, value ratings, a pulse survey with a
-    response, API clients, integrations and an agent merge."""
+    response, a review cycle with performance reviews (one shared), API clients,
+    integrations and an agent merge."""
     tag = uuid.uuid4().hex[:8]
     profile = admin.create_tenant(
         container, slug=f"{slug_prefix}-{tag}", name=f"Tenant {tag}", timezone="Europe/Berlin"
@@ -170,6 +177,7 @@ def build_tenant(client: TestClient, container: Container, slug_prefix: str) -> 
     meeting = {"agentId": agents["ann"], "managerId": agents["lea"], "heldOn": "2026-03-05"}
     run("meeting", i={**meeting, "agenda": f"Agenda {tag}", "actionItems": items})
     goals(run, tag, agents, team)
+    performance_review(run, client, token, tag, agents, team)
     run("merge", s=agents["dup"], t=agents["ann"])
     return ProbeTenant(profile, token, tag)
 
@@ -213,6 +221,32 @@ def goals(run: Callable[..., dict[str, Any]], tag: str, agents: dict[str, str], 
     )
     dup = run("goal", i={**mine, "title": f"Dup {tag}", "ownerId": agents["dup"], "kind": "MANUAL"})
     run("progress", id=dup["id"], i={"progress": 0.5, "description": f"Halfway {tag}"})
+
+
+def performance_review(
+    run: Callable[..., dict[str, Any]],
+    client: TestClient,
+    token: str,
+    tag: str,
+    agents: dict[str, str],
+    team: str,
+) -> None:
+    """A monthly review cycle run for March, and one of its reviews shared."""
+    cycle = {
+        "name": f"Monthly {tag}",
+        "cadence": "MONTHLY",
+        "reviewerId": agents["lea"],
+        "agentIds": [agents["ann"], agents["bob"]],
+        "teamReviewers": [{"teamId": team, "reviewerId": agents["lea"]}],
+        "ratingScale": [f"Below {tag}", f"Meets {tag}"],
+    }
+    cycle_id = run("cycle", i=cycle)["id"]
+    run("run_cycle", c=cycle_id, d=MONTH["start"])
+    [review, *_] = graphql_data(client, token, REVIEWS, c=cycle_id)["performanceReviews"]["edges"]
+    [shared] = graphql_data(
+        client, token, SHARE.replace("RESULT", RESULT), id=review["node"]["id"]
+    ).values()
+    assert "message" not in shared, shared
 
 
 def kpi_model(tag: str, team: str) -> dict[str, Any]:
