@@ -22,6 +22,7 @@ from gql.transport.websockets import WebsocketsTransport
 
 from domain.events import format_time
 from tests.e2e.guide_goals import check_goals
+from tests.e2e.guide_performance_reviews import check_performance_reviews
 from tests.e2e.harness import Stack, wait_until_drained
 from tests.factories import Ticket
 from tests.support.api_guide import operations
@@ -129,6 +130,7 @@ def test_the_guides_recipes_on_the_full_stack(stack: Stack, database_url: str) -
     check_careers(stack, guide, ids)
     tier1 = {r["agent"]["externalId"]: r["agent"]["team"]["id"] for r in board}["ada"]
     check_goals(stack, guide.run, hook, database_url, {**ids, "tier1": tier1})
+    check_performance_reviews(stack, guide.run, ids)
 
     assert guide.ran == set(guide.sources), "every operation of the guide is run here"
 
