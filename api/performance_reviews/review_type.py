@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from api.context import Info
+from api.goals.types import GoalStatusEnum
 from api.people.types import Agent, load_agent
 from api.performance_reviews.types import (
     FrozenFigure,
@@ -17,6 +18,7 @@ from api.performance_reviews.types import (
     SectionEnum,
 )
 from api.scores.types import PeriodType
+from domain.goals.model import GoalStatus
 from domain.performance_reviews.evidence import ReviewEvidence, headline_total
 from domain.performance_reviews.gather import current_of
 from domain.performance_reviews.reviews import PerformanceReview
@@ -38,10 +40,12 @@ class ReviewTrendPoint:
 
 @strawberry.type
 class ReviewGoal:
+    """One of the agent's goals overlapping the period, as the goal engine had it."""
+
     goal_id: strawberry.ID
     title: str
-    progress: float | None
-    status: str | None
+    progress: float | None = strawberry.field(description="0–1, frozen")
+    status: GoalStatusEnum | None  # type: ignore[valid-type]
     completed: bool
 
 
@@ -60,7 +64,9 @@ class ReviewEvidenceType:
     trend: list[ReviewTrendPoint] = strawberry.field(
         description="Totals of the scored periods up to the review's last one, oldest first"
     )
-    goals: list[ReviewGoal]
+    goals: list[ReviewGoal] = strawberry.field(
+        description="The agent's goals overlapping the period, progress as frozen"
+    )
     changed: bool = strawberry.field(
         description="Whether late events changed any figure since the review was frozen"
     )
@@ -86,7 +92,7 @@ class ReviewEvidenceType:
                     goal_id=strawberry.ID(g.goal_id),
                     title=g.title,
                     progress=g.progress,
-                    status=g.status,
+                    status=GoalStatus(g.status) if g.status else None,
                     completed=g.completed,
                 )
                 for g in frozen.goals

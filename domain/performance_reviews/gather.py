@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
+from domain.goals.model import OwnerKind
+from domain.goals.ports import Goals
 from domain.metrics import Level
 from domain.performance_reviews.cycles import Cadence, ReviewPeriod
 from domain.performance_reviews.evidence import (
@@ -39,9 +42,10 @@ class Reviewed:
 
 
 def gather_evidence(
-    reads: TenantReads, period: ReviewPeriod, reviewed: Reviewed
+    reads: TenantReads, period: ReviewPeriod, reviewed: Reviewed, goals: Goals | None = None
 ) -> dict[str, ReviewEvidence]:
-    """Each reviewed agent's evidence of `period`, as the snapshots say now."""
+    """Each reviewed agent's evidence of `period`, as the snapshots (and the goal engine's
+    stored progress) say now."""
     scored = period.grain_periods()
     snapshots = {p: reads.snapshots(Level.AGENT, p) for p in scored}
     out = {}
@@ -57,7 +61,7 @@ def gather_evidence(
             periods=periods,
             values=_values(reads, agent_id, scored),
             trend=_trend(reads, agent_id, period),
-            goals=_goals(reads, agent_id),
+            goals=_goals(goals, agent_id, period) if goals is not None else (),
         )
     return out
 
@@ -101,6 +105,18 @@ def _trend(reads: TenantReads, agent_id: str, period: ReviewPeriod) -> tuple[Tre
     )
 
 
-def _goals(reads: TenantReads, agent_id: str) -> tuple[GoalEvidence, ...]:
-    """The agent's goals (SPEC §7 goals: not in Fairscore yet, so none)."""
-    return ()
+def _goals(goals: Goals, agent_id: str, period: ReviewPeriod) -> tuple[GoalEvidence, ...]:
+    """The agent's goals that overlap the period, with the progress, status and completion
+    the goal engine stored."""
+    last = period.end - timedelta(days=1)
+    return tuple(
+        GoalEvidence(
+            goal_id=g.id,
+            title=g.goal.title,
+            progress=g.progress,
+            status=g.status.value if g.status else None,
+            completed=g.state.completed,
+        )
+        for g in goals.goals_of(OwnerKind.AGENT, agent_id)
+        if g.goal.start <= last and g.goal.end >= period.start
+    )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from domain.goals.ports import Goals
 from domain.performance_reviews.cycles import ReviewCycle
 from domain.performance_reviews.reviews import PerformanceReview, ReviewStatus
 from domain.ports import UnitOfWork
@@ -51,10 +52,15 @@ class PerformanceReviews(Protocol):
 
 
 class PerformanceUnitOfWork(UnitOfWork, Protocol):
-    """The unit of work with the performance-review repository and the read model."""
+    """The unit of work with the performance-review repository, the read model and goals."""
 
     @property
     def performance_reviews(self) -> PerformanceReviews: ...
 
     @property
     def reads(self) -> TenantReads: ...
+
+    @property
+    def goals(self) -> Goals:
+        """The goals' read port (`goals_of`): a review freezes the agent's goal progress."""
+        ...

@@ -107,7 +107,7 @@ def create_reviews(
     todo = Reviewed({a: t for a, t in reviewed.agents.items() if a not in done}, reviewed.everyone)
     if not todo.agents:
         return []
-    evidence = gather_evidence(uow.reads, period, todo)
+    evidence = gather_evidence(uow.reads, period, todo, uow.goals)
     created = [
         PerformanceReview(
             id=new_id(),

@@ -28,7 +28,8 @@ EVIDENCE = """evidence { changed total { frozen current changed } teamId
   periods { period { start } modelVersion components { metric points }
     metrics { key value sampleSize teamMedian current changed }
     qaScore { frozen } qaReviews { frozen } guardrails { key count current } }
-  trend { period { start } total } values { key mean } }"""
+  trend { period { start } total } values { key mean }
+  goals { title progress status completed } }"""
 REVIEW_FIELDS = f"""id status agent {{ id }} reviewer {{ id }} period {{ cadence start end }}
   overallRating selfAssessment feedback {{ section text }}
   shared {{ clientId name at }} acknowledged {{ clientId name at }} {EVIDENCE}"""
@@ -121,6 +122,27 @@ def test_a_run_freezes_one_draft_per_agent_equal_to_agent_scores(desk: Desk) -> 
         assert [t["period"]["start"] for t in review["evidence"]["trend"]][-1] == "2026-03-01"
         solved = next(m for m in period["metrics"] if m["key"] == "tickets_solved")
         assert solved["teamMedian"] == 2.5  # ann solved 4, bob 1
+
+
+GOAL = """mutation($i: CreateGoalInput!) { createGoal(input: $i) { __typename } }"""
+
+
+def test_a_review_freezes_the_agents_goals_that_overlap_its_period(desk: Desk) -> None:
+    ann = {"ownerKind": "AGENT", "ownerId": desk.agents["ann"], "kind": "MANUAL"}
+    march = {"startDate": "2026-03-10", "endDate": "2026-04-20", "progress": 0.4}
+    may = {"startDate": "2026-05-01", "endDate": "2026-05-31", "progress": 0.9}
+    for title, days in (("Macros", march), ("Later", may)):
+        assert (
+            desk.data(GOAL, i={**ann, **days, "title": title})["createGoal"]["__typename"] == "Goal"
+        )
+    cycle = monthly_cycle(desk)
+
+    desk.data(RUN, id=cycle, day="2026-03-01")
+
+    by_agent = {r["agent"]["id"]: r["evidence"]["goals"] for r in reviews(desk, cycle=cycle)}
+    [goal] = by_agent[desk.agents["ann"]]
+    assert (goal["title"], goal["progress"], goal["completed"]) == ("Macros", 0.4, False)
+    assert by_agent[desk.agents["bob"]] == []
 
 
 def test_running_a_period_again_adds_nothing(desk: Desk) -> None:
