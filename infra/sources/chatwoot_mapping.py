@@ -19,6 +19,7 @@ from infra.sources import event_builders as build
 from infra.sources.base import Decoded, InboundRequest, PayloadError
 from infra.sources.event_builders import Event
 from infra.sources.payload_fields import Fields, aware_utc, body_digest, digest
+from infra.sources.priorities import CHATWOOT, priority_of
 
 # Chatwoot statuses; "bot" is the pre-2.x name of "pending" (a bot is handling it).
 STATUSES: Mapping[str, str] = {
@@ -77,6 +78,7 @@ def conversation_created(conv: Fields, request: InboundRequest) -> Decoded:
         requester_id=person_id(meta, "sender"),
         team_id=person_id(meta, "team"),
         assignee_id=person_id(meta, "assignee"),
+        priority=priority_of(conv.raw.get("priority"), CHATWOOT),
     )
     return Decoded(events=[created])
 
@@ -105,27 +107,42 @@ def status_changed(conv: Fields, request: InboundRequest) -> Decoded:
 
 
 def conversation_updated(conv: Fields, request: InboundRequest) -> Decoded:
-    """Only assignment changes matter here; status has its own event."""
+    """Assignment and priority changes matter here; status has its own event."""
     changes = changed_attributes(conv)
-    if "assignee_id" not in changes and "team_id" not in changes:
-        return Decoded(
-            events=[],
-            ignored="Chatwoot conversation_updated without an assignee or team change "
-            "is not used by Fairscore",
-        )
-    meta = conv.opt_child("meta")
-    assignee = current(changes, "assignee_id", person_id(meta, "assignee"))
-    team = current(changes, "team_id", person_id(meta, "team"))
     at, stamp = change_moment(conv, request)
     conv_id = conv.text("id")
-    event = build.ticket_assigned(
-        event_id=f"{conv_id}:assigned:{digest(assignee, team, stamp)}",
-        at=at,
-        ticket_id=conv_id,
-        assignee_id=assignee,
-        team_id=team,
-    )
-    return Decoded(events=[event])
+    events: list[Event] = []
+    if "assignee_id" in changes or "team_id" in changes:
+        meta = conv.opt_child("meta")
+        assignee = current(changes, "assignee_id", person_id(meta, "assignee"))
+        team = current(changes, "team_id", person_id(meta, "team"))
+        events.append(
+            build.ticket_assigned(
+                event_id=f"{conv_id}:assigned:{digest(assignee, team, stamp)}",
+                at=at,
+                ticket_id=conv_id,
+                assignee_id=assignee,
+                team_id=team,
+            )
+        )
+    change = changes.get("priority")
+    priority = priority_of(change.raw.get("current_value"), CHATWOOT) if change else None
+    if priority is not None:  # back to none: the priority it had stays
+        events.append(
+            build.priority_updated(
+                event_id=f"{conv_id}:priority:{priority}:{stamp}",
+                at=at,
+                ticket_id=conv_id,
+                priority=priority,
+            )
+        )
+    if not events:
+        return Decoded(
+            events=[],
+            ignored="Chatwoot conversation_updated without an assignee, team or priority "
+            "change is not used by Fairscore",
+        )
+    return Decoded(events=events)
 
 
 def message_created(message: Fields, request: InboundRequest) -> Decoded:

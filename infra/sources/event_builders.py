@@ -26,8 +26,9 @@ def ticket_created(
     requester_id: str | None,
     assignee_id: str | None = None,
     team_id: str | None = None,
+    priority: str | None = None,
 ) -> Event:
-    return {
+    event: Event = {
         "type": "ticket.created",
         "id": event_id,
         "occurred_at": format_time(at),
@@ -36,6 +37,20 @@ def ticket_created(
         "requester_id": requester_id,
         "team_id": team_id,
         "assignee_id": assignee_id,
+    }
+    if priority is not None:
+        event["priority"] = priority
+    return event
+
+
+def priority_updated(*, event_id: str, at: datetime, ticket_id: str, priority: str) -> Event:
+    """The ticket's priority from `at` on (low|normal|high|urgent, infra.sources.priorities)."""
+    return {
+        "type": "ticket.updated",
+        "id": event_id,
+        "occurred_at": format_time(at),
+        "ticket_id": ticket_id,
+        "priority": priority,
     }
 
 

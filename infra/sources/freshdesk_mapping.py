@@ -7,7 +7,8 @@ template the shared fixtures were rendered from (triggered_event, ticket_id,
 ticket_status, requester_name, requester_email, ...), so both parse.
 
 `{{triggered_event}}` names what fired the rule, in Freshdesk's own unquoted notation:
-`{ticket_action:created}`, `{status:{from:2,to:4}}`, `{responder_id:{from:1,to:2}}`,
+`{ticket_action:created}`, `{status:{from:2,to:4}}`, `{priority:{from:1,to:3}}`,
+`{responder_id:{from:1,to:2}}`,
 `{group_id:{from:1,to:2}}`, `{note_type:public}`, `{reply_sent:sent}`,
 `{customer_feedback:103}`.
 """
@@ -23,6 +24,7 @@ from infra.sources.base import Decoded, PayloadError
 from infra.sources.event_builders import Event
 from infra.sources.freshdesk_notation import TriggeredEvent, parse_triggered_event
 from infra.sources.payload_fields import Fields, digest, second_stamp
+from infra.sources.priorities import FRESHDESK, priority_of
 
 FRESHDESK_TEMPLATE = """{"freshdesk_webhook": {
   "triggered_event": "{{triggered_event}}",
@@ -31,6 +33,7 @@ FRESHDESK_TEMPLATE = """{"freshdesk_webhook": {
   "ticket_url": "{{ticket.url}}",
   "ticket_status": "{{ticket.status}}",
   "ticket_source": "{{ticket.source}}",
+  "ticket_priority": "{{ticket.priority}}",
   "ticket_created_on": "{{ticket.created_on}}",
   "ticket_modified_on": "{{ticket.modified_on}}",
   "group_id": "{{ticket.group_id}}",
@@ -107,6 +110,7 @@ def _ticket_action(ticket: _Ticket, triggered: TriggeredEvent) -> list[Event] | 
         requester_id=f.opt_text("requester_id") or f.opt_text("requester_email"),
         assignee_id=f.opt_text("agent_id"),
         team_id=f.opt_text("group_id"),
+        priority=priority_of(f.raw.get("ticket_priority"), FRESHDESK),
     )
     events = [created, *_opening_message(ticket, created_at)]
     status = _status_of(None, f.opt_text("ticket_status"))
@@ -152,6 +156,21 @@ def _status_of(number: str | None, name: str | None) -> str:
 def _status(ticket: _Ticket, triggered: TriggeredEvent) -> list[Event]:
     status = _status_of(triggered.to, ticket.fields.opt_text("ticket_status"))
     return [_status_event(ticket, ticket.at, status)]
+
+
+def _priority(ticket: _Ticket, triggered: TriggeredEvent) -> list[Event] | Decoded:
+    """`{priority:{from:1,to:3}}`: the number it changed to, else the body's priority."""
+    raw = triggered.to or ticket.fields.raw.get("ticket_priority")
+    priority = priority_of(raw, FRESHDESK)
+    if priority is None:
+        return Decoded(events=[], ignored=f"Freshdesk priority {raw!r} is not one Fairscore maps")
+    event = build.priority_updated(
+        event_id=f"ticket:{ticket.ticket_id}:priority:{priority}:{ticket.stamp}",
+        at=ticket.at,
+        ticket_id=ticket.ticket_id,
+        priority=priority,
+    )
+    return [event]
 
 
 def _assignment(ticket: _Ticket, triggered: TriggeredEvent) -> list[Event] | Decoded:
@@ -218,6 +237,7 @@ Handler = Callable[[_Ticket, TriggeredEvent], "list[Event] | Decoded"]
 HANDLERS: dict[str, Handler] = {
     "ticket_action": _ticket_action,
     "status": _status,
+    "priority": _priority,
     "responder_id": _assignment,
     "group_id": _assignment,
     "note_type": _message,

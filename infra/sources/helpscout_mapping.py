@@ -9,6 +9,9 @@ Conversation events (`convo.*`) carry the Mailbox API 2.0 conversation: `id`, `s
 
 Messages are read from the embedded threads and keyed by thread id, so each delivery
 may repeat earlier threads: they dedupe, and a missed delivery is healed by the next.
+
+Help Scout conversations have no priority (SPEC §8): its tickets carry none, so their
+case-mix stratum is their channel only (`type`; docs/integrations/helpscout.md).
 """
 
 from __future__ import annotations

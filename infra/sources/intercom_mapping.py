@@ -22,10 +22,12 @@ from infra.sources import event_builders as build
 from infra.sources.base import Decoded, PayloadError
 from infra.sources.event_builders import Event
 from infra.sources.intercom_parts import AUTHOR_TYPES, part_agents, part_events
-from infra.sources.payload_fields import Fields, digest
+from infra.sources.payload_fields import Fields, digest, second_stamp
+from infra.sources.priorities import INTERCOM, priority_of
 
 CREATION_TOPICS = frozenset({"conversation.user.created", "conversation.admin.single.created"})
 RATING_TOPIC = "conversation.rating.added"
+PRIORITY_TOPIC = "conversation.priority.updated"  # 2.x; the item's `priority` is the new one
 # A part normally carries the status change; the topic is the fallback when it does not.
 TOPIC_STATUS: Mapping[str, str] = {
     "conversation.admin.closed": "solved",
@@ -39,6 +41,7 @@ CONVERSATION_TOPICS = (
     | frozenset(
         {
             RATING_TOPIC,
+            PRIORITY_TOPIC,
             "conversation.user.replied",
             "conversation.admin.replied",
             "conversation.admin.noted",
@@ -85,7 +88,9 @@ def conversation_events(note: Notification) -> list[Event]:
     conv = Conversation(note.item.text("id"), note.item.time("created_at"), note.item)
     events = [created_event(conv), *opening_message(conv)]
     if note.topic in CREATION_TOPICS:
-        events += initial_assignment(conv)
+        events += initial_assignment(conv) + priority_event(conv, at=None)
+    if note.topic == PRIORITY_TOPIC:
+        events += priority_event(conv, at=note.at)
     parts = conversation_parts(conv.item)
     changes = [e for part in parts for e in part_events(conv.id, conv.item, part)]
     events += changes + topic_status(note, conv, changes)
@@ -104,6 +109,24 @@ def created_event(conv: Conversation) -> Event:
         channel=channel(conv.source),
         requester_id=requester(conv),
     )
+
+
+def priority_event(conv: Conversation, *, at: datetime | None) -> list[Event]:
+    """The conversation's priority flag (2.x `priority`: priority | not_priority) from `at`
+    on, or from its creation (`at` None: a creation topic's item is the conversation as
+    created). Not in the ticket.created event: that one must be the same in every
+    notification, and the flag changes."""
+    priority = priority_of(conv.item.raw.get("priority"), INTERCOM)
+    if priority is None:
+        return []
+    stamp = "created" if at is None else second_stamp(at)
+    event = build.priority_updated(
+        event_id=f"{conv.id}:priority:{priority}:{stamp}",
+        at=at or conv.created_at,
+        ticket_id=conv.id,
+        priority=priority,
+    )
+    return [event]
 
 
 def channel(source: Fields | None) -> str:

@@ -11,7 +11,7 @@ Input: JSON lines, one object per line, in any order and mix of
     once it has seen them as an assignee;
   * a whole API page (`{"tickets": [...]}`, `{"ticket_events": [...]}`, `{"users": [...]}`).
 
-Child events read: `Create`/`Change` (status, assignee_id, group_id) as the export's
+Child events read: `Create`/`Change` (status, assignee_id, group_id, priority) as the export's
 flattened form (`"status": "solved"`) or the audit form (`field_name`/`value`),
 `Comment` (`id`, `author_id`, `public`, `created_at`; or `comment_public` without the
 comment_events sideload) and `SatisfactionRating` (`score`, `body`).
@@ -34,9 +34,10 @@ from infra.sources import zendesk_ids as ids
 from infra.sources.base import PayloadError
 from infra.sources.event_builders import Event
 from infra.sources.payload_fields import Fields
+from infra.sources.priorities import ZENDESK, priority_of
 
 PAGE_KEYS = ("tickets", "ticket_events", "users")
-TRACKED_FIELDS = ("status", "assignee_id", "group_id")
+TRACKED_FIELDS = ("status", "assignee_id", "group_id", "priority")
 SYSTEM_USER = "-1"  # Zendesk's id for changes made by the system itself
 
 
@@ -176,6 +177,16 @@ def _field_events(
         )
     if "assignee_id" in fields or (created and "group_id" in fields):
         events.append(_assignment(audit, fields, agents))
+    priority = priority_of(fields.get("priority"), ZENDESK)
+    if priority is not None:  # at creation too: the ticket object's is today's, not then
+        events.append(
+            build.priority_updated(
+                event_id=ids.priority_event_id(audit.ticket_id, priority, audit.at),
+                at=audit.at,
+                ticket_id=audit.ticket_id,
+                priority=priority,
+            )
+        )
     # A group-only change is skipped: the export does not say who is assigned at that time,
     # and a ticket.assigned without the right assignee would unassign the ticket.
     return events

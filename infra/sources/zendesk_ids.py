@@ -56,6 +56,10 @@ def group_event_id(ticket_id: str, group_id: str | None, at: datetime) -> str:
     return f"ticket:{ticket_id}:group:{group_id or 'none'}:{second_stamp(at)}"
 
 
+def priority_event_id(ticket_id: str, priority: str, at: datetime) -> str:
+    return f"ticket:{ticket_id}:priority:{priority}:{second_stamp(at)}"
+
+
 def rating_event_id(ticket_id: str, token: str, at: datetime) -> str:
     # {{ticket.updated_at_with_timestamp}} has minute precision, so the import rounds too.
     return f"ticket:{ticket_id}:csat:{token}:{minute_stamp(at)}"

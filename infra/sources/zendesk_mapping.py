@@ -19,6 +19,7 @@ from infra.sources import zendesk_ids as ids
 from infra.sources.base import Decoded, PayloadError
 from infra.sources.event_builders import Event
 from infra.sources.payload_fields import Fields
+from infra.sources.priorities import ZENDESK, priority_of
 
 EVENT_PREFIX = "zen:event-type:"
 TEMPLATE_KEY = "fairscore"
@@ -77,6 +78,7 @@ def _created(root: Fields) -> Decoded:
             requester_id=detail.opt_text("requester_id"),
             assignee_id=detail.opt_text("assignee_id"),
             team_id=detail.opt_text("group_id"),
+            priority=priority_of(detail.raw.get("priority"), ZENDESK),
         )
     ]
     events.extend(_opening_message(detail, ticket_id, at))
@@ -150,6 +152,21 @@ def _status(root: Fields) -> Decoded:
     return Decoded(events=[_status_event(ticket_id, raw, at, stamp)])
 
 
+def _priority(root: Fields) -> Decoded:
+    _, ticket_id, at, stamp = _ticket(root)
+    raw = root.child("event").raw.get("current")
+    priority = priority_of(raw, ZENDESK)
+    if priority is None:  # cleared: the priority it had stays (no event can clear one)
+        return Decoded(events=[], ignored=f"Zendesk priority {raw!r} is not one Fairscore maps")
+    event = build.priority_updated(
+        event_id=ids.priority_event_id(ticket_id, priority, stamp),
+        at=at,
+        ticket_id=ticket_id,
+        priority=priority,
+    )
+    return Decoded(events=[event])
+
+
 def _agent_assignment(root: Fields) -> Decoded:
     detail, ticket_id, at, stamp = _ticket(root)
     assignee = root.child("event").opt_text("current")  # absent/empty: unassigned
@@ -180,6 +197,7 @@ HANDLERS: dict[str, Callable[[Fields], Decoded]] = {
     "ticket.created": _created,
     "ticket.comment_added": _comment_added,
     "ticket.status_changed": _status,
+    "ticket.priority_changed": _priority,
     "ticket.agent_assignment_changed": _agent_assignment,
     "ticket.group_assignment_changed": _group_assignment,
 }

@@ -14,6 +14,7 @@ from infra import admin
 from infra.bootstrap import Container
 from infra.db.tables import TICKET_EVENT, WEBHOOK_DELIVERY
 from tests.support.api import access_token, count_rows, graphql_data
+from tests.support.derived_rows import derived_rows
 from tests.support.vendor_payloads import LIFECYCLES, Lifecycle
 from tests.support.vendors import send
 
@@ -61,6 +62,9 @@ def test_a_conversation_lifecycle_scores_the_agent(
     assert metrics["first_response_time"] == (life.first_response, 1)
     assert metrics["tickets_solved"] == (1, 1)
     assert metrics["csat"] == (1.0, 1)
+    # The vendor's priority reaches the stored observations (case mix, SPEC §8).
+    samples = derived_rows(container, tenant.id)["metric_sample"].values()
+    assert {s["priority"] for s in samples if s["metric"] == "tickets_solved"} == {life.priority}
 
 
 @pytest.mark.parametrize("source", sorted(LIFECYCLES))

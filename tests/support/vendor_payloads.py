@@ -26,6 +26,7 @@ class Lifecycle:
     month: date  # the month everything happened in (tenant time)
     first_response: float  # seconds from creation to the agent's reply
     integration: IntegrationRecord | None = None  # where it is sent
+    priority: str | None = None  # the ticket's priority at its solve, as Fairscore maps it
 
     def to(self, integration: IntegrationRecord) -> Lifecycle:
         return replace(self, integration=integration)
@@ -112,6 +113,7 @@ def zendesk_lifecycle() -> Lifecycle:
         agent=ZD_AGENT,
         month=date(2025, 3, 1),
         first_response=2400.0,
+        priority="low",  # the fixture's "LOW"
     )
 
 
@@ -195,6 +197,9 @@ def chatwoot_lifecycle() -> Lifecycle:
     return Lifecycle(
         deliveries=[
             chatwoot_conversation("conversation_created", CW_T0, "open"),
+            chatwoot_conversation(
+                "conversation_updated", CW_T0 + 60, "open", {"priority": [None, "medium"]}
+            ),
             chatwoot_message(17547, CW_T0 + 5),  # the captured incoming "hola"
             chatwoot_message(17550, CW_T0 + 300, message_type="outgoing", sender=CW_AGENT_USER),
             chatwoot_conversation(
@@ -216,6 +221,7 @@ def chatwoot_lifecycle() -> Lifecycle:
         agent=str(CW_AGENT),
         month=date(2023, 10, 1),
         first_response=300.0,
+        priority="normal",  # Chatwoot's "medium", set a minute after creation
     )
 
 
@@ -235,6 +241,7 @@ def freshdesk_rule(
             "{{ticket.url}}": "https://acme.freshdesk.com/helpdesk/tickets/42",
             "{{ticket.status}}": values.get("status", "Open"),
             "{{ticket.source}}": "Email",
+            "{{ticket.priority}}": values.get("priority", "High"),
             "{{ticket.created_on}}": "2025-03-03 09:00:00 UTC",
             "{{ticket.modified_on}}": modified,
             "{{ticket.group_id}}": "7",
@@ -262,6 +269,7 @@ def freshdesk_lifecycle() -> Lifecycle:
         agent="8001",
         month=date(2025, 3, 1),
         first_response=2400.0,
+        priority="high",  # {{ticket.priority}} rendered "High"
     )
 
 

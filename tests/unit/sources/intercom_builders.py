@@ -124,7 +124,7 @@ def conversation(at: int, *parts: dict[str, Any], **state: Any) -> dict[str, Any
         "read": True,
         "waiting_since": None,
         "snoozed_until": None,
-        "priority": "not_priority",
+        "priority": state.get("priority", "not_priority"),
         "statistics": {"first_contact_reply_at": T0, "count_reopens": 0},
         "conversation_rating": state.get("rating"),
         "conversation_parts": {

@@ -19,6 +19,7 @@ import pytest
 from domain.events import TicketMessage, parse_batch
 from infra.sources.base import InboundRequest, IntegrationConfig, PayloadError
 from infra.sources.chatwoot import ChatwootAdapter
+from tests.unit.sources.helpdesk_support import fixture
 
 SECRET = "kq8dXrYJ2vB1nE3p"
 T0 = 1_700_000_000  # 2023-11-14T22:13:20Z
@@ -34,7 +35,9 @@ def iso(at: float) -> str:
     return datetime.fromtimestamp(at, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def conversation(at: int, *, status: str = "open", assignee: dict | None = None) -> dict:
+def conversation(
+    at: int, *, status: str = "open", assignee: dict | None = None, priority: str | None = None
+) -> dict:
     return {
         "additional_attributes": {},
         "can_reply": True,
@@ -57,11 +60,11 @@ def conversation(at: int, *, status: str = "open", assignee: dict | None = None)
             "hmac_verified": False,
         },
         "status": status,
+        "priority": priority,
         "custom_attributes": {},
         "snoozed_until": None,
         "unread_count": 0,
         "first_reply_created_at": None,
-        "priority": None,
         "waiting_since": T0,
         "agent_last_seen_at": 0,
         "contact_last_seen_at": 0,
@@ -307,10 +310,40 @@ def test_team_change_and_unassignment() -> None:
 
 
 def test_other_conversation_updates_are_ignored() -> None:
-    payload = conversation_event("conversation_updated", T0, {"priority": [None, "high"]})
+    payload = conversation_event("conversation_updated", T0, {"label_list": [[], ["vip"]]})
     decoded = adapter.decode(InboundRequest({}, b"{}", datetime.now(UTC)), payload)
     assert decoded.events == []
-    assert decoded.ignored is not None and "without an assignee or team change" in decoded.ignored
+    assert decoded.ignored is not None
+    assert "without an assignee, team or priority change" in decoded.ignored
+
+
+@pytest.mark.parametrize(
+    ("chatwoot", "canonical"),
+    [("low", "low"), ("medium", "normal"), ("high", "high"), ("urgent", "urgent")],
+)
+def test_a_priority_change_is_a_ticket_update(chatwoot: str, canonical: str) -> None:
+    payload = conversation_event("conversation_updated", T0 + 60, {"priority": [None, chatwoot]})
+    [update] = deliver(payload)
+    assert (update["type"], update["priority"], update["ticket_id"]) == (
+        "ticket.updated",
+        canonical,
+        "42",
+    )
+    assert "channel" not in update
+
+
+def test_a_priority_set_back_to_none_changes_nothing() -> None:
+    payload = conversation_event("conversation_updated", T0 + 60, {"priority": ["high", None]})
+    decoded = adapter.decode(InboundRequest({}, b"{}", datetime.now(UTC)), payload)
+    assert decoded.events == []
+
+
+def test_a_conversation_created_with_a_priority_states_it() -> None:
+    payload = conversation_event("conversation_created", T0, priority="urgent")
+    [created] = deliver(payload)
+    assert created["priority"] == "urgent"
+    captured = fixture("chatwoot", "conversation_status_changed.captured-whatsapp.json")
+    assert captured["priority"] is None  # the real capture: a conversation with none
 
 
 def test_a_conversation_created_with_an_assignee_starts_assigned() -> None:

@@ -100,6 +100,7 @@ def test_fixture_ticket_created() -> None:
             "requester_id": "requester-bob@example.com",
             "team_id": None,
             "assignee_id": None,
+            "priority": "high",  # the fixture's "ticket_priority": "High"
         },
         {
             "type": "ticket.message",
@@ -164,6 +165,7 @@ def render(event: str, *, modified: str, performer: str = "agent", **values: str
         "{{ticket.url}}": "https://acme.freshdesk.com/helpdesk/tickets/42",
         "{{ticket.status}}": values.get("status", "Open"),
         "{{ticket.source}}": values.get("source", "Email"),
+        "{{ticket.priority}}": values.get("priority", "Medium"),
         "{{ticket.created_on}}": "2025-03-03 09:00:00 UTC",
         "{{ticket.modified_on}}": modified,
         "{{ticket.group_id}}": values.get("group", "7"),
@@ -187,6 +189,7 @@ LIFECYCLE = [
     render("{reply_sent:sent}", modified="2025-03-03 09:40:00 UTC"),
     render("{note_type:private}", modified="2025-03-03 09:41:00 UTC"),
     render("{reply_sent:sent}", modified="2025-03-03 10:02:00 UTC", performer="customer"),
+    render("{priority:{from:2,to:4}}", modified="2025-03-03 10:05:00 UTC", priority="Urgent"),
     render("{status:{from:2,to:4}}", modified="2025-03-03 10:10:00 UTC", status="Resolved"),
     render("{customer_feedback:103}", modified="2025-03-03 12:00:00 UTC", status="Resolved"),
 ]
@@ -206,11 +209,14 @@ def test_lifecycle() -> None:
         ("ticket.message", "agent"),
         ("ticket.message", "agent"),
         ("ticket.message", "customer"),
+        ("ticket.updated", ""),
         ("ticket.status_changed", "solved"),
         ("ticket.rated", ""),
     ]
     by_type = {e["type"]: e for e in events}
     assert by_type["ticket.created"]["channel"] == "email"
+    assert by_type["ticket.created"]["priority"] == "normal"  # Freshdesk's Medium
+    assert by_type["ticket.updated"]["priority"] == "urgent"  # 4
     assert by_type["ticket.created"]["occurred_at"] == "2025-03-03T09:00:00Z"
     assert by_type["ticket.assigned"]["team_id"] == "7"
     assert by_type["ticket.rated"]["score"] == 7 and by_type["ticket.rated"]["scale_max"] == 7
@@ -233,7 +239,7 @@ def test_lifecycle_ids_are_deterministic_and_distinct() -> None:
     again = [i for body in LIFECYCLE for i in ids(decode_body(body))]
     assert first == again
     facts = [i for i in first if not i.startswith("agent:")]
-    assert len(set(facts)) == len(facts) == 8
+    assert len(set(facts)) == len(facts) == 9
     assert len({i for i in first if i.startswith("agent:")}) == 1  # one agent, named each time
 
 
@@ -305,7 +311,31 @@ def test_notation_that_is_not_freshdesks() -> None:
         parse_triggered_event("status changed", field="triggered_event")
 
 
-@pytest.mark.parametrize("event", ["{priority:{from:1,to:4}}", "{ticket_action:deleted}"])
+@pytest.mark.parametrize(
+    ("number", "canonical"), [("1", "low"), ("2", "normal"), ("3", "high"), ("4", "urgent")]
+)
+def test_a_priority_change_is_a_ticket_update_with_freshdesk_s_number_mapped(
+    number: str, canonical: str
+) -> None:
+    body = render(f"{{priority:{{from:1,to:{number}}}}}", modified="2025-03-03 10:00:00 UTC")
+    [update, _agent] = decode_body(body)
+    assert update == {
+        "type": "ticket.updated",
+        "id": f"ticket:42:priority:{canonical}:2025-03-03T10:00:00Z",
+        "occurred_at": "2025-03-03T10:00:00Z",
+        "ticket_id": "42",
+        "priority": canonical,
+    }
+
+
+def test_a_priority_fairscore_cannot_map_is_ignored_with_a_reason() -> None:
+    body = render("{priority:{from:1,to:9}}", modified="2025-03-03 10:00:00 UTC", priority="P0")
+    decoded = adapter.decode(request(body), json.loads(body))
+    assert decoded.events == []
+    assert decoded.ignored == "Freshdesk priority '9' is not one Fairscore maps"
+
+
+@pytest.mark.parametrize("event", ["{source:{from:1,to:2}}", "{ticket_action:deleted}"])
 def test_unused_events_are_ignored_with_a_reason(event: str) -> None:
     body = render(event, modified="2025-03-03 10:00:00 UTC")
     decoded = adapter.decode(request(body), json.loads(body))

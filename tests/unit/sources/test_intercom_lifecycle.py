@@ -166,8 +166,10 @@ def test_ids_are_deterministic_and_distinct_per_fact() -> None:
     assert len(set(first)) == len(first)
     every = [e["id"] for p in v2_lifecycle() for e in deliver(p)]
     facts = {e["id"]: e for p in v2_lifecycle() for e in deliver(p)}
-    # 8 ticket facts (repeated by several notifications) + agent 42 seen in 4 notifications
-    assert len(facts) == 12
+    # 9 ticket facts (repeated by several notifications; one is the priority flag at
+    # creation) + agent 42 seen in 4 notifications
+    assert len(facts) == 13
+    assert facts["5501:priority:normal:created"]["priority"] == "normal"  # not_priority
     assert len(every) > len(facts)
 
 
@@ -195,3 +197,23 @@ def test_a_changed_remark_is_a_new_rating_with_a_later_time() -> None:
     rating_a, rating_b = a[-1], b[-1]
     assert rating_a["id"] != rating_b["id"]
     assert rating_a["occurred_at"] < rating_b["occurred_at"]  # the rating's own updated_at wins
+
+
+# --- priority (SPEC §8) -----------------------------------------------------------------
+
+
+def test_the_priority_flag_is_stated_at_creation_and_at_each_priority_update() -> None:
+    created = step("conversation.user.created", T0)
+    flagged = step("conversation.priority.updated", T0 + 300, priority="priority")
+    updates = [e for p in (flagged, created) for e in deliver(p) if e["type"] == "ticket.updated"]
+    assert [(u["occurred_at"], u["priority"]) for u in updates] == [
+        (datetime.fromtimestamp(T0 + 301, UTC).isoformat().replace("+00:00", "Z"), "high"),
+        (datetime.fromtimestamp(T0, UTC).isoformat().replace("+00:00", "Z"), "normal"),
+    ]
+    created_event = next(e for e in deliver(created) if e["type"] == "ticket.created")
+    assert "priority" not in created_event  # the same in every notification, the flag is not
+
+
+def test_the_1x_fixtures_carry_no_priority_and_state_none() -> None:
+    events = deliver(fixture("conversation.user.created"))
+    assert not [e for e in events if e["type"] == "ticket.updated"]

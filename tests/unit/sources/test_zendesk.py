@@ -152,6 +152,7 @@ def test_ticket_created() -> None:
             "requester_id": "8447388090494",
             "assignee_id": "8447388090494",
             "team_id": "8447320466430",
+            "priority": "low",  # the payload's "LOW"
         },
         {
             "type": "ticket.message",
@@ -164,6 +165,26 @@ def test_ticket_created() -> None:
             "public": True,
         },
     ]
+
+
+def test_priority_changed_is_a_ticket_update() -> None:
+    assert decode(fixture("zendesk", "ticket.priority_changed.docs-shape.json")) == [
+        {
+            "type": "ticket.updated",
+            "id": "ticket:5158:priority:urgent:2025-01-08T11:02:45Z",
+            "occurred_at": "2025-01-08T11:02:45.123456Z",
+            "ticket_id": "5158",
+            "priority": "urgent",
+        }
+    ]
+
+
+def test_a_priority_cleared_in_zendesk_changes_nothing() -> None:
+    payload = fixture("zendesk", "ticket.priority_changed.docs-shape.json")
+    payload["event"] = {"current": None, "previous": "URGENT"}
+    decoded = adapter.decode(InboundRequest({}, b"{}", NOW), payload)
+    assert decoded.events == []
+    assert decoded.ignored == "Zendesk priority None is not one Fairscore maps"
 
 
 def test_a_ticket_an_agent_opened_for_the_requester_has_no_opening_message() -> None:
@@ -293,7 +314,7 @@ def test_the_same_payload_always_gives_the_same_ids() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["ticket.priority_changed", "ticket.tags_changed", "ticket.comment_made_private"]
+    "name", ["ticket.subject_changed", "ticket.tags_changed", "ticket.comment_made_private"]
 )
 def test_unused_event_types_are_ignored_with_a_reason(name: str) -> None:
     payload = fixture("zendesk", "ticket.created.json")

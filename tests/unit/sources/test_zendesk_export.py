@@ -142,6 +142,23 @@ def test_the_audit_form_of_child_events_is_read_too() -> None:
     assert [(e["type"], e["status"]) for e in events] == [("ticket.status_changed", "pending")]
 
 
+def test_priorities_at_creation_and_later_are_updates_with_the_webhook_s_ids() -> None:
+    at_creation = {"id": 2006, "priority": "normal", "event_type": "Create"}
+    raised = {"id": 9, "type": "Change", "field_name": "priority", "value": "urgent"}
+    cleared = {"id": 10, "priority": None, "previous_value": "urgent", "event_type": "Change"}
+    events = imported(
+        [
+            audit("2025-03-03T09:00:00Z", 501, at_creation),
+            audit("2025-03-03T11:00:00Z", 901, raised),
+            audit("2025-03-03T12:00:00Z", 901, cleared),  # a cleared priority changes nothing
+        ]
+    )
+    assert [(e["type"], e["id"], e["priority"]) for e in events] == [
+        ("ticket.updated", "ticket:7001:priority:normal:2025-03-03T09:00:00Z", "normal"),
+        ("ticket.updated", "ticket:7001:priority:urgent:2025-03-03T11:00:00Z", "urgent"),
+    ]
+
+
 def test_comments_without_the_comment_events_sideload() -> None:
     child = {"id": 1003, "comment_present": True, "comment_public": False, "event_type": "Comment"}
     (note,) = imported([AGENT_USER, audit("2025-03-05T10:00:00Z", 901, child)])[1:]
