@@ -208,6 +208,28 @@ def test_a_late_event_shows_beside_the_frozen_figures(desk: Desk) -> None:
     assert total["changed"] and total["current"] > total["frozen"]
 
 
+ERASE = """mutation($id: ID!) { eraseAgentPeopleData(agentId: $id) {
+  __typename ... on AgentPeopleDataErased { erased { kind count } } } }"""
+
+
+def test_erasing_an_agents_people_data_removes_their_reviews_only(desk: Desk) -> None:
+    ann, bob = desk.agents["ann"], desk.agents["bob"]
+    cycle = desk.data(
+        CREATE_CYCLE,
+        input={"name": "Listed", "cadence": "MONTHLY", "agentIds": [ann, bob],
+               "reviewerId": desk.agents["lead"], "ratingScale": ["Below", "Meets"]},
+    )["createReviewCycle"]["id"]  # fmt: skip
+    desk.data(RUN, id=cycle, day="2026-03-01")
+
+    erased = desk.data(ERASE, id=ann)["eraseAgentPeopleData"]
+
+    counts = {e["kind"]: e["count"] for e in erased["erased"]}
+    assert (counts["performance_reviews"], counts["review_cycle_memberships"]) == (1, 1)
+    assert [r["agent"]["id"] for r in reviews(desk, cycle=cycle)] == [bob]
+    [listed] = desk.data("{ reviewCycles { agentIds } }")["reviewCycles"]
+    assert listed["agentIds"] == [bob]
+
+
 FIELDS = {
     "reviewCycles": "{ reviewCycles { id } }",
     "performanceReviews": "{ performanceReviews { totalCount } }",

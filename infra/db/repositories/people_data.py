@@ -17,6 +17,7 @@ from domain.ports import TenantId
 from infra.db.repositories.careers import SqlCareers
 from infra.db.repositories.goals import SqlGoals
 from infra.db.repositories.one_on_ones import SqlOneOnOnes
+from infra.db.repositories.performance_reviews import SqlPerformanceReviews
 
 
 class PeopleDataStore(AgentPeopleData, Protocol):
@@ -25,7 +26,12 @@ class PeopleDataStore(AgentPeopleData, Protocol):
     def __init__(self, session: Session, tenant_id: TenantId) -> None: ...
 
 
-PEOPLE_DATA_STORES: tuple[type[PeopleDataStore], ...] = (SqlCareers, SqlOneOnOnes, SqlGoals)
+PEOPLE_DATA_STORES: tuple[type[PeopleDataStore], ...] = (
+    SqlCareers,
+    SqlOneOnOnes,
+    SqlGoals,
+    SqlPerformanceReviews,
+)
 
 _DIRECTORY = "the directory: who the agent is (the agent stays; only their §7 data goes)"
 _KPI = "KPI data (not §7): events, metrics and scores stay, the team's numbers use them"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import Row, Select, func, select, update
 
+from domain.erasure import ErasedRecords
 from domain.performance_reviews.cycles import Cadence, ReviewCycle, ReviewPeriod
 from domain.performance_reviews.ports import ReviewQuery
 from domain.performance_reviews.reviews import (
@@ -28,6 +29,25 @@ PAGE_ORDER = Keyset(Key(P.period_start, descending=True), Key(P.id))
 
 
 class SqlPerformanceReviews(TenantRepository):
+    ERASES: ClassVar[tuple[str, ...]] = (PERFORMANCE_REVIEW.name, REVIEW_CYCLE.name)
+
+    def erase_agent(self, agent_id: str) -> ErasedRecords:
+        """The reviews about the agent (feedback, rating, self-assessment and evidence), and
+        the agent's name on the cycles that list them. Reviews they wrote as the reviewer
+        of another agent stay: they are that agent's records (naming the reviewer by id);
+        a cycle they review keeps them as its reviewer (its set-up, not their HR data)."""
+        reviews = self.delete_rows(PERFORMANCE_REVIEW, agent_id=agent_id)
+        listed = [c for c in self.cycles() if agent_id in c.agent_ids]
+        for cycle in listed:
+            self.session.execute(
+                update(REVIEW_CYCLE)
+                .where(C.tenant_id == self.tenant_id, C.id == cycle.id)
+                .values(agent_ids=[a for a in cycle.agent_ids if a != agent_id])
+            )
+        return ErasedRecords(
+            {"performance_reviews": reviews, "review_cycle_memberships": len(listed)}
+        )
+
     # --- cycles ------------------------------------------------------------------------
     def add_cycle(self, cycle: ReviewCycle) -> None:
         self.session.execute(
