@@ -218,6 +218,33 @@ def test_an_event_missing_a_required_field_is_422_naming_the_field(
 
 
 @pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"priority": "p1"}, "'priority' must be one of low|normal|high|urgent, got 'p1'"),
+        (
+            {"type": "ticket.updated", "channel": None, "priority": None},
+            "'channel' or 'priority' is required",
+        ),
+    ],
+    ids=["a priority of none of the four", "an update that changes nothing"],
+)
+def test_a_bad_priority_or_an_empty_update_is_422_saying_why(
+    client: TestClient,
+    container: Container,
+    tenant: TenantProfile,
+    integration: IntegrationRecord,
+    change: dict[str, object],
+    said: str,
+) -> None:
+    events = solved_twice()
+    events[0].update(change)  # the ticket.created event (SPEC §8 fields)
+
+    response = post_webhook(client, integration, batch(events))
+
+    assert said in assert_rejected(response, 422, container, tenant)
+
+
+@pytest.mark.parametrize(
     "body",
     [b'{"events": []}', b"[]", b'"text"'],
     ids=["empty batch", "a bare array", "a JSON string"],
