@@ -208,6 +208,24 @@ def test_a_late_event_shows_beside_the_frozen_figures(desk: Desk) -> None:
     assert total["changed"] and total["current"] > total["frozen"]
 
 
+MERGE = """mutation($s: ID!, $t: ID!) { mergeAgents(sourceAgentId: $s, targetAgentId: $t) {
+  __typename } }"""
+
+
+def test_an_agent_merged_away_keeps_their_reviews(desk: Desk) -> None:
+    cycle = monthly_cycle(desk)
+    desk.data(RUN, id=cycle, day="2026-03-01")
+    before = {r["agent"]["id"]: r["id"] for r in reviews(desk, cycle=cycle)}
+
+    desk.data(MERGE, s=desk.agents["bob"], t=desk.agents["ann"])
+
+    after = {r["agent"]["id"]: r["id"] for r in reviews(desk, cycle=cycle)}
+    assert after == before  # Bob's review hangs off Bob's id, merged away or not
+    bobs = desk.data("query($id: ID!) { performanceReview(id: $id) { agent { active } } }",
+                     id=before[desk.agents["bob"]])["performanceReview"]  # fmt: skip
+    assert bobs["agent"] == {"active": False}
+
+
 ERASE = """mutation($id: ID!) { eraseAgentPeopleData(agentId: $id) {
   __typename ... on AgentPeopleDataErased { erased { kind count } } } }"""
 
