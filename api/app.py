@@ -18,6 +18,7 @@ from api.graphql_endpoint import GraphQLEndpoint
 from api.health import healthz, readyz_endpoint
 from api.metrics import metrics_endpoint
 from api.oauth import jwks_endpoint, token_endpoint
+from api.review_pdf.endpoint import review_pdf_endpoint
 from api.schema import build_schema
 from api.webhooks import webhook_endpoint
 from infra.bootstrap import Container, configure_logging
@@ -48,6 +49,11 @@ def create_app(container: Container | None = None) -> Starlette:
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),  # subscriptions (graphql-transport-ws)
         Route("/exports/{name}.csv", export_endpoint(c), methods=["GET"]),
+        Route(
+            "/exports/performance-reviews/{review_id}.pdf",
+            review_pdf_endpoint(c),
+            methods=["GET"],
+        ),
         Route("/oauth/token", token_endpoint(c), methods=["POST"]),
         Route("/.well-known/jwks.json", jwks_endpoint(c), methods=["GET"]),
         Route(

@@ -96,6 +96,11 @@ def needs_table(postgres_url: str, redis_url: str) -> dict[str, Need]:
             "Debian packages chromium, chromium-driver",
             _files("/usr/bin/chromium", "/usr/bin/chromedriver"),
         ),
+        "poppler": Need(
+            "the pdftotext and pdftoppm programs",
+            "Debian package poppler-utils",
+            _programs("pdftotext", "pdftoppm"),
+        ),
         "promtool": Need(
             "the promtool program", "Debian package prometheus", _programs("promtool")
         ),
