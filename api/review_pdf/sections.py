@@ -53,7 +53,7 @@ def score(periods: Sequence[PeriodEvidence]) -> list[Flowable]:
             model += f" — failed gates: {text(gates)} (the total is capped)"
         rows = [_component_row(c) for c in s.components]
         header = ["Component", "Value", "Target", "Points", "Weight", "Adds", "Status"]
-        widths = [57, 22, 21, 15, 15, 15, 29]
+        widths = [57, 22, 21, 15, 17, 15, 27]
         out += _titled(title, [marked(model, SMALL), table(header, rows, widths)])
     return out
 
