@@ -3,6 +3,7 @@ as vector graphics with reportlab.graphics (labels stay text in the PDF)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
@@ -16,7 +17,7 @@ from domain.performance_reviews.evidence import TrendPoint
 LINE = colors.HexColor("#2b6cb0")
 GRID = colors.HexColor("#e2e8f0")
 MARK = colors.HexColor("#1a365d")
-MAX_TOTAL = 100  # a total is 0–100 points
+TARGETS_MET = 100  # the total when every component meets its target (a cap lets it pass)
 
 
 def trend_chart(points: Sequence[TrendPoint], width: float, height: float) -> Drawing:
@@ -45,7 +46,7 @@ def trend_chart(points: Sequence[TrendPoint], width: float, height: float) -> Dr
         chart.lines[i].symbol = _dot(4.5, LINE)
     last = len(rows) - 1
     chart.lines[last].symbol = _dot(8, MARK)
-    _axes(chart, [figures.period_label(p.period) for p in points])
+    _axes(chart, [figures.period_label(p.period) for p in points], _top(totals))
     drawing.add(chart)
     if all(t is None for t in totals):
         return _noted(drawing, "no scored period yet")
@@ -81,14 +82,20 @@ def _only_last(totals: list[float | None]) -> list[float | None]:
     return [*([None] * (len(totals) - 1)), totals[-1]] if totals else []
 
 
-def _axes(chart: HorizontalLineChart, labels: list[str]) -> None:
+def _top(totals: list[float | None]) -> int:
+    """The value axis' top: 100, or the next multiple of 25 above a total past it."""
+    highest = max((t for t in totals if t is not None), default=0.0)
+    return max(TARGETS_MET, 25 * math.ceil(highest / 25))
+
+
+def _axes(chart: HorizontalLineChart, labels: list[str], top: int) -> None:
     chart.categoryAxis.categoryNames = labels
     chart.categoryAxis.labels.fontName = fonts.REGULAR
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.dy = -2
     chart.categoryAxis.strokeColor = colors.grey
     axis = chart.valueAxis
-    axis.valueMin, axis.valueMax, axis.valueStep = 0, MAX_TOTAL, 25
+    axis.valueMin, axis.valueMax, axis.valueStep = 0, top, max(25, 25 * round(top / 100))
     axis.labels.fontName = fonts.REGULAR
     axis.labels.fontSize = 7
     axis.strokeColor = colors.grey

@@ -36,6 +36,7 @@ from api.review_pdf.styles import (
     WARN_BACK,
     WARN_RULE,
     WARNING,
+    heading,
     marked,
     para,
     table,
@@ -72,7 +73,7 @@ def render(handout: Handout) -> bytes:
 
 def story(handout: Handout) -> list[Flowable]:
     evidence = handout.review.evidence
-    parts: list[tuple[str, Section | None, list[Flowable]]] = [
+    parts: list[tuple[str, Section, list[Flowable]]] = [
         ("Score and its explanation", Section.SCORE, sections.score(evidence.periods)),
         ("Metrics beside the team median", Section.METRICS, sections.metrics(evidence.periods)),
         ("Quality", Section.QUALITY, sections.quality(evidence.periods)),
@@ -84,11 +85,7 @@ def story(handout: Handout) -> list[Flowable]:
     flow = [*_header(handout), *_late(handout), *_headline(handout)]
     feedback = dict(handout.review.feedback)
     for title, section, body in parts:
-        flow += [
-            para(title, HEADING),
-            *body,
-            *_feedback(feedback.get(section) if section else None),
-        ]
+        flow += [*heading(title), *body, *_feedback(feedback.get(section))]
     return flow + _summary(handout, feedback.get(Section.SUMMARY))
 
 
@@ -160,7 +157,7 @@ def _headline(h: Handout) -> list[Flowable]:
         marked("<font size=8 color='#4a5568'>TOTAL SCORE</font>", BODY),
         marked(f"<b>{figures.number(evidence.total)}</b>", BIG),
         Spacer(0, 4 * mm),
-        marked(f"<font size=8 color='#4a5568'>out of 100 ({kind}{model})</font>", BODY),
+        marked(f"<font size=8 color='#4a5568'>100 = every target met ({kind}{model})</font>", BODY),
     ]
     chart = trend_chart(evidence.trend, WIDTH - 52 * mm, 46 * mm)
     box = Table([[total, chart]], colWidths=[52 * mm, WIDTH - 52 * mm], hAlign="LEFT")
@@ -218,13 +215,13 @@ def _quoted(label: str, words: str) -> list[Flowable]:
 
 def _summary(h: Handout, words: str | None) -> list[Flowable]:
     review = h.review
-    flow: list[Flowable] = [para("Summary", HEADING)]
+    flow: list[Flowable] = heading("Summary")
     if words:
         flow += _quoted("Reviewer's summary", words)
     rating = review.overall_rating or "not rated yet"
     scale = f" (scale: {', '.join(h.rating_scale)})" if h.rating_scale else ""
     flow += [Spacer(0, 2 * mm), marked(f"<b>Overall rating:</b> {text(rating)}{text(scale)}")]
-    flow += [para("Self-assessment", HEADING)]
+    flow += heading("Self-assessment")
     if review.self_assessment:
         flow += _quoted(f"{h.agent}'s own words", review.self_assessment)
     else:

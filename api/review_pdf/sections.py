@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from reportlab.platypus import Flowable
 
 from api.review_pdf import figures
-from api.review_pdf.styles import CELL, SMALL, SUBHEADING, marked, para, table, text
+from api.review_pdf.styles import CELL, SMALL, SUBHEADING, heading, marked, para, table, text
 from domain.metrics import Basis
 from domain.performance_reviews.evidence import (
     FrozenComponent,
@@ -35,7 +35,7 @@ def per_period(periods: Sequence[PeriodEvidence]) -> list[tuple[str | None, Peri
 
 
 def _titled(title: str | None, flowables: list[Flowable]) -> list[Flowable]:
-    return [para(title, SUBHEADING), *flowables] if title else flowables
+    return [*heading(title, SUBHEADING), *flowables] if title else flowables
 
 
 def score(periods: Sequence[PeriodEvidence]) -> list[Flowable]:

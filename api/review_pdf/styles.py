@@ -11,7 +11,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
 
 from api.review_pdf import fonts
 
@@ -24,6 +24,8 @@ ZEBRA = colors.HexColor("#f7fafc")
 WARN_INK = colors.HexColor("#7b341e")
 WARN_BACK = colors.HexColor("#fffaf0")
 WARN_RULE = colors.HexColor("#dd6b20")
+
+KEEP_WITH_HEADING = 30 * mm
 
 fonts.register()
 BODY = ParagraphStyle("body", fontName=fonts.REGULAR, fontSize=9, leading=12, textColor=INK)
@@ -43,7 +45,6 @@ HEADING = ParagraphStyle(
     textColor=ACCENT,
     spaceBefore=9,
     spaceAfter=4,
-    keepWithNext=1,  # never a heading alone at the foot of a page
 )
 SUBHEADING = ParagraphStyle(
     "subheading",
@@ -52,11 +53,16 @@ SUBHEADING = ParagraphStyle(
     fontSize=9.5,
     spaceBefore=4,
     spaceAfter=2,
-    keepWithNext=1,
 )
 BIG = ParagraphStyle("big", parent=BODY, fontName=fonts.BOLD, fontSize=28, leading=32)
 QUOTE = ParagraphStyle("quote", parent=BODY, leftIndent=6, textColor=INK)
 WARNING = ParagraphStyle("warning", parent=BODY, textColor=WARN_INK)
+
+
+def heading(title: str, style: ParagraphStyle = HEADING) -> list[Flowable]:
+    """A heading that starts a new page rather than stand alone at the foot of one (with at
+    least a few lines of what follows it), without moving a long table whole."""
+    return [CondPageBreak(KEEP_WITH_HEADING), para(title, style)]
 
 
 def text(value: str) -> str:
