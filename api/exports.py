@@ -22,7 +22,7 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
 from api.context import Context, QueryTimeoutError
 from api.export_format import ExportError, Row, encode, optional_text, parse_period
-from api.graphql_endpoint import REALM, authenticate, unavailable
+from api.graphql_endpoint import REALM, authorised, unavailable
 from api.scores import reads
 from api.scores.reads import ScoredFields
 from api.tickets import export as tickets
@@ -78,11 +78,9 @@ EXPORTS = {
 
 def export_endpoint(container: Container) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
-        principal = await authenticate(container, request)
+        principal = await authorised(container, request, Scope.READ, _forbidden)
         if isinstance(principal, Response):
             return principal
-        if not principal.has(Scope.READ):
-            return _forbidden()
         name = request.path_params["name"]
         context = Context(principal=principal, container=container)
         try:

@@ -10,6 +10,7 @@ instead: api/graphql_ws.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -32,6 +33,7 @@ from api.graphql_ws import (
 )
 from api.http_errors import service_unavailable
 from api.oauth import verify_bearer
+from domain import auth
 from domain.audit import bounded_actor
 from domain.auth import Principal
 from infra.bootstrap import Container, Limited, SQLAlchemyError, TokenError
@@ -128,6 +130,17 @@ async def authenticate(container: Container, request: Request) -> Principal | Re
         return unavailable()
     note_caller(request, principal)
     return principal
+
+
+async def authorised(
+    container: Container, request: Request, scope: auth.Scope, refuse: Callable[[], Response]
+) -> Principal | Response:
+    """The caller of a download (the CSV and PDF exports) if their token has `scope`, else
+    the response refusing them: `authenticate`'s, or `refuse()` (their 403)."""
+    principal = await authenticate(container, request)
+    if isinstance(principal, Response) or principal.has(scope):
+        return principal
+    return refuse()
 
 
 def bearer_principal(container: Container, request: Request) -> Principal:

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from api.context import Context, QueryTimeoutError
-from api.graphql_endpoint import REALM, authenticate, unavailable
+from api.graphql_endpoint import REALM, authorised, unavailable
 from api.review_pdf.document import render
 from api.review_pdf.handout import read_handout
 from domain.auth import Scope
@@ -39,11 +39,9 @@ def review_pdf_endpoint(container: Container) -> Callable[[Request], Awaitable[R
     renders = anyio.CapacityLimiter(RENDER_THREADS)
 
     async def endpoint(request: Request) -> Response:
-        principal = await authenticate(container, request)
+        principal = await authorised(container, request, Scope.PEOPLE_READ, _forbidden)
         if isinstance(principal, Response):
             return principal
-        if not principal.has(Scope.PEOPLE_READ):
-            return _forbidden()
         review_id = request.path_params["review_id"]
         if len(review_id) > MAX_ID:
             return _not_found(review_id[:MAX_ID] + "…")

@@ -46,14 +46,7 @@ HEADING = ParagraphStyle(
     spaceBefore=9,
     spaceAfter=4,
 )
-SUBHEADING = ParagraphStyle(
-    "subheading",
-    parent=BODY,
-    fontName=fonts.BOLD,
-    fontSize=9.5,
-    spaceBefore=4,
-    spaceAfter=2,
-)
+SUBHEADING = ParagraphStyle("sub", parent=HEADING, fontSize=9.5, textColor=INK, spaceBefore=4)
 BIG = ParagraphStyle("big", parent=BODY, fontName=fonts.BOLD, fontSize=28, leading=32)
 QUOTE = ParagraphStyle("quote", parent=BODY, leftIndent=6, textColor=INK)
 WARNING = ParagraphStyle("warning", parent=BODY, textColor=WARN_INK)
