@@ -42,7 +42,7 @@ from api.review_pdf.styles import (
     table,
     text,
 )
-from domain.performance_reviews.reviews import Actor, ReviewStatus, Section
+from domain.performance_reviews.reviews import Actor, PerformanceReview, ReviewStatus, Section
 
 MARGIN = 16 * mm
 LABEL = 22 * mm  # the facts' label column
@@ -98,25 +98,24 @@ def _header(h: Handout) -> list[Flowable]:
         ("Team", h.team or "–"),
         ("Period", figures.review_period_label(review.period)),
         ("Reviewer", h.reviewer or "–"),
-        ("Frozen on", figures.moment(review.created_at)),
+        ("Frozen on", figures.moment(review.created_at, h.timezone)),
         ("Rating", review.overall_rating or "not rated yet"),
     ]
     return [
         para(f"Performance review: {h.agent}", TITLE),
         para(f"{cycle}{kind} review", SUBTITLE),
         Spacer(0, 3 * mm),
-        _facts(facts, _state(review.status, review.shared, review.acknowledged)),
+        _facts(facts, _state(review, h.timezone)),
     ]
 
 
-def _state(status: ReviewStatus, shared: Actor | None, acknowledged: Actor | None) -> str:
+def _state(review: PerformanceReview, timezone: str) -> str:
     """The review's state as markup: the state, then who took each step and when."""
-    steps = [f"<b>{status.value}</b>"]
-    if shared:
-        steps.append(f"shared by {_who(shared)} on {figures.moment(shared.at)}")
-    if acknowledged:
-        steps.append(f"acknowledged by {_who(acknowledged)} on {figures.moment(acknowledged.at)}")
-    if status is ReviewStatus.DRAFT:
+    steps = [f"<b>{review.status.value}</b>"]
+    for step, actor in (("shared", review.shared), ("acknowledged", review.acknowledged)):
+        if actor:
+            steps.append(f"{step} by {_who(actor)} on {figures.moment(actor.at, timezone)}")
+    if review.status is ReviewStatus.DRAFT:
         steps.append("not shared yet: the reviewer may still change it")
     return " · ".join(steps)
 

@@ -4,6 +4,7 @@ sees "2 h 05 min" and "93.5%", not seconds and ratios."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from domain.guardrails import GUARDRAILS
 from domain.metrics import BY_KEY, Basis
@@ -95,5 +96,6 @@ def _day(day: date) -> str:
     return f"{day.day} {day.strftime('%b %Y')}"
 
 
-def moment(at: datetime) -> str:
-    return at.strftime("%Y-%m-%d %H:%M %Z").strip()
+def moment(at: datetime, timezone: str) -> str:
+    """A moment on the tenant's clock, its zone named ("2026-04-02 11:30 CEST")."""
+    return at.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M %Z")

@@ -29,6 +29,7 @@ class Handout:
     cycle: str | None
     rating_scale: tuple[str, ...]
     current: tuple[PeriodEvidence, ...]  # the review's periods as the snapshots say now
+    timezone: str = "UTC"  # the tenant's: moments are shown on its clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,7 @@ def read_handout(uow: UnitOfWork, review_id: str) -> Handout | None:
         cycle=cycle.name if cycle else None,
         rating_scale=cycle.rating_scale if cycle else (),
         current=current_periods(reads, review.agent_id, periods),
+        timezone=people.tenant.timezone,
     )
 
 

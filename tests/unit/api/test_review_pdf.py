@@ -87,7 +87,7 @@ def handout(**changes: object) -> Handout:
     )
     base = Handout(
         review, "Ann Łukasz", "Tier 1", "Lea Lead", "Monthly 1:1", ("Below", "Meets"),
-        current=evidence.periods,
+        current=evidence.periods, timezone="Europe/Berlin",
     )  # fmt: skip
     return replace(base, **changes)  # type: ignore[arg-type]
 
@@ -123,7 +123,7 @@ def test_the_text_says_what_the_frozen_evidence_says() -> None:
         "Tier 1",
         "Mar 2026 (1 Mar 2026 – 31 Mar 2026)",
         "Lea Lead",
-        "ACKNOWLEDGED · shared by Lea Lead on 2026-04-02 09:30 UTC",
+        "ACKNOWLEDGED · shared by Lea Lead on 2026-04-02 11:30 CEST",  # the tenant's clock
         "acknowledged by API client client-2",
         "TOTAL SCORE 83.3 100 = every target met (model Support 2026 v3)",
         "Overall rating: Meets (scale: Below, Meets)",
