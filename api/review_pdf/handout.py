@@ -5,8 +5,8 @@ late event is told, not silently printed over the frozen numbers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
 
+from api.performance_reviews.queries import people as performance
 from api.review_pdf import figures
 from domain.performance_reviews.evidence import (
     PeriodEvidence,
@@ -15,7 +15,6 @@ from domain.performance_reviews.evidence import (
     metric_changed,
 )
 from domain.performance_reviews.gather import current_periods
-from domain.performance_reviews.ports import PerformanceUnitOfWork
 from domain.performance_reviews.reviews import PerformanceReview
 from domain.ports import UnitOfWork
 
@@ -43,7 +42,7 @@ class Change:
 
 def read_handout(uow: UnitOfWork, review_id: str) -> Handout | None:
     """The handout of a review of the unit of work's tenant; None if it has no such review."""
-    people = cast(PerformanceUnitOfWork, uow)  # the SQL unit of work carries the repository
+    people = performance(uow)
     review = people.performance_reviews.get(review_id)
     if review is None:
         return None

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+import httpx
 import pytest
 from gql.transport.exceptions import TransportQueryError
 
@@ -31,7 +32,8 @@ def check_performance_reviews(stack: Stack, run: Run, ids: dict[str, str]) -> No
             "client", "create", "--tenant", "acme", "--scopes", "people:read people:write", "--json"
         )
     )
-    people = partial(run, token=stack.token(made["client_id"], made["client_secret"]))
+    token = stack.token(made["client_id"], made["client_secret"])
+    people = partial(run, token=token)
     cycle = {
         "name": "Monthly 1:1",
         "cadence": "MONTHLY",
@@ -62,3 +64,14 @@ def check_performance_reviews(stack: Stack, run: Run, ids: dict[str, str]) -> No
     assert acked["acknowledgePerformanceReview"]["status"] == "ACKNOWLEDGED"
     again = people("AcknowledgePerformanceReview", id=bobs)["acknowledgePerformanceReview"]
     assert (again["__typename"], again["status"]) == ("InvalidTransitionError", "ACKNOWLEDGED")
+    check_review_pdf(stack, token, bobs)
+
+
+def check_review_pdf(stack: Stack, token: str, review_id: str) -> None:
+    """The guide's "A review as a PDF": its request downloads the review's PDF (its text is
+    read back in tests/integration/test_review_pdf.py)."""
+    url = f"{stack.url}/exports/performance-reviews/{review_id}.pdf"
+    pdf = httpx.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert pdf.status_code == 200, pdf.text
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-") and len(pdf.content) > 10_000

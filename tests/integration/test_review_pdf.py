@@ -41,9 +41,9 @@ def path(review_id: str) -> str:
     return f"/exports/performance-reviews/{review_id}.pdf"
 
 
-def download(desk: Desk, review_id: str, token: str | None = None) -> bytes:
-    response = desk.client.get(
-        path(review_id), headers={"Authorization": f"Bearer {token or desk.token}"}
+def download(people: Desk, review_id: str, token: str | None = None) -> bytes:
+    response = people.client.get(
+        path(review_id), headers={"Authorization": f"Bearer {token or people.token}"}
     )
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/pdf"
@@ -62,21 +62,21 @@ def text_of(pdf: bytes) -> str:
     return " ".join(done.stdout.decode().split())
 
 
-def review_of(desk: Desk, agent: str) -> dict[str, Any]:
-    return next(r for r in reviews(desk) if r["agent"]["id"] == desk.agents[agent])
+def review_of(people: Desk, agent: str) -> dict[str, Any]:
+    return next(r for r in reviews(people) if r["agent"]["id"] == people.agents[agent])
 
 
-def acknowledged_march(desk: Desk) -> dict[str, Any]:
+def acknowledged_march(people: Desk) -> dict[str, Any]:
     """Ann's March review, with feedback and a rating, shared by Lea, self-assessed and
     acknowledged."""
-    desk.data(RUN, id=monthly_cycle(desk), day="2026-03-01")
-    review = review_of(desk, "ann")["id"]
-    desk.data(FEEDBACK, id=review, s="SCORE", t="Four solves: the most in the team.")
-    desk.data(RATE, id=review, r="Exceeds")
-    desk.data(SHARE, id=review)
-    desk.data(SELF, id=review, t="I picked up T-BOTH when Bob was out.")
-    desk.data(ACK, id=review)
-    return review_of(desk, "ann")
+    people.data(RUN, id=monthly_cycle(people), day="2026-03-01")
+    review = review_of(people, "ann")["id"]
+    people.data(FEEDBACK, id=review, s="SCORE", t="Four solves: the most in the team.")
+    people.data(RATE, id=review, r="Exceeds")
+    people.data(SHARE, id=review)
+    people.data(SELF, id=review, t="I picked up T-BOTH when Bob was out.")
+    people.data(ACK, id=review)
+    return review_of(people, "ann")
 
 
 def test_the_pdf_holds_the_agent_the_period_the_total_and_the_words(
@@ -131,9 +131,9 @@ def test_a_late_event_is_told_and_the_frozen_total_stays(desk: Desk) -> None:  #
     assert "DRAFT · not shared yet" in text
 
 
-def error_of(desk: Desk, review_id: str, token: str | None) -> tuple[int, str]:
+def error_of(people: Desk, review_id: str, token: str | None) -> tuple[int, str]:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    response = desk.client.get(path(review_id), headers=headers)
+    response = people.client.get(path(review_id), headers=headers)
     assert response.headers["content-type"] == "application/json"
     return response.status_code, response.json()["errors"][0]["extensions"]["code"]
 
