@@ -10,7 +10,13 @@ import pytest
 from domain.ports import TenantProfile
 from infra.bootstrap import Container
 from tests.support.careers import CareerDesk
-from tests.support.people_data import give_people_data, is_empty, people_data_of, team_goals
+from tests.support.people_data import (
+    give_people_data,
+    is_empty,
+    people_data_of,
+    review_march,
+    team_goals,
+)
 from tests.support.quality import open_desk
 
 DEACTIVATE = """mutation($id: ID!) { updateAgent(input: {agentId: $id, active: false}) {
@@ -25,6 +31,7 @@ def people(container: Container, tenant: TenantProfile) -> CareerDesk:
     team = team_goals(desk)
     give_people_data(desk, "ann", manager="lead", goals={team["solo"]: 0.8})
     give_people_data(desk, "bob", manager="lead", goals={team["shared"]: 0.4})
+    review_march(desk)
     return desk
 
 

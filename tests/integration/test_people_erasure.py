@@ -27,6 +27,7 @@ from tests.support.people_data import (
     goal_progress,
     is_empty,
     people_data_of,
+    review_march,
     team_goals,
 )
 from tests.support.quality import open_desk
@@ -36,15 +37,15 @@ SCORES = """query($p: PeriodInput!) { agentScores(period: $p) {
   agent { id } total metrics { key value sampleSize } } }"""
 MARCH = {"grain": "MONTH", "start": "2026-03-01"}
 # What Ann holds: a placement with two changes, two one-on-ones, two goals (each with the
-# one progress point the engine recorded).
+# one progress point the engine recorded), March's performance review.
 ANNS = {
     "career_level_changes": 2,
     "career_levels": 1,
     "goal_progress_points": 2,
     "goals": 2,
     "one_on_ones": 2,
-    "performance_reviews": 0,  # tests/integration/test_performance_reviews.py erases some
-    "review_cycle_memberships": 0,
+    "performance_reviews": 1,
+    "review_cycle_memberships": 0,  # tier1's cycle lists its team, not Ann
 }
 
 
@@ -86,6 +87,7 @@ def _desk(container: Container, tenant: TenantProfile) -> tuple[CareerDesk, dict
     give_people_data(people, "ann", manager="lead", goals={team["solo"]: 0.8, team["shared"]: 0.8})
     # Ann manages Bob's one-on-ones
     give_people_data(people, "bob", manager="ann", goals={team["shared"]: 0.4})
+    review_march(people)
     return people, team
 
 
@@ -121,7 +123,8 @@ def test_erasing_an_agent_leaves_nothing_of_their_people_data_and_everyone_elses
     assert answer["total"] == sum(ANNS.values())
     after = world.everything()
     assert is_empty(after["mine"]["ann"])
-    # Bob's one-on-ones that Ann held as his manager are Bob's: they stay, as do Lea's,
+    # Bob's one-on-ones that Ann held as his manager are Bob's, Lea's review that Ann wrote
+    # is Lea's: they stay, as do
     # the other tenant's Ann's, and every score (KPI data is not §7 data).
     assert after["mine"]["bob"] == before["mine"]["bob"]
     assert after["mine"]["lead"] == before["mine"]["lead"]
@@ -129,6 +132,8 @@ def test_erasing_an_agent_leaves_nothing_of_their_people_data_and_everyone_elses
     assert after["scores"] == before["scores"]
     bobs = after["mine"]["bob"]["oneOnOnes"]["edges"]
     assert {e["node"]["manager"]["id"] for e in bobs} == {ann}
+    [leas] = [e["node"] for e in after["mine"]["lead"]["performanceReviews"]["edges"]]
+    assert leas["reviewer"]["id"] == ann  # Lea's review, written by Ann, is Lea's
 
 
 def test_the_team_goals_above_an_erased_goal_roll_up_without_it(world: World) -> None:
@@ -152,7 +157,7 @@ def test_the_erasure_is_audited_with_counts_never_content(world: World) -> None:
     }
     # The mutation itself is recorded too, like every admin mutation (its arguments only).
     assert any(e["node"]["action"] == "eraseAgentPeopleData" for e in events)
-    assert "private notes" not in json.dumps(events)
+    assert "private" not in json.dumps(events)  # notes, self-assessments
 
 
 def test_erasing_twice_is_fine_and_erases_nothing_more(world: World) -> None:
@@ -203,7 +208,7 @@ def test_the_cli_erases_through_the_same_service(world: World) -> None:
     assert done.exit_code == 0, done.output
     report = json.loads(done.stdout)
     assert report["erased"] == ANNS
-    assert (report["agent_id"], report["total"], report["tenant"]) == (ann, 9, tenant)
+    assert (report["agent_id"], report["total"], report["tenant"]) == (ann, 10, tenant)
     settle(world.people.desk.container)
     assert world.team_progress() == {"solo": 0.2, "shared": 0.4}
     after = world.everything()

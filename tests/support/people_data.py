@@ -18,10 +18,22 @@ READ = """query($id: ID!) {
   agentCareerLevels(agentId: $id) { track { id } level { name } targetLevel { name }
     history { fromLevel { name } toLevel { name } note } }
   goals(ownerKind: AGENT, ownerId: $id) { id title progress parentId }
+  performanceReviews(agentId: $id) { totalCount edges { node { id status reviewer { id }
+    selfAssessment overallRating feedback { section text } } } }
   oneOnOnes(agentId: $id, first: 50) { totalCount edges { node { id heldOn notes
     manager { id } actionItems { text } } } } }"""
 TEAMS = "{ teams { id externalId } }"
 GOAL = "query($id: ID!) { goal(id: $id) { progress } }"
+CYCLE = f"""mutation($input: ReviewCycleInput!) {{ createReviewCycle(input: $input) {{
+  __typename ... on ReviewCycle {{ id }} {ERRORS} }} }}"""
+RUN = """mutation($id: ID!) { runReviewCycle(cycleId: $id, periodStart: "2026-03-01") {
+  __typename } }"""
+REVIEWS = """query($id: ID!) { performanceReviews(cycleId: $id) { edges { node { id agent { id }
+  } } } }"""
+FEEDBACK = """mutation($id: ID!, $t: String!) {
+  setPerformanceReviewFeedback(id: $id, section: SCORE, text: $t) { __typename } }"""
+SELF = """mutation($id: ID!, $t: String!) {
+  setPerformanceReviewSelfAssessment(id: $id, text: $t) { __typename } }"""
 ERASE = """mutation($id: ID!) { eraseAgentPeopleData(agentId: $id) { __typename
   ... on AgentPeopleDataErased { agentId total auditEventId erased { kind count } }
   ... on NotFoundError { message } } }"""
@@ -29,7 +41,7 @@ ERASE = """mutation($id: ID!) { eraseAgentPeopleData(agentId: $id) { __typename
 
 def team_goals(people: CareerDesk) -> dict[str, str]:
     """Two manual goals of team tier1 (their own progress 0.2), "solo" and "shared"."""
-    [tier1] = [t["id"] for t in people.desk.data_now(TEAMS)["teams"] if t["externalId"] == "tier1"]
+    tier1 = _tier1(people)
     goals = GoalsClient(people.desk.client, people.token)
     made = {
         name: goals.create(
@@ -78,6 +90,36 @@ def give_people_data(
     settle(people.desk.container)  # the goals' progress and roll-up
 
 
+def review_march(people: CareerDesk) -> None:
+    """March 2026 reviewed: team tier1 (Ann, Bob) by Lea, and Lea by Ann; each review has
+    the reviewer's feedback and the agent's self-assessment."""
+    agents = people.desk.agents
+    _review(people, {"teamIds": [_tier1(people)], "reviewerId": agents["lead"]}, count=2)
+    _review(people, {"agentIds": [agents["lead"]], "reviewerId": agents["ann"]}, count=1)
+
+
+def _review(people: CareerDesk, who: dict[str, Any], *, count: int) -> None:
+    scale = ["Below", "Meets", "Exceeds"]
+    cycle = people.call(
+        CYCLE, input={"name": f"Monthly {who}", "cadence": "MONTHLY", "ratingScale": scale, **who}
+    )
+    assert cycle["__typename"] == "ReviewCycle", cycle
+    assert people.call(RUN, id=cycle["id"])["__typename"] == "ReviewCycleRun"
+    settle(people.desk.container)  # the job that creates the reviews
+    found = people.call(REVIEWS, id=cycle["id"])["edges"]
+    assert len(found) == count, found
+    for edge in found:
+        review, agent = edge["node"]["id"], edge["node"]["agent"]["id"]
+        said = people.call(FEEDBACK, id=review, t=f"feedback on {agent}")
+        own = people.call(SELF, id=review, t=f"private self-assessment of {agent}")
+        assert said["__typename"] == own["__typename"] == "PerformanceReview", (said, own)
+
+
+def _tier1(people: CareerDesk) -> str:
+    [tier1] = [t["id"] for t in people.desk.data_now(TEAMS)["teams"] if t["externalId"] == "tier1"]
+    return str(tier1)
+
+
 def goal_progress(people: CareerDesk, goal_id: str) -> float | None:
     return people.desk.body(GOAL, token=people.token, id=goal_id)["data"]["goal"]["progress"]
 
@@ -98,4 +140,5 @@ def is_empty(data: dict[str, Any]) -> bool:
         data["agentCareerLevels"] == []
         and data["oneOnOnes"]["totalCount"] == 0
         and data["goals"] == []
+        and data["performanceReviews"]["totalCount"] == 0
     )
