@@ -44,6 +44,7 @@ from sqlalchemy import create_engine, text
 
 from bench import (
     api_reads,
+    api_rls,
     case_mix,
     dataset,
     freshness,
@@ -70,6 +71,7 @@ T = TypeVar("T")
 API_BENCHES: list[tuple[str, Callable[[], tuple[list[tuple[str, str, str, str]], Any]]]] = [
     ("reads", api_reads.measure),
     ("subscription", subscription_latency.measure),
+    ("rls", api_rls.measure),
 ]
 
 

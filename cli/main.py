@@ -6,6 +6,7 @@ import json
 from datetime import date
 
 import typer
+from sqlalchemy.exc import DBAPIError
 
 from cli import clients as client_commands
 from cli import demo as demo_command
@@ -23,6 +24,7 @@ from infra import admin
 from infra.bootstrap import container
 from infra.db.migrate import downgrade, upgrade
 from infra.db.repositories.system import ConflictError, NotFoundError
+from infra.db.roles import create_app_role
 from infra.logging import configure_logging
 from infra.signals import multiprocess_metrics
 
@@ -66,8 +68,38 @@ def main() -> None:
 @db.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Migrate DATABASE_URL to the latest schema (default: SQLite file here)."""
-    upgrade(container().settings.database_url, revision)
+    settings = container().settings
+    upgrade(settings.database_url, revision, app_role=settings.database_app_role)
     console.print(f"database at [bold]{revision}[/bold]")
+
+
+@db.command("roles")
+def db_roles(
+    role: str | None = typer.Option(
+        None, help="the app's role [default: DATABASE_APP_ROLE, else fairscore_app]"
+    ),
+    member: str | None = typer.Option(
+        None, help="the login role that may switch to it [default: the database's owner]"
+    ),
+) -> None:
+    """PostgreSQL, once per database, as a superuser: create the role row-level security
+    binds (NOLOGIN, NOBYPASSRLS, owns nothing), let the app's login role switch to it and
+    grant it DML on Fairscore's tables (also those later migrations add). Then set
+    DATABASE_APP_ROLE to it (README, 'Row-level security')."""
+    settings = container().settings
+    if settings.is_sqlite:
+        raise fail("row-level security is PostgreSQL's: DATABASE_URL names SQLite")
+    try:
+        done = create_app_role(settings.database_url, role or settings.database_app_role, member)
+    except DBAPIError as exc:
+        raise fail(
+            f"{exc.orig}: creating a role and granting on the tables needs a superuser; run "
+            "this once with DATABASE_URL naming one (README, 'Row-level security')"
+        ) from None
+    console.print(
+        f"role [bold]{done['role']}[/bold] {'created' if done['created'] else 'exists'}; "
+        f"{done['member']} may switch to it; set DATABASE_APP_ROLE={done['role']}"
+    )
 
 
 @db.command("downgrade")
@@ -190,6 +222,7 @@ def serve(
     import uvicorn  # noqa: PLC0415 - only this command needs the server
 
     secret_commands.require_secret_keys()
+    container().check_row_level_security()
     with multiprocess_metrics(workers):  # /metrics adds up every worker's counts
         uvicorn.run(
             "api.app:serve_app",

@@ -6,6 +6,7 @@ first use; tests build their own with `Container(settings)`.
 
 from __future__ import annotations
 
+import logging
 import threading
 from functools import cached_property
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.derivation.reconciler import Reconciler
@@ -30,6 +31,7 @@ from infra.db.engine import INTAKE_THREADS, make_engine, make_intake_engine, mak
 from infra.db.migrate import schema_check
 from infra.db.repositories.api_clients import SqlApiClients
 from infra.db.repositories.system import DerivationBacklog, IntegrationRecord
+from infra.db.roles import HOW_TO_PROTECT, protection_warning, scope_to_tenant, use_app_role
 from infra.db.statement_timeout import bounded_sessions, is_statement_timeout
 from infra.db.types import utcnow
 from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
@@ -58,6 +60,8 @@ from infra.sources.registry import adapters
 from infra.ttl_cache import TtlCache
 from infra.webhooks import WebhookIntake
 
+log = logging.getLogger(__name__)
+
 
 class Container:
     intake_threads = INTAKE_THREADS  # the API's limit on threads storing webhooks
@@ -68,12 +72,31 @@ class Container:
 
     @cached_property
     def engine(self) -> Engine:
+        """On PostgreSQL with DATABASE_APP_ROLE, its connections run as that role, bound by
+        row-level security (infra/db/roles.py)."""
         url = self.settings.database_url
-        return make_worker_engine(url) if self.worker else make_engine(url)
+        engine = make_worker_engine(url) if self.worker else make_engine(url)
+        use_app_role(engine, self.settings.database_app_role)
+        return engine
 
     @cached_property
     def intake_engine(self) -> Engine:
+        # The login role: one INSERT of a delivery the integration's tenant owns; no reads.
         return make_intake_engine(self.settings.database_url)
+
+    def check_row_level_security(self) -> None:
+        """At start (serve, worker): a warning when row-level security does not bind the
+        app; an exit when DATABASE_APP_ROLE cannot be used."""
+        role = self.settings.database_app_role
+        try:
+            problem = protection_warning(self.engine, role)
+        except OperationalError as exc:  # the database is not up yet: /readyz says so
+            log.warning("could not check row-level security at start: %s", exc.orig)
+            return
+        except DBAPIError as exc:  # e.g. the login role is not a member of the app role
+            raise SystemExit(f"DATABASE_APP_ROLE={role}: {exc.orig}; {HOW_TO_PROTECT}") from None
+        if problem is not None:
+            log.warning(problem)
 
     @cached_property
     def read_engine(self) -> Engine:
@@ -251,6 +274,7 @@ class Container:
         def revoked(tenant_id: TenantId) -> frozenset[str]:
             # The read sessions: on SQLite, a check must not queue behind writers.
             with self.read_sessions() as session:
+                scope_to_tenant(session, tenant_id)  # else RLS hides every revocation
                 return SqlApiClients(session, tenant_id).revoked_ids()
 
         return RevocationCache(revoked, ttl=self.settings.revocation_cache_ttl)

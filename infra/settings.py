@@ -19,6 +19,12 @@ class Settings(BaseSettings):
         default="sqlite:///fairscore.db",
         description="SQLAlchemy URL; Postgres: postgresql+psycopg://user@host/db",
     )
+    database_app_role: str | None = Field(
+        default=None,
+        description="PostgreSQL: the role every connection of the app switches to, bound by "
+        "row-level security (`fairscore db roles` creates fairscore_app); unset, the app runs "
+        "as the login role, which owns the tables and bypasses it (a warning at start)",
+    )
     redis_url: str | None = Field(
         default=None, description="Enables RQ; without it jobs run in-process after commit"
     )

@@ -17,6 +17,8 @@ branch_labels: str | Sequence[str] | None = ${repr(branch_labels)}
 depends_on: str | Sequence[str] | None = ${repr(depends_on)}
 
 
+# A new table with a tenant_id: call migrations.rls.enable_tenant_rls("table") after
+# creating it (tests/integration/test_row_level_security.py checks every one).
 def upgrade() -> None:
     ${upgrades if upgrades else "pass"}
 

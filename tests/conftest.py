@@ -86,16 +86,22 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 @contextmanager
 def scratch_database(prefix: str) -> Iterator[str]:
-    """A new, empty PostgreSQL database named `prefix`_<random>, dropped (forcibly) after."""
+    """A new, empty PostgreSQL database named `prefix`_<random>, dropped (forcibly) after.
+    The app's role exists (`fairscore db roles`), so migrating it grants the role its tables
+    and the app can run under row-level security (DATABASE_APP_ROLE)."""
     require_service("PostgreSQL", PG_ADMIN_URL)
     from sqlalchemy import create_engine, text
+
+    from infra.db.roles import create_app_role
 
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+        create_app_role(url, None, None)
+        yield url
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -32,6 +32,7 @@ def run_worker(
     settings = container(worker=True).settings
     if not settings.redis_url:
         raise SystemExit("fairscore worker needs REDIS_URL (without it jobs run in-process)")
+    container().check_row_level_security()
     if os.environ.get(MULTIPROC_ENV):  # a shared environment (compose, a pod template)
         log.warning(
             "%s is meant for `fairscore serve` only: this worker's job series are written "

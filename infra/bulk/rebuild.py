@@ -29,6 +29,7 @@ from domain.services.processing import refresh_activity, refresh_tickets
 from domain.services.recompute import rebuild as generic_rebuild
 from infra.bulk import fold_worker
 from infra.bulk.scores import score_history
+from infra.db.roles import login_role_connection, scope_connection
 from infra.db.tables import (
     AGENT_IDENTITY,
     DIRTY_PERIOD,
@@ -100,6 +101,7 @@ def _timed(result: BulkResult, stage: str, work: Callable[[], T]) -> T:
 
 def _clear(c: Container, tenant_id: TenantId) -> None:
     with c.engine.begin() as conn:
+        scope_connection(conn, tenant_id)
         s = METRIC_SAMPLE.c
         conn.execute(delete(METRIC_SAMPLE).where(s.tenant_id == tenant_id, s.source != REVIEWS))
         conn.execute(delete(TICKET).where(TICKET.c.tenant_id == tenant_id))
@@ -112,6 +114,7 @@ def _jobs(c: Container, tenant_id: TenantId, workers: int) -> list[fold_worker.J
     with c.system() as uow:
         tenant = uow.system.tenant(tenant_id)
     with c.engine.connect() as conn:
+        scope_connection(conn, tenant_id)
         agents = {
             (src, ext): aid
             for src, ext, aid in conn.execute(
@@ -131,6 +134,8 @@ def _jobs(c: Container, tenant_id: TenantId, workers: int) -> list[fold_worker.J
         bounds = _split_points(conn, tenant_id, workers)
     dsn = c.settings.database_url.replace("+psycopg", "").replace("postgres://", "postgresql://")
     ranges = list(zip([("", ""), *bounds], [*bounds, None], strict=True))
+    # The workers connect as the login role (COPY FROM is refused under RLS) and write
+    # rows of this tenant only.
     return [fold_worker.Job(dsn, tenant, lower, upper, agents, teams) for lower, upper in ranges]
 
 
@@ -172,6 +177,7 @@ def _analyze(c: Container, tables: tuple[str, ...]) -> None:
     filled table may do it by scanning the tenant's agents (seen: 80 µs a ticket). After
     it, of the derived rows: after millions of new rows the planner must not assume a few."""
     with c.engine.connect() as conn:
+        login_role_connection(conn)  # only the tables' owner may ANALYZE them
         for table in tables:
             conn.execute(text(f"ANALYZE {table}"))
         conn.commit()

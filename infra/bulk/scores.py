@@ -29,6 +29,7 @@ from domain.values import has_data
 from infra.bulk.history import periods
 from infra.db.repositories.rescoring import copy_text
 from infra.db.repositories.snapshots import stored_metrics
+from infra.db.roles import copying_as_login_role
 from infra.db.types import utcnow
 
 if TYPE_CHECKING:  # the container builds the bulk strategy
@@ -90,6 +91,10 @@ def _copy(session: Session, lines: list[str]) -> int:
     if not lines:
         return 0
     raw: Any = session.connection().connection.driver_connection
-    with raw.cursor() as cur, cur.copy(f"COPY score_snapshot ({_COLUMNS}) FROM STDIN") as cp:
+    with (
+        copying_as_login_role(session),
+        raw.cursor() as cur,
+        cur.copy(f"COPY score_snapshot ({_COLUMNS}) FROM STDIN") as cp,
+    ):
         cp.write("".join(lines))
     return len(lines)

@@ -33,6 +33,7 @@ from infra.db.repositories.settings import SqlTenantSettings
 from infra.db.repositories.snapshots import SqlSnapshots
 from infra.db.repositories.system import SystemRepository
 from infra.db.repositories.tickets import SqlTickets
+from infra.db.roles import as_login_role, scope_to_tenant
 from infra.db.sql import is_postgres
 from infra.secret_box import SecretBoxSource
 
@@ -85,6 +86,7 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> SqlUnitOfWork:
         self.session = session = self._sessions()
+        scope_to_tenant(session, self.tenant_id)
         if self.exclusive and is_postgres(session):
             # One writer per tenant at a time: concurrent jobs on the same tenant queue
             # here instead of racing on the same tickets and snapshots.
@@ -168,6 +170,7 @@ class SystemUnitOfWork:
 
     def __enter__(self) -> SystemUnitOfWork:
         self.session = self._sessions()
+        as_login_role(self.session)
         self.system = SystemRepository(self.session, self._box)
         return self
 

@@ -39,7 +39,7 @@ def stack(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[Stack]:
         workdir=tmp_path,
         queue_name=f"fairscore-e2e-{uuid.uuid4().hex[:6]}",
     )
-    s.cli("db", "upgrade")
+    s.migrate()
     s.serve()
     s.start("worker", log="worker.log")
     yield s

@@ -29,7 +29,7 @@ def make_stack(database_url: str, redis_url: str, workdir: Path, **env: str) -> 
         queue_name=f"fairscore-faults-{uuid.uuid4().hex[:6]}",
     )
     stack.env.update(LOG_LEVEL="INFO", **env)
-    stack.cli("db", "upgrade")
+    stack.migrate()
     stack.serve()
     return stack
 

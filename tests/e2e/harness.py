@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 import httpx
 from sqlalchemy import create_engine, func, select
 
+from infra.db.roles import DEFAULT_APP_ROLE
 from infra.db.tables import DERIVATION_REQUEST, DIRTY_PERIOD, WEBHOOK_DELIVERY
 from tests.support.api import batch, signed_headers
 
@@ -49,6 +50,9 @@ class Stack:
             "LOG_LEVEL": "WARNING",
             "JWT_ISSUER": self.url,
         }
+        if database_url.startswith("postgres"):
+            # As in production: connections run as the role that row-level security binds.
+            self.env["DATABASE_APP_ROLE"] = DEFAULT_APP_ROLE
         self.env.pop("REDIS_URL", None)
         if redis_url:
             self.env["REDIS_URL"] = redis_url
@@ -56,6 +60,13 @@ class Stack:
         self._logs: list[BinaryIO] = []
 
     # processes -------------------------------------------------------------
+    def migrate(self) -> None:
+        """`fairscore db upgrade`, and on PostgreSQL `fairscore db roles` (the test server's
+        login is a superuser): the app then runs as the role row-level security binds."""
+        self.cli("db", "upgrade")
+        if "DATABASE_APP_ROLE" in self.env:
+            self.cli("db", "roles")
+
     def cli(self, *args: str) -> str:
         done = subprocess.run(
             [sys.executable, "-m", "cli", *args],

@@ -171,6 +171,9 @@ class Shells:
                 stderr=subprocess.STDOUT,
             )
 
+    def log(self, name: str) -> str:
+        return (self.workdir / f"{name}.log").read_text(errors="replace")
+
     def logs(self) -> str:
         return "\n".join(
             f"--- {name}.log:\n"
@@ -311,6 +314,13 @@ def test_the_readme_full_stack_runs_as_written(shells: Shells) -> None:
     shells.start("serve")
     shells.start("worker")
     wait_until(lambda: ready(url), what="the API's /readyz on $PORT", shells=shells)
+    # As the tables' owner, row-level security does not bind them: both say so at start.
+    for name in ("serve", "worker"):
+        wait_until(
+            lambda name=name: "row-level security is OFF" in shells.log(name),
+            what=f"{name}'s warning that row-level security is off",
+            shells=shells,
+        )
 
     # The image's HEALTHCHECK command finds the API on $PORT, and fails where nothing listens.
     check = image_healthcheck()

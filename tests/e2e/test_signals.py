@@ -57,7 +57,7 @@ def test_metrics_and_json_logs_of_api_and_worker(
     )
     multiproc.mkdir()
     (multiproc / "counter_999999.db").write_bytes(b"stale")  # a previous run's: wiped
-    stack.cli("db", "upgrade")
+    stack.migrate()
     try:
         stack.serve("--workers", "2")
         token, hook = stack.open_tenant(scopes="read admin")

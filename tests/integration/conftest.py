@@ -22,10 +22,12 @@ from infra.bootstrap import Container, install
 from infra.db.engine import make_engine
 from infra.db.migrate import upgrade
 from infra.db.repositories.system import IntegrationRecord
+from infra.db.roles import DEFAULT_APP_ROLE
 from infra.queue import InProcessJobQueue
 from infra.settings import Settings
 from tests.conftest import scratch_database
 from tests.support.api import api_client
+from tests.support.tenant_scope import watching_tenant_statements
 
 
 @pytest.fixture(scope="session")
@@ -57,8 +59,11 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
+    """On PostgreSQL the app runs as it does in production: as `fairscore_app`, under
+    row-level security (the test server's superuser would bypass it)."""
     return Settings(
         database_url=database_url,
+        database_app_role=None if database_url.startswith("sqlite") else APP_ROLE,
         redis_url=None,
         data_dir=tmp_path / "keys",
         jwt_issuer="https://fairscore.test",
@@ -99,6 +104,17 @@ def integration(container: Container, tenant: TenantProfile) -> IntegrationRecor
 
 
 @pytest.fixture
+def only_scoped_statements() -> Iterator[None]:
+    """Fails the test if a tenant's unit of work sent a statement that leaves a tenant
+    table without its tenant (tests/support/tenant_scope.py)."""
+    with watching_tenant_statements() as found:
+        yield
+    assert found == [], "statements without their tenant:\n" + "\n\n".join(
+        f"{sorted(tables)}: {sql}" for sql, tables in found
+    )
+
+
+@pytest.fixture
 def rollback_session(database_url: str) -> Iterator[Session]:
     """A session whose commits are savepoints inside one transaction, rolled back."""
     engine = make_engine(database_url)
@@ -112,6 +128,9 @@ def rollback_session(database_url: str) -> Iterator[Session]:
         outer.rollback()
         connection.close()
         engine.dispose()
+
+
+APP_ROLE = DEFAULT_APP_ROLE  # created for every scratch database (tests/conftest.py)
 
 
 def new_tenant_id() -> TenantId:

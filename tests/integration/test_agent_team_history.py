@@ -22,6 +22,7 @@ from tests.factories import Ticket
 from tests.oracle.spec_oracle import compute
 from tests.support.api import access_token, graphql, graphql_data
 from tests.support.compare import Table, all_grains, from_snapshots, mismatches
+from tests.support.owner import owner_engine
 
 MOVE_DAY = "2026-06-15"
 UPDATE = """mutation ($input: UpdateAgentInput!) {
@@ -107,7 +108,7 @@ def computed_at(container: Container, tenant: TenantId) -> dict[tuple[str, ...],
         "SELECT subject_type, subject_id, grain, period_start, computed_at "
         "FROM score_snapshot WHERE tenant_id = :tenant"
     )
-    with container.engine.connect() as conn:
+    with owner_engine(container).connect() as conn:
         rows = conn.execute(sql, {"tenant": tenant})
         return {(kind, subject, grain, str(start)): at for kind, subject, grain, start, at in rows}
 

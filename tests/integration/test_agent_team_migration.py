@@ -15,6 +15,7 @@ from infra.db.migrate import downgrade, upgrade
 from infra.queue import InProcessJobQueue
 from tests.integration.test_agent_team_history import solved, upsert
 from tests.support.containers import installed_container
+from tests.support.owner import owner_engine
 
 ROWS = text(
     "SELECT a.external_id, m.from_day, t.external_id, m.ref, m.valid_from, m.valid_to "
@@ -25,7 +26,7 @@ ROWS = text(
 
 
 def rows(c: Container) -> list[tuple[Any, ...]]:
-    with c.engine.connect() as conn:
+    with owner_engine(c).connect() as conn:
         return [tuple(str(v) if v is not None else None for v in r) for r in conn.execute(ROWS)]
 
 

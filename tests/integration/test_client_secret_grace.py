@@ -18,6 +18,7 @@ from infra.bootstrap import Container
 from infra.db.tables import API_CLIENT
 from infra.db.types import utcnow
 from tests.support.api import access_token, graphql_data, request_token
+from tests.support.owner import owner_engine
 
 ROTATE = """
 mutation ($id: ID!, $grace: Int) {
@@ -37,7 +38,7 @@ def end_grace_window(container: Container, client_id: str) -> None:
         .where(API_CLIENT.c.client_id == client_id)
         .values(previous_secret_expires_at=past)
     )
-    with container.engine.begin() as conn:
+    with owner_engine(container).begin() as conn:
         assert conn.execute(stmt).rowcount == 1
 
 

@@ -10,6 +10,7 @@ from infra.bootstrap import Container
 from infra.db.tables import WEBHOOK_DELIVERY
 from tests.fixtures import WEBHOOKS
 from tests.support.api import api_client
+from tests.support.owner import owner_engine
 
 
 def test_a_freshdesk_secret_in_a_renamed_header_is_not_stored(
@@ -29,7 +30,7 @@ def test_a_freshdesk_secret_in_a_renamed_header_is_not_stored(
         headers={"X-Desk-Key": "s3cret-value", "Content-Type": "application/json"},
     )
     assert response.status_code == 202, response.text
-    with container.engine.connect() as conn:
+    with owner_engine(container).connect() as conn:
         stored = conn.execute(
             select(WEBHOOK_DELIVERY.c.headers).where(WEBHOOK_DELIVERY.c.tenant_id == tenant.id)
         ).scalar_one()

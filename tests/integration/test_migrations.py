@@ -20,6 +20,7 @@ from infra.db.engine import make_engine
 from infra.db.migrate import downgrade, upgrade
 from infra.db.tables import AUDIT_EVENT, INTEGRATION
 from infra.settings import Settings
+from tests.support.owner import owner_engine
 from tests.support.schema import index_definition
 
 
@@ -172,7 +173,7 @@ def test_going_below_encryption_refuses_until_secrets_decrypt_has_run(
 
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout) == {"decrypted": 1, "already_plaintext": 0}
-        with c.engine.connect() as conn:
+        with owner_engine(c).connect() as conn:
             assert conn.execute(select(INTEGRATION.c.secret)).scalar_one() == secret
             actions = conn.execute(select(AUDIT_EVENT.c.action)).scalars().all()
         assert "secrets decrypt" in actions

@@ -23,6 +23,7 @@ from infra.bootstrap import Container
 from infra.db.tables import API_CLIENT
 from infra.db.types import utcnow
 from tests.support.api import access_token, api_client, graphql, graphql_data, request_token
+from tests.support.owner import owner_engine
 
 AGENTS = "{ agents { id name } }"
 
@@ -198,7 +199,7 @@ def test_a_revoked_client_gets_no_token(
 ) -> None:
     client_id, _ = credentials
     revoke = update(API_CLIENT).where(API_CLIENT.c.client_id == client_id)
-    with container.engine.begin() as conn:
+    with owner_engine(container).begin() as conn:
         conn.execute(revoke.values(revoked_at=utcnow()))
 
     response = request_token(client, *credentials)
@@ -255,7 +256,7 @@ def test_client_secrets_are_stored_only_as_hashes(
 ) -> None:
     client_id, secret = credentials
     stmt = select(API_CLIENT.c.secret_hash).where(API_CLIENT.c.client_id == client_id)
-    with container.engine.connect() as conn:
+    with owner_engine(container).connect() as conn:
         stored = conn.execute(stmt).scalar_one()
 
     assert stored

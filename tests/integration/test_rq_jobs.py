@@ -27,6 +27,7 @@ from infra.db.types import utcnow
 from infra.settings import Settings
 from tests.factories import Ticket
 from tests.support.api import batch, signed_headers
+from tests.support.owner import owner_engine
 from workers.reconnect import Reconnect, patient_redis
 from workers.rq_worker import FairscoreWorker
 
@@ -76,7 +77,7 @@ def post_events(c: Container, tenant: TenantProfile, events: list[dict], msg_id:
 
 
 def count(c: Container, table: Table, tenant: TenantProfile, **where: str) -> int:
-    with c.engine.connect() as conn:
+    with owner_engine(c).connect() as conn:
         stmt = select(func.count()).select_from(table).where(table.c.tenant_id == tenant.id)
         for column, value in where.items():
             stmt = stmt.where(table.c[column] == value)
@@ -146,7 +147,7 @@ def test_when_redis_is_down_the_delivery_waits_for_the_sweeper(
     try:
         from workers.jobs import SWEEP_AFTER, sweep_pending
 
-        with up.engine.begin() as conn:  # make the delivery old enough to sweep
+        with owner_engine(up).begin() as conn:  # make the delivery old enough to sweep
             conn.execute(
                 WEBHOOK_DELIVERY.update()
                 .where(WEBHOOK_DELIVERY.c.tenant_id == tenant.id)

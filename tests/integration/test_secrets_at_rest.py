@@ -27,6 +27,7 @@ from infra.secret_box import PREFIX, SecretKeyError
 from infra.settings import Settings
 from tests.factories import Ticket
 from tests.support.api import access_token, api_client, batch, graphql_data, post_webhook
+from tests.support.owner import owner_engine
 
 BODY = batch(Ticket("T-1").created(0).events)
 CREATE = """mutation ($secret: String) {
@@ -37,7 +38,7 @@ CREATE = """mutation ($secret: String) {
 
 
 def stored_row(container: Container, integration_id: str) -> tuple[str, dict[str, object]]:
-    with container.engine.connect() as conn:
+    with owner_engine(container).connect() as conn:
         stmt = select(INTEGRATION.c.secret, INTEGRATION.c.options)
         row = conn.execute(stmt.where(INTEGRATION.c.id == integration_id)).one()
     return row.secret, dict(row.options)
@@ -115,7 +116,7 @@ def test_a_new_key_goes_first_the_old_still_decrypts_then_reencrypt_lets_it_go(
 def test_a_plaintext_row_from_before_still_verifies_and_the_command_encrypts_it(
     client: TestClient, container: Container, integration: IntegrationRecord
 ) -> None:
-    with container.engine.begin() as conn:
+    with owner_engine(container).begin() as conn:
         conn.execute(
             update(INTEGRATION)
             .where(INTEGRATION.c.id == integration.id)

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from redis import Redis
+from sqlalchemy.orm import sessionmaker
 from starlette.testclient import TestClient
 
 from domain.ports import TenantProfile
@@ -26,6 +27,7 @@ from infra.logging import configure_logging
 from infra.settings import Settings
 from tests.factories import Ticket
 from tests.support.api import access_token, api_client, batch, graphql_data, post_webhook
+from tests.support.owner import owner_engine
 from tests.support.schema import index_definition
 
 
@@ -70,7 +72,7 @@ def test_backlog_gauges_count_waiting_work_over_all_tenants(queued: Container) -
             assert post_webhook(client, hook, body).status_code == 202
     queued.coalesced_reconcile.flush()  # type: ignore[union-attr]
     hour_ago = utcnow() - timedelta(hours=1)
-    with queued.sessions.begin() as session:  # outbox rows, one an hour old
+    with sessionmaker(owner_engine(queued)).begin() as session:  # outbox rows, one an hour old
         session.add(
             DirtyPeriodRow(
                 tenant_id=tenants[0].id,

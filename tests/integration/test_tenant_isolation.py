@@ -29,6 +29,9 @@ from tests.support.api import (
 )
 from tests.support.derive import apply_and_settle
 
+# Every statement of every unit of work here names its tenant (issue 11).
+pytestmark = pytest.mark.usefixtures("only_scoped_statements")
+
 WEEK = {"grain": "WEEK", "start": "2026-03-02"}
 SCORED = "metrics { key value sampleSize }"
 AGENTS = "{ agents { id name externalId team { id name } } }"

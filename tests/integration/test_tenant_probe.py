@@ -29,6 +29,7 @@ from domain.ports import TenantId
 from infra.bootstrap import Container
 from tests.support.api import api_client, graphql
 from tests.support.derive import settle
+from tests.support.owner import owner_engine
 from tests.support.probe_schema import (
     Filler,
     Path,
@@ -71,7 +72,7 @@ class IdPool:
     @classmethod
     def read(cls, container: Container, tenant: TenantId) -> IdPool:
         by_kind: dict[str, set[str]] = {"any": set()}
-        with container.engine.connect() as conn:
+        with owner_engine(container).connect() as conn:
             for table in tenant_tables():
                 for column in ID_COLUMNS & set(table.c.keys()):
                     kind = f"{table.name}.external_id" if column == "external_id" else table.name
@@ -153,7 +154,11 @@ def introspect(client: TestClient, token: str) -> GraphQLSchema:
 
 # PostgreSQL only: the repositories are the same on SQLite, the probe is a minute of calls,
 # and B's rows are fingerprinted after each mutation by PostgreSQL itself.
-pytestmark = pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+# Every statement of every unit of work names its tenant (issue 11).
+pytestmark = [
+    pytest.mark.parametrize("database_url", ["postgres"], indirect=True),
+    pytest.mark.usefixtures("only_scoped_statements"),
+]
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from infra.bootstrap import Container
 from infra.db.repositories.system import IntegrationRecord
 from infra.db.tables import TICKET_EVENT
 from tests.support.api import access_token, graphql_data, stored
+from tests.support.owner import owner_engine
 from tests.support.vendors import Delivery, fixture, send
 
 SECRET = "vendor-signing-secret-3f9a"
@@ -68,7 +69,7 @@ def fixtures_of(source: str) -> list[Delivery]:
 def stored_events(container: Container, tenant: TenantProfile) -> dict[str, dict[str, Any]]:
     e = TICKET_EVENT.c
     stmt = select(e.event_id, e.payload).where(e.tenant_id == tenant.id)
-    with container.engine.connect() as conn:
+    with owner_engine(container).connect() as conn:
         return {event_id: dict(payload) for event_id, payload in conn.execute(stmt)}
 
 

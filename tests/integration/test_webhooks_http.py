@@ -23,6 +23,7 @@ from tests.support.api import (
     signed_headers,
     stored,
 )
+from tests.support.owner import owner_engine
 
 TICKET_FACTS = """
 query ($id: String!) {
@@ -43,7 +44,7 @@ def ticket_facts(
 def delivery_rows(container: Container, tenant: TenantProfile) -> list[Any]:
     d = WEBHOOK_DELIVERY.c
     stmt = select(d.body, d.headers, d.status, d.delivery_key).where(d.tenant_id == tenant.id)
-    with container.engine.connect() as conn:
+    with owner_engine(container).connect() as conn:
         return list(conn.execute(stmt))
 
 

@@ -22,6 +22,7 @@ from infra.bootstrap import Container
 from infra.db.repositories.system import IntegrationRecord
 from infra.db.tables import TICKET_EVENT, WEBHOOK_DELIVERY
 from infra.sources.generic import sign
+from tests.support.owner import owner_engine
 
 # authlib refuses a token endpoint on plain HTTP (except localhost).
 BASE_URL = "https://testserver"
@@ -111,7 +112,7 @@ def post_webhook(
 def count_rows(container: Container, table: Table, tenant: TenantId) -> int:
     """Rows of `table` that belong to `tenant`, read on a connection of its own."""
     stmt = select(func.count()).select_from(table).where(table.c.tenant_id == tenant)
-    with container.engine.connect() as conn:
+    with owner_engine(container).connect() as conn:
         return int(conn.execute(stmt).scalar_one())
 
 

@@ -18,6 +18,7 @@ from tests.factories import agent_profile
 from tests.support.api import access_token, batch, graphql_data, post_webhook
 from tests.support.derive import settle
 from tests.support.kpi_models import ACTIVATE, CREATE
+from tests.support.owner import owner_engine
 from tests.support.quality import WEEK, Desk, open_desk, ratings
 
 WEEK_PERIOD = f'{{grain: WEEK, start: "{WEEK.isoformat()}"}}'
@@ -120,7 +121,7 @@ def build_world(container: Container, tenant: TenantProfile) -> Desk:
 
 def tie_two_rows(container: Container, tenant: TenantProfile, table: Table, column: str) -> None:
     c = table.c
-    with container.engine.begin() as conn:
+    with owner_engine(container).begin() as conn:
         ids = sorted(
             conn.scalars(table.select().with_only_columns(c.id).where(c.tenant_id == tenant.id))
         )

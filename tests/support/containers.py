@@ -6,14 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from infra.bootstrap import Container, install
 from infra.settings import Settings
 
 
 @contextmanager
-def installed_container(database_url: str, data_dir: Path) -> Iterator[Container]:
-    """The app on `database_url` with in-process jobs, installed for the block."""
+def installed_container(database_url: str, data_dir: Path, **settings: Any) -> Iterator[Container]:
+    """The app on `database_url` with in-process jobs (and any other `settings`), installed
+    for the block."""
     c = Container(
         Settings(
             database_url=database_url,
@@ -21,6 +23,7 @@ def installed_container(database_url: str, data_dir: Path) -> Iterator[Container
             data_dir=data_dir,
             jwt_issuer="https://fairscore.test",
             graphiql=False,
+            **settings,
         )
     )
     install(c)

@@ -21,6 +21,7 @@ from infra.db.tables import (
     SNAPSHOT_SCORE,
     TICKET,
 )
+from tests.support.owner import owner_engine
 
 # Columns that legitimately differ between two derivations of the same event log: the
 # wall-clock time a row was (re)written. Everything else must be identical. No generated
@@ -54,7 +55,7 @@ Rows = dict[str, dict[tuple[Any, ...], dict[str, Any]]]
 
 def derived_rows(c: Container, tenant: TenantId) -> Rows:
     """{table: {primary key: {column: value}}} of the tenant, write times left out."""
-    with c.engine.connect() as conn:
+    with owner_engine(c).connect() as conn:
         return rows_of(conn, tenant)
 
 
@@ -120,7 +121,7 @@ def counts(rows: Rows) -> dict[str, int]:
 def clear_rebuilt(c: Container, tenant: TenantId) -> None:
     """Forget every row a rebuild recreates, so that it must write each of them itself
     (a rebuild over existing rows could leave a stale one in place unnoticed)."""
-    with c.engine.begin() as conn:
+    with owner_engine(c).begin() as conn:
         s = METRIC_SAMPLE.c
         conn.execute(delete(METRIC_SAMPLE).where(s.tenant_id == tenant, s.source != REVIEWS))
         for table in (TICKET, SCORE_SNAPSHOT, SNAPSHOT_SCORE):
@@ -129,7 +130,7 @@ def clear_rebuilt(c: Container, tenant: TenantId) -> None:
 
 def outbox_left(c: Container, tenant: TenantId) -> dict[str, int]:
     """Outbox rows still waiting: none once derivation has settled."""
-    with c.engine.connect() as conn:
+    with owner_engine(c).connect() as conn:
         return {
             table.name: conn.execute(
                 select(func.count()).select_from(table).where(table.c.tenant_id == tenant)

@@ -24,6 +24,7 @@ from infra.bootstrap import Container
 from tests.factories import Ticket, agent_profile
 from tests.support.api import access_token, batch, graphql_data, post_webhook
 from tests.support.derive import settle
+from tests.support.owner import owner_engine
 from tests.support.quality import EMAIL_QA, WEEK, ratings
 
 MONTH = {"grain": "MONTH", "start": "2026-03-01"}
@@ -270,7 +271,7 @@ def tenant_tables() -> list[Table]:
 def snapshot(container: Container, tenant: TenantId) -> dict[str, list[tuple[Any, ...]]]:
     """Every row the tenant owns, table by table, in a stable order."""
     rows: dict[str, list[tuple[Any, ...]]] = {}
-    with container.engine.connect() as conn:
+    with owner_engine(container).connect() as conn:
         for table in tenant_tables():
             stmt = select(table).where(table.c.tenant_id == tenant)
             found = conn.execute(stmt.order_by(*table.primary_key.columns))
@@ -287,7 +288,7 @@ def fingerprint(container: Container, tenant: TenantId) -> dict[str, str]:
         rows = func.coalesce(func.string_agg(row, aggregate_order_by(literal(","), row)), "")
         digest = select(literal(table.name), func.md5(rows))
         parts.append(digest.where(table.c.tenant_id == tenant))
-    with container.engine.connect() as conn:
+    with owner_engine(container).connect() as conn:
         return {name: value for name, value in conn.execute(union_all(*parts))}
 
 

@@ -105,7 +105,14 @@ def test_the_api_and_worker_start_after_a_successful_migration() -> None:
         assert services[name]["depends_on"] == {
             "migrate": {"condition": "service_completed_successfully"}
         }
-    assert services["migrate"]["command"] == ["fairscore", "db", "upgrade"]
+    assert services["migrate"]["command"] == [
+        "sh",
+        "-c",
+        "fairscore db upgrade && fairscore db roles",
+    ]
+    # ... and the app runs as the role row-level security binds
+    app_role = services["api"]["environment"]["DATABASE_APP_ROLE"]
+    assert app_role == services["worker"]["environment"]["DATABASE_APP_ROLE"] == "fairscore_app"
     assert services["migrate"]["depends_on"] == {
         "postgres": {"condition": "service_healthy"},
         "redis": {"condition": "service_healthy"},
