@@ -64,7 +64,6 @@ class CareersQuery:
                     track_id=str(track_id) if track_id is not None else None,
                     as_of=as_of,
                     now=utcnow(),
-                    goals=None,
                 )
             )
         except CareerNotFoundError as exc:

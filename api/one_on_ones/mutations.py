@@ -12,6 +12,8 @@ from api.errors import NotFoundError, ValidationError
 from api.one_on_ones.types import OneOnOne, one_on_ones
 from api.permissions import requires
 from domain.auth import Scope
+from domain.goals.ports import GoalError, GoalNotFoundError
+from domain.one_on_ones.action_goals import ItemGoal, goal_from_action_item
 from domain.one_on_ones.meetings import ItemSpec, OneOnOneError, OneOnOneNotFoundError
 from domain.one_on_ones.service import (
     MeetingChanges,
@@ -87,8 +89,25 @@ class UpdateOneOnOneInput:
         )
 
 
-def meeting_error(exc: OneOnOneError) -> ValidationError | NotFoundError:
-    if isinstance(exc, OneOnOneNotFoundError):
+@strawberry.input(description="The goal an action item becomes (a MANUAL goal of the agent)")
+class ActionItemGoalInput:
+    end_date: date = strawberry.field(description="The goal's last day, included")
+    start_date: date | None = strawberry.field(
+        default=None, description="Default: the meeting's day"
+    )
+    title: str | None = strawberry.field(default=None, description="Default: the item's text")
+    description: str | None = None
+    parent_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A TEAM or TENANT goal it aligns with"
+    )
+
+    def goal(self) -> ItemGoal:
+        parent = str(self.parent_id) if self.parent_id is not None else None
+        return ItemGoal(self.end_date, self.start_date, self.title, self.description, parent)
+
+
+def meeting_error(exc: OneOnOneError | GoalError) -> ValidationError | NotFoundError:
+    if isinstance(exc, OneOnOneNotFoundError | GoalNotFoundError):
         return NotFoundError(message=str(exc))
     return ValidationError(message=str(exc), field=exc.field)
 
@@ -123,5 +142,32 @@ class OneOnOnesMutation:
                 lambda uow: update_one_on_one(one_on_ones(uow), str(id), changes, now=utcnow())
             )
         except OneOnOneError as exc:
+            return meeting_error(exc)
+        return OneOnOne.of(meeting)
+
+    @strawberry.mutation(
+        extensions=PEOPLE_WRITE,
+        description="Turn an action item into a goal of the meeting's agent (MANUAL: its "
+        "progress is set with updateGoal); the item names the goal and the meeting links it.",
+    )
+    async def create_goal_from_action_item(
+        self,
+        info: Info,
+        one_on_one_id: strawberry.ID,
+        item_id: strawberry.ID,
+        input: ActionItemGoalInput,
+    ) -> OneOnOneResult:
+        goal = input.goal()
+        try:
+            meeting = await info.context.write(
+                lambda uow: goal_from_action_item(
+                    one_on_ones(uow),
+                    meeting_id=str(one_on_one_id),
+                    item_id=str(item_id),
+                    goal=goal,
+                    now=utcnow(),
+                )
+            )
+        except (OneOnOneError, GoalError) as exc:
             return meeting_error(exc)
         return OneOnOne.of(meeting)

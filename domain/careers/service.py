@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from domain import limits
-from domain.careers.evidence import EvidenceReader, GoalCounter
+from domain.careers.evidence import EvidenceReader, GoalTally
 from domain.careers.ports import AgentLevel, CareersUnitOfWork, LevelChange
 from domain.careers.readiness import (
     ExpectationReadiness,
@@ -28,6 +28,8 @@ from domain.careers.tracks import (
     TrackKind,
     check_track,
 )
+from domain.goals.model import OwnerKind
+from domain.goals.service import goals_of
 from domain.limits import check_length
 from domain.periods import local_day
 
@@ -132,7 +134,6 @@ def career_readiness(
     track_id: str | None,
     as_of: date | None,
     now: datetime,
-    goals: GoalCounter | None,
 ) -> AgentReadiness:
     """The agent's readiness for their target level on each track they are placed on
     (or on `track_id` only), judged on the evidence as of the local day `as_of`."""
@@ -142,7 +143,11 @@ def career_readiness(
         _track(uow, track_id)
     day = as_of or local_day(now, uow.tenant.timezone)
     reader = EvidenceReader(
-        uow.reads, agent_id=agent_id, timezone=uow.tenant.timezone, as_of=day, goals=goals
+        uow.reads,
+        agent_id=agent_id,
+        timezone=uow.tenant.timezone,
+        as_of=day,
+        goals=lambda agent: goal_tally(uow, agent),
     )
     tracks = {t.id: t for t in uow.careers.tracks()}
     placements = [p for p in uow.careers.agent_levels(agent_id) if track_id in {None, p.track_id}]
@@ -201,3 +206,9 @@ def agent_levels(uow: CareersUnitOfWork, agent_id: str) -> list[Placement]:
         )
         for level in levels
     ]
+
+
+def goal_tally(uow: CareersUnitOfWork, agent_id: str) -> GoalTally:
+    """How many of the agent's goals the goals engine holds as completed (its read port)."""
+    goals = goals_of(uow, OwnerKind.AGENT, agent_id)
+    return GoalTally(sum(goal.completed for goal in goals), len(goals))

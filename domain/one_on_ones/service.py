@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TypeVar
 
+from domain.goals.model import Owner, OwnerKind
 from domain.one_on_ones.meetings import (
     ItemSpec,
     OneOnOne,
@@ -68,8 +69,8 @@ def create_one_on_one(uow: OneOnOnesUnitOfWork, spec: MeetingSpec, *, now: datet
         agenda=spec.agenda,
         notes=spec.notes,
         action_items=merge_items((), spec.action_items, new_id),
-        review_ids=_linked(spec.review_ids, (), "reviewIds"),
-        goal_ids=_linked(spec.goal_ids, (), "goalIds"),
+        review_ids=_linked(uow, spec.agent_id, spec.review_ids, (), "reviewIds"),
+        goal_ids=_linked(uow, spec.agent_id, spec.goal_ids, (), "goalIds"),
         created_at=now,
         updated_at=now,
     )
@@ -84,6 +85,7 @@ def update_one_on_one(
     if meeting is None:
         raise OneOnOneNotFoundError(f"no one-on-one {meeting_id!r}", "id")
     check_texts(agenda=changes.agenda, notes=changes.notes)
+    agent = meeting.agent_id
     items = meeting.action_items
     if changes.action_items is not None:
         check_items(changes.action_items)
@@ -94,8 +96,8 @@ def update_one_on_one(
         agenda=_or(changes.agenda, meeting.agenda),
         notes=_or(changes.notes, meeting.notes),
         action_items=items,
-        review_ids=_linked(changes.review_ids, meeting.review_ids, "reviewIds"),
-        goal_ids=_linked(changes.goal_ids, meeting.goal_ids, "goalIds"),
+        review_ids=_linked(uow, agent, changes.review_ids, meeting.review_ids, "reviewIds"),
+        goal_ids=_linked(uow, agent, changes.goal_ids, meeting.goal_ids, "goalIds"),
         updated_at=now,
     )
     uow.one_on_ones.save(changed)
@@ -106,16 +108,31 @@ def _or(new: T | None, old: T) -> T:
     return old if new is None else new
 
 
-def _linked(new: Sequence[str] | None, old: tuple[str, ...], field: str) -> tuple[str, ...]:
-    """The new links, each once, when every one names a record of the agent."""
+def _linked(
+    uow: OneOnOnesUnitOfWork,
+    agent_id: str,
+    new: Sequence[str] | None,
+    old: tuple[str, ...],
+    field: str,
+) -> tuple[str, ...]:
+    """The new links, each once, when every one names a record of the meeting's agent."""
     if new is None:
         return old
     ids = check_links(new, field)
-    # Performance reviews and goals are not stored yet (issue 14 items 1 and 2): no id
-    # names one. Refused, an id never ends up stored unchecked.
-    for index, missing in enumerate(ids):
-        raise OneOnOneNotFoundError(f"no {LINKED[field]} {missing!r}", f"{field}[{index}]")
+    found = _goals_of(uow, agent_id, ids) if field == "goalIds" else set()
+    for index, link in enumerate(ids):
+        if link not in found:
+            what = LINKED[field]
+            raise OneOnOneNotFoundError(f"the agent has no {what} {link!r}", f"{field}[{index}]")
     return ids
 
 
+# Performance reviews are not stored yet (issue 14 item 1): no review id names one, so a
+# review link is refused and an id never ends up stored unchecked.
 LINKED = {"reviewIds": "performance review", "goalIds": "goal"}
+
+
+def _goals_of(uow: OneOnOnesUnitOfWork, agent_id: str, ids: Sequence[str]) -> set[str]:
+    """Those of `ids` that are the agent's own goals."""
+    mine = Owner(OwnerKind.AGENT, agent_id)
+    return {i for i, stored in uow.goals.many(ids).items() if stored.goal.owner == mine}

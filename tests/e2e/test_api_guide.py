@@ -456,6 +456,10 @@ def check_one_on_ones(guide: Guide, token: str, ids: dict[str, str]) -> None:
         }
         made = guide.run("CreateOneOnOne", token=token, input=given)["createOneOnOne"]
         assert (made["__typename"], made["heldOn"]) == ("OneOnOne", day)
+    [item] = made["actionItems"]
+    ask = {"oneOnOneId": made["id"], "itemId": item["id"], "input": {"endDate": "2026-03-31"}}
+    turned = guide.run("CreateGoalFromActionItem", token=token, **ask)["createGoalFromActionItem"]
+    assert turned["goalIds"] == [turned["actionItems"][0]["goalId"]]
     seen, after = [], None
     while True:
         page = guide.run("OneOnOnes", token=token, agentId=ids["ada"], first=1, after=after)

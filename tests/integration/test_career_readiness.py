@@ -19,7 +19,8 @@ from domain.ports import TenantProfile
 from infra.bootstrap import Container
 from tests.factories import Ticket
 from tests.support.careers import CareerDesk, expect, level
-from tests.support.derive import apply_and_settle
+from tests.support.derive import apply_and_settle, settle
+from tests.support.goals import GoalsClient
 from tests.support.quality import Desk, open_desk, ratings
 
 MONTH = "MONTH"
@@ -43,6 +44,8 @@ SENIOR = level(
     expect("Mentors a new hire"),
     expect("CSAT of 90%", metric={"metric": "csat", "threshold": 0.9,
                                   "direction": "HIGHER_IS_BETTER", "window": MONTH}),
+    expect("Completed a goal", goalsCompleted={"minCompleted": 1}),
+    expect("Completed two goals", goalsCompleted={"minCompleted": 2}),
 )  # fmt: skip
 
 
@@ -90,12 +93,26 @@ def reviews_and_ratings(desk: Desk) -> None:
         assert desk.data(rate, i=given)["rateValue"]["__typename"] == "ValueRating"
 
 
+def two_goals(careers: CareerDesk) -> None:
+    """Two manual goals of Ann: one completed (progress 1), one half way."""
+    start, next_month = this_month(careers.desk.tenant.timezone)
+    days = {"startDate": start.isoformat(), "endDate": next_month.isoformat()}
+    goals = GoalsClient(careers.desk.client, careers.token)
+    for title, progress in (("Own billing", 1.0), ("Write the runbook", 0.5)):
+        own = {"ownerKind": "AGENT", "ownerId": careers.desk.agents["ann"], "kind": "MANUAL"}
+        made = goals.create(title=title, progress=progress, **own, **days)
+        assert made["__typename"] == "Goal", made
+    settle(careers.desk.container)  # the engine stores progress and completion
+
+
 @pytest.fixture
 def careers(container: Container, tenant: TenantProfile) -> CareerDesk:
     desk = open_desk(container, tenant)
     work_this_month(desk)
     reviews_and_ratings(desk)
-    return CareerDesk(desk)
+    careers = CareerDesk(desk)
+    two_goals(careers)
+    return careers
 
 
 def test_readiness_lists_each_expectation_with_its_evidence_and_verdict(
@@ -124,13 +141,15 @@ def test_readiness_lists_each_expectation_with_its_evidence_and_verdict(
         "Empathy of 4": ("NOT_MET", {"value": 3.5, "sampleSize": 2, "window": window}),
         "Mentors a new hire": ("MANUAL", None),
         "CSAT of 90%": ("INSUFFICIENT_DATA", {"value": None, "sampleSize": 0, "window": window}),
+        "Completed a goal": ("MET", {"value": 1.0, "sampleSize": 2, "window": None}),
+        "Completed two goals": ("NOT_MET", {"value": 1.0, "sampleSize": 2, "window": None}),
     }  # fmt: skip
-    assert [e["index"] for e in readiness["expectations"]] == list(range(8))
+    assert [e["index"] for e in readiness["expectations"]] == list(range(10))
     assert readiness["expectations"][0]["evidence"]["__typename"] == "MetricEvidence"
     assert readiness["summary"] == {
         "overall": "NOT_READY",
-        "met": 3,
-        "notMet": 3,
+        "met": 4,
+        "notMet": 4,
         "insufficientData": 1,
         "manual": 1,
     }
@@ -161,9 +180,12 @@ def test_a_window_before_the_evidence_has_insufficient_data(careers: CareerDesk)
     [readiness] = careers.readiness("ann", asOf=start.isoformat())["tracks"]  # last month
 
     verdicts = [e["verdict"] for e in readiness["expectations"]]
-    # tickets_solved is a count: 0 with no sample, below minSample 1
-    assert verdicts == ["INSUFFICIENT_DATA"] * 6 + ["MANUAL", "INSUFFICIENT_DATA"]
-    assert readiness["summary"]["overall"] == "INCOMPLETE"
+    # tickets_solved is a count: 0 with no sample, below minSample 1; goals count to date
+    assert verdicts == ["INSUFFICIENT_DATA"] * 6 + ["MANUAL", "INSUFFICIENT_DATA"] + [
+        "MET",
+        "NOT_MET",
+    ]
+    assert readiness["summary"]["overall"] == "NOT_READY"
 
 
 def test_readiness_without_a_target_or_for_an_unknown_agent(careers: CareerDesk) -> None:

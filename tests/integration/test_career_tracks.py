@@ -9,7 +9,6 @@ import pytest
 
 from domain.ports import TenantProfile
 from infra.bootstrap import Container
-from tests.support.api import graphql
 from tests.support.careers import CREATE_TRACK, LEVELS, CareerDesk, expect, level
 from tests.support.quality import open_desk
 
@@ -159,33 +158,3 @@ def test_a_merged_away_agent_keeps_their_levels(careers: CareerDesk) -> None:
     }
     kept = careers.call(LEVELS, id=desk.agents["bob"])["list"]
     assert [k["level"]["name"] for k in kept] == ["Specialist"]
-
-
-QUERIES = [
-    "{ careerTracks { id } }",
-    '{ agentCareerLevels(agentId: "x") { effectiveOn } }',
-    '{ careerReadiness(agentId: "x") { __typename } }',
-]
-MUTATIONS = [
-    'mutation { createCareerTrack(input: {name: "T", kind: TECHNICAL, levels: [{name: "A"}]})'
-    " { __typename } }",
-    'mutation { setAgentLevel(input: {agentId: "x", trackId: "y", levelId: "z"}) { __typename } }',
-]
-
-
-@pytest.mark.parametrize(
-    ("scopes", "documents"),
-    [
-        (("read", "admin", "reviews:write"), QUERIES + MUTATIONS),
-        (("people:read",), MUTATIONS),
-        (("people:write",), QUERIES),
-    ],
-)
-def test_career_fields_need_the_people_scopes(
-    careers: CareerDesk, scopes: tuple[str, ...], documents: list[str]
-) -> None:
-    token = careers.desk.token_with(*scopes)
-    for document in documents:
-        body = graphql(careers.desk.client, token, document).json()
-        assert body["data"] is None, (document, body)
-        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN", (document, body)
