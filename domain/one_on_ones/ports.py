@@ -6,6 +6,7 @@ from datetime import date
 from typing import Protocol
 
 from domain.one_on_ones.meetings import OneOnOne
+from domain.performance_reviews.ports import PerformanceReviews
 from domain.ports import UnitOfWork
 
 # Where a page of an agent's one-on-ones ends: the (day, id) of the last meeting seen.
@@ -29,5 +30,11 @@ class OneOnOnes(Protocol):
 
 
 class OneOnOnesUnitOfWork(UnitOfWork, Protocol):
+    """The unit of work with the one-on-one repository, and the performance reviews a
+    meeting may link to (goals are the base unit of work's)."""
+
     @property
     def one_on_ones(self) -> OneOnOnes: ...
+
+    @property
+    def performance_reviews(self) -> PerformanceReviews: ...

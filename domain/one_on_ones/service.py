@@ -119,7 +119,7 @@ def _linked(
     if new is None:
         return old
     ids = check_links(new, field)
-    found = _goals_of(uow, agent_id, ids) if field == "goalIds" else set()
+    found = (_goals_of if field == "goalIds" else _reviews_of)(uow, agent_id, ids)
     for index, link in enumerate(ids):
         if link not in found:
             what = LINKED[field]
@@ -127,9 +127,13 @@ def _linked(
     return ids
 
 
-# Performance reviews are not stored yet (issue 14 item 1): no review id names one, so a
-# review link is refused and an id never ends up stored unchecked.
 LINKED = {"reviewIds": "performance review", "goalIds": "goal"}
+
+
+def _reviews_of(uow: OneOnOnesUnitOfWork, agent_id: str, ids: Sequence[str]) -> set[str]:
+    """Those of `ids` that are performance reviews of the agent (at most MAX_LINKS)."""
+    reviews = uow.performance_reviews
+    return {i for i in ids if (review := reviews.get(i)) and review.agent_id == agent_id}
 
 
 def _goals_of(uow: OneOnOnesUnitOfWork, agent_id: str, ids: Sequence[str]) -> set[str]:

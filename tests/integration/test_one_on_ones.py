@@ -10,6 +10,7 @@ import pytest
 from domain.ports import TenantProfile
 from infra.bootstrap import Container
 from tests.support.careers import ERRORS, CareerDesk
+from tests.support.derive import settle
 from tests.support.goals import GoalsClient
 from tests.support.quality import open_desk
 
@@ -125,6 +126,10 @@ def test_an_agents_one_on_ones_page_latest_first(people: CareerDesk) -> None:
     assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}
 
 
+CREATE_CYCLE = """mutation($input: ReviewCycleInput!) { createReviewCycle(input: $input) {
+  __typename ... on ReviewCycle { id } ... on UserError { message } } }"""
+RUN = """mutation($id: ID!, $day: Date!) { runReviewCycle(cycleId: $id, periodStart: $day) {
+  __typename } }"""
 TO_GOAL = f"""mutation($m: ID!, $i: ID!, $input: ActionItemGoalInput!) {{
   createGoalFromActionItem(oneOnOneId: $m, itemId: $i, input: $input) {{ __typename
     ... on OneOnOne {{ {MEETING} }} {ERRORS} }} }}"""
@@ -144,9 +149,39 @@ def test_a_meeting_links_the_agents_own_goals_only(people: CareerDesk) -> None:
 
     foreign = people.call(UPDATE, id=created["id"], input={"goalIds": [anns, bobs]})
     assert foreign == {"__typename": "NotFoundError", "message": f"the agent has no goal {bobs!r}"}
-    review = people.call(UPDATE, id=created["id"], input={"reviewIds": ["r1"]})
-    assert review["__typename"] == "NotFoundError"  # no performance reviews stored yet
     assert people.call(UPDATE, id=created["id"], input={"goalIds": []})["goalIds"] == []
+
+
+def march_reviews(people: CareerDesk) -> dict[str, str]:
+    """A monthly cycle of Ann's team run for March: each agent's performance review id."""
+    desk = people.desk
+    team = next(
+        a["team"]["id"]
+        for a in desk.data("{ agents { id team { id } } }")["agents"]
+        if a["id"] == desk.agents["ann"]
+    )
+    cycle = {"name": "Monthly", "cadence": "MONTHLY", "teamIds": [team],
+             "reviewerId": desk.agents["lead"], "ratingScale": ["Meets", "Exceeds"]}  # fmt: skip
+    made = people.call(CREATE_CYCLE, input=cycle)
+    assert made["__typename"] == "ReviewCycle", made
+    people.call(RUN, id=made["id"], day="2026-03-01")
+    settle(desk.container)
+    found = people.call("{ performanceReviews { edges { node { id agent { id } } } } }")
+    by_id = {a: n for n, a in desk.agents.items()}
+    return {by_id[e["node"]["agent"]["id"]]: e["node"]["id"] for e in found["edges"]}
+
+
+def test_a_meeting_links_the_agents_own_performance_reviews_only(people: CareerDesk) -> None:
+    reviews = march_reviews(people)
+    created = meet(people, "2026-04-02", reviewIds=[reviews["ann"]])
+    assert created["reviewIds"] == [reviews["ann"]]
+
+    bobs = people.call(UPDATE, id=created["id"], input={"reviewIds": [reviews["bob"]]})
+
+    assert bobs == {
+        "__typename": "NotFoundError",
+        "message": f"the agent has no performance review {reviews['bob']!r}",
+    }
 
 
 def test_an_action_item_becomes_a_goal_of_the_agent(people: CareerDesk) -> None:
