@@ -92,8 +92,9 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         "Case mix (SPEC §8)",
-        "For durations (both bases), `one_touch_rate`, `reopen_rate` and `csat`, agents and "
-        "teams also get an *expected* value for their ticket mix, by indirect "
+        "Once a tenant turns it on (`setCaseMixSettings`), for durations (both bases), "
+        "`one_touch_rate`, `reopen_rate` and `csat`, agents and teams also get an "
+        "*expected* value for their ticket mix, by indirect "
         "standardisation: strata are channel × priority (no priority is a value of its "
         "own); the reference is the tenant (or, by the tenant's `case_mix` setting, the "
         "agent's team) in the same period; expected = Σ nₛ·refₛ / Σ nₛ, nₛ the subject's "

@@ -60,7 +60,9 @@ class CaseMixPolicy:
     min_stratum: int = 10  # reference observations a stratum needs to stand alone
     min_sample: int = 5  # subject observations an adjusted value needs
     by_team: bool = False  # the reference: the tenant, or an agent's own team
-    enabled: bool = True  # a tenant may turn case mix off (the bench compares both)
+    # Off until a tenant turns it on (setCaseMixSettings): re-adjusting every subject of a
+    # touched period makes a roll-up ~15x and a rebuild ~2x slower (bench/case_mix.py).
+    enabled: bool = False
 
     def __post_init__(self) -> None:
         if self.min_stratum < 2 or self.min_sample < 1:

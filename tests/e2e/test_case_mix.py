@@ -41,6 +41,11 @@ PREVIEW = """query($model: KpiModelInput!, $start: Date!) {
 AGENT_IDS = """{ agents { id externalId } }"""
 
 
+SWITCH_ON = """
+mutation { setCaseMixSettings(input: {enabled: true}) { ... on CaseMixSettings { enabled } } }
+"""
+
+
 def model(*, adjusted: bool) -> dict[str, Any]:
     return {
         "name": "Speed on the mix" if adjusted else "Speed",
@@ -97,6 +102,8 @@ def ticket(
 
 def test_the_hard_queue_costs_no_score(stack: Stack, database_url: str) -> None:
     token, hook = stack.open_tenant(scopes="read admin", timezone="UTC")
+    switched = stack.graphql(token, SWITCH_ON)["setCaseMixSettings"]
+    assert switched["enabled"] is True  # a tenant opts in
     stack.post_webhooks(hook["webhook_path"], hook["secret"], history())
     wait_until_drained(database_url)
     transport = HTTPXTransport(
