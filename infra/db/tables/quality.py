@@ -19,12 +19,9 @@ def _agent_fk(column: str, name: str) -> ForeignKeyConstraint:
     return ForeignKeyConstraint(["tenant_id", column], ["agent.tenant_id", "agent.id"], name=name)
 
 
-def _ticket_fk(name: str) -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(
-        ["tenant_id", "ticket_source", "ticket_id"],
-        ["ticket.tenant_id", "ticket.source", "ticket.external_id"],
-        name=name,
-    )
+# No foreign key to `ticket` here: a ticket row is derived data that a whole-history rebuild
+# deletes and writes again; QA records name it by (source, external id), which it keeps,
+# and the services check that the ticket exists when a record is written.
 
 
 class ScorecardRow(SQLModel, table=True):
@@ -70,7 +67,6 @@ class CalibrationTicketRow(SQLModel, table=True):
             ["calibration_session.tenant_id", "calibration_session.id"],
             ondelete="CASCADE",
         ),
-        _ticket_fk("fk_calibration_ticket_ticket"),
     )
 
     tenant_id: str = Field(primary_key=True, max_length=32)
@@ -94,7 +90,6 @@ class ReviewRow(SQLModel, table=True):
         ),
         _agent_fk("reviewer_id", "fk_review_reviewer"),
         _agent_fk("reviewee_id", "fk_review_reviewee"),
-        _ticket_fk("fk_review_ticket"),
         ForeignKeyConstraint(
             ["tenant_id", "calibration_session_id"],
             ["calibration_session.tenant_id", "calibration_session.id"],
@@ -143,7 +138,6 @@ class ReviewAssignmentRow(SQLModel, table=True):
         _tenant_fk(),
         _agent_fk("agent_id", "fk_review_assignment_agent"),
         _agent_fk("reviewer_id", "fk_review_assignment_reviewer"),
-        _ticket_fk("fk_review_assignment_ticket"),
         ForeignKeyConstraint(
             ["tenant_id", "review_id"],
             ["review.tenant_id", "review.id"],
