@@ -6,9 +6,6 @@ export equal to the GraphQL answer, the admin mutations)."""
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
-import json
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -16,19 +13,18 @@ from typing import Any
 import httpx
 import pytest
 from gql import Client, GraphQLRequest
-from gql.transport.exceptions import TransportQueryError
-from gql.transport.httpx import HTTPXTransport
 from gql.transport.websockets import WebsocketsTransport
 
 from domain.events import format_time
+from tests.e2e.guide_careers import check_careers
+from tests.e2e.guide_client import DECEMBER, Guide, error_of
+from tests.e2e.guide_exports import check_export, check_ticket_export
 from tests.e2e.guide_goals import check_goals
 from tests.e2e.guide_performance_reviews import check_performance_reviews
 from tests.e2e.harness import Stack, wait_until_drained
 from tests.factories import Ticket
-from tests.support.api_guide import operations
 
 pytestmark = pytest.mark.e2e
-DECEMBER = {"grain": "MONTH", "start": "2025-12-01"}
 # Ada's first-solved tickets per month of 2025 (none in March, June, September); December is
 # the leaderboard's month, where Bob has 5 and Cy 2 (too few for any component: min 5).
 ADA_SOLVED = {month: month % 3 for month in range(1, 12)} | {12: 5}
@@ -75,40 +71,6 @@ def history() -> tuple[list[dict[str, Any]], dict[str, set[str]]]:
         events += ticket(f"C-{n}", when, "cy", "tier2", reply=10, solve=20, score=4)
         december["cy"].add(f"C-{n}")
     return events, december
-
-
-class Guide:
-    """Runs the guide's operations by name and remembers which ran."""
-
-    def __init__(self, url: str, token: str) -> None:
-        self.url, self.token = url, token
-        self.sources = operations()
-        self.ran: set[str] = set()
-
-    def run(
-        self, operation: str, /, *, token: str | None = None, **variables: Any
-    ) -> dict[str, Any]:
-        self.ran.add(operation)
-        transport = HTTPXTransport(
-            url=f"{self.url}/graphql",
-            headers={"Authorization": f"Bearer {token or self.token}"},
-            timeout=60,
-        )
-        with Client(transport=transport) as session:
-            answer = session.execute(
-                GraphQLRequest(self.sources[operation], variable_values=variables)
-            )
-        return dict(answer)
-
-
-def error_of(
-    guide: Guide, operation: str, /, token: str | None = None, **variables: Any
-) -> dict[str, Any]:
-    """The extensions of the GraphQL error the operation gets."""
-    with pytest.raises(TransportQueryError) as failed:
-        guide.run(operation, token=token, **variables)
-    assert failed.value.errors is not None
-    return dict(failed.value.errors[0]["extensions"])
 
 
 def test_the_guides_recipes_on_the_full_stack(stack: Stack, database_url: str) -> None:
@@ -221,61 +183,6 @@ def check_trend(guide: Guide, ada: str) -> None:
     assert refused == {"code": "BAD_USER_INPUT", "field": "to"}
 
 
-def check_export(stack: Stack, token: str, board: list[dict[str, Any]]) -> None:
-    """agent-scores.csv for December holds, per agent and in the same order, the total and
-    every metric's value and sample size that the Leaderboard query answered."""
-    response = httpx.get(
-        f"{stack.url}/exports/agent-scores.csv",
-        params={"grain": "MONTH", "start": "2025-12-01"},
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert response.status_code == 200, response.text
-    rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert [r["agent_external_id"] for r in rows] == [b["agent"]["externalId"] for b in board]
-    compared = 0
-    for row, answer in zip(rows, board, strict=True):
-        assert (row["agent_id"], row["agent_name"]) == (
-            answer["agent"]["id"],
-            answer["agent"]["name"],
-        )
-        assert number(row["total"]) == answer["total"]
-        for metric in answer["metrics"]:
-            key = metric["key"]
-            assert number(row[key]) == metric["value"], key
-            assert int(row[f"{key}_sample_size"]) == metric["sampleSize"], key
-            compared += 1
-    assert compared > 3 * 15
-
-
-def check_ticket_export(stack: Stack, token: str, ada: str, drilled: list[dict[str, Any]]) -> None:
-    """tickets.csv for Ada's December tickets (created and solved in December) holds, in the
-    same order, what the AgentTickets drill-down answered for each."""
-    response = httpx.get(
-        f"{stack.url}/exports/tickets.csv",
-        params={"grain": "MONTH", "start": "2025-12-01", "agentId": ada, "status": "SOLVED,CLOSED"},
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert response.status_code == 200, response.text
-    rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert [r["external_id"] for r in rows] == [n["externalId"] for n in drilled]
-    for row, node in zip(rows, drilled, strict=True):
-        assert (row["status"], row["created_at"], row["first_solved_at"]) == (
-            node["status"],
-            node["createdAt"],
-            node["firstSolvedAt"],
-        )
-        assert (row["assignee_id"], row["assignee_name"]) == (ada, "Ada")
-        metrics = [
-            {"key": m["key"], "value": m["value"], "at": m["at"]}
-            for m in json.loads(row["metrics"])
-        ]
-        assert metrics == node["metrics"]
-
-
-def number(cell: str) -> float | None:
-    return None if cell == "" else float(cell)
-
-
 def check_live_refresh(
     stack: Stack, guide: Guide, hook: dict[str, Any], ada: str, database_url: str
 ) -> None:
@@ -385,88 +292,3 @@ def check_management(stack: Stack, guide: Guide, ids: dict[str, str]) -> None:
         "timezone": "Europe/Berlin",
         "historyRecomputing": False,
     }
-
-
-SENIOR = [
-    {"description": "Solves 5 tickets a month", "evidence": {"metric": {
-        "metric": "tickets_solved", "threshold": 5, "direction": "HIGHER_IS_BETTER",
-        "window": "MONTH"}}},
-    {"description": "QA of 85 over the quarter", "evidence": {"qaScore": {
-        "minScore": 85, "minReviews": 3}}},
-    {"description": "Mentors a new hire"},
-]  # fmt: skip
-
-
-def check_careers(stack: Stack, guide: Guide, ids: dict[str, str]) -> None:
-    """A track as the guide's variables make it; Ada placed below her target; readiness as
-    of January 2026 judges December 2025 (her tickets solved as agentScores shows them: met)
-    and the last quarter of 2025 (no QA reviews: insufficient data). The admin token sees
-    none of it."""
-    ada = ids["ada"]
-    people = json.loads(
-        stack.cli(
-            "client", "create", "--tenant", "acme", "--scopes", "people:read people:write", "--json"
-        )
-    )
-    token = stack.token(people["client_id"], people["client_secret"])
-    levels = [{"name": "Specialist"}, {"name": "Senior", "expectations": SENIOR}]
-    given = {"name": "Support engineering", "kind": "TECHNICAL", "levels": levels}
-    track = guide.run("CreateCareerTrack", token=token, input=given)["createCareerTrack"]
-    specialist, senior = (level["id"] for level in track["levels"])
-    placement = {"agentId": ada, "trackId": track["id"], "levelId": specialist}
-    placed = guide.run("SetAgentLevel", token=token, input={**placement, "targetLevelId": senior})[
-        "setAgentLevel"
-    ]
-    assert (placed["level"], placed["targetLevel"]) == ({"name": "Specialist"}, {"name": "Senior"})
-    assert [h["toLevel"] for h in placed["history"]] == [{"name": "Specialist"}]
-
-    found = guide.run("CareerReadiness", token=token, agentId=ada, asOf="2026-01-01")
-    [readiness] = found["careerReadiness"]["tracks"]
-    verdicts = [(e["verdict"], e["found"]) for e in readiness["expectations"]]
-    december = {"grain": "MONTH", "start": "2025-12-01", "end": "2026-01-01"}
-    quarter = {"grain": "QUARTER", "start": "2025-10-01", "end": "2026-01-01"}
-    board = guide.run("Leaderboard", period=DECEMBER)["agentScores"]
-    solved = next(
-        m
-        for r in board
-        if r["agent"]["id"] == ada
-        for m in r["metrics"]
-        if m["key"] == "tickets_solved"
-    )["value"]  # 5 and the live check's late ones
-    assert verdicts == [
-        ("MET", {"value": solved, "sampleSize": solved, "window": december}),
-        ("INSUFFICIENT_DATA", {"value": None, "sampleSize": 0, "window": quarter}),
-        ("MANUAL", None),
-    ]
-    assert readiness["summary"]["overall"] == "INCOMPLETE"
-    refused = error_of(guide, "CareerReadiness", agentId=ada)  # the admin token
-    assert refused == {"code": "FORBIDDEN", "scope": "people:read"}
-    check_one_on_ones(guide, token, ids)
-
-
-def check_one_on_ones(guide: Guide, token: str, ids: dict[str, str]) -> None:
-    """Two one-on-ones of Ada with Bob as her manager, paged one at a time, latest first."""
-    for day in ("2026-01-08", "2026-01-22"):
-        given = {
-            "agentId": ids["ada"],
-            "managerId": ids["bob"],
-            "heldOn": day,
-            "agenda": "Queue health",
-            "actionItems": [{"text": "Shadow the billing queue"}],
-        }
-        made = guide.run("CreateOneOnOne", token=token, input=given)["createOneOnOne"]
-        assert (made["__typename"], made["heldOn"]) == ("OneOnOne", day)
-    [item] = made["actionItems"]
-    ask = {"oneOnOneId": made["id"], "itemId": item["id"], "input": {"endDate": "2026-03-31"}}
-    turned = guide.run("CreateGoalFromActionItem", token=token, **ask)["createGoalFromActionItem"]
-    assert turned["goalIds"] == [turned["actionItems"][0]["goalId"]]
-    seen, after = [], None
-    while True:
-        page = guide.run("OneOnOnes", token=token, agentId=ids["ada"], first=1, after=after)
-        found = page["oneOnOnes"]
-        assert found["totalCount"] == 2
-        seen += [edge["node"]["heldOn"] for edge in found["edges"]]
-        if not found["pageInfo"]["hasNextPage"]:
-            break
-        after = found["pageInfo"]["endCursor"]
-    assert seen == ["2026-01-22", "2026-01-08"]
