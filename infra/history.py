@@ -12,7 +12,8 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
-from domain.events import CanonicalEvent, EventError, parse_batch, parse_event
+from domain.event_fields import EventError
+from domain.events import CanonicalEvent, parse_batch, parse_event
 from domain.json_nesting import DEFAULT_MAX_DEPTH, loads
 from domain.services.importing import LineFailure
 from infra.sources.zendesk_export import ExportError, iter_events

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from domain.events import CanonicalEvent, EventError, parse_event
+from domain.event_fields import EventError
+from domain.events import CanonicalEvent, parse_event
 from domain.json_nesting import DEFAULT_MAX_DEPTH, JsonInputError, loads
 from domain.ports import Decoding, PendingDelivery
 from infra.sources.base import InboundRequest, PayloadError, SourceAdapter

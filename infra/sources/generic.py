@@ -13,7 +13,8 @@ import hashlib
 import hmac
 from typing import Any
 
-from domain.events import EventError, parse_batch, to_json
+from domain.event_fields import EventError
+from domain.events import parse_batch, to_json
 from infra.sources.base import (
     Decoded,
     InboundRequest,

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from domain.event_fields import EventError
 from domain.events import (
     AgentActivity,
     AgentUpserted,
     AuthorType,
-    EventError,
     RatingKind,
     Status,
     TicketAssigned,

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.events import EventError, Priority, TicketUpdated, format_time, parse_event
+from domain.event_fields import EventError
+from domain.events import Priority, TicketUpdated, format_time, parse_event
 from domain.fold import fold
 from domain.metrics import ticket_samples
 from domain.samples import SamplePolicy, SlaTargets, Stratum
