@@ -3,10 +3,12 @@
 agentScores for 1,000 agents answers ~25,000 metric and component objects of ~10 scalar
 fields each, and graphql-core executes every one of those fields on its own (a resolve
 info, the resolver, awaitable checks, leaf completion): ~70% of the request's time in
-the profile, more than reading and decoding the snapshots. For an object type whose every
-field is a scalar or an enum read straight off the object — strawberry's basic resolver,
-no arguments, no field extension — the result is the same when each field is read and
-serialised directly, which is what `PlainObjectsExecutionContext` does.
+the profile, more than reading and decoding the snapshots. When every field a selection
+set asks of an object is a scalar or an enum read straight off the object — strawberry's
+basic resolver, no arguments, no field extension — the result is the same when each field
+is read and serialised directly, which is what `PlainObjectsExecutionContext` does. The
+type's other fields do not matter unless they are selected (MetricValue's `strata`, a
+list of objects, left every metric to graphql-core while it counted).
 
 Anything it does not expect (a null in a non-null field, a value its scalar refuses or
 serialises to null, @defer, resolver middleware) hands the object back to graphql-core,
@@ -35,17 +37,19 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 from typing_extensions import override
 
-# field name → (strawberry's default resolver, the attribute, its leaf type, non-null?)
-Plan = dict[str, tuple[Any, str, GraphQLScalarType | GraphQLEnumType, bool]]
+# field name → (strawberry's default resolver, the attribute, its leaf type, non-null?),
+# or None for a field that needs graphql-core
+Plan = dict[str, tuple[Any, str, GraphQLScalarType | GraphQLEnumType, bool] | None]
 _PLANS: dict[GraphQLObjectType, Plan | None] = {}
 
 
 def plan_of(object_type: GraphQLObjectType) -> Plan | None:
-    """How to read each field of `object_type` directly; None when one of its fields
-    needs graphql-core (a resolver of its own, arguments, or a non-leaf type)."""
+    """How to read each field of `object_type` directly (None for a field that needs
+    graphql-core: a resolver of its own, arguments, or a non-leaf type); None when no
+    field can be read so."""
     if object_type in _PLANS:
         return _PLANS[object_type]
-    plan: Plan | None = {}
+    plan: Plan = {}
     for name, field in object_type.fields.items():
         wrapped = field.type
         leaf = wrapped.of_type if isinstance(wrapped, GraphQLNonNull) else wrapped
@@ -58,17 +62,18 @@ def plan_of(object_type: GraphQLObjectType) -> Plan | None:
             or field.args
             or not isinstance(leaf, GraphQLScalarType | GraphQLEnumType)
         ):
-            plan = None
-            break
+            plan[name] = None
+            continue
         # What its basic resolver returns: default_resolver(source, python_name).
-        plan[name] = (  # type: ignore[index]
+        plan[name] = (
             definition.default_resolver,
             definition.python_name,
             leaf,
             isinstance(wrapped, GraphQLNonNull),
         )
-    _PLANS[object_type] = plan
-    return plan
+    found = plan if any(entry is not None for entry in plan.values()) else None
+    _PLANS[object_type] = found
+    return found
 
 
 class PlainObjectsExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -133,10 +138,11 @@ class PlainObjectsExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def _selection(
         self, object_type: GraphQLObjectType, plan: Plan, grouped: dict[str, FieldDetailsList]
-    ) -> list[Selected]:
-        """What to read for each response key: once per selection set and request
-        (collect_subfields hands the same grouped fields for every item of a list)."""
-        selections: dict[int, tuple[object, list[Selected]]] = self.__dict__.setdefault(
+    ) -> list[Selected] | None:
+        """What to read for each response key, None if a selected field needs graphql-core:
+        once per selection set and request (collect_subfields hands the same grouped
+        fields for every item of a list)."""
+        selections: dict[int, tuple[object, list[Selected] | None]] = self.__dict__.setdefault(
             "_plain_selections", {}
         )
         found = selections.get(id(grouped))
@@ -148,10 +154,14 @@ class PlainObjectsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if name == "__typename":
                 selected.append((response_key, _typename(object_type.name), "", None, False))
                 continue
-            resolve, attribute, leaf, non_null = plan[name]
+            entry = plan[name]
+            if entry is None:
+                break
+            resolve, attribute, leaf, non_null = entry
             selected.append((response_key, resolve, attribute, _serializer(leaf), non_null))
-        selections[id(grouped)] = (grouped, selected)  # `grouped` kept: its id stays its own
-        return selected
+        answer = selected if len(selected) == len(grouped) else None
+        selections[id(grouped)] = (grouped, answer)  # `grouped` kept: its id stays its own
+        return answer
 
 
 # (response key, resolver, attribute, serialiser or None for __typename, non-null?)

@@ -33,6 +33,7 @@ class Leaf:
 @strawberry.type
 class WithResolver:
     name: str
+    leaves: list[Leaf]  # not a leaf: graphql-core completes it when it is selected
 
     @strawberry.field
     def shout(self) -> str:
@@ -76,7 +77,7 @@ class Query:
 
     @strawberry.field
     def others(self) -> list[WithResolver]:
-        return [WithResolver(name="c")]
+        return [WithResolver(name="c", leaves=_leaves())]
 
 
 FAST = strawberry.Schema(query=Query, execution_context_class=PlainObjectsExecutionContext)
@@ -94,6 +95,8 @@ SLOW = strawberry.Schema(query=Query)
         "{ broken { name count } }",
         "{ broken { count } leaves { name } }",
         "{ others { name shout } }",
+        "{ others { name } }",
+        "{ others { leaves { name } name } }",
         "{ outOfRange { name size } }",
         "{ gaps { name day } one: gaps { __typename } }",
         "{ outOfRange { name count } }",
@@ -112,7 +115,11 @@ def test_answers_equal_graphql_core(query: str) -> None:
 def test_only_objects_of_plain_fields_take_the_direct_path() -> None:
     types = FAST._schema.type_map
     assert plan_of(types["Leaf"]) is not None  # type: ignore[arg-type]
-    assert plan_of(types["WithResolver"]) is None  # type: ignore[arg-type]
+    mixed = plan_of(types["WithResolver"])  # type: ignore[arg-type]
+    assert mixed is not None
+    assert mixed["name"] is not None
+    assert mixed["shout"] is None
+    assert mixed["leaves"] is None
     assert plan_of(types["Query"]) is None  # type: ignore[arg-type]
 
 
@@ -135,3 +142,15 @@ def test_a_list_of_plain_objects_is_completed_on_the_direct_path(
     assert result.errors is None
     leaves = result.data["leaves"]  # type: ignore[index]
     assert leaves and completed == leaves
+
+    # a type with fields that need graphql-core, none of them selected
+    completed.clear()
+    result = FAST.execute_sync("{ others { name } }")
+    assert result.errors is None
+    assert completed == [{"name": "c"}]
+
+    # one of them selected: graphql-core completes the object (its `leaves` come back)
+    completed.clear()
+    result = FAST.execute_sync("{ others { shout leaves { name } } }")
+    assert result.errors is None
+    assert completed == [{"name": "a"}, {"name": "b"}]
