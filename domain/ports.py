@@ -16,11 +16,12 @@ from domain.audit import AuditLog
 from domain.casemix.apply import Strata
 from domain.clients import ApiClients
 from domain.derivation.outbox import Outbox
-from domain.events import AgentUpserted, CanonicalEvent
+from domain.events import AgentUpserted
 from domain.fold import TicketFacts
 from domain.goals.ports import Goals
 from domain.identities import Identities
-from domain.integrations import DeliveryAdmin, Integrations
+from domain.intake_ports import Deliveries, EventLog
+from domain.integrations import Integrations
 from domain.memberships import Statement, TeamHistory, TeamMove
 from domain.metrics import Basis, Level
 from domain.model import KpiModel
@@ -113,51 +114,6 @@ class WrittenScores:
 
     def __bool__(self) -> bool:
         return self.overflow or bool(self.keys)
-
-
-@dataclass(frozen=True, slots=True)
-class PendingDelivery:
-    id: str
-    source: str
-    headers: Mapping[str, str]
-    body: bytes
-    received_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Decoding:
-    """What a stored delivery means: events, or why it has none."""
-
-    events: Sequence[CanonicalEvent] = ()
-    ignored: str | None = None  # acknowledged, nothing to do (an unused event type)
-    failed: str | None = None  # cannot be understood; kept for an admin to replay
-
-
-class DeliveryDecoder(Protocol):
-    def decode(self, delivery: PendingDelivery) -> Decoding: ...
-
-
-class Deliveries(DeliveryAdmin, Protocol):
-    def pending(self, limit: int) -> Sequence[PendingDelivery]: ...
-
-    def finish(
-        self, delivery_id: str, *, status: str, reason: str | None = None, event_count: int = 0
-    ) -> None: ...
-
-
-class EventLog(Protocol):
-    def add(self, source: str, events: Sequence[CanonicalEvent]) -> list[CanonicalEvent]:
-        """Store events not seen before (by source and id); return only those."""
-        ...
-
-    def history(self, source: str, streams: Collection[str]) -> dict[str, list[CanonicalEvent]]:
-        """Every stored event of the given streams (see `domain.events.stream_of`)."""
-        ...
-
-    def streams(self, since: datetime | None, *, prefix: str = "") -> list[tuple[str, str]]:
-        """(source, stream) of every stream (named `prefix`…) with an event at or after
-        `since`."""
-        ...
 
 
 class Directory(Protocol):

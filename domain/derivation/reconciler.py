@@ -24,7 +24,8 @@ from typing import Protocol
 
 from domain.derivation.outbox import DerivationRequest, Redo
 from domain.goals.engine import refresh_goals, refresh_since
-from domain.ports import DeliveryDecoder, TenantId, UnitOfWork
+from domain.intake_ports import DeliveryDecoder
+from domain.ports import TenantId, UnitOfWork
 from domain.services.identities import reattribute_change
 from domain.services.intake import IntakeResult, process_pending
 from domain.services.models import rescore_from

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.events import CanonicalEvent
+from domain.intake_ports import DeliveryDecoder, PendingDelivery
 from domain.integrations import FAILED, IGNORED, PROCESSED
-from domain.ports import DeliveryDecoder, PendingDelivery, UnitOfWork
+from domain.ports import UnitOfWork
 from domain.services.processing import apply_events
 
 BATCH = 500

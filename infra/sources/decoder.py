@@ -7,8 +7,8 @@ from typing import Any
 
 from domain.event_fields import EventError
 from domain.events import CanonicalEvent, parse_event
+from domain.intake_ports import Decoding, PendingDelivery
 from domain.json_nesting import DEFAULT_MAX_DEPTH, JsonInputError, loads
-from domain.ports import Decoding, PendingDelivery
 from infra.sources.base import InboundRequest, PayloadError, SourceAdapter
 
 

@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy import Select, func, select, update
 
+from domain.intake_ports import PendingDelivery
 from domain.integrations import PENDING, DeliveryView
-from domain.ports import PendingDelivery, TenantId
+from domain.ports import TenantId
 from infra.db.keyset import Key, Keyset
 from infra.db.repositories.base import TenantRepository
 from infra.db.sql import insert_for
