@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKeyConstraint, Index
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
+from infra.db.tables.keys import tenant_fk
 from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
 
 
 class AuditEventRow(SQLModel, table=True):
     __tablename__ = "audit_event"
     __table_args__ = (
-        ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),
+        tenant_fk(),
         # auditLog pages newest first by (at, id).
         Index("ix_audit_event_at", "tenant_id", "at", "id"),
     )

@@ -10,15 +10,8 @@ from typing import Any
 from sqlalchemy import ForeignKeyConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from infra.db.tables.keys import agent_fk, tenant_fk
 from infra.db.types import JsonColumn, UtcDateTime
-
-
-def _tenant_fk() -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE")
-
-
-def _agent_fk() -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(["tenant_id", "agent_id"], ["agent.tenant_id", "agent.id"])
 
 
 def _track_fk() -> ForeignKeyConstraint:
@@ -36,7 +29,7 @@ def _level_fk(column: str) -> ForeignKeyConstraint:
 class CareerTrackRow(SQLModel, table=True):
     __tablename__ = "career_track"
     __table_args__ = (
-        _tenant_fk(),
+        tenant_fk(),
         UniqueConstraint("tenant_id", "name_key", name="uq_career_track_name"),
     )
 
@@ -54,7 +47,7 @@ class CareerLevelRow(SQLModel, table=True):
 
     __tablename__ = "career_level"
     __table_args__ = (
-        _tenant_fk(),
+        tenant_fk(),
         _track_fk(),
         UniqueConstraint("tenant_id", "track_id", "rank", name="uq_career_level_rank"),
     )
@@ -73,8 +66,8 @@ class AgentCareerLevelRow(SQLModel, table=True):
 
     __tablename__ = "agent_career_level"
     __table_args__ = (
-        _tenant_fk(),
-        _agent_fk(),
+        tenant_fk(),
+        agent_fk("agent_id"),
         _track_fk(),
         _level_fk("level_id"),
         _level_fk("target_level_id"),
@@ -94,8 +87,8 @@ class CareerLevelChangeRow(SQLModel, table=True):
 
     __tablename__ = "career_level_change"
     __table_args__ = (
-        _tenant_fk(),
-        _agent_fk(),
+        tenant_fk(),
+        agent_fk("agent_id"),
         _track_fk(),
         _level_fk("from_level_id"),
         _level_fk("to_level_id"),

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKeyConstraint, Index, Text
 from sqlmodel import Field, SQLModel
 
+from infra.db.tables.keys import tenant_fk
 from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
 
 
@@ -24,7 +25,7 @@ class TenantRow(SQLModel, table=True):
 
 class TeamRow(SQLModel, table=True):
     __tablename__ = "team"
-    __table_args__ = (ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),)
+    __table_args__ = (tenant_fk(),)
 
     tenant_id: str = Field(primary_key=True, max_length=32)
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
@@ -51,7 +52,7 @@ class TeamIdentityRow(SQLModel, table=True):
 class AgentRow(SQLModel, table=True):
     __tablename__ = "agent"
     __table_args__ = (
-        ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),
+        tenant_fk(),
         ForeignKeyConstraint(["tenant_id", "team_id"], ["team.tenant_id", "team.id"]),
         Index("ix_agent_email", "tenant_id", "email"),
     )
@@ -90,7 +91,7 @@ class ApiClientRow(SQLModel, table=True):
 
     __tablename__ = "api_client"
     __table_args__ = (
-        ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),
+        tenant_fk(),
         Index("ix_api_client_client_id", "client_id"),
     )
 
@@ -112,7 +113,7 @@ class IntegrationRow(SQLModel, table=True):
 
     __tablename__ = "integration"
     __table_args__ = (
-        ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),
+        tenant_fk(),
         # Webhook URLs find an integration by id alone (the tenant comes from it).
         Index("ix_integration_id", "id", unique=True),
     )

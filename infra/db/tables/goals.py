@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKeyConstraint, Index
 from sqlmodel import Field, SQLModel
 
+from infra.db.tables.keys import tenant_fk
 from infra.db.types import UtcDateTime
 
 
@@ -19,7 +20,7 @@ class GoalRow(SQLModel, table=True):
 
     __tablename__ = "goal"
     __table_args__ = (
-        ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),
+        tenant_fk(),
         ForeignKeyConstraint(["tenant_id", "parent_id"], ["goal.tenant_id", "goal.id"]),
         Index("ix_goal_owner", "tenant_id", "owner_kind", "owner_id"),
         Index("ix_goal_parent", "tenant_id", "parent_id"),
@@ -57,7 +58,7 @@ class GoalProgressRow(SQLModel, table=True):
 
     __tablename__ = "goal_progress"
     __table_args__ = (
-        ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),
+        tenant_fk(),
         ForeignKeyConstraint(
             ["tenant_id", "goal_id"], ["goal.tenant_id", "goal.id"], ondelete="CASCADE"
         ),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKeyConstraint, Index
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
+from infra.db.tables.keys import agent_fk, tenant_fk
 from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
 
 
@@ -21,9 +22,9 @@ class AgentMergeRow(SQLModel, table=True):
 
     __tablename__ = "agent_merge"
     __table_args__ = (
-        ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),
-        ForeignKeyConstraint(["tenant_id", "from_agent_id"], ["agent.tenant_id", "agent.id"]),
-        ForeignKeyConstraint(["tenant_id", "to_agent_id"], ["agent.tenant_id", "agent.id"]),
+        tenant_fk(),
+        agent_fk("from_agent_id"),
+        agent_fk("to_agent_id"),
         Index("ix_agent_merge_created", "tenant_id", "created_at"),
     )
 

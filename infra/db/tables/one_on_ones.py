@@ -7,14 +7,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKeyConstraint, Index, Text
+from sqlalchemy import Index, Text
 from sqlmodel import Field, SQLModel
 
+from infra.db.tables.keys import agent_fk, tenant_fk
 from infra.db.types import JsonColumn, UtcDateTime
-
-
-def _agent_fk(column: str) -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(["tenant_id", column], ["agent.tenant_id", "agent.id"])
 
 
 class OneOnOneRow(SQLModel, table=True):
@@ -23,9 +20,9 @@ class OneOnOneRow(SQLModel, table=True):
 
     __tablename__ = "one_on_one"
     __table_args__ = (
-        ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),
-        _agent_fk("agent_id"),
-        _agent_fk("manager_id"),
+        tenant_fk(),
+        agent_fk("agent_id"),
+        agent_fk("manager_id"),
         Index("ix_one_on_one_agent", "tenant_id", "agent_id", "held_on", "id"),
     )
 

@@ -9,15 +9,8 @@ from typing import Any
 from sqlalchemy import ForeignKeyConstraint, Index
 from sqlmodel import Field, SQLModel
 
+from infra.db.tables.keys import agent_fk, tenant_fk
 from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
-
-
-def _tenant_fk() -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE")
-
-
-def _agent_fk(column: str) -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(["tenant_id", column], ["agent.tenant_id", "agent.id"])
 
 
 def _survey_fk() -> ForeignKeyConstraint:
@@ -37,7 +30,7 @@ class AgentTeamRow(SQLModel, table=True):
 
     __tablename__ = "agent_team"
     __table_args__ = (
-        _tenant_fk(),
+        tenant_fk(),
         ForeignKeyConstraint(
             ["tenant_id", "agent_id"], ["agent.tenant_id", "agent.id"], ondelete="CASCADE"
         ),
@@ -58,7 +51,7 @@ class SupportValueRow(SQLModel, table=True):
     """A tenant's soft-skill value; a value dropped from the set is kept, inactive."""
 
     __tablename__ = "support_value"
-    __table_args__ = (_tenant_fk(),)
+    __table_args__ = (tenant_fk(),)
 
     tenant_id: str = Field(primary_key=True, max_length=32)
     key: str = Field(primary_key=True, max_length=64)
@@ -73,12 +66,12 @@ class ValueRatingRow(SQLModel, table=True):
 
     __tablename__ = "value_rating"
     __table_args__ = (
-        _tenant_fk(),
+        tenant_fk(),
         ForeignKeyConstraint(
             ["tenant_id", "value_key"], ["support_value.tenant_id", "support_value.key"]
         ),
-        _agent_fk("agent_id"),
-        _agent_fk("rater_id"),
+        agent_fk("agent_id"),
+        agent_fk("rater_id"),
         Index("ix_value_rating_agent", "tenant_id", "agent_id", "period_start"),
     )
 
@@ -97,7 +90,7 @@ class PulseSurveyRow(SQLModel, table=True):
     """Up to 10 pulse questions, optionally with the eNPS question."""
 
     __tablename__ = "pulse_survey"
-    __table_args__ = (_tenant_fk(),)
+    __table_args__ = (tenant_fk(),)
 
     tenant_id: str = Field(primary_key=True, max_length=32)
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
@@ -113,9 +106,9 @@ class PulseAnswerRow(SQLModel, table=True):
 
     __tablename__ = "pulse_answer"
     __table_args__ = (
-        _tenant_fk(),
+        tenant_fk(),
         _survey_fk(),
-        _agent_fk("respondent_id"),
+        agent_fk("respondent_id"),
         ForeignKeyConstraint(["tenant_id", "team_id"], ["team.tenant_id", "team.id"]),
     )
 
@@ -132,9 +125,9 @@ class EnpsAnswerRow(SQLModel, table=True):
 
     __tablename__ = "enps_answer"
     __table_args__ = (
-        _tenant_fk(),
+        tenant_fk(),
         _survey_fk(),
-        _agent_fk("respondent_id"),
+        agent_fk("respondent_id"),
         ForeignKeyConstraint(["tenant_id", "team_id"], ["team.tenant_id", "team.id"]),
     )
 

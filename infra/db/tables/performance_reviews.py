@@ -10,22 +10,15 @@ from typing import Any
 from sqlalchemy import ForeignKeyConstraint, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from infra.db.tables.keys import agent_fk, tenant_fk
 from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
-
-
-def _tenant_fk() -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE")
-
-
-def _agent_fk(column: str, name: str) -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(["tenant_id", column], ["agent.tenant_id", "agent.id"], name=name)
 
 
 class ReviewCycleRow(SQLModel, table=True):
     """Who is reviewed (teams, agents), by whom, how often, on which rating scale."""
 
     __tablename__ = "review_cycle"
-    __table_args__ = (_tenant_fk(), _agent_fk("reviewer_id", "fk_review_cycle_reviewer"))
+    __table_args__ = (tenant_fk(), agent_fk("reviewer_id", "fk_review_cycle_reviewer"))
 
     tenant_id: str = Field(primary_key=True, max_length=32)
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
@@ -45,14 +38,14 @@ class PerformanceReviewRow(SQLModel, table=True):
 
     __tablename__ = "performance_review"
     __table_args__ = (
-        _tenant_fk(),
+        tenant_fk(),
         ForeignKeyConstraint(
             ["tenant_id", "cycle_id"],
             ["review_cycle.tenant_id", "review_cycle.id"],
             name="fk_performance_review_cycle",
         ),
-        _agent_fk("agent_id", "fk_performance_review_agent"),
-        _agent_fk("reviewer_id", "fk_performance_review_reviewer"),
+        agent_fk("agent_id", "fk_performance_review_agent"),
+        agent_fk("reviewer_id", "fk_performance_review_reviewer"),
         UniqueConstraint(
             "tenant_id", "cycle_id", "agent_id", "period_start", name="uq_performance_review"
         ),

@@ -8,16 +8,8 @@ from typing import Any
 from sqlalchemy import BigInteger, ForeignKeyConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from infra.db.tables.keys import agent_fk, tenant_fk
 from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
-
-
-def _tenant_fk() -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE")
-
-
-def _agent_fk(column: str, name: str) -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(["tenant_id", column], ["agent.tenant_id", "agent.id"], name=name)
-
 
 # No foreign key to `ticket` here: a ticket row is derived data that a whole-history rebuild
 # deletes and writes again; QA records name it by (source, external id), which it keeps,
@@ -28,7 +20,7 @@ class ScorecardRow(SQLModel, table=True):
     """One version of a QA rubric; reviews keep the version they used."""
 
     __tablename__ = "scorecard"
-    __table_args__ = (_tenant_fk(),)
+    __table_args__ = (tenant_fk(),)
 
     tenant_id: str = Field(primary_key=True, max_length=32)
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
@@ -43,7 +35,7 @@ class CalibrationSessionRow(SQLModel, table=True):
 
     __tablename__ = "calibration_session"
     __table_args__ = (
-        _tenant_fk(),
+        tenant_fk(),
         ForeignKeyConstraint(
             ["tenant_id", "scorecard_id", "scorecard_version"],
             ["scorecard.tenant_id", "scorecard.id", "scorecard.version"],
@@ -61,7 +53,7 @@ class CalibrationSessionRow(SQLModel, table=True):
 class CalibrationTicketRow(SQLModel, table=True):
     __tablename__ = "calibration_ticket"
     __table_args__ = (
-        _tenant_fk(),
+        tenant_fk(),
         ForeignKeyConstraint(
             ["tenant_id", "session_id"],
             ["calibration_session.tenant_id", "calibration_session.id"],
@@ -83,13 +75,13 @@ class ReviewRow(SQLModel, table=True):
 
     __tablename__ = "review"
     __table_args__ = (
-        _tenant_fk(),
+        tenant_fk(),
         ForeignKeyConstraint(
             ["tenant_id", "scorecard_id", "scorecard_version"],
             ["scorecard.tenant_id", "scorecard.id", "scorecard.version"],
         ),
-        _agent_fk("reviewer_id", "fk_review_reviewer"),
-        _agent_fk("reviewee_id", "fk_review_reviewee"),
+        agent_fk("reviewer_id", "fk_review_reviewer"),
+        agent_fk("reviewee_id", "fk_review_reviewee"),
         ForeignKeyConstraint(
             ["tenant_id", "calibration_session_id"],
             ["calibration_session.tenant_id", "calibration_session.id"],
@@ -119,7 +111,7 @@ class SamplingRuleRow(SQLModel, table=True):
     """The tenant's rule for weekly review assignments (one per tenant)."""
 
     __tablename__ = "sampling_rule"
-    __table_args__ = (_tenant_fk(),)
+    __table_args__ = (tenant_fk(),)
 
     tenant_id: str = Field(primary_key=True, max_length=32)
     per_agent_per_week: int
@@ -135,9 +127,9 @@ class ReviewAssignmentRow(SQLModel, table=True):
 
     __tablename__ = "review_assignment"
     __table_args__ = (
-        _tenant_fk(),
-        _agent_fk("agent_id", "fk_review_assignment_agent"),
-        _agent_fk("reviewer_id", "fk_review_assignment_reviewer"),
+        tenant_fk(),
+        agent_fk("agent_id", "fk_review_assignment_agent"),
+        agent_fk("reviewer_id", "fk_review_assignment_reviewer"),
         ForeignKeyConstraint(
             ["tenant_id", "review_id"],
             ["review.tenant_id", "review.id"],

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKeyConstraint
 from sqlmodel import Field, SQLModel
 
+from infra.db.tables.keys import tenant_fk
 from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
 
 
@@ -15,7 +15,7 @@ class KpiModelRow(SQLModel, table=True):
     """One version of a weighted KPI model; a new version never edits an old one."""
 
     __tablename__ = "kpi_model"
-    __table_args__ = (ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),)
+    __table_args__ = (tenant_fk(),)
 
     tenant_id: str = Field(primary_key=True, max_length=32)
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
@@ -33,7 +33,7 @@ class ScoreSnapshotRow(SQLModel, table=True):
     """Metric values (and guardrail signals) of one subject in one period."""
 
     __tablename__ = "score_snapshot"
-    __table_args__ = (ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),)
+    __table_args__ = (tenant_fk(),)
 
     tenant_id: str = Field(primary_key=True, max_length=32)
     subject_type: str = Field(primary_key=True, max_length=8)
@@ -51,7 +51,7 @@ class SnapshotScoreRow(SQLModel, table=True):
     narrow rows."""
 
     __tablename__ = "snapshot_score"
-    __table_args__ = (ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),)
+    __table_args__ = (tenant_fk(),)
 
     tenant_id: str = Field(primary_key=True, max_length=32)
     subject_type: str = Field(primary_key=True, max_length=8)
@@ -73,7 +73,7 @@ class DirtyPeriodRow(SQLModel, table=True):
     work a lost job request left behind."""
 
     __tablename__ = "dirty_period"
-    __table_args__ = (ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),)
+    __table_args__ = (tenant_fk(),)
 
     tenant_id: str = Field(primary_key=True, max_length=32)
     grain: str = Field(primary_key=True, max_length=8)
@@ -89,7 +89,7 @@ class DerivationRequestRow(SQLModel, table=True):
     `revision` moved on meanwhile, i.e. it was asked for again while it ran."""
 
     __tablename__ = "derivation_request"
-    __table_args__ = (ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),)
+    __table_args__ = (tenant_fk(),)
 
     tenant_id: str = Field(primary_key=True, max_length=32)
     kind: str = Field(primary_key=True, max_length=16)
@@ -103,7 +103,7 @@ class ActiveUsersRow(SQLModel, table=True):
     """Active users of the tenant's product in a period (for contact_ratio)."""
 
     __tablename__ = "active_users"
-    __table_args__ = (ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE"),)
+    __table_args__ = (tenant_fk(),)
 
     tenant_id: str = Field(primary_key=True, max_length=32)
     grain: str = Field(primary_key=True, max_length=8)

@@ -18,11 +18,8 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from domain.integrations import PENDING
+from infra.db.tables.keys import agent_fk, tenant_fk
 from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
-
-
-def _tenant_fk() -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(["tenant_id"], ["tenant.id"], ondelete="CASCADE")
 
 
 class TicketRow(SQLModel, table=True):
@@ -30,9 +27,9 @@ class TicketRow(SQLModel, table=True):
 
     __tablename__ = "ticket"
     __table_args__ = (
-        _tenant_fk(),
+        tenant_fk(),
         ForeignKeyConstraint(["tenant_id", "team_id"], ["team.tenant_id", "team.id"]),
-        ForeignKeyConstraint(["tenant_id", "assignee_id"], ["agent.tenant_id", "agent.id"]),
+        agent_fk("assignee_id"),
         # The tickets connection's order (ticket_reads.SqlTicketReads.page); SQLite's DESC
         # puts NULLs last already.
         Index(
@@ -70,7 +67,7 @@ class TicketEventRow(SQLModel, table=True):
 
     __tablename__ = "ticket_event"
     __table_args__ = (
-        _tenant_fk(),
+        tenant_fk(),
         Index("ix_ticket_event_stream", "tenant_id", "source", "stream"),
     )
 
@@ -89,7 +86,7 @@ class RatingRow(SQLModel, table=True):
 
     __tablename__ = "rating"
     __table_args__ = (
-        _tenant_fk(),
+        tenant_fk(),
         Index("ix_rating_ticket", "tenant_id", "source", "ticket_id"),
     )
 
@@ -109,7 +106,7 @@ class WebhookDeliveryRow(SQLModel, table=True):
 
     __tablename__ = "webhook_delivery"
     __table_args__ = (
-        _tenant_fk(),
+        tenant_fk(),
         UniqueConstraint(
             "tenant_id", "integration_id", "delivery_key", name="uq_webhook_delivery_key"
         ),
@@ -149,7 +146,7 @@ class MetricSampleRow(SQLModel, table=True):
 
     __tablename__ = "metric_sample"
     __table_args__ = (
-        _tenant_fk(),
+        tenant_fk(),
         Index("ix_metric_sample_day", "tenant_id", "local_day"),
         # An agent's periods (and touches) without scanning the whole tenant's days.
         Index("ix_metric_sample_agent", "tenant_id", "agent_id", "local_day"),
