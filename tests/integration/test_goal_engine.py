@@ -11,8 +11,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from redis import Redis
-from rq import Queue
 
 from domain.derivation.outbox import Redo
 from domain.goals.model import GoalKind, GoalStatus, MetricTarget, OwnerKind, StoredGoal
@@ -21,10 +19,10 @@ from domain.metrics import Direction
 from domain.periods import local_day
 from domain.ports import TenantId, TenantProfile, UnitOfWork
 from infra import admin
-from infra.bootstrap import Container, install
+from infra.bootstrap import Container
 from tests.factories import Ticket, agent_profile
-from tests.integration.test_rq_jobs import make_container
 from tests.support.derive import apply_and_settle, settle
+from tests.support.rq import rq_app
 from workers.jobs import refresh_goal_statuses
 
 NOW = datetime.now(UTC)
@@ -114,13 +112,8 @@ def test_a_rebuild_leaves_every_goal_as_the_incremental_path_did(
 
 @pytest.fixture
 def rq_container(postgres_url: str, redis_url: str, tmp_path: Path) -> Iterator[Container]:
-    queue = f"fairscore-goals-{uuid.uuid4().hex[:8]}"
-    c = make_container(postgres_url, redis_url, queue, tmp_path)
-    install(c)
-    yield c
-    Queue(queue, connection=Redis.from_url(redis_url)).empty()
-    install(None)
-    c.close()
+    with rq_app(postgres_url, redis_url, tmp_path, prefix="fairscore-goals") as c:
+        yield c
 
 
 def pending(uow: UnitOfWork) -> set[Redo]:

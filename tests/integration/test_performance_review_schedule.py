@@ -13,22 +13,20 @@ from pathlib import Path
 
 import pytest
 from croniter import croniter
-from redis import Redis
 from rq import Queue
 
 from domain.performance_reviews.cycles import Cadence, last_complete_period
 from domain.performance_reviews.service import create_cycle
 from domain.ports import TenantId
 from infra import admin
-from infra.bootstrap import Container, install
+from infra.bootstrap import Container
 from infra.db.tables import PERFORMANCE_REVIEW
 from infra.db.types import utcnow
 from infra.queue import CREATE_PERFORMANCE_REVIEWS, performance_reviews_job_id
-from infra.settings import Settings
 from tests.factories import agent_profile
-from tests.integration.test_rq_jobs import make_container, run_worker_burst
 from tests.support.api import access_token, api_client, graphql_data
 from tests.support.derive import apply_and_settle
+from tests.support.rq import redis_down_app, rq_app, run_worker_burst
 from workers.cron import PERFORMANCE_REVIEWS_CRON
 from workers.jobs import schedule_performance_reviews
 
@@ -40,11 +38,8 @@ RUN = """mutation($c: ID!, $d: Date!) { runReviewCycle(cycleId: $c, periodStart:
 
 @pytest.fixture
 def rq_container(postgres_url: str, redis_url: str, tmp_path: Path) -> Iterator[Container]:
-    c = make_container(postgres_url, redis_url, f"fairscore-pr-{uuid.uuid4().hex[:8]}", tmp_path)
-    install(c)
-    yield c
-    Queue(c.settings.queue_name, connection=Redis.from_url(redis_url)).empty()
-    install(None)
+    with rq_app(postgres_url, redis_url, tmp_path, prefix="fairscore-pr") as c:
+        yield c
 
 
 def tenant_with_cycle(c: Container) -> tuple[TenantId, str]:
@@ -122,15 +117,7 @@ def test_the_dispatcher_queues_each_cycles_period_once_and_a_real_worker_reviews
 def test_a_redis_outage_is_a_typed_error_of_run_review_cycle(
     postgres_url: str, tmp_path: Path
 ) -> None:
-    down = Container(
-        Settings(
-            database_url=postgres_url,
-            redis_url="redis://127.0.0.1:1/0",  # nothing listens there
-            data_dir=tmp_path / "keys",
-        )
-    )
-    install(down)
-    try:
+    with redis_down_app(postgres_url, tmp_path) as down:
         tenant, cycle = tenant_with_cycle(down)
         client = api_client(down)
         token = access_token(client, down, tenant, scopes=("people:write",))
@@ -138,5 +125,3 @@ def test_a_redis_outage_is_a_typed_error_of_run_review_cycle(
         result = graphql_data(client, token, RUN, c=cycle, d="2026-03-01")
 
         assert result["runReviewCycle"]["__typename"] == "UnavailableError"
-    finally:
-        install(None)

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from croniter import croniter
-from redis import Redis
 from rq import Queue
 
 from domain.periods import local_midnight
@@ -21,15 +20,14 @@ from domain.ports import TenantId
 from domain.quality.assignment_service import last_complete_week, save_rule
 from domain.quality.sampling import SamplingStrategy
 from infra import admin
-from infra.bootstrap import Container, install
+from infra.bootstrap import Container
 from infra.db.tables import REVIEW_ASSIGNMENT
 from infra.db.types import utcnow
 from infra.queue import GENERATE_REVIEW_ASSIGNMENTS, review_assignments_job_id
-from infra.settings import Settings
 from tests.factories import Ticket, agent_profile
-from tests.integration.test_rq_jobs import count, make_container, run_worker_burst
-from tests.support.api import access_token, api_client, graphql_data
+from tests.support.api import access_token, api_client, count_rows, graphql_data
 from tests.support.derive import apply_and_settle
+from tests.support.rq import redis_down_app, rq_app, run_worker_burst
 from workers.cron import REVIEW_ASSIGNMENTS_CRON
 from workers.jobs import schedule_review_assignments
 
@@ -39,11 +37,8 @@ TZ = "Europe/Berlin"
 
 @pytest.fixture
 def rq_container(postgres_url: str, redis_url: str, tmp_path: Path) -> Iterator[Container]:
-    c = make_container(postgres_url, redis_url, f"fairscore-qa-{uuid.uuid4().hex[:8]}", tmp_path)
-    install(c)
-    yield c
-    Queue(c.settings.queue_name, connection=Redis.from_url(redis_url)).empty()
-    install(None)
+    with rq_app(postgres_url, redis_url, tmp_path, prefix="fairscore-qa") as c:
+        yield c
 
 
 def test_the_cron_runs_the_dispatcher_on_mondays_once_the_week_is_over_everywhere() -> None:
@@ -88,7 +83,7 @@ def test_the_dispatcher_queues_generation_and_a_real_worker_draws_last_weeks_tic
     done = run_worker_burst(c)
 
     assert done.returncode == 0, done.stderr[-2000:]
-    assert count(c, REVIEW_ASSIGNMENT, tenant, week_start=week) == 1  # type: ignore[arg-type]
+    assert count_rows(c, REVIEW_ASSIGNMENT, tenant.id, week_start=week) == 1
 
 
 GENERATE = """mutation($week: Date!) { generateReviewAssignments(weekStart: $week) {
@@ -146,15 +141,7 @@ def test_generating_a_week_again_while_its_job_waits_queues_nothing_more(
 def test_a_redis_outage_is_a_typed_error_of_generate_review_assignments(
     postgres_url: str, tmp_path: Path
 ) -> None:
-    down = Container(
-        Settings(
-            database_url=postgres_url,
-            redis_url="redis://127.0.0.1:1/0",  # nothing listens there
-            data_dir=tmp_path / "keys",
-        )
-    )
-    install(down)
-    try:
+    with redis_down_app(postgres_url, tmp_path) as down:
         tenant = tenant_with_rule(down)
         client = api_client(down)
         token = access_token(client, down, tenant, scopes=("read", "admin"))
@@ -162,5 +149,3 @@ def test_a_redis_outage_is_a_typed_error_of_generate_review_assignments(
         result = graphql_data(client, token, GENERATE, week="2026-03-02")
 
         assert result["generateReviewAssignments"]["__typename"] == "UnavailableError"
-    finally:
-        install(None)

@@ -6,9 +6,6 @@ when Redis is down (the delivery stays pending; the sweeper enqueues it later).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -17,17 +14,16 @@ from pathlib import Path
 import pytest
 from redis import Redis
 from rq import Queue
-from sqlalchemy import Table, func, select
 
 from domain.ports import TenantProfile
 from infra import admin
 from infra.bootstrap import Container, install
 from infra.db.tables import TICKET_EVENT, WEBHOOK_DELIVERY
 from infra.db.types import utcnow
-from infra.settings import Settings
 from tests.factories import Ticket
-from tests.support.api import batch, signed_headers
+from tests.support.api import batch, count_rows, signed_headers
 from tests.support.owner import owner_engine
+from tests.support.rq import UNREACHABLE_REDIS, make_container, rq_app, run_worker_burst
 from workers.reconnect import Reconnect, patient_redis
 from workers.rq_worker import FairscoreWorker
 
@@ -39,28 +35,10 @@ def queue_name() -> str:
     return f"fairscore-test-{uuid.uuid4().hex[:8]}"
 
 
-def make_container(
-    postgres_url: str, redis_url: str | None, queue_name: str, tmp_path: Path
-) -> Container:
-    return Container(
-        Settings(
-            database_url=postgres_url,
-            redis_url=redis_url,
-            queue_name=queue_name,
-            data_dir=tmp_path / "keys",
-        )
-    )
-
-
 @pytest.fixture
-def rq_container(
-    postgres_url: str, redis_url: str, queue_name: str, tmp_path: Path
-) -> Iterator[Container]:
-    c = make_container(postgres_url, redis_url, queue_name, tmp_path)
-    install(c)
-    yield c
-    Queue(queue_name, connection=Redis.from_url(redis_url)).empty()
-    install(None)
+def rq_container(postgres_url: str, redis_url: str, tmp_path: Path) -> Iterator[Container]:
+    with rq_app(postgres_url, redis_url, tmp_path, prefix="fairscore-test") as c:
+        yield c
 
 
 def post_events(c: Container, tenant: TenantProfile, events: list[dict], msg_id: str) -> int:
@@ -76,44 +54,19 @@ def post_events(c: Container, tenant: TenantProfile, events: list[dict], msg_id:
     return receipt.status
 
 
-def count(c: Container, table: Table, tenant: TenantProfile, **where: str) -> int:
-    with owner_engine(c).connect() as conn:
-        stmt = select(func.count()).select_from(table).where(table.c.tenant_id == tenant.id)
-        for column, value in where.items():
-            stmt = stmt.where(table.c[column] == value)
-        return int(conn.execute(stmt).scalar_one())
-
-
-def run_worker_burst(c: Container) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": c.settings.database_url,
-        "REDIS_URL": c.settings.redis_url or "",
-        "QUEUE_NAME": c.settings.queue_name,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "cli", "worker", "--burst"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_a_real_worker_processes_a_webhook(rq_container: Container) -> None:
     tenant = admin.create_tenant(
         rq_container, slug=f"rq-{uuid.uuid4().hex[:6]}", name="RQ", timezone="UTC"
     )
     story = Ticket("R1").created(0, assignee="a1").customer(1).agent(20, "a1").solve(30)
     assert post_events(rq_container, tenant, story.events, "m-1") == 202
-    assert count(rq_container, WEBHOOK_DELIVERY, tenant, status="pending") == 1
+    assert count_rows(rq_container, WEBHOOK_DELIVERY, tenant.id, status="pending") == 1
 
     done = run_worker_burst(rq_container)
 
     assert done.returncode == 0, done.stderr[-2000:]
-    assert count(rq_container, WEBHOOK_DELIVERY, tenant, status="processed") == 1
-    assert count(rq_container, TICKET_EVENT, tenant) == 4
+    assert count_rows(rq_container, WEBHOOK_DELIVERY, tenant.id, status="processed") == 1
+    assert count_rows(rq_container, TICKET_EVENT, tenant.id) == 4
 
 
 def test_many_webhooks_for_one_tenant_queue_one_job(rq_container: Container) -> None:
@@ -127,19 +80,19 @@ def test_many_webhooks_for_one_tenant_queue_one_job(rq_container: Container) -> 
     assert queue.count == 1
 
     assert run_worker_burst(rq_container).returncode == 0
-    assert count(rq_container, WEBHOOK_DELIVERY, tenant, status="processed") == 5
-    assert count(rq_container, TICKET_EVENT, tenant) == 10
+    assert count_rows(rq_container, WEBHOOK_DELIVERY, tenant.id, status="processed") == 5
+    assert count_rows(rq_container, TICKET_EVENT, tenant.id) == 10
 
 
 def test_when_redis_is_down_the_delivery_waits_for_the_sweeper(
     postgres_url: str, redis_url: str, queue_name: str, tmp_path: Path
 ) -> None:
-    down = make_container(postgres_url, "redis://127.0.0.1:1/0", queue_name, tmp_path)
+    down = make_container(postgres_url, UNREACHABLE_REDIS, queue_name, tmp_path)
     install(down)
     tenant = admin.create_tenant(down, slug=f"rq-{uuid.uuid4().hex[:6]}", name="RQ", timezone="UTC")
     story = Ticket("D1").created(0).customer(1)
     assert post_events(down, tenant, story.events, "m-down") == 202  # stored, not lost
-    assert count(down, WEBHOOK_DELIVERY, tenant, status="pending") == 1
+    assert count_rows(down, WEBHOOK_DELIVERY, tenant.id, status="pending") == 1
     install(None)
 
     up = make_container(postgres_url, redis_url, queue_name, tmp_path)
@@ -155,7 +108,7 @@ def test_when_redis_is_down_the_delivery_waits_for_the_sweeper(
             )
         assert sweep_pending() >= 1
         assert run_worker_burst(up).returncode == 0
-        assert count(up, WEBHOOK_DELIVERY, tenant, status="processed") == 1
+        assert count_rows(up, WEBHOOK_DELIVERY, tenant.id, status="processed") == 1
     finally:
         Queue(queue_name, connection=Redis.from_url(redis_url)).empty()
         install(None)

@@ -109,9 +109,12 @@ def post_webhook(
 # --- the database, read directly -----------------------------------------------------------
 
 
-def count_rows(container: Container, table: Table, tenant: TenantId) -> int:
-    """Rows of `table` that belong to `tenant`, read on a connection of its own."""
+def count_rows(container: Container, table: Table, tenant: TenantId, **where: object) -> int:
+    """Rows of `table` that belong to `tenant` (and whose columns equal `where`), read on a
+    connection of its own."""
     stmt = select(func.count()).select_from(table).where(table.c.tenant_id == tenant)
+    for column, value in where.items():
+        stmt = stmt.where(table.c[column] == value)
     with owner_engine(container).connect() as conn:
         return int(conn.execute(stmt).scalar_one())
 
