@@ -7,7 +7,7 @@ importable without side effects; the container is built on first use.
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from domain.goals.service import refresh_statuses
 from domain.performance_reviews.cycles import Cadence, last_complete_period
@@ -17,7 +17,7 @@ from domain.periods import local_day
 from domain.ports import TenantId
 from domain.quality.assignment_service import generate_assignments, last_complete_week
 from domain.quality.ports import QualityError
-from infra.bootstrap import container
+from infra.bootstrap import Container, container
 from infra.db.types import utcnow
 from infra.queue import (
     CREATE_PERFORMANCE_REVIEWS,
@@ -84,9 +84,7 @@ def schedule_review_assignments() -> int:
     keep a week from being queued twice anyway. Returns how many jobs were queued."""
     c = container(worker=True)
     now = utcnow()
-    lock = f"schedule-review-assignments-{now.date().isoformat()}"
-    if not c.queue.claim(lock, ttl_seconds=DISPATCH_LOCK_SECONDS):
-        log.info("review assignments already dispatched today (%s)", lock)
+    if not _first_dispatch_today(c, "review-assignments", now):
         return 0
     with c.system() as uow:
         tenants = uow.system.tenants_with_sampling_rule()
@@ -98,6 +96,16 @@ def schedule_review_assignments() -> int:
             GENERATE_REVIEW_ASSIGNMENTS, tenant, week.isoformat(), job_id=job_id
         )
     return queued
+
+
+def _first_dispatch_today(c: Container, what: str, now: datetime) -> bool:
+    """Whether this worker takes the (UTC) day's lock of a dispatcher: every `fairscore
+    worker` runs the cron, and the first to get here dispatches."""
+    lock = f"schedule-{what}-{now.date().isoformat()}"
+    if c.queue.claim(lock, ttl_seconds=DISPATCH_LOCK_SECONDS):
+        return True
+    log.info("%s already dispatched today (%s)", what.replace("-", " "), lock)
+    return False
 
 
 def refresh_goal_statuses() -> int:
@@ -154,9 +162,7 @@ def schedule_performance_reviews() -> int:
     jobs were queued."""
     c = container(worker=True)
     now = utcnow()
-    lock = f"schedule-performance-reviews-{now.date().isoformat()}"
-    if not c.queue.claim(lock, ttl_seconds=DISPATCH_LOCK_SECONDS):
-        log.info("performance reviews already dispatched today (%s)", lock)
+    if not _first_dispatch_today(c, "performance-reviews", now):
         return 0
     with c.system() as uow:
         cycles = uow.system.active_review_cycles()
