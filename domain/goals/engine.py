@@ -46,7 +46,10 @@ def refresh_touched(uow: UnitOfWork, entries: Iterable[DirtyEntry], *, now: date
     if not days:
         return 0
     every = set().union(*days.values())
-    goals = uow.goals.metric_goals_of(days.keys(), first=min(every), last=max(every))
+    found = uow.goals.overlapping(
+        days.keys(), first=min(every), last=max(every), kind=GoalKind.METRIC
+    )
+    goals = [stored.goal for stored in found]
     wanted = [g.id for g in goals if any(g.start <= d <= g.end for d in days[g.owner])]
     return refresh_goals(uow, wanted, now=now)
 

@@ -11,7 +11,15 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
-from domain.goals.model import Goal, GoalState, Owner, OwnerKind, ProgressPoint, StoredGoal
+from domain.goals.model import (
+    Goal,
+    GoalKind,
+    GoalState,
+    Owner,
+    OwnerKind,
+    ProgressPoint,
+    StoredGoal,
+)
 
 
 class GoalError(ValueError):
@@ -46,8 +54,16 @@ class Goals(Protocol):
         """Each parent's child goals (parents without children are left out)."""
         ...
 
-    def metric_goals_of(self, owners: Collection[Owner], *, first: date, last: date) -> list[Goal]:
-        """The metric goals of `owners` whose days meet `first` … `last`."""
+    def overlapping(
+        self,
+        owners: Collection[Owner],
+        *,
+        first: date,
+        last: date,
+        kind: GoalKind | None = None,
+    ) -> list[StoredGoal]:
+        """The goals of `owners` (of `kind`, or any) whose days meet `first` … `last`; an
+        owner's by start, then title."""
         ...
 
     def ending_since(self, since: date | None) -> list[str]:

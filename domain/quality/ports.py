@@ -214,8 +214,11 @@ class SupportValues(Protocol):
         """Store a rating; the same rater rating the same thing again replaces it."""
         ...
 
-    def ratings(self, agent_id: str, period: Period) -> list[StoredValueRating]:
-        """Ratings of the agent for periods that overlap `period`."""
+    def ratings_of(
+        self, agent_ids: Collection[str], period: Period
+    ) -> dict[str, list[StoredValueRating]]:
+        """Each agent's ratings for periods that overlap `period` (agents without any are
+        absent)."""
         ...
 
 
@@ -318,7 +321,16 @@ class QualityReads(Protocol):
 
     def support_values(self, *, active_only: bool = True) -> list[SupportValue]: ...
 
-    def value_ratings(self, agent_id: str, period: Period) -> list[StoredValueRating]: ...
+    def value_ratings(self, agent_id: str, period: Period) -> list[StoredValueRating]:
+        """The agent's ratings of periods overlapping `period`, by rated period, value and
+        rater."""
+        ...
+
+    def value_ratings_of(
+        self, agent_ids: Collection[str], period: Period
+    ) -> dict[str, list[StoredValueRating]]:
+        """`value_ratings` of several agents in one read (agents without any are absent)."""
+        ...
 
     def surveys(self) -> list[Survey]: ...
 

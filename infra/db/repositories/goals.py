@@ -72,17 +72,26 @@ class SqlGoals(TenantRepository):
                 out[row.parent_id].append(_stored(row))
         return dict(out)
 
-    def metric_goals_of(self, owners: Collection[Owner], *, first: date, last: date) -> list[Goal]:
-        out: list[Goal] = []
+    def overlapping(
+        self,
+        owners: Collection[Owner],
+        *,
+        first: date,
+        last: date,
+        kind: GoalKind | None = None,
+    ) -> list[StoredGoal]:
+        out: list[StoredGoal] = []
         keys = sorted({(o.kind.value, o.id) for o in owners})
         for part in chunks(keys):
             stmt = self._select().where(
-                G.kind == GoalKind.METRIC.value,
                 tuple_(G.owner_kind, G.owner_id).in_(part),
                 G.start_date <= last,
                 G.end_date >= first,
             )
-            out += [_stored(row).goal for row in self.session.execute(stmt)]
+            if kind is not None:
+                stmt = stmt.where(G.kind == kind.value)
+            order = (G.owner_kind, G.owner_id, G.start_date, G.title, G.id)
+            out += [_stored(row) for row in self.session.execute(stmt.order_by(*order))]
         return out
 
     def ending_since(self, since: date | None) -> list[str]:

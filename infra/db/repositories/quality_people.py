@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,7 +13,7 @@ from domain.quality.engagement import EnpsAnswer, PulseAnswer, PulseQuestion
 from domain.quality.ports import StoredValueRating, Survey, SurveyResponse
 from domain.quality.support_values import SupportValue, ValueRating
 from infra.db.repositories.base import TenantRepository
-from infra.db.sql import insert_for
+from infra.db.sql import chunks, insert_for
 from infra.db.tables import ENPS_ANSWER, PULSE_ANSWER, PULSE_SURVEY, SUPPORT_VALUE, VALUE_RATING
 
 V, VR = SUPPORT_VALUE.c, VALUE_RATING.c
@@ -61,21 +61,27 @@ class SqlSupportValues(TenantRepository):
         )
         self.session.execute(stmt.on_conflict_do_update(index_elements=_RATING_KEY, set_=fields))
 
-    def ratings(self, agent_id: str, period: Period) -> list[StoredValueRating]:
-        stmt = select(VALUE_RATING).where(
-            VR.tenant_id == self.tenant_id,
-            VR.agent_id == agent_id,
-            VR.period_start < period.end,
-            VR.period_start >= period.start - LONGEST_PERIOD,
-        )
-        out: list[StoredValueRating] = []
-        for row in self.session.execute(stmt.order_by(VR.period_start, VR.value_key, VR.rater_id)):
-            rated = Period(Grain(row.grain), row.period_start)
-            if rated.end > period.start:
-                rating = ValueRating(
-                    row.agent_id, row.value_key, rated, row.rater_id, row.rating, row.comment
-                )
-                out.append(StoredValueRating(rating, row.rated_at))
+    def ratings_of(
+        self, agent_ids: Collection[str], period: Period
+    ) -> dict[str, list[StoredValueRating]]:
+        """Each agent's ratings of periods overlapping `period`, by rated period, value and
+        rater (agents without any are absent)."""
+        out: dict[str, list[StoredValueRating]] = {}
+        for part in chunks(sorted(set(agent_ids))):
+            stmt = select(VALUE_RATING).where(
+                VR.tenant_id == self.tenant_id,
+                VR.agent_id.in_(part),
+                VR.period_start < period.end,
+                VR.period_start >= period.start - LONGEST_PERIOD,
+            )
+            order = (VR.agent_id, VR.period_start, VR.value_key, VR.rater_id)
+            for row in self.session.execute(stmt.order_by(*order)):
+                rated = Period(Grain(row.grain), row.period_start)
+                if rated.end > period.start:
+                    rating = ValueRating(
+                        row.agent_id, row.value_key, rated, row.rater_id, row.rating, row.comment
+                    )
+                    out.setdefault(row.agent_id, []).append(StoredValueRating(rating, row.rated_at))
         return out
 
 

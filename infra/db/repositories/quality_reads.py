@@ -83,7 +83,12 @@ class SqlQualityReads(TenantRepository):
         return self._values.all(active_only=active_only)
 
     def value_ratings(self, agent_id: str, period: Period) -> list[StoredValueRating]:
-        return self._values.ratings(agent_id, period)
+        return self._values.ratings_of([agent_id], period).get(agent_id, [])
+
+    def value_ratings_of(
+        self, agent_ids: Collection[str], period: Period
+    ) -> dict[str, list[StoredValueRating]]:
+        return self._values.ratings_of(agent_ids, period)
 
     def surveys(self) -> list[Survey]:
         return self._surveys.all()
