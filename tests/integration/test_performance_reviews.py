@@ -5,16 +5,20 @@ show beside the frozen figures; `people:*` scopes guard every field."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 
+from domain.performance_reviews.cycles import Cadence, review_period
+from domain.performance_reviews.gather import Reviewed, gather_evidence
 from domain.ports import TenantProfile
 from infra.bootstrap import Container
 from tests.factories import Ticket
 from tests.support.derive import apply_and_settle
 from tests.support.kpi_models import ACTIVATE, CREATE
 from tests.support.quality import Desk, current_period, open_desk
+from tests.support.sql import statements
 
 MARCH = {"grain": "MONTH", "start": "2026-03-01"}
 PEOPLE = ("read", "admin", "people:read", "people:write")
@@ -143,6 +147,24 @@ def test_a_review_freezes_the_agents_goals_that_overlap_its_period(desk: Desk) -
     [goal] = by_agent[desk.agents["ann"]]
     assert (goal["title"], goal["progress"], goal["completed"]) == ("Macros", 0.4, False)
     assert by_agent[desk.agents["bob"]] == []
+
+
+def test_gathering_evidence_sends_as_many_statements_for_two_agents_as_for_one(
+    desk: Desk,
+) -> None:
+    """A cycle's run reads each kind of evidence (snapshots, trend, values, goals) for all
+    its agents at once, not once per agent."""
+    period = review_period(Cadence.MONTHLY, date(2026, 3, 1))
+    with desk.container.uow(desk.tenant.id) as uow:
+
+        def sent(*agents: str) -> int:
+            reviewed = Reviewed({desk.agents[a]: None for a in agents}, {})
+            with statements(desk.container, r"^\s*SELECT") as seen:
+                gather_evidence(uow.reads, period, reviewed, uow.goals)
+            return len(seen)
+
+        sent("ann")  # warms the unit of work's caches (the model versions)
+        assert sent("ann", "bob") == sent("ann")
 
 
 def test_running_a_period_again_adds_nothing(desk: Desk) -> None:
