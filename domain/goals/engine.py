@@ -10,7 +10,7 @@ a period's snapshot; only the days differ.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime, timedelta
 
 from domain.derivation.outbox import DirtyEntry
@@ -27,10 +27,11 @@ from domain.goals.model import (
     rolled_up,
     state_of,
 )
+from domain.metrics import Level
 from domain.periods import Grain, local_day
 from domain.policy import has_business_hours
 from domain.ports import UnitOfWork
-from domain.values import metric_values
+from domain.values import MetricSet, metric_values
 
 
 def refresh_touched(uow: UnitOfWork, entries: Iterable[DirtyEntry], *, now: datetime) -> int:
@@ -62,9 +63,11 @@ def refresh_since(uow: UnitOfWork, since: date | None, *, now: datetime) -> int:
 def refresh_goals(uow: UnitOfWork, goal_ids: Collection[str], *, now: datetime) -> int:
     """Recompute the goals and every goal above them, children before parents; a change
     of progress or value adds a point to the goal's history. Returns how many were
-    recomputed."""
+    recomputed. The reads and writes cover all the goals at once (a rebuild recomputes
+    every running goal)."""
     goals = _with_ancestors(uow, goal_ids)
     children = uow.goals.children(goals.keys())
+    measured = _metric_values(uow, [g.goal for g in goals.values()])
     today = local_day(now, uow.tenant.timezone)
     fresh: dict[str, GoalState] = {}
     for kind in ROLL_UP_ORDER:
@@ -75,12 +78,12 @@ def refresh_goals(uow: UnitOfWork, goal_ids: Collection[str], *, now: datetime) 
                 (c.goal.weight, fresh.get(c.id, c.state).progress)
                 for c in children.get(stored.id, [])
             ]
-            progress, value, sample_size = _measure(uow, stored.goal, kids)
-            state = state_of(
+            value, sample_size = measured.get(stored.id, (None, 0))
+            progress = _progress(stored.goal, kids, value)
+            fresh[stored.id] = state_of(
                 stored.goal, progress, value=value, sample_size=sample_size, today=today, at=now
             )
-            _store(uow, stored, state)
-            fresh[stored.id] = state
+    _store(uow, goals, fresh)
     return len(goals)
 
 
@@ -94,43 +97,55 @@ def _with_ancestors(uow: UnitOfWork, goal_ids: Collection[str]) -> dict[str, Sto
     return found
 
 
-def _measure(
-    uow: UnitOfWork, goal: Goal, children: list[tuple[float, float | None]]
-) -> tuple[float | None, float | None, int]:
-    """(progress, value, sample size): a goal with children rolls up from them."""
-    value, sample_size = metric_value(uow, goal) if goal.metric is not None else (None, 0)
+def _progress(
+    goal: Goal, children: list[tuple[float, float | None]], value: float | None
+) -> float | None:
+    """A goal with children rolls up from them; else a metric goal's attainment, or the
+    progress its owner set."""
     if children:
-        progress = rolled_up(children)
-    elif goal.kind is GoalKind.METRIC and goal.metric is not None:
-        progress = metric_progress(goal.metric, value)
-    else:
-        progress = goal.manual_progress
-    return progress, value, sample_size
+        return rolled_up(children)
+    if goal.kind is GoalKind.METRIC and goal.metric is not None:
+        return metric_progress(goal.metric, value)
+    return goal.manual_progress
 
 
-def metric_value(uow: UnitOfWork, goal: Goal) -> tuple[float | None, int]:
-    """The goal's metric for its owner over its days, and its sample size."""
+def _metric_values(uow: UnitOfWork, goals: Iterable[Goal]) -> dict[str, tuple[float | None, int]]:
+    """Each metric goal's metric for its owner over its days, and its sample size; the
+    goals over the same days and level are read together."""
+    groups: dict[tuple[date, date, Level], list[Goal]] = {}
+    for goal in goals:
+        if goal.metric is not None:
+            groups.setdefault((goal.start, goal.end, goal.owner.kind.level), []).append(goal)
+    business_hours = has_business_hours(uow.tenant)
+    out: dict[str, tuple[float | None, int]] = {}
+    for (start, end, level), members in groups.items():
+        subjects = None if level is Level.TENANT else sorted({g.owner.id for g in members})
+        aggregates = uow.samples.aggregate_days(start, end + timedelta(days=1), level, subjects)
+        for goal in members:
+            metrics = metric_values(
+                aggregates.get(goal.owner.id, {}), level=level, has_business_hours=business_hours
+            )
+            out[goal.id] = _value_of(goal, metrics)
+    return out
+
+
+def _value_of(goal: Goal, metrics: MetricSet) -> tuple[float | None, int]:
     target = goal.metric
-    if target is None:
-        return None, 0
-    level = goal.owner.kind.level
-    subjects = None if goal.owner.kind is OwnerKind.TENANT else [goal.owner.id]
-    aggregates = uow.samples.aggregate_days(
-        goal.start, goal.end + timedelta(days=1), level, subjects
-    )
-    metrics = metric_values(
-        aggregates.get(goal.owner.id, {}),
-        level=level,
-        has_business_hours=has_business_hours(uow.tenant),
-    )
-    found = metrics.get((target.metric, target.basis))
-    if found is None:
+    found = metrics.get((target.metric, target.basis)) if target is not None else None
+    if target is None or found is None:
         return None, 0
     return found.statistic(target.statistic), found.sample_size
 
 
-def _store(uow: UnitOfWork, stored: StoredGoal, state: GoalState) -> None:
-    uow.goals.set_state(stored.id, state)
-    if state.moved(stored.state) and state.computed_at is not None:
-        point = ProgressPoint(state.computed_at, state.progress, state.value, state.status)
-        uow.goals.record_progress(stored.id, point)
+def _store(
+    uow: UnitOfWork, goals: Mapping[str, StoredGoal], fresh: Mapping[str, GoalState]
+) -> None:
+    """Every state, and a point of history for each that moved."""
+    uow.goals.set_states(fresh)
+    uow.goals.record_progress(
+        {
+            goal_id: ProgressPoint(state.computed_at, state.progress, state.value, state.status)
+            for goal_id, state in fresh.items()
+            if state.moved(goals[goal_id].state) and state.computed_at is not None
+        }
+    )

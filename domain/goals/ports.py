@@ -70,10 +70,12 @@ class Goals(Protocol):
         """Ids of the goals whose last day is on/after `since` (None: all)."""
         ...
 
-    def set_state(self, goal_id: str, state: GoalState) -> None: ...
+    def set_states(self, states: Mapping[str, GoalState]) -> None:
+        """Store what the engine computed for each goal (by id)."""
+        ...
 
-    def record_progress(self, goal_id: str, point: ProgressPoint) -> None:
-        """Append a point to the goal's progress history."""
+    def record_progress(self, points: Mapping[str, ProgressPoint]) -> None:
+        """Append a point to each goal's progress history (by goal id)."""
         ...
 
     def history(self, goal_ids: Collection[str]) -> Mapping[str, Sequence[ProgressPoint]]:

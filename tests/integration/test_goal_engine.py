@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 
 from domain.derivation.outbox import Redo
-from domain.goals.model import GoalKind, GoalStatus, MetricTarget, OwnerKind, StoredGoal
+from domain.goals.engine import refresh_goals
+from domain.goals.model import (
+    GoalKind,
+    GoalState,
+    GoalStatus,
+    MetricTarget,
+    OwnerKind,
+    StoredGoal,
+)
 from domain.goals.service import GoalSpec, create_goal, refresh_statuses
 from domain.metrics import Direction
 from domain.periods import local_day
@@ -23,6 +31,7 @@ from infra.bootstrap import Container
 from tests.factories import Ticket, agent_profile
 from tests.support.derive import apply_and_settle, settle
 from tests.support.rq import rq_app
+from tests.support.sql import statements
 from workers.jobs import refresh_goal_statuses
 
 NOW = datetime.now(UTC)
@@ -108,6 +117,31 @@ def test_a_rebuild_leaves_every_goal_as_the_incremental_path_did(
     assert replace(rebuilt.state, computed_at=None) == replace(incremental.state, computed_at=None)
     with container.uow(ann.id) as uow:
         assert uow.goals.history([goal])[goal][-1].progress == 0.75
+
+
+def test_recomputing_goals_sends_as_many_statements_for_three_as_for_one(
+    container: Container, ann: TenantProfile
+) -> None:
+    """A rebuild recomputes every running goal: the metrics of goals over the same days
+    are read together, and the states and history points written at once."""
+    target = MetricTarget("tickets_solved", 4, Direction.HIGHER_IS_BETTER)
+    goals = [agent_goal(container, ann, kind=GoalKind.METRIC, metric=target) for _ in range(3)]
+    base = NOW - timedelta(days=1)
+    story = Ticket("T-1", base=base).created(0, assignee="ann").agent(5, "ann").solve(9)
+    apply_and_settle(container, ann.id, source="generic", events=story.events)
+
+    def sent(ids: list[str]) -> int:
+        with container.uow(ann.id) as uow:
+            uow.goals.set_states({g: GoalState() for g in ids})  # each one moves: a point
+            with statements(container, r"\S") as seen:
+                assert refresh_goals(uow, ids, now=NOW) == len(ids)
+            assert {g: s.state.value for g, s in uow.goals.many(ids).items()} == dict.fromkeys(
+                ids, 1.0
+            )
+            assert all(len(points) == 3 for points in uow.goals.history(ids).values())
+        return len(seen)
+
+    assert sent(goals) == sent(goals[:1])
 
 
 @pytest.fixture

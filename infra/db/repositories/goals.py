@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import Select, func, insert, select, tuple_, update
+from sqlalchemy import Select, bindparam, func, insert, select, tuple_, update
 
 from domain.derivation.outbox import Redo
 from domain.erasure import ErasedRecords
@@ -100,35 +100,57 @@ class SqlGoals(TenantRepository):
             stmt = stmt.where(G.end_date >= since)
         return list(self.session.execute(stmt.order_by(G.id)).scalars())
 
-    def set_state(self, goal_id: str, state: GoalState) -> None:
-        self.session.execute(
+    def set_states(self, states: Mapping[str, GoalState]) -> None:
+        rows = [
+            {
+                "b_id": goal_id,
+                "b_progress": state.progress,
+                "b_value": state.value,
+                "b_sample_size": state.sample_size,
+                "b_status": state.status.value if state.status else None,
+                "b_completed": state.completed,
+                "b_computed_at": state.computed_at,
+            }
+            for goal_id, state in states.items()
+        ]
+        stmt = (
             update(GOAL)
-            .where(G.tenant_id == self.tenant_id, G.id == goal_id)
+            .where(G.tenant_id == self.tenant_id, G.id == bindparam("b_id"))
             .values(
-                progress=state.progress,
-                value=state.value,
-                sample_size=state.sample_size,
-                status=state.status.value if state.status else None,
-                completed=state.completed,
-                computed_at=state.computed_at,
+                progress=bindparam("b_progress"),
+                value=bindparam("b_value"),
+                sample_size=bindparam("b_sample_size"),
+                status=bindparam("b_status"),
+                completed=bindparam("b_completed"),
+                computed_at=bindparam("b_computed_at"),
             )
         )
+        for batch in chunks(rows):
+            self.session.execute(stmt, list(batch))
 
-    def record_progress(self, goal_id: str, point: ProgressPoint) -> None:
-        last = self.session.execute(
-            select(func.max(P.seq)).where(P.tenant_id == self.tenant_id, P.goal_id == goal_id)
-        ).scalar()
-        self.session.execute(
-            insert(GOAL_PROGRESS).values(
-                tenant_id=self.tenant_id,
-                goal_id=goal_id,
-                seq=(last or 0) + 1,
-                at=point.at,
-                progress=point.progress,
-                value=point.value,
-                status=point.status.value if point.status else None,
+    def record_progress(self, points: Mapping[str, ProgressPoint]) -> None:
+        last: dict[str, int] = {}
+        for part in chunks(sorted(points)):
+            stmt = (
+                select(P.goal_id, func.max(P.seq))
+                .where(P.tenant_id == self.tenant_id, P.goal_id.in_(part))
+                .group_by(P.goal_id)
             )
-        )
+            last.update({goal_id: seq for goal_id, seq in self.session.execute(stmt)})
+        rows = [
+            {
+                "tenant_id": self.tenant_id,
+                "goal_id": goal_id,
+                "seq": last.get(goal_id, 0) + 1,
+                "at": point.at,
+                "progress": point.progress,
+                "value": point.value,
+                "status": point.status.value if point.status else None,
+            }
+            for goal_id, point in points.items()
+        ]
+        for batch in chunks(rows):
+            self.session.execute(insert(GOAL_PROGRESS), list(batch))
 
     def history(self, goal_ids: Collection[str]) -> Mapping[str, Sequence[ProgressPoint]]:
         out: dict[str, list[ProgressPoint]] = {g: [] for g in goal_ids}
