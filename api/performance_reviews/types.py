@@ -12,7 +12,7 @@ from datetime import date, datetime
 import strawberry
 
 from api.context import Info
-from api.people.types import Agent, Team, load_agent
+from api.people.types import Agent, Team, load_agent, load_team
 from api.scores.types import BasisEnum, DirectionEnum, PeriodType, StatisticEnum, StatusEnum
 from domain import metrics as m
 from domain.guardrails import GUARDRAILS
@@ -39,8 +39,7 @@ class TeamReviewer:
 
     @strawberry.field
     async def team(self, info: Info) -> Team | None:
-        view = await info.context.loaders.team.load(str(self.team_id))
-        return Team.of(view) if view else None
+        return await load_team(info, str(self.team_id))
 
     @strawberry.field
     async def reviewer(self, info: Info) -> Agent | None:
