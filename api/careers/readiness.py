@@ -47,11 +47,11 @@ class ExpectationReadiness:
 
     @classmethod
     def of(cls, entry: r.ExpectationReadiness) -> ExpectationReadiness:
-        evidence, found = entry.expectation.evidence, entry.found
+        found = entry.found
         return cls(
             index=entry.index,
             description=entry.expectation.description,
-            evidence=evidence_of(evidence) if evidence is not None else None,
+            evidence=evidence_of(entry.expectation.evidence),
             found=None
             if found is None
             else EvidenceFound(

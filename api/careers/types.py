@@ -67,7 +67,10 @@ CareerEvidence = Annotated[
 ]
 
 
-def evidence_of(evidence: t.Evidence) -> CareerEvidence:
+def evidence_of(evidence: t.Evidence | None) -> CareerEvidence | None:
+    """None for an expectation a human judges."""
+    if evidence is None:
+        return None
     if isinstance(evidence, t.MetricEvidence):
         return MetricEvidence(
             metric=evidence.metric,
@@ -101,11 +104,7 @@ class CareerExpectation:
 
     @classmethod
     def of(cls, expectation: t.Expectation) -> CareerExpectation:
-        evidence = expectation.evidence
-        return cls(
-            description=expectation.description,
-            evidence=evidence_of(evidence) if evidence is not None else None,
-        )
+        return cls(description=expectation.description, evidence=evidence_of(expectation.evidence))
 
 
 @strawberry.type
@@ -134,7 +133,10 @@ def level_of(track: t.CareerTrack, level_id: str | None) -> CareerLevel | None:
 
 def held_level(track: t.CareerTrack, level_id: str) -> CareerLevel:
     """A level an agent's row names: a foreign key keeps it on the track."""
-    return next(CareerLevel.of(level) for level in track.levels if level.id == level_id)
+    level = level_of(track, level_id)
+    if level is None:
+        raise LookupError(f"level {level_id!r} is not on track {track.id!r}")
+    return level
 
 
 @strawberry.type
