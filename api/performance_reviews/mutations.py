@@ -5,8 +5,8 @@ audited). Expected failures come back typed: `ValidationError`, `NotFoundError`,
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Protocol
 
 import strawberry
 
@@ -25,6 +25,7 @@ from domain.auth import Scope
 from domain.performance_reviews import errors, service
 from domain.performance_reviews.cycles import Cadence
 from domain.performance_reviews.errors import PerformanceError
+from domain.performance_reviews.ports import PerformanceUnitOfWork
 from domain.performance_reviews.reviews import PerformanceReview, ReviewStatus, Section
 from domain.ports import UnitOfWork
 from infra.bootstrap import (
@@ -110,9 +111,31 @@ async def _review_step(info: Info, step: Callable[[UnitOfWork], PerformanceRevie
     return PerformanceReviewType.of(review)
 
 
-def _actor(info: Info, actor_name: str | None) -> tuple[str, str | None]:
-    """Who acts: the token's client, and the person named (else the Fairscore-Actor header)."""
-    return info.context.principal.client_id, actor_name or info.context.actor or None
+class ActorStep(Protocol):
+    """A step a named person takes (share, acknowledge): it records who, and when."""
+
+    def __call__(
+        self,
+        uow: PerformanceUnitOfWork,
+        *,
+        review_id: str,
+        client_id: str,
+        name: str | None,
+        now: datetime,
+    ) -> PerformanceReview: ...
+
+
+async def _actor_step(
+    info: Info, step: ActorStep, review_id: strawberry.ID, actor_name: str | None
+) -> ReviewResult:
+    """`step` by the token's client and the person named (else the Fairscore-Actor header)."""
+    client, name = info.context.principal.client_id, actor_name or info.context.actor or None
+    return await _review_step(
+        info,
+        lambda uow: step(
+            people(uow), review_id=str(review_id), client_id=client, name=name, now=utcnow()
+        ),
+    )
 
 
 @strawberry.type
@@ -216,13 +239,7 @@ class PerformanceReviewsMutation:
     async def share_performance_review(
         self, info: Info, id: strawberry.ID, actor_name: str | None = None
     ) -> ReviewResult:
-        client, name = _actor(info, actor_name)
-        return await _review_step(
-            info,
-            lambda uow: service.share_review(
-                people(uow), review_id=str(id), client_id=client, name=name, now=utcnow()
-            ),
-        )
+        return await _actor_step(info, service.share_review, id, actor_name)
 
     @strawberry.mutation(
         extensions=PEOPLE_WRITE,
@@ -232,10 +249,4 @@ class PerformanceReviewsMutation:
     async def acknowledge_performance_review(
         self, info: Info, id: strawberry.ID, actor_name: str | None = None
     ) -> ReviewResult:
-        client, name = _actor(info, actor_name)
-        return await _review_step(
-            info,
-            lambda uow: service.acknowledge_review(
-                people(uow), review_id=str(id), client_id=client, name=name, now=utcnow()
-            ),
-        )
+        return await _actor_step(info, service.acknowledge_review, id, actor_name)
