@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import strawberry
 
 
@@ -28,3 +30,19 @@ class NotFoundError(UserError):
 )
 class UnavailableError(UserError):
     pass
+
+
+class Refusal(Protocol):
+    """A domain's expected failure: its message, and the input field at fault, if named."""
+
+    field: str | None
+
+
+def refused(
+    exc: Refusal, *, missing: type[Exception] | tuple[type[Exception], ...]
+) -> ValidationError | NotFoundError:
+    """A domain's refusal as a typed result: NotFoundError when it is one of `missing`
+    (the id names nothing of the tenant), else a ValidationError naming the field."""
+    if isinstance(exc, missing):
+        return NotFoundError(message=str(exc))
+    return ValidationError(message=str(exc), field=exc.field)

@@ -9,7 +9,7 @@ import strawberry
 from api.careers.inputs import CareerTrackInput, SetAgentLevelInput
 from api.careers.types import AgentCareerLevel, CareerTrack, careers
 from api.context import Info
-from api.errors import NotFoundError, ValidationError
+from api.errors import NotFoundError, ValidationError, refused
 from api.permissions import requires
 from domain.auth import Scope
 from domain.careers.service import create_track, set_agent_level
@@ -24,12 +24,6 @@ CreateCareerTrackResult = Annotated[
 SetAgentLevelResult = Annotated[
     AgentCareerLevel | ValidationError | NotFoundError, strawberry.union("SetAgentLevelResult")
 ]
-
-
-def career_error(exc: CareerError) -> ValidationError | NotFoundError:
-    if isinstance(exc, CareerNotFoundError):
-        return NotFoundError(message=str(exc))
-    return ValidationError(message=str(exc), field=exc.field)
 
 
 @strawberry.type
@@ -76,5 +70,5 @@ class CareersMutation:
                 )
             )
         except CareerError as exc:
-            return career_error(exc)
+            return refused(exc, missing=CareerNotFoundError)
         return AgentCareerLevel.of(placement)

@@ -11,7 +11,7 @@ from typing import Annotated
 import strawberry
 
 from api.context import Info
-from api.errors import NotFoundError, ValidationError
+from api.errors import NotFoundError, ValidationError, refused
 from api.goals.types import Goal, GoalKindEnum, GoalMetricInput, GoalOwnerKindEnum
 from api.permissions import requires
 from domain.auth import Scope
@@ -121,8 +121,6 @@ class GoalsMutation:
 async def _change(info: Info, change: Callable[[UnitOfWork], StoredGoal]) -> GoalResult:
     try:
         stored = await info.context.write(change)
-    except GoalNotFoundError as exc:
-        return NotFoundError(message=str(exc))
     except GoalError as exc:
-        return ValidationError(message=str(exc), field=exc.field)
+        return refused(exc, missing=GoalNotFoundError)
     return Goal.of(stored)

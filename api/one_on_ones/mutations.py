@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 
 from api.context import Info
-from api.errors import NotFoundError, ValidationError
+from api.errors import NotFoundError, ValidationError, refused
 from api.one_on_ones.types import OneOnOne, one_on_ones
 from api.permissions import requires
 from domain.auth import Scope
@@ -107,9 +107,7 @@ class ActionItemGoalInput:
 
 
 def meeting_error(exc: OneOnOneError | GoalError) -> ValidationError | NotFoundError:
-    if isinstance(exc, OneOnOneNotFoundError | GoalNotFoundError):
-        return NotFoundError(message=str(exc))
-    return ValidationError(message=str(exc), field=exc.field)
+    return refused(exc, missing=(OneOnOneNotFoundError, GoalNotFoundError))
 
 
 @strawberry.type

@@ -11,7 +11,7 @@ from typing import Annotated, Protocol
 import strawberry
 
 from api.context import Info
-from api.errors import NotFoundError, UnavailableError, UserError, ValidationError
+from api.errors import NotFoundError, UnavailableError, UserError, ValidationError, refused
 from api.performance_reviews.queries import people
 from api.performance_reviews.review_type import PerformanceReviewType
 from api.performance_reviews.types import (
@@ -92,9 +92,7 @@ ReviewResult = Annotated[
 
 
 def cycle_error(exc: PerformanceError) -> ValidationError | NotFoundError:
-    if isinstance(exc, errors.NotFoundError):
-        return NotFoundError(message=str(exc))
-    return ValidationError(message=str(exc), field=exc.field)
+    return refused(exc, missing=errors.NotFoundError)
 
 
 def user_error(exc: PerformanceError) -> ValidationError | NotFoundError | InvalidTransitionError:

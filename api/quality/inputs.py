@@ -6,7 +6,7 @@ from typing import cast
 
 import strawberry
 
-from api.errors import NotFoundError, ValidationError
+from api.errors import NotFoundError, ValidationError, refused
 from api.quality.types import SamplingStrategyEnum, ScaleKindEnum
 from api.scores.types import PeriodInput
 from domain.ports import UnitOfWork
@@ -23,9 +23,7 @@ def quality(uow: UnitOfWork) -> QualityUnitOfWork:
 
 
 def user_error(exc: QualityError) -> ValidationError | NotFoundError:
-    if isinstance(exc, Missing):
-        return NotFoundError(message=str(exc))
-    return ValidationError(message=str(exc), field=exc.field)
+    return refused(exc, missing=Missing)
 
 
 @strawberry.input
