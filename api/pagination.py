@@ -8,13 +8,15 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Generic, TypeVar
 
 import strawberry
 from graphql import GraphQLError
 
 from api.context import Info
+from domain.ports import UnitOfWork
 from domain.views import TenantReads
 
 MAX_FIRST = 500
@@ -82,10 +84,37 @@ def encode_timed_cursor(list_name: str, at: datetime, row_id: str) -> str:
     return encode_cursor(list_name, at.isoformat(), row_id)
 
 
+def decode_dated_cursor(cursor: str, list_name: str) -> tuple[date, str]:
+    """The (day, id) position of a list ordered by a day, then by id."""
+    day, row_id = decode_cursor(cursor, list_name, 2)
+    try:
+        on = date.fromisoformat(day)
+    except ValueError:
+        on = None
+    if not row_id or on is None:
+        raise bad_input(f"not a cursor from {list_name}", "after")
+    return on, row_id
+
+
+def encode_dated_cursor(list_name: str, day: date, row_id: str) -> str:
+    return encode_cursor(list_name, day.isoformat(), row_id)
+
+
 @strawberry.type
 class Edge(Generic[NodeT]):
     cursor: str
     node: NodeT
+
+
+@dataclass(frozen=True, slots=True)
+class InUnitOfWork:
+    """A list's count that a repository of the unit of work answers (the §7 lists: their
+    repositories are not part of the read model, TenantReads)."""
+
+    count: Callable[[UnitOfWork], int]
+
+
+Counter = Callable[[TenantReads], int] | InUnitOfWork
 
 
 @strawberry.type
@@ -94,10 +123,12 @@ class Connection(Generic[NodeT]):
 
     edges: list[Edge[NodeT]]
     page_info: PageInfo
-    counter: strawberry.Private[Callable[[TenantReads], int]]
+    counter: strawberry.Private[Counter]
 
     @strawberry.field(description="Rows on every page together (one count, when asked)")
     async def total_count(self, info: Info) -> int:
+        if isinstance(self.counter, InUnitOfWork):
+            return await info.context.read_uow(self.counter.count)
         return await info.context.read(self.counter)
 
 
@@ -107,7 +138,7 @@ def connection(
     *,
     cursor: Callable[[RowT], str],
     node: Callable[[RowT], NodeT],
-    counter: Callable[[TenantReads], int],
+    counter: Counter,
 ) -> Connection[NodeT]:
     """The page of `found`, which holds up to `first + 1` rows: one more than asked tells
     whether another page follows."""

@@ -1,4 +1,4 @@
-"""GraphQL types of one-on-ones, and their Relay connection (latest day first)."""
+"""GraphQL types of one-on-ones, and their Relay cursors (latest day first)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ import strawberry
 
 from api import pagination
 from api.context import Info
-from api.pagination import Edge, PageInfo
 from api.people.types import Agent, load_agent
 from domain.one_on_ones import meetings as m
-from domain.one_on_ones.ports import OneOnOnesUnitOfWork, Position
+from domain.one_on_ones.ports import OneOnOnesUnitOfWork
 from domain.ports import UnitOfWork
 
 LIST_NAME = "oneOnOnes"  # the list its cursors name
@@ -79,37 +78,5 @@ class OneOnOne:
         return await load_agent(info, self.manager_id)
 
 
-@strawberry.type
-class OneOnOneConnection:
-    edges: list[Edge[OneOnOne]]
-    page_info: PageInfo
-    agent_id: strawberry.Private[str]
-
-    @strawberry.field(description="The agent's one-on-ones on every page (one count, when asked)")
-    async def total_count(self, info: Info) -> int:
-        agent_id = self.agent_id
-        return await info.context.read_uow(lambda uow: one_on_ones(uow).one_on_ones.count(agent_id))
-
-
-def connection(found: list[m.OneOnOne], first: int, agent_id: str) -> OneOnOneConnection:
-    """The page of `found`, which holds up to `first + 1` meetings."""
-    edges = [Edge(cursor=encode_cursor(f), node=OneOnOne.of(f)) for f in found[:first]]
-    info = PageInfo(
-        has_next_page=len(found) > first, end_cursor=edges[-1].cursor if edges else None
-    )
-    return OneOnOneConnection(edges=edges, page_info=info, agent_id=agent_id)
-
-
 def encode_cursor(meeting: m.OneOnOne) -> str:
-    return pagination.encode_cursor(LIST_NAME, meeting.held_on.isoformat(), meeting.id)
-
-
-def decode_cursor(cursor: str) -> Position:
-    day, meeting_id = pagination.decode_cursor(cursor, LIST_NAME, 2)
-    try:
-        held_on = date.fromisoformat(day)
-    except ValueError:
-        held_on = None
-    if held_on is None or not meeting_id:
-        raise pagination.bad_input(f"not a cursor from {LIST_NAME}", "after")
-    return held_on, meeting_id
+    return pagination.encode_dated_cursor(LIST_NAME, meeting.held_on, meeting.id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import cast
 
 import strawberry
@@ -10,7 +9,7 @@ import strawberry
 from api import pagination
 from api.context import Info
 from api.narrowing import EmptyNarrowingError, narrowing
-from api.pagination import DEFAULT_FIRST, MAX_FIRST, Connection, bad_input, page_size
+from api.pagination import DEFAULT_FIRST, MAX_FIRST, Connection, InUnitOfWork, bad_input, page_size
 from api.performance_reviews.review_type import PerformanceReviewType
 from api.performance_reviews.types import ReviewCycleType, ReviewStatusEnum
 from api.permissions import requires
@@ -56,17 +55,15 @@ class PerformanceReviewsQuery:
             agent_id=_narrowing(agent_id, "agentId"),
             status=ReviewStatus(status) if status is not None else None,
         )
-        position = _position(after) if after is not None else None
+        position = pagination.decode_dated_cursor(after, LIST) if after is not None else None
         page = ReviewQuery(wanted.cycle_id, wanted.agent_id, wanted.status, size + 1, position)
-
-        def read(uow: UnitOfWork) -> tuple[list[PerformanceReview], int]:
-            # Counted with the page: the count reads the same repository, not TenantReads.
-            repo = people(uow).performance_reviews
-            return repo.page(page), repo.count(wanted)
-
-        found, total = await info.context.read_uow(read)
+        found = await info.context.read_uow(lambda uow: people(uow).performance_reviews.page(page))
         return pagination.connection(
-            found, size, cursor=_cursor, node=PerformanceReviewType.of, counter=lambda _: total
+            found,
+            size,
+            cursor=_cursor,
+            node=PerformanceReviewType.of,
+            counter=InUnitOfWork(lambda uow: people(uow).performance_reviews.count(wanted)),
         )
 
     @strawberry.field(extensions=PEOPLE_READ)
@@ -87,12 +84,4 @@ def _narrowing(value: strawberry.ID | None, field: str) -> str | None:
 
 
 def _cursor(review: PerformanceReview) -> str:
-    return pagination.encode_cursor(LIST, review.period.start.isoformat(), review.id)
-
-
-def _position(cursor: str) -> tuple[date, str]:
-    start, review_id = pagination.decode_cursor(cursor, LIST, 2)
-    try:
-        return date.fromisoformat(start), review_id
-    except ValueError:
-        raise bad_input(f"not a cursor from {LIST}", "after") from None
+    return pagination.encode_dated_cursor(LIST, review.period.start, review.id)
