@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
@@ -15,6 +16,8 @@ from domain.auth import Scope
 from domain.goals.ports import GoalError, GoalNotFoundError
 from domain.one_on_ones.action_goals import ItemGoal, goal_from_action_item
 from domain.one_on_ones.meetings import ItemSpec, OneOnOneError, OneOnOneNotFoundError
+from domain.one_on_ones.meetings import OneOnOne as OneOnOneMeeting
+from domain.one_on_ones.ports import OneOnOnesUnitOfWork
 from domain.one_on_ones.service import (
     MeetingChanges,
     MeetingSpec,
@@ -106,8 +109,16 @@ class ActionItemGoalInput:
         return ItemGoal(self.end_date, self.start_date, self.title, self.description, parent)
 
 
-def meeting_error(exc: OneOnOneError | GoalError) -> ValidationError | NotFoundError:
-    return refused(exc, missing=(OneOnOneNotFoundError, GoalNotFoundError))
+async def _change(
+    info: Info, change: Callable[[OneOnOnesUnitOfWork], OneOnOneMeeting]
+) -> OneOnOneResult:
+    """Write `change`; the meeting it answers, or the refusal (a goal's too: an action item
+    can become one)."""
+    try:
+        meeting = await info.context.write(lambda uow: change(one_on_ones(uow)))
+    except (OneOnOneError, GoalError) as exc:
+        return refused(exc, missing=(OneOnOneNotFoundError, GoalNotFoundError))
+    return OneOnOne.of(meeting)
 
 
 @strawberry.type
@@ -119,13 +130,7 @@ class OneOnOnesMutation:
     )
     async def create_one_on_one(self, info: Info, input: CreateOneOnOneInput) -> OneOnOneResult:
         spec = input.spec()
-        try:
-            meeting = await info.context.write(
-                lambda uow: create_one_on_one(one_on_ones(uow), spec, now=utcnow())
-            )
-        except OneOnOneError as exc:
-            return meeting_error(exc)
-        return OneOnOne.of(meeting)
+        return await _change(info, lambda uow: create_one_on_one(uow, spec, now=utcnow()))
 
     @strawberry.mutation(
         extensions=PEOPLE_WRITE,
@@ -135,13 +140,9 @@ class OneOnOnesMutation:
         self, info: Info, id: strawberry.ID, input: UpdateOneOnOneInput
     ) -> OneOnOneResult:
         changes = input.changes()
-        try:
-            meeting = await info.context.write(
-                lambda uow: update_one_on_one(one_on_ones(uow), str(id), changes, now=utcnow())
-            )
-        except OneOnOneError as exc:
-            return meeting_error(exc)
-        return OneOnOne.of(meeting)
+        return await _change(
+            info, lambda uow: update_one_on_one(uow, str(id), changes, now=utcnow())
+        )
 
     @strawberry.mutation(
         extensions=PEOPLE_WRITE,
@@ -156,16 +157,9 @@ class OneOnOnesMutation:
         input: ActionItemGoalInput,
     ) -> OneOnOneResult:
         goal = input.goal()
-        try:
-            meeting = await info.context.write(
-                lambda uow: goal_from_action_item(
-                    one_on_ones(uow),
-                    meeting_id=str(one_on_one_id),
-                    item_id=str(item_id),
-                    goal=goal,
-                    now=utcnow(),
-                )
-            )
-        except (OneOnOneError, GoalError) as exc:
-            return meeting_error(exc)
-        return OneOnOne.of(meeting)
+        return await _change(
+            info,
+            lambda uow: goal_from_action_item(
+                uow, meeting_id=str(one_on_one_id), item_id=str(item_id), goal=goal, now=utcnow()
+            ),
+        )
