@@ -23,6 +23,7 @@ MAX_FIRST = 500
 DEFAULT_FIRST = 50
 NodeT = TypeVar("NodeT")
 RowT = TypeVar("RowT")
+KeyT = TypeVar("KeyT")
 
 
 @strawberry.type
@@ -68,16 +69,29 @@ def decode_cursor(cursor: str, list_name: str, size: int) -> list[str]:
     return list(parts[1:])
 
 
+def _ordered_by(cursor: str, list_name: str, parse: Callable[[str], KeyT]) -> tuple[KeyT, str]:
+    """The (key, id) position of a list ordered by a key, then by id; `parse` raises
+    ValueError for text that is no key of the list."""
+    text, row_id = decode_cursor(cursor, list_name, 2)
+    try:
+        key = parse(text)
+    except ValueError:
+        raise bad_input(f"not a cursor from {list_name}", "after") from None
+    if not row_id:
+        raise bad_input(f"not a cursor from {list_name}", "after")
+    return key, row_id
+
+
+def _aware(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(f"{text!r} names no time zone")
+    return moment
+
+
 def decode_timed_cursor(cursor: str, list_name: str) -> tuple[datetime, str]:
     """The (aware time, id) position of a list ordered by a time, then by id."""
-    at, row_id = decode_cursor(cursor, list_name, 2)
-    try:
-        moment = datetime.fromisoformat(at)
-    except ValueError:
-        moment = None
-    if not row_id or moment is None or moment.tzinfo is None:
-        raise bad_input(f"not a cursor from {list_name}", "after")
-    return moment, row_id
+    return _ordered_by(cursor, list_name, _aware)
 
 
 def encode_timed_cursor(list_name: str, at: datetime, row_id: str) -> str:
@@ -86,14 +100,7 @@ def encode_timed_cursor(list_name: str, at: datetime, row_id: str) -> str:
 
 def decode_dated_cursor(cursor: str, list_name: str) -> tuple[date, str]:
     """The (day, id) position of a list ordered by a day, then by id."""
-    day, row_id = decode_cursor(cursor, list_name, 2)
-    try:
-        on = date.fromisoformat(day)
-    except ValueError:
-        on = None
-    if not row_id or on is None:
-        raise bad_input(f"not a cursor from {list_name}", "after")
-    return on, row_id
+    return _ordered_by(cursor, list_name, date.fromisoformat)
 
 
 def encode_dated_cursor(list_name: str, day: date, row_id: str) -> str:
