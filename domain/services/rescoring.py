@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from domain.casemix.apply import References, references, with_case_mix
+from domain.casemix.apply import References, Strata, references, with_case_mix
 from domain.derivation.outbox import DirtyEntry
 from domain.goals.engine import refresh_touched
 from domain.guardrails import signal_counts
@@ -90,7 +90,8 @@ class PeriodScorer:
     """Aggregates and scores the subjects of one period.
 
     `preloaded` aggregates (per level) skip the per-period SQL: a full rebuild summarises
-    whole history grain by grain and hands each period its share (infra.bulk.scores)."""
+    whole history grain by grain and hands each period its share (infra.bulk.scores), and
+    `strata` likewise its case-mix moments (per level; the tenant's are the reference)."""
 
     def __init__(
         self,
@@ -98,10 +99,12 @@ class PeriodScorer:
         period: Period,
         *,
         preloaded: Mapping[Level, Streams] | None = None,
+        strata: Mapping[Level, Strata] | None = None,
     ) -> None:
         self.uow = uow
         self.period = period
         self.preloaded = preloaded
+        self.preloaded_strata = strata
         self.business = has_business_hours(uow.tenant)
         self.case_mix = case_mix_policy(uow.tenant)
         self._tenant_reference: References | None = None
@@ -201,7 +204,7 @@ class PeriodScorer:
         tenant is its own reference: nothing to adjust."""
         if level is Level.TENANT or not subjects or not self.case_mix.enabled:
             return lambda _, values: values
-        strata = self.uow.samples.strata(self.period, level, list(subjects))
+        strata = self._strata(level, subjects)
         by_subject = self._references_by_team(subjects) if level is Level.AGENT else {}
         tenant = self._tenant_references()
 
@@ -211,10 +214,19 @@ class PeriodScorer:
 
         return adjust
 
+    def _strata(self, level: Level, subjects: Collection[str] | None) -> Strata:
+        """Per subject (None: every one), stream and stratum: the period's moments."""
+        if self.preloaded_strata is None:
+            return self.uow.samples.strata(self.period, level, subjects)
+        preloaded = self.preloaded_strata.get(level, {})
+        if subjects is None:
+            return preloaded
+        return {s: preloaded[s] for s in subjects if s in preloaded}
+
     def _tenant_references(self) -> References:
         if self._tenant_reference is None:
             tenant_id = self.uow.tenant.id
-            cells = self.uow.samples.strata(self.period, Level.TENANT, None).get(tenant_id, {})
+            cells = self._strata(Level.TENANT, None).get(tenant_id, {})
             self._tenant_reference = references(cells, self.case_mix)
         return self._tenant_reference
 
@@ -225,7 +237,7 @@ class PeriodScorer:
             return {}
         team_of = self.uow.directory.teams_of_agents(agents, on=self.period.start)
         teams = {t for t in team_of.values() if t}
-        strata = self.uow.samples.strata(self.period, Level.TEAM, teams) if teams else {}
+        strata = self._strata(Level.TEAM, teams) if teams else {}
         refs = {team: references(cells, self.case_mix) for team, cells in strata.items()}
         return {agent: refs[team] for agent, team in team_of.items() if team in refs}
 

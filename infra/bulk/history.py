@@ -21,10 +21,11 @@ from operator import itemgetter
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from domain.casemix.apply import Strata
 from domain.metrics import Level
 from domain.periods import Grain
 from domain.services.rescoring import Streams
-from infra.db.aggregates import history_sql, read_row
+from infra.db.aggregates import history_sql, read_row, read_strata, strata_history_sql
 from infra.db.sql import as_date
 
 BATCH = 10_000  # rows per fetch of the server-side cursor
@@ -44,6 +45,25 @@ def periods(
         by_level: dict[Level, Streams] = {level: {} for level in Level}
         for row in group:
             read_row(row, by_level[_LEVELS[row[-1]]])
+        yield as_date(start), by_level
+
+
+def strata(
+    session: Session, tenant_id: str, grain: Grain
+) -> Iterator[tuple[date, dict[Level, Strata]]]:
+    """(period start, case-mix moments per level, subject, stream and stratum) of every
+    `grain` period with adjusted samples, in date order: the roll-up's strata SQL over the
+    whole history in one hashed scan, rather than three statements per period."""
+    parts = [
+        f"SELECT q.*, '{level.value}' FROM ({strata_history_sql(level, grain)}) q"  # noqa: S608
+        for level in Level
+    ]
+    sql = "\nUNION ALL\n".join(parts) + "\nORDER BY 11"
+    rows = session.execute(text(sql).execution_options(yield_per=BATCH), {"tenant": tenant_id})
+    for start, group in itertools.groupby(rows, key=itemgetter(10)):
+        by_level: dict[Level, Strata] = {level: {} for level in Level}
+        for row in group:
+            read_strata(row, by_level[_LEVELS[row[-1]]])
         yield as_date(start), by_level
 
 

@@ -15,18 +15,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from domain.casemix.apply import Strata
 from domain.metrics import Level
 from domain.periods import GRAINS, Period
+from domain.policy import case_mix_policy
 from domain.ports import TenantId, UnitOfWork
 from domain.services.models import rescore_from
 from domain.services.rescoring import PeriodScorer, Streams
 from domain.values import has_data
-from infra.bulk.history import periods
+from infra.bulk.history import periods, strata
 from infra.db.repositories.rescoring import copy_text
 from infra.db.repositories.snapshots import stored_metrics
 from infra.db.roles import copying_as_login_role
@@ -50,10 +53,13 @@ def score_history(c: Container, tenant_id: TenantId, *, progress: Progress | Non
         # past 500 MB at 100k tickets for no measurable gain.
         uow.session.execute(text("SET LOCAL work_mem = '16MB'"))
         uow.session.execute(text("SET LOCAL jit = off"))  # compiling costs more than it saves
+        case_mix = case_mix_policy(uow.tenant).enabled
         for step, grain in enumerate(GRAINS, start=1):
             lines: list[str] = []
+            moments = _Moments(strata(uow.session, tenant_id, grain)) if case_mix else None
             for start, by_level in periods(uow.session, tenant_id, grain):
-                lines += _lines(uow, Period(grain, start), by_level)
+                cells = moments.of(start) if moments is not None else None
+                lines += _lines(uow, Period(grain, start), by_level, cells)
                 if len(lines) >= FLUSH:  # between two fetches of the summaries' cursor
                     written += _copy(uow.session, lines)
                     lines = []
@@ -67,9 +73,31 @@ def score_history(c: Container, tenant_id: TenantId, *, progress: Progress | Non
     return written
 
 
-def _lines(uow: UnitOfWork, period: Period, by_level: dict[Level, Streams]) -> Iterator[str]:
+class _Moments:
+    """The case-mix moments' stream (infra.bulk.history.strata), read along the summaries'
+    periods: both come in date order, and a period without adjusted samples has none."""
+
+    def __init__(self, stream: Iterator[tuple[date, dict[Level, Strata]]]) -> None:
+        self.stream = stream
+        self.ahead = next(stream, None)
+
+    def of(self, start: date) -> dict[Level, Strata]:
+        while self.ahead is not None and self.ahead[0] < start:
+            self.ahead = next(self.stream, None)
+        if self.ahead is None or self.ahead[0] != start:
+            return {}
+        found, self.ahead = self.ahead[1], next(self.stream, None)
+        return found
+
+
+def _lines(
+    uow: UnitOfWork,
+    period: Period,
+    by_level: dict[Level, Streams],
+    strata: dict[Level, Strata] | None = None,
+) -> Iterator[str]:
     """score_snapshot rows (COPY text) of the period's subjects that have data."""
-    scorer = PeriodScorer(uow, period, preloaded=by_level)
+    scorer = PeriodScorer(uow, period, preloaded=by_level, strata=strata)
     tenant = copy_text(uow.tenant.id)
     tail = f"\t{period.grain.value}\t{period.start.isoformat()}\t"
     now = utcnow().isoformat()
