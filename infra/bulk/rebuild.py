@@ -49,6 +49,7 @@ T = TypeVar("T")
 REVIEWS = "fairscore"  # samples of reviews come from the review table, not the event log
 DIRECTORY = ("agent", "team", "agent_identity", "team_identity")
 DERIVED = ("metric_sample", "ticket")
+SCORES = ("score_snapshot", "snapshot_score")
 
 
 @dataclass
@@ -89,6 +90,7 @@ def bulk_rebuild(
     result.snapshots = _timed(
         result, "score", lambda: score_history(c, tenant_id, progress=progress)
     )
+    _timed(result, "analyze scores", lambda: _analyze(c, SCORES))
     return result
 
 
@@ -175,7 +177,10 @@ def _analyze(c: Container, tables: tuple[str, ...]) -> None:
     """Fresh statistics. Before the fold, of the directory: every ticket row's foreign-key
     check looks its assignee up in `agent`, and a planner without statistics of a freshly
     filled table may do it by scanning the tenant's agents (seen: 80 µs a ticket). After
-    it, of the derived rows: after millions of new rows the planner must not assume a few."""
+    it, of the derived rows: after millions of new rows the planner must not assume a few.
+    After the scores, of the snapshots: a roll-up reading a whole period's snapshots joined
+    to their scores was planned as a nested loop over the tenant's rows while statistics
+    still counted none (2.6 s of a 10k-ticket roll-up with case mix, 0.9 s once analysed)."""
     with c.engine.connect() as conn:
         login_role_connection(conn)  # only the tables' owner may ANALYZE them
         for table in tables:
