@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from infra.db.tables.keys import tenant_fk
@@ -33,7 +34,13 @@ class ScoreSnapshotRow(SQLModel, table=True):
     """Metric values (and guardrail signals) of one subject in one period."""
 
     __tablename__ = "score_snapshot"
-    __table_args__ = (tenant_fk(),)
+    __table_args__ = (
+        tenant_fk(),
+        # A whole period's subjects (a case-mix re-adjustment reads them all): the key
+        # puts subject_id before the period, so without it that read skips through every
+        # snapshot of the level.
+        Index("ix_score_snapshot_period", "tenant_id", "grain", "period_start", "subject_type"),
+    )
 
     tenant_id: str = Field(primary_key=True, max_length=32)
     subject_type: str = Field(primary_key=True, max_length=8)
