@@ -191,9 +191,9 @@ class Samples(Protocol):
         """As `aggregate`, for samples dated on local days `start` ≤ day < `end`."""
         ...
 
-    def strata(self, period: Period, level: Level, subjects: Collection[str] | None) -> Strata:
-        """subject → adjusted stream → stratum → moments, for samples dated inside the
-        period (case mix, SPEC §8)."""
+    def strata(self, period: Period) -> dict[Level, Strata]:
+        """Per level: subject → adjusted stream → stratum → moments, for samples dated
+        inside the period (case mix, SPEC §8; the tenant's are the reference)."""
         ...
 
     def touches_of_moves(self, moves: Sequence[TeamMove]) -> set[Touch]:
@@ -235,6 +235,11 @@ class Snapshots(Protocol):
         self, level: Level, period: Period, subjects: Collection[str] | None = None
     ) -> dict[str, Snapshot]:
         """The stored snapshots of `level` in the period (of `subjects`; None: all)."""
+        ...
+
+    def adjusted(self, level: Level, period: Period) -> dict[str, MetricSet]:
+        """Every stored `level` snapshot of the period, with only its case-mix adjusted
+        metrics (SPEC §8): what a re-adjustment compares, without the rest of the row."""
         ...
 
     def delete_since(self, since: date | None) -> None:

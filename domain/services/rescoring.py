@@ -140,33 +140,44 @@ class PeriodScorer:
     def readjusted(self, agents: Collection[str], teams: dict[str, MetricSet]) -> list[Snapshot]:
         """The tenant's samples moved, and with them every subject's case-mix reference
         (SPEC §8): the period's other stored snapshots — their own samples unchanged —
-        get their adjustments again and are re-scored where those moved. `agents` and
-        `teams` were just measured (teams: their metrics, the agents' peers)."""
+        get their adjustments again and are re-scored where those moved. Only their
+        adjusted metrics are read to find which moved; only those are loaded whole.
+        `agents` and `teams` were just measured (teams: their metrics, the agents' peers)."""
         out: list[Snapshot] = []
         for level in (Level.TEAM, Level.AGENT):
             done = teams.keys() if level is Level.TEAM else agents
-            stored = {
-                subject: snapshot
-                for subject, snapshot in self.uow.snapshots.for_period(level, self.period).items()
+            adjusted = {
+                subject: metrics
+                for subject, metrics in self.uow.snapshots.adjusted(level, self.period).items()
                 if subject not in done
             }
-            if not stored:
+            if not adjusted:
                 continue
-            adjust = self._case_mix(level, stored.keys())
+            adjust = self._case_mix(level, adjusted.keys())
+            moved = [s for s, metrics in adjusted.items() if adjust(s, metrics) != metrics]
+            if not moved:
+                continue
+            stored = self.uow.snapshots.for_period(level, self.period, moved)
             team_of: Mapping[str, str | None] = {s: s for s in stored}
             if level is Level.AGENT:
                 team_of = self.uow.directory.teams_of_agents(stored.keys(), on=self.period.start)
+                self._peers(teams, {t for t in team_of.values() if t})
             for subject, snapshot in stored.items():
                 metrics = adjust(subject, snapshot.metrics)
                 if level is Level.TEAM:
-                    teams.setdefault(subject, metrics)
-                if metrics == snapshot.metrics:
-                    continue
+                    teams[subject] = metrics
                 team = team_of.get(subject)
                 peer = teams.get(team) if level is Level.AGENT and team else None
                 measured = Measured(metrics, dict(snapshot.signals))
                 out.append(self.snapshot(level, subject, measured, team=team, team_values=peer))
         return out
+
+    def _peers(self, teams: dict[str, MetricSet], wanted: set[str]) -> None:
+        """Adds to `teams` the stored metrics of the `wanted` teams it lacks (unmoved)."""
+        missing = wanted - teams.keys()
+        if missing:
+            stored = self.uow.snapshots.for_period(Level.TEAM, self.period, missing)
+            teams.update({team: snapshot.metrics for team, snapshot in stored.items()})
 
     def measure(self, level: Level, subjects: Collection[str] | None) -> dict[str, Measured]:
         """Metric values and guardrail counts per subject (None: every subject with data)."""
@@ -216,8 +227,8 @@ class PeriodScorer:
 
     def _strata(self, level: Level, subjects: Collection[str] | None) -> Strata:
         """Per subject (None: every one), stream and stratum: the period's moments."""
-        if self.preloaded_strata is None:
-            return self.uow.samples.strata(self.period, level, subjects)
+        if self.preloaded_strata is None:  # every level's at once: a roll-up reads most
+            self.preloaded_strata = self.uow.samples.strata(self.period)
         preloaded = self.preloaded_strata.get(level, {})
         if subjects is None:
             return preloaded

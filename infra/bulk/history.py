@@ -54,11 +54,7 @@ def strata(
     """(period start, case-mix moments per level, subject, stream and stratum) of every
     `grain` period with adjusted samples, in date order: the roll-up's strata SQL over the
     whole history in one hashed scan, rather than three statements per period."""
-    parts = [
-        f"SELECT q.*, '{level.value}' FROM ({strata_history_sql(level, grain)}) q"  # noqa: S608
-        for level in Level
-    ]
-    sql = "\nUNION ALL\n".join(parts) + "\nORDER BY 11"
+    sql = strata_history_sql(grain)
     rows = session.execute(text(sql).execution_options(yield_per=BATCH), {"tenant": tenant_id})
     for start, group in itertools.groupby(rows, key=itemgetter(10)):
         by_level: dict[Level, Strata] = {level: {} for level in Level}

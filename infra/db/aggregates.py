@@ -9,6 +9,7 @@ percentiles, and only the streams that count distinct tickets pay for that.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from domain import metrics as m
@@ -170,41 +171,43 @@ SELECT {subject} AS subject, s.metric, s.channel, s.priority,
     {period}
 FROM metric_sample s {join}
 WHERE s.tenant_id = :tenant {within}
-  AND {adjusted} AND {subject} IS NOT NULL {only}
+  AND {adjusted} AND {subject} IS NOT NULL
 GROUP BY 1, 2, 3, 4 {by_period}
 """
 
 
-def strata_sql(level: Level, *, subjects: bool) -> str:
-    """The case-mix moments of the period from :start to before :end, per subject,
-    stream and stratum (rows for `read_strata`)."""
-    subject = SUBJECT[level]
-    only = f"AND {subject} IN :subjects" if subjects else ""
-    return _STRATA.format(
-        subject=subject,
-        join=join_for(level),
-        adjusted=ADJUSTED,
-        only=only,
-        period="",
-        within=_ONE_PERIOD,
-        by_period="",
-    )
+def strata_sql() -> str:
+    """The case-mix moments of the period from :start to before :end, per level, subject,
+    stream and stratum, in one statement (rows for `read_strata`, the level last): a
+    roll-up reads the reference and every subject's moments together."""
+    return _by_level(lambda level: _strata(level, period="", within=_ONE_PERIOD, by_period=""))
 
 
-def strata_history_sql(level: Level, grain: Grain) -> str:
+def strata_history_sql(grain: Grain) -> str:
     """PostgreSQL: the same moments for every `grain` period of the whole history (rows
-    as `strata_sql`'s, the period's first day last) — one hashed scan instead of one
-    statement per period (the bulk rebuild)."""
+    as `strata_sql`'s with the period's first day before the level), in period order —
+    one hashed scan per level instead of one statement per period (the bulk rebuild)."""
+    period = f", {PG_PERIOD[grain]} AS period"
+    sql = _by_level(lambda level: _strata(level, period=period, within="", by_period=", 11"))
+    return f"{sql}\nORDER BY 11"
+
+
+def _strata(level: Level, *, period: str, within: str, by_period: str) -> str:
     subject = SUBJECT[level]
     return _STRATA.format(
         subject=subject,
         join=join_for(level),
         adjusted=ADJUSTED,
-        only="",
-        period=f", {PG_PERIOD[grain]} AS period",
-        within="",
-        by_period=", 11",
+        period=period,
+        within=within,
+        by_period=by_period,
     )
+
+
+def _by_level(sql_of: Callable[[Level], str]) -> str:
+    """One statement of every level's rows, each tagged with its level (last column)."""
+    parts = [f"SELECT q.*, '{level.value}' FROM ({sql_of(level)}) q" for level in Level]  # noqa: S608
+    return "\nUNION ALL\n".join(parts)
 
 
 def read_strata(row: Any, into: Strata) -> None:

@@ -130,11 +130,10 @@ class SqlSamples(TenantRepository):
             read_row(row, out)
         return out
 
-    def strata(self, period: Period, level: Level, subjects: Collection[str] | None) -> Strata:
-        out: Strata = {}
-        sql = strata_sql(level, subjects=subjects is not None)
-        for row in self._day_rows(sql, period.start, period.end, subjects):
-            read_strata(row, out)
+    def strata(self, period: Period) -> dict[Level, Strata]:
+        out: dict[Level, Strata] = {level: {} for level in Level}
+        for row in self._day_rows(strata_sql(), period.start, period.end, None):
+            read_strata(row, out[Level(row[-1])])
         return out
 
     def _day_rows(

@@ -12,6 +12,7 @@ import orjson
 from sqlalchemy import Select, Table, Text, and_, cast, delete, select, tuple_
 from sqlalchemy.orm import Session
 
+from domain.casemix import ADJUSTED_METRICS
 from domain.metrics import Basis, Level
 from domain.model import KpiModel, default_model
 from domain.periods import GRAINS, Grain, Period, period_start
@@ -34,6 +35,8 @@ from infra.db.types import utcnow
 
 T, S = SCORE_SNAPSHOT.c, SNAPSHOT_SCORE.c
 _KEY = ("tenant_id", "subject_type", "subject_id", "grain", "period_start")
+# The stored keys of the case-mix adjusted streams (codec: "key|BASIS").
+_ADJUSTED = tuple(f"{key}|{basis.value}" for key in ADJUSTED_METRICS for basis in Basis)
 
 
 class SqlSnapshots(TenantRepository):
@@ -168,6 +171,24 @@ class SqlSnapshots(TenantRepository):
         if subjects is not None:
             stmt = stmt.where(T.subject_id.in_(sorted(subjects)))
         return {row.subject_id: self._snapshot(row) for row in self.session.execute(stmt)}
+
+    def adjusted(self, level: Level, period: Period) -> dict[str, MetricSet]:
+        # PostgreSQL sends only the adjusted streams' entries (a row is ~11 KB, they are
+        # a tenth of it); SQLite parses the whole text here.
+        by_key = is_postgres(self.session)
+        picked = [T.metrics[name] for name in _ADJUSTED] if by_key else [_text(T.metrics)]
+        stmt = select(T.subject_id, *picked).where(
+            T.tenant_id == self.tenant_id,
+            T.subject_type == level.value,
+            T.grain == period.grain.value,
+            T.period_start == period.start,
+        )
+        out: dict[str, MetricSet] = {}
+        for row in self.session.execute(stmt):
+            found = dict(zip(_ADJUSTED, row[1:], strict=True)) if by_key else orjson.loads(row[1])
+            values = {k: found[k] for k in _ADJUSTED if found.get(k) is not None}
+            out[row[0]] = metrics_from_json(values, intervals=False)
+        return out
 
     def of_subject(
         self, level: Level, subject_id: str, periods: Collection[Period]
