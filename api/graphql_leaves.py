@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from graphql import (
     GraphQLEnumType,
@@ -89,7 +89,7 @@ class PlainObjectsExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         selected = self._plain_selection(return_type, field_details_list, None)
         if selected is not None:
-            completed = _completed(selected, result)
+            completed = _answer(selected, result)
             if completed is not None:
                 return completed
         return super().complete_object_value(
@@ -114,7 +114,7 @@ class PlainObjectsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             selected = self._plain_selection(object_type, field_details_list, path)
             if selected is not None:
                 completed = [
-                    _completed(selected, item) if item is not None else _NULL for item in items
+                    _answer(selected, item) if item is not None else _NULL for item in items
                 ]
                 if not any(c is None or (c is _NULL and non_null) for c in completed):
                     return [None if c is _NULL else c for c in completed]
@@ -159,7 +159,9 @@ class PlainObjectsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 break
             resolve, attribute, leaf, non_null = entry
             selected.append((response_key, resolve, attribute, _serializer(leaf), non_null))
-        answer = selected if len(selected) == len(grouped) else None
+        answer = (
+            _interned(object_type, grouped, selected) if len(selected) == len(grouped) else None
+        )
         selections[id(grouped)] = (grouped, answer)  # `grouped` kept: its id stays its own
         return answer
 
@@ -167,6 +169,54 @@ class PlainObjectsExecutionContext(StrawberryGraphQLCoreExecutionContext):
 # (response key, resolver, attribute, serialiser or None for __typename, non-null?)
 Selected = tuple[str, Any, str, Any, bool]
 _NULL: dict[str, Any] = {}  # a null item of a list (None means "not completed")
+
+# Objects of these types are immutable and handed to many requests (see `shared`).
+_SHARED: set[type] = set()
+_MEMO = "_fairscore_completed"  # on such an object: (its selection, its answer)
+# One list per selection set, whichever request asks it, so that a shared object's
+# answer is found by the identity of its selection (bounded: any document can add one).
+_INTERNED: dict[tuple[GraphQLObjectType, tuple[tuple[str, str], ...]], list[Selected]] = {}
+_MAX_INTERNED = 1024
+T = TypeVar("T", bound=type)
+
+
+def shared(cls: T) -> T:
+    """Mark a type whose objects are never changed once built and are reused across
+    requests (api/identity_memo.py): the answer of such an object to a selection set is
+    completed once and kept on the object; later requests answer it as it is."""
+    _SHARED.add(cls)
+    return cls
+
+
+def _interned(
+    object_type: GraphQLObjectType, grouped: dict[str, FieldDetailsList], selected: list[Selected]
+) -> list[Selected]:
+    """The selection's one list: the same response keys and fields read the same way."""
+    signature = (
+        object_type,
+        tuple((key, details[0].node.name.value) for key, details in grouped.items()),
+    )
+    found = _INTERNED.get(signature)
+    if found is not None:
+        return found
+    if len(_INTERNED) >= _MAX_INTERNED:
+        _INTERNED.clear()  # answers kept on objects then miss: each holds its own list
+    _INTERNED[signature] = selected
+    return selected
+
+
+def _answer(selected: list[Selected], source: Any) -> dict[str, Any] | None:
+    """`_completed`, kept on a shared object for the selection that asked it. The entry
+    holds the selection list itself, so its identity cannot pass to another one."""
+    if type(source) not in _SHARED:
+        return _completed(selected, source)
+    memo = source.__dict__.get(_MEMO)
+    if memo is not None and memo[0] is selected:
+        return memo[1]  # type: ignore[no-any-return]
+    completed = _completed(selected, source)
+    if completed is not None:
+        source.__dict__[_MEMO] = (selected, completed)
+    return completed
 
 
 def _typename(name: str) -> Any:

@@ -9,12 +9,18 @@ from api.engagement.types import SupportValueType, ValueRatingType
 from api.people.types import Agent
 from api.permissions import requires
 from api.quality.types import Review
-from api.scores.types import AgentScore, PeriodInput, PeriodType, read_period, scored_fields
+from api.scores.types import (
+    AgentScore,
+    PeriodInput,
+    PeriodType,
+    empty_values,
+    read_period,
+    scored_fields,
+)
 from domain.auth import Scope
 from domain.metrics import Level
 from domain.ports import Snapshot
 from domain.quality.profile import AgentProfileData, agent_profile, value_means
-from domain.values import with_nulls
 
 
 def _metric(snapshot: Snapshot | None, key: str) -> tuple[float | None, int]:
@@ -64,7 +70,7 @@ class AgentProfile:
 
     @classmethod
     def of(cls, data: AgentProfileData) -> AgentProfile:
-        empty = with_nulls({}, level=Level.AGENT)
+        empty = empty_values(Level.AGENT)
         qa, qa_n = _metric(data.snapshot, "qa_score")
         given, _ = _metric(data.snapshot, "reviews_given")
         scored = scored_fields(data.period, data.snapshot, empty)

@@ -11,7 +11,7 @@ from graphql import GraphQLError
 from api.context import Info
 from api.models.types import LevelEnum
 from api.permissions import requires
-from api.scores.types import GrainEnum, Scored, scored_fields
+from api.scores.types import GrainEnum, Scored, empty_values, scored_fields
 from domain.auth import Scope
 from domain.history import (
     MAX_PERIODS,
@@ -23,7 +23,6 @@ from domain.history import (
 )
 from domain.metrics import Level
 from domain.periods import Grain
-from domain.values import with_nulls
 
 
 @strawberry.input
@@ -53,7 +52,7 @@ def _subject_id(subject: SubjectInput, tenant_id: str) -> str:
 
 def _point(level: Level, point: HistoryPoint, keys: frozenset[str] | None) -> ScorePoint:
     # The same reading of a snapshot as agentScores/teamScores/tenantMetrics.
-    fields = scored_fields(point.period, point.snapshot, with_nulls({}, level=level))
+    fields = scored_fields(point.period, point.snapshot, empty_values(level))
     if keys is not None:
         fields["values"] = {k: v for k, v in fields["values"].items() if k[0] in keys}  # type: ignore[attr-defined]
     return ScorePoint(period_start=point.period.start, **fields)  # type: ignore[arg-type]

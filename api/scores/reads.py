@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import cast
 
-from api.scores.types import scored_fields
+from api.scores.types import empty_values, scored_fields
 from domain.metrics import Level
 from domain.periods import Period
-from domain.values import with_nulls
 from domain.views import AgentView, TeamView, TenantReads
 
 ScoredFields = dict[str, object]  # the `Scored` fields of one subject (see scored_fields)
@@ -35,17 +34,17 @@ def agent_scores(reads: TenantReads, period: Period, *, team_id: str | None) -> 
         reads.agents(team_id=team_id, active=True),
         reads.snapshots(Level.AGENT, period),
     )
-    empty = with_nulls({}, level=Level.AGENT)
+    empty = empty_values(Level.AGENT)
     rows = [(a, scored_fields(period, snapshots.get(a.id), empty)) for a in agents]
     return sorted(rows, key=rank)
 
 
 def team_scores(reads: TenantReads, period: Period) -> list[tuple[TeamView, ScoredFields]]:
     teams, snapshots = reads.teams(), reads.snapshots(Level.TEAM, period)
-    empty = with_nulls({}, level=Level.TEAM)
+    empty = empty_values(Level.TEAM)
     return [(t, scored_fields(period, snapshots.get(t.id), empty)) for t in teams]
 
 
 def tenant_metrics(reads: TenantReads, period: Period, *, tenant_id: str) -> ScoredFields:
     snapshots = reads.snapshots(Level.TENANT, period, [tenant_id])
-    return scored_fields(period, snapshots.get(tenant_id), with_nulls({}, level=Level.TENANT))
+    return scored_fields(period, snapshots.get(tenant_id), empty_values(Level.TENANT))

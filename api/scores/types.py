@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import cache
 
 import strawberry
 from graphql import GraphQLError
 
+from api.graphql_leaves import shared
+from api.identity_memo import IdentityMemo
 from api.people.types import Agent, Team
 from domain import metrics as m
 from domain.casemix import StratumRow, comparison_of
 from domain.guardrails import GUARDRAILS
-from domain.metrics import Basis, Direction, Statistic
+from domain.metrics import Basis, Direction, Level, Statistic
 from domain.periods import Grain, Period, PeriodRangeError, normalise
 from domain.ports import Snapshot
 from domain.scoring import ComponentScore, ComponentStatus, ScoreBreakdown
-from domain.values import MetricSet, MetricValue
+from domain.values import MetricSet, MetricValue, with_nulls
 
 GrainEnum = strawberry.enum(Grain, name="Grain")
 BasisEnum = strawberry.enum(Basis, name="Basis")
@@ -53,6 +56,7 @@ class PeriodType:
         return cls(grain=period.grain, start=period.start, end=period.end)
 
 
+@shared
 @strawberry.type(name="Stratum")
 class StratumType:
     key: str = strawberry.field(
@@ -69,6 +73,7 @@ class StratumType:
         )
 
 
+@shared
 @strawberry.type(name="MetricValue")
 class MetricValueType:
     key: str
@@ -175,6 +180,7 @@ class MetricDefinitionType:
         )
 
 
+@shared
 @strawberry.type(name="ComponentScore")
 class ComponentScoreType:
     metric: str
@@ -282,13 +288,33 @@ class Scored:
 
     @strawberry.field
     def metrics(self, basis: BasisEnum = Basis.CALENDAR) -> list[MetricValueType]:  # type: ignore[valid-type]
-        return [MetricValueType.of(v) for (_, b), v in self.values.items() if b == basis]
+        return [_metric_value(v) for (_, b), v in self.values.items() if b == basis]
 
     @strawberry.field
     def components(self) -> list[ComponentScoreType]:
         if self.breakdown is None:
             return []
-        return [ComponentScoreType.of(s, self.values) for s in self.breakdown.components]
+        return [
+            # an adjusted component also reads the subject's values: built each time
+            ComponentScoreType.of(s, self.values) if s.component.adjusted else _component(s)
+            for s in self.breakdown.components
+        ]
+
+
+# The GraphQL objects of frozen domain values, built once per value (see IdentityMemo):
+# the snapshot decode cache hands every read the same values. Sized to what that cache
+# holds (2,048 snapshots of ~17 metrics and ~5 components in one basis); ~850 bytes a
+# metric with its answer (api/graphql_leaves.py `shared`), so ~40 MB at most in all.
+_metric_value = IdentityMemo(MetricValueType.of, 32_768)
+_component = IdentityMemo(ComponentScoreType.of, 16_384)
+
+
+@cache
+def empty_values(level: Level) -> MetricSet:
+    """Every metric of `level` without data (`scored_fields`' `empty`): the same frozen
+    values for every read, so their GraphQL objects are built once. Never changed: merged
+    into a new set, or answered as it is."""
+    return with_nulls({}, level=level)
 
 
 def scored_fields(

@@ -154,3 +154,61 @@ def test_a_list_of_plain_objects_is_completed_on_the_direct_path(
     result = FAST.execute_sync("{ others { shout leaves { name } } }")
     assert result.errors is None
     assert completed == [{"name": "a"}, {"name": "b"}]
+
+
+@graphql_leaves.shared
+@strawberry.type
+class Frozen:
+    name: str
+    count: int
+
+
+FROZEN = [Frozen(name="f", count=1), Frozen(name="g", count=2)]
+
+
+@strawberry.type
+class SharedQuery:
+    @strawberry.field
+    def frozen(self) -> list[Frozen]:
+        return FROZEN
+
+    @strawberry.field
+    def one(self) -> Frozen:
+        return FROZEN[0]
+
+
+SHARED = strawberry.Schema(query=SharedQuery, execution_context_class=PlainObjectsExecutionContext)
+SHARED_SLOW = strawberry.Schema(query=SharedQuery)
+
+
+def test_a_shared_object_is_completed_once_per_selection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Objects marked `shared` keep their answer: a second request with the same selection
+    set (another document, same fields and aliases) completes nothing; another selection
+    set is completed afresh and answers what graphql-core answers."""
+    direct = graphql_leaves._completed
+    completed: list[object] = []
+
+    def counting(selected: Any, source: Any) -> dict[str, Any] | None:
+        answer = direct(selected, source)
+        completed.append(answer)
+        return answer
+
+    monkeypatch.setattr(graphql_leaves, "_completed", counting)
+    queries = [
+        "{ frozen { name count } }",
+        "query Again { frozen { name count } }",
+        "{ frozen { n: name count } one { name } }",
+        "{ frozen { name } }",
+        "{ frozen { __typename count } }",
+    ]
+    answers = [SHARED.execute_sync(q) for q in queries]
+
+    for query, answer in zip(queries, answers, strict=True):
+        assert answer.errors is None
+        assert answer.data == SHARED_SLOW.execute_sync(query).data
+    # the first document completes both objects; the second, the same selection, none
+    assert completed[:2] == [{"name": "f", "count": 1}, {"name": "g", "count": 2}]
+    # then 2 + 1 (`one` asks `name` of "f"), 1 ("f" kept that answer, "g" did not), 2
+    assert len(completed) == 2 + 0 + 3 + 1 + 2
