@@ -131,9 +131,9 @@ LINKED = {"reviewIds": "performance review", "goalIds": "goal"}
 
 
 def _reviews_of(uow: OneOnOnesUnitOfWork, agent_id: str, ids: Sequence[str]) -> set[str]:
-    """Those of `ids` that are performance reviews of the agent (at most MAX_LINKS)."""
-    reviews = uow.performance_reviews
-    return {i for i in ids if (review := reviews.get(i)) and review.agent_id == agent_id}
+    """Those of `ids` that are performance reviews of the agent."""
+    found = uow.performance_reviews.agents_of(ids)
+    return {review_id for review_id, agent in found.items() if agent == agent_id}
 
 
 def _goals_of(uow: OneOnOnesUnitOfWork, agent_id: str, ids: Sequence[str]) -> set[str]:

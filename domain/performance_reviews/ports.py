@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -41,6 +41,11 @@ class PerformanceReviews(Protocol):
     def add(self, reviews: Sequence[PerformanceReview]) -> None: ...
 
     def get(self, review_id: str) -> PerformanceReview | None: ...
+
+    def agents_of(self, review_ids: Collection[str]) -> dict[str, str]:
+        """The agent each of the reviews is about (review id → agent id; unknown ids are
+        absent), without reading their evidence."""
+        ...
 
     def save(self, review: PerformanceReview) -> None:
         """Store a review's state, feedback, rating and self-assessment (never its evidence)."""

@@ -71,9 +71,9 @@ def _check_agents(uow: PerformanceUnitOfWork, ids: Sequence[str], field: str) ->
 
 
 def _check_teams(uow: PerformanceUnitOfWork, ids: Sequence[str], field: str) -> None:
-    for team_id in ids:
-        if not uow.directory.team_exists(team_id):
-            raise NotFoundError(f"no team {team_id!r}", field)
+    found = uow.reads.teams_by_id(ids)
+    if missing := [t for t in ids if t not in found]:
+        raise NotFoundError(f"no team {missing[0]!r}", field)
 
 
 def cycle_of(uow: PerformanceUnitOfWork, cycle_id: str) -> ReviewCycle:

@@ -167,6 +167,20 @@ def test_gathering_evidence_sends_as_many_statements_for_two_agents_as_for_one(
         assert sent("ann", "bob") == sent("ann")
 
 
+def test_a_cycle_of_a_team_the_tenant_lacks_is_refused(desk: Desk) -> None:
+    cycle = {
+        "name": "Monthly",
+        "cadence": "MONTHLY",
+        "teamIds": [team_of(desk, "ann"), "nope"],
+        "reviewerId": desk.agents["lead"],
+        "ratingScale": ["Below", "Meets"],
+    }
+
+    refused = desk.data(CREATE_CYCLE, input=cycle)["createReviewCycle"]
+
+    assert refused == {"__typename": "NotFoundError", "message": "no team 'nope'"}
+
+
 def test_running_a_period_again_adds_nothing(desk: Desk) -> None:
     cycle = monthly_cycle(desk)
     desk.data(RUN, id=cycle, day="2026-03-01")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any, ClassVar
 
@@ -105,6 +105,13 @@ class SqlPerformanceReviews(TenantRepository):
     def get(self, review_id: str) -> PerformanceReview | None:
         row = self.session.execute(self._reviews().where(P.id == review_id)).first()
         return _review(row) if row else None
+
+    def agents_of(self, review_ids: Collection[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for part in chunks(sorted(set(review_ids))):
+            stmt = select(P.id, P.agent_id).where(P.tenant_id == self.tenant_id, P.id.in_(part))
+            out.update({review_id: agent_id for review_id, agent_id in self.session.execute(stmt)})
+        return out
 
     def save(self, review: PerformanceReview) -> None:
         self.session.execute(
