@@ -25,8 +25,9 @@ from domain.careers.tracks import (
 from domain.metrics import Level
 from domain.periods import Period, local_midnight
 from domain.ports import Snapshot
-from domain.quality.ports import ReviewQuery
+from domain.quality.ports import ReviewQuery, StoredValueRating
 from domain.quality.qa import qa_score
+from domain.stats import mean
 from domain.values import with_counts
 from domain.views import TenantReads
 
@@ -42,7 +43,8 @@ GoalCounter = Callable[[str], GoalTally]
 
 
 class EvidenceReader:
-    """The evidence of one agent as of one local day; each window is read once."""
+    """The evidence of one agent as of one local day; each window (and the goals) is read
+    once, however many expectations and tracks ask for it."""
 
     def __init__(
         self,
@@ -58,17 +60,19 @@ class EvidenceReader:
         self._timezone = timezone
         self._as_of = as_of
         self._goals = goals
-        self._snapshots: dict[Period, Snapshot] = {}
+        self._snapshots: dict[Period, Snapshot | None] = {}
+        self._qa: dict[Period, Found] = {}
+        self._ratings: dict[Period, list[StoredValueRating]] = {}
+        self._tally: GoalTally | None = None
 
     def prefetch(self, evidence: Iterable[Evidence]) -> None:
-        """Read the snapshots of every metric's window in one go."""
+        """Read the snapshots of every metric's window not read yet, in one go."""
         periods = {
             window_of(e.window, self._as_of) for e in evidence if isinstance(e, MetricEvidence)
-        }
+        } - self._snapshots.keys()
         if periods:
-            self._snapshots = dict(
-                self._reads.subject_snapshots(Level.AGENT, self._agent_id, periods)
-            )
+            found = self._reads.subject_snapshots(Level.AGENT, self._agent_id, periods)
+            self._snapshots.update({p: found.get(p) for p in periods})
 
     def find(self, evidence: Evidence) -> Found:
         if isinstance(evidence, GoalsCompletedEvidence):
@@ -81,7 +85,8 @@ class EvidenceReader:
         return self._value_rating(evidence, window)
 
     def _metric(self, evidence: MetricEvidence, window: Period) -> Found:
-        snapshot = self._snapshots.get(window)
+        self.prefetch([evidence])
+        snapshot = self._snapshots[window]
         stored = with_counts(snapshot.metrics if snapshot else {}, level=Level.AGENT)
         value = stored.get((evidence.metric, evidence.basis))
         if value is None:
@@ -89,6 +94,11 @@ class EvidenceReader:
         return Found(value.statistic(evidence.statistic), value.sample_size, window)
 
     def _qa_score(self, window: Period) -> Found:
+        if window not in self._qa:
+            self._qa[window] = self._read_qa_score(window)
+        return self._qa[window]
+
+    def _read_qa_score(self, window: Period) -> Found:
         query = ReviewQuery(
             reviewee_id=self._agent_id,
             since=local_midnight(window.start, self._timezone),
@@ -99,16 +109,18 @@ class EvidenceReader:
         return Found(score.value, score.sample_size, window)
 
     def _value_rating(self, evidence: SupportValueEvidence, window: Period) -> Found:
+        if window not in self._ratings:
+            self._ratings[window] = self._reads.quality.value_ratings(self._agent_id, window)
         ratings = [
-            stored.rating.rating
-            for stored in self._reads.quality.value_ratings(self._agent_id, window)
+            float(stored.rating.rating)
+            for stored in self._ratings[window]
             if stored.rating.value_key == evidence.value_key
         ]
-        mean = sum(ratings) / len(ratings) if ratings else None
-        return Found(mean, len(ratings), window)
+        return Found(mean(ratings), len(ratings), window)
 
     def _goals_completed(self) -> Found:
         if self._goals is None:
             return Found(None, 0, None)
-        tally = self._goals(self._agent_id)
-        return Found(float(tally.completed), tally.total, None)
+        if self._tally is None:
+            self._tally = self._goals(self._agent_id)
+        return Found(float(self._tally.completed), self._tally.total, None)

@@ -151,6 +151,13 @@ def career_readiness(
     )
     tracks = {t.id: t for t in uow.careers.tracks()}
     placements = [p for p in uow.careers.agent_levels(agent_id) if track_id in {None, p.track_id}]
+    reader.prefetch(  # every track's metric windows in one read
+        e.evidence
+        for p in placements
+        if p.target_level_id and (target := tracks[p.track_id].level(p.target_level_id))
+        for e in target.expectations
+        if e.evidence is not None
+    )
     found = tuple(_readiness(tracks[p.track_id], p, reader, day) for p in placements)
     return AgentReadiness(agent_id, day, found)
 
@@ -170,7 +177,6 @@ def _readiness(
     if target is None:
         summary = Summary(Overall.NO_TARGET)
         return TrackReadiness(track, placement, current, None, day, (), summary)
-    reader.prefetch(e.evidence for e in target.expectations if e.evidence is not None)
     entries = []
     for index, expectation in enumerate(target.expectations):
         if expectation.evidence is None:

@@ -22,6 +22,7 @@ from tests.support.careers import CareerDesk, expect, level
 from tests.support.derive import apply_and_settle, settle
 from tests.support.goals import GoalsClient
 from tests.support.quality import Desk, open_desk, ratings
+from tests.support.sql import statements
 
 MONTH = "MONTH"
 SOLVED = {"metric": "tickets_solved", "direction": "HIGHER_IS_BETTER", "window": MONTH}
@@ -203,3 +204,25 @@ def test_readiness_without_a_target_or_for_an_unknown_agent(careers: CareerDesk)
     }
     unknown_track = careers.readiness("bob", track="nope")
     assert unknown_track == {"__typename": "NotFoundError", "message": "no career track 'nope'"}
+
+
+def test_readiness_reads_each_window_once_however_many_tracks_ask(careers: CareerDesk) -> None:
+    """Every expectation of SENIOR reads one of four things (the month's snapshot, QA
+    reviews, ratings, goals): a second track that asks the same adds no statement."""
+    _, next_month = this_month(careers.desk.tenant.timezone)
+    container = careers.desk.container
+
+    def sent() -> int:
+        with statements(container, r"\S") as seen:
+            careers.readiness("ann", asOf=next_month.isoformat())
+        return len(seen)
+
+    first = careers.track("Support engineering", level("Specialist"), SENIOR)
+    careers.place("ann", first, "Specialist", target="Senior")
+    sent()  # warms the per-process caches
+    one_track = sent()
+    second = careers.track("Support leadership", level("Specialist"), SENIOR)
+    careers.place("ann", second, "Specialist", target="Senior")
+
+    assert len(careers.readiness("ann", asOf=next_month.isoformat())["tracks"]) == 2
+    assert sent() == one_track
