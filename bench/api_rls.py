@@ -24,7 +24,8 @@ from sqlalchemy import text
 from bench import api_reads
 from bench.freshness_stack import Stack, _free_port
 from bench.freshness_stats import percentile
-from infra.db.roles import DEFAULT_APP_ROLE, create_app_role
+from infra.db.role_setup import create_roles
+from infra.db.roles import DEFAULT_APP_ROLE
 
 Row = tuple[str, str, str, str]
 TARGET = 1.10  # RLS on: p95 within 10% of off
@@ -37,7 +38,7 @@ def measure(rounds: int = 60) -> tuple[list[Row], dict[str, Any]]:
     rls: subprocess.Popen[bytes] | None = None
     try:
         c = stack.create_database()
-        create_app_role(stack.database_url, APP_ROLE, None)  # `fairscore db roles`
+        create_roles(stack.database_url, APP_ROLE, None)  # `fairscore db roles`
         print("  building the 1,000-agent tenant …", flush=True)
         big, _ = api_reads._tenant(c, "rls-1000", 1000)
         with c.engine.connect() as conn:

@@ -24,7 +24,8 @@ from infra import admin
 from infra.bootstrap import container
 from infra.db.migrate import downgrade, upgrade
 from infra.db.repositories.system import ConflictError, NotFoundError
-from infra.db.roles import create_app_role
+from infra.db.role_setup import create_roles
+from infra.db.roles import SYSTEM_ROLE
 from infra.logging import configure_logging
 from infra.signals import multiprocess_metrics
 
@@ -83,14 +84,16 @@ def db_roles(
     ),
 ) -> None:
     """PostgreSQL, once per database, as a superuser: create the role row-level security
-    binds (NOLOGIN, NOBYPASSRLS, owns nothing), let the app's login role switch to it and
-    grant it DML on Fairscore's tables (also those later migrations add). Then set
-    DATABASE_APP_ROLE to it (README, 'Row-level security')."""
+    binds (NOLOGIN, NOBYPASSRLS, owns nothing) and the system role of the cross-tenant
+    paths (fairscore_system: NOLOGIN, BYPASSRLS, owns nothing), let the app's login role
+    switch to both, grant them DML on Fairscore's tables (also those later migrations add)
+    and force row-level security on every tenant table (the owner is bound too). Then set
+    DATABASE_APP_ROLE to the first (README, 'Row-level security')."""
     settings = container().settings
     if settings.is_sqlite:
         raise fail("row-level security is PostgreSQL's: DATABASE_URL names SQLite")
     try:
-        done = create_app_role(settings.database_url, role or settings.database_app_role, member)
+        done = create_roles(settings.database_url, role or settings.database_app_role, member)
     except DBAPIError as exc:
         raise fail(
             f"{exc.orig}: creating a role and granting on the tables needs a superuser; run "
@@ -98,7 +101,8 @@ def db_roles(
         ) from None
     console.print(
         f"role [bold]{done['role']}[/bold] {'created' if done['created'] else 'exists'}; "
-        f"{done['member']} may switch to it; set DATABASE_APP_ROLE={done['role']}"
+        f"{done['member']} may switch to it and to {SYSTEM_ROLE}; row-level security forced "
+        f"on {done['forced']} more table(s); set DATABASE_APP_ROLE={done['role']}"
     )
 
 

@@ -31,7 +31,7 @@ from infra.db.engine import INTAKE_THREADS, make_engine, make_intake_engine, mak
 from infra.db.migrate import schema_check
 from infra.db.repositories.api_clients import SqlApiClients
 from infra.db.repositories.system import DerivationBacklog, IntegrationRecord
-from infra.db.roles import HOW_TO_PROTECT, protection_warning, scope_to_tenant, use_app_role
+from infra.db.roles import HOW_TO_PROTECT, protection_warning, scope_to_tenant, use_roles
 from infra.db.statement_timeout import bounded_sessions, is_statement_timeout
 from infra.db.types import utcnow
 from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
@@ -76,13 +76,16 @@ class Container:
         row-level security (infra/db/roles.py)."""
         url = self.settings.database_url
         engine = make_worker_engine(url) if self.worker else make_engine(url)
-        use_app_role(engine, self.settings.database_app_role)
+        use_roles(engine, self.settings.database_app_role)
         return engine
 
     @cached_property
     def intake_engine(self) -> Engine:
-        # The login role: one INSERT of a delivery the integration's tenant owns; no reads.
-        return make_intake_engine(self.settings.database_url)
+        # The system role (else the login role): one INSERT of a delivery for the
+        # integration's tenant, no reads, no transaction to set a tenant in.
+        engine = make_intake_engine(self.settings.database_url)
+        use_roles(engine, None, system=True)
+        return engine
 
     def check_row_level_security(self) -> None:
         """At start (serve, worker): a warning when row-level security does not bind the

@@ -23,7 +23,7 @@ class Settings(BaseSettings):
         default=None,
         description="PostgreSQL: the role every connection of the app switches to, bound by "
         "row-level security (`fairscore db roles` creates fairscore_app); unset, the app runs "
-        "as the login role, which owns the tables and bypasses it (a warning at start)",
+        "as the login role, which owns the tables (a warning at start)",
     )
     redis_url: str | None = Field(
         default=None, description="Enables RQ; without it jobs run in-process after commit"

@@ -92,7 +92,7 @@ def scratch_database(prefix: str) -> Iterator[str]:
     require_service("PostgreSQL", PG_ADMIN_URL)
     from sqlalchemy import create_engine, text
 
-    from infra.db.roles import create_app_role
+    from infra.db.role_setup import create_roles
 
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
@@ -100,7 +100,7 @@ def scratch_database(prefix: str) -> Iterator[str]:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     try:
-        create_app_role(url, None, None)
+        create_roles(url, None, None)
         yield url
     finally:
         with admin.connect() as conn:

@@ -72,6 +72,7 @@ _READ = """COPY (SELECT source, stream, payload FROM ticket_event
 @dataclass(frozen=True, slots=True)
 class Job:
     dsn: str
+    role: str | None  # the system role its connections switch to (None: the login role)
     tenant: TenantProfile
     lower: tuple[str, str]
     upper: tuple[str, str] | None
@@ -94,9 +95,9 @@ def run(job: Job) -> Outcome:
     days = LocalDays(job.tenant.timezone)
     # One connection per COPY: a connection carries one COPY at a time.
     with (
-        psycopg.connect(job.dsn) as read,
-        psycopg.connect(job.dsn) as sample_conn,
-        psycopg.connect(job.dsn) as ticket_conn,
+        _connect(job) as read,
+        _connect(job) as sample_conn,
+        _connect(job) as ticket_conn,
     ):
         with (
             _copy_in(sample_conn, "metric_sample", SAMPLE_COLUMNS) as samples,
@@ -122,6 +123,14 @@ def run(job: Job) -> Outcome:
         sample_conn.commit()
         ticket_conn.commit()
     return outcome
+
+
+def _connect(job: Job) -> psycopg.Connection[Any]:
+    conn = psycopg.connect(job.dsn)
+    if job.role is not None:
+        conn.execute(f"SET ROLE {job.role}")
+        conn.commit()
+    return conn
 
 
 @contextmanager

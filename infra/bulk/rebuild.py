@@ -29,7 +29,7 @@ from domain.services.processing import refresh_activity, refresh_tickets
 from domain.services.recompute import rebuild as generic_rebuild
 from infra.bulk import fold_worker
 from infra.bulk.scores import score_history
-from infra.db.roles import login_role_connection, scope_connection
+from infra.db.roles import login_role_connection, scope_connection, system_role
 from infra.db.tables import (
     AGENT_IDENTITY,
     DIRTY_PERIOD,
@@ -117,6 +117,7 @@ def _jobs(c: Container, tenant_id: TenantId, workers: int) -> list[fold_worker.J
         tenant = uow.system.tenant(tenant_id)
     with c.engine.connect() as conn:
         scope_connection(conn, tenant_id)
+        role = system_role(conn)
         agents = {
             (src, ext): aid
             for src, ext, aid in conn.execute(
@@ -136,9 +137,12 @@ def _jobs(c: Container, tenant_id: TenantId, workers: int) -> list[fold_worker.J
         bounds = _split_points(conn, tenant_id, workers)
     dsn = c.settings.database_url.replace("+psycopg", "").replace("postgres://", "postgresql://")
     ranges = list(zip([("", ""), *bounds], [*bounds, None], strict=True))
-    # The workers connect as the login role (COPY FROM is refused under RLS) and write
-    # rows of this tenant only.
-    return [fold_worker.Job(dsn, tenant, lower, upper, agents, teams) for lower, upper in ranges]
+    # The workers connect as the login role and switch to the system role where there is
+    # one (COPY FROM is refused under RLS, forced RLS binds the owner); they write rows of
+    # this tenant only.
+    return [
+        fold_worker.Job(dsn, role, tenant, lower, upper, agents, teams) for lower, upper in ranges
+    ]
 
 
 def _split_points(conn: object, tenant_id: str, workers: int) -> list[tuple[str, str]]:

@@ -32,7 +32,7 @@ from domain.values import has_data
 from infra.bulk.history import periods, strata
 from infra.db.repositories.rescoring import copy_text
 from infra.db.repositories.snapshots import stored_metrics
-from infra.db.roles import copying_as_login_role
+from infra.db.roles import copying_as_system
 from infra.db.types import utcnow
 
 if TYPE_CHECKING:  # the container builds the bulk strategy
@@ -120,7 +120,7 @@ def _copy(session: Session, lines: list[str]) -> int:
         return 0
     raw: Any = session.connection().connection.driver_connection
     with (
-        copying_as_login_role(session),
+        copying_as_system(session),
         raw.cursor() as cur,
         cur.copy(f"COPY score_snapshot ({_COLUMNS}) FROM STDIN") as cp,
     ):

@@ -10,7 +10,7 @@ from psycopg.types.json import Jsonb
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from infra.db.roles import copying_as_login_role
+from infra.db.roles import copying_as_system
 from infra.db.sql import is_postgres
 
 
@@ -25,7 +25,7 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     columns = list(rows[0])
     raw: Any = session.connection().connection.driver_connection
     with (
-        copying_as_login_role(session),
+        copying_as_system(session),
         raw.cursor() as cur,
         cur.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as cp,
     ):

@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 
 import migrations
 from infra.db.engine import make_engine
-from infra.db.roles import DEFAULT_APP_ROLE, grant_app_role
+from infra.db.role_setup import grant_roles
 
 MIGRATIONS = Path(migrations.__file__).parent
 UPGRADE_HINT = "run `fairscore db upgrade`"
@@ -33,14 +33,15 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head", *, app_role: str | None = None) -> None:
-    """Migrate, then (PostgreSQL) grant the app's role (default fairscore_app), if it
-    exists, DML on every table: new tables included (infra/db/roles.py)."""
+    """Migrate, then (PostgreSQL) grant the app's role (default fairscore_app) and the
+    system role, those that exist, DML on every table: new tables included
+    (infra/db/role_setup.py)."""
     command.upgrade(alembic_config(database_url), revision)
     engine = make_engine(database_url)
     try:
         if engine.dialect.name == "postgresql":
             with engine.begin() as conn:
-                grant_app_role(conn, app_role or DEFAULT_APP_ROLE)
+                grant_roles(conn, app_role)
     finally:
         engine.dispose()
 

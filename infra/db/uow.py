@@ -33,7 +33,7 @@ from infra.db.repositories.settings import SqlTenantSettings
 from infra.db.repositories.snapshots import SqlSnapshots
 from infra.db.repositories.system import SystemRepository
 from infra.db.repositories.tickets import SqlTickets
-from infra.db.roles import as_login_role, scope_to_tenant
+from infra.db.roles import as_system_role, scope_to_tenant
 from infra.db.sql import is_postgres
 from infra.secret_box import SecretBoxSource
 
@@ -170,7 +170,7 @@ class SystemUnitOfWork:
 
     def __enter__(self) -> SystemUnitOfWork:
         self.session = self._sessions()
-        as_login_role(self.session)
+        as_system_role(self.session)
         self.system = SystemRepository(self.session, self._box)
         return self
 

@@ -1,11 +1,12 @@
 """Row-level security with the README's database owner: a plain LOGIN role (no superuser,
 no CREATEROLE) that owns the database and migrates it. `fairscore db upgrade` works for it;
 without DATABASE_APP_ROLE the app warns at start that RLS does not bind it; after
-`fairscore db roles` (a superuser, once) and with DATABASE_APP_ROLE, the app runs bound by
-the policies and its cross-tenant paths — tenant and client creation, integration lookups
-for webhooks, the sweeper, the backlog gauges, the bulk rebuild's COPY, fold workers and
-ANALYZE — still work, as this owner (the test server's superuser bypasses RLS everywhere,
-so the rest of the suite cannot show this)."""
+`fairscore db roles` (a superuser, once) RLS is forced, so the owner is bound too, and with
+DATABASE_APP_ROLE the app runs bound by the policies while its cross-tenant paths — tenant
+and client creation, integration lookups for webhooks, the sweeper, the backlog gauges, the
+bulk rebuild's COPY and fold workers — still work, as the system role, and ANALYZE as this
+owner (the test server's superuser bypasses RLS everywhere, so the rest of the suite cannot
+show this)."""
 
 from __future__ import annotations
 
@@ -25,12 +26,13 @@ from cli.main import app
 from infra import admin
 from infra.bootstrap import Container
 from infra.db.roles import DEFAULT_APP_ROLE as APP_ROLE
+from infra.db.roles import SYSTEM_ROLE
 from infra.db.tables import AGENT, DERIVATION_REQUEST, TICKET, TICKET_EVENT
 from tests.conftest import PG_ADMIN_URL, require_service
 from tests.support.api import api_client, batch, post_webhook
 from tests.support.containers import installed_container
 from tests.support.derive import settle
-from tests.support.derived_rows import counts, derived_rows
+from tests.support.derived_rows import Rows, counts, rows_of
 from tests.support.owner import owner_engine
 from tests.support.probe_tenant import build_tenant, history
 from workers.jobs import sweep_pending
@@ -107,33 +109,39 @@ def test_a_plain_owner_migrates_and_is_warned_until_it_turns_rls_on(
     assert refused.exit_code != 0 and "superuser" in refused.output
     done = cli(superuser_url, tmp_path, "db", "roles")
     assert done.exit_code == 0, done.output
-    assert f"set DATABASE_APP_ROLE={APP_ROLE}" in " ".join(done.output.split())
+    said = " ".join(done.output.split())
+    assert f"set DATABASE_APP_ROLE={APP_ROLE}" in said and SYSTEM_ROLE in said
+    assert "row-level security forced on 0 " not in said
 
     # in-process jobs and the sweeper use the installed container
     with installed_container(
         owner_url, tmp_path / "keys", database_app_role=APP_ROLE, sweep_after_seconds=0.001
     ) as bound:
         assert start_warnings(bound) == []
-        runs_bound(bound, api_client(bound))
+        runs_bound(bound, api_client(bound), superuser_url)
 
 
 PENDING_REQUESTS = 'fairscore_pending_invalidations{kind="request"} 2.0'
 
 
-def runs_bound(c: Container, client: TestClient) -> None:
-    """The app as the app role, its cross-tenant paths as the owner."""
+def runs_bound(c: Container, client: TestClient, superuser_url: str) -> None:
+    """The app as the app role, its cross-tenant paths as the system role."""
     probe = build_tenant(client, c, "owner")  # tenants, clients, webhooks, reconciles
     # A second tenant holding tickets only, for the bulk rebuild below.
     other = admin.create_tenant(c, slug=f"bulk-{probe.tag}", name="Bulk", timezone="UTC")
     hook = admin.create_integration(c, tenant=other.id, source="generic", secret=None)
     assert post_webhook(client, hook, batch(history(probe.tag))).status_code == 202
     settle(c)
-    before = derived_rows(c, other.id)
+    before = all_rows(superuser_url, other.id)
     with c.engine.connect() as conn:  # the app's own connection, no tenant set
         assert conn.execute(text("SELECT current_user")).scalar_one() == APP_ROLE
         assert conn.execute(select(func.count()).select_from(TICKET_EVENT)).scalar_one() == 0
     # Work waiting for both tenants: the backlog gauges and the sweeper read all tenants.
     with owner_engine(c).begin() as conn:
+        # Forced: the owner too reads nothing without a tenant; it may switch to the
+        # system role.
+        assert conn.execute(select(func.count()).select_from(TICKET_EVENT)).scalar_one() == 0
+        conn.execute(text(f"SET LOCAL ROLE {SYSTEM_ROLE}"))
         for tenant in (probe.id, other.id):
             rescore = {"kind": "rescore", "key": "", "since": date(2026, 3, 1)}
             conn.execute(DERIVATION_REQUEST.insert().values(tenant_id=tenant, **rescore))
@@ -141,8 +149,18 @@ def runs_bound(c: Container, client: TestClient) -> None:
     assert sweep_pending() == 2
     settle(c)
     admin.recompute(c, other.id, since=None)  # bulk: COPY, fold workers, ANALYZE
-    after = derived_rows(c, other.id)
+    after = all_rows(superuser_url, other.id)
     assert counts(after)[TICKET.name] > 0
     assert counts(after) == counts(before)
     with c.uow(probe.id) as uow:  # and a tenant's unit of work sees its own rows
         assert uow.session.execute(select(func.count()).select_from(AGENT)).scalar_one() > 0
+
+
+def all_rows(superuser_url: str, tenant: str) -> Rows:
+    """The tenant's derived rows, read by a superuser (forced RLS binds the owner)."""
+    engine = create_engine(superuser_url)
+    try:
+        with engine.connect() as conn:
+            return rows_of(conn, tenant)
+    finally:
+        engine.dispose()

@@ -1,21 +1,25 @@
 """Issue 11 acceptance, the database's wall (PostgreSQL; infra/db/roles.py): every table with
-a tenant_id has row-level security enabled with its policy; the app role owns
-nothing and cannot bypass it; a transaction that sets no tenant reads no tenant rows; a
-transaction of one tenant reads only its rows and cannot write another's. Asserted as
-`fairscore_app`, on two tenants the app itself filled (through the API and the
-reconciler, which ran as that role too)."""
+a tenant_id has row-level security enabled and forced with its policy; the app role owns
+nothing and cannot bypass it (nor switch to the system role, which can); a transaction that
+sets no tenant reads no tenant rows; a transaction of one tenant reads only its rows and
+cannot write another's. Asserted as `fairscore_app`, on two tenants the app itself filled
+(through the API and the reconciler, which ran as that role too, their cross-tenant paths
+as the system role). That forcing binds the tables' owner is shown with a plain owner in
+test_rls_plain_owner.py (this suite logs in as a superuser)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, create_engine, func, make_url, select, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 from starlette.testclient import TestClient
 
 from infra.bootstrap import Container
-from infra.db.roles import TENANT_SETTING, scope_connection
+from infra.db.roles import SYSTEM_ROLE, TENANT_SETTING, scope_connection
 from infra.db.tables import AGENT
 from tests.integration.conftest import APP_ROLE
 from tests.support.owner import owner_engine
@@ -53,7 +57,7 @@ NEW_TABLE_RULE = (
     "'Tenant isolation')"
 )
 CATALOG = text(
-    "SELECT c.relname, c.relrowsecurity, p.qual, p.with_check,"
+    "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, p.qual, p.with_check,"
     " has_table_privilege(:role, c.oid, 'SELECT, INSERT, UPDATE, DELETE')"
     " FROM information_schema.columns col"
     " JOIN pg_class c ON c.relname = col.table_name AND c.relkind = 'r'"
@@ -70,13 +74,16 @@ def as_written(policy: str | None) -> str | None:
 
 
 def unprotected(conn: Connection) -> dict[str, list[str]]:
-    """The schema's tenant tables (from the catalog) that lack RLS, its policy or the app
-    role's grant, by what they lack; and all of them under "tenant tables"."""
+    """The schema's tenant tables (from the catalog) that lack RLS, its forcing, its policy
+    or the app role's grant, by what they lack; and all of them under "tenant tables"."""
     rows = conn.execute(CATALOG, {"policy": POLICY, "role": APP_ROLE}).all()
     match = f"(tenant_id = current_setting('{TENANT_SETTING}'::text, true))"
     return {
         "tenant tables": sorted(r.relname for r in rows),
         "without row-level security": sorted(r.relname for r in rows if not r.relrowsecurity),
+        "with row-level security not forced": sorted(
+            r.relname for r in rows if not r.relforcerowsecurity
+        ),
         f"without the {POLICY} policy {match}": sorted(
             r.relname for r in rows if not (as_written(r.qual) == as_written(r.with_check) == match)
         ),
@@ -86,7 +93,7 @@ def unprotected(conn: Connection) -> dict[str, list[str]]:
     }
 
 
-def test_every_tenant_table_has_rls_and_its_policy_and_the_app_role_may_use_it(
+def test_every_tenant_table_has_rls_forced_and_its_policy_and_the_app_role_may_use_it(
     container: Container,
 ) -> None:
     with owner_engine(container).connect() as conn:
@@ -124,9 +131,65 @@ def test_the_app_role_owns_nothing_and_cannot_bypass(
     ).scalar_one()
     assert owned == 0
     # With row_security off, a query that RLS would filter fails instead of bypassing it.
+    as_app.execute(text("SAVEPOINT off"))
     as_app.execute(text("SET LOCAL row_security = off"))
     with pytest.raises(DBAPIError, match="row-level security"):
         as_app.execute(select(func.count()).select_from(AGENT))
+    as_app.execute(text("ROLLBACK TO SAVEPOINT off"))
+    # Nor is it a member of the system role, which bypasses RLS for the cross-tenant paths
+    # (PostgreSQL checks SET ROLE against the login role: docs/architecture.md says what
+    # that leaves open, and test_a_login_of_the_app_role_alone_cannot_switch_to_bypass).
+    member = as_app.execute(
+        text("SELECT pg_has_role(current_user, :system, 'MEMBER')"), {"system": SYSTEM_ROLE}
+    ).scalar_one()
+    assert member is False
+
+
+def test_a_login_of_the_app_role_alone_cannot_switch_to_bypass(container: Container) -> None:
+    """The database's side of running the app with a login of its own: a LOGIN role that
+    is a member of fairscore_app only cannot switch to the system role or the owner, and
+    as itself it is bound (it owns nothing)."""
+    login = f"fairscore_api_{uuid.uuid4().hex[:8]}"
+    with owner_engine(container).connect() as conn:
+        conn.execute(text(f"CREATE ROLE {login} LOGIN IN ROLE {APP_ROLE}"))
+        conn.commit()
+    url = make_url(container.settings.database_url).set(username=login)
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(AGENT)).scalar_one() == 0
+            owner = conn.execute(
+                text(
+                    "SELECT pg_get_userbyid(datdba) FROM pg_database"
+                    " WHERE datname = current_database()"
+                )
+            ).scalar_one()
+            for role in (SYSTEM_ROLE, owner):
+                conn.execute(text("SAVEPOINT switch"))
+                with pytest.raises(DBAPIError, match="permission denied"):
+                    conn.execute(text(f'SET LOCAL ROLE "{role}"'))
+                conn.execute(text("ROLLBACK TO SAVEPOINT switch"))
+    finally:
+        engine.dispose()
+        with owner_engine(container).connect() as conn:
+            conn.execute(text(f"DROP ROLE {login}"))
+            conn.commit()
+
+
+def test_the_system_role_bypasses_rls_but_logs_in_and_owns_nothing(
+    container: Container, as_app: Connection
+) -> None:
+    role = as_app.execute(
+        text(
+            "SELECT rolsuper, rolbypassrls, rolcanlogin, rolcreaterole,"
+            " (SELECT count(*) FROM pg_class WHERE relowner = r.oid)"
+            " FROM pg_roles r WHERE rolname = :role"
+        ),
+        {"role": SYSTEM_ROLE},
+    ).one()
+    assert tuple(role) == (False, True, False, False, 0)
+    with container.system() as uow:  # the system repository's transaction runs as it
+        assert uow.session.execute(text("SELECT current_user")).scalar_one() == SYSTEM_ROLE
 
 
 def test_no_tenant_set_reads_no_rows(
