@@ -30,13 +30,15 @@ from api.graphql_ws import (
     LimitedTransportWSHandler,
     TextFrameAdapter,
     authenticate_connection,
+    rate_limited_error,
+    retry_after,
 )
 from api.http_errors import service_unavailable
 from api.oauth import verify_bearer
 from domain import auth
 from domain.audit import bounded_actor
 from domain.auth import Principal
-from infra.bootstrap import Container, Limited, SQLAlchemyError, TokenError
+from infra.bootstrap import Container, SQLAlchemyError, TokenError
 
 REALM = 'Bearer realm="fairscore"'
 # Set by a frontend acting for a person: recorded in the audit log beside the client id.
@@ -100,9 +102,7 @@ class GraphQLEndpoint:
         if isinstance(principal, Response):
             await principal(scope, receive, send)
             return
-        wait = await run_in_threadpool(
-            self.container.rate_limits.retry_after, Limited.GRAPHQL, principal.client_id
-        )
+        wait = await retry_after(self.container, principal)
         if wait is not None:
             await rate_limited(wait)(scope, receive, send)
             return
@@ -156,14 +156,9 @@ def unavailable(
     )
 
 
-def rate_limited(retry_after: int) -> JSONResponse:
-    message = (
-        f"this API client sent more requests than RATE_LIMIT_GRAPHQL allows;"
-        f" retry in {retry_after} s"
-    )
-    error = {"message": message, "extensions": {"code": "RATE_LIMITED", "retryAfter": retry_after}}
+def rate_limited(wait: int) -> JSONResponse:
     return JSONResponse(
-        {"errors": [error]}, status_code=429, headers={"Retry-After": str(retry_after)}
+        {"errors": [rate_limited_error(wait)]}, status_code=429, headers={"Retry-After": str(wait)}
     )
 
 

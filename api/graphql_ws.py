@@ -7,12 +7,18 @@ one that cannot be checked because the database is down — closes the socket wi
 before anything runs; scopes are then checked per field, as on HTTP. Until then the
 connection's principal is NOBODY, who has no tenant and no scope (and the protocol refuses
 a `subscribe` before the acknowledgement anyway).
+
+Each `connection_init` and each `subscribe` counts as one request of its API client against
+RATE_LIMIT_GRAPHQL, as a POST /graphql does: over it, a connection is closed with 1013
+("try again later", the reason says when) instead of acknowledged, and a subscription is
+answered with an error of code RATE_LIMITED and `retryAfter`.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncGenerator, Mapping
+from typing import Any
 
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.concurrency import run_in_threadpool
@@ -31,13 +37,14 @@ from api.graphql_limits import GraphQLLimits, RequestRejectedError, check_docume
 from api.oauth import verify_bearer
 from domain.auth import Principal
 from domain.ports import TenantId
-from infra.bootstrap import Container, SQLAlchemyError, TokenError
+from infra.bootstrap import Container, Limited, SQLAlchemyError, TokenError
 
 NOBODY = Principal(tenant_id=TenantId(""), client_id="", scopes=frozenset())
 # A standard close code (RFC 6455 §7.4.1, "try again later"): the client should reconnect.
 FELL_BEHIND_CLOSE = 1013
 # As for a bad token at connection_init: reconnect with a new one.
 TOKEN_EXPIRED_CLOSE = 4403
+RATE_LIMITED_CLOSE = 1013  # try again later: the reason says when
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +65,26 @@ async def authenticate_connection(container: Container, context: Context) -> Non
     except SQLAlchemyError:
         log.warning("refused a WebSocket connection: its token cannot be checked", exc_info=True)
         raise ConnectionRejectionError() from None
+    wait = await retry_after(container, context.principal)
+    if wait is not None:  # LimitedTransportWSHandler closes instead of acknowledging
+        context.principal = NOBODY
+        context.close_with = (RATE_LIMITED_CLOSE, f"RATE_LIMIT_GRAPHQL: retry in {wait} s")
+
+
+async def retry_after(container: Container, principal: Principal) -> int | None:
+    """Count one request of `principal`'s API client (RATE_LIMIT_GRAPHQL): None if within
+    the limit, else the seconds until it lets one through."""
+    limits = container.rate_limits
+    return await run_in_threadpool(limits.retry_after, Limited.GRAPHQL, principal.client_id)
+
+
+def rate_limited_error(retry_after: int) -> dict[str, object]:
+    """The GraphQL error of a request over RATE_LIMIT_GRAPHQL (HTTP and WebSocket)."""
+    message = (
+        f"this API client sent more requests than RATE_LIMIT_GRAPHQL allows;"
+        f" retry in {retry_after} s"
+    )
+    return {"message": message, "extensions": {"code": "RATE_LIMITED", "retryAfter": retry_after}}
 
 
 class TextFrameAdapter(ASGIWebSocketAdapter):
@@ -83,10 +110,17 @@ class TextFrameAdapter(ASGIWebSocketAdapter):
 
 
 class LimitedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
-    """strawberry's graphql-transport-ws handler with the HTTP document limits, closing a
-    connection whose subscription fell behind or whose token expired."""
+    """strawberry's graphql-transport-ws handler with the HTTP document and rate limits,
+    closing a connection whose subscription fell behind or whose token expired."""
 
     limits: GraphQLLimits  # set by GraphQLEndpoint's subclass
+
+    async def send_message(self, message: Any) -> None:
+        if message["type"] == "connection_ack" and self.context.close_with is not None:
+            code, reason = self.context.close_with  # over the rate limit at connection_init
+            await self.websocket.close(code=code, reason=reason)
+            return
+        await super().send_message(message)
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         payload = message["payload"]
@@ -99,6 +133,13 @@ class LimitedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
                 {"id": message["id"], "type": "error", "payload": [error.formatted]}
             )
             return
+        if self.connection_acknowledged:  # else strawberry closes it: 4401
+            wait = await retry_after(self.context.container, self.context.principal)
+            if wait is not None:
+                await self.send_message(
+                    {"id": message["id"], "type": "error", "payload": [rate_limited_error(wait)]}
+                )
+                return
         await super().handle_subscribe(message)
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:

@@ -1,9 +1,11 @@
 """POST /oauth/token — client credentials (RFC 6749 §4.4); GET /.well-known/jwks.json;
 and the check of the bearer tokens it issues (HTTP header or WebSocket connection_init).
 
-Token requests are limited (RATE_LIMIT_TOKEN) per client_id as sent, before the secret is
-checked, so guessing one client's secret is slow; a request naming no client is counted
-against its remote address. Over the limit: 429 with `Retry-After`."""
+Token requests are limited (RATE_LIMIT_TOKEN) per client_id as sent and remote address,
+before the secret is checked, so guessing one client's secret is slow from any address,
+while a stranger who knows the client id (it is no secret) spends only its own address's
+count and cannot lock the real client out; a request naming no client is counted against
+its address alone. Over the limit: 429 with `Retry-After`."""
 
 from __future__ import annotations
 
@@ -74,7 +76,7 @@ def token_endpoint(container: Container):  # type: ignore[no-untyped-def]
 
 def _caller(request: Request, form: Mapping[str, str]) -> str:
     """The key a token request is counted under: the client_id of HTTP Basic (RFC 6749
-    §2.3.1: form-encoded) or of the form, else the remote address."""
+    §2.3.1: form-encoded) or of the form, with the remote address; else the address."""
     client_id = form.get("client_id", "")
     scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "basic":
@@ -83,9 +85,10 @@ def _caller(request: Request, form: Mapping[str, str]) -> str:
         except (binascii.Error, UnicodeDecodeError):
             decoded = ""
         client_id = unquote_plus(decoded.partition(":")[0]) or client_id
+    address = request.client.host if request.client else "unknown"
     if 0 < len(client_id) <= MAX_CLIENT_ID:
-        return f"client:{client_id}"
-    return f"address:{request.client.host if request.client else 'unknown'}"
+        return f"client:{client_id}@{address}"
+    return f"address:{address}"
 
 
 def jwks_endpoint(container: Container):  # type: ignore[no-untyped-def]

@@ -104,11 +104,14 @@ class Settings(BaseSettings):
     # Requests per window and key, in `limits`' notation ("600/minute", "20 per second"),
     # counted in Redis when REDIS_URL is set (shared by every API process), else in memory.
     rate_limit_graphql: str = Field(
-        default="3000/minute", description="/graphql requests per API client"
+        default="3000/minute",
+        description="/graphql requests per API client (a WebSocket's connection_init and "
+        "subscribe too)",
     )
     rate_limit_token: str = Field(
         default="60/minute",
-        description="/oauth/token requests per client_id (per remote address without one)",
+        description="/oauth/token requests per client_id and remote address (per address "
+        "without one)",
     )
     rate_limit_webhook: str = Field(
         default="60000/minute", description="webhook deliveries per integration"

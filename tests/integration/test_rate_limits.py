@@ -1,5 +1,6 @@
-"""Rate limits (issue 11): /graphql per API client, /oauth/token per client_id (or address),
-webhooks per integration. Over a limit: 429 with Retry-After (GraphQL: code RATE_LIMITED);
+"""Rate limits (issue 11): /graphql per API client (its WebSocket's connection_init and
+subscribe too), /oauth/token per client_id and address (or address alone), webhooks per
+integration. Over a limit: 429 with Retry-After (GraphQL: code RATE_LIMITED);
 other keys are not limited. Embedded (SQLite, PostgreSQL without Redis) the counts live in
 the process; with Redis two API processes share them."""
 
@@ -12,8 +13,9 @@ from pathlib import Path
 
 import pytest
 from rq import Queue
-from starlette.testclient import TestClient
+from starlette.testclient import TestClient, WebSocketDisconnect
 
+from api.graphql_ws import RATE_LIMITED_CLOSE
 from domain.ports import TenantProfile
 from infra import admin
 from infra.bootstrap import Container, Limited
@@ -21,6 +23,7 @@ from infra.db.repositories.system import IntegrationRecord
 from infra.rate_limits import RateLimits
 from infra.settings import Settings
 from tests.factories import solved_twice
+from tests.integration.test_scores_subscription import UPDATES, connected
 from tests.support.api import (
     access_token,
     api_client,
@@ -98,6 +101,19 @@ def test_token_requests_are_limited_per_client_id_before_the_secret_is_checked(
     assert request_token(client, other_id, other_secret).status_code == 200
 
 
+def test_a_stranger_who_knows_the_client_id_cannot_lock_the_client_out(
+    client: TestClient, container: Container, tenant: TenantProfile
+) -> None:
+    client_id, secret = admin.create_client(container, tenant=tenant.id, scopes=["read"])
+    stranger = TestClient(client.app, base_url=str(client.base_url), client=("203.0.113.9", 4000))
+    for _ in range(LIMIT):
+        assert request_token(stranger, client_id, "a-guess").status_code == 401
+    assert_limited(request_token(stranger, client_id, "another-guess"))
+    assert_limited(request_token(stranger, client_id, secret))  # still limited from there
+
+    assert request_token(client, client_id, secret).status_code == 200
+
+
 def test_token_requests_naming_no_client_are_limited_per_address(client: TestClient) -> None:
     form = {"grant_type": "client_credentials"}
     for _ in range(LIMIT):
@@ -131,6 +147,35 @@ def test_unknown_integrations_are_not_counted(client: TestClient) -> None:
     path = f"/webhooks/generic/{uuid.uuid4().hex}"
     for _ in range(LIMIT + 2):
         assert client.post(path, content=b"{}").status_code == 404
+
+
+# --- GraphQL over WebSocket: connection_init and subscribe count as requests ----------------
+
+
+def test_websocket_connections_and_subscriptions_are_limited_per_api_client(
+    client: TestClient, container: Container, tenant: TenantProfile
+) -> None:
+    token = access_token(client, container, tenant.id)
+    other = access_token(client, container, tenant.id)
+    assert graphql(client, token, AGENTS).status_code == 200  # 1: HTTP and socket share it
+    with connected(client, token) as ws:  # 2
+        assert ws.receive_json() == {"type": "connection_ack"}
+        ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": UPDATES}})  # 3
+        ws.send_json({"id": "2", "type": "subscribe", "payload": {"query": UPDATES}})
+        refused = ws.receive_json()
+    assert refused["type"] == "error" and refused["id"] == "2", refused
+    (error,) = refused["payload"]
+    assert error["extensions"]["code"] == "RATE_LIMITED"
+    assert 1 <= error["extensions"]["retryAfter"] <= 3600
+
+    with connected(client, token) as ws, pytest.raises(WebSocketDisconnect) as closed:
+        ws.receive_json()  # closed instead of acknowledged
+    assert closed.value.code == RATE_LIMITED_CLOSE
+    assert "RATE_LIMIT_GRAPHQL: retry in" in closed.value.reason
+    assert_limited(graphql(client, token, AGENTS))
+    # another client of the same tenant is not limited
+    with connected(client, other) as ws:
+        assert ws.receive_json() == {"type": "connection_ack"}
 
 
 # --- with Redis: one count for every API process ----------------------------------------------
