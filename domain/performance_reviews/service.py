@@ -17,6 +17,7 @@ from domain.performance_reviews import reviews as steps
 from domain.performance_reviews.cycles import (
     Cadence,
     ReviewCycle,
+    ReviewPeriod,
     check_complete,
     check_cycle,
     review_period,
@@ -88,10 +89,17 @@ def check_run(
 ) -> date:
     """The start of the complete cycle period containing `period_start` (what a run of
     the cycle for that period creates reviews for)."""
+    _, period = _complete_period(uow, cycle_id, period_start, now)
+    return period.start
+
+
+def _complete_period(
+    uow: PerformanceUnitOfWork, cycle_id: str, period_start: date, now: datetime
+) -> tuple[ReviewCycle, ReviewPeriod]:
     cycle = cycle_of(uow, cycle_id)
     period = review_period(cycle.cadence, period_start)
     check_complete(period, now, uow.tenant.timezone)
-    return period.start
+    return cycle, period
 
 
 def create_reviews(
@@ -99,9 +107,7 @@ def create_reviews(
 ) -> list[PerformanceReview]:
     """One DRAFT review, its evidence frozen now, per agent of the cycle in the (complete)
     period containing `period_start` that has none yet."""
-    cycle = cycle_of(uow, cycle_id)
-    period = review_period(cycle.cadence, period_start)
-    check_complete(period, now, uow.tenant.timezone)
+    cycle, period = _complete_period(uow, cycle_id, period_start, now)
     reviewed = _reviewed(uow, cycle, last_day=period.end - timedelta(days=1))
     done = uow.performance_reviews.reviewed_agents(cycle.id, period.start)
     todo = Reviewed({a: t for a, t in reviewed.agents.items() if a not in done}, reviewed.everyone)
