@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import httpx
+from gql import Client, GraphQLRequest
+from gql.transport.httpx import HTTPXTransport
 from sqlalchemy import create_engine, func, select
 
 from infra.db.roles import DEFAULT_APP_ROLE
@@ -268,3 +270,24 @@ def worker_stack(*, database_url: str, redis_url: str, workdir: Path) -> Stack:
     )
     stack.env.update(PYTHONPATH=str(ROOT), LOG_LEVEL="INFO")
     return stack
+
+
+class GqlSession:
+    """The real `gql` client on the stack with one token: `run(query, **variables)` answers
+    the data (a GraphQL error raises)."""
+
+    def __init__(self, stack: Stack, token: str) -> None:
+        transport = HTTPXTransport(
+            url=f"{stack.url}/graphql", headers={"Authorization": f"Bearer {token}"}, timeout=60
+        )
+        self.client = Client(transport=transport)
+
+    def __enter__(self) -> GqlSession:
+        self.session = self.client.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.__exit__(*exc)
+
+    def run(self, query: str, **variables: Any) -> dict[str, Any]:
+        return dict(self.session.execute(GraphQLRequest(query, variable_values=variables)))

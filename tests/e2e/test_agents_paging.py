@@ -8,11 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
-from gql.transport.httpx import HTTPXTransport
 
-from tests.e2e.harness import Stack, wait_until_drained
+from tests.e2e.harness import GqlSession, Stack, wait_until_drained
 from tests.factories import agent_profile
 
 pytestmark = pytest.mark.e2e
@@ -41,14 +39,9 @@ def test_paging_through_600_agents_gives_each_exactly_once_in_the_lists_order(
     token, hook = stack.open_tenant(scopes="read")
     stack.post_webhooks(hook["webhook_path"], hook["secret"], directory(), max_batch=100)
     wait_until_drained(database_url)
-    transport = HTTPXTransport(
-        url=f"{stack.url}/graphql", headers={"Authorization": f"Bearer {token}"}, timeout=60
-    )
 
-    with Client(transport=transport) as session:
-
-        def run(query: str, **variables: Any) -> dict[str, Any]:
-            return dict(session.execute(GraphQLRequest(query, variable_values=variables)))
+    with GqlSession(stack, token) as session:
+        run = session.run
 
         def page_through(first: int, team_id: str | None = None) -> tuple[list[Any], int]:
             nodes: list[Any] = []

@@ -12,11 +12,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from gql import Client, GraphQLRequest
-from gql.transport.httpx import HTTPXTransport
 
 from domain.events import format_time
-from tests.e2e.harness import Stack, wait_until_drained
+from tests.e2e.harness import GqlSession, Stack, wait_until_drained
 from tests.support.kpi_models import ACTIVATE, CREATE
 
 pytestmark = pytest.mark.e2e
@@ -106,14 +104,8 @@ def test_the_hard_queue_costs_no_score(stack: Stack, database_url: str) -> None:
     assert switched["enabled"] is True  # a tenant opts in
     stack.post_webhooks(hook["webhook_path"], hook["secret"], history())
     wait_until_drained(database_url)
-    transport = HTTPXTransport(
-        url=f"{stack.url}/graphql", headers={"Authorization": f"Bearer {token}"}, timeout=60
-    )
-    with Client(transport=transport) as session:
-
-        def run(query: str, **variables: Any) -> dict[str, Any]:
-            return dict(session.execute(GraphQLRequest(query, variable_values=variables)))
-
+    with GqlSession(stack, token) as session:
+        run = session.run
         resolution = by_agent(run)
         easy, hard = resolution["easy"], resolution["hard"]
         assert easy["value"] == 20 * 60 and hard["value"] == 120 * 60  # raw medians differ

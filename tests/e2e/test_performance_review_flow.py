@@ -12,25 +12,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from gql import Client, GraphQLRequest
-from gql.transport.httpx import HTTPXTransport
 
-from tests.e2e.harness import Stack, wait_until_drained
+from tests.e2e.harness import GqlSession, Stack, wait_until_drained
 from tests.factories import agent_profile
 from tests.support.faults import wait_for
-from tests.support.kpi_models import ACTIVATE, CREATE
+from tests.support.kpi_models import ACTIVATE, CREATE, solves
 from tests.support.quality import solved
 
 pytestmark = pytest.mark.e2e
 MARCH = {"grain": "MONTH", "start": "2026-03-01"}
 SCOPES = "read admin people:read people:write"
-MODEL = {
-    "name": "Solves",
-    "components": [
-        {"metric": "tickets_solved", "weight": 1, "target": 2, "direction": "HIGHER_IS_BETTER",
-         "minSample": 1},
-    ],
-}  # fmt: skip
+MODEL = solves(target=2)
 CYCLE = """mutation($input: ReviewCycleInput!) { createReviewCycle(input: $input) {
   __typename ... on ReviewCycle { id cadence ratingScale } } }"""
 RUN = """mutation($id: ID!, $day: Date!) { runReviewCycle(cycleId: $id, periodStart: $day) {
@@ -53,26 +45,6 @@ SCORES = """query($p: PeriodInput!) { agentScores(period: $p) {
 AGENTS = "{ agents { id externalId team { id } } }"
 
 
-class Session:
-    """A gql session of one token: `run(query, **variables)` answers its data."""
-
-    def __init__(self, stack: Stack, token: str) -> None:
-        transport = HTTPXTransport(
-            url=f"{stack.url}/graphql", headers={"Authorization": f"Bearer {token}"}, timeout=60
-        )
-        self.client = Client(transport=transport)
-
-    def __enter__(self) -> Session:
-        self.session = self.client.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.client.__exit__(*exc)
-
-    def run(self, query: str, **variables: Any) -> dict[str, Any]:
-        return dict(self.session.execute(GraphQLRequest(query, variable_values=variables)))
-
-
 def month() -> list[dict[str, Any]]:
     """March 2026: ann solves three tickets, bob one; the lead one (another team)."""
     return [
@@ -88,7 +60,9 @@ def month() -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def desk(stack: Stack, database_url: str) -> Iterator[tuple[Session, Session, dict[str, Any]]]:
+def desk(
+    stack: Stack, database_url: str
+) -> Iterator[tuple[GqlSession, GqlSession, dict[str, Any]]]:
     """The admin's session, the agent's (another API client), and the integration."""
     token, hook = stack.open_tenant(scopes=SCOPES)
     agent_client = json.loads(
@@ -97,12 +71,12 @@ def desk(stack: Stack, database_url: str) -> Iterator[tuple[Session, Session, di
     agent_token = stack.token(agent_client["client_id"], agent_client["client_secret"])
     stack.post_webhooks(hook["webhook_path"], hook["secret"], month(), seed=5, max_batch=6)
     wait_until_drained(database_url)
-    with Session(stack, token) as admin, Session(stack, agent_token) as agent:
+    with GqlSession(stack, token) as admin, GqlSession(stack, agent_token) as agent:
         yield admin, agent, hook
 
 
 def test_a_monthly_cycle_freezes_reviews_equal_to_agent_scores_and_shows_late_changes(
-    stack: Stack, database_url: str, desk: tuple[Session, Session, dict[str, Any]]
+    stack: Stack, database_url: str, desk: tuple[GqlSession, GqlSession, dict[str, Any]]
 ) -> None:
     admin, agent, hook = desk
     model = admin.run(CREATE, model=MODEL)["createKpiModel"]["id"]

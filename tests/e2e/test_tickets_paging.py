@@ -8,11 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
-from gql.transport.httpx import HTTPXTransport
 
-from tests.e2e.harness import Stack, wait_until_drained
+from tests.e2e.harness import GqlSession, Stack, wait_until_drained
 from tests.factories import Ticket
 
 pytestmark = pytest.mark.e2e
@@ -43,15 +41,11 @@ def test_paging_through_1200_tickets_gives_each_exactly_once(
     token, hook = stack.open_tenant(scopes="read")
     stack.post_webhooks(hook["webhook_path"], hook["secret"], history(), max_batch=100)
     wait_until_drained(database_url)
-    transport = HTTPXTransport(
-        url=f"{stack.url}/graphql", headers={"Authorization": f"Bearer {token}"}, timeout=60
-    )
 
-    with Client(transport=transport) as session:
+    with GqlSession(stack, token) as session:
 
         def page(**variables: Any) -> dict[str, Any]:
-            answer = session.execute(GraphQLRequest(TICKETS, variable_values=variables))
-            return dict(answer["tickets"])
+            return dict(session.run(TICKETS, **variables)["tickets"])
 
         seen: list[dict[str, Any]] = []
         after, pages = None, 0

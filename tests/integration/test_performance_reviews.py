@@ -16,7 +16,7 @@ from domain.ports import TenantProfile
 from infra.bootstrap import Container
 from tests.factories import Ticket
 from tests.support.derive import apply_and_settle
-from tests.support.kpi_models import ACTIVATE, CREATE
+from tests.support.kpi_models import ACTIVATE, CREATE, solves
 from tests.support.quality import Desk, current_period, open_desk
 from tests.support.sql import statements
 
@@ -52,13 +52,7 @@ SELF = f"""mutation($id: ID!, $t: String!) {{
   setPerformanceReviewSelfAssessment(id: $id, text: $t) {{ {RESULT} }} }}"""
 SCORES = """query($p: PeriodInput!) { agentScores(period: $p) {
   agent { id } total metrics { key value sampleSize } } }"""
-MODEL = {
-    "name": "Solves",
-    "components": [
-        {"metric": "tickets_solved", "weight": 1, "target": 2, "direction": "HIGHER_IS_BETTER",
-         "minSample": 1},
-    ],
-}  # fmt: skip
+MODEL = solves(target=2)
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
 

@@ -17,25 +17,14 @@ from infra.db.tables import AGENT_MERGE, REVIEW, WEBHOOK_DELIVERY
 from tests.factories import agent_profile
 from tests.support.api import access_token, batch, graphql_data, post_webhook
 from tests.support.derive import settle
-from tests.support.kpi_models import ACTIVATE, CREATE
+from tests.support.kpi_models import ACTIVATE, CREATE, solves
 from tests.support.owner import owner_engine
 from tests.support.quality import WEEK, Desk, open_desk, ratings
 
 WEEK_PERIOD = f'{{grain: WEEK, start: "{WEEK.isoformat()}"}}'
 MERGE = """mutation($source: ID!, $target: ID!) {
   mergeAgents(sourceAgentId: $source, targetAgentId: $target) { __typename } }"""
-SOLVES_MODEL = {
-    "name": "Solves",
-    "components": [
-        {
-            "metric": "tickets_solved",
-            "weight": 1,
-            "target": 3,
-            "direction": "HIGHER_IS_BETTER",
-            "minSample": 1,
-        }
-    ],
-}
+SOLVES_MODEL = solves(target=3)
 # One moment shared by two rows of each timed list: only their ids order them.
 TIE = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
 

@@ -25,3 +25,15 @@ SATISFACTION_FIRST = {
         },
     ],
 }
+
+
+def solves(target: float) -> dict[str, object]:
+    """A model of one component: tickets solved against `target`, from one sample on."""
+    component = {
+        "metric": "tickets_solved",
+        "weight": 1,
+        "target": target,
+        "direction": "HIGHER_IS_BETTER",
+        "minSample": 1,
+    }
+    return {"name": "Solves", "components": [component]}
