@@ -17,17 +17,22 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
 from click.testing import Result
 from sqlalchemy import create_engine, func, make_url, select, text
+from sqlalchemy.exc import DBAPIError
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from cli.main import app
 from infra import admin
 from infra.bootstrap import Container
+from infra.db.migrate import downgrade, upgrade
 from infra.db.roles import DEFAULT_APP_ROLE as APP_ROLE
 from infra.db.roles import SYSTEM_ROLE
 from infra.db.tables import AGENT, DERIVATION_REQUEST, TICKET, TICKET_EVENT
+from migrations.rls import as_system_role
 from tests.conftest import PG_ADMIN_URL, require_service
 from tests.support.api import api_client, batch, post_webhook
 from tests.support.containers import installed_container
@@ -119,6 +124,7 @@ def test_a_plain_owner_migrates_and_is_warned_until_it_turns_rls_on(
     ) as bound:
         assert start_warnings(bound) == []
         runs_bound(bound, api_client(bound), superuser_url)
+    migrates_forced(owner_url)
 
 
 PENDING_REQUESTS = 'fairscore_pending_invalidations{kind="request"} 2.0'
@@ -162,5 +168,27 @@ def all_rows(superuser_url: str, tenant: str) -> Rows:
     try:
         with engine.connect() as conn:
             return rows_of(conn, tenant)
+    finally:
+        engine.dispose()
+
+
+def migrates_forced(owner_url: str) -> None:
+    """After `db roles` the owner still migrates (migrations run with row_security off:
+    DDL is not filtered), and a data migration's statements, which would fail there, see
+    every tenant's rows inside `migrations.rls.as_system_role()`."""
+    downgrade(owner_url, "-1")
+    upgrade(owner_url)
+    engine = create_engine(owner_url)
+    try:
+        with engine.begin() as conn, Operations.context(MigrationContext.configure(conn)):
+            conn.execute(text("SET LOCAL row_security = off"))  # as migrations/env.py
+            conn.execute(text("SAVEPOINT data"))
+            with pytest.raises(DBAPIError, match="row-level security"):
+                conn.execute(select(func.count()).select_from(AGENT))
+            conn.execute(text("ROLLBACK TO SAVEPOINT data"))
+            with as_system_role():
+                tenants = conn.execute(select(func.count(AGENT.c.tenant_id.distinct())))
+                assert tenants.scalar_one() >= 1
+            assert conn.execute(text("SELECT current_user = session_user")).scalar_one()
     finally:
         engine.dispose()
