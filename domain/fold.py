@@ -25,7 +25,7 @@ from domain.events import (
     TicketStatusChanged,
     TicketUpdated,
 )
-from domain.samples import Stratum
+from domain.samples import NO_STRATUM, Stratum
 
 # At one instant: creation first, then channel/priority updates (so everything else at
 # that instant already has the new stratum), then assignments and messages (a customer's
@@ -137,7 +137,7 @@ class TicketFacts:
         if len(strata) == 1:  # the common case: never updated
             return strata[0].stratum
         if not strata:
-            return Stratum(None, None)
+            return NO_STRATUM
         found = bisect_right(strata, at, key=lambda change: change.since)
         return strata[max(found - 1, 0)].stratum
 
