@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any, ClassVar
 
-from sqlalchemy import Row, Select, func, select, update
+from sqlalchemy import Row, Select, bindparam, func, select, update
 
 from domain.erasure import ErasedRecords
 from domain.performance_reviews.cycles import Cadence, ReviewCycle, ReviewPeriod
@@ -38,12 +38,17 @@ class SqlPerformanceReviews(TenantRepository):
         a cycle they review keeps them as its reviewer (its set-up, not their HR data)."""
         reviews = self.delete_rows(PERFORMANCE_REVIEW, agent_id=agent_id)
         listed = [c for c in self.cycles() if agent_id in c.agent_ids]
-        for cycle in listed:
-            self.session.execute(
+        if listed:
+            stmt = (
                 update(REVIEW_CYCLE)
-                .where(C.tenant_id == self.tenant_id, C.id == cycle.id)
-                .values(agent_ids=[a for a in cycle.agent_ids if a != agent_id])
+                .where(C.tenant_id == self.tenant_id, C.id == bindparam("b_id"))
+                .values(agent_ids=bindparam("b_agent_ids"))
             )
+            kept = [
+                {"b_id": c.id, "b_agent_ids": [a for a in c.agent_ids if a != agent_id]}
+                for c in listed
+            ]
+            self.session.execute(stmt, kept)
         return ErasedRecords(
             {"performance_reviews": reviews, "review_cycle_memberships": len(listed)}
         )
