@@ -47,7 +47,6 @@ from domain.performance_reviews.reviews import Actor, PerformanceReview, ReviewS
 MARGIN = 16 * mm
 LABEL = 22 * mm  # the facts' label column
 WIDTH = A4[0] - 2 * MARGIN
-Build = Callable[[Handout], list[Flowable]]
 
 
 def render(handout: Handout) -> bytes:
@@ -82,8 +81,8 @@ def story(handout: Handout) -> list[Flowable]:
     ]
     if evidence.goals:
         parts.append(("Goal progress", Section.GOALS, sections.goals(evidence.goals)))
-    flow = [*_header(handout), *_late(handout), *_headline(handout)]
     feedback = dict(handout.review.feedback)
+    flow = [*_header(handout), *_late(handout), *_headline(handout, feedback.get(Section.TREND))]
     for title, section, body in parts:
         flow += [*heading(title), *body, *_feedback(feedback.get(section))]
     return flow + _summary(handout, feedback.get(Section.SUMMARY))
@@ -146,7 +145,7 @@ def _facts(facts: list[tuple[str, str]], state: str) -> Table:
     return found
 
 
-def _headline(h: Handout) -> list[Flowable]:
+def _headline(h: Handout, words: str | None) -> list[Flowable]:
     """The total as frozen, the model that scored it, and the trend chart beside it."""
     evidence = h.review.evidence
     scored = next((p.score for p in evidence.periods if p.score), None)
@@ -162,8 +161,7 @@ def _headline(h: Handout) -> list[Flowable]:
     box = Table([[total, chart]], colWidths=[52 * mm, WIDTH - 52 * mm], hAlign="LEFT")
     box.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     title = para("Total score and trend over the previous periods", HEADING)
-    feedback = _feedback(dict(h.review.feedback).get(Section.TREND))
-    return [KeepTogether([title, box]), *feedback]
+    return [KeepTogether([title, box]), *_feedback(words)]
 
 
 def _late(h: Handout) -> list[Flowable]:
