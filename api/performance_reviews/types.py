@@ -212,14 +212,14 @@ class PeriodEvidenceType:
     @classmethod
     def of(cls, frozen: PeriodEvidence, now: PeriodEvidence) -> PeriodEvidenceType:
         s = frozen.score
-        current = dict(now.guardrails)
+        was, current = dict(frozen.guardrails), dict(now.guardrails)
         guardrails = [
             FrozenGuardrail(
                 key=g.key,
                 label=g.label,
-                count=(count := dict(frozen.guardrails).get(g.key, 0)),
+                count=was.get(g.key, 0),
                 current=current.get(g.key, 0),
-                changed=count != current.get(g.key, 0),
+                changed=was.get(g.key, 0) != current.get(g.key, 0),
             )
             for g in GUARDRAILS
         ]
