@@ -33,7 +33,7 @@ from api.graphql_ws import (
     rate_limited_error,
     retry_after,
 )
-from api.http_errors import service_unavailable
+from api.http_errors import graphql_errors, service_unavailable
 from api.oauth import verify_bearer
 from domain import auth
 from domain.audit import bounded_actor
@@ -151,9 +151,7 @@ def bearer_principal(container: Container, request: Request) -> Principal:
 def unavailable(
     message: str = "the token cannot be checked: the database is unavailable; retry later",
 ) -> JSONResponse:
-    return service_unavailable(
-        {"errors": [{"message": message, "extensions": {"code": "SERVICE_UNAVAILABLE"}}]}
-    )
+    return service_unavailable(graphql_errors(message, "SERVICE_UNAVAILABLE"))
 
 
 def rate_limited(wait: int) -> JSONResponse:
@@ -170,7 +168,7 @@ def unauthorized(message: str) -> JSONResponse:
         else f'{REALM}, error="{error}", error_description="{message}"'
     )
     return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
+        graphql_errors(message, "UNAUTHENTICATED"),
         status_code=401,
         headers={"WWW-Authenticate": header},
     )

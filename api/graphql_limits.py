@@ -39,6 +39,7 @@ from strawberry.http import GraphQLRequestData
 
 from api.context import Context
 from api.graphql_shape import MAX_NESTING
+from api.http_errors import graphql_errors
 from api.request_body import BodyTooLargeError, read_body
 from domain.json_nesting import JsonNestingError, loads
 
@@ -68,8 +69,7 @@ class RequestRejectedError(Exception):
 
     def response(self) -> JSONResponse:
         code = "PAYLOAD_TOO_LARGE" if self.status == 413 else "BAD_REQUEST"
-        error = {"message": str(self), "extensions": {"code": code}}
-        return JSONResponse({"errors": [error]}, status_code=self.status)
+        return JSONResponse(graphql_errors(str(self), code), status_code=self.status)
 
 
 def check_document(query: str | None, limits: GraphQLLimits) -> None:

@@ -24,6 +24,7 @@ from starlette.responses import JSONResponse, Response
 
 from api.context import Context, QueryTimeoutError
 from api.graphql_endpoint import REALM, authorised, unavailable
+from api.http_errors import graphql_errors
 from api.review_pdf.document import render
 from api.review_pdf.handout import read_handout
 from domain.auth import Scope
@@ -72,8 +73,7 @@ def review_pdf_endpoint(container: Container) -> Callable[[Request], Awaitable[R
 
 
 def _error(status: int, message: str, code: str, **headers: str) -> JSONResponse:
-    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
-    return JSONResponse(body, status_code=status, headers=headers or None)
+    return JSONResponse(graphql_errors(message, code), status_code=status, headers=headers or None)
 
 
 def _forbidden() -> JSONResponse:
