@@ -6,13 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from infra.db.tables.keys import tenant_fk
-from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
+from infra.db.tables.keys import TenantKeyed, tenant_fk
+from infra.db.types import JsonColumn, UtcDateTime, utcnow
 
 
-class AuditEventRow(SQLModel, table=True):
+class AuditEventRow(TenantKeyed, table=True):
     __tablename__ = "audit_event"
     __table_args__ = (
         tenant_fk(),
@@ -20,8 +20,6 @@ class AuditEventRow(SQLModel, table=True):
         Index("ix_audit_event_at", "tenant_id", "at", "id"),
     )
 
-    tenant_id: str = Field(primary_key=True, max_length=32)
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     client_id: str = Field(default="", max_length=64)
     actor: str = Field(default="", max_length=200)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKeyConstraint, Index, Text
 from sqlmodel import Field, SQLModel
 
-from infra.db.tables.keys import tenant_fk
+from infra.db.tables.keys import TenantKeyed, tenant_fk
 from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
 
 
@@ -23,12 +23,10 @@ class TenantRow(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
-class TeamRow(SQLModel, table=True):
+class TeamRow(TenantKeyed, table=True):
     __tablename__ = "team"
     __table_args__ = (tenant_fk(),)
 
-    tenant_id: str = Field(primary_key=True, max_length=32)
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     name: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
@@ -49,7 +47,7 @@ class TeamIdentityRow(SQLModel, table=True):
     team_id: str = Field(max_length=32)
 
 
-class AgentRow(SQLModel, table=True):
+class AgentRow(TenantKeyed, table=True):
     __tablename__ = "agent"
     __table_args__ = (
         tenant_fk(),
@@ -57,8 +55,6 @@ class AgentRow(SQLModel, table=True):
         Index("ix_agent_email", "tenant_id", "email"),
     )
 
-    tenant_id: str = Field(primary_key=True, max_length=32)
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     name: str = Field(max_length=200)
     email: str | None = Field(default=None, max_length=320)
     team_id: str | None = Field(default=None, max_length=32)
@@ -108,7 +104,7 @@ class ApiClientRow(SQLModel, table=True):
     previous_secret_expires_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
-class IntegrationRow(SQLModel, table=True):
+class IntegrationRow(TenantKeyed, table=True):
     """A webhook source of a tenant; the secret verifies its signatures."""
 
     __tablename__ = "integration"
@@ -118,8 +114,6 @@ class IntegrationRow(SQLModel, table=True):
         Index("ix_integration_id", "id", unique=True),
     )
 
-    tenant_id: str = Field(primary_key=True, max_length=32)
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     source: str = Field(max_length=32)
     # Encrypted (infra/secret_box.py): TEXT, as a token's length follows the plaintext's
     # UTF-8 bytes (MAX_SECRET counts characters, up to 4 bytes each).

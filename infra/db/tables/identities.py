@@ -6,13 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from infra.db.tables.keys import agent_fk, tenant_fk
-from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
+from infra.db.tables.keys import TenantKeyed, agent_fk, tenant_fk
+from infra.db.types import JsonColumn, UtcDateTime, utcnow
 
 
-class AgentMergeRow(SQLModel, table=True):
+class AgentMergeRow(TenantKeyed, table=True):
     """One merge (identities of `from_agent_id` moved to `to_agent_id`) or one unmerge
     (an identity of `from_agent_id` detached into `to_agent_id`).
 
@@ -28,8 +28,6 @@ class AgentMergeRow(SQLModel, table=True):
         Index("ix_agent_merge_created", "tenant_id", "created_at"),
     )
 
-    tenant_id: str = Field(primary_key=True, max_length=32)
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     action: str = Field(max_length=8)  # merge | unmerge
     from_agent_id: str = Field(max_length=32)
     to_agent_id: str = Field(max_length=32)

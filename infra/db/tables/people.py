@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import ForeignKeyConstraint, Index
 from sqlmodel import Field, SQLModel
 
-from infra.db.tables.keys import agent_fk, tenant_fk
-from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
+from infra.db.tables.keys import TenantKeyed, agent_fk, tenant_fk
+from infra.db.types import JsonColumn, UtcDateTime, utcnow
 
 
 def _survey_fk() -> ForeignKeyConstraint:
@@ -86,14 +86,12 @@ class ValueRatingRow(SQLModel, table=True):
     rated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
-class PulseSurveyRow(SQLModel, table=True):
+class PulseSurveyRow(TenantKeyed, table=True):
     """Up to 10 pulse questions, optionally with the eNPS question."""
 
     __tablename__ = "pulse_survey"
     __table_args__ = (tenant_fk(),)
 
-    tenant_id: str = Field(primary_key=True, max_length=32)
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     title: str = Field(max_length=200)
     questions: list[dict[str, Any]] = Field(sa_type=JsonColumn)
     enps: bool = False

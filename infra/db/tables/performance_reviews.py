@@ -8,20 +8,18 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ForeignKeyConstraint, Index, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from infra.db.tables.keys import agent_fk, tenant_fk
-from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
+from infra.db.tables.keys import TenantKeyed, agent_fk, tenant_fk
+from infra.db.types import JsonColumn, UtcDateTime, utcnow
 
 
-class ReviewCycleRow(SQLModel, table=True):
+class ReviewCycleRow(TenantKeyed, table=True):
     """Who is reviewed (teams, agents), by whom, how often, on which rating scale."""
 
     __tablename__ = "review_cycle"
     __table_args__ = (tenant_fk(), agent_fk("reviewer_id", "fk_review_cycle_reviewer"))
 
-    tenant_id: str = Field(primary_key=True, max_length=32)
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     name: str = Field(max_length=200)
     cadence: str = Field(max_length=16)
     reviewer_id: str = Field(max_length=32)
@@ -33,7 +31,7 @@ class ReviewCycleRow(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
-class PerformanceReviewRow(SQLModel, table=True):
+class PerformanceReviewRow(TenantKeyed, table=True):
     """One agent's review of one cycle period: at most one per (cycle, agent, period)."""
 
     __tablename__ = "performance_review"
@@ -53,8 +51,6 @@ class PerformanceReviewRow(SQLModel, table=True):
         Index("ix_performance_review_agent", "tenant_id", "agent_id", "period_start"),
     )
 
-    tenant_id: str = Field(primary_key=True, max_length=32)
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     cycle_id: str = Field(max_length=32)
     agent_id: str = Field(max_length=32)
     reviewer_id: str | None = Field(default=None, max_length=32)

@@ -8,29 +8,27 @@ from typing import Any
 from sqlalchemy import BigInteger, ForeignKeyConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from infra.db.tables.keys import agent_fk, tenant_fk
-from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
+from infra.db.tables.keys import TenantKeyed, agent_fk, tenant_fk
+from infra.db.types import JsonColumn, UtcDateTime, utcnow
 
 # No foreign key to `ticket` here: a ticket row is derived data that a whole-history rebuild
 # deletes and writes again; QA records name it by (source, external id), which it keeps,
 # and the services check that the ticket exists when a record is written.
 
 
-class ScorecardRow(SQLModel, table=True):
+class ScorecardRow(TenantKeyed, table=True):
     """One version of a QA rubric; reviews keep the version they used."""
 
     __tablename__ = "scorecard"
     __table_args__ = (tenant_fk(),)
 
-    tenant_id: str = Field(primary_key=True, max_length=32)
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     version: int = Field(primary_key=True)
     name: str = Field(max_length=200)
     definition: dict[str, Any] = Field(sa_type=JsonColumn)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
-class CalibrationSessionRow(SQLModel, table=True):
+class CalibrationSessionRow(TenantKeyed, table=True):
     """Several reviewers score the same tickets on one scorecard version."""
 
     __tablename__ = "calibration_session"
@@ -42,8 +40,6 @@ class CalibrationSessionRow(SQLModel, table=True):
         ),
     )
 
-    tenant_id: str = Field(primary_key=True, max_length=32)
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     name: str = Field(max_length=200)
     scorecard_id: str = Field(max_length=32)
     scorecard_version: int
@@ -67,7 +63,7 @@ class CalibrationTicketRow(SQLModel, table=True):
     ticket_id: str = Field(primary_key=True, max_length=200)
 
 
-class ReviewRow(SQLModel, table=True):
+class ReviewRow(TenantKeyed, table=True):
     """A reviewer's ratings of one ticket against one scorecard version.
 
     `created_at` is the review time (SPEC §4 "period by" of qa_score and reviews_given).
@@ -92,8 +88,6 @@ class ReviewRow(SQLModel, table=True):
         Index("ix_review_session", "tenant_id", "calibration_session_id"),
     )
 
-    tenant_id: str = Field(primary_key=True, max_length=32)
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     scorecard_id: str = Field(max_length=32)
     scorecard_version: int
     ticket_source: str = Field(max_length=32)
@@ -122,7 +116,7 @@ class SamplingRuleRow(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
-class ReviewAssignmentRow(SQLModel, table=True):
+class ReviewAssignmentRow(TenantKeyed, table=True):
     """A ticket drawn for review in a week; a ticket is assigned at most once."""
 
     __tablename__ = "review_assignment"
@@ -141,8 +135,6 @@ class ReviewAssignmentRow(SQLModel, table=True):
         Index("ix_review_assignment_week", "tenant_id", "week_start", "reviewer_id"),
     )
 
-    tenant_id: str = Field(primary_key=True, max_length=32)
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     week_start: date
     ticket_source: str = Field(max_length=32)
     ticket_id: str = Field(max_length=200)

@@ -8,18 +8,16 @@ from typing import Any
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from infra.db.tables.keys import tenant_fk
-from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
+from infra.db.tables.keys import TenantKeyed, tenant_fk
+from infra.db.types import JsonColumn, UtcDateTime, utcnow
 
 
-class KpiModelRow(SQLModel, table=True):
+class KpiModelRow(TenantKeyed, table=True):
     """One version of a weighted KPI model; a new version never edits an old one."""
 
     __tablename__ = "kpi_model"
     __table_args__ = (tenant_fk(),)
 
-    tenant_id: str = Field(primary_key=True, max_length=32)
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     version: int = Field(primary_key=True)
     name: str = Field(max_length=200)
     level: str = Field(default="AGENT", max_length=8)

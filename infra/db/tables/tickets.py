@@ -18,8 +18,8 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from domain.integrations import PENDING
-from infra.db.tables.keys import agent_fk, tenant_fk
-from infra.db.types import JsonColumn, UtcDateTime, new_id, utcnow
+from infra.db.tables.keys import TenantKeyed, agent_fk, tenant_fk
+from infra.db.types import JsonColumn, UtcDateTime, utcnow
 
 
 class TicketRow(SQLModel, table=True):
@@ -101,7 +101,7 @@ class RatingRow(SQLModel, table=True):
     occurred_at: datetime = Field(sa_type=UtcDateTime)
 
 
-class WebhookDeliveryRow(SQLModel, table=True):
+class WebhookDeliveryRow(TenantKeyed, table=True):
     """The raw request, committed before the sender gets its 2xx."""
 
     __tablename__ = "webhook_delivery"
@@ -121,8 +121,6 @@ class WebhookDeliveryRow(SQLModel, table=True):
         ),
     )
 
-    tenant_id: str = Field(primary_key=True, max_length=32)
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     integration_id: str = Field(max_length=32)
     source: str = Field(max_length=32)
     delivery_key: str = Field(max_length=200)
