@@ -26,6 +26,13 @@ def installed_container(database_url: str, data_dir: Path, **settings: Any) -> I
             **settings,
         )
     )
+    with installed(c):
+        yield c
+
+
+@contextmanager
+def installed(c: Container) -> Iterator[Container]:
+    """`c` as the process's container for the block, closed after it."""
     install(c)
     try:
         yield c

@@ -14,8 +14,9 @@ from pathlib import Path
 from redis import Redis
 from rq import Queue
 
-from infra.bootstrap import Container, install
+from infra.bootstrap import Container
 from infra.settings import Settings
+from tests.support.containers import installed
 
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"  # nothing listens there
 
@@ -39,25 +40,20 @@ def rq_app(
 ) -> Iterator[Container]:
     """The app on a fresh queue named `prefix-…`, installed for the block."""
     c = make_container(postgres_url, redis_url, f"{prefix}-{uuid.uuid4().hex[:8]}", tmp_path)
-    install(c)
-    try:
-        yield c
-    finally:
-        Queue(c.settings.queue_name, connection=Redis.from_url(redis_url)).empty()
-        install(None)
-        c.close()
+    with installed(c):
+        try:
+            yield c
+        finally:
+            Queue(c.settings.queue_name, connection=Redis.from_url(redis_url)).empty()
 
 
 @contextmanager
 def redis_down_app(postgres_url: str, tmp_path: Path) -> Iterator[Container]:
     """The app with Redis unreachable, installed for the block."""
-    c = make_container(postgres_url, UNREACHABLE_REDIS, "fairscore-down", tmp_path)
-    install(c)
-    try:
+    with installed(
+        make_container(postgres_url, UNREACHABLE_REDIS, "fairscore-down", tmp_path)
+    ) as c:
         yield c
-    finally:
-        install(None)
-        c.close()
 
 
 def run_worker_burst(c: Container) -> subprocess.CompletedProcess[str]:
