@@ -80,7 +80,10 @@ class TrackReadiness:
     target: CareerLevel | None
     as_of: date
     expectations: tuple[ExpectationReadiness, ...]
-    summary: Summary
+
+    @property
+    def summary(self) -> Summary:
+        return Summary(Overall.NO_TARGET) if self.target is None else summarise(self.expectations)
 
 
 def judge(evidence: Evidence, found: Found) -> Verdict:

@@ -12,12 +12,9 @@ from domain.careers.evidence import EvidenceReader, GoalTally
 from domain.careers.ports import AgentLevel, CareersUnitOfWork, LevelChange
 from domain.careers.readiness import (
     ExpectationReadiness,
-    Overall,
-    Summary,
     TrackReadiness,
     Verdict,
     judge,
-    summarise,
 )
 from domain.careers.tracks import (
     CareerError,
@@ -175,8 +172,7 @@ def _readiness(
     target = track.level(placement.target_level_id) if placement.target_level_id else None
     current = track.level(placement.level_id)
     if target is None:
-        summary = Summary(Overall.NO_TARGET)
-        return TrackReadiness(track, placement, current, None, day, (), summary)
+        return TrackReadiness(track, placement, current, None, day, ())
     entries = []
     for index, expectation in enumerate(target.expectations):
         if expectation.evidence is None:
@@ -185,9 +181,7 @@ def _readiness(
         found = reader.find(expectation.evidence)
         verdict = judge(expectation.evidence, found)
         entries.append(ExpectationReadiness(index, expectation, found, verdict))
-    return TrackReadiness(
-        track, placement, current, target, day, tuple(entries), summarise(entries)
-    )
+    return TrackReadiness(track, placement, current, target, day, tuple(entries))
 
 
 @dataclass(frozen=True, slots=True)
