@@ -58,12 +58,18 @@ class PerformanceReview:
     period: ReviewPeriod
     evidence: ReviewEvidence
     created_at: datetime
-    status: ReviewStatus = ReviewStatus.DRAFT
     feedback: tuple[tuple[Section, str], ...] = ()  # in Section order
     overall_rating: str | None = None
     self_assessment: str | None = None
     shared: Actor | None = None
     acknowledged: Actor | None = None
+
+    @property
+    def status(self) -> ReviewStatus:
+        """Where the review is in its life: the last step taken."""
+        if self.acknowledged is not None:
+            return ReviewStatus.ACKNOWLEDGED
+        return ReviewStatus.SHARED if self.shared is not None else ReviewStatus.DRAFT
 
 
 def _require(review: PerformanceReview, allowed: set[ReviewStatus], step: str) -> None:
@@ -113,12 +119,12 @@ def with_self_assessment(review: PerformanceReview, text: str) -> PerformanceRev
 
 def share(review: PerformanceReview, actor: Actor) -> PerformanceReview:
     _require(review, {ReviewStatus.DRAFT}, "share")
-    return replace(review, status=ReviewStatus.SHARED, shared=actor)
+    return replace(review, shared=actor)
 
 
 def acknowledge(review: PerformanceReview, actor: Actor) -> PerformanceReview:
     _require(review, {ReviewStatus.SHARED}, "acknowledge")
-    return replace(review, status=ReviewStatus.ACKNOWLEDGED, acknowledged=actor)
+    return replace(review, acknowledged=actor)
 
 
 def actor(client_id: str, name: str | None, at: datetime) -> Actor:

@@ -14,7 +14,6 @@ from domain.performance_reviews.ports import ReviewQuery
 from domain.performance_reviews.reviews import (
     Actor,
     PerformanceReview,
-    ReviewStatus,
     Section,
 )
 from infra.db.keyset import Key, Keyset
@@ -195,7 +194,6 @@ def _review(row: Row[Any]) -> PerformanceReview:
         period=ReviewPeriod(Cadence(row.cadence), row.period_start),
         evidence=decode(row.evidence),
         created_at=row.created_at,
-        status=ReviewStatus(row.status),
         feedback=tuple((s, feedback[s.value]) for s in Section if s.value in feedback),
         overall_rating=row.overall_rating,
         self_assessment=row.self_assessment,

@@ -26,7 +26,7 @@ from domain.performance_reviews.evidence import (
     TrendPoint,
     ValueEvidence,
 )
-from domain.performance_reviews.reviews import Actor, PerformanceReview, ReviewStatus, Section
+from domain.performance_reviews.reviews import Actor, PerformanceReview, Section
 from domain.periods import Grain, Period
 from domain.scoring import ComponentStatus
 from domain.values import with_nulls
@@ -78,7 +78,6 @@ def handout(**changes: object) -> Handout:
         period=ReviewPeriod(Cadence.MONTHLY, MARCH.start),
         evidence=evidence,
         created_at=AT,
-        status=ReviewStatus.ACKNOWLEDGED,
         feedback=((Section.SCORE, "Strong on volume <b>&amp; more</b>"),),
         overall_rating="Meets",
         self_assessment="I took the escalations queue — Zoë helped.",
@@ -176,7 +175,6 @@ def test_an_annual_review_shows_each_quarter_and_a_long_review_flows_onto_pages(
         base.review,
         period=ReviewPeriod(Cadence.ANNUAL, date(2026, 1, 1)),
         evidence=evidence,
-        status=ReviewStatus.DRAFT,
         shared=None,
         acknowledged=None,
         feedback=((Section.SUMMARY, long),),
