@@ -113,8 +113,12 @@ class GoalState:
     value: float | None = None
     sample_size: int = 0
     status: GoalStatus | None = None
-    completed: bool = False
     computed_at: datetime | None = None
+
+    @property
+    def completed(self) -> bool:
+        """Progress has reached 1."""
+        return self.progress is not None and self.progress >= 1.0
 
     def moved(self, other: GoalState) -> bool:
         """Whether the progress or value differ (a point of the progress history)."""
@@ -202,6 +206,5 @@ def state_of(
         value=value,
         sample_size=sample_size,
         status=status_of(progress, start=goal.start, end=goal.end, today=today),
-        completed=progress is not None and progress >= 1.0,
         computed_at=at,
     )

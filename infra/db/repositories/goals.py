@@ -238,7 +238,6 @@ def _stored(row: Any) -> StoredGoal:
         value=row.value,
         sample_size=row.sample_size,
         status=GoalStatus(row.status) if row.status else None,
-        completed=row.completed,
         computed_at=row.computed_at,
     )
     return StoredGoal(goal, state, row.created_at, row.updated_at)
