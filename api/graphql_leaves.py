@@ -37,16 +37,18 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 from typing_extensions import override
 
-# field name → (strawberry's default resolver, the attribute, its leaf type, non-null?),
-# or None for a field that needs graphql-core
-Plan = dict[str, tuple[Any, str, GraphQLScalarType | GraphQLEnumType, bool] | None]
+# field name → (strawberry's default resolver, the attribute, its leaf or object type,
+# non-null?), or None for a field that needs graphql-core
+Leaf = GraphQLScalarType | GraphQLEnumType
+Field = tuple[Any, str, Leaf | GraphQLObjectType, bool]
+Plan = dict[str, Field | None]
 _PLANS: dict[GraphQLObjectType, Plan | None] = {}
 
 
 def plan_of(object_type: GraphQLObjectType) -> Plan | None:
     """How to read each field of `object_type` directly (None for a field that needs
-    graphql-core: a resolver of its own, arguments, or a non-leaf type); None when no
-    field can be read so."""
+    graphql-core: a resolver of its own, arguments, or a list); None when no field can be
+    read so. A plain object answers only leaves; `execute_field` also reads an object."""
     if object_type in _PLANS:
         return _PLANS[object_type]
     plan: Plan = {}
@@ -60,7 +62,7 @@ def plan_of(object_type: GraphQLObjectType) -> Plan | None:
             or not isinstance(definition, StrawberryField)
             or not definition.is_basic_field
             or field.args
-            or not isinstance(leaf, GraphQLScalarType | GraphQLEnumType)
+            or not isinstance(leaf, GraphQLScalarType | GraphQLEnumType | GraphQLObjectType)
         ):
             plan[name] = None
             continue
@@ -77,6 +79,44 @@ def plan_of(object_type: GraphQLObjectType) -> Plan | None:
 
 
 class PlainObjectsExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    @override
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        """A leaf or a plain object read straight off an object whose other fields need
+        graphql-core (agentScores' total, modelName, agent …): no resolve info, resolver
+        wrapper or completion of its own. Anything unexpected goes to graphql-core."""
+        plan = plan_of(parent_type)
+        entry = plan.get(field_details_list[0].node.name.value) if plan else None
+        if entry is not None and not _has_middleware(self):
+            value = self._direct(entry, field_details_list, source)
+            if value is not Undefined:
+                return value
+        return super().execute_field(
+            parent_type, source, field_details_list, path, position_context
+        )
+
+    def _direct(self, entry: Field, field_details_list: FieldDetailsList, source: Any) -> Any:
+        """The field's answer, or Undefined to leave it to graphql-core."""
+        resolve, attribute, of_type, non_null = entry
+        try:
+            value = resolve(source, attribute)
+            if value is None:
+                return Undefined if non_null else None
+            if isinstance(of_type, GraphQLScalarType | GraphQLEnumType):
+                serialised = _serializer(of_type)(value)
+                return Undefined if serialised is None else serialised
+        except Exception:  # graphql-core reports it, as it always did
+            return Undefined
+        selected = self._plain_selection(of_type, field_details_list, None)
+        answer = _answer(selected, value) if selected is not None else None
+        return Undefined if answer is None else answer
+
     @override
     def complete_object_value(
         self,
@@ -158,6 +198,8 @@ class PlainObjectsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if entry is None:
                 break
             resolve, attribute, leaf, non_null = entry
+            if isinstance(leaf, GraphQLObjectType):  # only `execute_field` reads objects
+                break
             selected.append((response_key, resolve, attribute, _serializer(leaf), non_null))
         answer = (
             _interned(object_type, grouped, selected) if len(selected) == len(grouped) else None
@@ -223,11 +265,15 @@ def _typename(name: str) -> Any:
     return lambda _source, _attribute: name
 
 
-def _serializer(leaf: GraphQLScalarType | GraphQLEnumType) -> Any:
+def _serializer(leaf: Leaf) -> Any:
     """The leaf type's serialise, with the common case of the built-in scalars first (a
     value already of the output type); anything else goes to the scalar itself."""
+    found = _SERIALIZERS.get(leaf)
+    if found is not None:
+        return found
     exact = _EXACT.get(leaf.serialize)
     if exact is None:
+        _SERIALIZERS[leaf] = leaf.serialize
         return leaf.serialize
     kind, check = exact
     serialize = leaf.serialize
@@ -237,7 +283,11 @@ def _serializer(leaf: GraphQLScalarType | GraphQLEnumType) -> Any:
             return value
         return serialize(value)
 
+    _SERIALIZERS[leaf] = fast
     return fast
+
+
+_SERIALIZERS: dict[Leaf, Any] = {}
 
 
 _INT32 = 2**31

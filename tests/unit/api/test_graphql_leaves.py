@@ -40,6 +40,19 @@ class WithResolver:
         return self.name.upper()
 
 
+@strawberry.type
+class Holder:
+    """Fields graphql-core resolves beside ones read straight off the object."""
+
+    label: str
+    leaf: Leaf
+    maybe: Leaf | None
+
+    @strawberry.field
+    def loud(self) -> str:
+        return self.label.upper()
+
+
 def _leaves() -> list[Leaf]:
     return [
         Leaf(name="a", size=1.5, colour=Colour.RED, day=date(2025, 1, 31), count=3),
@@ -76,6 +89,25 @@ class Query:
         return [_leaves()[0], None, _leaves()[1]]
 
     @strawberry.field
+    def holders(self) -> list[Holder]:
+        a, b = _leaves()
+        return [Holder(label="h", leaf=a, maybe=None), Holder(label="i", leaf=b, maybe=a)]
+
+    @strawberry.field
+    def broken_holders(self) -> list[Holder | None]:
+        bad, day = Query.broken(self)[1], date(2025, 1, 1)  # count="many"
+        return [
+            Holder(label=None, leaf=_leaves()[0], maybe=None),  # type: ignore[arg-type]
+            Holder(label="j", leaf=bad, maybe=None),
+            Holder(label="k", leaf=None, maybe=None),  # type: ignore[arg-type]
+            Holder(
+                label="l",
+                leaf=Leaf(name="x", size=None, colour=Colour.RED, day=day, count=1),
+                maybe=bad,
+            ),
+        ]
+
+    @strawberry.field
     def others(self) -> list[WithResolver]:
         return [WithResolver(name="c", leaves=_leaves())]
 
@@ -101,6 +133,11 @@ SLOW = strawberry.Schema(query=Query)
         "{ gaps { name day } one: gaps { __typename } }",
         "{ outOfRange { name count } }",
         "{ a: outOfRange { size } b: leaves { size } }",
+        "{ holders { label loud leaf { name count } maybe { name } } }",
+        "{ holders { l: label leaf { ... on Leaf { day } } maybe { __typename } } }",
+        "{ brokenHolders { label loud } }",
+        "{ brokenHolders { leaf { name count } } }",
+        "{ brokenHolders { label maybe { count } } }",
     ],
 )
 def test_answers_equal_graphql_core(query: str) -> None:
@@ -212,3 +249,23 @@ def test_a_shared_object_is_completed_once_per_selection(
     assert completed[:2] == [{"name": "f", "count": 1}, {"name": "g", "count": 2}]
     # then 2 + 1 (`one` asks `name` of "f"), 1 ("f" kept that answer, "g" did not), 2
     assert len(completed) == 2 + 0 + 3 + 1 + 2
+
+
+def test_leaves_and_plain_objects_beside_resolved_fields_are_read_directly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`execute_field` answers Holder's label, leaf and maybe itself (loud still goes to
+    graphql-core): this fails if that path stops being taken."""
+    direct = PlainObjectsExecutionContext._direct
+    answered: list[object] = []
+
+    def counting(self: PlainObjectsExecutionContext, *args: Any) -> Any:
+        answer = direct(self, *args)
+        answered.append(answer)
+        return answer
+
+    monkeypatch.setattr(PlainObjectsExecutionContext, "_direct", counting)
+    result = FAST.execute_sync("{ holders { label loud leaf { name } maybe { name } } }")
+
+    assert result.errors is None
+    assert answered == ["h", {"name": "a"}, None, "i", {"name": "b"}, {"name": "a"}]
