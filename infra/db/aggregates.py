@@ -9,7 +9,6 @@ percentiles, and only the streams that count distinct tickets pay for that.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from domain import metrics as m
@@ -164,50 +163,59 @@ def read_row(row: Any, into: dict[str, dict[StreamKey, Aggregate]]) -> None:
 # Case mix (SPEC §8): per stratum, plain moments of the adjusted streams in both bases —
 # sums only, so PostgreSQL hashes them without a sort, and SQLite runs the same text.
 ADJUSTED = "s.metric IN ({})".format(", ".join(f"'{k}'" for k in ADJUSTED_METRICS))
+# One scan of the period's adjusted samples (with the agent's team, as the team level
+# reads it: the range join matches at most one row, so the other levels are unchanged),
+# summed per level.
 _STRATA = """
-SELECT {subject} AS subject, s.metric, s.channel, s.priority,
-    COUNT(*), SUM(s.value), SUM(s.value * s.value),
-    COUNT(s.value_business), SUM(s.value_business), SUM(s.value_business * s.value_business)
-    {period}
-FROM metric_sample s {join}
-WHERE s.tenant_id = :tenant {within}
-  AND {adjusted} AND {subject} IS NOT NULL
-GROUP BY 1, 2, 3, 4 {by_period}
+WITH picked AS (
+    SELECT s.agent_id, {team} AS team_id, s.tenant_id, s.metric, s.channel, s.priority,
+        s.value, s.value_business{period}
+    FROM metric_sample s {join}
+    WHERE s.tenant_id = :tenant {within} AND {adjusted}
+)
+{levels}
 """
+_STRATUM = """SELECT {subject}, metric, channel, priority,
+    COUNT(*), SUM(value), SUM(value * value),
+    COUNT(value_business), SUM(value_business), SUM(value_business * value_business){period},
+    '{level}'
+FROM picked WHERE {subject} IS NOT NULL
+GROUP BY 1, 2, 3, 4{by_period}"""
+_STRATUM_SUBJECT = {Level.AGENT: "agent_id", Level.TEAM: "team_id", Level.TENANT: "tenant_id"}
 
 
 def strata_sql() -> str:
     """The case-mix moments of the period from :start to before :end, per level, subject,
     stream and stratum, in one statement (rows for `read_strata`, the level last): a
     roll-up reads the reference and every subject's moments together."""
-    return _by_level(lambda level: _strata(level, period="", within=_ONE_PERIOD, by_period=""))
+    return _strata(period="", within=_ONE_PERIOD)
 
 
 def strata_history_sql(grain: Grain) -> str:
     """PostgreSQL: the same moments for every `grain` period of the whole history (rows
     as `strata_sql`'s with the period's first day before the level), in period order —
-    one hashed scan per level instead of one statement per period (the bulk rebuild)."""
-    period = f", {PG_PERIOD[grain]} AS period"
-    sql = _by_level(lambda level: _strata(level, period=period, within="", by_period=", 11"))
-    return f"{sql}\nORDER BY 11"
+    one scan instead of one statement per period (the bulk rebuild)."""
+    return _strata(period=f", {PG_PERIOD[grain]} AS period", within="") + "ORDER BY 11"
 
 
-def _strata(level: Level, *, period: str, within: str, by_period: str) -> str:
-    subject = SUBJECT[level]
-    return _STRATA.format(
-        subject=subject,
-        join=join_for(level),
-        adjusted=ADJUSTED,
-        period=period,
-        within=within,
-        by_period=by_period,
+def _strata(*, period: str, within: str) -> str:
+    levels = "\nUNION ALL\n".join(
+        _STRATUM.format(
+            subject=_STRATUM_SUBJECT[level],
+            level=level.value,
+            period=", period" if period else "",
+            by_period=", 11" if period else "",
+        )
+        for level in Level
     )
-
-
-def _by_level(sql_of: Callable[[Level], str]) -> str:
-    """One statement of every level's rows, each tagged with its level (last column)."""
-    parts = [f"SELECT q.*, '{level.value}' FROM ({sql_of(level)}) q" for level in Level]  # noqa: S608
-    return "\nUNION ALL\n".join(parts)
+    return _STRATA.format(
+        team=SUBJECT[Level.TEAM],
+        period=period,
+        join=AGENT_JOIN,
+        within=within,
+        adjusted=ADJUSTED,
+        levels=levels,
+    )
 
 
 def read_strata(row: Any, into: Strata) -> None:
