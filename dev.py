@@ -98,7 +98,10 @@ def run_tests(args: list[str]) -> int:
         ["ruff", "format", "--check", "."],
         ["mypy"],
         ["lint-imports"],
-        ["python", "-m", "pytest", *args],
+        # Two pytest-xdist workers, a test file each at a time (its tests keep their order
+        # and module fixtures): the tests wait on PostgreSQL, Redis and the processes they
+        # start as much as they compute. `dev.py test -n 0 ...` runs them in this process.
+        ["python", "-m", "pytest", "-n", "2", "--dist", "loadfile", *args],
     ]
     for step in steps:
         print(f"· {' '.join(step)}", flush=True)

@@ -3,6 +3,10 @@
 A test needing what this machine lacks (tests/support/needs.py: PostgreSQL, Redis, Chromium …)
 is left out at collection, and the run's summary says which and why. With
 FAIRSCORE_REQUIRE_SERVICES=1 (CI) nothing is left out: a missing service fails its tests.
+
+`python3 dev.py test` runs the tests in two pytest-xdist workers: each is a session of its own
+(its own scratch database, leftover check and left-out counts), and sends what the summary
+needs to the controller (`workeroutput`, read in pytest_testnodedown).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import signal
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 from cryptography.fernet import Fernet
@@ -35,6 +39,7 @@ LEFTOVER_GRACE_SECONDS = 5.0
 
 MACHINE = Machine(needs_table(PG_ADMIN_URL, REDIS_URL))
 LEFT_OUT = pytest.StashKey[dict[str, int]]()
+LEFTOVERS = pytest.StashKey[list[str]]()  # the processes the xdist workers found and killed
 
 
 def require_service(name: str, url: str) -> None:
@@ -71,6 +76,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
     config.stash[LEFT_OUT] = counts
+    if is_xdist_worker(config):  # every worker collects all tests: any one's counts will do
+        config.workeroutput["left_out"] = counts  # type: ignore[attr-defined]
+
+
+def is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workeroutput")
+
+
+def is_xdist_controller(config: pytest.Config) -> bool:
+    """With `-n N` this process only hands tests to its workers; it runs none itself."""
+    return config.pluginmanager.hasplugin("dsession")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """A worker ended (xdist, in the controller): keep what its summary said."""
+    output = getattr(node, "workeroutput", {})
+    config = node.config
+    if "left_out" in output:
+        config.stash[LEFT_OUT] = output["left_out"]
+    config.stash.setdefault(LEFTOVERS, []).extend(output.get("leftovers", []))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -136,20 +162,34 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Fail the run when a process it started outlives it; report and kill such processes."""
-    run = os.environ.get(RUN_MARKER)
-    started = carrying(RUN_MARKER, run) - own_resource_tracker() if run else set()
-    left = still_alive(started, within=LEFTOVER_GRACE_SECONDS)
-    if not left:
+    """Fail the run when a process it started outlives it; report and kill such processes.
+    Under xdist each worker checks its own and the controller (whose only children are the
+    workers, which may outlive this hook) reports theirs."""
+    config = session.config
+    controller = is_xdist_controller(config)
+    report = config.stash.get(LEFTOVERS, []) if controller else kill_leftovers()
+    if is_xdist_worker(config):
+        config.workeroutput["leftovers"] = report  # type: ignore[attr-defined]
         return
-    report = [f"  pid {pid}: {command_line(pid)}" for pid in sorted(left)]
-    for pid in left:
-        with suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if not report:
+        return
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
-        title = f"{len(left)} process(es) started by the tests outlived them (killed now)"
+        title = f"{len(report)} process(es) started by the tests outlived them (killed now)"
+        reporter.ensure_newline()  # xdist's progress line may still be open
         reporter.write_sep("=", title, red=True)
         for line in report:
             reporter.write_line(line, red=True)
     session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def kill_leftovers() -> list[str]:
+    """The processes this session started that are still alive after the grace, killed."""
+    run = os.environ.get(RUN_MARKER)
+    started = carrying(RUN_MARKER, run) - own_resource_tracker() if run else set()
+    left = still_alive(started, within=LEFTOVER_GRACE_SECONDS)
+    report = [f"  pid {pid}: {command_line(pid)}" for pid in sorted(left)]
+    for pid in left:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return report
