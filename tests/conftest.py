@@ -89,6 +89,20 @@ def is_xdist_controller(config: pytest.Config) -> bool:
     return config.pluginmanager.hasplugin("dsession")
 
 
+@pytest.fixture(autouse=True)
+def _taking_turns(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Under xdist, an `alone` test runs while no other test does (tests/support/alone.py)."""
+    config = request.config
+    if not is_xdist_worker(config) or os.name != "posix":
+        yield
+        return
+    from tests.support.alone import taking_turns
+
+    run = request.getfixturevalue("tmp_path_factory").getbasetemp().parent  # the workers'
+    with taking_turns(run, alone=request.node.get_closest_marker("alone") is not None):
+        yield
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: object) -> None:
     """A worker ended (xdist, in the controller): keep what its summary said."""

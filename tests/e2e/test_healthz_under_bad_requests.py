@@ -20,7 +20,7 @@ import pytest
 from tests.e2e.harness import Stack
 from tests.support.api import signed_headers
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.alone]  # a latency bound
 
 LOAD_SECONDS = 6.0
 DEEP = b"[" * 100_000 + b"]" * 100_000

@@ -19,7 +19,7 @@ from tests.e2e.harness import Stack
 from tests.factories import Ticket
 from tests.support.api import batch, signed_headers
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.alone]  # a latency bound
 UPDATES = gql("""subscription { scoresUpdated(grain: DAY) {
   subject { kind id } grain periodStart } }""")
 WITHIN = 2.0
