@@ -60,8 +60,9 @@ class CaseMixPolicy:
     min_stratum: int = 10  # reference observations a stratum needs to stand alone
     min_sample: int = 5  # subject observations an adjusted value needs
     by_team: bool = False  # the reference: the tenant, or an agent's own team
-    # Off until a tenant turns it on (setCaseMixSettings): re-adjusting every subject of a
-    # touched period makes a roll-up ~15x and a rebuild ~2x slower (bench/case_mix.py).
+    # Off until a tenant turns it on (setCaseMixSettings): still over the 15% it may cost
+    # (bench/case_mix.py at 10k tickets: score stage 1.29x, roll-up 1.25x), and a moved
+    # reference re-adjusts and re-scores every subject of the period.
     enabled: bool = False
 
     def __post_init__(self) -> None:
