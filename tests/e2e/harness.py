@@ -17,11 +17,10 @@ from typing import Any, BinaryIO
 import httpx
 from gql import Client, GraphQLRequest
 from gql.transport.httpx import HTTPXTransport
-from sqlalchemy import create_engine, func, select
 
 from infra.db.roles import DEFAULT_APP_ROLE
-from infra.db.tables import DERIVATION_REQUEST, DIRTY_PERIOD, WEBHOOK_DELIVERY
 from tests.support.api import batch, signed_headers
+from tests.support.faults import backlog
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -208,30 +207,14 @@ class Stack:
 
 def wait_until_drained(database_url: str, timeout: float = 300) -> None:
     """Poll the database until the derivation outbox is empty: no webhook delivery
-    pending, no roll-up and no rebuild/re-score/re-attribution request waiting."""
-    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+    pending, no roll-up and no rebuild/re-score/re-attribution request waiting — all
+    three read in one snapshot (tests/support/faults.py `backlog`)."""
+    url = database_url.replace("postgresql://", "postgresql+psycopg://")
     deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline:
-            with engine.connect() as conn:
-                waiting = sum(
-                    conn.execute(select(func.count()).select_from(table)).scalar_one()
-                    for table in (DIRTY_PERIOD, DERIVATION_REQUEST)
-                )
-                pending = (
-                    waiting
-                    + conn.execute(
-                        select(func.count())
-                        .select_from(WEBHOOK_DELIVERY)
-                        .where(WEBHOOK_DELIVERY.c.status == "pending")
-                    ).scalar_one()
-                )
-            if pending == 0:
-                return
-            time.sleep(0.5)
-    finally:
-        engine.dispose()
-    raise AssertionError(f"{pending} deliveries/roll-ups still pending after {timeout}s")
+    while not (left := backlog(url)).empty:
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"{left} still pending after {timeout}s")
+        time.sleep(0.5)
 
 
 def wait_for_log(
