@@ -81,8 +81,8 @@ def test_work_moving_between_the_outbox_tables_while_polled_is_never_drained(
     def after_read(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         # The worker's intake commits right after the poll's first read of the tables.
         if "count(" in statement and not moved:
-            intake_commit(owner, tenant, delivery)
             moved.append(statement)
+            intake_commit(owner, tenant, delivery)
 
     event.listen(Engine, "after_cursor_execute", after_read)
     try:
