@@ -160,20 +160,24 @@ def test_only_objects_of_plain_fields_take_the_direct_path() -> None:
     assert plan_of(types["Query"]) is None  # type: ignore[arg-type]
 
 
-def test_a_list_of_plain_objects_is_completed_on_the_direct_path(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The equality tests above pass even if every object fell back to graphql-core: this
-    one fails if the direct path stops being taken (a strawberry change, say)."""
+@pytest.fixture
+def completed(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every answer the direct path completes, in order (graphql_leaves._completed wrapped)."""
     direct = graphql_leaves._completed
-    completed: list[object] = []
+    answers: list[object] = []
 
     def counting(selected: Any, source: Any) -> dict[str, Any] | None:
         answer = direct(selected, source)
-        completed.append(answer)
+        answers.append(answer)
         return answer
 
     monkeypatch.setattr(graphql_leaves, "_completed", counting)
+    return answers
+
+
+def test_a_list_of_plain_objects_is_completed_on_the_direct_path(completed: list[object]) -> None:
+    """The equality tests above pass even if every object fell back to graphql-core: this
+    one fails if the direct path stops being taken (a strawberry change, say)."""
     result = FAST.execute_sync("{ leaves { name count } }")
 
     assert result.errors is None
@@ -218,21 +222,10 @@ SHARED = strawberry.Schema(query=SharedQuery, execution_context_class=PlainObjec
 SHARED_SLOW = strawberry.Schema(query=SharedQuery)
 
 
-def test_a_shared_object_is_completed_once_per_selection(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_shared_object_is_completed_once_per_selection(completed: list[object]) -> None:
     """Objects marked `shared` keep their answer: a second request with the same selection
     set (another document, same fields and aliases) completes nothing; another selection
     set is completed afresh and answers what graphql-core answers."""
-    direct = graphql_leaves._completed
-    completed: list[object] = []
-
-    def counting(selected: Any, source: Any) -> dict[str, Any] | None:
-        answer = direct(selected, source)
-        completed.append(answer)
-        return answer
-
-    monkeypatch.setattr(graphql_leaves, "_completed", counting)
     queries = [
         "{ frozen { name count } }",
         "query Again { frozen { name count } }",
