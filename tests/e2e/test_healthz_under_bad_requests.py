@@ -97,10 +97,12 @@ def post_until(
     base_url: str,
     token: str,
     hook: dict[str, str],
+    posting: EventType,
     stop: EventType,
     answers: Queue[list[tuple[str, int, int]]],
 ) -> None:
     """Send the requests round and round until `stop`; put (name, status, expected) each.
+    `posting` is set once the first answer is in: the load is on from then.
 
     Runs in its own process: a load thread would share the prober's GIL and inflate the
     very latency the test measures."""
@@ -110,6 +112,7 @@ def post_until(
         while not stop.is_set():
             for name, request, expected in requests:
                 seen.append((name, client.send(request).status_code, expected))
+                posting.set()
     answers.put(seen)
 
 
@@ -117,15 +120,15 @@ def test_healthz_stays_fast_while_bad_documents_are_refused(stack: Stack) -> Non
     stack.serve()
     token, hook = stack.open_tenant(scopes="read")
     spawn = multiprocessing.get_context("spawn")
-    stop, answers = spawn.Event(), spawn.Queue()
-    poster = spawn.Process(target=post_until, args=(stack.url, token, hook, stop, answers))
+    posting, stop, answers = spawn.Event(), spawn.Event(), spawn.Queue()
+    poster = spawn.Process(target=post_until, args=(stack.url, token, hook, posting, stop, answers))
 
     latencies: list[float] = []
     with httpx.Client(base_url=stack.url, timeout=30) as client:
         client.get("/healthz")  # connected before the load starts
         poster.start()
         try:
-            time.sleep(1.0)  # the child is up and posting
+            assert posting.wait(timeout=60), "the load process never got an answer"
             deadline = time.monotonic() + LOAD_SECONDS
             while time.monotonic() < deadline:
                 started = time.perf_counter()
