@@ -18,6 +18,7 @@ from api.settings.types import (
     CaseMixSettingsType,
     SlaTargetsInput,
     SlaTargetsType,
+    TeamBusinessHoursCleared,
 )
 from domain.auth import Scope
 from domain.metrics import Basis
@@ -26,6 +27,7 @@ from domain.services.settings import (
     ScheduleInput,
     SettingsError,
     TeamNotFoundError,
+    clear_team_business_hours,
     set_business_hours,
     set_case_mix,
     set_sla_targets,
@@ -33,6 +35,9 @@ from domain.services.settings import (
 
 SetBusinessHoursResult = Annotated[
     BusinessHours | ValidationError | NotFoundError, strawberry.union("SetBusinessHoursResult")
+]
+ClearTeamBusinessHoursResult = Annotated[
+    TeamBusinessHoursCleared | NotFoundError, strawberry.union("ClearTeamBusinessHoursResult")
 ]
 SetSlaTargetsResult = Annotated[
     SlaTargetsType | ValidationError, strawberry.union("SetSlaTargetsResult")
@@ -70,6 +75,20 @@ class SettingsMutation:
         except SettingsError as exc:
             return ValidationError(message=str(exc), field=exc.field)
         return BusinessHours.of(team, cal)
+
+    @strawberry.mutation(
+        extensions=requires(Scope.ADMIN),
+        description="Remove a team's own business hours: the team follows the tenant's "
+        "hours again over its whole history, which is recomputed.",
+    )
+    async def clear_team_business_hours(
+        self, info: Info, team_id: strawberry.ID
+    ) -> ClearTeamBusinessHoursResult:
+        try:
+            await info.context.write(lambda uow: clear_team_business_hours(uow, str(team_id)))
+        except TeamNotFoundError as exc:
+            return NotFoundError(message=str(exc))
+        return TeamBusinessHoursCleared(team_id=team_id)
 
     @strawberry.mutation(
         extensions=requires(Scope.ADMIN),

@@ -76,6 +76,11 @@ class BusinessHours:
         )
 
 
+@strawberry.type(description="The team follows the tenant's business hours again")
+class TeamBusinessHoursCleared:
+    team_id: strawberry.ID
+
+
 def _clock(value: time | None) -> str:
     return "24:00" if value is None else value.strftime("%H:%M")
 

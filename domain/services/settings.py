@@ -84,7 +84,11 @@ def set_business_hours(
     return updated
 
 
-def clear_business_hours(uow: UnitOfWork, team_id: str | None) -> None:
+def clear_team_business_hours(uow: UnitOfWork, team_id: str) -> None:
+    """The team follows the tenant's hours again, over its whole history (every version of
+    its own hours goes, so all history is re-measured)."""
+    if not uow.directory.team_exists(team_id):
+        raise TeamNotFoundError(f"no team {team_id!r}", "teamId")
     _store_calendar(uow, team_id, None)
     uow.outbox.request(Redo.REBUILD)
 

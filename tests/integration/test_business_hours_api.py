@@ -168,3 +168,42 @@ def test_sla_targets_per_channel_feed_the_sla_metrics(
     }
     sla = metrics(client, token, "CALENDAR")["sla_first_response"]
     assert sla == {"key": "sla_first_response", "value": 0.5, "sampleSize": 2}
+
+
+CLEAR_TEAM_HOURS = """mutation($t: ID!) {
+  clearTeamBusinessHours(teamId: $t) {
+    __typename ... on TeamBusinessHoursCleared { teamId } ... on NotFoundError { message }
+  }
+}"""
+
+
+def test_clearing_a_teams_hours_returns_its_tickets_to_the_tenants_hours(
+    container: Container, tenant: TenantProfile
+) -> None:
+    # As `load`, for a team: 11:00 to 14:00 local on Monday 2026-03-02.
+    story = Ticket("BH3").created(120, assignee="a1", team="tier1").customer(120).agent(300, "a1")
+    apply_and_settle(container, tenant.id, source="generic", events=story.events)
+    client = api_client(container)
+    token = access_token(client, container, tenant.id, scopes=("read", "admin"))
+    (team,) = graphql_data(client, token, "{ teams { id } }")["teams"]
+    graphql_data(client, token, SET_HOURS, input=SPLIT_SHIFT)
+    team_holiday = {**SPLIT_SHIFT, "teamId": team["id"], "holidays": ["2026-03-02"]}
+    graphql_data(client, token, SET_HOURS, input=team_holiday)
+    drain(container)
+    assert metrics(client, token, "BUSINESS")["first_response_time"]["value"] == 0
+
+    unknown = graphql_data(client, token, CLEAR_TEAM_HOURS, t="no-such-team")
+    assert unknown["clearTeamBusinessHours"] == {
+        "__typename": "NotFoundError",
+        "message": "no team 'no-such-team'",
+    }
+    result = graphql_data(client, token, CLEAR_TEAM_HOURS, t=team["id"])
+    drain(container)
+
+    assert result["clearTeamBusinessHours"] == {
+        "__typename": "TeamBusinessHoursCleared",
+        "teamId": team["id"],
+    }
+    hours_of = "query($t: ID) { businessHours(teamId: $t) { timezone } }"
+    assert graphql_data(client, token, hours_of, t=team["id"])["businessHours"] is None
+    assert metrics(client, token, "BUSINESS")["first_response_time"]["value"] == 2 * 3600
