@@ -35,6 +35,7 @@ from api.goals.queries import GoalsQuery
 from api.graphql_cost import QueryCostLimiter
 from api.graphql_leaves import PlainObjectsExecutionContext
 from api.graphql_shape import DocumentShapeLimiter, ShapeLimits
+from api.graphql_validated import SkipRevalidation, ValidatedDocuments
 from api.integrations.mutations import IntegrationsMutation
 from api.integrations.queries import IntegrationsQuery
 from api.live import LiveSubscription
@@ -155,6 +156,9 @@ def build_schema(
             # counts aliases too, as strawberry's MaxAliasesLimiter does but in linear time.
             partial(DocumentShapeLimiter, limits=shape),
             partial(QueryDepthLimiter, max_depth=max_depth),
+            # A text that passed this schema's validation (its rules, the depth limit among
+            # them) passes again: not validated twice (api/graphql_validated.py).
+            partial(SkipRevalidation, validated=ValidatedDocuments()),
             # After validation, before execution: what the operation asks of the database.
             partial(QueryCostLimiter, max_cost=max_cost),
             partial(MaskErrors, should_mask_error=_unexpected),
