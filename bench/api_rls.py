@@ -1,12 +1,14 @@
 """Issue 11 item 2: what row-level security costs the GraphQL read path (`bench.run --api`).
 
 One private database (bench/freshness_stack.py), the 1,000-agent tenant of
-bench/api_reads.py, and two `fairscore serve` processes on it at once: one as the login
-role (the bench server's superuser, which bypasses RLS: "off") and one with
-DATABASE_APP_ROLE=fairscore_app, made by `fairscore db roles` (every query filtered by the
-tenant policy, the tenant set per transaction: "on"). agentScores for 1,000 agents, the
-two servers called in turn each round, so both see the same machine at the same time;
-p50/p95 of each and the p95 ratio against the target (within 10%).
+bench/api_reads.py, and two `fairscore serve` processes on it at once: one logged in as the
+owner (the bench server's superuser, which bypasses RLS: "off") and one logged in as an
+app login `fairscore db roles` made, its cross-tenant paths as the system login (every
+query filtered by the tenant policy, the tenant set per transaction: "on"). The logins are
+the bench's own (roles are cluster-wide: a bench must not change a real install's).
+agentScores for 1,000 agents, the two servers called in turn each round, so both see the
+same machine at the same time; p50/p95 of each and the p95 ratio against the target
+(within 10%).
 
 200 requests a side: with 60, p95 was the 3rd-slowest request, and one periodic pause of
 either process (a garbage collection, ~5% of requests before api/graphql_validated.py)
@@ -23,17 +25,16 @@ from typing import Any
 
 import httpx
 import orjson
-from sqlalchemy import text
+from sqlalchemy import URL, make_url, text
 
 from bench import api_reads
 from bench.freshness_stack import Stack, _free_port
 from bench.freshness_stats import percentile
-from infra.db.role_setup import create_roles
-from infra.db.roles import DEFAULT_APP_ROLE
+from infra.db.role_setup import Login, create_roles
 
 Row = tuple[str, str, str, str]
 TARGET = 1.10  # RLS on: p95 within 10% of off
-APP_ROLE = DEFAULT_APP_ROLE  # `fairscore db roles` creates it
+APP, SYSTEM = Login("fairscore_bench_app"), Login("fairscore_bench_system")
 ROUNDS = 200  # a side: p95 is then the 10th-slowest request, not the 3rd
 
 
@@ -43,7 +44,7 @@ def measure(rounds: int = ROUNDS) -> tuple[list[Row], dict[str, Any]]:
     rls: subprocess.Popen[bytes] | None = None
     try:
         c = stack.create_database()
-        create_roles(stack.database_url, APP_ROLE, None)  # `fairscore db roles`
+        create_roles(stack.database_url, APP, SYSTEM)  # `fairscore db roles`
         print("  building the 1,000-agent tenant …", flush=True)
         big, _ = api_reads._tenant(c, "rls-1000", 1000)
         with c.engine.connect() as conn:
@@ -51,8 +52,14 @@ def measure(rounds: int = ROUNDS) -> tuple[list[Row], dict[str, Any]]:
             conn.commit()
         stack.serve()  # RLS off: the login role bypasses it
         port = _free_port()
+        login = make_url(stack.database_url)
         rls = stack._start(
-            "serve-rls.log", "serve", "--port", str(port), DATABASE_APP_ROLE=APP_ROLE
+            "serve-rls.log",
+            "serve",
+            "--port",
+            str(port),
+            DATABASE_URL=_as(login, APP),
+            SYSTEM_DATABASE_URL=_as(login, SYSTEM),
         )
         with (
             httpx.Client(base_url=stack.url, timeout=60) as off,
@@ -68,6 +75,10 @@ def measure(rounds: int = ROUNDS) -> tuple[list[Row], dict[str, Any]]:
             rls.wait(timeout=20)
         stack.close()
     return _rows(raw), raw
+
+
+def _as(url: URL, login: Login) -> str:
+    return url.set(username=login.name).render_as_string(hide_password=False)
 
 
 def _wait_healthy(http: httpx.Client, process: subprocess.Popen[bytes]) -> None:

@@ -24,8 +24,7 @@ from infra import admin
 from infra.bootstrap import container
 from infra.db.migrate import downgrade, upgrade
 from infra.db.repositories.system import ConflictError, NotFoundError
-from infra.db.role_setup import create_roles
-from infra.db.roles import SYSTEM_ROLE
+from infra.db.role_setup import create_roles, logins
 from infra.logging import configure_logging
 from infra.signals import multiprocess_metrics
 
@@ -68,41 +67,47 @@ def main() -> None:
 
 @db.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
-    """Migrate DATABASE_URL to the latest schema (default: SQLite file here)."""
+    """Migrate MIGRATION_DATABASE_URL (else DATABASE_URL; default: SQLite file here) to the
+    latest schema, as the tables' owner; grant the app's and the system logins the tables."""
     settings = container().settings
-    upgrade(settings.database_url, revision, app_role=settings.database_app_role)
+    app_login, system_login = logins(
+        settings.database_url, settings.system_database_url, settings.migration_url
+    )
+    upgrade(settings.migration_url, revision, roles=(app_login.name, system_login.name))
     console.print(f"database at [bold]{revision}[/bold]")
 
 
 @db.command("roles")
 def db_roles(
-    role: str | None = typer.Option(
-        None, help="the app's role [default: DATABASE_APP_ROLE, else fairscore_app]"
-    ),
-    member: str | None = typer.Option(
-        None, help="the login role that may switch to it [default: the database's owner]"
+    url: str | None = typer.Option(
+        None, help="a superuser's URL [default: MIGRATION_DATABASE_URL, else DATABASE_URL]"
     ),
 ) -> None:
-    """PostgreSQL, once per database, as a superuser: create the role row-level security
-    binds (NOLOGIN, NOBYPASSRLS, owns nothing) and the system role of the cross-tenant
-    paths (fairscore_system: NOLOGIN, BYPASSRLS, owns nothing), let the app's login role
-    switch to both, grant them DML on Fairscore's tables (also those later migrations add)
-    and force row-level security on every tenant table (the owner is bound too). Then set
-    DATABASE_APP_ROLE to the first (README, 'Row-level security')."""
+    """PostgreSQL, once per database, as a superuser: create the app's login (the user of
+    DATABASE_URL, else fairscore_app: NOBYPASSRLS, owns nothing, a member of no role) and
+    the system login of the cross-tenant paths (the user of SYSTEM_DATABASE_URL, else
+    fairscore_system: BYPASSRLS, owns nothing), with the URLs' passwords; grant both DML on
+    Fairscore's tables (also those later migrations add) and force row-level security on
+    every tenant table (the owner is bound too). README, 'Row-level security'."""
     settings = container().settings
     if settings.is_sqlite:
         raise fail("row-level security is PostgreSQL's: DATABASE_URL names SQLite")
+    admin_url = url or settings.migration_url
+    app_login, system_login = logins(
+        settings.database_url, settings.system_database_url, settings.migration_url
+    )
     try:
-        done = create_roles(settings.database_url, role or settings.database_app_role, member)
-    except DBAPIError as exc:
+        done = create_roles(admin_url, app_login, system_login)
+    except (DBAPIError, ValueError) as exc:
         raise fail(
-            f"{exc.orig}: creating a role and granting on the tables needs a superuser; run "
-            "this once with DATABASE_URL naming one (README, 'Row-level security')"
+            f"{getattr(exc, 'orig', exc)}: creating a role and granting on the tables needs a "
+            "superuser; run this once with --url (or MIGRATION_DATABASE_URL) naming one "
+            "(README, 'Row-level security')"
         ) from None
     console.print(
-        f"role [bold]{done['role']}[/bold] {'created' if done['created'] else 'exists'}; "
-        f"{done['member']} may switch to it and to {SYSTEM_ROLE}; row-level security forced "
-        f"on {done['forced']} more table(s); set DATABASE_APP_ROLE={done['role']}"
+        f"logins [bold]{done['app']}[/bold] (the app: DATABASE_URL) and "
+        f"[bold]{done['system']}[/bold] (cross-tenant paths: SYSTEM_DATABASE_URL) ready; "
+        f"row-level security forced on {done['forced']} more table(s)"
     )
 
 
@@ -124,7 +129,7 @@ def db_downgrade(
             f"downgrading to {revision} drops the tables and columns of every migration it "
             "undoes, with their data; add --yes if you mean it"
         )
-    downgrade(container().settings.database_url, revision)
+    downgrade(container().settings.migration_url, revision)
     console.print(f"database at [bold]{revision}[/bold]")
 
 

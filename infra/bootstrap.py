@@ -14,7 +14,7 @@ from typing import Any
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.derivation.reconciler import Reconciler
@@ -31,7 +31,7 @@ from infra.db.engine import INTAKE_THREADS, make_engine, make_intake_engine, mak
 from infra.db.migrate import schema_check
 from infra.db.repositories.api_clients import SqlApiClients
 from infra.db.repositories.system import DerivationBacklog, IntegrationRecord
-from infra.db.roles import HOW_TO_PROTECT, protection_warning, scope_to_tenant, use_roles
+from infra.db.roles import protection_warning, scope_to_tenant
 from infra.db.statement_timeout import bounded_sessions, is_statement_timeout
 from infra.db.types import utcnow
 from infra.db.uow import SqlUnitOfWork, SystemUnitOfWork
@@ -72,32 +72,34 @@ class Container:
 
     @cached_property
     def engine(self) -> Engine:
-        """On PostgreSQL with DATABASE_APP_ROLE, its connections run as that role, bound by
-        row-level security (infra/db/roles.py)."""
+        """The app's login (DATABASE_URL): with row-level security, `fairscore_app`, which
+        the policies bind (infra/db/roles.py)."""
         url = self.settings.database_url
-        engine = make_worker_engine(url) if self.worker else make_engine(url)
-        use_roles(engine, self.settings.database_app_role)
-        return engine
+        return make_worker_engine(url) if self.worker else make_engine(url)
+
+    @cached_property
+    def system_engine(self) -> Engine:
+        """The cross-tenant paths' login (SYSTEM_DATABASE_URL, `fairscore_system`: not
+        bound by the policies); with one URL, the app's engine."""
+        url = self.settings.system_url
+        if url == self.settings.database_url:
+            return self.engine
+        return make_worker_engine(url) if self.worker else make_engine(url, pool_size=4)
 
     @cached_property
     def intake_engine(self) -> Engine:
-        # The system role (else the login role): one INSERT of a delivery for the
-        # integration's tenant, no reads, no transaction to set a tenant in.
-        engine = make_intake_engine(self.settings.database_url)
-        use_roles(engine, None, system=True)
-        return engine
+        # The system login: one INSERT of a delivery for the integration's tenant, no
+        # reads, no transaction to set a tenant in.
+        return make_intake_engine(self.settings.system_url)
 
     def check_row_level_security(self) -> None:
         """At start (serve, worker): a warning when row-level security does not bind the
-        app; an exit when DATABASE_APP_ROLE cannot be used."""
-        role = self.settings.database_app_role
+        app's login, or binds the cross-tenant paths' login."""
         try:
-            problem = protection_warning(self.engine, role)
+            problem = protection_warning(self.engine, self.system_engine)
         except OperationalError as exc:  # the database is not up yet: /readyz says so
             log.warning("could not check row-level security at start: %s", exc.orig)
             return
-        except DBAPIError as exc:  # e.g. the login role is not a member of the app role
-            raise SystemExit(f"DATABASE_APP_ROLE={role}: {exc.orig}; {HOW_TO_PROTECT}") from None
         if problem is not None:
             log.warning(problem)
 
@@ -191,8 +193,13 @@ class Container:
         sessions = self.api_read_sessions if api else self.read_sessions
         return SqlUnitOfWork(sessions, tenant_id, box=self._box)
 
+    @cached_property
+    def system_sessions(self) -> sessionmaker[Session]:
+        return sessionmaker(self.system_engine, expire_on_commit=False)
+
     def system(self) -> SystemUnitOfWork:
-        return SystemUnitOfWork(self.sessions, self._box)
+        """The cross-tenant lookups, on the system login's connections."""
+        return SystemUnitOfWork(self.system_sessions, self._box)
 
     @cached_property
     def secret_box(self) -> SecretBox:
@@ -342,7 +349,7 @@ class Container:
         jobs = self.__dict__.get("queue")
         if isinstance(jobs, InProcessJobQueue):
             jobs.close()
-        for name in ("engine", "read_engine", "intake_engine"):
+        for name in ("engine", "read_engine", "system_engine", "intake_engine"):
             engine = self.__dict__.pop(name, None)
             if engine is not None:
                 engine.dispose()

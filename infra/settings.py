@@ -17,13 +17,20 @@ class Settings(BaseSettings):
 
     database_url: str = Field(
         default="sqlite:///fairscore.db",
-        description="SQLAlchemy URL; Postgres: postgresql+psycopg://user@host/db",
+        description="SQLAlchemy URL of the app's login; Postgres: "
+        "postgresql+psycopg://user@host/db (with row-level security: `fairscore_app`, which "
+        "owns nothing and cannot bypass it)",
     )
-    database_app_role: str | None = Field(
+    system_database_url: str | None = Field(
         default=None,
-        description="PostgreSQL: the role every connection of the app switches to, bound by "
-        "row-level security (`fairscore db roles` creates fairscore_app); unset, the app runs "
-        "as the login role, which owns the tables (a warning at start)",
+        description="PostgreSQL: the login of the cross-tenant paths (system repository, "
+        "webhook intake, bulk rebuild's fold workers): `fairscore_system`, BYPASSRLS, owns "
+        "nothing; unset: DATABASE_URL's",
+    )
+    migration_database_url: str | None = Field(
+        default=None,
+        description="the tables' owner, for `fairscore db upgrade`/`downgrade`/`roles`; "
+        "unset: DATABASE_URL",
     )
     redis_url: str | None = Field(
         default=None, description="Enables RQ; without it jobs run in-process after commit"
@@ -176,6 +183,16 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def system_url(self) -> str:
+        """The cross-tenant paths' login (one URL in development: the same)."""
+        return self.system_database_url or self.database_url
+
+    @property
+    def migration_url(self) -> str:
+        """The owner's login: migrations and `fairscore db roles`."""
+        return self.migration_database_url or self.database_url
 
     @property
     def uses_rq(self) -> bool:

@@ -34,7 +34,7 @@ def render_item(kind: str, obj: Any, autogen: Any) -> str | bool:
 
 
 def _url() -> str:
-    return config.attributes.get("database_url") or Settings().database_url
+    return config.attributes.get("database_url") or Settings().migration_url
 
 
 def run_offline() -> None:

@@ -127,12 +127,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 @contextmanager
 def scratch_database(prefix: str) -> Iterator[str]:
     """A new, empty PostgreSQL database named `prefix`_<random>, dropped (forcibly) after.
-    The app's role exists (`fairscore db roles`), so migrating it grants the role its tables
-    and the app can run under row-level security (DATABASE_APP_ROLE)."""
+    The app's and system logins exist (`fairscore db roles`: tests/support/logins.py), so
+    migrating it grants them its tables and the app runs under row-level security."""
     require_service("PostgreSQL", PG_ADMIN_URL)
     from sqlalchemy import create_engine, text
 
     from infra.db.role_setup import create_roles
+    from tests.support.logins import APP, SYSTEM
 
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
@@ -140,7 +141,7 @@ def scratch_database(prefix: str) -> Iterator[str]:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     try:
-        create_roles(url, None, None)
+        create_roles(url, APP, SYSTEM)
         yield url
     finally:
         with admin.connect() as conn:

@@ -71,8 +71,7 @@ _READ = """COPY (SELECT source, stream, payload FROM ticket_event
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    dsn: str
-    role: str | None  # the system role its connections switch to (None: the login role)
+    dsn: str  # the system login's (SYSTEM_DATABASE_URL): COPY FROM is refused under RLS
     tenant: TenantProfile
     lower: tuple[str, str]
     upper: tuple[str, str] | None
@@ -126,11 +125,7 @@ def run(job: Job) -> Outcome:
 
 
 def _connect(job: Job) -> psycopg.Connection[Any]:
-    conn = psycopg.connect(job.dsn)
-    if job.role is not None:
-        conn.execute(f"SET ROLE {job.role}")
-        conn.commit()
-    return conn
+    return psycopg.connect(job.dsn)
 
 
 @contextmanager

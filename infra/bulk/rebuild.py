@@ -29,7 +29,7 @@ from domain.services.processing import refresh_activity, refresh_tickets
 from domain.services.recompute import rebuild as generic_rebuild
 from infra.bulk import fold_worker
 from infra.bulk.scores import score_history
-from infra.db.roles import login_role_connection, scope_connection, system_role
+from infra.db.roles import ANALYZE_FUNCTION, scope_connection
 from infra.db.tables import (
     AGENT_IDENTITY,
     DIRTY_PERIOD,
@@ -117,7 +117,6 @@ def _jobs(c: Container, tenant_id: TenantId, workers: int) -> list[fold_worker.J
         tenant = uow.system.tenant(tenant_id)
     with c.engine.connect() as conn:
         scope_connection(conn, tenant_id)
-        role = system_role(conn)
         agents = {
             (src, ext): aid
             for src, ext, aid in conn.execute(
@@ -135,14 +134,11 @@ def _jobs(c: Container, tenant_id: TenantId, workers: int) -> list[fold_worker.J
             )
         }
         bounds = _split_points(conn, tenant_id, workers)
-    dsn = c.settings.database_url.replace("+psycopg", "").replace("postgres://", "postgresql://")
+    # The workers log in as the system login (COPY FROM is refused under RLS, and they run
+    # outside the tenant's transaction anyway); they write rows of this tenant only.
+    dsn = c.system_engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     ranges = list(zip([("", ""), *bounds], [*bounds, None], strict=True))
-    # The workers connect as the login role and switch to the system role where there is
-    # one (COPY FROM is refused under RLS, forced RLS binds the owner); they write rows of
-    # this tenant only.
-    return [
-        fold_worker.Job(dsn, role, tenant, lower, upper, agents, teams) for lower, upper in ranges
-    ]
+    return [fold_worker.Job(dsn, tenant, lower, upper, agents, teams) for lower, upper in ranges]
 
 
 def _split_points(conn: object, tenant_id: str, workers: int) -> list[tuple[str, str]]:
@@ -185,10 +181,8 @@ def _analyze(c: Container, tables: tuple[str, ...]) -> None:
     After the scores, of the snapshots: a roll-up reading a whole period's snapshots joined
     to their scores was planned as a nested loop over the tenant's rows while statistics
     still counted none (2.6 s of a 10k-ticket roll-up with case mix, 0.9 s once analysed)."""
-    with c.engine.connect() as conn:
-        login_role_connection(conn)  # only the tables' owner may ANALYZE them
-        for table in tables:
-            conn.execute(text(f"ANALYZE {table}"))
+    with c.engine.connect() as conn:  # only the tables' owner may: its SECURITY DEFINER function
+        conn.execute(text(f"SELECT {ANALYZE_FUNCTION}(:tables)"), {"tables": list(tables)})
         conn.commit()
 
 

@@ -30,9 +30,9 @@ from domain.services.models import rescore_from
 from domain.services.rescoring import PeriodScorer, Streams
 from domain.values import has_data
 from infra.bulk.history import periods, strata
+from infra.db.copy import copy_in
 from infra.db.repositories.rescoring import copy_text
 from infra.db.repositories.snapshots import stored_metrics
-from infra.db.roles import copying_as_system
 from infra.db.types import utcnow
 
 if TYPE_CHECKING:  # the container builds the bulk strategy
@@ -40,7 +40,16 @@ if TYPE_CHECKING:  # the container builds the bulk strategy
 
 Progress = Callable[[str, int, int], None]
 FLUSH = 5_000  # snapshot rows per COPY
-_COLUMNS = "tenant_id, subject_type, subject_id, grain, period_start, metrics, signals, computed_at"
+_COLUMNS = (
+    "tenant_id",
+    "subject_type",
+    "subject_id",
+    "grain",
+    "period_start",
+    "metrics",
+    "signals",
+    "computed_at",
+)
 
 
 def score_history(c: Container, tenant_id: TenantId, *, progress: Progress | None = None) -> int:
@@ -118,11 +127,6 @@ def _json(value: dict[str, Any]) -> str:
 def _copy(session: Session, lines: list[str]) -> int:
     if not lines:
         return 0
-    raw: Any = session.connection().connection.driver_connection
-    with (
-        copying_as_system(session),
-        raw.cursor() as cur,
-        cur.copy(f"COPY score_snapshot ({_COLUMNS}) FROM STDIN") as cp,
-    ):
+    with copy_in(session, "score_snapshot", _COLUMNS) as cp:
         cp.write("".join(lines))
     return len(lines)

@@ -15,9 +15,12 @@ PG_CONNECT_ARGS = {"prepare_threshold": None}
 INTAKE_THREADS = 16
 
 
-def make_engine(url: str, *, echo: bool = False, read_only: bool = False) -> Engine:
+def make_engine(
+    url: str, *, echo: bool = False, read_only: bool = False, pool_size: int = 10
+) -> Engine:
     """An engine for `url`. On SQLite, writers begin IMMEDIATE (queue for the write
-    lock up front); `read_only` engines begin deferred so reads never wait for it."""
+    lock up front); `read_only` engines begin deferred so reads never wait for it.
+    PostgreSQL: `pool_size` connections kept, as many again opened under load."""
     url = _normalise(url)
     if url.startswith("sqlite"):
         engine = create_engine(
@@ -30,8 +33,8 @@ def make_engine(url: str, *, echo: bool = False, read_only: bool = False) -> Eng
         url,
         echo=echo,
         pool_pre_ping=True,
-        pool_size=10,
-        max_overflow=10,
+        pool_size=pool_size,
+        max_overflow=pool_size,
         connect_args=PG_CONNECT_ARGS,
     )
 

@@ -4,6 +4,7 @@ database's schema is at the latest migration (/readyz, the CLI's error messages)
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
@@ -32,16 +33,16 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "head", *, app_role: str | None = None) -> None:
-    """Migrate, then (PostgreSQL) grant the app's role (default fairscore_app) and the
-    system role, those that exist, DML on every table: new tables included
-    (infra/db/role_setup.py)."""
+def upgrade(database_url: str, revision: str = "head", *, roles: Sequence[str] = ()) -> None:
+    """Migrate, then (PostgreSQL) grant the app's and the system logins (`roles`, default
+    fairscore_app and fairscore_system), those that exist, DML on every table: new tables
+    included (infra/db/role_setup.py)."""
     command.upgrade(alembic_config(database_url), revision)
     engine = make_engine(database_url)
     try:
         if engine.dialect.name == "postgresql":
             with engine.begin() as conn:
-                grant_roles(conn, app_role)
+                grant_roles(conn, *roles)
     finally:
         engine.dispose()
 

@@ -33,7 +33,7 @@ from infra.db.repositories.settings import SqlTenantSettings
 from infra.db.repositories.snapshots import SqlSnapshots
 from infra.db.repositories.system import SystemRepository
 from infra.db.repositories.tickets import SqlTickets
-from infra.db.roles import as_system_role, scope_to_tenant
+from infra.db.roles import scope_to_tenant
 from infra.db.sql import is_postgres
 from infra.secret_box import SecretBoxSource
 
@@ -162,7 +162,8 @@ class SqlUnitOfWork:
 
 
 class SystemUnitOfWork:
-    """The cross-tenant lookups (see `SystemRepository`), in their own transaction."""
+    """The cross-tenant lookups (see `SystemRepository`), in their own transaction, on
+    the system login's sessions (SYSTEM_DATABASE_URL: not bound by row-level security)."""
 
     def __init__(self, sessions: sessionmaker[Session], box: SecretBoxSource | None = None) -> None:
         self._sessions = sessions
@@ -170,7 +171,6 @@ class SystemUnitOfWork:
 
     def __enter__(self) -> SystemUnitOfWork:
         self.session = self._sessions()
-        as_system_role(self.session)
         self.system = SystemRepository(self.session, self._box)
         return self
 

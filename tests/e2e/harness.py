@@ -18,9 +18,9 @@ import httpx
 from gql import Client, GraphQLRequest
 from gql.transport.httpx import HTTPXTransport
 
-from infra.db.roles import DEFAULT_APP_ROLE
 from tests.support.api import batch, signed_headers
 from tests.support.faults import backlog
+from tests.support.logins import login_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,17 +43,17 @@ class Stack:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workdir = workdir
+        self.database_url = database_url  # the owner's: a test's own reads and seeds
         self.env = {
             **os.environ,
-            "DATABASE_URL": database_url,
+            # On PostgreSQL as in production: the app logs in as a role row-level security
+            # binds, its cross-tenant paths as the system login, migrations as the owner.
+            **login_env(database_url),
             "DATA_DIR": str(workdir / "keys"),
             "QUEUE_NAME": queue_name,
             "LOG_LEVEL": "WARNING",
             "JWT_ISSUER": self.url,
         }
-        if database_url.startswith("postgres"):
-            # As in production: connections run as the role that row-level security binds.
-            self.env["DATABASE_APP_ROLE"] = DEFAULT_APP_ROLE
         self.env.pop("REDIS_URL", None)
         if redis_url:
             self.env["REDIS_URL"] = redis_url
@@ -62,10 +62,10 @@ class Stack:
 
     # processes -------------------------------------------------------------
     def migrate(self) -> None:
-        """`fairscore db upgrade`, and on PostgreSQL `fairscore db roles` (the test server's
-        login is a superuser): the app then runs as the role row-level security binds."""
+        """`fairscore db upgrade`, and on PostgreSQL `fairscore db roles` (the owner is the
+        test server's superuser): the app then logs in as the role row-level security binds."""
         self.cli("db", "upgrade")
-        if "DATABASE_APP_ROLE" in self.env:
+        if "SYSTEM_DATABASE_URL" in self.env:
             self.cli("db", "roles")
 
     def cli(self, *args: str) -> str:

@@ -34,7 +34,7 @@ def demo(stack: Stack) -> tuple[str, str, str, str]:
 
 
 def clients(stack: Stack) -> int:
-    engine = create_engine(stack.env["DATABASE_URL"])
+    engine = create_engine(stack.database_url)
     try:
         with engine.connect() as db:
             return int(db.execute(select(func.count()).select_from(API_CLIENT)).scalar_one())

@@ -20,6 +20,7 @@ from infra.settings import Settings
 from tests.e2e.drills import history, logs, make_stack, start_worker, wait_settled
 from tests.e2e.harness import Stack
 from tests.support.faults import derived_rows, differences, event_ids
+from tests.support.logins import login_urls
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis]
 
@@ -49,7 +50,7 @@ def operator(first_api: Stack) -> Iterator[Container]:
     env = first_api.env
     c = Container(
         Settings(
-            database_url=env["DATABASE_URL"],
+            **login_urls(first_api.database_url),
             redis_url=env["REDIS_URL"],
             queue_name=env["QUEUE_NAME"],
             data_dir=Path(env["DATA_DIR"]),
@@ -74,7 +75,7 @@ def second_api(first: Stack, tmp_path: Path) -> Stack:
     workdir = tmp_path / "api-2"
     workdir.mkdir()
     second = Stack(
-        database_url=first.env["DATABASE_URL"],
+        database_url=first.database_url,
         redis_url=first.env["REDIS_URL"],
         workdir=workdir,
         queue_name=first.env["QUEUE_NAME"],

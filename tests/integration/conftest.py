@@ -22,11 +22,11 @@ from infra.bootstrap import Container, install
 from infra.db.engine import make_engine
 from infra.db.migrate import upgrade
 from infra.db.repositories.system import IntegrationRecord
-from infra.db.roles import DEFAULT_APP_ROLE
 from infra.queue import InProcessJobQueue
 from infra.settings import Settings
 from tests.conftest import scratch_database
 from tests.support.api import api_client
+from tests.support.logins import login_urls
 from tests.support.tenant_scope import watching_tenant_statements
 
 
@@ -59,11 +59,11 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    """On PostgreSQL the app runs as it does in production: as `fairscore_app`, under
-    row-level security (the test server's superuser would bypass it)."""
+    """On PostgreSQL the app runs as it does in production: logged in as a role that
+    row-level security binds, its cross-tenant paths as the system login (the test server's
+    superuser, which would bypass it, is the owner: tests/support/logins.py)."""
     return Settings(
-        database_url=database_url,
-        database_app_role=None if database_url.startswith("sqlite") else APP_ROLE,
+        **login_urls(database_url),
         redis_url=None,
         data_dir=tmp_path / "keys",
         jwt_issuer="https://fairscore.test",
@@ -128,9 +128,6 @@ def rollback_session(database_url: str) -> Iterator[Session]:
         outer.rollback()
         connection.close()
         engine.dispose()
-
-
-APP_ROLE = DEFAULT_APP_ROLE  # created for every scratch database (tests/conftest.py)
 
 
 def new_tenant_id() -> TenantId:

@@ -1,12 +1,13 @@
 """Row-level security with the README's database owner: a plain LOGIN role (no superuser,
 no CREATEROLE) that owns the database and migrates it. `fairscore db upgrade` works for it;
-without DATABASE_APP_ROLE the app warns at start that RLS does not bind it; after
+logged in as it alone (one URL) the app warns at start that RLS does not bind it; after
 `fairscore db roles` (a superuser, once) RLS is forced, so the owner is bound too, and with
-DATABASE_APP_ROLE the app runs bound by the policies while its cross-tenant paths — tenant
-and client creation, integration lookups for webhooks, the sweeper, the backlog gauges, the
-bulk rebuild's COPY and fold workers — still work, as the system role, and ANALYZE as this
-owner (the test server's superuser bypasses RLS everywhere, so the rest of the suite cannot
-show this)."""
+the app's login (DATABASE_URL) and the system login (SYSTEM_DATABASE_URL) the app runs bound
+by the policies while its cross-tenant paths — tenant and client creation, integration
+lookups for webhooks, the sweeper, the backlog gauges, the bulk rebuild's fold workers —
+still work, as the system login, its COPYs through temporary tables and ANALYZE through the
+owner's function (the suite's other owner is the test server's superuser, which bypasses
+RLS everywhere, so the rest of the suite cannot show this)."""
 
 from __future__ import annotations
 
@@ -29,8 +30,6 @@ from cli.main import app
 from infra import admin
 from infra.bootstrap import Container
 from infra.db.migrate import downgrade, upgrade
-from infra.db.roles import DEFAULT_APP_ROLE as APP_ROLE
-from infra.db.roles import SYSTEM_ROLE
 from infra.db.tables import AGENT, DERIVATION_REQUEST, TICKET, TICKET_EVENT
 from migrations.rls import as_system_role
 from tests.conftest import PG_ADMIN_URL, require_service
@@ -38,6 +37,7 @@ from tests.support.api import api_client, batch, post_webhook
 from tests.support.containers import installed_container
 from tests.support.derive import settle
 from tests.support.derived_rows import Rows, counts, rows_of
+from tests.support.logins import APP, SYSTEM
 from tests.support.owner import owner_engine
 from tests.support.probe_tenant import build_tenant, history
 from workers.jobs import sweep_pending
@@ -65,8 +65,12 @@ def owned_database() -> Iterator[tuple[str, str]]:
         admin_engine.dispose()
 
 
+APP_ROLE, SYSTEM_ROLE = APP.name, SYSTEM.name
+
+
 def cli(url: str, tmp_path: Path, *args: str) -> Result:
-    """`fairscore ARGS` with DATABASE_URL=url (the CLI uses the process-wide container)."""
+    """`fairscore ARGS` with MIGRATION_DATABASE_URL=url, DATABASE_URL and SYSTEM_DATABASE_URL
+    the suite's logins (the CLI uses the process-wide container)."""
     with installed_container(url, tmp_path / "keys"):
         return CliRunner().invoke(app, list(args))
 
@@ -98,30 +102,21 @@ def test_a_plain_owner_migrates_and_is_warned_until_it_turns_rls_on(
     upgraded = cli(owner_url, tmp_path, "db", "upgrade")
     assert upgraded.exit_code == 0, upgraded.output
 
-    with installed_container(owner_url, tmp_path / "keys") as plain:
+    with installed_container(owner_url, tmp_path / "keys", logins=False) as plain:
         [warning] = start_warnings(plain)
     assert "row-level security is OFF" in warning and "fairscore db roles" in warning
-
-    # Until then the app refuses to start as the role (it may not switch to it).
-    with (
-        installed_container(owner_url, tmp_path / "keys", database_app_role=APP_ROLE) as early,
-        pytest.raises(SystemExit, match="fairscore db roles"),
-    ):
-        early.check_row_level_security()
 
     # The owner cannot create roles; a superuser can, once.
     refused = cli(owner_url, tmp_path, "db", "roles")
     assert refused.exit_code != 0 and "superuser" in refused.output
-    done = cli(superuser_url, tmp_path, "db", "roles")
+    done = cli(owner_url, tmp_path, "db", "roles", "--url", superuser_url)
     assert done.exit_code == 0, done.output
     said = " ".join(done.output.split())
-    assert f"set DATABASE_APP_ROLE={APP_ROLE}" in said and SYSTEM_ROLE in said
+    assert f"logins {APP_ROLE} (the app: DATABASE_URL) and {SYSTEM_ROLE}" in said
     assert "row-level security forced on 0 " not in said
 
     # in-process jobs and the sweeper use the installed container
-    with installed_container(
-        owner_url, tmp_path / "keys", database_app_role=APP_ROLE, sweep_after_seconds=0.001
-    ) as bound:
+    with installed_container(owner_url, tmp_path / "keys", sweep_after_seconds=0.001) as bound:
         assert start_warnings(bound) == []
         runs_bound(bound, api_client(bound), superuser_url)
     migrates_forced(owner_url)
@@ -131,7 +126,7 @@ PENDING_REQUESTS = 'fairscore_pending_invalidations{kind="request"} 2.0'
 
 
 def runs_bound(c: Container, client: TestClient, superuser_url: str) -> None:
-    """The app as the app role, its cross-tenant paths as the system role."""
+    """The app as its login, its cross-tenant paths as the system login."""
     probe = build_tenant(client, c, "owner")  # tenants, clients, webhooks, reconciles
     # A second tenant holding tickets only, for the bulk rebuild below.
     other = admin.create_tenant(c, slug=f"bulk-{probe.tag}", name="Bulk", timezone="UTC")
@@ -145,7 +140,7 @@ def runs_bound(c: Container, client: TestClient, superuser_url: str) -> None:
     # Work waiting for both tenants: the backlog gauges and the sweeper read all tenants.
     with owner_engine(c).begin() as conn:
         # Forced: the owner too reads nothing without a tenant; it may switch to the
-        # system role.
+        # system login's role (`db roles` let it, for data migrations).
         assert conn.execute(select(func.count()).select_from(TICKET_EVENT)).scalar_one() == 0
         conn.execute(text(f"SET LOCAL ROLE {SYSTEM_ROLE}"))
         for tenant in (probe.id, other.id):
@@ -154,7 +149,7 @@ def runs_bound(c: Container, client: TestClient, superuser_url: str) -> None:
     assert PENDING_REQUESTS in client.get("/metrics").text.splitlines()
     assert sweep_pending() == 2
     settle(c)
-    admin.recompute(c, other.id, since=None)  # bulk: COPY, fold workers, ANALYZE
+    admin.recompute(c, other.id, since=None)  # bulk: fold workers, staged COPY, ANALYZE
     after = all_rows(superuser_url, other.id)
     assert counts(after)[TICKET.name] > 0
     assert counts(after) == counts(before)

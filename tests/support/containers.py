@@ -10,15 +10,20 @@ from typing import Any
 
 from infra.bootstrap import Container, install
 from infra.settings import Settings
+from tests.support.logins import login_urls
 
 
 @contextmanager
-def installed_container(database_url: str, data_dir: Path, **settings: Any) -> Iterator[Container]:
+def installed_container(
+    database_url: str, data_dir: Path, *, logins: bool = True, **settings: Any
+) -> Iterator[Container]:
     """The app on `database_url` with in-process jobs (and any other `settings`), installed
-    for the block."""
+    for the block; on PostgreSQL with the suite's logins (`database_url` names the owner),
+    or without `logins` logged in as `database_url` alone (development's one URL)."""
+    urls = login_urls(database_url) if logins else {"database_url": database_url}
     c = Container(
         Settings(
-            database_url=database_url,
+            **urls,
             redis_url=None,
             data_dir=data_dir,
             jwt_issuer="https://fairscore.test",

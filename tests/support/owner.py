@@ -1,10 +1,9 @@
 """The test's own view of the database, beside the app's.
 
-On PostgreSQL the app's connections run as `fairscore_app` under row-level security, so
-a connection of `container.engine` outside a unit of work sees no tenant's rows. A test
-that seeds, ages or inspects rows directly does it as the login role (the test server's
-superuser) on an engine of its own, never by resetting the role of a pooled connection
-the app goes on using.
+On PostgreSQL the app logs in as a role row-level security binds, so a connection of
+`container.engine` outside a unit of work sees no tenant's rows. A test that seeds, ages or
+inspects rows directly does it as the owner (MIGRATION_DATABASE_URL: the test server's
+superuser) on an engine of its own.
 """
 
 from __future__ import annotations
@@ -19,9 +18,9 @@ _ENGINES: dict[str, Engine] = {}
 
 
 def owner_engine(container: Container) -> Engine:
-    """An engine on the container's database as the login role (one per database URL;
+    """An engine on the container's database as the owner (one per database URL;
     NullPool: nothing stays open between tests)."""
-    url = container.settings.database_url
+    url = container.settings.migration_url
     if url.startswith("sqlite"):
         return container.engine
     if url not in _ENGINES:

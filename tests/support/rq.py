@@ -17,6 +17,7 @@ from rq import Queue
 from infra.bootstrap import Container
 from infra.settings import Settings
 from tests.support.containers import installed
+from tests.support.logins import login_env, login_urls
 
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"  # nothing listens there
 
@@ -26,7 +27,7 @@ def make_container(
 ) -> Container:
     return Container(
         Settings(
-            database_url=postgres_url,
+            **login_urls(postgres_url),
             redis_url=redis_url,
             queue_name=queue_name,
             data_dir=tmp_path / "keys",
@@ -60,7 +61,7 @@ def run_worker_burst(c: Container) -> subprocess.CompletedProcess[str]:
     """A real `fairscore worker --burst` on the container's database and queue."""
     env = {
         **os.environ,
-        "DATABASE_URL": c.settings.database_url,
+        **login_env(c.settings.migration_url),
         "REDIS_URL": c.settings.redis_url or "",
         "QUEUE_NAME": c.settings.queue_name,
     }

@@ -110,9 +110,17 @@ def test_the_api_and_worker_start_after_a_successful_migration() -> None:
         "-c",
         "fairscore db upgrade && fairscore db roles",
     ]
-    # ... and the app runs as the role row-level security binds
-    app_role = services["api"]["environment"]["DATABASE_APP_ROLE"]
-    assert app_role == services["worker"]["environment"]["DATABASE_APP_ROLE"] == "fairscore_app"
+    # ... and the app logs in as the role row-level security binds, its cross-tenant paths
+    # as the system login; only the one-shot has the owner's URL
+    for name in ("api", "worker", "migrate"):
+        env = services[name]["environment"]
+        assert urlsplit(env["DATABASE_URL"]).username == "fairscore_app"
+        assert urlsplit(env["SYSTEM_DATABASE_URL"]).username == "fairscore_system"
+        assert ("MIGRATION_DATABASE_URL" in env) == (name == "migrate")
+    assert (
+        urlsplit(services["migrate"]["environment"]["MIGRATION_DATABASE_URL"]).username
+        == (services["postgres"]["environment"]["POSTGRES_USER"])
+    )
     assert services["migrate"]["depends_on"] == {
         "postgres": {"condition": "service_healthy"},
         "redis": {"condition": "service_healthy"},

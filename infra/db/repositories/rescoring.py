@@ -24,7 +24,7 @@ from domain.periods import Grain, Period
 from domain.ports import ScoreRow, ScoringRow, TenantId
 from domain.scoring import ComponentStatus, MetricField, Scored
 from infra.db.codec import CASE_MIX_AT
-from infra.db.roles import copying_as_system
+from infra.db.copy import copy_in
 from infra.db.sql import as_date, is_postgres
 from infra.db.tables import SCORE_SNAPSHOT, SNAPSHOT_SCORE
 
@@ -175,12 +175,10 @@ _COLUMNS = (
 def _pg_copy(
     session: Session, tenant_id: TenantId, rows: Iterable[ScoreRow], scored_at: datetime
 ) -> int:
-    raw: Any = session.connection().connection.driver_connection
     tail = f"\t{scored_at.isoformat()}\n"
     count = 0
     lines: list[str] = []
-    copy = f"COPY snapshot_score ({', '.join(_COLUMNS)}) FROM STDIN"
-    with copying_as_system(session), raw.cursor() as cur, cur.copy(copy) as cp:
+    with copy_in(session, "snapshot_score", _COLUMNS) as cp:
         for snapshot, model_id, version, scored in rows:
             model = NULL if model_id is None else copy_text(model_id)
             total = NULL if scored[0] is None else repr(scored[0])
