@@ -30,7 +30,7 @@ def demo(
 ) -> None:
     """Create a demo tenant with realistic history; print a token and a sample query."""
     c = container()
-    upgrade(c.settings.database_url)
+    upgrade(c.settings.migration_url)
     try:
         tenant = admin.tenant_by_slug(c, slug)
         console.print(f"tenant [bold]{slug}[/bold] exists; reusing its data")
