@@ -72,29 +72,24 @@ class Container:
 
     @cached_property
     def engine(self) -> Engine:
-        """The app's login (DATABASE_URL): with row-level security, `fairscore_app`, which
-        the policies bind (infra/db/roles.py)."""
+        """The app's login (DATABASE_URL: `fairscore_app`, bound by RLS; infra/db/roles.py)."""
         url = self.settings.database_url
         return make_worker_engine(url) if self.worker else make_engine(url)
 
     @cached_property
     def system_engine(self) -> Engine:
-        """The cross-tenant paths' login (SYSTEM_DATABASE_URL, `fairscore_system`: not
-        bound by the policies); with one URL, the app's engine."""
+        """The cross-tenant paths' login (SYSTEM_DATABASE_URL, `fairscore_system`)."""
         url = self.settings.system_url
         if url == self.settings.database_url:
             return self.engine
         return make_worker_engine(url) if self.worker else make_engine(url, pool_size=4)
 
     @cached_property
-    def intake_engine(self) -> Engine:
-        # The system login: one INSERT of a delivery for the integration's tenant, no
-        # reads, no transaction to set a tenant in.
+    def intake_engine(self) -> Engine:  # the system login: one INSERT of a delivery
         return make_intake_engine(self.settings.system_url)
 
     def check_row_level_security(self) -> None:
-        """At start (serve, worker): a warning when row-level security does not bind the
-        app's login, or binds the cross-tenant paths' login."""
+        """At start: a warning when RLS does not bind the app's login or binds the system's."""
         try:
             problem = protection_warning(self.engine, self.system_engine)
         except OperationalError as exc:  # the database is not up yet: /readyz says so
@@ -198,7 +193,6 @@ class Container:
         return sessionmaker(self.system_engine, expire_on_commit=False)
 
     def system(self) -> SystemUnitOfWork:
-        """The cross-tenant lookups, on the system login's connections."""
         return SystemUnitOfWork(self.system_sessions, self._box)
 
     @cached_property

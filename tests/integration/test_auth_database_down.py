@@ -32,7 +32,10 @@ def unreachable(settings: Settings, tmp_path: Path) -> str:
 @pytest.fixture
 def down(settings: Settings, tmp_path: Path) -> Iterator[TestClient]:
     """The app with the same keys and issuer, on a database that is down."""
-    dead = Container(settings.model_copy(update={"database_url": unreachable(settings, tmp_path)}))
+    # Every login's URL: the app's, and the system login's the token endpoint looks clients up by.
+    gone = unreachable(settings, tmp_path)
+    urls = {"database_url": gone, "system_database_url": gone}
+    dead = Container(settings.model_copy(update=urls))
     yield api_client(dead)
     dead.close()
 

@@ -100,7 +100,10 @@ def test_another_process_stops_verifying_the_old_secret_within_the_cache_ttl(
 
 @pytest.fixture
 def database_down(settings: Settings, tmp_path: Path) -> Iterator[TestClient]:
-    dead = Container(settings.model_copy(update={"database_url": unreachable(settings, tmp_path)}))
+    # Every login's URL: the app's, and the system login's that intake looks up and stores by.
+    gone = unreachable(settings, tmp_path)
+    urls = {"database_url": gone, "system_database_url": gone}
+    dead = Container(settings.model_copy(update=urls))
     yield api_client(dead)
     dead.close()
 
