@@ -88,6 +88,11 @@ def add_options(parser: argparse.ArgumentParser, prefix: str = "") -> None:
         "(default: dirty_period, derivation_request)",
     )
     parser.add_argument(f"--{prefix}keep", action="store_true", help="keep database and logs")
+    parser.add_argument(
+        f"--{prefix}cases",
+        default="many,history,scaling",
+        help="which cases to run, comma-separated (default: all three)",
+    )
 
 
 def measure(args: argparse.Namespace, prefix: str = "") -> tuple[list[Row], dict[str, Any]]:
@@ -105,14 +110,19 @@ def measure(args: argparse.Namespace, prefix: str = "") -> tuple[list[Row], dict
 
 async def _measure(stack: Stack, option: Any) -> tuple[list[Row], dict[str, Any]]:
     step = _Steps()
+    cases = set(option("cases").split(","))
     c = step("private database", stack.create_database)
     tenants = step(
         f"{option('tenants')} tenants",
         lambda: [open_tenant(c, f"fresh-{n:02d}") for n in range(option("tenants"))],
     )
-    big, history = step(
-        f"history tenant ({option('history-tickets'):,} tickets) and its bulk rebuild",
-        lambda: history_tenant(c, "fresh-history", option("history-tickets")),
+    big, history = (
+        step(
+            f"history tenant ({option('history-tickets'):,} tickets) and its bulk rebuild",
+            lambda: history_tenant(c, "fresh-history", option("history-tickets")),
+        )
+        if "history" in cases
+        else (None, 0)
     )
     step("fairscore serve", stack.serve)
     step("1 worker", lambda: stack.start_workers(1))
@@ -127,30 +137,38 @@ async def _measure(stack: Stack, option: Any) -> tuple[list[Row], dict[str, Any]
         "loadavg_before": os.getloadavg(),
     }
     try:
-        await load.login([*tenants, big])
+        await load.login([*tenants, *([big] if big else [])])
         many = Streams(tenants, probe_every=30, agents=20)
-        print(f"· case 1: {len(tenants)} tenants at {option('rate'):g} events/s …", flush=True)
-        raw["many"] = await _freshness(
-            load, many, tenants, rate=option("rate"), seconds=option("seconds"), idle=option
-        )
-        rows += _freshness_rows(
-            f"event → visible, {len(tenants)} tenants at {option('rate'):g} events/s, 1 worker",
-            raw["many"],
-        )
-        one = Streams([big], probe_every=6, agents=500)
-        print(f"· case 2: 1 tenant, {history:,} events, at {option('history-rate'):g}/s …")
-        raw["history"] = await _freshness(
-            load, one, [big], rate=option("history-rate"), seconds=option("seconds"), idle=option
-        )
-        raw["history"]["history_events"] = history
-        rows += _freshness_rows(
-            f"same, 1 tenant with {history:,} events of history at "
-            f"{option('history-rate'):g} events/s",
-            raw["history"],
-        )
-        print(f"· case 3: a backlog of {option('backlog-events'):,} events, 1 then 2 workers …")
-        raw["scaling"] = await _scaling(load, stack, many, tenants, option("backlog-events"))
-        rows += _scaling_rows(raw["scaling"], len(tenants))
+        if "many" in cases:
+            print(f"· case 1: {len(tenants)} tenants at {option('rate'):g} events/s …", flush=True)
+            raw["many"] = await _freshness(
+                load, many, tenants, rate=option("rate"), seconds=option("seconds"), idle=option
+            )
+            rows += _freshness_rows(
+                f"event → visible, {len(tenants)} tenants at {option('rate'):g} events/s, 1 worker",
+                raw["many"],
+            )
+        if big is not None:
+            one = Streams([big], probe_every=6, agents=500)
+            print(f"· case 2: 1 tenant, {history:,} events, at {option('history-rate'):g}/s …")
+            raw["history"] = await _freshness(
+                load,
+                one,
+                [big],
+                rate=option("history-rate"),
+                seconds=option("seconds"),
+                idle=option,
+            )
+            raw["history"]["history_events"] = history
+            rows += _freshness_rows(
+                f"same, 1 tenant with {history:,} events of history at "
+                f"{option('history-rate'):g} events/s",
+                raw["history"],
+            )
+        if "scaling" in cases:
+            print(f"· case 3: a backlog of {option('backlog-events'):,} events, 1 then 2 workers …")
+            raw["scaling"] = await _scaling(load, stack, many, tenants, option("backlog-events"))
+            rows += _scaling_rows(raw["scaling"], len(tenants))
         raw["loadavg_after"] = os.getloadavg()
     finally:
         await load.close()
@@ -176,11 +194,13 @@ async def _freshness(
     stop_follow, stop_sample = asyncio.Event(), asyncio.Event()
     follower = asyncio.create_task(load.follow(stop_follow))
     sampler = asyncio.create_task(load.sample_backlog(stop_sample))
+    cpu = load.stack.worker_cpu()
     sent = await load.offer(streams, tenants, rate=rate, seconds=seconds)
     stop_sample.set()
     await sampler
     window = list(load.backlog)
     drained = await load.wait_drained(timeout=max(120.0, seconds))
+    cpu = load.stack.worker_cpu() - cpu
     stop_follow.set()
     await follower
     lags, unprocessed = await asyncio.to_thread(load.delivery_lags, since)
@@ -196,6 +216,8 @@ async def _freshness(
             {"t": t - sent.started, "deliveries": d, "rows": r, "jobs": j} for t, d, r, j in window
         ],
         "drained_after_load_s": drained,
+        "worker_cpu_s": cpu,
+        "loadavg": os.getloadavg(),
     }
 
 
@@ -235,7 +257,8 @@ def _freshness_rows(label: str, r: dict[str, Any]) -> list[Row]:
         (
             "  load sent",
             f"{sent['rate']:.1f} webhooks/s, {sent['failures']} failed, "
-            f"POST p95 {sent['post_p95_s'] * 1000:.0f} ms",
+            f"POST p95 {sent['post_p95_s'] * 1000:.0f} ms; worker CPU "
+            f"{1000 * r['worker_cpu_s'] / max(sent['webhooks'], 1):.1f} ms/event",
             f"{r['offered_rate']:g}/s offered",
             "",
         ),
@@ -272,13 +295,16 @@ async def _scaling(
         stack.stop_workers()
         sent = await load.flood(streams, tenants, events=events)
         listening = await asyncio.to_thread(stack.start_workers, workers)
+        cpu = stack.worker_cpu()
         drained = await load.wait_drained(timeout=600, every=0.1)
         finished = time.monotonic()
+        cpu = stack.worker_cpu() - cpu
         seconds = finished - listening if drained is not None else float("nan")
         out[f"workers_{workers}"] = {
             "sent": _sent(sent),
             "drain_s": seconds,
             "events_per_s": sent_count(sent) / seconds,
+            "worker_cpu_s": cpu,
         }
     return out
 
@@ -293,17 +319,23 @@ def _scaling_rows(r: dict[str, Any], tenants: int) -> list[Row]:
     return [
         (
             f"throughput, 2 workers, backlog of {r['events']:,} events over {tenants} tenants",
-            f"{two['events_per_s']:,.0f} events/s ({two['drain_s']:.1f} s)",
+            f"{two['events_per_s']:,.0f} events/s ({two['drain_s']:.1f} s; "
+            f"worker CPU {_per_event_ms(two, r['events'])} ms/event)",
             "≥ 1.7× 1 worker",
             f"{gain:.2f}×: " + ratio_verdict(gain, 1.7),
         ),
         (
             "  baseline: 1 worker, same load generator",
-            f"{one['events_per_s']:,.0f} events/s ({one['drain_s']:.1f} s)",
+            f"{one['events_per_s']:,.0f} events/s ({one['drain_s']:.1f} s; "
+            f"worker CPU {_per_event_ms(one, r['events'])} ms/event)",
             "baseline",
             "",
         ),
     ]
+
+
+def _per_event_ms(r: dict[str, Any], events: int) -> str:
+    return f"{1000 * r.get('worker_cpu_s', 0.0) / max(events, 1):.1f}"
 
 
 def print_table(rows: list[Row]) -> None:

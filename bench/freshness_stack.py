@@ -162,6 +162,11 @@ class Stack:
             time.sleep(0.02)
         raise RuntimeError(f"{log}: the worker did not listen:\n" + self.log_tail(log))
 
+    def worker_cpu(self) -> float:
+        """CPU seconds (user + system) the running workers have used so far: the machine is
+        shared, so the work per event is read beside the wall-clock figures."""
+        return sum(_cpu_seconds(w.pid) for w in self.workers if w.poll() is None)
+
     def stop_workers(self) -> None:
         _terminate(self.workers)
         self.workers.clear()
@@ -188,6 +193,14 @@ class Stack:
             return
         self._admin(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # not Linux, or the process is gone
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def _terminate(processes: list[subprocess.Popen[bytes]]) -> None:
