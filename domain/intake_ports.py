@@ -31,6 +31,16 @@ class Decoding:
     failed: str | None = None  # cannot be understood; kept for an admin to replay
 
 
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How a delivery was finished (`Deliveries.finish_all`)."""
+
+    delivery_id: str
+    status: str
+    reason: str | None = None
+    event_count: int = 0
+
+
 class DeliveryDecoder(Protocol):
     def decode(self, delivery: PendingDelivery) -> Decoding: ...
 
@@ -41,6 +51,11 @@ class Deliveries(DeliveryAdmin, Protocol):
     def finish(
         self, delivery_id: str, *, status: str, reason: str | None = None, event_count: int = 0
     ) -> None: ...
+
+    def finish_all(self, outcomes: Sequence[Outcome]) -> None:
+        """`finish` for a batch, in one statement (a delivery per webhook makes batches of
+        many small rows: a round trip each was most of the worker's intake time)."""
+        ...
 
 
 class EventLog(Protocol):

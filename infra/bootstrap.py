@@ -123,15 +123,23 @@ class Container:
         return bounded_sessions(self.read_engine, self.settings.api_statement_timeout)
 
     def uow(
-        self, tenant_id: TenantId, *, exclusive: bool = False, api: bool = False
+        self,
+        tenant_id: TenantId,
+        *,
+        exclusive: bool = False,
+        api: bool = False,
+        reconciling: bool = False,
     ) -> SqlUnitOfWork:
-        """`api`: an API request's, its statements bounded (API_STATEMENT_TIMEOUT)."""
+        """`api`: an API request's, its statements bounded (API_STATEMENT_TIMEOUT).
+        `reconciling`: the reconciler's own, whose commits ask for no reconcile: it looks
+        at the outbox again itself before it lets the tenant go (a request from there only
+        queued a job that found nothing — one per job)."""
         return SqlUnitOfWork(
             self.api_sessions if api else self.sessions,
             tenant_id,
             exclusive=exclusive,
             box=self._box,
-            after_commit=self.request_reconcile,
+            after_commit=None if reconciling else self.request_reconcile,
             integrations_changed=self._evict_integrations,
             scores_committed=self.live.announce,
         )
@@ -177,7 +185,7 @@ class Container:
         """The tenant's reconciler. `wait`: queue for the tenant's claim (an operator's
         command) instead of leaving it to the process that holds it (a worker)."""
         return Reconciler(
-            open_uow=lambda: self.uow(tenant_id),
+            open_uow=lambda: self.uow(tenant_id, reconciling=True),
             decoder=self.decoder,
             claim=lambda: tenant_claim(self.engine, tenant_id, wait=wait),
             bulk=None if self.settings.is_sqlite else PostgresBulkRebuild(self),

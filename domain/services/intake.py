@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.events import CanonicalEvent
-from domain.intake_ports import DeliveryDecoder, PendingDelivery
+from domain.intake_ports import DeliveryDecoder, Outcome, PendingDelivery
 from domain.integrations import FAILED, IGNORED, PROCESSED
 from domain.ports import UnitOfWork
 from domain.services.processing import apply_events
@@ -86,19 +86,21 @@ def _process(
     uow: UnitOfWork, decoder: DeliveryDecoder, pending: list[PendingDelivery]
 ) -> IntakeResult:
     by_source: dict[str, list[CanonicalEvent]] = defaultdict(list)
+    outcomes: list[Outcome] = []
     result = IntakeResult()
     for delivery in pending:
         decoding = decoder.decode(delivery)
         if decoding.failed:
-            uow.deliveries.finish(delivery.id, status=FAILED, reason=decoding.failed)
+            outcomes.append(Outcome(delivery.id, FAILED, reason=decoding.failed))
             result += IntakeResult(failed=1)
         elif decoding.ignored:
-            uow.deliveries.finish(delivery.id, status=IGNORED, reason=decoding.ignored)
+            outcomes.append(Outcome(delivery.id, IGNORED, reason=decoding.ignored))
             result += IntakeResult(ignored=1)
         else:
             by_source[delivery.source].extend(decoding.events)
-            uow.deliveries.finish(delivery.id, status=PROCESSED, event_count=len(decoding.events))
+            outcomes.append(Outcome(delivery.id, PROCESSED, event_count=len(decoding.events)))
             result += IntakeResult(processed=1, events=len(decoding.events))
+    uow.deliveries.finish_all(outcomes)
     for source, events in by_source.items():
         apply_events(uow, source=source, events=events)
     return result

@@ -11,6 +11,7 @@ from domain.casemix.apply import References, Strata, references, with_case_mix
 from domain.derivation.outbox import DirtyEntry
 from domain.goals.engine import refresh_touched
 from domain.guardrails import signal_counts
+from domain.memberships import TeamHistory
 from domain.metrics import Basis, Level
 from domain.periods import Period, periods_of_day
 from domain.policy import case_mix_policy, has_business_hours
@@ -77,8 +78,18 @@ def roll_up(uow: UnitOfWork, *, limit: int = 5000, now: datetime | None = None) 
             subjects.teams.add(entry.subject_id)
         elif entry.level is Level.TENANT:
             subjects.tenant = True
-    for period, subjects in sorted(by_period.items()):
-        uow.snapshots.save(PeriodScorer(uow, period).snapshots(subjects))
+    # The touched agents' team timelines are read once for every period; the snapshots
+    # are saved together (each period reads only its own stored ones): a few statements
+    # per roll-up instead of a few per period.
+    agents = set().union(*(s.agents or () for s in by_period.values()))
+    teams = uow.directory.team_history(agents) if agents else None
+    uow.snapshots.save(
+        [
+            snapshot
+            for period, subjects in sorted(by_period.items())
+            for snapshot in PeriodScorer(uow, period, teams=teams).snapshots(subjects)
+        ]
+    )
     refresh_touched(uow, entries, now=now or datetime.now(UTC))
     return len(entries)
 
@@ -100,9 +111,12 @@ class PeriodScorer:
         *,
         preloaded: Mapping[Level, Streams] | None = None,
         strata: Mapping[Level, Strata] | None = None,
+        teams: TeamHistory | None = None,
     ) -> None:
+        """`teams`: the timelines of every agent it will score, when read already."""
         self.uow = uow
         self.period = period
+        self.teams = teams
         self.preloaded = preloaded
         self.preloaded_strata = strata
         self.business = has_business_hours(uow.tenant)
@@ -112,7 +126,7 @@ class PeriodScorer:
     def snapshots(self, subjects: Subjects) -> list[Snapshot]:
         agents = self.measure(Level.AGENT, subjects.agents)
         # An agent's peers and per-team model are those of its team at the period's start.
-        team_of = self.uow.directory.teams_of_agents(agents.keys(), on=self.period.start)
+        team_of = self._teams_on_start(agents.keys())
         # Shrinkage leans an agent's rate towards their own team's rate: score teams
         # the agents belong to even when only their agents were touched.
         wanted_teams = (
@@ -136,6 +150,11 @@ class PeriodScorer:
                 peers = {team_id: measured.metrics for team_id, measured in teams.items()}
                 out += self.readjusted(agents.keys(), peers)
         return out
+
+    def _teams_on_start(self, agents: Collection[str]) -> Mapping[str, str | None]:
+        if self.teams is None:
+            return self.uow.directory.teams_of_agents(agents, on=self.period.start)
+        return {agent: self.teams.team_on(agent, self.period.start) for agent in agents}
 
     def readjusted(self, agents: Collection[str], teams: dict[str, MetricSet]) -> list[Snapshot]:
         """The tenant's samples moved, and with them every subject's case-mix reference

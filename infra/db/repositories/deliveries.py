@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 
-from domain.intake_ports import PendingDelivery
+from domain.intake_ports import Outcome, PendingDelivery
 from domain.integrations import PENDING, DeliveryView
 from domain.ports import TenantId
 from infra.db.keyset import Key, Keyset
@@ -133,6 +133,34 @@ class SqlDeliveries(TenantRepository):
                 processed_at=utcnow(),
                 attempts=D.attempts + 1,
             )
+        )
+
+    def finish_all(self, outcomes: Sequence[Outcome]) -> None:
+        if not outcomes:
+            return
+        # One statement, many parameter sets: psycopg sends them in one pipeline.
+        stmt = (
+            update(WEBHOOK_DELIVERY)
+            .where(D.tenant_id == self.tenant_id, D.id == bindparam("b_id"))
+            .values(
+                status=bindparam("b_status"),
+                reason=bindparam("b_reason"),
+                event_count=bindparam("b_count"),
+                processed_at=utcnow(),
+                attempts=D.attempts + 1,
+            )
+        )
+        self.session.connection().execute(
+            stmt,
+            [
+                {
+                    "b_id": o.delivery_id,
+                    "b_status": o.status,
+                    "b_reason": o.reason,
+                    "b_count": o.event_count,
+                }
+                for o in outcomes
+            ],
         )
 
     def reset(self, delivery_id: str) -> bool:

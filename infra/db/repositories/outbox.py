@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from sqlalchemy import case, delete, exists, select, tuple_
 
@@ -11,9 +12,10 @@ from domain.derivation.outbox import DerivationRequest, DirtyEntry, Redo
 from domain.metrics import Level
 from domain.periods import Grain, Period
 from infra.db.repositories.base import TenantRepository
-from infra.db.sql import chunks, insert_for
+from infra.db.sql import chunks, insert_for, is_postgres
 from infra.db.tables import DERIVATION_REQUEST, DIRTY_PERIOD
 from infra.db.types import utcnow
+from infra.db.unnest import insert_unnest
 
 D = DIRTY_PERIOD.c
 R = DERIVATION_REQUEST.c
@@ -40,11 +42,18 @@ class SqlOutbox(TenantRepository):
             }
             for e in set(entries)
         ]
+        self._insert_new(rows)
+        self._recorded = self._recorded or bool(rows)
+        return len(rows)
+
+    def _insert_new(self, rows: list[dict[str, Any]]) -> None:
+        if rows and is_postgres(self.session):
+            # one constant statement, whatever the row count (infra/db/unnest.py)
+            insert_unnest(self.session, DIRTY_PERIOD, rows, conflict=_DIRTY_KEY)
+            return
         for part in chunks(rows):
             stmt = insert_for(self.session, DIRTY_PERIOD).values(list(part))
             self.session.execute(stmt.on_conflict_do_nothing(index_elements=_DIRTY_KEY))
-        self._recorded = self._recorded or bool(rows)
-        return len(rows)
 
     def take(self, limit: int) -> list[DirtyEntry]:
         stmt = (

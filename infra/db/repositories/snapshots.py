@@ -32,6 +32,7 @@ from infra.db.repositories.models import SqlModels
 from infra.db.sql import as_date, chunks, insert_for, is_postgres
 from infra.db.tables import SCORE_SNAPSHOT, SNAPSHOT_SCORE
 from infra.db.types import utcnow
+from infra.db.unnest import insert_unnest
 
 T, S = SCORE_SNAPSHOT.c, SNAPSHOT_SCORE.c
 _KEY = ("tenant_id", "subject_type", "subject_id", "grain", "period_start")
@@ -75,6 +76,13 @@ class SqlSnapshots(TenantRepository):
         self._upsert(SNAPSHOT_SCORE, [self._score_row(s) for s in kept])
 
     def _upsert(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        if is_postgres(self.session):
+            # One constant statement over arrays, whatever the row count (infra/db/unnest.py):
+            # a roll-up's multi-row VALUES was compiled and parsed afresh for each count.
+            insert_unnest(self.session, table, rows, conflict=_KEY, update=True)
+            return
         for part in chunks(rows):
             stmt = insert_for(self.session, table).values(list(part))
             updated = {c: stmt.excluded[c] for c in part[0] if c not in _KEY}
