@@ -89,23 +89,17 @@ class Reconciler:
             intake = process_pending(self.open_uow, self.decoder)
             # Roll-ups first: a request that keeps failing must not hold back the scores
             # of the deliveries (what requests touch is rolled up on the next round).
-            rolled = self._roll_up()
-            requests = self._carry_out_requests()
+            rolled, requests = self._roll_up()
+            for kind in ORDER:
+                for request in (r for r in requests if r.kind is kind):
+                    self._carry_out(request)
             result.intake += intake
-            result.requests += requests
+            result.requests += len(requests)
             result.rolled_up += rolled
             if not requests:
                 # Nothing left that this round made: what is committed meanwhile is seen
                 # by `_pending` after the claim is let go.
                 return
-
-    def _carry_out_requests(self) -> int:
-        with self.open_uow() as uow:
-            requests = uow.outbox.requests()
-        for kind in ORDER:
-            for request in (r for r in requests if r.kind is kind):
-                self._carry_out(request)
-        return len(requests)
 
     def _carry_out(self, request: DerivationRequest) -> None:
         if request.kind is Redo.REBUILD:
@@ -136,15 +130,18 @@ class Reconciler:
         else:
             rebuild(self.open_uow, since=request.since, progress=self.progress)
 
-    def _roll_up(self) -> int:
+    def _roll_up(self) -> tuple[int, list[DerivationRequest]]:
+        """Roll up every marked subject-period, a batch per transaction; and the coarse
+        requests, read by the last batch's unit of work after its commit (a unit of work
+        per job fewer: its tenant read and its session)."""
         total = 0
         while True:
             with self.open_uow() as uow:
                 done = roll_up(uow, limit=ROLL_UP_BATCH, now=self.clock())
                 uow.commit()
-            total += done
-            if done < ROLL_UP_BATCH:
-                return total
+                total += done
+                if done < ROLL_UP_BATCH:
+                    return total, uow.outbox.requests()
 
     def _pending(self) -> bool:
         with self.open_uow() as uow:

@@ -83,11 +83,14 @@ def roll_up(uow: UnitOfWork, *, limit: int = 5000, now: datetime | None = None) 
     # per roll-up instead of a few per period.
     agents = set().union(*(s.agents or () for s in by_period.values()))
     teams = uow.directory.team_history(agents) if agents else None
+    users = uow.figures.active_users_of(by_period.keys())
     uow.snapshots.save(
         [
             snapshot
             for period, subjects in sorted(by_period.items())
-            for snapshot in PeriodScorer(uow, period, teams=teams).snapshots(subjects)
+            for snapshot in PeriodScorer(
+                uow, period, teams=teams, active_users=users.get(period)
+            ).snapshots(subjects)
         ]
     )
     refresh_touched(uow, entries, now=now or datetime.now(UTC))
@@ -95,6 +98,13 @@ def roll_up(uow: UnitOfWork, *, limit: int = 5000, now: datetime | None = None) 
 
 
 Streams = dict[str, dict[StreamKey, Aggregate]]  # subject → stream → summary
+
+
+class Unread:
+    """A figure not read yet (None is a read figure: there is none)."""
+
+
+UNREAD = Unread()
 
 
 class PeriodScorer:
@@ -112,11 +122,14 @@ class PeriodScorer:
         preloaded: Mapping[Level, Streams] | None = None,
         strata: Mapping[Level, Strata] | None = None,
         teams: TeamHistory | None = None,
+        active_users: int | Unread | None = UNREAD,
     ) -> None:
-        """`teams`: the timelines of every agent it will score, when read already."""
+        """`teams`: the timelines of every agent it will score, and `active_users`: the
+        period's figure, when read already (a roll-up reads them for all its periods)."""
         self.uow = uow
         self.period = period
         self.teams = teams
+        self.active_users = active_users
         self.preloaded = preloaded
         self.preloaded_strata = strata
         self.business = has_business_hours(uow.tenant)
@@ -210,7 +223,10 @@ class PeriodScorer:
         wanted = subjects if subjects is not None else aggregates.keys()
         context = PeriodContext()
         if level is Level.TENANT:
-            context = PeriodContext(active_users=self.uow.figures.active_users(self.period))
+            users = self.active_users
+            if isinstance(users, Unread):
+                users = self.uow.figures.active_users(self.period)
+            context = PeriodContext(active_users=users)
         adjust = self._case_mix(level, wanted)
         out: dict[str, Measured] = {}
         for subject in wanted:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Collection
 
-from domain.periods import Period
+from sqlalchemy import select, tuple_
+
+from domain.periods import Grain, Period
 from infra.db.repositories.base import TenantRepository
-from infra.db.sql import insert_for
+from infra.db.sql import as_date, insert_for
 from infra.db.tables import ACTIVE_USERS
 
 U = ACTIVE_USERS.c
@@ -22,6 +24,18 @@ class SqlFigures(TenantRepository):
         )
         found: int | None = self.session.execute(stmt).scalar_one_or_none()
         return found
+
+    def active_users_of(self, periods: Collection[Period]) -> dict[Period, int]:
+        if not periods:
+            return {}
+        stmt = select(U.grain, U.period_start, U.count).where(
+            U.tenant_id == self.tenant_id,
+            tuple_(U.grain, U.period_start).in_([(p.grain.value, p.start) for p in periods]),
+        )
+        return {
+            Period(Grain(grain), as_date(start)): count
+            for grain, start, count in self.session.execute(stmt)
+        }
 
     def set_active_users(self, period: Period, count: int) -> None:
         stmt = insert_for(self.session, ACTIVE_USERS).values(
