@@ -143,6 +143,7 @@ class Load:
         self.tokens: dict[str, str] = {}
         self.waiting: list[Probe] = []
         self.probes: list[Probe] = []
+        self.polls: list[float] = []  # how long each GraphQL poll took (a probe is seen at its end)
         self.backlog: list[tuple[float, int, int, int]] = []  # (t, deliveries, rows, jobs)
 
     async def close(self) -> None:
@@ -252,6 +253,7 @@ class Load:
 
     async def _poll(self, slug: str) -> None:
         variables = {"period": {"grain": "DAY", "start": today().isoformat()}}
+        started = time.monotonic()
         try:
             response = await self.client.post(
                 "/graphql",
@@ -262,6 +264,7 @@ class Load:
         except (httpx.HTTPError, KeyError, TypeError, ValueError):
             return
         seen_at = time.monotonic()
+        self.polls.append(seen_at - started)
         visible = {
             row["agent"]["externalId"]
             for row in rows
