@@ -395,6 +395,11 @@ def container(*, worker: bool = False) -> Container:
     with _lock:
         if _container is None:
             _container = Container(worker=worker)
+        elif worker and not _container.worker and "engine" not in vars(_container):
+            # `fairscore worker`: the CLI read the settings first, through a plain
+            # container; its engine is not made yet, so it can still be the worker's (no
+            # ping per checkout: the worker's jobs are many short transactions).
+            _container.worker = True
         return _container
 
 
