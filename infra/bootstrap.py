@@ -389,16 +389,19 @@ _lock = threading.Lock()
 _container: Container | None = None
 
 
+_ENGINES = frozenset({"engine", "system_engine"})  # the engines a worker makes its own way
+
+
 def container(*, worker: bool = False) -> Container:
     """The process-wide container (in-process jobs must share it with the API)."""
     global _container  # noqa: PLW0603 - one composition root per process
     with _lock:
         if _container is None:
             _container = Container(worker=worker)
-        elif worker and not _container.worker and "engine" not in vars(_container):
+        elif worker and not _container.worker and not _ENGINES & vars(_container).keys():
             # `fairscore worker`: the CLI read the settings first, through a plain
-            # container; its engine is not made yet, so it can still be the worker's (no
-            # ping per checkout: the worker's jobs are many short transactions).
+            # container; its engines are not made yet, so they can still be the worker's
+            # (no ping per checkout: the worker's jobs are many short transactions).
             _container.worker = True
         return _container
 
