@@ -26,7 +26,8 @@ from domain.memberships import Statement, TeamHistory, TeamMove
 from domain.metrics import Basis, Level
 from domain.model import KpiModel
 from domain.periods import Period
-from domain.scoring import MetricField, Row, ScoreBreakdown, Scored
+from domain.scoring import MetricField, Row, ScoreBreakdown
+from domain.scoring_columns import ScoredColumns
 from domain.values import Aggregate, MetricSet, StreamKey
 
 if TYPE_CHECKING:  # domain.views imports this module
@@ -219,13 +220,14 @@ class ScoringRow(NamedTuple):
     key: object = None  # the store's own handle on the snapshot, handed back with its score
 
 
-class ScoreRow(NamedTuple):
-    """What a re-score writes for one snapshot: nothing but its score."""
+class ScoredGroup(NamedTuple):
+    """What a re-score writes for snapshots scored by one model version: nothing but their
+    scores, by column (`scored.row(i)` is `rows[i]`'s)."""
 
-    snapshot: ScoringRow
+    rows: Sequence[ScoringRow]
     model_id: str | None
     model_version: int
-    scored: Scored
+    scored: ScoredColumns
 
 
 class Snapshots(Protocol):
@@ -268,7 +270,9 @@ class Snapshots(Protocol):
         `since`, in batches: memory stays bounded whatever the history."""
         ...
 
-    def replace_scores(self, batches: Iterable[Iterable[ScoreRow]], *, since: date | None) -> int:
+    def replace_scores(
+        self, batches: Iterable[Iterable[ScoredGroup]], *, since: date | None
+    ) -> int:
         """Replace the scores of every period starting on/after `since` with these; a
         batch is taken only once the one before is written (so making it may read)."""
         ...

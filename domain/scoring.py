@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from domain.metrics import Basis, Direction, Level, Statistic
+from domain.metrics import Basis, Direction, Statistic
 from domain.model import Component, KpiModel
-from domain.values import MetricSet, MetricValue, with_counts
+from domain.values import MetricSet, MetricValue
 
 # Attainments are ratios of floats: 0.72 / 0.9 is 0.7999999999999999. A value exactly
 # on a gate passes it (SPEC §5: the gate fails only *below* gate_min).
@@ -71,9 +71,20 @@ def adjusted_inputs(
 
 def shrunk_rate(value: MetricValue, prior_weight: float, prior_rate: float | None) -> float | None:
     """(positives + m·p_team) / (n + m): small samples lean towards the team's rate."""
-    if value.value is None or value.positives is None or prior_rate is None:
-        return value.value
-    return (value.positives + prior_weight * prior_rate) / (value.sample_size + prior_weight)
+    return shrunk(value.value, value.positives, value.sample_size, prior_weight, prior_rate)
+
+
+def shrunk(
+    value: float | None,
+    positives: float | None,
+    sample_size: int,
+    prior_weight: float,
+    prior_rate: float | None,
+) -> float | None:
+    """`shrunk_rate` of a value's numbers (the column scorer has no MetricValue)."""
+    if value is None or positives is None or prior_rate is None:
+        return value
+    return (positives + prior_weight * prior_rate) / (sample_size + prior_weight)
 
 
 def score(
@@ -173,10 +184,8 @@ def _mark_gate(s: ComponentScore, failed: tuple[str, ...]) -> ComponentScore:
 # Many snapshots at once (a re-score over a whole history) ---------------------------------
 #
 # `score` builds a MetricSet and a ScoreBreakdown per snapshot; over hundreds of thousands
-# of snapshots those objects are the cost. `BatchScorer` applies the same rule to plain
-# rows of numbers and returns plain tuples. It calls `attainment` and `shrunk_rate` and
-# repeats `score`'s arithmetic in the same order, so it returns the very same numbers:
-# tests/unit/domain/test_batch_scoring.py checks it against `score` on random inputs.
+# of snapshots those objects are the cost. `domain.scoring_columns.ColumnScorer` applies
+# the same rule to columns of plain numbers: these are the shapes it reads and returns.
 
 MetricField = tuple[str, Basis, str]  # (metric key, basis, MetricValue attribute)
 Row = Sequence[Any]  # one snapshot's numbers as stored (float, int or None), in field order
@@ -204,7 +213,7 @@ def statistic_field(statistic: Statistic) -> str:
 
 
 def fields_for(models: Iterable[KpiModel]) -> list[MetricField]:
-    """The numbers `BatchScorer`s of these models read from a snapshot (and a team's)."""
+    """The numbers `ColumnScorer`s of these models read from a snapshot (and a team's)."""
     out: dict[MetricField, None] = {}
     for model in models:
         for c in model.components:
@@ -222,7 +231,7 @@ def fields_for(models: Iterable[KpiModel]) -> list[MetricField]:
 
 
 def as_scored(b: ScoreBreakdown) -> Scored:
-    """A breakdown in `BatchScorer`'s shape (to compare the two)."""
+    """A breakdown in `ColumnScorer`'s row shape (to compare the two)."""
     return (
         b.total,
         b.uncapped_total,
@@ -234,112 +243,4 @@ def as_scored(b: ScoreBreakdown) -> Scored:
     )
 
 
-class BatchScorer:
-    """`score(model, metrics, team_metrics=…)` for snapshots of one `level`, over rows
-    holding the numbers `fields` name (a metric absent from a snapshot: None for its
-    sample_size). Team rows hold the same fields, read from TEAM snapshots."""
-
-    def __init__(self, model: KpiModel, level: Level, fields: Sequence[MetricField]) -> None:
-        self.model = model
-        self.uses_team = any(c.prior_weight for c in model.components)
-        at = {f: i for i, f in enumerate(fields)}
-        defaults, team_defaults = with_counts({}, level=level), with_counts({}, level=Level.TEAM)
-        self._parts = tuple(_Part(c, at, defaults, team_defaults) for c in model.components)
-
-    def __call__(self, row: Row, team: Row | None = None) -> Scored:
-        measured = [part.measure(row, team) for part in self._parts]
-        weights = [p.weight for p, s in zip(self._parts, measured, strict=True) if s[6] is _OK]
-        if not weights:
-            return None, None, (), tuple(measured)
-        weight_sum = sum(weights)
-        points = []
-        failed: list[str] = []
-        for i, part in enumerate(self._parts):
-            s = measured[i]
-            if s[6] is not _OK:
-                continue
-            if s[4] is not None and weight_sum > 0:  # as `_with_contribution`
-                measured[i] = (s[0], s[1], s[2], s[3], s[4], part.weight * s[4] / weight_sum, _OK)
-            points.append(part.weight * (s[4] or 0.0))
-            if part.gate is not None and s[3] is not None and s[3] < part.gate:
-                failed.append(part.label)
-        total = sum(points) / weight_sum
-        if not failed:
-            return total, total, (), tuple(measured)
-        for i, part in enumerate(self._parts):
-            s = measured[i]
-            if s[6] is _OK and part.label in failed:
-                measured[i] = (s[0], s[1], s[2], s[3], s[4], s[5], ComponentStatus.GATE_FAILED)
-        return min(total, self.model.gate_cap), total, tuple(failed), tuple(measured)
-
-
 _OK, _INSUFFICIENT = ComponentStatus.OK, ComponentStatus.INSUFFICIENT_DATA
-
-
-class _Part:
-    """One component's `_measure`, with its fields' positions and defaults resolved."""
-
-    def __init__(
-        self,
-        c: Component,
-        at: dict[MetricField, int],
-        defaults: MetricSet,
-        team_defaults: MetricSet,
-    ) -> None:
-        key = (c.metric, c.basis)
-        self.component = c
-        self.weight, self.min_sample, self.label = c.weight, c.min_sample, c.label
-        self.gate = None if c.gate_min is None else c.gate_min - _EPSILON  # as `_failed_gates`
-        self.adjusted = c.adjusted
-        if c.adjusted:
-            self.stat, self.expected = at[(*key, "observed")], at[(*key, "expected")]
-        else:
-            self.stat = at[(*key, statistic_field(c.statistic))]
-        self.sample = at[(*key, "sample_size")]
-        # An absent count is a 0 (`with_counts`); any other absent metric is not found.
-        self.default = defaults.get(key)
-        self.absent: tuple[Any, int] = (None, 0)
-        if self.default is not None:
-            self.absent = (self.default.statistic(c.statistic), self.default.sample_size)
-        self.team_default = team_defaults.get(key)
-        self.prior = c.prior_weight
-        if self.prior:
-            self.value, self.positives = at[(*key, "value")], at[(*key, "positives")]
-
-    def measure(self, row: Row, team: Row | None) -> ScoredComponent:
-        if self.adjusted:
-            return self._measure_adjusted(row)
-        sample = row[self.sample]
-        if sample is not None:
-            raw, found = row[self.stat], True
-        else:
-            (raw, sample), found = self.absent, self.default is not None
-        value = raw
-        if found and self.prior and team is not None:
-            value = shrunk_rate(self._found(row), self.prior, self._team_value(team))
-        if value is None or sample < self.min_sample:
-            return value, raw, sample, None, None, None, _INSUFFICIENT
-        reached = attainment(self.component, value)
-        return value, raw, sample, reached, 100 * reached, None, _OK
-
-    def _measure_adjusted(self, row: Row) -> ScoredComponent:
-        # as `_measure_adjusted`: an absent metric has no case mix (a count has none)
-        observed, sample = row[self.stat], row[self.sample] or 0
-        inputs = adjusted_inputs(self.component, observed, row[self.expected], sample)
-        if inputs is None:
-            return observed, observed, sample, None, None, None, _INSUFFICIENT
-        reached = attainment(self.component, *inputs)
-        return observed, observed, sample, reached, 100 * reached, None, _OK
-
-    def _found(self, row: Row) -> MetricValue:
-        if row[self.sample] is None and self.default is not None:
-            return self.default
-        c = self.component
-        value, sample, positives = row[self.value], row[self.sample], row[self.positives]
-        return MetricValue(c.metric, c.basis, value, sample, positives=positives)
-
-    def _team_value(self, team: Row) -> float | None:
-        if team[self.sample] is not None:
-            value: float | None = team[self.value]
-            return value
-        return self.team_default.value if self.team_default is not None else None

@@ -18,8 +18,13 @@ from domain.memberships import TeamHistory
 from domain.metrics import Level
 from domain.model import KpiModel, ModelError, default_model, validate
 from domain.periods import Period
-from domain.ports import ModelVersion, ScoreRow, ScoringRow, Snapshot, UnitOfWork
-from domain.scoring import BatchScorer, MetricField, Row, ScoreBreakdown, fields_for, score
+from domain.ports import ModelVersion, ScoredGroup, ScoringRow, Snapshot, UnitOfWork
+from domain.scoring import MetricField, Row, ScoreBreakdown, fields_for, score
+from domain.scoring_columns import ColumnScorer
+
+# Snapshots scored and handed to storage at a time: a COPY chunk the server parses while
+# the next slice is scored.
+SLICE = 2_000
 
 
 class ModelNotFoundError(LookupError):
@@ -133,8 +138,9 @@ def rescore_from(uow: UnitOfWork, *, since: date | None) -> int:
 
 
 class _Rescorer:
-    """Scores batches of ScoringRows, with what does not depend on a row's numbers (team,
-    model, compiled scorer) looked up once per batch and cached."""
+    """Scores batches of ScoringRows column by column: a batch's rows are grouped by the
+    scorer of their (period start, level, team) — looked up once and cached — and each
+    group is scored by `ColumnScorer` a slice at a time."""
 
     def __init__(self, uow: UnitOfWork, fields: list[MetricField]) -> None:
         self.uow = uow
@@ -142,8 +148,8 @@ class _Rescorer:
         self.history = TeamHistory({})
         self.known: set[str] = set()  # agents whose history is read
         self.teams: dict[tuple[Period, str], Row] = {}  # only read when a model shrinks
-        self.scorers: dict[tuple[date, Level, str | None], BatchScorer] = {}
-        self.compiled: dict[tuple[str | None, int, Level], BatchScorer] = {}
+        self.scorers: dict[tuple[date, Level, str | None], ColumnScorer] = {}
+        self.compiled: dict[tuple[str | None, int, Level], ColumnScorer] = {}
 
     def read_teams(self, since: date | None) -> None:
         for batch in self.uow.snapshots.scoring_rows(
@@ -151,29 +157,47 @@ class _Rescorer:
         ):
             self.teams.update(((r.period, r.subject_id), r.numbers) for r in batch)
 
-    def batch(self, rows: Sequence[ScoringRow]) -> Iterator[ScoreRow]:
-        """Reads what the batch needs from storage now; scores its rows lazily, while they
-        are written (the models' timeline is already read: `effective` reads no more)."""
+    def batch(self, rows: Sequence[ScoringRow]) -> Iterator[ScoredGroup]:
+        """Reads what the batch needs from storage now; scores its groups lazily, a slice
+        at a time while the one before is written (the models' timeline is already read:
+        `effective` reads no more)."""
         agents = {r.subject_id for r in rows if r.level is Level.AGENT}
         if missing := agents - self.known:
             self.history.timelines.update(self.uow.directory.team_history(missing).timelines)
             self.known |= missing
-        return map(self._score, rows)
+        groups: dict[ColumnScorer, list[ScoringRow]] = {}
+        peers: dict[ColumnScorer, list[Row | None]] = {}
+        team_on, scorer_of, teams = self.history.team_on, self._scorer, self.teams
+        for row in rows:
+            level, start = row.level, row.period.start
+            if level is Level.AGENT:  # the agent's team at the period's start, as when scored
+                team = team_on(row.subject_id, start)
+            else:
+                team = row.subject_id if level is Level.TEAM else None
+            scorer = scorer_of(start, level, team)
+            found = groups.get(scorer)
+            if found is None:
+                found = groups[scorer] = []
+                peers[scorer] = []
+            found.append(row)
+            if scorer.uses_team:
+                peer = teams.get((row.period, team)) if team and level is Level.AGENT else None
+                peers[scorer].append(peer)
+        return self._scored(groups, peers)
 
-    def _score(self, row: ScoringRow) -> ScoreRow:
-        level, start = row.level, row.period.start
-        if level is Level.AGENT:  # the agent's team at the period's start, as when scored
-            team = self.history.team_on(row.subject_id, start)
-        else:
-            team = row.subject_id if level is Level.TEAM else None
-        scorer = self._scorer(start, level, team)
-        peer = None
-        if scorer.uses_team and team and level is Level.AGENT:
-            peer = self.teams.get((row.period, team))
-        model = scorer.model
-        return ScoreRow(row, model.id, model.version, scorer(row.numbers, peer))
+    @staticmethod
+    def _scored(
+        groups: dict[ColumnScorer, list[ScoringRow]], peers: dict[ColumnScorer, list[Row | None]]
+    ) -> Iterator[ScoredGroup]:
+        for scorer, members in groups.items():
+            model, team_rows = scorer.model, peers[scorer]
+            for at in range(0, len(members), SLICE):
+                part = members[at : at + SLICE]
+                numbers = [r.numbers for r in part]
+                peer = team_rows[at : at + SLICE] if scorer.uses_team else None
+                yield ScoredGroup(part, model.id, model.version, scorer(numbers, peer))
 
-    def _scorer(self, start: date, level: Level, team: str | None) -> BatchScorer:
+    def _scorer(self, start: date, level: Level, team: str | None) -> ColumnScorer:
         """The scorer of the model effective for (start, level, team)."""
         key = (start, level, team)
         found = self.scorers.get(key)
@@ -182,7 +206,7 @@ class _Rescorer:
             version = (model.id, model.version, level)  # a stored version never changes
             found = self.compiled.get(version)
             if found is None:
-                found = self.compiled[version] = BatchScorer(model, level, self.fields)
+                found = self.compiled[version] = ColumnScorer(model, level, self.fields)
             self.scorers[key] = found
         return found
 

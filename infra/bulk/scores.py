@@ -5,7 +5,7 @@
    `PeriodScorer.measure` (the roll-up's own rule: metric values and guardrail counts) and
    their rows go to score_snapshot by COPY, a few thousand at a time;
 2. scores: the re-score's fast path over the rows just written (`rescore_from`: numbers
-   streamed in batches, `BatchScorer`, one COPY of scores per batch) — the same code a
+   streamed in batches, `ColumnScorer`, one COPY of scores per batch) — the same code a
    model change runs, tested equal to `score` per snapshot.
 
 Neither step holds more than a period's summaries or a batch of rows in Python.

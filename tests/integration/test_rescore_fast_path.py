@@ -1,4 +1,4 @@
-"""The re-score's fast path (rescore_from: numbers streamed in batches, BatchScorer, bulk
+"""The re-score's fast path (rescore_from: numbers streamed in batches, ColumnScorer, bulk
 writes) writes exactly the rows of the per-snapshot path (rescore_each_from: a MetricSet
 and `score` per snapshot), on SQLite and PostgreSQL, and touches nothing but scores."""
 

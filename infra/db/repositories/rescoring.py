@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 
 from domain.metrics import Level
 from domain.periods import Grain, Period
-from domain.ports import ScoreRow, ScoringRow, TenantId
+from domain.ports import ScoredGroup, ScoringRow, TenantId
 from domain.scoring import ComponentStatus, MetricField, Scored
+from domain.scoring_columns import ComponentColumns, scored_rows
 from infra.db.codec import CASE_MIX_AT
 from infra.db.copy import copy_in
 from infra.db.sql import as_date, is_postgres
@@ -145,7 +146,7 @@ def _numbers(metrics: dict[str, list[Any]], wanted: list[tuple[str, int]]) -> li
 def replace(
     session: Session,
     tenant_id: TenantId,
-    batches: Iterable[Iterable[ScoreRow]],
+    batches: Iterable[Iterable[ScoredGroup]],
     *,
     since: date | None,
     scored_at: datetime,
@@ -173,27 +174,77 @@ _COLUMNS = (
 
 
 def _pg_copy(
-    session: Session, tenant_id: TenantId, rows: Iterable[ScoreRow], scored_at: datetime
+    session: Session, tenant_id: TenantId, groups: Iterable[ScoredGroup], scored_at: datetime
 ) -> int:
+    """One COPY per batch; each group's rows go to the server as one chunk, which it
+    parses while the next group is scored."""
     tail = f"\t{scored_at.isoformat()}\n"
     count = 0
-    lines: list[str] = []
     with copy_in(session, "snapshot_score", _COLUMNS) as cp:
-        for snapshot, model_id, version, scored in rows:
-            model = NULL if model_id is None else copy_text(model_id)
-            total = NULL if scored[0] is None else repr(scored[0])
-            breakdown = copy_text(breakdown_text(scored))
-            lines.append(f"{snapshot.key}{model}\t{version}\t{total}\t{breakdown}{tail}")
-            if len(lines) == 500:  # hand the server work while the next rows are scored
-                cp.write("".join(lines))
-                count += len(lines)
-                lines.clear()
-        cp.write("".join(lines))
-    return count + len(lines)
+        for group in groups:
+            cp.write(copy_lines(group, tail))
+            count += len(group.rows)
+    return count
+
+
+def copy_lines(group: ScoredGroup, tail: str) -> str:
+    """COPY text of a group's score rows, built column by column: each row's breakdown is
+    `breakdown_text` of its Scored (tested)."""
+    model = NULL if group.model_id is None else copy_text(group.model_id)
+    head = f"{model}\t{group.model_version}\t"
+    scored = group.scored
+    totals = [NULL if t is None else repr(t) for t in scored.total]
+    texts = [_component_texts(c) for c in scored.components]
+    gates = [_GATES[f] if f in _GATES else _gates(f) for f in scored.failed]
+    return "".join(
+        [
+            f'{row.key}{head}{total}\t{{"t": {_json(t)}, "u": {_json(u)}, "g": {g}, '
+            f'"c": [{", ".join(parts)}]}}{tail}'
+            for row, total, t, u, g, *parts in zip(
+                group.rows, totals, scored.total, scored.uncapped, gates, *texts, strict=True
+            )
+        ]
+        if texts
+        else [
+            f'{row.key}{head}{total}\t{{"t": {_json(t)}, "u": {_json(u)}, "g": {g}, "c": []}}{tail}'
+            for row, total, t, u, g in zip(
+                group.rows, totals, scored.total, scored.uncapped, gates, strict=True
+            )
+        ]
+    )
+
+
+def _component_texts(c: ComponentColumns) -> list[str]:
+    """`breakdown_text`'s entry of one component, for every row."""
+    values = ["null" if v is None else repr(v) for v in c.value]
+    raws = [
+        vt if r is v else ("null" if r is None else repr(r))
+        for vt, v, r in zip(values, c.value, c.raw, strict=True)
+    ]
+    return [
+        f"[{v}, {r}, {n}, null, null, null, {STATUS_CODE[st]}]"
+        if a is None and p is None and q is None
+        else f"[{v}, {r}, {n}, {_json(a)}, {_json(p)}, {_json(q)}, {STATUS_CODE[st]}]"
+        for v, r, n, a, p, q, st in zip(
+            values, raws, c.sample, c.attainment, c.points, c.contribution, c.status, strict=True
+        )
+    ]
+
+
+def _json(x: float | int | None) -> str:
+    return "null" if x is None else repr(x)
+
+
+_GATES: dict[tuple[str, ...], str] = {(): "[]"}
+
+
+def _gates(failed: tuple[str, ...]) -> str:
+    found = _GATES[failed] = json.dumps(list(failed))
+    return found
 
 
 def _portable_insert(
-    session: Session, tenant_id: TenantId, rows: Iterable[ScoreRow], scored_at: datetime
+    session: Session, tenant_id: TenantId, groups: Iterable[ScoredGroup], scored_at: datetime
 ) -> int:
     values = [
         {
@@ -202,13 +253,14 @@ def _portable_insert(
             "subject_id": snapshot.subject_id,
             "grain": snapshot.period.grain.value,
             "period_start": snapshot.period.start,
-            "model_id": model_id,
-            "model_version": version,
+            "model_id": group.model_id,
+            "model_version": group.model_version,
             "total": scored[0],
             "breakdown": json.loads(breakdown_text(scored)),
             "scored_at": scored_at,
         }
-        for snapshot, model_id, version, scored in rows
+        for group in groups
+        for snapshot, scored in zip(group.rows, scored_rows(group.scored), strict=True)
     ]
     if values:
         session.execute(SNAPSHOT_SCORE.insert(), values)

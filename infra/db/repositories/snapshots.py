@@ -16,7 +16,7 @@ from domain.casemix import ADJUSTED_METRICS
 from domain.metrics import Basis, Level
 from domain.model import KpiModel, default_model
 from domain.periods import GRAINS, Grain, Period, period_start
-from domain.ports import ScoreKey, ScoreRow, ScoringRow, Snapshot, TenantId, WrittenScores
+from domain.ports import ScoredGroup, ScoreKey, ScoringRow, Snapshot, TenantId, WrittenScores
 from domain.scoring import MetricField, ScoreBreakdown
 from domain.values import MetricSet, has_data, is_empty, with_counts
 from infra.db.codec import (
@@ -104,7 +104,9 @@ class SqlSnapshots(TenantRepository):
         self.session.execute(delete(SNAPSHOT_SCORE).where(*mine))
         bulk_insert(self.session, SNAPSHOT_SCORE, [self._score_row(s) for s in snapshots])
 
-    def replace_scores(self, batches: Iterable[Iterable[ScoreRow]], *, since: date | None) -> int:
+    def replace_scores(
+        self, batches: Iterable[Iterable[ScoredGroup]], *, since: date | None
+    ) -> int:
         """A re-score's fast path: every score since `since` deleted, these written in bulk
         (see infra.db.repositories.rescoring)."""
         noted = (self._note_rows(batch) for batch in batches)
@@ -116,12 +118,13 @@ class SqlSnapshots(TenantRepository):
         for s in snapshots:
             self.written.add(ScoreKey(s.level, s.subject_id, s.period))
 
-    def _note_rows(self, rows: Iterable[ScoreRow]) -> Iterator[ScoreRow]:
-        add = self.written.add
-        for row in rows:
-            s = row.snapshot
-            add(ScoreKey(s.level, s.subject_id, s.period))
-            yield row
+    def _note_rows(self, groups: Iterable[ScoredGroup]) -> Iterator[ScoredGroup]:
+        written = self.written
+        for group in groups:
+            if not written.overflow:  # past the limit only "more" is announced
+                for s in group.rows:
+                    written.add(ScoreKey(s.level, s.subject_id, s.period))
+            yield group
 
     def delete_since(self, since: date | None) -> None:
         """Drop the snapshots of every period that ends after `since` (None: all)."""

@@ -4,6 +4,7 @@ breakdown_to_json, the same positions as metrics_to_json."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,11 +12,20 @@ from hypothesis import strategies as st
 from domain.casemix import Adjustment, Comparison, StratumRow
 from domain.metrics import Basis, Level
 from domain.model import KpiModel
-from domain.scoring import as_scored, score
+from domain.periods import Grain, Period
+from domain.ports import ScoredGroup, ScoringRow
+from domain.scoring import as_scored, fields_for, score
+from domain.scoring_columns import ColumnScorer, scored_rows
 from domain.values import MetricSet, MetricValue, with_counts
 from infra.db.codec import breakdown_to_json, metrics_from_json, metrics_to_json
-from infra.db.repositories.rescoring import POSITION, breakdown_text, copy_text
-from tests.unit.domain.test_batch_scoring import models, stored
+from infra.db.repositories.rescoring import (
+    NULL,
+    POSITION,
+    breakdown_text,
+    copy_lines,
+    copy_text,
+)
+from tests.unit.domain.test_column_scoring import models, stored
 
 
 def test_positions_are_where_metrics_to_json_puts_the_numbers() -> None:
@@ -33,6 +43,27 @@ def test_breakdown_text_is_breakdown_to_json(
 ) -> None:
     breakdown = score(model, with_counts(metrics, level=level))  # every status, gates too
     assert json.loads(breakdown_text(as_scored(breakdown))) == breakdown_to_json(breakdown)
+
+
+@settings(max_examples=200, deadline=None)
+@given(model=models, snapshots=st.lists(stored(), max_size=5), level=st.sampled_from(list(Level)))
+def test_copy_lines_write_breakdown_text_row_by_row(
+    model: KpiModel, snapshots: list[MetricSet], level: Level
+) -> None:
+    fields = fields_for([model])
+    numbers = [[getattr(m.get((k, b)), name, None) for k, b, name in fields] for m in snapshots]
+    scored = ColumnScorer(model, level, fields)(numbers)
+    rows = [
+        ScoringRow(level, f"s{i}", Period(Grain.DAY, date(2026, 1, 1)), n, f"key{i}\t")
+        for i, n in enumerate(numbers)
+    ]
+    lines = copy_lines(ScoredGroup(rows, "m1", 3, scored), "\tnow\n")
+    expected = "".join(
+        f"key{i}\tm1\t3\t{NULL if s[0] is None else repr(s[0])}\t"
+        f"{copy_text(breakdown_text(s))}\tnow\n"
+        for i, s in enumerate(scored_rows(scored))
+    )
+    assert lines == expected
 
 
 def testcopy_text_escapes_only_what_copy_reads_specially() -> None:

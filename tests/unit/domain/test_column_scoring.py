@@ -1,5 +1,6 @@
-"""BatchScorer, the re-score's fast path, gives exactly what `score` gives: same numbers,
-same types, same statuses and gates, for any model, level and stored metrics."""
+"""ColumnScorer, the re-score's fast path, gives exactly what `score` gives: same numbers,
+same types, same statuses and gates, for any model, level and stored metrics, whatever
+else the snapshots scored in the same call hold."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from hypothesis import strategies as st
 from domain.casemix import ADJUSTED_METRICS, Adjustment, comparison_of
 from domain.metrics import Basis, Direction, Level, Statistic
 from domain.model import Component, KpiModel, default_model
-from domain.scoring import BatchScorer, MetricField, as_scored, fields_for, score, statistic_field
+from domain.scoring import MetricField, as_scored, fields_for, score, statistic_field
+from domain.scoring_columns import ColumnScorer, scored_rows
 from domain.values import MetricSet, MetricValue, with_counts
 
 # (metric, basis, statistic): rates, durations in both bases and every statistic, a mean,
@@ -108,25 +110,31 @@ def row_of(metrics: MetricSet | None, fields: list[MetricField]) -> list[object]
     model=models,
     other=models,
     level=st.sampled_from(list(Level)),
-    metrics=stored(),
-    team=st.one_of(st.none(), stored()),
+    snapshots=st.lists(st.tuples(stored(), st.one_of(st.none(), stored())), min_size=1, max_size=6),
     data=st.data(),
 )
-def test_batch_scorer_is_score(
+def test_column_scorer_is_score(
     model: KpiModel,
     other: KpiModel,
     level: Level,
-    metrics: MetricSet,
-    team: MetricSet | None,
+    snapshots: list[tuple[MetricSet, MetricSet | None]],
     data: st.DataObject,
 ) -> None:
     # Fields of several models, in any order: each scorer finds its own.
     fields = data.draw(st.permutations(fields_for([other, model, default_model()])))
-    team_metrics = with_counts(team, level=Level.TEAM) if team is not None else None
-    expected = score(model, with_counts(metrics, level=level), team_metrics=team_metrics)
-    scorer = BatchScorer(model, level, fields)
-    actual = scorer(row_of(metrics, fields) or [], row_of(team, fields))
-    assert repr(actual) == repr(as_scored(expected))  # same values and same types
+    expected = [
+        score(
+            model,
+            with_counts(metrics, level=level),
+            team_metrics=with_counts(team, level=Level.TEAM) if team is not None else None,
+        )
+        for metrics, team in snapshots
+    ]
+    scorer = ColumnScorer(model, level, fields)
+    rows = [row_of(metrics, fields) or [] for metrics, _ in snapshots]
+    actual = scored_rows(scorer(rows, [row_of(team, fields) for _, team in snapshots]))
+    # same values and same types, snapshot by snapshot
+    assert [repr(a) for a in actual] == [repr(as_scored(e)) for e in expected]
     assert scorer.uses_team == any(c.prior_weight for c in model.components)
 
 
