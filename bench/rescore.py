@@ -7,7 +7,10 @@ before/after figures without the whole bench:
 Builds the bench tenant once (as `bench.run` does), rebuilds its snapshots if it has none,
 then per round activates a new model effective over the whole history and times
 `rescore_from` (the job's path) and, with `--reference`, the per-snapshot reference path
-on the same data.
+on the same data. Beside the wall time it prints the CPU of this process and of its
+PostgreSQL backend (the machine is shared: CPU is the steadier figure) and the load
+average. `--split` instead times the parts of one re-score in a transaction it rolls back
+(bench/rescore_split.py).
 """
 
 from __future__ import annotations
@@ -19,18 +22,14 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
-from sqlalchemy import text
-
-from bench import dataset, incremental
+from bench import dataset, incremental, rescore_split
 from bench.run import _container
 from domain.model import default_model
 from domain.ports import TenantId
 from domain.services.models import activate_model, create_model, rescore_each_from, rescore_from
 from infra.bootstrap import Container
 from infra.bulk.rebuild import bulk_rebuild
-from infra.db.uow import SqlUnitOfWork
 
 WHOLE_HISTORY = date(2000, 1, 1)
 
@@ -44,6 +43,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--reference", action="store_true", help="time the per-snapshot path")
     parser.add_argument("--profile", help="write a cProfile of the last fast round here")
+    parser.add_argument("--split", action="store_true", help="time the re-score's parts")
     args = parser.parse_args()
     c = _container(args.database)
     tenant, events = dataset.ensure_tenant(c, f"bench-{args.tickets}", dataset.shape(args.tickets))
@@ -51,6 +51,9 @@ def main() -> None:
         started = time.perf_counter()
         bulk_rebuild(c, tenant.id, workers=2)
         print(f"rebuilt {events:,} events in {time.perf_counter() - started:.0f} s")
+    if args.split:
+        rescore_split.measure(c, tenant.id, since=WHOLE_HISTORY)
+        return
     paths: list[tuple[str, Callable[..., int]]] = [("fast", rescore_from)]
     if args.reference:
         paths.append(("reference", rescore_each_from))
@@ -74,32 +77,27 @@ def _timed_rescore(
         activate_model(uow, model_id=model_id, effective_from=WHOLE_HISTORY)
         uow.commit()
     profiler = cProfile.Profile() if profile else None
+    load = os.getloadavg()[0]
     started, cpu = time.perf_counter(), time.process_time()
     with c.uow(tenant_id, exclusive=True) as uow:
-        backend = _backend_cpu(uow)
+        backend = rescore_split.backend_cpu(uow)
         if profiler:
             profiler.enable()
         count = rescore(uow, since=WHOLE_HISTORY)
+        # before the commit: the session may hand its connection back to the pool then
+        server = rescore_split.backend_cpu(uow) - backend
         uow.commit()
         if profiler:
             profiler.disable()
-        server = _backend_cpu(uow) - backend
     seconds = time.perf_counter() - started
     if profiler and profile:
         profiler.dump_stats(profile)
     print(
         f"  cpu: this process {time.process_time() - cpu:.2f} s,"
-        f" its PostgreSQL backend {server:.2f} s",
+        f" its PostgreSQL backend {server:.2f} s (before the commit); load average {load:.1f}",
         flush=True,
     )
     return count, seconds
-
-
-def _backend_cpu(uow: SqlUnitOfWork) -> float:
-    """CPU seconds the unit of work's PostgreSQL backend has used (a local server: /proc)."""
-    pid = uow.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from domain.metrics import Level
 from domain.model import KpiModel, ModelError, default_model, validate
 from domain.periods import Period
 from domain.ports import ModelVersion, ScoredGroup, ScoringRow, Snapshot, UnitOfWork
-from domain.scoring import MetricField, Row, ScoreBreakdown, fields_for, score
+from domain.scoring import Row, ScoreBreakdown, fields_for, score
 from domain.scoring_columns import ColumnScorer
 
 # Snapshots scored and handed to storage at a time: a COPY chunk the server parses while
@@ -130,8 +130,8 @@ def rescore_from(uow: UnitOfWork, *, since: date | None) -> int:
     effective; returns how many. Only the numbers the models read leave storage, in
     batches; only scores are written. Gives exactly `rescore_each_from`'s rows (tested)."""
     models = [v.model for v in uow.models.timeline()] + [default_model()]
-    rescorer = _Rescorer(uow, fields_for(models))
-    if any(c.prior_weight for model in models for c in model.components):
+    rescorer = _Rescorer(uow, models)
+    if rescorer.uses_teams:
         rescorer.read_teams(since)
     batches = uow.snapshots.scoring_rows(since=since, fields=rescorer.fields)
     return uow.snapshots.replace_scores(map(rescorer.batch, batches), since=since)
@@ -142,9 +142,11 @@ class _Rescorer:
     scorer of their (period start, level, team) — looked up once and cached — and each
     group is scored by `ColumnScorer` a slice at a time."""
 
-    def __init__(self, uow: UnitOfWork, fields: list[MetricField]) -> None:
+    def __init__(self, uow: UnitOfWork, models: list[KpiModel]) -> None:
         self.uow = uow
-        self.fields = fields
+        self.fields = fields_for(models)
+        # a model that shrinks towards the team's rate reads the teams' snapshots too
+        self.uses_teams = any(c.prior_weight for model in models for c in model.components)
         self.history = TeamHistory({})
         self.known: set[str] = set()  # agents whose history is read
         self.teams: dict[tuple[Period, str], Row] = {}  # only read when a model shrinks
