@@ -9,7 +9,8 @@ then per round activates a new model effective over the whole history and times
 `rescore_from` (the job's path) and, with `--reference`, the per-snapshot reference path
 on the same data. Beside the wall time it prints the CPU of this process and of its
 PostgreSQL backend (the machine is shared: CPU is the steadier figure) and the load
-average. `--split` instead times the parts of one re-score in a transaction it rolls back
+average; snapshot_score is vacuumed before each round (`rescore_split.vacuum_scores`).
+`--split` instead times the parts of one re-score in a transaction it rolls back
 (bench/rescore_split.py).
 """
 
@@ -76,6 +77,7 @@ def _timed_rescore(
         model_id = create_model(uow, draft).model.id or ""
         activate_model(uow, model_id=model_id, effective_from=WHOLE_HISTORY)
         uow.commit()
+    rescore_split.vacuum_scores(c)
     profiler = cProfile.Profile() if profile else None
     load = os.getloadavg()[0]
     started, cpu = time.perf_counter(), time.process_time()

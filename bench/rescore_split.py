@@ -93,6 +93,16 @@ def _part(uow: SqlUnitOfWork, label: str, work: Callable[[], T]) -> T:
     return value
 
 
+def vacuum_scores(c: Container) -> None:
+    """VACUUM snapshot_score before a timed re-score. Autovacuum is off on this machine's
+    server, and every whole-history re-score leaves all the old scores dead: unvacuumed,
+    the next COPY checks each new key against every dead version (measured: 6.85 s of
+    backend CPU for the COPY with 4.4M dead rows, 3.98 s vacuumed). With autovacuum on, as
+    in production, the table is vacuumed between re-scores."""
+    with c.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM snapshot_score"))
+
+
 def backend_cpu(uow: SqlUnitOfWork) -> float:
     """CPU seconds the unit of work's PostgreSQL backend has used (a local server: /proc)."""
     pid = uow.session.execute(text("SELECT pg_backend_pid()")).scalar_one()

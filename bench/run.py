@@ -53,6 +53,7 @@ from bench import (
     subscription_latency,
 )
 from bench.duckdb_metrics import compute as duckdb_compute
+from bench.rescore_split import vacuum_scores
 from domain.model import default_model
 from domain.periods import Grain, period_start
 from domain.services.models import activate_model, create_model, rescore_from
@@ -234,6 +235,7 @@ def _rescore(c: Container, tenant_id: str) -> None:
                 uow, model_id=create_model(uow, draft).model.id or "", effective_from=since
             )
             uow.commit()
+        vacuum_scores(c)  # autovacuum is off here: the rebuild left every old score dead
         started = time.perf_counter()
         with c.uow(tenant_id, exclusive=True) as uow:  # type: ignore[arg-type]
             count = rescore_from(uow, since=since)
