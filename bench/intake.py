@@ -32,8 +32,11 @@ import argparse
 import json
 import shutil
 import subprocess
+import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +44,7 @@ from typing import Any
 from sqlalchemy import make_url, text
 
 from bench.freshness_stack import Stack, Tenant, open_tenant
+from bench.process_cpu import tree_cpu_seconds
 from infra.sources.generic import sign
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -73,6 +77,13 @@ def add_options(parser: argparse.ArgumentParser, prefix: str = "") -> None:
         help="webhooks/s the pre-signed requests suffice for without repeating an id",
     )
     parser.add_argument(f"--{prefix}keep", action="store_true", help="keep database and logs")
+    parser.add_argument(
+        f"--{prefix}profile",
+        type=Path,
+        default=None,
+        help="py-spy's profile of serve during the webhook phase: a flame graph (.svg) or "
+        "collapsed stacks (any other name)",
+    )
 
 
 def main() -> None:
@@ -100,7 +111,8 @@ def measure(args: argparse.Namespace, prefix: str = "") -> tuple[list[Row], dict
         requests, body_bytes = _signed_requests(stack, tenant, rate * seconds, "run")
         _wrk(stack, str(warmup), connections, WARMUP_SECONDS, path=tenant.webhook_path)
         before = _stored(stack, tenant)
-        webhooks = _wrk(stack, str(requests), connections, seconds, path=tenant.webhook_path)
+        with _profiled(stack, option["profile"], seconds):
+            webhooks = _wrk(stack, str(requests), connections, seconds, path=tenant.webhook_path)
         accepted = _stored(stack, tenant) - before
         database = _pgbench(stack, connections, seconds, body_bytes)
     finally:
@@ -160,11 +172,44 @@ def _wrk(
         requests,
         str(THREADS),
     ]
+    assert stack.api is not None
+    cpu = tree_cpu_seconds(stack.api.pid)
     done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+    cpu = tree_cpu_seconds(stack.api.pid) - cpu
     line = next(x for x in done.stdout.splitlines() if x.startswith("{"))
     figures: dict[str, Any] = json.loads(line)
     figures["rate"] = figures["requests"] / (figures["duration_us"] / 1e6)
+    # serve's processes, per request answered: steadier than the rate on a shared machine
+    figures["serve_cpu_ms"] = cpu * 1000 / max(1, figures["requests"])
     return figures
+
+
+@contextmanager
+def _profiled(stack: Stack, svg: Path | None, seconds: int) -> Iterator[None]:
+    """py-spy records serve's processes (idle frames left out) while the block runs."""
+    if svg is None:
+        yield
+        return
+    assert stack.api is not None
+    beside = Path(sys.executable).with_name("py-spy")  # pip's, in the venv
+    spy = str(beside) if beside.exists() else shutil.which("py-spy") or "py-spy"
+    command = [spy, "record", "--subprocesses", "--pid", str(stack.api.pid)]
+    command += [
+        "--duration",
+        str(seconds),
+        "--rate",
+        "100",
+        "--nonblocking",
+        "--gil",
+        "--output",
+        str(svg),
+    ]
+    command += ["--format", "flamegraph" if svg.suffix == ".svg" else "raw"]
+    recorder = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)  # noqa: S603
+    try:
+        yield
+    finally:
+        recorder.wait(timeout=seconds + 60)
 
 
 def _pgbench(stack: Stack, connections: int, seconds: int, body_bytes: int) -> float | None:
@@ -206,7 +251,8 @@ def _rows(raw: dict[str, Any]) -> list[Row]:
         (
             f"signed webhooks, {raw['connections']} connections, {raw['seconds']} s",
             f"{accepted_rate:,.0f} accepted/s (p50 {hooks['p50_us'] / 1000:.1f} ms, "
-            f"p99 {p99:.1f} ms; {errors:,} errors)",
+            f"p99 {p99:.1f} ms; {errors:,} errors; "
+            f"serve CPU {hooks['serve_cpu_ms']:.2f} ms each)",
             f"≥ {RATIO_TARGET} × healthz",
             f"{ratio:.3f}: "
             + ("met" if ratio >= RATIO_TARGET else f"missed by {RATIO_TARGET - ratio:.3f}"),
@@ -220,7 +266,8 @@ def _rows(raw: dict[str, Any]) -> list[Row]:
         (
             "  baseline: GET /healthz, same server",
             f"{healthz['rate']:,.0f} req/s (p50 {healthz['p50_us'] / 1000:.1f} ms, "
-            f"p99 {healthz['p99_us'] / 1000:.1f} ms)",
+            f"p99 {healthz['p99_us'] / 1000:.1f} ms; "
+            f"serve CPU {healthz['serve_cpu_ms']:.2f} ms each)",
             "baseline",
             "",
         ),
