@@ -7,6 +7,7 @@ the roll-up that job requests. History size is what varies between tenants.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import uuid
@@ -97,11 +98,13 @@ def _deliver(c: Container, tenant: TenantProfile, integration: str, secret: str,
         "webhook-timestamp": str(stamp),
         "webhook-signature": sign(secret, ticket, stamp, body),
     }
-    receipt = c.webhooks.receive(
-        source="generic",
-        integration_id=integration,
-        headers=headers,
-        body=body,
-        received_at=utcnow(),
+    receipt = asyncio.run(
+        c.webhooks.receive(
+            source="generic",
+            integration_id=integration,
+            headers=headers,
+            body=body,
+            received_at=utcnow(),
+        )
     )
     assert receipt.status == 202, receipt

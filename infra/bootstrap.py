@@ -26,8 +26,8 @@ from infra.auth.revocation import RevocationCache
 from infra.auth.tokens import TokenError, TokenService
 from infra.bulk.rebuild import PostgresBulkRebuild
 from infra.db.claims import tenant_claim
-from infra.db.delivery_insert import DeliveryInsert, SessionDeliveryInsert
-from infra.db.engine import INTAKE_THREADS, make_engine, make_intake_engine, make_worker_engine
+from infra.db.delivery_insert import AsyncDeliveryInsert, SessionDeliveryInsert
+from infra.db.engine import make_engine, make_worker_engine
 from infra.db.migrate import schema_check
 from infra.db.repositories.api_clients import SqlApiClients
 from infra.db.repositories.system import DerivationBacklog, IntegrationRecord
@@ -58,14 +58,13 @@ from infra.sources.base import SourceAdapter
 from infra.sources.decoder import AdapterDecoder
 from infra.sources.registry import adapters
 from infra.ttl_cache import TtlCache
+from infra.webhook_intake import webhook_intake
 from infra.webhooks import WebhookIntake
 
 log = logging.getLogger(__name__)
 
 
 class Container:
-    intake_threads = INTAKE_THREADS  # the API's limit on threads storing webhooks
-
     def __init__(self, settings: Settings | None = None, *, worker: bool = False) -> None:
         self.settings = settings or Settings()
         self.worker = worker
@@ -83,10 +82,6 @@ class Container:
         if url == self.settings.database_url:
             return self.engine
         return make_worker_engine(url) if self.worker else make_engine(url, pool_size=4)
-
-    @cached_property
-    def intake_engine(self) -> Engine:  # the system login: one INSERT of a delivery
-        return make_intake_engine(self.settings.system_url)
 
     def check_row_level_security(self) -> None:
         """At start: a warning when RLS does not bind the app's login or binds the system's."""
@@ -156,7 +151,7 @@ class Container:
             return None
         return CoalescedRequests(self.request_reconcile, interval=0.05)
 
-    def _request_reconcile_soon(self, tenant_id: TenantId) -> None:
+    def request_reconcile_soon(self, tenant_id: TenantId) -> None:
         coalesced = self.coalesced_reconcile
         if coalesced is None:
             self.request_reconcile(tenant_id)
@@ -331,18 +326,13 @@ class Container:
 
     @cached_property
     def webhooks(self) -> WebhookIntake:
-        return WebhookIntake(
-            integration=self.integrations.get,
-            store=self._delivery_insert().add,
-            after_commit=self._request_reconcile_soon,
-            adapters=self.adapters,
-            json_max_depth=self.settings.json_max_depth,
-        )
+        return webhook_intake(self)
 
-    def _delivery_insert(self) -> DeliveryInsert | SessionDeliveryInsert:
+    @cached_property
+    def delivery_insert(self) -> AsyncDeliveryInsert | SessionDeliveryInsert:
         if self.settings.is_sqlite:
             return SessionDeliveryInsert(self.sessions)
-        return DeliveryInsert(self.intake_engine)
+        return AsyncDeliveryInsert(self.settings.system_url)  # the system login
 
     def close(self) -> None:
         coalesced = self.__dict__.get("coalesced_reconcile")
@@ -351,7 +341,10 @@ class Container:
         jobs = self.__dict__.get("queue")
         if isinstance(jobs, InProcessJobQueue):
             jobs.close()
-        for name in ("engine", "read_engine", "system_engine", "intake_engine"):
+        insert = self.__dict__.pop("delivery_insert", None)
+        if isinstance(insert, AsyncDeliveryInsert):
+            insert.close()
+        for name in ("engine", "read_engine", "system_engine"):
             engine = self.__dict__.pop(name, None)
             if engine is not None:
                 engine.dispose()

@@ -74,6 +74,11 @@ class RateLimits:
     def in_memory(cls, limits: dict[Limited, str]) -> RateLimits:
         return cls(MemoryStorage(wrap_exceptions=True), limits)
 
+    @property
+    def in_process(self) -> bool:
+        """Counted in this process's memory: `retry_after` does no I/O."""
+        return self.pool is None
+
     def retry_after(self, what: Limited, key: str) -> int | None:
         """Count one request of `key`: None if it is within the limit, else the whole seconds
         (at least 1) until the limit lets one through again. A blocking call (Redis)."""
@@ -83,11 +88,11 @@ class RateLimits:
                 return None
             reset_at = self.limiter.get_window_stats(item, what.name, key).reset_time
         except StorageError as exc:
-            self._warn(what, exc)
+            self.warn(what, exc)
             return None
         return max(1, math.ceil(reset_at - time.time()))
 
-    def _warn(self, what: Limited, exc: StorageError) -> None:
+    def warn(self, what: Limited, exc: StorageError) -> None:
         # An outage is a line a minute in the log, not one per request.
         now = time.monotonic()
         if self._warned_at is None or now - self._warned_at >= WARN_EVERY_SECONDS:

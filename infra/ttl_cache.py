@@ -12,12 +12,20 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
-from typing import Generic, TypeVar
+from enum import Enum
+from typing import Generic, Literal, TypeVar
 
 from cachetools import TLRUCache
 
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+class Missing(Enum):
+    MISSING = 0
+
+
+MISSING: Literal[Missing.MISSING] = Missing.MISSING
 
 
 class TtlCache(Generic[K, V]):
@@ -45,6 +53,13 @@ class TtlCache(Generic[K, V]):
         # readers of other keys never wait.
         self._loading: dict[K, Future[V]] = {}
         self._generation = 0  # bumped by evict: a load begun before it is not cached
+
+    def peek(self, key: K) -> V | Literal[Missing.MISSING]:
+        """The cached value, or MISSING (never cached, expired, being read): never reads,
+        so an event loop may ask (and read on a thread when it is MISSING)."""
+        with self._lock:
+            cached = self._entries.get(key)
+        return MISSING if cached is None else cached[1]
 
     def get(self, key: K) -> V:
         with self._lock:

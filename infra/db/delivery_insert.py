@@ -1,11 +1,19 @@
-"""Webhook intake's INSERT on PostgreSQL, run on the driver's connection.
+"""Webhook intake's INSERT: on PostgreSQL awaited on the event loop, on SQLite a session.
 
-The statement is `SqlDeliveries.add`'s (`insert_delivery` of a `delivery_row`), compiled
-once with bound parameters and its columns' bind processors; each delivery is then one
-`cursor.execute` on an autocommitting connection (`make_intake_engine`): one round trip.
-Measured here, SQLAlchemy's per-statement work — building the construct, the session, the
-result — cost four to ten times the driver's: 0.56 ms (Core, statement prebuilt) to
-1.25 ms (Session) of CPU per delivery against 0.13 ms this way.
+PostgreSQL: the statement is `SqlDeliveries.add`'s (`insert_delivery` of a `delivery_row`),
+compiled once with bound parameters and its columns' bind processors, and each delivery is
+one `execute` of it, server-side prepared, on an autocommitting psycopg connection of a
+small pool of our own (`AsyncConnections`): one round trip, no BEGIN or COMMIT, no thread.
+Before (issue 11), the same statement ran on the driver's sync connection on 16 threads:
+the hop to a thread and back, and the threads contending for the GIL, cost more CPU per
+webhook than the statement (py-spy, bench/RESULTS.txt).
+
+The connections log in as the system login (SYSTEM_DATABASE_URL, infra/db/roles.py), as the
+other cross-tenant paths do: one INSERT for the integration's tenant, no reads, no
+transaction to set a tenant in. They are not pinged before use: one the server dropped (a
+restart) fails its statement, every idle connection is closed (they were opened before
+the restart too), and the statement — idempotent by its key — runs once more on a fresh
+connection.
 """
 
 from __future__ import annotations
@@ -13,12 +21,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine, bindparam
+import psycopg
+from sqlalchemy import Dialect, bindparam
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.ports import TenantId
+from infra.db.async_connections import AsyncConnections
 from infra.db.repositories.deliveries import (
     NewDelivery,
     SqlDeliveries,
@@ -28,69 +39,54 @@ from infra.db.repositories.deliveries import (
 )
 from infra.db.tables import WEBHOOK_DELIVERY
 
+# Connections storing webhooks per API process: each delivery is one short statement, so
+# a few in flight keep the database's commits busy (commit latency is the limit).
+INTAKE_CONNECTIONS = 16
 
-class DeliveryInsert:
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+
+class AsyncDeliveryInsert:
+    def __init__(self, url: str, *, size: int = INTAKE_CONNECTIONS) -> None:
+        parsed = make_url(url)
+        self._dialect: Dialect = parsed.get_dialect()()
         self._compiled: tuple[str, dict[str, Callable[[Any], Any]]] | None = None
+        conninfo = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+        self.connections = AsyncConnections(conninfo, size=size)
 
-    def add(
-        self, tenant_id: TenantId, delivery: NewDelivery, *, retry: bool = True
-    ) -> tuple[str | None, bool]:
+    async def add(self, tenant_id: TenantId, delivery: NewDelivery) -> tuple[str | None, bool]:
         """(the new delivery's id, or None for a duplicate; whether it waits to be
-        processed), committed. Pooled connections are not pinged before use: one the
-        server dropped (a restart) fails, and the statement — idempotent by its key —
-        runs once more on a fresh connection. The driver's other errors raise DBAPIError (a
-        503)."""
+        processed), committed. The driver's errors raise DBAPIError (a 503), without the
+        statement's parameters: they are the webhook's body."""
         row = delivery_row(tenant_id, delivery)
-        sql, processors = self._compiled or self._compile(list(row))
+        if self._compiled is None:
+            self._compiled = _compile(self._dialect, list(row))
+        sql, processors = self._compiled
         for column, process in processors.items():
             row[column] = process(row[column])
-        dbapi_error = self._engine.dialect.loaded_dbapi.Error
-        try:  # the pool hands out the driver's own errors: the server is unreachable
-            connection = self._engine.raw_connection()
-        except dbapi_error as exc:
-            raise DBAPIError.instance(None, None, exc, dbapi_error) from exc
         try:
-            cursor = connection.cursor()
-            cursor.execute(sql, row)
-            found = cursor.fetchone()
-            cursor.close()
-        except dbapi_error as exc:  # anything else is a bug: it propagates (a 500, logged)
-            broken = bool(getattr(connection.dbapi_connection, "broken", False))
-            if broken:
-                # A server restart dropped every pooled connection, not only this one:
-                # invalidate them all, as SQLAlchemy's Connection does on a disconnect
-                # (connections opened before now are replaced when next checked out), so
-                # the retry — and the burst's other requests — get fresh ones.
-                self._engine.pool._invalidate(connection, exc)
-                if retry:
-                    return self.add(tenant_id, delivery, retry=False)
-            # The parameters are the webhook's body: kept out of messages and logs.
-            raise DBAPIError.instance(
-                sql, row, exc, dbapi_error, hide_parameters=True, connection_invalidated=broken
-            ) from exc
-        finally:
-            connection.close()
+            found = await self.connections.fetchone(sql, row)
+        except psycopg.Error as exc:  # anything else is a bug: it propagates (a 500, logged)
+            raise DBAPIError.instance(sql, row, exc, psycopg.Error, hide_parameters=True) from exc
         delivery_id = found[0] if found else None
         return delivery_id, waits(delivery, delivery_id)
 
-    def _compile(self, columns: list[str]) -> tuple[str, dict[str, Callable[[Any], Any]]]:
-        dialect = self._engine.dialect
-        values: dict[str, Any] = {column: bindparam(column) for column in columns}
-        stmt = insert_delivery(postgresql.insert(WEBHOOK_DELIVERY).values(values))
-        processors: dict[str, Callable[[Any], Any]] = {}
-        for column in columns:
-            impl = WEBHOOK_DELIVERY.c[column].type.dialect_impl(dialect)
-            if (process := impl.bind_processor(dialect)) is not None:
-                processors[column] = process
-        compiled = (str(stmt.compile(dialect=dialect)), processors)
-        self._compiled = compiled
-        return compiled
+    def close(self) -> None:
+        self.connections.close()
+
+
+def _compile(dialect: Dialect, columns: list[str]) -> tuple[str, dict[str, Callable[[Any], Any]]]:
+    values: dict[str, Any] = {column: bindparam(column) for column in columns}
+    stmt = insert_delivery(postgresql.insert(WEBHOOK_DELIVERY).values(values))
+    processors: dict[str, Callable[[Any], Any]] = {}
+    for column in columns:
+        impl = WEBHOOK_DELIVERY.c[column].type.dialect_impl(dialect)
+        if (process := impl.bind_processor(dialect)) is not None:
+            processors[column] = process
+    return str(stmt.compile(dialect=dialect)), processors
 
 
 class SessionDeliveryInsert:
-    """The same on SQLite, through a session: its writers queue for the write lock."""
+    """The same on SQLite, through a session (on a thread): its writers queue for the
+    write lock."""
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions

@@ -10,9 +10,6 @@ from sqlalchemy import Engine, create_engine, event
 # psycopg prepares a statement after 5 runs; with SQLAlchemy's executemany batching that
 # has raised DuplicatePreparedStatement in long jobs. Plans are cheap here: don't prepare.
 PG_CONNECT_ARGS = {"prepare_threshold": None}
-# Threads (and connections) storing webhooks in one API process: each delivery is one short
-# statement, so a few keep the database busy; dozens would only contend for the GIL.
-INTAKE_THREADS = 16
 
 
 def make_engine(
@@ -35,22 +32,6 @@ def make_engine(
         pool_pre_ping=True,
         pool_size=pool_size,
         max_overflow=pool_size,
-        connect_args=PG_CONNECT_ARGS,
-    )
-
-
-def make_intake_engine(url: str) -> Engine:
-    """Webhook intake's PostgreSQL engine (infra/db/delivery_insert.py): each delivery is
-    one `INSERT … ON CONFLICT DO NOTHING RETURNING`, so the connection autocommits (the
-    statement is its own transaction: one round trip, no BEGIN or COMMIT) and is not
-    pinged before each use — a connection the server dropped fails that one statement,
-    which intake retries once on a fresh connection. One connection per intake thread:
-    an overflow connection would be opened and closed again for every burst."""
-    return create_engine(
-        _normalise(url),
-        isolation_level="AUTOCOMMIT",
-        pool_size=INTAKE_THREADS,
-        max_overflow=0,
         connect_args=PG_CONNECT_ARGS,
     )
 

@@ -6,6 +6,7 @@ when Redis is down (the delivery stays pending; the sweeper enqueues it later).
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Iterator
@@ -44,12 +45,14 @@ def rq_container(postgres_url: str, redis_url: str, tmp_path: Path) -> Iterator[
 def post_events(c: Container, tenant: TenantProfile, events: list[dict], msg_id: str) -> int:
     integration = admin.create_integration(c, tenant=tenant.id, source="generic", secret=None)
     body = batch(events)
-    receipt = c.webhooks.receive(
-        source="generic",
-        integration_id=integration.id,
-        headers=signed_headers(integration.secret, body, msg_id=msg_id),
-        body=body,
-        received_at=utcnow(),
+    receipt = asyncio.run(
+        c.webhooks.receive(
+            source="generic",
+            integration_id=integration.id,
+            headers=signed_headers(integration.secret, body, msg_id=msg_id),
+            body=body,
+            received_at=utcnow(),
+        )
     )
     return receipt.status
 

@@ -5,6 +5,7 @@ pooled connection the server dropped is replaced, not answered with an error."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import os
 import time
@@ -22,8 +23,7 @@ from domain.integrations import IntegrationChange
 from domain.ports import TenantId, TenantProfile
 from infra import admin
 from infra.bootstrap import Container
-from infra.db.delivery_insert import DeliveryInsert
-from infra.db.engine import make_intake_engine
+from infra.db.delivery_insert import AsyncDeliveryInsert
 from infra.db.migrate import upgrade
 from infra.db.repositories.deliveries import NewDelivery
 from infra.db.repositories.system import IntegrationRecord
@@ -148,16 +148,16 @@ def test_every_pooled_connection_the_server_dropped_is_replaced_before_answering
             client = api_client(c)
             assert post_webhook(client, integration, BODY).status_code == 202
             # Two connections pooled, as after two concurrent deliveries.
-            held = [c.intake_engine.raw_connection() for _ in range(2)]
-            for connection in held:
-                connection.close()
-            assert c.intake_engine.pool.checkedin() == 2  # type: ignore[attr-defined]
+            insert = c.delivery_insert
+            assert isinstance(insert, AsyncDeliveryInsert)
+            asyncio.run(two_at_once(insert, tenant.id, integration.id))
+            assert insert.connections.idle == 2
             terminate_backends(postgres_admin_url, make_url(url).database or "")
 
             statuses = [post_webhook(client, integration, BODY).status_code for _ in range(5)]
 
             assert statuses == [202] * 5
-            assert count_rows(c, WEBHOOK_DELIVERY, tenant.id) == 6
+            assert count_rows(c, WEBHOOK_DELIVERY, tenant.id) == 8
         finally:
             c.close()
 
@@ -169,34 +169,39 @@ def test_an_intake_connection_that_cannot_be_opened_is_a_database_error(
     server that stopped (or is shutting down) must fail it as a DBAPIError, the 503 of
     api/webhooks.py, not as the driver's own error (a 500)."""
     stopped = make_url(postgres_url).set(port=1).render_as_string(hide_password=False)
-    engine = make_intake_engine(stopped)
+    insert = AsyncDeliveryInsert(stopped)
     try:
         with pytest.raises(SQLAlchemyError):
-            DeliveryInsert(engine).add(TenantId("t-1"), new_delivery(BODY))
+            asyncio.run(insert.add(TenantId("t-1"), new_delivery(BODY)))
     finally:
-        engine.dispose()
+        insert.close()
 
 
 def test_a_failed_insert_keeps_the_webhook_body_out_of_its_error(postgres_url: str) -> None:
     """The error is logged with the 503 (api/webhooks.py): the body a helpdesk sent must
     not be in it. A tenant id longer than its column makes the driver refuse the row."""
-    engine = make_intake_engine(postgres_url)
+    insert = AsyncDeliveryInsert(postgres_url)
     try:
         with pytest.raises(DBAPIError) as refused:
-            DeliveryInsert(engine).add(TenantId("t" * 40), new_delivery(b'{"card": "4111-1111"}'))
+            asyncio.run(insert.add(TenantId("t" * 40), new_delivery(b'{"card": "4111-1111"}')))
     finally:
-        engine.dispose()
+        insert.close()
     message = str(refused.value)
     assert "too long" in message  # the driver's message is kept
     assert "[parameters:" not in message
     assert "4111" not in message
 
 
-def new_delivery(body: bytes) -> NewDelivery:
+async def two_at_once(insert: AsyncDeliveryInsert, tenant_id: str, integration_id: str) -> None:
+    deliveries = [new_delivery(BODY, key=f"pooled-{n}", integration=integration_id) for n in (1, 2)]
+    await asyncio.gather(*(insert.add(TenantId(tenant_id), d) for d in deliveries))
+
+
+def new_delivery(body: bytes, *, key: str = "msg-1", integration: str = "i-1") -> NewDelivery:
     return NewDelivery(
-        integration_id="i-1",
+        integration_id=integration,
         source="generic",
-        delivery_key="msg-1",
+        delivery_key=key,
         headers={},
         body=body,
         received_at=datetime.now(UTC),
