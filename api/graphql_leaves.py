@@ -4,25 +4,28 @@ agentScores for 1,000 agents answers ~25,000 metric and component objects of ~10
 fields each, and graphql-core executes every one of those fields on its own (a resolve
 info, the resolver, awaitable checks, leaf completion): ~70% of the request's time in
 the profile, more than reading and decoding the snapshots. When every field a selection
-set asks of an object is a scalar or an enum read straight off the object — strawberry's
-basic resolver, no arguments, no field extension — the result is the same when each field
-is read and serialised directly, which is what `PlainObjectsExecutionContext` does. The
-type's other fields do not matter unless they are selected (MetricValue's `strata`, a
-list of objects, left every metric to graphql-core while it counted).
+set asks of an object can be read directly (api/graphql_plans.py: an attribute, or a
+resolver marked `plain_resolver`, of a scalar, enum, plain object or lists of them), the
+result is the same when each field is read and serialised here, which is what
+`PlainObjectsExecutionContext` does — for a whole list at once: agentScores' 1,000
+AgentScore objects, their agent, metrics and components, in one loop. The type's other
+fields do not matter unless they are selected.
 
 Anything it does not expect (a null in a non-null field, a value its scalar refuses or
-serialises to null, @defer, resolver middleware) hands the object back to graphql-core,
-which completes it from the start, so errors are reported exactly as before.
+serialises to null, a resolver that raises, @defer or @stream, resolver middleware,
+exception handlers) hands the object back to graphql-core, which completes it from the
+start, so errors are reported exactly as before.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any, TypeVar
 
 from graphql import (
     GraphQLEnumType,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
@@ -30,52 +33,21 @@ from graphql import (
     GraphQLScalarType,
 )
 from graphql.execution.collect_fields import FieldDetailsList
+from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined
-from graphql.type.scalars import serialize_boolean, serialize_float, serialize_int, serialize_string
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
-from strawberry.types.field import StrawberryField
+from strawberry.types.arguments import convert_arguments
 from typing_extensions import override
 
-# field name → (strawberry's default resolver, the attribute, its leaf or object type,
-# non-null?), or None for a field that needs graphql-core
-Leaf = GraphQLScalarType | GraphQLEnumType
-Field = tuple[Any, str, Leaf | GraphQLObjectType, bool]
-Plan = dict[str, Field | None]
-_PLANS: dict[GraphQLObjectType, Plan | None] = {}
+from api.graphql_plans import Field, Plan, plan_of, serializer
 
+__all__ = ["PlainObjectsExecutionContext", "plan_of", "shared"]
 
-def plan_of(object_type: GraphQLObjectType) -> Plan | None:
-    """How to read each field of `object_type` directly (None for a field that needs
-    graphql-core: a resolver of its own, arguments, or a list); None when no field can be
-    read so. A plain object answers only leaves; `execute_field` also reads an object."""
-    if object_type in _PLANS:
-        return _PLANS[object_type]
-    plan: Plan = {}
-    for name, field in object_type.fields.items():
-        wrapped = field.type
-        leaf = wrapped.of_type if isinstance(wrapped, GraphQLNonNull) else wrapped
-        definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
-        basic = getattr(field.resolve, "_is_default", False)  # strawberry's basic field
-        if (
-            not basic
-            or not isinstance(definition, StrawberryField)
-            or not definition.is_basic_field
-            or field.args
-            or not isinstance(leaf, GraphQLScalarType | GraphQLEnumType | GraphQLObjectType)
-        ):
-            plan[name] = None
-            continue
-        # What its basic resolver returns: default_resolver(source, python_name).
-        plan[name] = (
-            definition.default_resolver,
-            definition.python_name,
-            leaf,
-            isinstance(wrapped, GraphQLNonNull),
-        )
-    found = plan if any(entry is not None for entry in plan.values()) else None
-    _PLANS[object_type] = found
-    return found
+# How one selected field is read and completed: (read, attribute, complete, non-null?);
+# `complete(value)` answers a non-null value, or None/Undefined to leave it to graphql-core.
+Reader = tuple[Any, str, Callable[[Any], Any], bool]
+Signature = tuple[Any, ...]  # what a selection reads, structurally (see `_interned`)
 
 
 class PlainObjectsExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -88,33 +60,31 @@ class PlainObjectsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         path: Path,
         position_context: Any,
     ) -> Any:
-        """A leaf or a plain object read straight off an object whose other fields need
-        graphql-core (agentScores' total, modelName, agent …): no resolve info, resolver
-        wrapper or completion of its own. Anything unexpected goes to graphql-core."""
+        """A field read straight off an object whose other fields need graphql-core
+        (a connection's edges, say): no resolve info, resolver wrapper or completion of
+        its own. Anything unexpected goes to graphql-core."""
         plan = plan_of(parent_type)
         entry = plan.get(field_details_list[0].node.name.value) if plan else None
         if entry is not None and not _has_middleware(self):
-            value = self._direct(entry, field_details_list, source)
-            if value is not Undefined:
-                return value
+            found = self._reader(entry, field_details_list)
+            if found is not None:
+                value = self._direct(found[0], source)
+                if value is not Undefined:
+                    return value
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
 
-    def _direct(self, entry: Field, field_details_list: FieldDetailsList, source: Any) -> Any:
+    def _direct(self, reader: Reader, source: Any) -> Any:
         """The field's answer, or Undefined to leave it to graphql-core."""
-        resolve, attribute, of_type, non_null = entry
+        read, attribute, complete, non_null = reader
         try:
-            value = resolve(source, attribute)
+            value = read(source, attribute)
             if value is None:
                 return Undefined if non_null else None
-            if isinstance(of_type, GraphQLScalarType | GraphQLEnumType):
-                serialised = _serializer(of_type)(value)
-                return Undefined if serialised is None else serialised
+            answer = complete(value)
         except Exception:  # graphql-core reports it, as it always did
             return Undefined
-        selected = self._plain_selection(of_type, field_details_list, None)
-        answer = _answer(selected, value) if selected is not None else None
         return Undefined if answer is None else answer
 
     @override
@@ -127,9 +97,9 @@ class PlainObjectsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         result: Any,
         position_context: Any,
     ) -> Any:
-        selected = self._plain_selection(return_type, field_details_list, None)
-        if selected is not None:
-            completed = _answer(selected, result)
+        found = self._object_selection(return_type, field_details_list)
+        if found is not None:
+            completed = _answer_as(return_type, found[0], result)
             if completed is not None:
                 return completed
         return super().complete_object_value(
@@ -151,73 +121,173 @@ class PlainObjectsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         non_null = isinstance(item_type, GraphQLNonNull)
         object_type = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
         if isinstance(items, list | tuple) and isinstance(object_type, GraphQLObjectType):
-            selected = self._plain_selection(object_type, field_details_list, path)
-            if selected is not None:
-                completed = [
-                    _answer(selected, item) if item is not None else _NULL for item in items
-                ]
-                if not any(c is None or (c is _NULL and non_null) for c in completed):
-                    return [None if c is _NULL else c for c in completed]
+            found = self._object_selection(object_type, field_details_list)
+            if found is not None and self.get_stream_usage(field_details_list, path) is None:
+                completed = _list_of(partial(_answer_as, object_type, found[0]), non_null)(items)
+                if completed is not None:
+                    return completed
         return super().complete_iterable_value(
             item_type, field_details_list, info, path, items, position_context
         )
 
-    def _plain_selection(
-        self,
-        object_type: GraphQLObjectType,
-        field_details_list: FieldDetailsList,
-        path: Path | None,  # a list's path (@stream is asked of lists), None for an object
-    ) -> list[Selected] | None:
+    # what a selection reads, once per selection set and request --------------------------
+    def _object_selection(
+        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> tuple[list[Selected], Signature] | None:
+        """How to complete an object of `object_type` for this field's selection set."""
         plan = plan_of(object_type)
-        if plan is None or _has_middleware(self) or object_type.is_type_of:
-            return None
-        if path is not None and self.get_stream_usage(field_details_list, path) is not None:
+        if plan is None or _has_middleware(self):
             return None
         grouped, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
         return None if new_defer_usages else self._selection(object_type, plan, grouped)
 
     def _selection(
         self, object_type: GraphQLObjectType, plan: Plan, grouped: dict[str, FieldDetailsList]
-    ) -> list[Selected] | None:
-        """What to read for each response key, None if a selected field needs graphql-core:
-        once per selection set and request (collect_subfields hands the same grouped
-        fields for every item of a list)."""
-        selections: dict[int, tuple[object, list[Selected] | None]] = self.__dict__.setdefault(
-            "_plain_selections", {}
-        )
+    ) -> tuple[list[Selected], Signature] | None:
+        """What to read for each response key, None if a selected field needs graphql-core
+        (collect_subfields hands the same grouped fields for every item of a list)."""
+        selections = self._cache("_plain_selections")
         found = selections.get(id(grouped))
         if found is not None and found[0] is grouped:
-            return found[1]
+            return found[1]  # type: ignore[no-any-return]
         selected: list[Selected] = []
+        signature: list[Signature] = []
         for response_key, details in grouped.items():
             name = details[0].node.name.value
             if name == "__typename":
                 selected.append((response_key, _typename(object_type.name), "", None, False))
+                signature.append((response_key, name))
                 continue
             entry = plan[name]
-            if entry is None:
+            reader = self._reader(entry, details) if entry is not None else None
+            if reader is None:
                 break
-            resolve, attribute, leaf, non_null = entry
-            if isinstance(leaf, GraphQLObjectType):  # only `execute_field` reads objects
-                break
-            selected.append((response_key, resolve, attribute, _serializer(leaf), non_null))
-        answer = (
-            _interned(object_type, grouped, selected) if len(selected) == len(grouped) else None
-        )
+            selected.append((response_key, *reader[0]))
+            signature.append((response_key, name, reader[1]))
+        answer = None
+        if len(selected) == len(grouped):
+            whole = (object_type, tuple(signature))
+            answer = (_interned(whole, selected), whole)
         selections[id(grouped)] = (grouped, answer)  # `grouped` kept: its id stays its own
         return answer
 
+    def _reader(self, entry: Field, details: FieldDetailsList) -> tuple[Reader, Signature] | None:
+        """How to read and complete the field `details` select; None for graphql-core."""
+        readers = self._cache("_plain_readers")
+        key = (id(details), id(entry))  # plans live as long as their types
+        found = readers.get(key)
+        if found is not None and found[0] is details:
+            return found[1]  # type: ignore[no-any-return]
+        answer = None
+        if not any(d.name.value == "stream" for f in details for d in f.node.directives or ()):
+            of_type = entry.type
+            non_null = isinstance(of_type, GraphQLNonNull)
+            nullable = of_type.of_type if isinstance(of_type, GraphQLNonNull) else of_type
+            completer = self._completer(nullable, details)
+            read = self._read(entry, details)
+            if completer is not None and read is not None:
+                answer = (
+                    (read[0], entry.attribute, completer[0], non_null),
+                    (read[1], completer[1]),
+                )
+        readers[key] = (details, answer)
+        return answer
 
-# (response key, resolver, attribute, serialiser or None for __typename, non-null?)
+    def _read(self, entry: Field, details: FieldDetailsList) -> tuple[Any, Signature] | None:
+        """`read(source, attribute)` and the arguments it reads with."""
+        if entry.resolver is None:
+            return entry.read, ()
+        strawberry_schema = self.schema.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+        if strawberry_schema is None or strawberry_schema.exception_handlers:
+            return None  # a handler may answer for an exception: strawberry's resolver
+        try:
+            first = details[0]
+            raw = get_argument_values(
+                entry.definition,
+                first.node,
+                self.variable_values,
+                first.fragment_variable_values,
+                self.hide_suggestions,
+            )
+            kwargs = convert_arguments(
+                raw,
+                entry.resolver.arguments,
+                scalar_registry=strawberry_schema.schema_converter.scalar_registry,
+                config=strawberry_schema.config,
+            )
+            arguments = tuple(sorted(raw.items()))
+            hash(arguments)  # leaves: part of the selection's signature
+        except Exception:  # a bad argument: graphql-core reports it
+            return None
+        get_result = entry.resolver.get_result
+        resolver = entry.resolver.base_resolver
+        takes_self = resolver is not None and resolver.self_parameter is not None
+
+        # As strawberry calls it (schema_converter.get_arguments): the object as `self`.
+        def read(source: Any, _attribute: str) -> Any:
+            return get_result(source, None, [source] if takes_self else [], kwargs)
+
+        return read, arguments
+
+    def _completer(
+        self, of_type: GraphQLOutputType, details: FieldDetailsList
+    ) -> tuple[Callable[[Any], Any], Signature] | None:
+        """`complete(value)` for a non-null value of `of_type` (nullability stripped)."""
+        if isinstance(of_type, GraphQLScalarType | GraphQLEnumType):
+            return serializer(of_type), (of_type.name,)
+        if isinstance(of_type, GraphQLList):
+            item = of_type.of_type
+            item_non_null = isinstance(item, GraphQLNonNull)
+            found = self._completer(item.of_type if item_non_null else item, details)
+            if found is None:
+                return None
+            return _list_of(found[0], item_non_null), ("[]", item_non_null, found[1])
+        if isinstance(of_type, GraphQLObjectType):
+            selection = self._object_selection(of_type, details)
+            if selection is None:
+                return None
+            return partial(_answer_as, of_type, selection[0]), selection[1]
+        return None
+
+    def _cache(self, name: str) -> dict[Any, Any]:
+        """A per-request cache on this context (one context per operation)."""
+        return self.__dict__.setdefault(name, {})  # type: ignore[no-any-return]
+
+
+# (response key, read, attribute, complete or None for __typename, non-null?)
 Selected = tuple[str, Any, str, Any, bool]
-_NULL: dict[str, Any] = {}  # a null item of a list (None means "not completed")
+
+
+def _list_of(complete_item: Callable[[Any], Any], item_non_null: bool) -> Callable[[Any], Any]:
+    """Complete a list (graphql-core's complete_list_value, for lists and tuples)."""
+
+    def complete(values: Any) -> list[Any] | None:
+        if not isinstance(values, list | tuple):
+            return None  # another iterable: graphql-core
+        out: list[Any] = []
+        for value in values:
+            if value is None:
+                if item_non_null:
+                    return None
+                out.append(None)
+                continue
+            completed = complete_item(value)
+            if completed is None or completed is Undefined:
+                return None
+            out.append(completed)
+        return out
+
+    return complete
+
 
 # Objects of these types are immutable and handed to many requests (see `shared`).
 _SHARED: set[type] = set()
 _MEMO = "_fairscore_completed"  # on such an object: (its selection, its answer)
 # One list per selection set, whichever request asks it, so that a shared object's
 # answer is found by the identity of its selection (bounded: any document can add one).
-_INTERNED: dict[tuple[GraphQLObjectType, tuple[tuple[str, str], ...]], list[Selected]] = {}
+# The signature is structural — response keys, fields, arguments, nested selections —
+# so two selection sets share a list only if they read the same things the same way.
+_INTERNED: dict[Signature, list[Selected]] = {}
 _MAX_INTERNED = 1024
 T = TypeVar("T", bound=type)
 
@@ -230,14 +300,8 @@ def shared(cls: T) -> T:
     return cls
 
 
-def _interned(
-    object_type: GraphQLObjectType, grouped: dict[str, FieldDetailsList], selected: list[Selected]
-) -> list[Selected]:
+def _interned(signature: Signature, selected: list[Selected]) -> list[Selected]:
     """The selection's one list: the same response keys and fields read the same way."""
-    signature = (
-        object_type,
-        tuple((key, details[0].node.name.value) for key, details in grouped.items()),
-    )
     found = _INTERNED.get(signature)
     if found is not None:
         return found
@@ -245,6 +309,22 @@ def _interned(
         _INTERNED.clear()  # answers kept on objects then miss: each holds its own list
     _INTERNED[signature] = selected
     return selected
+
+
+def _answer_as(
+    object_type: GraphQLObjectType, selected: list[Selected], source: Any
+) -> dict[str, Any] | None:
+    """`_answer` for an object graphql-core would accept as `object_type`: strawberry's
+    `is_type_of` (a type that implements an interface has one) reads the object, not the
+    resolve info; one that needs the info, raises or says no leaves it to graphql-core."""
+    is_type_of = object_type.is_type_of
+    if is_type_of is not None:
+        try:
+            if is_type_of(source, None) is not True:  # type: ignore[arg-type]
+                return None
+        except Exception:
+            return None
+    return _answer(selected, source)
 
 
 def _answer(selected: list[Selected], source: Any) -> dict[str, Any] | None:
@@ -265,40 +345,6 @@ def _typename(name: str) -> Any:
     return lambda _source, _attribute: name
 
 
-def _serializer(leaf: Leaf) -> Any:
-    """The leaf type's serialise, with the common case of the built-in scalars first (a
-    value already of the output type); anything else goes to the scalar itself."""
-    found = _SERIALIZERS.get(leaf)
-    if found is not None:
-        return found
-    exact = _EXACT.get(leaf.serialize)
-    if exact is None:
-        _SERIALIZERS[leaf] = leaf.serialize
-        return leaf.serialize
-    kind, check = exact
-    serialize = leaf.serialize
-
-    def fast(value: Any) -> Any:
-        if type(value) is kind and check(value):
-            return value
-        return serialize(value)
-
-    _SERIALIZERS[leaf] = fast
-    return fast
-
-
-_SERIALIZERS: dict[Leaf, Any] = {}
-
-
-_INT32 = 2**31
-_EXACT: dict[Any, tuple[type, Any]] = {
-    serialize_float: (float, math.isfinite),
-    serialize_int: (int, lambda v: -_INT32 <= v < _INT32),
-    serialize_string: (str, lambda _v: True),
-    serialize_boolean: (bool, lambda _v: True),
-}
-
-
 def _has_middleware(context: StrawberryGraphQLCoreExecutionContext) -> bool:
     """Whether a schema extension resolves fields (strawberry passes a manager always,
     empty unless one does): such an extension must see every field."""
@@ -310,9 +356,9 @@ def _completed(selected: list[Selected], source: Any) -> dict[str, Any] | None:
     """The object's response, or None to leave it to graphql-core."""
     out: dict[str, Any] = {}
     try:
-        for response_key, resolve, attribute, serialize, non_null in selected:
-            value = resolve(source, attribute)
-            if serialize is None:  # __typename
+        for response_key, read, attribute, complete, non_null in selected:
+            value = read(source, attribute)
+            if complete is None:  # __typename
                 out[response_key] = value
                 continue
             if value is None:
@@ -320,10 +366,10 @@ def _completed(selected: list[Selected], source: Any) -> dict[str, Any] | None:
                     return None
                 out[response_key] = None
                 continue
-            serialised = serialize(value)
-            if serialised is None or serialised is Undefined:
+            completed = complete(value)
+            if completed is None or completed is Undefined:
                 return None
-            out[response_key] = serialised
+            out[response_key] = completed
     except Exception:  # graphql-core reports it, as it always did
         return None
     return out

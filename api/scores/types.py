@@ -10,6 +10,7 @@ import strawberry
 from graphql import GraphQLError
 
 from api.graphql_leaves import shared
+from api.graphql_plans import plain_resolver
 from api.identity_memo import IdentityMemo
 from api.people.types import Agent, Team
 from domain import metrics as m
@@ -275,6 +276,7 @@ class Scored:
         description="Patterns worth a look; they never change a score by "
         "themselves (SPEC §4 guardrail signals)."
     )
+    @plain_resolver
     def guardrails(self) -> list[GuardrailSignal]:
         return [
             GuardrailSignal(
@@ -286,11 +288,15 @@ class Scored:
             for g in GUARDRAILS
         ]
 
+    # Pure functions of the object: agentScores reads them for 1,000 agents in one pass
+    # (api/graphql_leaves.py), not through graphql-core's per-field execution.
     @strawberry.field
+    @plain_resolver
     def metrics(self, basis: BasisEnum = Basis.CALENDAR) -> list[MetricValueType]:  # type: ignore[valid-type]
         return [_metric_value(v) for (_, b), v in self.values.items() if b == basis]
 
     @strawberry.field
+    @plain_resolver
     def components(self) -> list[ComponentScoreType]:
         if self.breakdown is None:
             return []

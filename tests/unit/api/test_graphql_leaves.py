@@ -13,6 +13,7 @@ import strawberry
 
 from api import graphql_leaves
 from api.graphql_leaves import PlainObjectsExecutionContext, plan_of
+from api.graphql_plans import plain_resolver
 
 
 @strawberry.enum
@@ -33,11 +34,30 @@ class Leaf:
 @strawberry.type
 class WithResolver:
     name: str
-    leaves: list[Leaf]  # not a leaf: graphql-core completes it when it is selected
+    leaves: list[Leaf]  # a list of plain objects: read directly too
 
     @strawberry.field
     def shout(self) -> str:
         return self.name.upper()
+
+
+@strawberry.type
+class Counted:
+    """A plain resolver with arguments: called directly, once per object."""
+
+    name: str
+
+    @strawberry.field
+    @plain_resolver
+    def times(self, n: int = 2, colour: Colour = Colour.RED) -> list[str | None]:
+        if n < 0:
+            raise ValueError("negative")
+        return [f"{self.name}-{colour.value}" if i % 2 == 0 else None for i in range(n)]
+
+    @strawberry.field
+    @plain_resolver
+    def must(self, n: int) -> list[str]:
+        return [self.name] * n if n else [None]  # type: ignore[list-item]
 
 
 @strawberry.type
@@ -111,6 +131,10 @@ class Query:
     def others(self) -> list[WithResolver]:
         return [WithResolver(name="c", leaves=_leaves())]
 
+    @strawberry.field
+    def counted(self) -> list[Counted]:
+        return [Counted(name="p"), Counted(name="q")]
+
 
 FAST = strawberry.Schema(query=Query, execution_context_class=PlainObjectsExecutionContext)
 SLOW = strawberry.Schema(query=Query)
@@ -138,6 +162,11 @@ SLOW = strawberry.Schema(query=Query)
         "{ brokenHolders { label loud } }",
         "{ brokenHolders { leaf { name count } } }",
         "{ brokenHolders { label maybe { count } } }",
+        "{ counted { name times } }",
+        "query($on: Boolean!) { counted { times(n: 3, colour: BLUE) t: times @include(if: $on) } }",
+        "{ counted { name times(n: -1) } }",
+        "{ counted { must(n: 0) } }",
+        "{ counted { must(n: 2) name } }",
     ],
 )
 def test_answers_equal_graphql_core(query: str) -> None:
@@ -155,8 +184,9 @@ def test_only_objects_of_plain_fields_take_the_direct_path() -> None:
     mixed = plan_of(types["WithResolver"])  # type: ignore[arg-type]
     assert mixed is not None
     assert mixed["name"] is not None
-    assert mixed["shout"] is None
-    assert mixed["leaves"] is None
+    assert mixed["shout"] is None  # a resolver not marked `plain_resolver`
+    assert mixed["leaves"] is not None
+    assert plan_of(types["Counted"])["times"] is not None  # type: ignore[arg-type,index]
     assert plan_of(types["Query"]) is None  # type: ignore[arg-type]
 
 
@@ -195,6 +225,19 @@ def test_a_list_of_plain_objects_is_completed_on_the_direct_path(completed: list
     result = FAST.execute_sync("{ others { shout leaves { name } } }")
     assert result.errors is None
     assert completed == [{"name": "a"}, {"name": "b"}]
+
+
+def test_a_plain_resolver_is_called_on_the_direct_path(completed: list[object]) -> None:
+    """Its arguments are read once for the selection; a resolver that raises leaves the
+    list to graphql-core, which reports the error (the equality tests above)."""
+    result = FAST.execute_sync("{ counted { name times(n: 1, colour: BLUE) } }")
+
+    assert result.errors is None
+    assert completed == [{"name": "p", "times": ["p-blue"]}, {"name": "q", "times": ["q-blue"]}]
+    completed.clear()
+    assert FAST.execute_sync("{ counted { times(n: -1) } }").errors
+    # the first object refused it, in the list and then alone: graphql-core did the rest
+    assert completed == [None, None]
 
 
 @graphql_leaves.shared
