@@ -8,11 +8,14 @@ owner's own migrations never create a role, so a plain LOGIN owner migrates befo
 
 from __future__ import annotations
 
+import random
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from psycopg import sql
 from sqlalchemy import Connection, make_url, text
+from sqlalchemy.exc import DBAPIError
 
 from infra.db.engine import make_engine
 from infra.db.roles import ANALYZE_FUNCTION, APP_ROLE, SYSTEM_ROLE, SYSTEM_ROLE_SETTING
@@ -21,6 +24,7 @@ from infra.db.roles import ANALYZE_FUNCTION, APP_ROLE, SYSTEM_ROLE, SYSTEM_ROLE_
 # only. The app's is bound by the policies, the system login is not.
 _APP = "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
 _SYSTEM = "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION BYPASSRLS"
+_ATTEMPTS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,42 +60,59 @@ def create_roles(
     system = system or Login(SYSTEM_ROLE)
     engine = make_engine(admin_url)
     try:
-        with engine.begin() as conn:
-            owner = str(conn.execute(_DATABASE_OWNER).scalar_one())
-            if owner in (app.name, system.name) or app.name == system.name:
-                raise ValueError(
-                    f"the app's login ({app.name}), the system login ({system.name}) and the "
-                    f"tables' owner ({owner}) must be three different roles"
-                )
-            created = [_ensure(conn, app, _APP), _ensure(conn, system, _SYSTEM)]
-            if not conn.execute(_IS_MEMBER, {"member": owner, "role": system.name}).scalar():
-                conn.exec_driver_sql(f"GRANT {_quote(conn, system.name)} TO {_quote(conn, owner)}")
-            for login in (app, system):
-                _grant_future(conn, owner, login.name)
-            grant_roles(conn, app.name, system.name)
-            # Which login is this database's system login: migrations switch to it
-            # (migrations.rls.as_system_role) and force the tenant tables they add.
-            database = conn.execute(text("SELECT current_database()")).scalar_one()
-            conn.exec_driver_sql(
-                f"ALTER DATABASE {_quote(conn, database)} SET {SYSTEM_ROLE_SETTING}"
-                f" = {_literal(system.name)}"
-            )
-            forced = force_tenant_rls(conn)
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                with engine.begin() as conn:
+                    return _create(conn, app, system)
+            except DBAPIError as exc:
+                # Roles are the server's: a `db roles` on another database altering the
+                # same role at that moment fails this one; it is idempotent, so again.
+                if attempt == _ATTEMPTS or "tuple concurrently updated" not in str(exc.orig):
+                    raise
+                time.sleep(random.uniform(0.05, 0.2) * attempt)  # noqa: S311 (apart, not in step)
+        raise AssertionError("unreachable")
     finally:
         engine.dispose()
+
+
+def _create(conn: Connection, app: Login, system: Login) -> dict[str, Any]:
+    owner = str(conn.execute(_DATABASE_OWNER).scalar_one())
+    if owner in (app.name, system.name) or app.name == system.name:
+        raise ValueError(
+            f"the app's login ({app.name}), the system login ({system.name}) and the "
+            f"tables' owner ({owner}) must be three different roles"
+        )
+    created = [_ensure(conn, app, _APP), _ensure(conn, system, _SYSTEM)]
+    if not conn.execute(_IS_MEMBER, {"member": owner, "role": system.name}).scalar():
+        conn.exec_driver_sql(f"GRANT {_quote(conn, system.name)} TO {_quote(conn, owner)}")
+    for login in (app, system):
+        _grant_future(conn, owner, login.name)
+    grant_roles(conn, app.name, system.name)
+    # Which login is this database's system login: migrations switch to it
+    # (migrations.rls.as_system_role) and force the tenant tables they add.
+    database = conn.execute(text("SELECT current_database()")).scalar_one()
+    conn.exec_driver_sql(
+        f"ALTER DATABASE {_quote(conn, database)} SET {SYSTEM_ROLE_SETTING}"
+        f" = {_literal(system.name)}"
+    )
+    forced = force_tenant_rls(conn)
     return {"app": app.name, "system": system.name, "created": created, "forced": forced}
 
 
 def _ensure(conn: Connection, login: Login, options: str) -> bool:
     """Create `login` when missing (True), else bring it to `options`; set its password."""
     name = _quote(conn, login.name)
-    created = conn.execute(_ROLE_EXISTS, {"role": login.name}).scalar() is None
+    found = conn.execute(_ROLE_ATTRIBUTES, {"role": login.name}).mappings().first()
+    created = found is None
     if created:  # another database's `db roles` (or a test run) may create it too
         conn.exec_driver_sql(
             f"DO $$ BEGIN CREATE ROLE {name} {options};"
             " EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
         )
-    conn.exec_driver_sql(f"ALTER ROLE {name} {options}")
+    # Altered only when it differs: an ALTER rewrites the role's catalog row, which a run
+    # on another database may be altering too.
+    if found is None or any(found[column] != on for column, on in _attributes(options)):
+        conn.exec_driver_sql(f"ALTER ROLE {name} {options}")
     if login.password is not None:
         raw: Any = conn.connection.driver_connection
         statement = sql.SQL("ALTER ROLE {} PASSWORD {}")
@@ -153,6 +174,27 @@ _DATABASE_OWNER = text(
     "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"
 )
 _ROLE_EXISTS = text("SELECT 1 FROM pg_roles WHERE rolname = :role")
+_COLUMNS = {
+    "LOGIN": "rolcanlogin",
+    "SUPERUSER": "rolsuper",
+    "CREATEDB": "rolcreatedb",
+    "CREATEROLE": "rolcreaterole",
+    "REPLICATION": "rolreplication",
+    "BYPASSRLS": "rolbypassrls",
+}
+_ROLE_ATTRIBUTES = text(
+    f"SELECT {', '.join(_COLUMNS.values())} FROM pg_roles WHERE rolname = :role"  # noqa: S608
+)
+
+
+def _attributes(options: str) -> list[tuple[str, bool]]:
+    """('rolsuper', False) for NOSUPERUSER: the pg_roles columns `options` sets."""
+    return [
+        (_COLUMNS[word], True) if word in _COLUMNS else (_COLUMNS[word.removeprefix("NO")], False)
+        for word in options.split()
+    ]
+
+
 _FUNCTION_EXISTS = text(
     "SELECT 1 FROM pg_proc WHERE proname = :name AND pronamespace = current_schema()::regnamespace"
 )
