@@ -161,7 +161,7 @@ class PeriodScorer:
             out.append(self.snapshot(Level.TENANT, tenant_id, tenant))
             if self.case_mix.enabled and subjects.agents is not None and subjects.teams is not None:
                 peers = {team_id: measured.metrics for team_id, measured in teams.items()}
-                out += self.readjusted(agents.keys(), peers)
+                out += self.readjusted(agents.keys(), peers, scored_teams=subjects.teams)
         return out
 
     def _teams_on_start(self, agents: Collection[str]) -> Mapping[str, str | None]:
@@ -169,15 +169,23 @@ class PeriodScorer:
             return self.uow.directory.teams_of_agents(agents, on=self.period.start)
         return {agent: self.teams.team_on(agent, self.period.start) for agent in agents}
 
-    def readjusted(self, agents: Collection[str], teams: dict[str, MetricSet]) -> list[Snapshot]:
+    def readjusted(
+        self,
+        agents: Collection[str],
+        teams: dict[str, MetricSet],
+        *,
+        scored_teams: Collection[str],
+    ) -> list[Snapshot]:
         """The tenant's samples moved, and with them every subject's case-mix reference
         (SPEC §8): the period's other stored snapshots — their own samples unchanged —
         get their adjustments again and are re-scored where those moved. Only their
         adjusted metrics are read to find which moved; only those are loaded whole.
-        `agents` and `teams` were just measured (teams: their metrics, the agents' peers)."""
+        `agents` and `teams` were just measured (teams: their metrics, the agents' peers);
+        of the teams only `scored_teams` got snapshots — a team measured only as a peer
+        keeps its stored one, which needs re-adjusting like any other."""
         out: list[Snapshot] = []
         for level in (Level.TEAM, Level.AGENT):
-            done = teams.keys() if level is Level.TEAM else agents
+            done = scored_teams if level is Level.TEAM else agents
             adjusted = {
                 subject: metrics
                 for subject, metrics in self.uow.snapshots.adjusted(level, self.period).items()

@@ -275,3 +275,31 @@ def test_an_even_median_is_the_mean_of_the_two_middle_values_bit_for_bit(
     month = from_snapshots(container, tenant, "MONTH")["agent"]["ag1"]["2026-06-01"]
     assert month["first_response_time"]["sample"] == 2
     assert month["first_response_time"]["value"] == median(FIRST_RESPONSES) == 44878.4114855
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
+def test_a_peer_team_measured_for_shrinkage_is_re_adjusted_when_the_reference_moves(
+    container: Container,
+) -> None:
+    """ag1 is on team `own` but answers `queue`'s tickets. A later reply of ag1 moves the
+    tenant's case-mix reference: its roll-up measures `own` only as ag1's peer, yet
+    `own`'s stored snapshot must get its adjustment again like any untouched subject's."""
+    tenant = new_tenant(container, "TENANT")
+    day = datetime(2026, 3, 24, 8, tzinfo=UTC)
+    profile = {
+        "id": "profile-ag1",
+        "type": "agent.upserted",
+        "occurred_at": "2026-03-19T00:00:00Z",
+        "agent_id": "ag1",
+        "name": "Agent 1",
+        "team_id": "own",
+    }
+    first = Ticket("X", base=day).created(0, assignee="ag1", team="queue").customer(0)
+    other = Ticket("Y", base=day).created(0, assignee="ag2", team="own").customer(0)
+    later = Ticket("Z", base=day).created(0, assignee="ag1", team="queue").customer(0)
+    first.agent(30, "ag1")
+    other.agent(60, "ag2")
+    later.agent(300, "ag1")
+    deliver(container, tenant, [[profile, *first.events, *other.events], later.events])
+    assert_settled(container, tenant)
+    assert_rebuild_gives(container, tenant, derived_rows(container, tenant))
