@@ -68,11 +68,14 @@ class StoredSample:
 class Touch:
     """A (day, agent, team) whose aggregates a change may have moved.
 
-    `team_id` is already resolved (ticket team, else the agent's team)."""
+    `team_id` is already resolved (ticket team, else the agent's team). `case_mix`: the
+    change may have moved a case-mix sample (SPEC §8: an adjusted metric's, or its
+    attribution), and with it the period's references for every subject."""
 
     local_day: date
     agent_id: str | None
     team_id: str | None
+    case_mix: bool = False
 
 
 @dataclass(frozen=True, slots=True)

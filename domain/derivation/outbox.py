@@ -37,6 +37,18 @@ class DirtyEntry:
     level: Level
     subject_id: str
 
+    @property
+    def references(self) -> bool:
+        """The mark that the period's case-mix references may have moved (`REFERENCES`)."""
+        return self.level is Level.TENANT and self.subject_id == REFERENCES
+
+
+# A tenant-level entry under this subject id (no subject's) marks a period whose case-mix
+# samples changed (SPEC §8): its references may have moved, so the roll-up re-adjusts every
+# other subject of it too. Without it, a touched subject is adjusted against references
+# its own change left as they were — the others' stored adjustments still hold.
+REFERENCES = "*case-mix-references"
+
 
 @dataclass(frozen=True, slots=True)
 class DerivationRequest:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from domain.casemix.apply import References, Strata, references, with_case_mix
-from domain.derivation.outbox import DirtyEntry
+from domain.derivation.outbox import REFERENCES, DirtyEntry
 from domain.goals.engine import refresh_touched
 from domain.guardrails import signal_counts
 from domain.memberships import TeamHistory
@@ -22,11 +22,13 @@ from domain.values import Aggregate, MetricSet, PeriodContext, StreamKey, metric
 
 @dataclass(slots=True)
 class Subjects:
-    """Agents and teams of one period (None = every one with samples), and the tenant."""
+    """Agents and teams of one period (None = every one with samples), and the tenant;
+    `references`: whether the period's case-mix references may have moved."""
 
     agents: set[str] | None = field(default_factory=set)
     teams: set[str] | None = field(default_factory=set)
     tenant: bool = True
+    references: bool = False
 
 
 def plan(touches: Iterable[Touch]) -> dict[Period, Subjects]:
@@ -35,6 +37,7 @@ def plan(touches: Iterable[Touch]) -> dict[Period, Subjects]:
     for touch in touches:
         for period in periods_of_day(touch.local_day):
             subjects = out[period]
+            subjects.references = subjects.references or touch.case_mix
             if touch.agent_id and subjects.agents is not None:
                 subjects.agents.add(touch.agent_id)
             if touch.team_id and subjects.teams is not None:
@@ -59,7 +62,8 @@ def invalidate(uow: UnitOfWork, touches: Iterable[Touch]) -> int:
 def _entries(period: Period, subjects: Subjects, tenant_id: str) -> list[DirtyEntry]:
     agents = [DirtyEntry(period, Level.AGENT, a) for a in subjects.agents or ()]
     teams = [DirtyEntry(period, Level.TEAM, t) for t in subjects.teams or ()]
-    return [*agents, *teams, DirtyEntry(period, Level.TENANT, tenant_id)]
+    mark = [DirtyEntry(period, Level.TENANT, REFERENCES)] if subjects.references else []
+    return [*agents, *teams, DirtyEntry(period, Level.TENANT, tenant_id), *mark]
 
 
 def roll_up(uow: UnitOfWork, *, limit: int = 5000, now: datetime | None = None) -> int:
@@ -78,6 +82,7 @@ def roll_up(uow: UnitOfWork, *, limit: int = 5000, now: datetime | None = None) 
             subjects.teams.add(entry.subject_id)
         elif entry.level is Level.TENANT:
             subjects.tenant = True
+            subjects.references = subjects.references or entry.references
     # The touched agents' team timelines are read once for every period; the snapshots
     # are saved together (each period reads only its own stored ones): a few statements
     # per roll-up instead of a few per period.
@@ -93,7 +98,8 @@ def roll_up(uow: UnitOfWork, *, limit: int = 5000, now: datetime | None = None) 
             ).snapshots(subjects)
         ]
     )
-    refresh_touched(uow, entries, now=now or datetime.now(UTC))
+    touched = [e for e in entries if not e.references]
+    refresh_touched(uow, touched, now=now or datetime.now(UTC))
     return len(entries)
 
 
@@ -159,15 +165,21 @@ class PeriodScorer:
             tenant_id = self.uow.tenant.id
             tenant = self.measure(Level.TENANT, [tenant_id])[tenant_id]
             out.append(self.snapshot(Level.TENANT, tenant_id, tenant))
-            if self.case_mix.enabled and subjects.agents is not None and subjects.teams is not None:
+            if self._moved_references(subjects):
                 peers = {team_id: measured.metrics for team_id, measured in teams.items()}
-                out += self.readjusted(agents.keys(), peers, scored_teams=subjects.teams)
+                out += self.readjusted(agents.keys(), peers, scored_teams=subjects.teams or ())
         return out
 
     def _teams_on_start(self, agents: Collection[str]) -> Mapping[str, str | None]:
         if self.teams is None:
             return self.uow.directory.teams_of_agents(agents, on=self.period.start)
         return {agent: self.teams.team_on(agent, self.period.start) for agent in agents}
+
+    def _moved_references(self, subjects: Subjects) -> bool:
+        """Whether the other subjects' stored adjustments may no longer hold: case mix
+        on, a case-mix sample of the period changed, and not every subject is measured."""
+        partial = subjects.agents is not None and subjects.teams is not None
+        return self.case_mix.enabled and subjects.references and partial
 
     def readjusted(
         self,

@@ -5,11 +5,13 @@ observed mean against them — identically in `score` and in the re-score's fast
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 
 from domain.casemix import CaseMixPolicy, Comparison, Moments, Reference, standardise
+from domain.derivation.outbox import REFERENCES, DirtyEntry
 from domain.metrics import Basis, Direction, Level
 from domain.model import Component, KpiModel
 from domain.periods import Grain, Period
@@ -24,7 +26,8 @@ MONTH = Period(Grain.MONTH, date(2026, 3, 1))
 KEY = ("resolution_time", Basis.CALENDAR)
 # (agent, channel, priority, seconds): the unit test's worked example, with a colleague
 # who fills the reference's strata.
-ROWS = [
+Row = tuple[str, str, str | None, float]
+ROWS: list[Row] = [
     ("a", "email", "normal", 20.0),
     ("a", "email", "normal", 40.0),
     ("a", "phone", "normal", 5.0),
@@ -83,10 +86,10 @@ def stored(container: Container, tenant: TenantProfile) -> Container:
     return container
 
 
-def expected_by_hand(agent: str) -> float | None:
+def expected_by_hand(agent: str, rows: list[Row] = ROWS) -> float | None:
     cells: dict[tuple[str | None, str | None], list[float]] = {}
     mine: dict[tuple[str | None, str | None], list[float]] = {}
-    for who, channel, priority, value in ROWS:
+    for who, channel, priority, value in rows:
         cells.setdefault((channel, priority), []).append(value)
         if who == agent:
             mine.setdefault((channel, priority), []).append(value)
@@ -142,3 +145,52 @@ def test_the_re_score_fast_path_scores_adjusted_components_like_score(
         breakdown = agents[agent].breakdown
         assert breakdown is not None and breakdown.model_name == "adjusted"
         assert breakdown == score(model, agents[agent].metrics)
+
+
+def _change(c: Container, tenant: TenantProfile, samples: list[StoredSample]) -> list[DirtyEntry]:
+    """`samples` replace their tickets' and are rolled up; the outbox entries it took."""
+    with c.uow(tenant.id) as uow:
+        invalidate(uow, uow.samples.replace("generic", [s.origin for s in samples], samples))
+        uow.commit()
+    with c.uow(tenant.id) as uow:
+        entries = uow.outbox.take(10_000)
+        uow.outbox.reaggregate(entries)  # back, for the roll-up
+        roll_up(uow)
+        uow.commit()
+    return entries
+
+
+def test_a_case_mix_sample_moves_every_subjects_expected_value(
+    stored: Container, tenant: TenantProfile
+) -> None:
+    """Only "c" is touched, but the reference moved: "a" and "b" are re-adjusted."""
+    added: Row = ("c", "phone", "normal", 300.0)
+    entries = _change(stored, tenant, [sample(len(ROWS), *added)])
+    assert DirtyEntry(MONTH, Level.TENANT, REFERENCES) in entries
+    with stored.uow(tenant.id) as uow:
+        agents = uow.snapshots.for_period(Level.AGENT, MONTH)
+    for agent in ("a", "b", "c"):
+        mix = agents[agent].metrics[KEY].case_mix
+        assert mix is not None
+        assert mix.ratio == pytest.approx(expected_by_hand(agent, [*ROWS, added]), rel=1e-12)
+        assert mix.ratio != pytest.approx(expected_by_hand(agent), rel=1e-6)
+
+
+def test_a_change_without_case_mix_samples_leaves_the_references_alone(
+    stored: Container, tenant: TenantProfile
+) -> None:
+    """A new ticket's count is no case-mix sample: the period is not marked, so the
+    roll-up re-scores "a" against references that did not move."""
+    with stored.uow(tenant.id) as uow:
+        untouched = uow.snapshots.for_period(Level.AGENT, MONTH)
+    created = replace(sample(len(ROWS), "a", "email", "normal", 1.0), metric="tickets_created")
+    entries = _change(stored, tenant, [created])
+    assert [e for e in entries if e.references] == []
+    assert {(e.level, e.subject_id) for e in entries if e.period == MONTH} == {
+        (Level.AGENT, "a"),
+        (Level.TENANT, tenant.id),
+    }
+    with stored.uow(tenant.id) as uow:
+        after = uow.snapshots.for_period(Level.AGENT, MONTH)
+    for agent in ("a", "b", "c"):
+        assert after[agent].metrics[KEY] == untouched[agent].metrics[KEY]

@@ -20,6 +20,7 @@ from domain.periods import Period
 from domain.ports import StoredSample, Touch
 from domain.values import Aggregate, StreamKey
 from infra.db.aggregates import (
+    ADJUSTED,
     AGENT_JOIN,
     SUBJECT,
     aggregate_sql,
@@ -33,8 +34,10 @@ from infra.db.tables import METRIC_SAMPLE
 
 S = METRIC_SAMPLE.c
 
+# With each (day, agent, team): whether one of its samples is a case-mix one (SPEC §8) —
+# replacing it may move the period's references, so the roll-up re-adjusts the others.
 _TOUCHES = """
-SELECT DISTINCT s.local_day, s.agent_id, {team}
+SELECT DISTINCT s.local_day, s.agent_id, {team}, {adjusted}
 FROM metric_sample s
 {join}
 WHERE s.tenant_id = :tenant AND {where}
@@ -69,6 +72,7 @@ class SqlSamples(TenantRepository):
         sql = text(
             _TOUCHES.format(
                 team=SUBJECT[Level.TEAM],
+                adjusted=ADJUSTED,
                 join=AGENT_JOIN,
                 where="s.source = :source AND s.origin IN :origins",
             )
@@ -78,13 +82,15 @@ class SqlSamples(TenantRepository):
             rows = self.session.execute(
                 sql, {"tenant": self.tenant_id, "source": source, "origins": list(part)}
             )
-            out.update(Touch(as_date(day), agent, team) for day, agent, team in rows)
+            out.update(
+                Touch(as_date(day), agent, team, bool(mixed)) for day, agent, team, mixed in rows
+            )
         return out
 
     def touches_of_moves(self, moves: Sequence[TeamMove]) -> set[Touch]:
         """Only the days a move covers are re-attributed: the agent's samples dated inside
         it touch their periods for the agent, and for the old and the new team (a sample
-        with a ticket team of its own keeps it)."""
+        with a ticket team of its own keeps it). A team's case-mix reference may move."""
         out: set[Touch] = set()
         for move in moves:
             stmt = (
@@ -98,7 +104,7 @@ class SqlSamples(TenantRepository):
                 stmt = stmt.where(S.local_day < move.end)
             for day, team in self.session.execute(stmt):
                 for agent_team in (move.old_team, move.new_team):
-                    out.add(Touch(as_date(day), move.agent_id, team or agent_team))
+                    out.add(Touch(as_date(day), move.agent_id, team or agent_team, True))
         return out
 
     def agents(self) -> list[str]:
