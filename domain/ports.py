@@ -200,6 +200,12 @@ class Samples(Protocol):
         inside the period (case mix, SPEC §8; the tenant's are the reference)."""
         ...
 
+    def strata_of(
+        self, period: Period, agents: Collection[str], teams: Collection[str]
+    ) -> dict[Level, Strata]:
+        """`strata` of these agents and teams only, and of the tenant."""
+        ...
+
     def touches_of_moves(self, moves: Sequence[TeamMove]) -> set[Touch]:
         """The moved agents' samples dated inside each move, with the old and the new team."""
         ...

@@ -120,9 +120,18 @@ class Reference:
         for (channel, _), moments in self.cells.items():
             self.channels[channel] = self.channels.get(channel, Moments()) + moments
             self.overall = self.overall + moments
+        # stratum() per cell, as every subject of the period asks the same few cells
+        self._pooled: dict[StratumCell, tuple[str, Moments] | None] = {}
 
     def stratum(self, cell: StratumCell) -> tuple[str, Moments] | None:
         """The stratum `cell` counts in, after pooling, and the reference's moments there."""
+        try:
+            return self._pooled[cell]
+        except KeyError:
+            found = self._pooled[cell] = self._stratum(cell)
+            return found
+
+    def _stratum(self, cell: StratumCell) -> tuple[str, Moments] | None:
         enough = self.policy.min_stratum
         channel, priority = cell
         own = self.cells.get(cell)
@@ -141,17 +150,17 @@ def standardise(
 ) -> Adjustment:
     """The subject's observed and expected values, their ratio or difference with a
     95% interval, and the strata behind them (see the module's docstring)."""
-    mix = Moments()
+    count, total = 0, 0.0
     for moments in subject.values():
-        mix = mix + moments
-    count, observed = mix.count, mix.mean
+        count += moments.count
+        total += moments.total
+    observed = total / count if count else None
     groups = _pool(subject, reference)
     if groups is None or not count:
         return Adjustment(comparison, observed, None, count, None, None)
-    expected = sum(mine.count * _mean(ref) for mine, ref in groups.values()) / count
+    expected = sum(n * _mean(ref) for n, _, ref in groups.values()) / count
     strata = tuple(
-        StratumRow(key, _mean(mine), _mean(ref), mine.count)
-        for key, (mine, ref) in sorted(groups.items())
+        StratumRow(key, mine / n, _mean(ref), n) for key, (n, mine, ref) in sorted(groups.items())
     )
     adjusted = _compare(comparison, observed, expected)
     if adjusted is None or count < reference.policy.min_sample:
@@ -160,12 +169,14 @@ def standardise(
     return Adjustment(comparison, observed, expected, count, adjusted, interval, strata)
 
 
-Groups = dict[str, tuple[Moments, Moments]]  # key → (subject's moments, reference's)
+# key → (the subject's observations there, their sum, the reference's moments there)
+Groups = dict[str, tuple[int, float, Moments]]
 
 
 def _pool(subject: Mapping[StratumCell, Moments], reference: Reference) -> Groups | None:
-    """The subject's moments gathered by pooled stratum; None when the reference is too
-    thin for one of its observations even pooled into all."""
+    """The subject's observations and sums gathered by pooled stratum (in the subject's
+    order, so sums add up alike everywhere); None when the reference is too thin for one of
+    its observations even pooled into all."""
     groups: Groups = {}
     for cell, mine in subject.items():
         if not mine.count:
@@ -174,8 +185,11 @@ def _pool(subject: Mapping[StratumCell, Moments], reference: Reference) -> Group
         if found is None:
             return None
         key, ref = found
-        before = groups.get(key, (Moments(), ref))[0]
-        groups[key] = (before + mine, ref)
+        before = groups.get(key)
+        if before is None:
+            groups[key] = (mine.count, mine.total, ref)
+        else:
+            groups[key] = (before[0] + mine.count, before[1] + mine.total, ref)
     return groups
 
 
@@ -196,10 +210,10 @@ def _interval(
     comparison: Comparison, adjusted: float, expected: float, groups: Groups, count: int
 ) -> tuple[float, float] | None:
     var_observed = var_expected = 0.0
-    for mine, ref in groups.values():
+    for n, _, ref in groups.values():
         spread = ref.variance or 0.0
-        var_observed += mine.count * spread
-        var_expected += (mine.count / count) ** 2 * spread / ref.count
+        var_observed += n * spread
+        var_expected += (n / count) ** 2 * spread / ref.count
     var_observed /= count * count
     if comparison is Comparison.DIFFERENCE:
         half = Z95 * math.sqrt(var_observed + var_expected)

@@ -143,9 +143,12 @@ class PeriodScorer:
         self._tenant_reference: References | None = None
 
     def snapshots(self, subjects: Subjects) -> list[Snapshot]:
-        agents = self.measure(Level.AGENT, subjects.agents)
         # An agent's peers and per-team model are those of its team at the period's start.
-        team_of = self._teams_on_start(agents.keys())
+        team_of = {} if subjects.agents is None else self._teams_on_start(subjects.agents)
+        self._read_strata(subjects, team_of)
+        agents = self.measure(Level.AGENT, subjects.agents)
+        if subjects.agents is None:
+            team_of = self._teams_on_start(agents.keys())
         # Shrinkage leans an agent's rate towards their own team's rate: score teams
         # the agents belong to even when only their agents were touched.
         wanted_teams = (
@@ -174,6 +177,20 @@ class PeriodScorer:
         if self.teams is None:
             return self.uow.directory.teams_of_agents(agents, on=self.period.start)
         return {agent: self.teams.team_on(agent, self.period.start) for agent in agents}
+
+    def _read_strata(self, subjects: Subjects, team_of: Mapping[str, str | None]) -> None:
+        """The case-mix moments this roll-up adjusts with, in one statement: every
+        subject's when all are measured or re-adjusted; else only the tenant's and the
+        measured agents' and teams' (the agents' teams: their peers, and their references
+        with `by_team`)."""
+        if not self.case_mix.enabled or self.preloaded_strata is not None:
+            return
+        agents, teams = subjects.agents, subjects.teams
+        if agents is None or teams is None or self._moved_references(subjects):
+            self.preloaded_strata = self.uow.samples.strata(self.period)
+            return
+        teams = teams | {t for t in team_of.values() if t}
+        self.preloaded_strata = self.uow.samples.strata_of(self.period, agents, teams)
 
     def _moved_references(self, subjects: Subjects) -> bool:
         """Whether the other subjects' stored adjustments may no longer hold: case mix
@@ -282,7 +299,7 @@ class PeriodScorer:
 
     def _strata(self, level: Level, subjects: Collection[str] | None) -> Strata:
         """Per subject (None: every one), stream and stratum: the period's moments."""
-        if self.preloaded_strata is None:  # every level's at once: a roll-up reads most
+        if self.preloaded_strata is None:  # every level's at once
             self.preloaded_strata = self.uow.samples.strata(self.period)
         preloaded = self.preloaded_strata.get(level, {})
         if subjects is None:
@@ -292,7 +309,7 @@ class PeriodScorer:
     def _tenant_references(self) -> References:
         if self._tenant_reference is None:
             tenant_id = self.uow.tenant.id
-            cells = self._strata(Level.TENANT, None).get(tenant_id, {})
+            cells = self._strata(Level.TENANT, [tenant_id]).get(tenant_id, {})
             self._tenant_reference = references(cells, self.case_mix)
         return self._tenant_reference
 

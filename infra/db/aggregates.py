@@ -218,6 +218,50 @@ def _strata(*, period: str, within: str) -> str:
     )
 
 
+# The same moments of the tenant and a few agents and teams (a roll-up whose references
+# did not move: its touched subjects, and the tenant as their reference) in one scan of the
+# period's adjusted samples, without the team join: a team's samples are those with its
+# ticket team, and the team-less samples of its members, found from the membership rows.
+_SUBJECT_STRATA = """
+WITH picked AS (
+    SELECT s.agent_id, s.team_id, s.metric, s.channel, s.priority, s.value, s.value_business
+    FROM metric_sample s
+    WHERE s.tenant_id = :tenant {within} AND {adjusted}
+), members AS (
+    SELECT m.team_id, s.metric, s.channel, s.priority, s.value, s.value_business
+    FROM agent_team m JOIN metric_sample s ON s.tenant_id = m.tenant_id
+        AND s.agent_id = m.agent_id AND m.valid_from <= s.local_day
+        AND (m.valid_to IS NULL OR s.local_day < m.valid_to)
+    WHERE m.tenant_id = :tenant AND m.team_id IN :teams AND s.team_id IS NULL
+        {within} AND {adjusted}
+)
+SELECT :tenant, {moments}, '{tenant}' FROM picked GROUP BY 2, 3, 4
+UNION ALL
+SELECT agent_id, {moments}, '{agent}' FROM picked WHERE agent_id IN :agents GROUP BY 1, 2, 3, 4
+UNION ALL
+SELECT team_id, {moments}, '{team}' FROM (
+    SELECT team_id, metric, channel, priority, value, value_business
+    FROM picked WHERE team_id IN :teams
+    UNION ALL
+    SELECT * FROM members
+) t GROUP BY 1, 2, 3, 4
+"""
+_MOMENTS = """metric, channel, priority, COUNT(*), SUM(value), SUM(value * value),
+    COUNT(value_business), SUM(value_business), SUM(value_business * value_business)"""
+
+
+def subjects_strata_sql() -> str:
+    """`strata_sql`'s rows, of the tenant and the :agents and :teams only."""
+    return _SUBJECT_STRATA.format(
+        within=_ONE_PERIOD,
+        adjusted=ADJUSTED,
+        moments=_MOMENTS,
+        tenant=Level.TENANT.value,
+        agent=Level.AGENT.value,
+        team=Level.TEAM.value,
+    )
+
+
 def read_strata(row: Any, into: Strata) -> None:
     """One result row → the subject's moments in the stratum, calendar and business."""
     streams = into.setdefault(row[0], {})

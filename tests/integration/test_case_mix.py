@@ -15,10 +15,10 @@ from domain.derivation.outbox import REFERENCES, DirtyEntry
 from domain.metrics import Basis, Direction, Level
 from domain.model import Component, KpiModel
 from domain.periods import Grain, Period
-from domain.ports import StoredSample, TenantProfile
+from domain.ports import StoredSample, TenantProfile, Touch
 from domain.scoring import score
 from domain.services.models import rescore_from
-from domain.services.rescoring import invalidate, roll_up
+from domain.services.rescoring import _entries, invalidate, plan, roll_up
 from infra.bootstrap import Container
 
 DAY = date(2026, 3, 3)
@@ -147,17 +147,16 @@ def test_the_re_score_fast_path_scores_adjusted_components_like_score(
         assert breakdown == score(model, agents[agent].metrics)
 
 
-def _change(c: Container, tenant: TenantProfile, samples: list[StoredSample]) -> list[DirtyEntry]:
-    """`samples` replace their tickets' and are rolled up; the outbox entries it took."""
+def _change(c: Container, tenant: TenantProfile, samples: list[StoredSample]) -> set[Touch]:
+    """`samples` replace their tickets' and are rolled up; the touches they made."""
     with c.uow(tenant.id) as uow:
-        invalidate(uow, uow.samples.replace("generic", [s.origin for s in samples], samples))
+        touches = uow.samples.replace("generic", [s.origin for s in samples], samples)
+        invalidate(uow, touches)
         uow.commit()
     with c.uow(tenant.id) as uow:
-        entries = uow.outbox.take(10_000)
-        uow.outbox.reaggregate(entries)  # back, for the roll-up
         roll_up(uow)
         uow.commit()
-    return entries
+    return touches
 
 
 def test_a_case_mix_sample_moves_every_subjects_expected_value(
@@ -165,8 +164,9 @@ def test_a_case_mix_sample_moves_every_subjects_expected_value(
 ) -> None:
     """Only "c" is touched, but the reference moved: "a" and "b" are re-adjusted."""
     added: Row = ("c", "phone", "normal", 300.0)
-    entries = _change(stored, tenant, [sample(len(ROWS), *added)])
-    assert DirtyEntry(MONTH, Level.TENANT, REFERENCES) in entries
+    marked = plan(_change(stored, tenant, [sample(len(ROWS), *added)]))[MONTH]
+    assert marked.references
+    assert _entries(MONTH, marked, tenant.id)[-1] == DirtyEntry(MONTH, Level.TENANT, REFERENCES)
     with stored.uow(tenant.id) as uow:
         agents = uow.snapshots.for_period(Level.AGENT, MONTH)
     for agent in ("a", "b", "c"):
@@ -184,12 +184,9 @@ def test_a_change_without_case_mix_samples_leaves_the_references_alone(
     with stored.uow(tenant.id) as uow:
         untouched = uow.snapshots.for_period(Level.AGENT, MONTH)
     created = replace(sample(len(ROWS), "a", "email", "normal", 1.0), metric="tickets_created")
-    entries = _change(stored, tenant, [created])
-    assert [e for e in entries if e.references] == []
-    assert {(e.level, e.subject_id) for e in entries if e.period == MONTH} == {
-        (Level.AGENT, "a"),
-        (Level.TENANT, tenant.id),
-    }
+    marked = plan(_change(stored, tenant, [created]))
+    assert marked[MONTH].agents == {"a"} and not marked[MONTH].references
+    assert not any(e.references for e in _entries(MONTH, marked[MONTH], tenant.id))
     with stored.uow(tenant.id) as uow:
         after = uow.snapshots.for_period(Level.AGENT, MONTH)
     for agent in ("a", "b", "c"):

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy import String, bindparam, delete, select, text
 
 from domain.casemix.apply import Strata
 from domain.memberships import TeamMove
@@ -27,6 +27,7 @@ from infra.db.aggregates import (
     read_row,
     read_strata,
     strata_sql,
+    subjects_strata_sql,
 )
 from infra.db.repositories.base import TenantRepository
 from infra.db.sql import as_date, chunks
@@ -139,6 +140,25 @@ class SqlSamples(TenantRepository):
     def strata(self, period: Period) -> dict[Level, Strata]:
         out: dict[Level, Strata] = {level: {} for level in Level}
         for row in self._day_rows(strata_sql(), period.start, period.end, None):
+            read_strata(row, out[Level(row[-1])])
+        return out
+
+    def strata_of(
+        self, period: Period, agents: Collection[str], teams: Collection[str]
+    ) -> dict[Level, Strata]:
+        out: dict[Level, Strata] = {level: {} for level in Level}
+        statement = text(subjects_strata_sql()).bindparams(  # typed: either may be empty
+            bindparam("agents", expanding=True, type_=String),
+            bindparam("teams", expanding=True, type_=String),
+        )
+        params = {
+            "tenant": self.tenant_id,
+            "start": period.start,
+            "end": period.end,
+            "agents": sorted(agents),
+            "teams": sorted(teams),
+        }
+        for row in self.session.execute(statement, params):
             read_strata(row, out[Level(row[-1])])
         return out
 
