@@ -13,11 +13,11 @@ Neither step holds more than a period's summaries or a batch of rows in Python.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -121,7 +121,9 @@ def _lines(
 
 
 def _json(value: dict[str, Any]) -> str:
-    return copy_text(json.dumps(value))
+    # orjson: the same numbers (shortest round-trip floats) several times faster than json,
+    # which counted for ~8% of the stage's Python once case mix added its strata to metrics
+    return copy_text(orjson.dumps(value).decode())
 
 
 def _copy(session: Session, lines: list[str]) -> int:
