@@ -26,6 +26,7 @@ from infra.queue import CREATE_PERFORMANCE_REVIEWS, performance_reviews_job_id
 from tests.factories import agent_profile
 from tests.support.api import access_token, api_client, graphql_data
 from tests.support.derive import apply_and_settle
+from tests.support.owner import owner_engine
 from tests.support.rq import redis_down_app, rq_app, run_worker_burst
 from workers.cron import PERFORMANCE_REVIEWS_CRON
 from workers.jobs import schedule_performance_reviews
@@ -92,7 +93,7 @@ def test_the_dispatcher_queues_each_cycles_period_once_and_a_real_worker_reviews
     assert jobs(c, tenant) == [performance_reviews_job_id(tenant, cycle, period.start)]
     done = run_worker_burst(c)
     assert done.returncode == 0, done.stderr[-2000:]
-    with c.engine.connect() as conn:
+    with owner_engine(c).connect() as conn:
         rows = conn.execute(
             PERFORMANCE_REVIEW.select().where(PERFORMANCE_REVIEW.c.tenant_id == tenant)
         ).all()
@@ -105,7 +106,7 @@ def test_the_dispatcher_queues_each_cycles_period_once_and_a_real_worker_reviews
     again = graphql_data(client, token, RUN, c=cycle, d=period.start.isoformat())
     assert again["runReviewCycle"] == {"__typename": "ReviewCycleRun", "queued": True}
     assert run_worker_burst(c).returncode == 0
-    with c.engine.connect() as conn:
+    with owner_engine(c).connect() as conn:
         assert (
             conn.execute(
                 PERFORMANCE_REVIEW.select().where(PERFORMANCE_REVIEW.c.tenant_id == tenant)

@@ -14,6 +14,7 @@ from infra.db.migrate import downgrade, upgrade
 from infra.queue import InProcessJobQueue
 from tests.factories import Ticket
 from tests.support.containers import installed_container
+from tests.support.owner import owner_engine
 
 ROWS = text("SELECT origin, seq, metric, channel, priority FROM metric_sample ORDER BY 1, 2")
 ACTIVITY = {
@@ -27,7 +28,7 @@ ACTIVITY = {
 
 
 def rows(c: Container) -> list[tuple[Any, ...]]:
-    with c.engine.connect() as conn:
+    with owner_engine(c).connect() as conn:
         return [tuple(r) for r in conn.execute(ROWS)]
 
 
