@@ -12,7 +12,6 @@ from functools import cached_property
 from typing import Any
 
 from redis import Redis
-from redis.exceptions import RedisError
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,7 +27,6 @@ from infra.bulk.rebuild import PostgresBulkRebuild
 from infra.db.claims import tenant_claim
 from infra.db.delivery_insert import AsyncDeliveryInsert, SessionDeliveryInsert
 from infra.db.engine import make_engine, make_worker_engine
-from infra.db.migrate import schema_check
 from infra.db.repositories.api_clients import SqlApiClients
 from infra.db.repositories.system import DerivationBacklog, IntegrationRecord
 from infra.db.roles import protection_warning, scope_to_tenant
@@ -51,6 +49,7 @@ from infra.queue import (
     review_assignments_job_id,
 )
 from infra.rate_limits import Limited, RateLimits
+from infra.readiness import check_dependencies
 from infra.secret_box import SecretBox, load_secret_box
 from infra.settings import Settings
 from infra.signals import BacklogCollector, exposition
@@ -298,23 +297,8 @@ class Container:
         return jwks(self.tokens.keys)
 
     def check_dependencies(self) -> dict[str, str]:
-        """What /readyz reports: can we reach the database (and Redis, if used), and is
-        the schema at the latest migration (or ahead of it)? Each check is "ok" (perhaps
-        with a note: "ok (…)") or says what is wrong."""
-        checks = {"database": "ok"}
-        try:
-            # The read engine: on SQLite, a poll must not queue behind writers.
-            with self.read_engine.connect() as conn:
-                checks["schema"] = schema_check(conn)
-        except SQLAlchemyError as exc:
-            checks["database"] = f"error: {type(exc).__name__}"
-        if self.redis is not None:
-            try:
-                self.redis.ping()
-                checks["redis"] = "ok"
-            except RedisError as exc:
-                checks["redis"] = f"error: {type(exc).__name__}"
-        return checks
+        """What /readyz reports (infra/readiness.py)."""
+        return check_dependencies(self.read_engine, self.redis)
 
     @cached_property
     def adapters(self) -> dict[str, SourceAdapter]:
