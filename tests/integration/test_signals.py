@@ -150,6 +150,19 @@ def test_access_log_is_one_json_record_with_request_id_tenant_and_client(
     assert first["logger"] == "fairscore.access"
 
 
+def test_access_log_below_the_level_writes_nothing(
+    client: TestClient, settings: Settings, capsys: pytest.CaptureFixture[str], json_logs: None
+) -> None:
+    """At LOG_LEVEL=WARNING the access log's INFO record is dropped before it is built;
+    a warning from the same configuration still gets through."""
+    configure_logging(settings.model_copy(update={"log_json": True, "log_level": "WARNING"}))
+    capsys.readouterr()
+    assert client.get("/healthz").status_code == 200
+    logging.getLogger("fairscore.test").warning("still written")
+    records = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert [r["event"] for r in records] == ["still written"]
+
+
 def test_pending_deliveries_have_a_partial_index_that_goes_down(empty_database: str) -> None:
     """The backlog's count and oldest pending delivery read only pending rows."""
 
