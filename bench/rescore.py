@@ -31,6 +31,7 @@ from domain.ports import TenantId
 from domain.services.models import activate_model, create_model, rescore_each_from, rescore_from
 from infra.bootstrap import Container
 from infra.bulk.rebuild import bulk_rebuild
+from infra.queue import InProcessJobQueue
 
 WHOLE_HISTORY = date(2000, 1, 1)
 
@@ -77,6 +78,11 @@ def _timed_rescore(
         model_id = create_model(uow, draft).model.id or ""
         activate_model(uow, model_id=model_id, effective_from=WHOLE_HISTORY)
         uow.commit()
+    # The commit asked for a reconcile, which re-scores in-process on the queue's thread:
+    # let it finish first (it held the tenant's lock and shared the CPU with the timed one;
+    # its thread's CPU counted in this process's).
+    if isinstance(c.queue, InProcessJobQueue):
+        c.queue.join()
     rescore_split.vacuum_scores(c)
     profiler = cProfile.Profile() if profile else None
     load = os.getloadavg()[0]

@@ -39,7 +39,9 @@ def measure(c: Container, tenant_id: TenantId, *, since: date) -> None:
         data = _part(
             uow,
             "COPY text",
-            lambda: "".join(rescoring.copy_lines(g, tail) for batch in groups for g in batch),
+            lambda: "".join(
+                rescoring.copy_lines(g, tail, tenant_id) for batch in groups for g in batch
+            ),
         )
         print(f"  {sum(len(b) for b in rows):,} snapshots, {len(data) / 1e6:.0f} MB of COPY text")
         for sql in (

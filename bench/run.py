@@ -61,6 +61,7 @@ from domain.services.models import activate_model, create_model, rescore_from
 from infra.bootstrap import Container, install
 from infra.bulk.rebuild import bulk_rebuild
 from infra.db.migrate import upgrade
+from infra.queue import InProcessJobQueue
 from infra.settings import Settings
 
 ADMIN_URL = os.environ.get(
@@ -242,6 +243,11 @@ def _rescore(c: Container, tenant_id: str) -> None:
                 uow, model_id=create_model(uow, draft).model.id or "", effective_from=since
             )
             uow.commit()
+        # The commit asked for a reconcile, which re-scores in-process on the queue's
+        # thread: let it finish, or the timed re-score below waits for its lock (and
+        # shares the CPU with it).
+        if isinstance(c.queue, InProcessJobQueue):
+            c.queue.join()
         vacuum_scores(c)  # autovacuum is off here: the rebuild left every old score dead
         started = time.perf_counter()
         with c.uow(tenant_id, exclusive=True) as uow:  # type: ignore[arg-type]

@@ -70,7 +70,9 @@ def _statement(
         f"CAST(:c{i} AS {_array_type(table, name, name in json_columns)})"
         for i, name in enumerate(columns)
     )
-    picked = ", ".join(f"r.{n}::jsonb" if n in json_columns else f"r.{n}" for n in columns)
+    picked = ", ".join(
+        f"r.{n}::{_json_type(table, n)}" if n in json_columns else f"r.{n}" for n in columns
+    )
     if update:
         changed = ", ".join(f"{n} = EXCLUDED.{n}" for n in columns if n not in conflict)
         action = f"DO UPDATE SET {changed}"
@@ -90,6 +92,11 @@ def _statement(
 @cache
 def _json_columns(table: Table, columns: tuple[str, ...]) -> frozenset[str]:
     return frozenset(n for n in columns if isinstance(table.c[n].type, JSON))
+
+
+def _json_type(table: Table, name: str) -> str:
+    """The column's own type, json or jsonb: the text is cast once, to what is stored."""
+    return str(table.c[name].type.dialect_impl(_PG).compile(dialect=_PG)).lower()
 
 
 def _array_type(table: Table, name: str, is_json: bool) -> str:

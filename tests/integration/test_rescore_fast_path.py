@@ -141,3 +141,58 @@ def wipe_scores(uow: SqlUnitOfWork) -> None:
 def _shrunk(component: list[Any]) -> bool:
     value, raw = component[0], component[1]
     return value is not None and raw is not None and value != raw
+
+
+@pytest.mark.parametrize("since", [None, date(2026, 3, 16)])
+def test_fast_rescore_over_stored_scores_writes_the_same_rows(
+    container: Container, history: TenantProfile, since: date | None
+) -> None:
+    """Scores already stored are overwritten in place (PostgreSQL: rescoring_pg's upsert):
+    a snapshot without a score gets one, a score without a snapshot in the range goes,
+    one before the range stays, and nothing else changes."""
+    with container.uow(history.id) as uow:
+        metrics_before = metric_rows(uow)
+        wipe_scores(uow)
+        expected_count = rescore_each_from(uow, since=since)
+        expected = scores(uow)
+        # stale scores of another model, one score missing, an orphan in and out of range
+        s = SNAPSHOT_SCORE.c
+        uow.session.execute(
+            SNAPSHOT_SCORE.update()
+            .where(s.tenant_id == uow.tenant_id)
+            .values(model_id=None, model_version=None, total=1.5, breakdown={})
+        )
+        missing = next(k for k in sorted(expected) if since is None or k[3] >= since)
+        uow.session.execute(
+            delete(SNAPSHOT_SCORE).where(
+                s.tenant_id == uow.tenant_id,
+                s.subject_type == missing[0],
+                s.subject_id == missing[1],
+                s.grain == missing[2],
+                s.period_start == missing[3],
+            )
+        )
+        orphans = [("AGENT", "gone", "DAY", date(2026, 4, 1)), ("AGENT", "gone", "DAY", START)]
+        for key in orphans:
+            uow.session.execute(
+                SNAPSHOT_SCORE.insert().values(
+                    tenant_id=uow.tenant_id,
+                    subject_type=key[0],
+                    subject_id=key[1],
+                    grain=key[2],
+                    period_start=key[3],
+                    total=2.5,
+                    breakdown={},
+                    scored_at=datetime(2026, 1, 1, tzinfo=UTC),
+                )
+            )
+        stale = {k: v for k, v in scores(uow).items() if since is not None and k[3] < since}
+        count = rescore_from(uow, since=since)
+        actual = scores(uow)
+        metrics_after = metric_rows(uow)
+        uow.rollback()
+
+    in_range = {k: v for k, v in expected.items() if since is None or k[3] >= since}
+    assert count == expected_count == len(in_range) > 100
+    assert actual == {**stale, **in_range}  # the orphan before `since` is left, as before
+    assert metrics_after == metrics_before

@@ -1,10 +1,12 @@
 """The SQL of a re-score (SqlSnapshots.scoring_rows / replace_scores): stream the few
 numbers the models read out of score_snapshot, write scores back into snapshot_score.
 
-On PostgreSQL the numbers leave as typed columns (`metrics->'key'->>i`) through a
-server-side cursor, in batches, and scores go back with one COPY per batch, as text the
-server parses while the next rows are scored. Elsewhere (SQLite) the metrics column is
-read and one executemany per batch inserts. Tested equal to the per-snapshot path
+On PostgreSQL the numbers leave as typed columns (`metrics->'key'->>i`) through a cursor,
+BATCH rows per FETCH, the next FETCH sent before a batch is handed out (in a pipeline it
+runs while the batch is scored). Scores already there are updated in place, in the same
+pipeline (rescoring_pg); a range without scores (a bulk rebuild's) gets one COPY per
+batch. Elsewhere (SQLite) the metrics column is read, the range's scores deleted and one
+executemany per batch inserts. Tested equal to the per-snapshot path
 (tests/integration/test_rescore_fast_path.py) on both.
 """
 
@@ -24,12 +26,33 @@ from sqlalchemy.orm import Session
 from domain.metrics import Level
 from domain.periods import Grain, Period
 from domain.ports import ScoredGroup, ScoringRow, TenantId
-from domain.scoring import ComponentStatus, MetricField, Scored
-from domain.scoring_columns import ComponentColumns, scored_rows
+from domain.scoring import MetricField
+from domain.scoring_columns import scored_rows
 from infra.db.codec import CASE_MIX_AT
 from infra.db.copy import copy_in
+from infra.db.repositories import rescoring_pg
+from infra.db.repositories.score_text import (  # re-exported: the codec's tests, bulk scores
+    NULL,
+    STATUS_CODE,
+    breakdown_text,
+    breakdowns,
+    copy_lines,
+    copy_text,
+)
 from infra.db.sql import as_date, is_postgres
 from infra.db.tables import SCORE_SNAPSHOT, SNAPSHOT_SCORE
+
+__all__ = [
+    "NULL",
+    "POSITION",
+    "STATUS_CODE",
+    "breakdown_text",
+    "breakdowns",
+    "copy_lines",
+    "copy_text",
+    "read",
+    "replace",
+]
 
 BATCH = 20_000
 T, S = SCORE_SNAPSHOT.c, SNAPSHOT_SCORE.c
@@ -40,8 +63,6 @@ POSITION = {
     **{"value": 0, "sample_size": 1, "mean": 2, "median": 3, "p90": 4, "positives": 5},
     **{"observed": CASE_MIX_AT, "expected": CASE_MIX_AT + 1},  # case mix (codec)
 }
-# breakdown_to_json's status codes
-STATUS_CODE = {status: code for code, status in enumerate(ComponentStatus)}
 
 
 class Periods(dict[tuple[str, date], Period]):
@@ -69,19 +90,9 @@ def read(
         for batch in _portable_rows(session, tenant_id, since=since, fields=fields, level=level):
             yield [ScoringRow(_LEVELS[r[0]], r[1], periods[(r[2], r[3])], r[4:]) for r in batch]
         return
-    # The key is the start of the row COPY writes back: (tenant, subject, grain, start).
-    tenant = copy_text(tenant_id)
+    # The key (subject type, subject id, grain, start) is the score row's.
     for batch in _pg_rows(session, tenant_id, since=since, fields=fields, level=level):
-        yield [
-            ScoringRow(
-                _LEVELS[r[0]],
-                r[1],
-                periods[(r[2], r[3])],
-                r[4:],
-                f"{tenant}\t{r[0]}\t{copy_text(r[1])}\t{r[2]}\t{r[3]}\t",
-            )
-            for r in batch
-        ]
+        yield [ScoringRow(_LEVELS[r[0]], r[1], periods[(r[2], r[3])], r[4:], r[:4]) for r in batch]
 
 
 def _pg_rows(
@@ -107,12 +118,18 @@ def _pg_rows(
         sql += " AND subject_type = %s"
         params.append(level.value)
     raw: Any = session.connection().connection.driver_connection
-    # Server-side: rows come BATCH at a time, and other statements (the COPY of the
-    # scores) may run between two fetches of the same transaction.
-    with raw.cursor(name=f"rescore_inputs_{next(_CURSORS)}", binary=True) as cursor:
-        cursor.execute(sql, params)
-        while batch := cursor.fetchmany(BATCH):
+    # A cursor of the transaction: rows come BATCH at a time, and other statements (the
+    # writes of the scores) run between two FETCHes; the writer fetches a batch early.
+    name = f"rescore_inputs_{next(_CURSORS)}"
+    raw.execute(f"DECLARE {name} NO SCROLL CURSOR FOR {sql}", params)
+    inputs = session.info[rescoring_pg.INPUTS] = rescoring_pg.Inputs(raw, name, BATCH)
+    try:
+        while batch := inputs.take():
             yield batch
+    finally:
+        if session.info.get(rescoring_pg.INPUTS) is inputs:
+            del session.info[rescoring_pg.INPUTS]
+    raw.execute(f"CLOSE {name}")
 
 
 def _portable_rows(
@@ -153,11 +170,18 @@ def replace(
     since: date | None,
     scored_at: datetime,
 ) -> int:
+    postgres = is_postgres(session)
+    if postgres and rescoring_pg.has_scores(session, tenant_id, since):
+        with _seldom_collected():
+            return rescoring_pg.upsert(
+                session, tenant_id, batches, since=since, scored_at=scored_at
+            )
     mine = [S.tenant_id == tenant_id]
     if since is not None:
         mine.append(S.period_start >= since)
-    session.execute(delete(SNAPSHOT_SCORE).where(*mine))
-    write = _pg_copy if is_postgres(session) else _portable_insert
+    if not postgres:  # (PostgreSQL: there are none)
+        session.execute(delete(SNAPSHOT_SCORE).where(*mine))
+    write = _pg_copy if postgres else _portable_insert
     with _seldom_collected():
         return sum(write(session, tenant_id, batch, scored_at) for batch in batches)
 
@@ -198,69 +222,13 @@ def _pg_copy(
 ) -> int:
     """One COPY per batch; each group's rows go to the server as one chunk, which it
     parses while the next group is scored."""
-    tail = f"\t{scored_at.isoformat()}\n"
+    tail, tenant = f"\t{scored_at.isoformat()}\n", copy_text(tenant_id)
     count = 0
     with copy_in(session, "snapshot_score", _COLUMNS) as cp:
         for group in groups:
-            cp.write(copy_lines(group, tail))
+            cp.write(copy_lines(group, tail, tenant))
             count += len(group.rows)
     return count
-
-
-def copy_lines(group: ScoredGroup, tail: str) -> str:
-    """COPY text of a group's score rows, built column by column: each row's breakdown is
-    `breakdown_text` of its Scored (tested)."""
-    model = NULL if group.model_id is None else copy_text(group.model_id)
-    head = f"{model}\t{group.model_version}\t"
-    scored = group.scored
-    totals = [NULL if t is None else repr(t) for t in scored.total]
-    texts = [_component_texts(c) for c in scored.components]
-    gates = [_GATES[f] if f in _GATES else _gates(f) for f in scored.failed]
-    return "".join(
-        [
-            f'{row.key}{head}{total}\t{{"t": {_json(t)}, "u": {_json(u)}, "g": {g}, '
-            f'"c": [{", ".join(parts)}]}}{tail}'
-            for row, total, t, u, g, *parts in zip(
-                group.rows, totals, scored.total, scored.uncapped, gates, *texts, strict=True
-            )
-        ]
-        if texts
-        else [
-            f'{row.key}{head}{total}\t{{"t": {_json(t)}, "u": {_json(u)}, "g": {g}, "c": []}}{tail}'
-            for row, total, t, u, g in zip(
-                group.rows, totals, scored.total, scored.uncapped, gates, strict=True
-            )
-        ]
-    )
-
-
-def _component_texts(c: ComponentColumns) -> list[str]:
-    """`breakdown_text`'s entry of one component, for every row."""
-    values = ["null" if v is None else repr(v) for v in c.value]
-    raws = [
-        vt if r is v else ("null" if r is None else repr(r))
-        for vt, v, r in zip(values, c.value, c.raw, strict=True)
-    ]
-    return [
-        f"[{v}, {r}, {n}, null, null, null, {STATUS_CODE[st]}]"
-        if a is None and p is None and q is None
-        else f"[{v}, {r}, {n}, {_json(a)}, {_json(p)}, {_json(q)}, {STATUS_CODE[st]}]"
-        for v, r, n, a, p, q, st in zip(
-            values, raws, c.sample, c.attainment, c.points, c.contribution, c.status, strict=True
-        )
-    ]
-
-
-def _json(x: float | int | None) -> str:
-    return "null" if x is None else repr(x)
-
-
-_GATES: dict[tuple[str, ...], str] = {(): "[]"}
-
-
-def _gates(failed: tuple[str, ...]) -> str:
-    found = _GATES[failed] = json.dumps(list(failed))
-    return found
 
 
 def _portable_insert(
@@ -285,41 +253,3 @@ def _portable_insert(
     if values:
         session.execute(SNAPSHOT_SCORE.insert(), values)
     return len(values)
-
-
-def breakdown_text(scored: Scored) -> str:
-    """codec.breakdown_to_json of the same breakdown, as JSON text, written directly:
-    repr is how json.dumps writes numbers, and the value and raw value of a component
-    are usually the same number, formatted once."""
-    total, uncapped, failed, components = scored
-    parts = []
-    for value, raw, sample, reached, points, contribution, status in components:
-        v = "null" if value is None else repr(value)
-        r = v if raw is value else _json_number(raw)
-        if reached is None and points is None and contribution is None:
-            parts.append(f"[{v}, {r}, {sample}, null, null, null, {STATUS_CODE[status]}]")
-            continue
-        parts.append(
-            f"[{v}, {r}, {sample}, {_json_number(reached)}, {_json_number(points)}, "
-            f"{_json_number(contribution)}, {STATUS_CODE[status]}]"
-        )
-    gates = json.dumps(list(failed)) if failed else "[]"
-    return (
-        f'{{"t": {_json_number(total)}, "u": {_json_number(uncapped)}, "g": {gates}, '
-        f'"c": [{", ".join(parts)}]}}'
-    )
-
-
-def _json_number(x: float | int | None) -> str:
-    return "null" if x is None else repr(x)
-
-
-NULL = "\\N"  # COPY's text null (an id is never this)
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def copy_text(text: str) -> str:
-    """COPY's text format escapes backslashes and separators (rare here: ids, JSON)."""
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        return text.translate(_COPY_ESCAPES)
-    return text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Index
+from sqlalchemy import JSON, Index
 from sqlmodel import Field, SQLModel
 
 from infra.db.tables.keys import TenantKeyed, tenant_fk
@@ -53,10 +53,12 @@ class ScoreSnapshotRow(SQLModel, table=True):
 class SnapshotScoreRow(SQLModel, table=True):
     """The weighted score of a snapshot under the model version effective at its period's
     start. Kept apart from the (wider) metric values: a model change rewrites only these
-    narrow rows."""
+    narrow rows, updated in place: half of each page is kept free (migration
+    h0scorefill0023) so that the update is HOT (infra/db/repositories/rescoring_pg.py),
+    and the breakdown is `json` text on PostgreSQL (read whole, never queried inside)."""
 
     __tablename__ = "snapshot_score"
-    __table_args__ = (tenant_fk(),)
+    __table_args__ = (tenant_fk(), {"postgresql_with": {"fillfactor": 50}})
 
     tenant_id: str = Field(primary_key=True, max_length=32)
     subject_type: str = Field(primary_key=True, max_length=8)
@@ -66,7 +68,7 @@ class SnapshotScoreRow(SQLModel, table=True):
     model_id: str | None = Field(default=None, max_length=32)
     model_version: int | None = None
     total: float | None = None
-    breakdown: dict[str, Any] = Field(sa_type=JsonColumn)
+    breakdown: dict[str, Any] = Field(sa_type=JSON)
     scored_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 

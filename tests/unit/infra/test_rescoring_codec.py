@@ -22,6 +22,7 @@ from infra.db.repositories.rescoring import (
     NULL,
     POSITION,
     breakdown_text,
+    breakdowns,
     copy_lines,
     copy_text,
 )
@@ -53,17 +54,21 @@ def test_copy_lines_write_breakdown_text_row_by_row(
     fields = fields_for([model])
     numbers = [[getattr(m.get((k, b)), name, None) for k, b, name in fields] for m in snapshots]
     scored = ColumnScorer(model, level, fields)(numbers)
+    day = date(2026, 1, 1)
     rows = [
-        ScoringRow(level, f"s{i}", Period(Grain.DAY, date(2026, 1, 1)), n, f"key{i}\t")
+        ScoringRow(level, f"s{i}", Period(Grain.DAY, day), n, (level.value, f"s{i}", "DAY", day))
         for i, n in enumerate(numbers)
     ]
-    lines = copy_lines(ScoredGroup(rows, "m1", 3, scored), "\tnow\n")
+    group = ScoredGroup(rows, "m1", 3, scored)
+    lines = copy_lines(group, "\tnow\n", "t1")
     expected = "".join(
-        f"key{i}\tm1\t3\t{NULL if s[0] is None else repr(s[0])}\t"
+        f"t1\t{level.value}\ts{i}\tDAY\t2026-01-01\tm1\t3\t{NULL if s[0] is None else repr(s[0])}\t"
         f"{copy_text(breakdown_text(s))}\tnow\n"
         for i, s in enumerate(scored_rows(scored))
     )
     assert lines == expected
+    # the update path's JSON texts (rescoring_pg), unescaped
+    assert breakdowns(group) == [breakdown_text(s) for s in scored_rows(scored)]
 
 
 def testcopy_text_escapes_only_what_copy_reads_specially() -> None:

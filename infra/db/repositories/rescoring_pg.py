@@ -1,0 +1,158 @@
+"""A re-score's writes on PostgreSQL (rescoring.replace) when the range has scores already:
+updated in place, written on another thread while Python scores the next batch.
+
+Deleting a tenant's scores and COPYing new ones made the server do every row twice over:
+mark the old row deleted, then insert a new one, its primary-key entry and its foreign-key
+check (≈ 4-5 s of backend CPU for 210k scores, bench/RESULTS.txt). An update that changes
+no key column needs neither the index entry nor the check, and where the row's page has
+room (snapshot_score's fillfactor 50, migration h0scorefill0023) it is a HOT update: the
+new version stays on the old one's page. `INSERT … ON CONFLICT DO UPDATE` over one array
+per column (bound in binary) writes a batch: it updates the rows that are there and
+inserts the rest (a snapshot not scored before); scores of the range whose snapshot is
+gone are deleted first, so the result is what DELETE + INSERT gave (tested).
+
+Overlap: the server writes batch k while Python scores batch k+1. The connection is the
+transaction's one, used by one thread at a time (psycopg's lock): before batch k is sent,
+the inputs' next FETCH (rescoring.read's `Inputs`) is done, so scoring k+1 needs nothing
+from the server (a new agent's team history waits for the write, rarely).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from domain.ports import ScoredGroup, TenantId
+from infra.db.repositories.score_text import breakdowns
+
+# One row per snapshot: its key, its model and score (the breakdown as JSON text); answers
+# how many rows were new (xmax is 0 in a version no update or lock has touched).
+UPSERT = """
+WITH written AS (
+INSERT INTO snapshot_score (tenant_id, subject_type, subject_id, grain, period_start,
+                            model_id, model_version, total, breakdown, scored_at)
+SELECT %(tenant)s, r.st, r.sid, r.gr, r.ps, r.mid, r.mv, r.tot, r.bd::json, %(at)s
+FROM unnest(%(st)b::text[], %(sid)b::text[], %(gr)b::text[], %(ps)b::date[],
+            %(mid)b::text[], %(mv)b::int[], %(tot)b::float8[], %(bd)b::text[])
+     AS r(st, sid, gr, ps, mid, mv, tot, bd)
+ON CONFLICT (tenant_id, subject_type, subject_id, grain, period_start) DO UPDATE
+SET model_id = EXCLUDED.model_id, model_version = EXCLUDED.model_version,
+    total = EXCLUDED.total, breakdown = EXCLUDED.breakdown, scored_at = EXCLUDED.scored_at
+RETURNING xmax = 0 AS inserted)
+SELECT count(*) FILTER (WHERE inserted) FROM written
+"""
+# Scores of the range whose snapshot is gone (DELETE + INSERT did not keep them either):
+# none, as long as every path that deletes a snapshot deletes its score (they do), so
+# looked for only when the counts say there are some (it scans and sorts both ranges).
+ORPHANS = """
+DELETE FROM snapshot_score s
+WHERE s.tenant_id = %(tenant)s AND s.period_start >= %(since)s
+  AND NOT EXISTS (SELECT FROM score_snapshot t
+                  WHERE t.tenant_id = s.tenant_id AND t.subject_type = s.subject_type
+                    AND t.subject_id = s.subject_id AND t.grain = s.grain
+                    AND t.period_start = s.period_start)
+"""
+_ANY = text(
+    "SELECT EXISTS (SELECT FROM snapshot_score WHERE tenant_id = :tenant"
+    " AND period_start >= :since)"
+)
+_COUNT = "SELECT count(*) FROM snapshot_score WHERE tenant_id = %s AND period_start >= %s"
+_EVER = date(1, 1, 1)
+
+
+def has_scores(session: Session, tenant_id: TenantId, since: date | None) -> bool:
+    """Whether the range holds scores already (a bulk rebuild's re-score finds none)."""
+    found = session.execute(_ANY, {"tenant": tenant_id, "since": since or _EVER})
+    return bool(found.scalar_one())
+
+
+def upsert(
+    session: Session,
+    tenant_id: TenantId,
+    batches: Iterable[Iterable[ScoredGroup]],
+    *,
+    since: date | None,
+    scored_at: datetime,
+) -> int:
+    """Write the batches' scores over the range's; returns how many."""
+    raw: Any = session.connection().connection.driver_connection
+    mine = (tenant_id, since or _EVER)
+    stored = raw.execute(_COUNT, mine).fetchone()[0]
+    count = inserted = 0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rescore-writes") as writer:
+        sent: Future[int] | None = None
+        for groups in batches:
+            params: dict[str, Any] = {**columns(groups), "tenant": tenant_id, "at": scored_at}
+            count += len(params["st"])
+            if sent is not None:
+                inserted += sent.result()  # the batch before is written (or raises here)
+            inputs: Inputs | None = session.info.get(INPUTS)
+            if inputs is not None:
+                inputs.ahead()  # the next batch's FETCH, before this one's write
+            sent = writer.submit(_upsert, raw, params)
+        if sent is not None:
+            inserted += sent.result()
+    if stored - (count - inserted) > 0:  # stored scores that no snapshot updated
+        raw.execute(ORPHANS, {"tenant": tenant_id, "since": since or _EVER})
+    return count
+
+
+def _upsert(raw: Any, params: dict[str, Any]) -> int:
+    """One batch's UPSERT; how many of its rows were new."""
+    return int(raw.execute(UPSERT, params).fetchone()[0])
+
+
+INPUTS = "fairscore_rescore_inputs"  # rescoring.read's Inputs, in the session's `info`
+
+
+class Inputs:
+    """A cursor's rows, `size` a FETCH; `ahead` fetches the next batch before it is asked
+    for (the writer does, while the connection is free)."""
+
+    def __init__(self, raw: Any, name: str, size: int) -> None:
+        self.raw, self.fetch = raw, f"FETCH FORWARD {size} FROM {name}"
+        self.next: list[Any] | None = None
+        self.done = False
+
+    def ahead(self) -> None:
+        if self.next is None and not self.done:
+            self.next = self.raw.execute(self.fetch, binary=True).fetchall()
+            self.done = not self.next
+
+    def take(self) -> list[Any]:
+        self.ahead()
+        batch, self.next = self.next or [], None
+        return batch
+
+
+def columns(groups: Iterable[ScoredGroup]) -> dict[str, list[Any]]:
+    """The arrays UPSERT binds, for every row of the groups (the rows' keys are
+    rescoring.read's: subject type, subject id, grain, period start)."""
+    keys: list[Any] = []
+    model_ids: list[str | None] = []
+    versions: list[int] = []
+    totals: list[float | None] = []
+    texts: list[str] = []
+    for group in groups:
+        n = len(group.rows)
+        keys += [row.key for row in group.rows]
+        model_ids += [group.model_id] * n
+        versions += [group.model_version] * n
+        totals += [None if t is None else float(t) for t in group.scored.total]
+        texts += breakdowns(group)
+    st, sid, gr, ps = zip(*keys, strict=True) if keys else ((), (), (), ())
+    return {
+        "st": list(st),
+        "sid": list(sid),
+        "gr": list(gr),
+        "ps": list(ps),
+        "mid": model_ids,
+        "mv": versions,
+        "tot": totals,
+        "bd": texts,
+    }
