@@ -2,10 +2,10 @@
 numbers the models read out of score_snapshot, write scores back into snapshot_score.
 
 On PostgreSQL the numbers leave as typed columns (`metrics->'key'->>i`) through a cursor,
-BATCH rows per FETCH, the next FETCH sent before a batch is handed out (in a pipeline it
-runs while the batch is scored). Scores already there are updated in place, in the same
-pipeline (rescoring_pg); a range without scores (a bulk rebuild's) gets one COPY per
-batch. Elsewhere (SQLite) the metrics column is read, the range's scores deleted and one
+BATCH rows a FETCH (`rescoring_pg.Inputs`: the writer fetches the next batch before it
+writes one, so that Python scores it while the server writes). Scores already there are
+updated in place (rescoring_pg); a range without scores (a bulk rebuild's) gets one COPY
+per batch. Elsewhere (SQLite) the metrics column is read, the range's scores deleted and one
 executemany per batch inserts. Tested equal to the per-snapshot path
 (tests/integration/test_rescore_fast_path.py) on both.
 """
@@ -54,7 +54,7 @@ __all__ = [
     "replace",
 ]
 
-BATCH = 20_000
+BATCH = 10_000  # rows a FETCH (and a write): the first and last batch are not overlapped
 T, S = SCORE_SNAPSHOT.c, SNAPSHOT_SCORE.c
 
 # Where metrics_to_json puts a MetricValue's numbers: [value, sample, mean, median, p90,
