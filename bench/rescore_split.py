@@ -1,8 +1,11 @@
 """The parts of one whole-history re-score, timed apart (`python -m bench.rescore --split`),
 in one transaction that is rolled back: what Python spends reading the numbers, grouping
 and scoring them, writing the COPY text; what the PostgreSQL backend spends on the read,
-the DELETE of the old scores, and the COPY — into snapshot_score (jsonb parsing, primary
+the DELETE of the old scores, and the COPY — into snapshot_score (json checking, primary
 key, foreign key, WAL) and, to tell those apart, into temporary tables without them.
+These are the parts of the COPY path (a range without scores, as after a bulk rebuild's
+clear); over stored scores the re-score updates them in place (rescoring_pg), measured as
+a whole by `bench.rescore`.
 """
 
 from __future__ import annotations
@@ -53,8 +56,8 @@ def measure(c: Container, tenant_id: TenantId, *, since: date) -> None:
             uow.session.execute(text(sql))
         for table, label in (
             ("split_text", "COPY, temp table, breakdown as text"),
-            ("split_jsonb", "COPY, temp table, jsonb"),
-            ("split_key", "COPY, temp table, jsonb + primary key"),
+            ("split_jsonb", "COPY, temp table, json (as stored)"),
+            ("split_key", "COPY, temp table, json + primary key"),
         ):
             _part(uow, label, lambda table=table: _copy(uow, table, data))  # type: ignore[misc]
         _part(
