@@ -8,11 +8,10 @@ tenant's, or with `by_team` the subject's team's (an agent against their own tea
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 
 from domain.casemix.moments import Moments, StratumCell
 from domain.casemix.standardise import CaseMixPolicy, Reference, comparison_of, standardise
-from domain.values import MetricSet, StreamKey
+from domain.values import MetricSet, MetricValue, StreamKey
 
 Cells = Mapping[StratumCell, Moments]
 SubjectStrata = Mapping[StreamKey, Cells]  # one subject: stream → stratum → moments
@@ -39,5 +38,18 @@ def with_case_mix(metrics: MetricSet, strata: SubjectStrata, refs: References) -
         reference = refs.get(key)
         if comparison is None or value is None or reference is None or not value.sample_size:
             continue
-        out[key] = replace(value, case_mix=standardise(cells, reference, comparison))
+        # the constructor, not dataclasses.replace: ~3x cheaper, and this runs per subject,
+        # stream and period of a rebuild
+        out[key] = MetricValue(
+            value.key,
+            value.basis,
+            value.value,
+            value.sample_size,
+            value.mean,
+            value.median,
+            value.p90,
+            value.positives,
+            value.interval,
+            standardise(cells, reference, comparison),
+        )
     return out

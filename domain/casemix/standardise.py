@@ -26,9 +26,10 @@ even when pooled into all: the adjusted value and its interval are null, never a
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from domain import metrics as m
 from domain.casemix.moments import Moments, StratumCell
@@ -108,6 +109,11 @@ def _part(value: str | None) -> str:
     return "(none)" if value is None else value
 
 
+# A reference stratum as the standardisation reads it, once per cell and period: its key
+# (after pooling), mean, variance (0 below two observations) and observations.
+Pooled = tuple[str, float, float, int]
+
+
 class Reference:
     """The reference population's moments per stratum, per channel and overall, with
     the pooling rule; built once per period and level and shared by its subjects."""
@@ -120,18 +126,11 @@ class Reference:
         for (channel, _), moments in self.cells.items():
             self.channels[channel] = self.channels.get(channel, Moments()) + moments
             self.overall = self.overall + moments
-        # stratum() per cell, as every subject of the period asks the same few cells
-        self._pooled: dict[StratumCell, tuple[str, Moments] | None] = {}
+        # pooled() per cell, as every subject of the period asks the same few cells
+        self._pooled: dict[StratumCell, Pooled | None] = {}
 
     def stratum(self, cell: StratumCell) -> tuple[str, Moments] | None:
         """The stratum `cell` counts in, after pooling, and the reference's moments there."""
-        try:
-            return self._pooled[cell]
-        except KeyError:
-            found = self._pooled[cell] = self._stratum(cell)
-            return found
-
-    def _stratum(self, cell: StratumCell) -> tuple[str, Moments] | None:
         enough = self.policy.min_stratum
         channel, priority = cell
         own = self.cells.get(cell)
@@ -144,53 +143,70 @@ class Reference:
             return POOLED, self.overall
         return None
 
+    def pooled(self, cell: StratumCell) -> Pooled | None:
+        """`stratum(cell)` as numbers, memoised."""
+        try:
+            return self._pooled[cell]
+        except KeyError:
+            pass
+        found = self.stratum(cell)
+        if found is not None:
+            key, ref = found
+            found_numbers: Pooled | None = (key, _mean(ref), ref.variance or 0.0, ref.count)
+        else:
+            found_numbers = None
+        self._pooled[cell] = found_numbers
+        return found_numbers
+
 
 def standardise(
     subject: Mapping[StratumCell, Moments], reference: Reference, comparison: Comparison
 ) -> Adjustment:
     """The subject's observed and expected values, their ratio or difference with a
-    95% interval, and the strata behind them (see the module's docstring)."""
+    95% interval, and the strata behind them (see the module's docstring).
+
+    One pass over the subject's cells: their sums for the observed value, and per pooled
+    stratum (in the subject's order, so sums add up alike everywhere) the subject's
+    observations and sum with the reference there; with one stratum (most subjects of a
+    short period) no grouping at all."""
     count, total = 0, 0.0
-    for moments in subject.values():
-        count += moments.count
-        total += moments.total
+    groups: dict[str, list[Any]] = {}  # key → [n, sum, the reference's Pooled]
+    thin = False  # the reference is too thin for an observation even pooled into all
+    for cell, mine in subject.items():
+        n = mine.count
+        count += n
+        total += mine.total
+        if not n or thin:
+            continue
+        ref = reference.pooled(cell)
+        if ref is None:
+            thin = True
+            continue
+        group = groups.get(ref[0])
+        if group is None:
+            groups[ref[0]] = [n, mine.total, ref]
+        else:
+            group[0] += n
+            group[1] += mine.total
     observed = total / count if count else None
-    groups = _pool(subject, reference)
-    if groups is None or not count:
+    if thin or not count:
         return Adjustment(comparison, observed, None, count, None, None)
-    expected = sum(n * _mean(ref) for n, _, ref in groups.values()) / count
-    strata = tuple(
-        StratumRow(key, mine / n, _mean(ref), n) for key, (n, mine, ref) in sorted(groups.items())
-    )
+    expected = 0.0
+    for n, _, ref in groups.values():
+        expected += n * ref[1]
+    expected /= count
+    if len(groups) == 1:
+        ((n, mine_total, ref),) = groups.values()
+        strata: tuple[StratumRow, ...] = (StratumRow(ref[0], mine_total / n, ref[1], n),)
+    else:
+        strata = tuple(
+            StratumRow(key, g[1] / g[0], g[2][1], g[0]) for key, g in sorted(groups.items())
+        )
     adjusted = _compare(comparison, observed, expected)
     if adjusted is None or count < reference.policy.min_sample:
         return Adjustment(comparison, observed, expected, count, None, None, strata)
-    interval = _interval(comparison, adjusted, expected, groups, count)
+    interval = _interval(comparison, adjusted, expected, groups.values(), count)
     return Adjustment(comparison, observed, expected, count, adjusted, interval, strata)
-
-
-# key → (the subject's observations there, their sum, the reference's moments there)
-Groups = dict[str, tuple[int, float, Moments]]
-
-
-def _pool(subject: Mapping[StratumCell, Moments], reference: Reference) -> Groups | None:
-    """The subject's observations and sums gathered by pooled stratum (in the subject's
-    order, so sums add up alike everywhere); None when the reference is too thin for one of
-    its observations even pooled into all."""
-    groups: Groups = {}
-    for cell, mine in subject.items():
-        if not mine.count:
-            continue
-        found = reference.stratum(cell)
-        if found is None:
-            return None
-        key, ref = found
-        before = groups.get(key)
-        if before is None:
-            groups[key] = (mine.count, mine.total, ref)
-        else:
-            groups[key] = (before[0] + mine.count, before[1] + mine.total, ref)
-    return groups
 
 
 def _mean(moments: Moments) -> float:
@@ -207,13 +223,16 @@ def _compare(comparison: Comparison, observed: float | None, expected: float) ->
 
 
 def _interval(
-    comparison: Comparison, adjusted: float, expected: float, groups: Groups, count: int
+    comparison: Comparison,
+    adjusted: float,
+    expected: float,
+    groups: Iterable[list[Any]],
+    count: int,
 ) -> tuple[float, float] | None:
     var_observed = var_expected = 0.0
-    for n, _, ref in groups.values():
-        spread = ref.variance or 0.0
+    for n, _, (_, _, spread, size) in groups:
         var_observed += n * spread
-        var_expected += (n / count) ** 2 * spread / ref.count
+        var_expected += (n / count) ** 2 * spread / size
     var_observed /= count * count
     if comparison is Comparison.DIFFERENCE:
         half = Z95 * math.sqrt(var_observed + var_expected)
