@@ -7,6 +7,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from domain.casemix import ADJUSTED_METRICS
 from domain.casemix.apply import References, Strata, references, with_case_mix
 from domain.derivation.outbox import REFERENCES, DirtyEntry
 from domain.goals.engine import refresh_touched
@@ -141,11 +142,13 @@ class PeriodScorer:
         self.business = has_business_hours(uow.tenant)
         self.case_mix = case_mix_policy(uow.tenant)
         self._tenant_reference: References | None = None
+        # what `_read_strata` reads when a subject first needs adjusting (`snapshots`)
+        self._strata_of: tuple[Subjects, Mapping[str, str | None]] | None = None
 
     def snapshots(self, subjects: Subjects) -> list[Snapshot]:
         # An agent's peers and per-team model are those of its team at the period's start.
         team_of = {} if subjects.agents is None else self._teams_on_start(subjects.agents)
-        self._read_strata(subjects, team_of)
+        self._strata_of = (subjects, team_of)  # read when (if) a subject needs them
         agents = self.measure(Level.AGENT, subjects.agents)
         if subjects.agents is None:
             team_of = self._teams_on_start(agents.keys())
@@ -178,19 +181,19 @@ class PeriodScorer:
             return self.uow.directory.teams_of_agents(agents, on=self.period.start)
         return {agent: self.teams.team_on(agent, self.period.start) for agent in agents}
 
-    def _read_strata(self, subjects: Subjects, team_of: Mapping[str, str | None]) -> None:
+    def _read_strata(self) -> dict[Level, Strata]:
         """The case-mix moments this roll-up adjusts with, in one statement: every
-        subject's when all are measured or re-adjusted; else only the tenant's and the
-        measured agents' and teams' (the agents' teams: their peers, and their references
-        with `by_team`)."""
-        if not self.case_mix.enabled or self.preloaded_strata is not None:
-            return
+        subject's when all are measured or re-adjusted (or outside `snapshots`); else only
+        the tenant's and the measured agents' and teams' (the agents' teams: their peers,
+        and their references with `by_team`)."""
+        if self._strata_of is None:
+            return self.uow.samples.strata(self.period)
+        subjects, team_of = self._strata_of
         agents, teams = subjects.agents, subjects.teams
         if agents is None or teams is None or self._moved_references(subjects):
-            self.preloaded_strata = self.uow.samples.strata(self.period)
-            return
+            return self.uow.samples.strata(self.period)
         teams = teams | {t for t in team_of.values() if t}
-        self.preloaded_strata = self.uow.samples.strata_of(self.period, agents, teams)
+        return self.uow.samples.strata_of(self.period, agents, teams)
 
     def _moved_references(self, subjects: Subjects) -> bool:
         """Whether the other subjects' stored adjustments may no longer hold: case mix
@@ -287,11 +290,19 @@ class PeriodScorer:
         tenant is its own reference: nothing to adjust."""
         if level is Level.TENANT or not subjects or not self.case_mix.enabled:
             return lambda _, values: values
-        strata = self._strata(level, subjects)
-        by_subject = self._references_by_team(subjects) if level is Level.AGENT else {}
-        tenant = self._tenant_references()
+        # Read (a roll-up: one statement) only once a subject has an adjusted metric with
+        # data: a new ticket's agent, team and period often have none to adjust.
+        prepared: tuple[Strata, dict[str, References], References] | None = None
 
         def adjust(subject: str, values: MetricSet) -> MetricSet:
+            nonlocal prepared
+            if prepared is None:
+                if self.preloaded_strata is None and not _adjustable(values):
+                    return values
+                strata = self._strata(level, subjects)
+                by_team = self._references_by_team(subjects) if level is Level.AGENT else {}
+                prepared = strata, by_team, self._tenant_references()
+            strata, by_subject, tenant = prepared
             refs = by_subject.get(subject, tenant)
             return with_case_mix(values, strata.get(subject, {}), refs)
 
@@ -300,7 +311,7 @@ class PeriodScorer:
     def _strata(self, level: Level, subjects: Collection[str] | None) -> Strata:
         """Per subject (None: every one), stream and stratum: the period's moments."""
         if self.preloaded_strata is None:  # every level's at once
-            self.preloaded_strata = self.uow.samples.strata(self.period)
+            self.preloaded_strata = self._read_strata()
         preloaded = self.preloaded_strata.get(level, {})
         if subjects is None:
             return preloaded
@@ -344,6 +355,11 @@ class PeriodScorer:
             model.id,
             signals=measured.signals,
         )
+
+
+def _adjustable(values: MetricSet) -> bool:
+    """Whether case mix has something to adjust in `values` (`with_case_mix`'s rule)."""
+    return any(key[0] in ADJUSTED_METRICS and v.sample_size for key, v in values.items())
 
 
 @dataclass(frozen=True, slots=True)
