@@ -123,11 +123,13 @@ class Container:
         exclusive: bool = False,
         api: bool = False,
         reconciling: bool = False,
+        derived: bool = False,
     ) -> SqlUnitOfWork:
         """`api`: an API request's, its statements bounded (API_STATEMENT_TIMEOUT).
         `reconciling`: the reconciler's own, whose commits ask for no reconcile: it looks
         at the outbox again itself before it lets the tenant go (a request from there only
-        queued a job that found nothing — one per job)."""
+        queued a job that found nothing — one per job). `derived`: it writes derived data
+        only, and commits without waiting for the WAL flush (see SqlUnitOfWork)."""
         return SqlUnitOfWork(
             self.api_sessions if api else self.sessions,
             tenant_id,
@@ -136,6 +138,7 @@ class Container:
             after_commit=None if reconciling else self.request_reconcile,
             integrations_changed=self._evict_integrations,
             scores_committed=self.live.announce,
+            derived=derived,
         )
 
     def request_reconcile(self, tenant_id: TenantId) -> None:
@@ -179,7 +182,8 @@ class Container:
         """The tenant's reconciler. `wait`: queue for the tenant's claim (an operator's
         command) instead of leaving it to the process that holds it (a worker)."""
         return Reconciler(
-            open_uow=lambda: self.uow(tenant_id, reconciling=True),
+            open_uow=lambda: self.uow(tenant_id, reconciling=True, derived=True),
+            open_change=lambda: self.uow(tenant_id, reconciling=True),
             decoder=self.decoder,
             claim=lambda: tenant_claim(self.engine, tenant_id, wait=wait),
             bulk=None if self.settings.is_sqlite else PostgresBulkRebuild(self),

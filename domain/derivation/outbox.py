@@ -81,7 +81,8 @@ class Outbox(Protocol):
         ...
 
     def pending(self) -> bool:
-        """Whether any subject-period or request waits."""
+        """Whether any subject-period, request or pending delivery (the deliveries' own
+        outbox) waits: what the reconciler looks at before it lets the tenant go."""
         ...
 
     @property

@@ -64,6 +64,9 @@ class Reconciler:
     bulk: BulkRebuild | None = None
     progress: Progress | None = None
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # dates goal statuses
+    # The unit of work an operator's `change` commits in (default `open_uow`): the change
+    # may hold what cannot be derived again (an audit entry), so not an asynchronous one.
+    open_change: Callable[[], UnitOfWork] | None = None
 
     def run(self, change: Callable[[UnitOfWork], object] | None = None) -> ReconcileResult:
         """Drain the outbox. A `change` is committed first, under the claim, so that this
@@ -73,7 +76,7 @@ class Reconciler:
         while True:
             with self.claim() as held:
                 if change is not None:
-                    with self.open_uow() as uow:
+                    with (self.open_change or self.open_uow)() as uow:
                         change(uow)
                         uow.commit()
                     change = None
@@ -132,17 +135,20 @@ class Reconciler:
 
     def _roll_up(self) -> tuple[int, list[DerivationRequest]]:
         """Roll up every marked subject-period, a batch per transaction; and the coarse
-        requests, read by the last batch's unit of work after its commit (a unit of work
-        per job fewer: its tenant read and its session)."""
+        requests, read in the last batch's transaction (a unit of work per job fewer: its
+        tenant read and its session)."""
         total = 0
         while True:
             with self.open_uow() as uow:
                 done = roll_up(uow, limit=ROLL_UP_BATCH, now=self.clock())
+                # Read in the roll-up's transaction (one fewer): a request committed after
+                # this read is seen by `_pending` once the claim is let go.
+                requests = uow.outbox.requests() if done < ROLL_UP_BATCH else []
                 uow.commit()
                 total += done
                 if done < ROLL_UP_BATCH:
-                    return total, uow.outbox.requests()
+                    return total, requests
 
     def _pending(self) -> bool:
         with self.open_uow() as uow:
-            return uow.outbox.pending() or bool(uow.deliveries.pending(1))
+            return uow.outbox.pending()  # pending deliveries included: one statement

@@ -38,25 +38,34 @@ HOW_TO_PROTECT = (
 )
 TENANT_SESSION = "fairscore_tenant"  # key of a session's `info`: the tenant it is bound to
 _SET_TENANT = text(f"SELECT set_config('{TENANT_SETTING}', :tenant, true)")
+# The same, for a transaction whose commit need not wait for the WAL flush (derived data).
+_SET_TENANT_ASYNC = text(
+    f"SELECT set_config('{TENANT_SETTING}', :tenant, true),"
+    " set_config('synchronous_commit', 'off', true)"
+)
 # psycopg's own placeholders (migrations): whether the migrating login may switch to a role.
 REACHABLE_SQL = (
     "SELECT 1 FROM pg_roles WHERE rolname = %s AND pg_has_role(session_user, oid, 'MEMBER')"
 )
 
 
-def scope_to_tenant(session: Session, tenant_id: str) -> None:
-    """Each transaction of `session` on PostgreSQL sees only `tenant_id`'s rows."""
+def scope_to_tenant(session: Session, tenant_id: str, *, asynchronous: bool = False) -> None:
+    """Each transaction of `session` on PostgreSQL sees only `tenant_id`'s rows;
+    `asynchronous`: and commits without waiting for the WAL flush (infra/db/uow.py says
+    whose may)."""
     session.info[TENANT_SESSION] = tenant_id
 
     @event.listens_for(session, "after_begin")
     def _set_tenant(_s: Session, _t: SessionTransaction, connection: Connection) -> None:
-        scope_connection(connection, tenant_id)
+        scope_connection(connection, tenant_id, asynchronous=asynchronous)
 
 
-def scope_connection(connection: Connection, tenant_id: str) -> None:
+def scope_connection(connection: Connection, tenant_id: str, *, asynchronous: bool = False) -> None:
     """`scope_to_tenant` for a Core connection's current transaction."""
     if connection.dialect.name == "postgresql":
-        connection.execute(_SET_TENANT, {"tenant": tenant_id})
+        connection.execute(
+            _SET_TENANT_ASYNC if asynchronous else _SET_TENANT, {"tenant": tenant_id}
+        )
 
 
 # Of the current login: whether it escapes the policies (it, or a role it may switch to,

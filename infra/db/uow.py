@@ -61,9 +61,16 @@ class SqlUnitOfWork:
     tenant (`after_commit`); the request may fail (Redis down) without losing anything:
     the work is committed and the sweeper finds it. A commit that wrote scores announces
     them afterwards (`scores_committed`), never before: a subscriber told of a score can
-    read it."""
+    read it.
 
-    tenant: TenantProfile
+    A `derived` unit of work (the reconciler's) writes only what can be derived again from
+    committed input — events from stored deliveries, facts, samples, snapshots, the outbox
+    it drains — so it commits asynchronously (`synchronous_commit` off for its
+    transactions, set in the statement that scopes them to the tenant): it does not wait
+    for the WAL flush. A PostgreSQL crash may lose its last fraction of a second of
+    commits, never half of one: the deliveries go back to pending and the outbox keeps its
+    rows, and the sweeper asks for them again. Its tenant is read on first use (the
+    reconciler's last look at the outbox needs none)."""
 
     def __init__(
         self,
@@ -75,8 +82,11 @@ class SqlUnitOfWork:
         after_commit: AfterCommit | None = None,
         integrations_changed: IntegrationsChanged | None = None,
         scores_committed: ScoresCommitted | None = None,
+        derived: bool = False,
     ) -> None:
         self._sessions = sessions
+        self.derived = derived
+        self._tenant: TenantProfile | None = None
         self.tenant_id = tenant_id
         self.exclusive = exclusive
         self._box = box
@@ -86,7 +96,7 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> SqlUnitOfWork:
         self.session = session = self._sessions()
-        scope_to_tenant(session, self.tenant_id)
+        scope_to_tenant(session, self.tenant_id, asynchronous=self.derived)
         if self.exclusive and is_postgres(session):
             # One writer per tenant at a time: concurrent jobs on the same tenant queue
             # here instead of racing on the same tickets and snapshots.
@@ -94,7 +104,7 @@ class SqlUnitOfWork:
                 text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
                 {"key": tenant_lock_key(self.tenant_id)},
             )
-        self.tenant = SystemRepository(session).tenant(self.tenant_id)
+        self._tenant = None if self.derived else SystemRepository(session).tenant(self.tenant_id)
         tid = self.tenant_id
         self.events = SqlEventLog(session, tid)
         self.directory = SqlDirectory(session, tid)
@@ -123,6 +133,12 @@ class SqlUnitOfWork:
         self.people_data = people_data_stores(session, tid)
         self.performance_reviews = SqlPerformanceReviews(session, tid)
         return self
+
+    @property
+    def tenant(self) -> TenantProfile:
+        if self._tenant is None:
+            self._tenant = SystemRepository(self.session).tenant(self.tenant_id)
+        return self._tenant
 
     def __exit__(
         self,

@@ -9,16 +9,18 @@ from typing import Any
 from sqlalchemy import case, delete, exists, select, tuple_
 
 from domain.derivation.outbox import DerivationRequest, DirtyEntry, Redo
+from domain.integrations import PENDING
 from domain.metrics import Level
 from domain.periods import Grain, Period
 from infra.db.repositories.base import TenantRepository
 from infra.db.sql import chunks, insert_for, is_postgres
-from infra.db.tables import DERIVATION_REQUEST, DIRTY_PERIOD
+from infra.db.tables import DERIVATION_REQUEST, DIRTY_PERIOD, WEBHOOK_DELIVERY
 from infra.db.types import utcnow
 from infra.db.unnest import insert_unnest
 
 D = DIRTY_PERIOD.c
 R = DERIVATION_REQUEST.c
+W = WEBHOOK_DELIVERY.c
 _DIRTY_KEY = ("tenant_id", "grain", "period_start", "level", "subject_id")
 
 
@@ -123,7 +125,9 @@ class SqlOutbox(TenantRepository):
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def pending(self) -> bool:
-        """Whether any derivation work waits (the reconciler checks before it lets go)."""
+        """Whether any derivation work waits, pending deliveries included (the reconciler
+        checks before it lets go): one statement."""
         dirty = exists().where(D.tenant_id == self.tenant_id)
         asked = exists().where(R.tenant_id == self.tenant_id)
-        return bool(self.session.execute(select(dirty | asked)).scalar())
+        waiting = exists().where(W.tenant_id == self.tenant_id, W.status == PENDING)
+        return bool(self.session.execute(select(dirty | asked | waiting)).scalar())
