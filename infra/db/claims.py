@@ -40,12 +40,14 @@ def tenant_claim(engine: Engine, tenant_id: str, *, wait: bool = False) -> Itera
                 lock.release()
         return
     key = {"key": tenant_lock_key(tenant_id)}
-    with engine.connect() as conn:
+    # Autocommit: the lock is the session's, so no transaction stays open meanwhile, and
+    # taking and letting go are one round trip each (no BEGIN, no COMMIT). The pool puts
+    # the connection's isolation level back when it is returned.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         try:
             take = "pg_advisory_lock" if wait else "pg_try_advisory_lock"
             taken = conn.execute(text(f"SELECT {take}(hashtext(:key))"), key).scalar()
             held = wait or bool(taken)
-            conn.commit()  # the lock is the session's: no transaction stays open meanwhile
         except BaseException:
             # Interrupted (a job timeout, a worker's hand-back) perhaps holding the lock: a
             # pooled connection outlives the job, so it must not go back to the pool.
@@ -61,7 +63,6 @@ def tenant_claim(engine: Engine, tenant_id: str, *, wait: bool = False) -> Itera
 def _release(conn: Connection, key: dict[str, str]) -> None:
     try:
         conn.execute(text("SELECT pg_advisory_unlock(hashtext(:key))"), key)
-        conn.commit()
     except BaseException as exc:
         # The connection is gone, or the release was interrupted: drop the connection, and
         # the lock with it; never hand it back to the pool still holding the tenant.

@@ -64,6 +64,19 @@ class SqlOutbox(TenantRepository):
             .order_by(D.grain, D.period_start)
             .limit(limit)
         )
+        if is_postgres(self.session):
+            # One statement: delete the first `limit` and return them (the tenant's claim
+            # keeps any other taker away meanwhile).
+            taken = delete(DIRTY_PERIOD).where(
+                D.tenant_id == self.tenant_id,
+                tuple_(D.grain, D.period_start, D.level, D.subject_id).in_(stmt),
+            )
+            returned = taken.returning(D.grain, D.period_start, D.level, D.subject_id)
+            rows = sorted(self.session.execute(returned), key=lambda r: (r[0], r[1]))
+            return [
+                DirtyEntry(Period(Grain(g), start), Level(level), subject)
+                for g, start, level, subject in rows
+            ]
         rows = list(self.session.execute(stmt))
         for part in chunks(rows):
             self.session.execute(
