@@ -19,8 +19,9 @@ from the outside (pending deliveries, rows of --backlog-table, queued and runnin
 2. the same for one tenant holding ≥ 100k events of history (bench/dataset.py, its last
    year) at 30 events/s.
 3. throughput: a backlog over the 50 tenants posted while no worker runs, drained by
-   1 worker, then another of the same size by 2 workers (from the first worker listening to
-   nothing pending); the ratio against 1 worker.
+   1 worker, then another of the same size by 2 workers (from the queued jobs handed to
+   workers that have started up, to nothing pending); the ratio against 1 worker, and the
+   cores used meanwhile by the workers (with their cron children), serve and PostgreSQL.
 
 The table is printed like bench/run.py's and saved with the raw figures to
 bench/results/freshness-<timestamp>.json.
@@ -43,6 +44,7 @@ from bench.freshness_stack import Stack, Tenant, history_tenant, open_tenant
 from bench.freshness_stats import (
     after_warmup,
     backlog_is_flat,
+    cpu_row,
     latency_verdict,
     percentile,
     ratio_verdict,
@@ -304,17 +306,27 @@ async def _scaling(
     for workers in (1, 2):
         stack.stop_workers()
         sent = await load.flood(streams, tenants, events=events)
-        listening = await asyncio.to_thread(stack.start_workers, workers)
-        cpu = stack.worker_cpu()
+        # The workers start up (imports, connections, their cron children) with the
+        # queued jobs held back: a drain of a few seconds measures draining only. Their
+        # sweeper must not queue the backlog again meanwhile (a slow flood makes it old).
+        await asyncio.sleep(0.2)  # the API's last coalesced requests (every 50 ms)
+        held = stack.hold_jobs()
+        await asyncio.to_thread(stack.start_workers, workers, SWEEP_AFTER_SECONDS="3600")
+        await asyncio.to_thread(stack.settle_workers)
+        cpu, window = stack.worker_cpu(), stack.cpu_window()
+        started = time.monotonic()
+        stack.release_jobs(held)
         drained = await load.wait_drained(timeout=600, every=0.1)
         finished = time.monotonic()
-        cpu = stack.worker_cpu() - cpu
-        seconds = finished - listening if drained is not None else float("nan")
+        cpu, spent = stack.worker_cpu() - cpu, window.spent()
+        seconds = finished - started if drained is not None else float("nan")
         out[f"workers_{workers}"] = {
             "sent": _sent(sent),
             "drain_s": seconds,
             "events_per_s": sent_count(sent) / seconds,
             "worker_cpu_s": cpu,
+            "cpu_s": spent,  # workers with their cron children, serve, postgres backends
+            "loadavg": os.getloadavg(),
         }
     return out
 
@@ -341,6 +353,7 @@ def _scaling_rows(r: dict[str, Any], tenants: int) -> list[Row]:
             "baseline",
             "",
         ),
+        *(cpu_row(f"  CPU during the drain, {n}", r[f"workers_{n}"]) for n in (1, 2)),
     ]
 
 

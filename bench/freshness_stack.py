@@ -25,9 +25,10 @@ from typing import IO
 
 import httpx
 import redis
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from bench import dataset
+from bench.process_cpu import CpuWindow, tree_cpu_seconds
 from domain.ports import TenantProfile
 from infra import admin
 from infra.bootstrap import Container, install
@@ -90,6 +91,7 @@ class Stack:
         self._logs: list[IO[bytes]] = []
         self._started_workers = 0
         self.container: Container | None = None
+        self._activity: Engine | None = None  # reads pg_stat_activity (cpu_window)
 
     # database ---------------------------------------------------------------------------
     def create_database(self) -> Container:
@@ -142,14 +144,15 @@ class Stack:
             time.sleep(0.2)
         raise RuntimeError("the API did not start:\n" + self.log_tail("serve.log"))
 
-    def start_workers(self, count: int) -> float:
-        """Start `count` workers; the monotonic time the first of them listened."""
+    def start_workers(self, count: int, **env: str) -> float:
+        """Start `count` workers (with `env` set); the monotonic time the first of them
+        listened."""
         started = []
         for _ in range(count):
             self._started_workers += 1
             log = f"worker-{self._started_workers}.log"
             # INFO: the worker says when it listens on the queue
-            self.workers.append(self._start(log, "worker", LOG_LEVEL="INFO"))
+            self.workers.append(self._start(log, "worker", LOG_LEVEL="INFO", **env))
             started.append(log)
         return min(self._listening(log) for log in started)
 
@@ -162,10 +165,62 @@ class Stack:
             time.sleep(0.02)
         raise RuntimeError(f"{log}: the worker did not listen:\n" + self.log_tail(log))
 
+    def hold_jobs(self) -> list[bytes]:
+        """Take every queued job id out of the queue (the jobs stay stored) until
+        `release_jobs`: workers can then start up without draining meanwhile."""
+        key = f"rq:queue:{self.queue_name}"
+        with self.redis.pipeline() as pipe:  # MULTI: nothing is pushed in between
+            pipe.lrange(key, 0, -1)
+            pipe.delete(key)
+            ids, _ = pipe.execute()
+        return list(ids)
+
+    def release_jobs(self, ids: list[bytes]) -> None:
+        if ids:
+            self.redis.rpush(f"rq:queue:{self.queue_name}", *ids)  # wakes the listening workers
+
+    def settle_workers(
+        self, *, quiet: float = 0.05, every: float = 0.5, timeout: float = 60
+    ) -> None:
+        """Wait until the workers and their cron children have finished starting up:
+        together under `quiet` CPU seconds per `every` seconds."""
+        deadline = time.monotonic() + timeout
+        last = self._workers_tree_cpu()
+        while time.monotonic() < deadline:
+            time.sleep(every)
+            now = self._workers_tree_cpu()
+            if now - last < quiet:
+                return
+            last = now
+
+    def _workers_tree_cpu(self) -> float:
+        return sum(tree_cpu_seconds(w.pid) for w in self.workers if w.poll() is None)
+
     def worker_cpu(self) -> float:
         """CPU seconds (user + system) the running workers have used so far: the machine is
         shared, so the work per event is read beside the wall-clock figures."""
         return sum(_cpu_seconds(w.pid) for w in self.workers if w.poll() is None)
+
+    def cpu_window(self) -> CpuWindow:
+        """CPU from now on of the workers (with their cron children), `fairscore serve`
+        (with its uvicorn workers) and the PostgreSQL backends of the private database
+        (a local server: their pids are read from pg_stat_activity)."""
+        return CpuWindow(
+            lambda: {
+                "workers": [w.pid for w in self.workers if w.poll() is None],
+                "serve": [self.api.pid] if self.api and self.api.poll() is None else [],
+            },
+            self._backend_pids,
+        )
+
+    def _backend_pids(self) -> list[int]:
+        if self._activity is None:
+            self._activity = create_engine(ADMIN_URL, pool_size=1)
+        with self._activity.connect() as conn:
+            rows = conn.execute(
+                text("SELECT pid FROM pg_stat_activity WHERE datname = :db"), {"db": self.database}
+            )
+            return [int(pid) for (pid,) in rows]
 
     def stop_workers(self) -> None:
         _terminate(self.workers)
@@ -182,6 +237,8 @@ class Stack:
         self.api = None
         for out in self._logs:
             out.close()
+        if self._activity is not None:
+            self._activity.dispose()
         if self.container is not None:
             install(None)  # closes its engine
             self.container = None

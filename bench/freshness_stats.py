@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
+from typing import Any
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -69,3 +71,11 @@ def latency_verdict(p95: float, target: float, *, flat: bool, unseen: int) -> st
     if not flat:
         misses.append("backlog grows")
     return "met" if not misses else "missed: " + ", ".join(misses)
+
+
+def cpu_row(label: str, r: dict[str, Any]) -> tuple[str, str, str, str]:
+    """Cores used during a drain by each kind of process: whether the machine was full."""
+    spent, seconds = r.get("cpu_s", {}), r["drain_s"]
+    cores = ", ".join(f"{k} {v / seconds:.2f}" for k, v in spent.items())
+    load = r.get("loadavg", [float("nan")])[0]
+    return (label, f"cores: {cores}", f"of {os.cpu_count()}; load average {load:.1f}", "(context)")

@@ -5,6 +5,7 @@ spent per request is a steadier figure than its wall-clock rate."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 
@@ -31,3 +32,47 @@ def tree_cpu_seconds(root: int) -> float:
         if ancestor == root:
             total += seconds
     return total
+
+
+def pids_cpu_seconds(pids: Iterable[int]) -> dict[int, float]:
+    """user + system CPU seconds of each live process of `pids` (the gone ones left out)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[int, float] = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
+class CpuWindow:
+    """CPU seconds spent during a window by process trees (`roots`: label → pids, read at
+    the start and again at the end, so processes started meanwhile count in full) and by
+    the PostgreSQL backends serving one database (`backends`: their pids, read likewise;
+    a backend that exits inside the window takes its CPU with it)."""
+
+    def __init__(
+        self, roots: Callable[[], dict[str, list[int]]], backends: Callable[[], list[int]]
+    ) -> None:
+        self._roots = roots
+        self._backends = backends
+        self._start_trees = self._trees()
+        self._start_backends = pids_cpu_seconds(backends())
+
+    def _trees(self) -> dict[str, float]:
+        return {
+            label: sum(tree_cpu_seconds(pid) for pid in pids)
+            for label, pids in self._roots().items()
+        }
+
+    def spent(self) -> dict[str, float]:
+        """CPU seconds per label since the start, and "postgres" for the backends."""
+        trees = self._trees()
+        out = {label: trees[label] - self._start_trees.get(label, 0.0) for label in trees}
+        now = pids_cpu_seconds(self._backends())
+        out["postgres"] = sum(
+            seconds - self._start_backends.get(pid, 0.0) for pid, seconds in now.items()
+        )
+        return out
