@@ -1,14 +1,16 @@
 """Snapshots of every period of a tenant's history, then their scores, in bounded memory.
 
-1. metric values: for each grain, the whole-history summaries arrive period by period
-   (infra.bulk.history: the roll-up's own SQL); each period's subjects are measured by
+1. metric values: the tenant's samples are exported once into a columnar engine
+   (infra.bulk.columnar: the roll-up's statistics, computed by DuckDB), and for each grain
+   the whole-history summaries arrive period by period; each period's subjects are measured by
    `PeriodScorer.measure` (the roll-up's own rule: metric values and guardrail counts) and
    their rows go to score_snapshot by COPY, a few thousand at a time;
 2. scores: the re-score's fast path over the rows just written (`rescore_from`: numbers
    streamed in batches, `ColumnScorer`, one COPY of scores per batch) — the same code a
    model change runs, tested equal to `score` per snapshot.
 
-Neither step holds more than a period's summaries or a batch of rows in Python.
+Neither step holds more than a period's summaries or a batch of rows in Python (DuckDB
+holds the samples in its own file, within its memory limit).
 """
 
 from __future__ import annotations
@@ -18,21 +20,23 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from domain.casemix.apply import Strata
 from domain.metrics import Level
-from domain.periods import GRAINS, Period
+from domain.periods import GRAINS, Grain, Period
 from domain.policy import case_mix_policy
 from domain.ports import TenantId, UnitOfWork
 from domain.services.models import rescore_from
 from domain.services.rescoring import PeriodScorer, Streams
 from domain.values import has_data
-from infra.bulk.history import periods, strata
+from infra.bulk.columnar import History, history
 from infra.db.copy import copy_in
 from infra.db.repositories.rescoring import copy_text
 from infra.db.repositories.snapshots import stored_metrics
+from infra.db.sql import as_date
+from infra.db.tables import ACTIVE_USERS
 from infra.db.types import utcnow
 
 if TYPE_CHECKING:  # the container builds the bulk strategy
@@ -57,24 +61,14 @@ def score_history(c: Container, tenant_id: TenantId, *, progress: Progress | Non
     The caller cleared the tenant's snapshots and holds its lock."""
     written = 0
     with c.uow(tenant_id) as uow:
-        # Per sort or hash of the summaries' statement (six per grain): the server process
-        # stays near 250 MB whatever the history (bigger ones spill to disk); 64 MB took it
-        # past 500 MB at 100k tickets for no measurable gain.
-        uow.session.execute(text("SET LOCAL work_mem = '16MB'"))
         uow.session.execute(text("SET LOCAL jit = off"))  # compiling costs more than it saves
         case_mix = case_mix_policy(uow.tenant).enabled
-        for step, grain in enumerate(GRAINS, start=1):
-            lines: list[str] = []
-            moments = _Moments(strata(uow.session, tenant_id, grain)) if case_mix else None
-            for start, by_level in periods(uow.session, tenant_id, grain):
-                cells = moments.of(start) if moments is not None else None
-                lines += _lines(uow, Period(grain, start), by_level, cells)
-                if len(lines) >= FLUSH:  # between two fetches of the summaries' cursor
-                    written += _copy(uow.session, lines)
-                    lines = []
-            written += _copy(uow.session, lines)
-            if progress:
-                progress("score", step, len(GRAINS) + 1)
+        users = _active_users(uow.session, tenant_id)
+        with history(uow.session, tenant_id) as samples:
+            for step, grain in enumerate(GRAINS, start=1):
+                written += _grain(uow, uow.session, samples, grain, users, case_mix=case_mix)
+                if progress:
+                    progress("score", step, len(GRAINS) + 1)
         rescore_from(uow, since=None)
         if progress:
             progress("score", len(GRAINS) + 1, len(GRAINS) + 1)
@@ -82,9 +76,38 @@ def score_history(c: Container, tenant_id: TenantId, *, progress: Progress | Non
     return written
 
 
+def _grain(
+    uow: UnitOfWork,
+    session: Session,
+    samples: History,
+    grain: Grain,
+    users: dict[Period, int],
+    *,
+    case_mix: bool,
+) -> int:
+    written = 0
+    lines: list[str] = []
+    moments = _Moments(samples.strata(grain)) if case_mix else None
+    for start, by_level in samples.periods(grain):
+        cells = moments.of(start) if moments is not None else None
+        period = Period(grain, start)
+        lines += _lines(uow, period, by_level, cells, users.get(period))
+        if len(lines) >= FLUSH:
+            written += _copy(session, lines)
+            lines = []
+    return written + _copy(session, lines)
+
+
+def _active_users(session: Session, tenant_id: TenantId) -> dict[Period, int]:
+    """The tenant's active-user figures of every period (one statement, not one a period)."""
+    u = ACTIVE_USERS.c
+    rows = session.execute(select(u.grain, u.period_start, u.count).where(u.tenant_id == tenant_id))
+    return {Period(Grain(grain), as_date(start)): count for grain, start, count in rows}
+
+
 class _Moments:
-    """The case-mix moments' stream (infra.bulk.history.strata), read along the summaries'
-    periods: both come in date order, and a period without adjusted samples has none."""
+    """The case-mix moments' stream (infra.bulk.columnar.History.strata), read along the
+    summaries' periods: both come in date order, and a period without adjusted samples has none."""
 
     def __init__(self, stream: Iterator[tuple[date, dict[Level, Strata]]]) -> None:
         self.stream = stream
@@ -103,10 +126,11 @@ def _lines(
     uow: UnitOfWork,
     period: Period,
     by_level: dict[Level, Streams],
-    strata: dict[Level, Strata] | None = None,
+    strata: dict[Level, Strata] | None,
+    active_users: int | None,
 ) -> Iterator[str]:
     """score_snapshot rows (COPY text) of the period's subjects that have data."""
-    scorer = PeriodScorer(uow, period, preloaded=by_level, strata=strata)
+    scorer = PeriodScorer(uow, period, preloaded=by_level, strata=strata, active_users=active_users)
     tenant = copy_text(uow.tenant.id)
     tail = f"\t{period.grain.value}\t{period.start.isoformat()}\t"
     now = utcnow().isoformat()

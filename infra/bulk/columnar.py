@@ -1,0 +1,214 @@
+"""Summaries of a tenant's whole history for the bulk rebuild, computed by an in-process
+columnar engine (DuckDB) from one export of the samples.
+
+PostgreSQL sends the tenant's samples once (`COPY (SELECT …) TO STDOUT`, one scan of
+metric_sample with the range join that gives team levels the ticket's team, else the
+agent's team on the sample's day); DuckDB loads them into a database file of its own
+(bounded memory: its buffer pool spills to that directory) and computes, grain by grain,
+every period's summaries of the three levels and the case-mix moments, handed over in
+period order — the rows `infra.db.aggregates.read_row` and `read_strata` read, as the
+roll-up's SQL gives them for one period.
+
+Why: summarising in PostgreSQL scanned metric_sample six times per grain (24 scans a
+rebuild, plus four for case mix) and sorted each ranked branch with external merges;
+the columnar engine scans its own compressed copy in memory, and hashes and sorts per
+group in parallel (docs/architecture.md, "Bulk rebuild").
+
+One definition, three dialects: the statistics are those of infra.db.aggregates (count,
+sum; the median as the mean of the lower and upper middle values; the nearest-rank p90;
+distinct tickets) — `quantile_disc` ranks exactly as PostgreSQL's `percentile_disc`, and
+tests/integration/test_columnar_summaries.py holds the three equal to domain.stats.
+"""
+
+from __future__ import annotations
+
+import itertools
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from psycopg import sql
+from sqlalchemy.orm import Session
+
+from domain.casemix import ADJUSTED_METRICS
+from domain.casemix.apply import Strata
+from domain.metrics import Level
+from domain.periods import Grain
+from domain.services.rescoring import Streams
+from infra.db.aggregates import (
+    AGENT_JOIN,
+    DISTINCT_TICKETS,
+    DURATIONS,
+    SUBJECT,
+    read_row,
+    read_strata,
+)
+
+BATCH = 10_000  # rows per fetch
+MEMORY = "192MB"  # DuckDB's buffer pool: beyond it, its tables and sorts spill to disk
+_LEVELS = {level.value: level for level in Level}
+
+
+def _in(metrics: Iterable[str]) -> str:
+    return "metric IN ({})".format(", ".join(f"'{k}'" for k in sorted(metrics)))
+
+
+# One scan of the tenant's samples: the origin only where distinct tickets are counted,
+# the stratum only where case mix adjusts (the rest would only make the export longer).
+_EXPORT = """
+COPY (
+    SELECT s.agent_id, {team}, s.metric, s.local_day, s.value, s.value_business,
+        CASE WHEN s.{distinct} THEN s.origin END,
+        CASE WHEN s.{adjusted} THEN s.channel END,
+        CASE WHEN s.{adjusted} THEN s.priority END
+    FROM metric_sample s {join}
+    WHERE s.tenant_id = {tenant}
+) TO STDOUT (FORMAT csv)
+"""
+_COLUMNS = {
+    "agent_id": "VARCHAR",
+    "team_id": "VARCHAR",
+    "metric": "VARCHAR",
+    "local_day": "DATE",
+    "value": "DOUBLE",
+    "value_business": "DOUBLE",
+    "origin": "VARCHAR",
+    "channel": "VARCHAR",
+    "priority": "VARCHAR",
+}
+# PostgreSQL's CSV writes NULL as an empty field and an empty string as "": read them so.
+_LOAD = """
+CREATE TABLE sample AS
+SELECT *, CAST($tenant AS VARCHAR) AS tenant_id,
+    {durations} AS dur, {ranked} AS ranked, {adjusted} AS adjusted
+FROM read_csv($path, header = false, columns = {columns}, allow_quoted_nulls = false,
+    quote = '"', escape = '"', delim = ',', auto_detect = false)
+"""
+PERIOD = {
+    Grain.DAY: "local_day",
+    Grain.WEEK: "CAST(date_trunc('week', local_day) AS DATE)",  # ISO weeks start on Monday
+    Grain.MONTH: "CAST(date_trunc('month', local_day) AS DATE)",
+    Grain.QUARTER: "CAST(date_trunc('quarter', local_day) AS DATE)",
+}
+_SUBJECT = {Level.AGENT: "agent_id", Level.TEAM: "team_id", Level.TENANT: "tenant_id"}
+# The roll-up's statistics (infra.db.aggregates._POSTGRES): ranks of durations only, in
+# the business basis of every ranked stream; distinct tickets where an origin was kept.
+_QUANTILES = "[0.5, 0.5 + 1e-9, 0.9]"  # lower middle, upper middle, nearest-rank p90
+_SUMMARY = """
+SELECT period, {subject} AS subject, metric, COUNT(*) AS n, SUM(value) AS total,
+    quantile_disc(value, {q}) FILTER (WHERE dur) AS q,
+    COUNT(DISTINCT origin) AS tickets,
+    COUNT(value_business) AS nb, SUM(value_business) AS total_b,
+    quantile_disc(value_business, {q}) FILTER (WHERE ranked) AS qb,
+    '{level}' AS level
+FROM picked WHERE {subject} IS NOT NULL
+GROUP BY period, {subject}, metric"""
+_SUMMARIES = """
+WITH picked AS (SELECT {period} AS period, * FROM sample)
+SELECT period, subject, metric, n, total, (q[1] + q[2]) / 2, q[3], tickets,
+    nb, total_b, (qb[1] + qb[2]) / 2, qb[3], level
+FROM ({levels}) ORDER BY period
+"""
+# The case-mix moments (infra.db.aggregates._STRATUM): sums only.
+_STRATUM = """
+SELECT {subject} AS subject, metric, channel, priority,
+    COUNT(*), SUM(value), SUM(value * value),
+    COUNT(value_business), SUM(value_business), SUM(value_business * value_business),
+    period, '{level}' AS level
+FROM picked WHERE {subject} IS NOT NULL
+GROUP BY period, {subject}, metric, channel, priority"""
+_STRATA = """
+WITH picked AS (SELECT {period} AS period, * FROM sample WHERE adjusted)
+SELECT * FROM ({levels}) ORDER BY period
+"""
+
+
+class History:
+    """The samples of one tenant, loaded; summaries and moments per grain on demand."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, tenant_id: str) -> None:
+        self.con = con
+        self.tenant_id = tenant_id
+
+    def periods(self, grain: Grain) -> Iterator[tuple[date, dict[Level, Streams]]]:
+        """(period start, summaries per level and subject) of every `grain` period with
+        samples, in date order."""
+        levels = "\nUNION ALL\n".join(
+            _SUMMARY.format(subject=_SUBJECT[level], level=level.value, q=_QUANTILES)
+            for level in Level
+        )
+        rows = self._rows(_SUMMARIES.format(period=PERIOD[grain], levels=levels))
+        for start, group in itertools.groupby(rows, key=itemgetter(0)):
+            by_level: dict[Level, Streams] = {level: {} for level in Level}
+            for row in group:
+                read_row(row, by_level[_LEVELS[row[-1]]])
+            yield start, by_level
+
+    def strata(self, grain: Grain) -> Iterator[tuple[date, dict[Level, Strata]]]:
+        """(period start, case-mix moments per level, subject, stream and stratum) of
+        every `grain` period with adjusted samples, in date order."""
+        levels = "\nUNION ALL\n".join(
+            _STRATUM.format(subject=_SUBJECT[level], level=level.value) for level in Level
+        )
+        rows = self._rows(_STRATA.format(period=PERIOD[grain], levels=levels))
+        for start, group in itertools.groupby(rows, key=itemgetter(10)):
+            by_level: dict[Level, Strata] = {level: {} for level in Level}
+            for row in group:
+                read_strata(row, by_level[_LEVELS[row[-1]]])
+            yield start, by_level
+
+    def _rows(self, statement: str) -> Iterator[tuple[Any, ...]]:
+        cursor = self.con.cursor()  # its own result: two streams may be read side by side
+        cursor.execute(statement)
+        while batch := cursor.fetchmany(BATCH):
+            yield from batch
+        cursor.close()
+
+
+@contextmanager
+def history(session: Session, tenant_id: str) -> Iterator[History]:
+    """The tenant's samples exported once from the session's transaction (its snapshot)
+    into a DuckDB database in a temporary directory, removed on exit."""
+    with tempfile.TemporaryDirectory(prefix="fairscore-bulk-") as folder:
+        path = Path(folder)
+        _export(session, tenant_id, path / "samples.csv")
+        config = {"memory_limit": MEMORY, "threads": 2, "temp_directory": str(path / "spill")}
+        con = duckdb.connect(str(path / "history.duckdb"), config=config)  # type: ignore[arg-type]
+        try:
+            con.execute("SET preserve_insertion_order = false")
+            con.execute(_load(), {"tenant": tenant_id, "path": str(path / "samples.csv")})
+            (path / "samples.csv").unlink()
+            yield History(con, tenant_id)
+        finally:
+            con.close()
+
+
+def _export(session: Session, tenant_id: str, target: Path) -> None:
+    raw: Any = session.connection().connection.driver_connection
+    statement = sql.SQL(
+        _EXPORT.format(
+            team=SUBJECT[Level.TEAM],
+            distinct=_in(DISTINCT_TICKETS),
+            adjusted=_in(ADJUSTED_METRICS),
+            join=AGENT_JOIN,
+            tenant="{tenant}",
+        )
+    ).format(tenant=sql.Literal(tenant_id))
+    with target.open("wb") as out, raw.cursor() as cur, cur.copy(statement) as cp:
+        for chunk in cp:
+            out.write(chunk)
+
+
+def _load() -> str:
+    columns = "{" + ", ".join(f"'{k}': '{v}'" for k, v in _COLUMNS.items()) + "}"
+    return _LOAD.format(
+        columns=columns,
+        durations=_in(DURATIONS),
+        ranked=_in((*DURATIONS, *DISTINCT_TICKETS)),
+        adjusted=_in(ADJUSTED_METRICS),
+    )
