@@ -50,7 +50,11 @@ from infra.db.aggregates import (
 )
 
 BATCH = 10_000  # rows per fetch
-MEMORY = "192MB"  # DuckDB's buffer pool: beyond it, its tables and sorts spill to disk
+MEMORY = "128MB"  # DuckDB's buffer pool: beyond it, its tables and sorts spill to disk
+# Samples per statement, at most (but a whole period at least): the ranks and distinct
+# tickets of a group are held in memory until it is done, so a statement summarises a
+# run of whole periods, not the history (bounded memory at any history's size).
+CHUNK = 150_000
 _LEVELS = {level.value: level for level in Level}
 
 
@@ -88,6 +92,7 @@ SELECT *, CAST($tenant AS VARCHAR) AS tenant_id,
     {durations} AS dur, {ranked} AS ranked, {adjusted} AS adjusted
 FROM read_csv($path, header = false, columns = {columns}, allow_quoted_nulls = false,
     quote = '"', escape = '"', delim = ',', auto_detect = false)
+ORDER BY local_day
 """
 PERIOD = {
     Grain.DAY: "local_day",
@@ -109,7 +114,9 @@ SELECT period, {subject} AS subject, metric, COUNT(*) AS n, SUM(value) AS total,
 FROM picked WHERE {subject} IS NOT NULL
 GROUP BY period, {subject}, metric"""
 _SUMMARIES = """
-WITH picked AS (SELECT {period} AS period, * FROM sample)
+WITH picked AS (
+    SELECT {period} AS period, * FROM sample WHERE local_day >= $start AND local_day < $end
+)
 SELECT period, subject, metric, n, total, (q[1] + q[2]) / 2, q[3], tickets,
     nb, total_b, (qb[1] + qb[2]) / 2, qb[3], level
 FROM ({levels}) ORDER BY period
@@ -123,7 +130,10 @@ SELECT {subject} AS subject, metric, channel, priority,
 FROM picked WHERE {subject} IS NOT NULL
 GROUP BY period, {subject}, metric, channel, priority"""
 _STRATA = """
-WITH picked AS (SELECT {period} AS period, * FROM sample WHERE adjusted)
+WITH picked AS (
+    SELECT {period} AS period, * FROM sample
+    WHERE adjusted AND local_day >= $start AND local_day < $end
+)
 SELECT * FROM ({levels}) ORDER BY period
 """
 
@@ -134,6 +144,7 @@ class History:
     def __init__(self, con: duckdb.DuckDBPyConnection, tenant_id: str) -> None:
         self.con = con
         self.tenant_id = tenant_id
+        self._bounds: dict[Grain, list[tuple[date, date]]] = {}
 
     def periods(self, grain: Grain) -> Iterator[tuple[date, dict[Level, Streams]]]:
         """(period start, summaries per level and subject) of every `grain` period with
@@ -142,7 +153,7 @@ class History:
             _SUMMARY.format(subject=_SUBJECT[level], level=level.value, q=_QUANTILES)
             for level in Level
         )
-        rows = self._rows(_SUMMARIES.format(period=PERIOD[grain], levels=levels))
+        rows = self._rows(grain, _SUMMARIES.format(period=PERIOD[grain], levels=levels))
         for start, group in itertools.groupby(rows, key=itemgetter(0)):
             by_level: dict[Level, Streams] = {level: {} for level in Level}
             for row in group:
@@ -155,19 +166,37 @@ class History:
         levels = "\nUNION ALL\n".join(
             _STRATUM.format(subject=_SUBJECT[level], level=level.value) for level in Level
         )
-        rows = self._rows(_STRATA.format(period=PERIOD[grain], levels=levels))
+        rows = self._rows(grain, _STRATA.format(period=PERIOD[grain], levels=levels))
         for start, group in itertools.groupby(rows, key=itemgetter(10)):
             by_level: dict[Level, Strata] = {level: {} for level in Level}
             for row in group:
                 read_strata(row, by_level[_LEVELS[row[-1]]])
             yield start, by_level
 
-    def _rows(self, statement: str) -> Iterator[tuple[Any, ...]]:
+    def _rows(self, grain: Grain, statement: str) -> Iterator[tuple[Any, ...]]:
+        """The statement's rows over the whole history, run on a chunk of whole periods
+        after another."""
         cursor = self.con.cursor()  # its own result: two streams may be read side by side
-        cursor.execute(statement)
-        while batch := cursor.fetchmany(BATCH):
-            yield from batch
+        for start, end in self._chunks(grain):
+            cursor.execute(statement, {"start": start, "end": end})
+            while batch := cursor.fetchmany(BATCH):
+                yield from batch
         cursor.close()
+
+    def _chunks(self, grain: Grain) -> list[tuple[date, date]]:
+        """[start, end) ranges of whole `grain` periods holding about CHUNK samples each."""
+        if grain not in self._bounds:
+            sizes = self.con.execute(
+                f"SELECT {PERIOD[grain]} AS p, COUNT(*) FROM sample GROUP BY p ORDER BY p"  # noqa: S608
+            ).fetchall()
+            starts, held = [], CHUNK
+            for start, count in sizes:
+                if held + count > CHUNK:
+                    starts.append(start)
+                    held = 0
+                held += count
+            self._bounds[grain] = list(zip(starts, [*starts[1:], date.max], strict=True))
+        return self._bounds[grain]
 
 
 @contextmanager
