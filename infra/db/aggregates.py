@@ -15,7 +15,6 @@ from domain import metrics as m
 from domain.casemix import ADJUSTED_METRICS, Moments
 from domain.casemix.apply import Strata
 from domain.metrics import Basis, Level
-from domain.periods import Grain
 from domain.values import Aggregate, StreamKey
 
 SUBJECT = {
@@ -50,14 +49,6 @@ def join_for(level: Level) -> str:
 LOWER_MIDDLE = "percentile_disc(0.5) WITHIN GROUP"
 UPPER_MIDDLE = "percentile_disc(0.5 + 1e-9) WITHIN GROUP"
 
-# Postgres: the first local day of each grain's period, for whole-history queries.
-PG_PERIOD = {
-    Grain.DAY: "s.local_day",
-    Grain.WEEK: "(s.local_day - (EXTRACT(ISODOW FROM s.local_day)::int - 1))",
-    Grain.MONTH: "date_trunc('month', s.local_day)::date",
-    Grain.QUARTER: "date_trunc('quarter', s.local_day)::date",
-}
-
 _POSTGRES = """
 SELECT {period} AS period, {subject} AS subject, s.metric,
     COUNT(*), SUM(s.value), {ranks},
@@ -74,14 +65,7 @@ _RANKS = """({lower} (ORDER BY s.value) FILTER (WHERE {durations})
 _RANKS_BUSINESS = """({lower} (ORDER BY s.value_business)
         + {upper} (ORDER BY s.value_business)) / 2,
     percentile_disc(0.9) WITHIN GROUP (ORDER BY s.value_business)"""
-# Streams that are neither durations nor distinct-ticket counts have no ranks: without
-# ordered-set aggregates PostgreSQL hashes their sums instead of sorting every sample.
-# (Their business-basis ranks are left out too: values read business summaries of
-# durations only — domain.values._bases.)
-_NO_RANKS = "NULL::float8, NULL::float8, 0::bigint"
-_NO_RANKS_BUSINESS = "NULL::float8, NULL::float8"
 _ONE_PERIOD = "AND s.local_day >= :start AND s.local_day < :end"
-_RANKED = "s.metric IN ({})".format(", ".join(f"'{k}'" for k in (*DURATIONS, *DISTINCT_TICKETS)))
 
 _SQLITE = """
 WITH picked AS (
@@ -121,25 +105,15 @@ def aggregate_sql(dialect: str, level: Level, *, subjects: bool) -> str:
     return _SQLITE.format(subject=subject, join=join, only=only, distinct=distinct)
 
 
-def history_sql(level: Level, grain: Grain) -> str:
-    """PostgreSQL: the same summaries for every `grain` period of the whole history
-    (rows as `aggregate_sql`'s, the period's first day first). Only the streams with ranks
-    are sorted; the others are summed by a hash aggregate."""
-    period = PG_PERIOD[grain]
-    ranked = _postgres(level, period, "", f"AND {_RANKED}")
-    plain = _postgres(level, period, "", f"AND NOT {_RANKED}", ranks=False)
-    return f"{ranked}\nUNION ALL\n{plain}"
-
-
-def _postgres(level: Level, period: str, within: str, only: str, *, ranks: bool = True) -> str:
+def _postgres(level: Level, period: str, within: str, only: str) -> str:
     return _POSTGRES.format(
         period=period,
         subject=SUBJECT[level],
         join=join_for(level),
         within=within,
         only=only,
-        ranks=_RANKS if ranks else _NO_RANKS,
-        ranks_business=_RANKS_BUSINESS if ranks else _NO_RANKS_BUSINESS,
+        ranks=_RANKS,
+        ranks_business=_RANKS_BUSINESS,
     ).format(durations=IN_DURATIONS, distinct=IN_DISTINCT, lower=LOWER_MIDDLE, upper=UPPER_MIDDLE)
 
 
@@ -169,7 +143,7 @@ ADJUSTED = "s.metric IN ({})".format(", ".join(f"'{k}'" for k in ADJUSTED_METRIC
 _STRATA = """
 WITH picked AS (
     SELECT s.agent_id, {team} AS team_id, s.tenant_id, s.metric, s.channel, s.priority,
-        s.value, s.value_business{period}
+        s.value, s.value_business
     FROM metric_sample s {join}
     WHERE s.tenant_id = :tenant {within} AND {adjusted}
 )
@@ -177,10 +151,10 @@ WITH picked AS (
 """
 _STRATUM = """SELECT {subject}, metric, channel, priority,
     COUNT(*), SUM(value), SUM(value * value),
-    COUNT(value_business), SUM(value_business), SUM(value_business * value_business){period},
+    COUNT(value_business), SUM(value_business), SUM(value_business * value_business),
     '{level}'
 FROM picked WHERE {subject} IS NOT NULL
-GROUP BY 1, 2, 3, 4{by_period}"""
+GROUP BY 1, 2, 3, 4"""
 _STRATUM_SUBJECT = {Level.AGENT: "agent_id", Level.TEAM: "team_id", Level.TENANT: "tenant_id"}
 
 
@@ -188,31 +162,13 @@ def strata_sql() -> str:
     """The case-mix moments of the period from :start to before :end, per level, subject,
     stream and stratum, in one statement (rows for `read_strata`, the level last): a
     roll-up reads the reference and every subject's moments together."""
-    return _strata(period="", within=_ONE_PERIOD)
-
-
-def strata_history_sql(grain: Grain) -> str:
-    """PostgreSQL: the same moments for every `grain` period of the whole history (rows
-    as `strata_sql`'s with the period's first day before the level), in period order —
-    one scan instead of one statement per period (the bulk rebuild)."""
-    return _strata(period=f", {PG_PERIOD[grain]} AS period", within="") + "ORDER BY 11"
-
-
-def _strata(*, period: str, within: str) -> str:
     levels = "\nUNION ALL\n".join(
-        _STRATUM.format(
-            subject=_STRATUM_SUBJECT[level],
-            level=level.value,
-            period=", period" if period else "",
-            by_period=", 11" if period else "",
-        )
-        for level in Level
+        _STRATUM.format(subject=_STRATUM_SUBJECT[level], level=level.value) for level in Level
     )
     return _STRATA.format(
         team=SUBJECT[Level.TEAM],
-        period=period,
         join=AGENT_JOIN,
-        within=within,
+        within=_ONE_PERIOD,
         adjusted=ADJUSTED,
         levels=levels,
     )
