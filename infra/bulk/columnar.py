@@ -198,9 +198,11 @@ class History:
 
 
 def chunks(
-    con: duckdb.DuckDBPyConnection, table: str, grain: Grain, size: int = CHUNK
+    con: duckdb.DuckDBPyConnection, table: str, grain: Grain, size: int | None = None
 ) -> list[tuple[date, date]]:
-    """[start, end) ranges of whole `grain` periods holding about `size` samples each."""
+    """[start, end) ranges of whole `grain` periods holding about `size` (CHUNK) samples
+    each."""
+    size = size or CHUNK
     sizes = con.execute(
         f"SELECT {PERIOD[grain]} AS p, COUNT(*) FROM {table} GROUP BY p ORDER BY p"  # noqa: S608
     ).fetchall()
@@ -210,7 +212,7 @@ def chunks(
             starts.append(start)
             held = 0
         held += count
-    return list(zip(starts, [*starts[1:], date.max], strict=True))
+    return list(zip(starts, [*starts[1:], date.max][: len(starts)], strict=True))
 
 
 @contextmanager

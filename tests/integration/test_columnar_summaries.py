@@ -18,6 +18,7 @@ from domain.metrics import Level
 from domain.periods import GRAINS, Period
 from domain.values import Aggregate
 from infra.bootstrap import Container
+from infra.bulk import columnar as columnar_module
 from infra.bulk.columnar import history
 from infra.synthetic import Shape, generate
 from tests.integration.test_incremental_equals_bulk import deliver, new_tenant
@@ -25,7 +26,15 @@ from tests.integration.test_incremental_equals_bulk import deliver, new_tenant
 pytestmark = pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 
 
-def test_columnar_summaries_equal_the_roll_up_sql(container: Container) -> None:
+@pytest.mark.parametrize("chunk", [None, 40])
+def test_columnar_summaries_equal_the_roll_up_sql(
+    container: Container, chunk: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also in chunks of a few periods each (and the samples moved in several runs), as a
+    long history is summarised."""
+    if chunk:
+        monkeypatch.setattr(columnar_module, "CHUNK", chunk)
+        monkeypatch.setattr(columnar_module, "MOVE", chunk * 3)
     tenant = new_tenant(container, "TENANT")
     shape = Shape(
         agents=5,
@@ -49,6 +58,14 @@ def test_columnar_summaries_equal_the_roll_up_sql(container: Container) -> None:
                     sql = uow.samples.aggregate(period, level, None)
                     assert _same(by_level[level], sql), (period, level)
                 assert _same(strata.get(start, {}), uow.samples.strata(period)), period
+
+
+def test_a_tenant_without_samples_has_no_summaries(container: Container) -> None:
+    tenant = new_tenant(container)
+    with container.uow(tenant) as uow, history(uow.session, tenant) as columnar:
+        for grain in GRAINS:
+            assert list(columnar.periods(grain)) == []
+            assert list(columnar.strata(grain)) == []
 
 
 def _same(a: Any, b: Any) -> bool:
