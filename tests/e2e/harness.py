@@ -53,6 +53,9 @@ class Stack:
             "QUEUE_NAME": queue_name,
             "LOG_LEVEL": "WARNING",
             "JWT_ISSUER": self.url,
+            # The processes import this checkout, not whatever the shared venv's editable
+            # install points at (another worktree, perhaps gone).
+            "PYTHONPATH": str(ROOT),
         }
         self.env.pop("REDIS_URL", None)
         if redis_url:
