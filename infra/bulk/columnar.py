@@ -123,7 +123,8 @@ FROM picked WHERE {subject} IS NOT NULL
 GROUP BY period, {subject}, metric"""
 _SUMMARIES = """
 WITH picked AS (
-    SELECT {period} AS period, * FROM sample WHERE local_day >= $start AND local_day < $end
+    SELECT {period} AS period, * FROM sample
+    WHERE local_day >= $start AND local_day < $end AND ($metric IS NULL OR metric = $metric)
 )
 SELECT period, subject, metric, n, total, (q[1] + q[2]) / 2, q[3], tickets,
     nb, total_b, (qb[1] + qb[2]) / 2, qb[3], level
@@ -141,6 +142,7 @@ _STRATA = """
 WITH picked AS (
     SELECT {period} AS period, * FROM sample
     WHERE adjusted AND local_day >= $start AND local_day < $end
+        AND ($metric IS NULL OR metric = $metric)
 )
 SELECT * FROM ({levels}) ORDER BY period
 """
@@ -152,7 +154,8 @@ class History:
     def __init__(self, con: duckdb.DuckDBPyConnection, tenant_id: str) -> None:
         self.con = con
         self.tenant_id = tenant_id
-        self._bounds: dict[Grain, list[tuple[date, date]]] = {}
+        self._bounds: dict[Grain, list[tuple[date, date, int]]] = {}
+        self._metric_names: list[str | None] | None = None
 
     def periods(self, grain: Grain) -> Iterator[tuple[date, dict[Level, Streams]]]:
         """(period start, summaries per level and subject) of every `grain` period with
@@ -183,36 +186,48 @@ class History:
 
     def _rows(self, grain: Grain, statement: str) -> Iterator[tuple[Any, ...]]:
         """The statement's rows over the whole history, run on a chunk of whole periods
-        after another."""
+        after another; a single period larger than CHUNK (a quarter of a big tenant) one
+        metric at a time — a group is (period, subject, metric), so each stays whole, and
+        the rows stay in period order."""
         cursor = self.con.cursor()  # its own result: two streams may be read side by side
-        for start, end in self._chunks(grain):
-            cursor.execute(statement, {"start": start, "end": end})
-            while batch := cursor.fetchmany(BATCH):
-                yield from batch
+        for start, end, held in self._chunks(grain):
+            metrics: list[str | None] = self._metrics() if held > CHUNK else [None]
+            for metric in metrics:
+                cursor.execute(statement, {"start": start, "end": end, "metric": metric})
+                while batch := cursor.fetchmany(BATCH):
+                    yield from batch
         cursor.close()
 
-    def _chunks(self, grain: Grain) -> list[tuple[date, date]]:
+    def _chunks(self, grain: Grain) -> list[tuple[date, date, int]]:
         if grain not in self._bounds:
             self._bounds[grain] = chunks(self.con, "sample", grain)
         return self._bounds[grain]
+
+    def _metrics(self) -> list[str | None]:
+        if self._metric_names is None:
+            found = self.con.execute("SELECT DISTINCT metric FROM sample ORDER BY 1").fetchall()
+            self._metric_names = [row[0] for row in found]
+        return list(self._metric_names)
 
 
 def chunks(
     con: duckdb.DuckDBPyConnection, table: str, grain: Grain, size: int | None = None
 ) -> list[tuple[date, date]]:
     """[start, end) ranges of whole `grain` periods holding about `size` (CHUNK) samples
-    each."""
+    each, with the samples each holds (more than `size` only for a single period)."""
     size = size or CHUNK
     sizes = con.execute(
         f"SELECT {PERIOD[grain]} AS p, COUNT(*) FROM {table} GROUP BY p ORDER BY p"  # noqa: S608
     ).fetchall()
-    starts, held = [], size
+    starts: list[date] = []
+    counts: list[int] = []
     for start, count in sizes:
-        if held + count > size:
+        if not counts or counts[-1] + count > size:
             starts.append(start)
-            held = 0
-        held += count
-    return list(zip(starts, [*starts[1:], date.max][: len(starts)], strict=True))
+            counts.append(0)
+        counts[-1] += count
+    ends = [*starts[1:], date.max][: len(starts)]  # none for an empty history
+    return list(zip(starts, ends, counts, strict=True))
 
 
 @contextmanager
@@ -229,7 +244,7 @@ def history(session: Session, tenant_id: str) -> Iterator[History]:
             con.execute(_load(), {"tenant": tenant_id, "path": str(path / "samples.csv")})
             (path / "samples.csv").unlink()
             con.execute(_SORT)
-            for start, end in chunks(con, "loaded", Grain.DAY, MOVE):
+            for start, end, _ in chunks(con, "loaded", Grain.DAY, MOVE):
                 con.execute(_MOVE, {"start": start, "end": end})
             con.execute("DROP TABLE loaded")
             yield History(con, tenant_id)
