@@ -212,7 +212,7 @@ class History:
 
 def chunks(
     con: duckdb.DuckDBPyConnection, table: str, grain: Grain, size: int | None = None
-) -> list[tuple[date, date]]:
+) -> list[tuple[date, date, int]]:
     """[start, end) ranges of whole `grain` periods holding about `size` (CHUNK) samples
     each, with the samples each holds (more than `size` only for a single period)."""
     size = size or CHUNK
