@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import itertools
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from operator import itemgetter
@@ -44,6 +44,7 @@ from infra.db.aggregates import (
     AGENT_JOIN,
     DISTINCT_TICKETS,
     DURATIONS,
+    PICKED_SUBJECT,
     SUBJECT,
     read_row,
     read_strata,
@@ -108,7 +109,6 @@ PERIOD = {
     Grain.MONTH: "CAST(date_trunc('month', local_day) AS DATE)",
     Grain.QUARTER: "CAST(date_trunc('quarter', local_day) AS DATE)",
 }
-_SUBJECT = {Level.AGENT: "agent_id", Level.TEAM: "team_id", Level.TENANT: "tenant_id"}
 # The roll-up's statistics (infra.db.aggregates._POSTGRES): ranks of durations only, in
 # the business basis of every ranked stream; distinct tickets where an origin was kept.
 _QUANTILES = "[0.5, 0.5 + 1e-9, 0.9]"  # lower middle, upper middle, nearest-rank p90
@@ -161,28 +161,20 @@ class History:
         """(period start, summaries per level and subject) of every `grain` period with
         samples, in date order."""
         levels = "\nUNION ALL\n".join(
-            _SUMMARY.format(subject=_SUBJECT[level], level=level.value, q=_QUANTILES)
+            _SUMMARY.format(subject=PICKED_SUBJECT[level], level=level.value, q=_QUANTILES)
             for level in Level
         )
         rows = self._rows(grain, _SUMMARIES.format(period=PERIOD[grain], levels=levels))
-        for start, group in itertools.groupby(rows, key=itemgetter(0)):
-            by_level: dict[Level, Streams] = {level: {} for level in Level}
-            for row in group:
-                read_row(row, by_level[_LEVELS[row[-1]]])
-            yield start, by_level
+        return _per_period(rows, itemgetter(0), read_row)
 
     def strata(self, grain: Grain) -> Iterator[tuple[date, dict[Level, Strata]]]:
         """(period start, case-mix moments per level, subject, stream and stratum) of
         every `grain` period with adjusted samples, in date order."""
         levels = "\nUNION ALL\n".join(
-            _STRATUM.format(subject=_SUBJECT[level], level=level.value) for level in Level
+            _STRATUM.format(subject=PICKED_SUBJECT[level], level=level.value) for level in Level
         )
         rows = self._rows(grain, _STRATA.format(period=PERIOD[grain], levels=levels))
-        for start, group in itertools.groupby(rows, key=itemgetter(10)):
-            by_level: dict[Level, Strata] = {level: {} for level in Level}
-            for row in group:
-                read_strata(row, by_level[_LEVELS[row[-1]]])
-            yield start, by_level
+        return _per_period(rows, itemgetter(10), read_strata)
 
     def _rows(self, grain: Grain, statement: str) -> Iterator[tuple[Any, ...]]:
         """The statement's rows over the whole history, run on a chunk of whole periods
@@ -208,6 +200,20 @@ class History:
             found = self.con.execute("SELECT DISTINCT metric FROM sample ORDER BY 1").fetchall()
             self._metric_names = [row[0] for row in found]
         return list(self._metric_names)
+
+
+def _per_period(
+    rows: Iterable[tuple[Any, ...]],
+    period: Callable[[tuple[Any, ...]], date],
+    read: Callable[[Any, dict[Any, Any]], None],
+) -> Iterator[tuple[date, dict[Level, Any]]]:
+    """Rows in period order (the level last) grouped per period, each read into its
+    level's mapping."""
+    for start, group in itertools.groupby(rows, key=period):
+        by_level: dict[Level, Any] = {level: {} for level in Level}
+        for row in group:
+            read(row, by_level[_LEVELS[row[-1]]])
+        yield start, by_level
 
 
 def chunks(

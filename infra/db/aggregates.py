@@ -155,7 +155,9 @@ _STRATUM = """SELECT {subject}, metric, channel, priority,
     '{level}'
 FROM picked WHERE {subject} IS NOT NULL
 GROUP BY 1, 2, 3, 4"""
-_STRATUM_SUBJECT = {Level.AGENT: "agent_id", Level.TEAM: "team_id", Level.TENANT: "tenant_id"}
+# A level's subject column in rows already picked with the agent's team (also the bulk
+# path's columnar copy of the samples, infra/bulk/columnar.py).
+PICKED_SUBJECT = {Level.AGENT: "agent_id", Level.TEAM: "team_id", Level.TENANT: "tenant_id"}
 
 
 def strata_sql() -> str:
@@ -163,7 +165,7 @@ def strata_sql() -> str:
     stream and stratum, in one statement (rows for `read_strata`, the level last): a
     roll-up reads the reference and every subject's moments together."""
     levels = "\nUNION ALL\n".join(
-        _STRATUM.format(subject=_STRATUM_SUBJECT[level], level=level.value) for level in Level
+        _STRATUM.format(subject=PICKED_SUBJECT[level], level=level.value) for level in Level
     )
     return _STRATA.format(
         team=SUBJECT[Level.TEAM],
