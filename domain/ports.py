@@ -313,8 +313,9 @@ class Models(Protocol):
 class Figures(Protocol):
     def active_users(self, period: Period) -> int | None: ...
 
-    def active_users_of(self, periods: Collection[Period]) -> dict[Period, int]:
-        """`active_users` of several periods at once (those without a figure are left out)."""
+    def active_users_of(self, periods: Collection[Period] | None) -> dict[Period, int]:
+        """`active_users` of several periods at once (those without a figure are left out);
+        None: of every period the tenant has a figure for."""
         ...
 
     def set_active_users(self, period: Period, count: int) -> None: ...

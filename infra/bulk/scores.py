@@ -20,7 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from domain.casemix.apply import Strata
@@ -35,8 +35,6 @@ from infra.bulk.columnar import History, history
 from infra.db.copy import copy_in
 from infra.db.repositories.rescoring import copy_text
 from infra.db.repositories.snapshots import stored_metrics
-from infra.db.sql import as_date
-from infra.db.tables import ACTIVE_USERS
 from infra.db.types import utcnow
 
 if TYPE_CHECKING:  # the container builds the bulk strategy
@@ -63,7 +61,7 @@ def score_history(c: Container, tenant_id: TenantId, *, progress: Progress | Non
     with c.uow(tenant_id) as uow:
         uow.session.execute(text("SET LOCAL jit = off"))  # compiling costs more than it saves
         case_mix = case_mix_policy(uow.tenant).enabled
-        users = _active_users(uow.session, tenant_id)
+        users = uow.figures.active_users_of(None)  # every period: one statement
         with history(uow.session, tenant_id) as samples:
             for step, grain in enumerate(GRAINS, start=1):
                 written += _grain(uow, uow.session, samples, grain, users, case_mix=case_mix)
@@ -96,13 +94,6 @@ def _grain(
             written += _copy(session, lines)
             lines = []
     return written + _copy(session, lines)
-
-
-def _active_users(session: Session, tenant_id: TenantId) -> dict[Period, int]:
-    """The tenant's active-user figures of every period (one statement, not one a period)."""
-    u = ACTIVE_USERS.c
-    rows = session.execute(select(u.grain, u.period_start, u.count).where(u.tenant_id == tenant_id))
-    return {Period(Grain(grain), as_date(start)): count for grain, start, count in rows}
 
 
 class _Moments:

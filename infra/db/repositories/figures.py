@@ -25,13 +25,14 @@ class SqlFigures(TenantRepository):
         found: int | None = self.session.execute(stmt).scalar_one_or_none()
         return found
 
-    def active_users_of(self, periods: Collection[Period]) -> dict[Period, int]:
-        if not periods:
-            return {}
-        stmt = select(U.grain, U.period_start, U.count).where(
-            U.tenant_id == self.tenant_id,
-            tuple_(U.grain, U.period_start).in_([(p.grain.value, p.start) for p in periods]),
-        )
+    def active_users_of(self, periods: Collection[Period] | None) -> dict[Period, int]:
+        """The figures of `periods` (None: of every period, for a whole-history rebuild)."""
+        stmt = select(U.grain, U.period_start, U.count).where(U.tenant_id == self.tenant_id)
+        if periods is not None:
+            if not periods:
+                return {}
+            keys = [(p.grain.value, p.start) for p in periods]
+            stmt = stmt.where(tuple_(U.grain, U.period_start).in_(keys))
         return {
             Period(Grain(grain), as_date(start)): count
             for grain, start, count in self.session.execute(stmt)
