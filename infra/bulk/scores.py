@@ -33,7 +33,7 @@ from domain.services.rescoring import PeriodScorer, Streams
 from domain.values import has_data
 from infra.bulk.columnar import History, history
 from infra.db.copy import copy_in
-from infra.db.repositories.rescoring import copy_text
+from infra.db.repositories.rescoring import copy_text, seldom_collected
 from infra.db.repositories.snapshots import stored_metrics
 from infra.db.types import utcnow
 
@@ -62,7 +62,11 @@ def score_history(c: Container, tenant_id: TenantId, *, progress: Progress | Non
         uow.session.execute(text("SET LOCAL jit = off"))  # compiling costs more than it saves
         case_mix = case_mix_policy(uow.tenant).enabled
         users = uow.figures.active_users_of(None)  # every period: one statement
-        with history(uow.session, tenant_id) as samples:
+        # Collected seldom: each period allocates ~10 objects per subject (and with case mix
+        # ~2x that: adjustments, strata), nearly all gone before a young collection at 50k;
+        # at the default 700 the collector's walks were ~15% of the stage's process CPU
+        # with case mix, ~11% without (10k-ticket bench tenant: 4.2 s and 2.1 s).
+        with history(uow.session, tenant_id) as samples, seldom_collected():
             for step, grain in enumerate(GRAINS, start=1):
                 written += _grain(uow, uow.session, samples, grain, users, case_mix=case_mix)
                 if progress:

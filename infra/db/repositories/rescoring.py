@@ -52,6 +52,7 @@ __all__ = [
     "copy_text",
     "read",
     "replace",
+    "seldom_collected",
 ]
 
 BATCH = 10_000  # rows a FETCH (and a write): the first and last batch are not overlapped
@@ -172,7 +173,7 @@ def replace(
 ) -> int:
     postgres = is_postgres(session)
     if postgres and rescoring_pg.has_scores(session, tenant_id, since):
-        with _seldom_collected():
+        with seldom_collected():
             return rescoring_pg.upsert(
                 session, tenant_id, batches, since=since, scored_at=scored_at
             )
@@ -182,7 +183,7 @@ def replace(
     if not postgres:  # (PostgreSQL: there are none)
         session.execute(delete(SNAPSHOT_SCORE).where(*mine))
     write = _pg_copy if postgres else _portable_insert
-    with _seldom_collected():
+    with seldom_collected():
         return sum(write(session, tenant_id, batch, scored_at) for batch in batches)
 
 
@@ -190,11 +191,12 @@ YOUNG_GC_THRESHOLD = 50_000  # container allocations between young collections (
 
 
 @contextmanager
-def _seldom_collected() -> Iterator[None]:
+def seldom_collected() -> Iterator[None]:
     """A re-score allocates millions of short-lived tuples (rows, columns, text) and no
     cycles; at the default threshold the collector re-walked a batch's live rows ~30
     times per batch: ~a quarter of the re-score's Python CPU (2.76 -> 2.07 s with the
-    collector off, 210k snapshots). Seldom is enough; the old setting comes back after."""
+    collector off, 210k snapshots). Seldom is enough; the old setting comes back after.
+    The bulk score stage runs under it too (infra.bulk.scores)."""
     young, *older = gc.get_threshold()
     gc.set_threshold(max(young, YOUNG_GC_THRESHOLD), *older)
     try:
