@@ -195,6 +195,13 @@ class Samples(Protocol):
         """As `aggregate`, for samples dated on local days `start` ≤ day < `end`."""
         ...
 
+    def aggregate_periods(
+        self, level: Level, wanted: Mapping[Period, Collection[str]]
+    ) -> dict[Period, dict[str, dict[StreamKey, Aggregate]]]:
+        """`aggregate` of each period's `wanted` subjects (others may come along), for
+        several periods at once (a roll-up's: one statement per level)."""
+        ...
+
     def strata(self, period: Period) -> dict[Level, Strata]:
         """Per level: subject → adjusted stream → stratum → moments, for samples dated
         inside the period (case mix, SPEC §8; the tenant's are the reference)."""

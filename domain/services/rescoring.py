@@ -90,13 +90,16 @@ def roll_up(uow: UnitOfWork, *, limit: int = 5000, now: datetime | None = None) 
     agents = set().union(*(s.agents or () for s in by_period.values()))
     teams = uow.directory.team_history(agents) if agents else None
     users = uow.figures.active_users_of(by_period.keys())
+    scorers = {
+        period: PeriodScorer(uow, period, teams=teams, active_users=users.get(period))
+        for period in sorted(by_period)
+    }
+    _preload(uow, scorers, by_period)
     uow.snapshots.save(
         [
             snapshot
-            for period, subjects in sorted(by_period.items())
-            for snapshot in PeriodScorer(
-                uow, period, teams=teams, active_users=users.get(period)
-            ).snapshots(subjects)
+            for period, scorer in scorers.items()
+            for snapshot in scorer.snapshots(by_period[period])
         ]
     )
     touched = [e for e in entries if not e.references]
@@ -105,6 +108,20 @@ def roll_up(uow: UnitOfWork, *, limit: int = 5000, now: datetime | None = None) 
 
 
 Streams = dict[str, dict[StreamKey, Aggregate]]  # subject → stream → summary
+
+
+def _preload(
+    uow: UnitOfWork, scorers: Mapping[Period, PeriodScorer], by_period: Mapping[Period, Subjects]
+) -> None:
+    """Each level's aggregates of every period in one statement (a roll-up's day, week,
+    month and quarter: a statement per level instead of one per level and period)."""
+    wanted: dict[Level, dict[Period, set[str]]] = {level: {} for level in Level}
+    for period, scorer in scorers.items():
+        for level, subjects in scorer.wanted(by_period[period]).items():
+            wanted[level][period] = subjects
+    read = {level: uow.samples.aggregate_periods(level, w) for level, w in wanted.items()}
+    for period, scorer in scorers.items():
+        scorer.preloaded = {level: read[level].get(period, {}) for level in Level}
 
 
 class Unread:
@@ -144,6 +161,18 @@ class PeriodScorer:
         self._tenant_reference: References | None = None
         # what `_read_strata` reads when a subject first needs adjusting (`snapshots`)
         self._strata_of: tuple[Subjects, Mapping[str, str | None]] | None = None
+
+    def wanted(self, subjects: Subjects) -> dict[Level, set[str]]:
+        """The subjects `snapshots(subjects)` measures, per level, when `subjects` names its
+        agents and teams (a roll-up's): the agents' teams are their peers."""
+        if subjects.agents is None or subjects.teams is None:
+            raise ValueError("only named subjects are known before they are measured")
+        team_of = self._teams_on_start(subjects.agents)
+        return {
+            Level.AGENT: set(subjects.agents),
+            Level.TEAM: subjects.teams | {t for t in team_of.values() if t},
+            Level.TENANT: {self.uow.tenant.id} if subjects.tenant else set(),
+        }
 
     def snapshots(self, subjects: Subjects) -> list[Snapshot]:
         # An agent's peers and per-team model are those of its team at the period's start.

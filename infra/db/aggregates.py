@@ -53,7 +53,7 @@ _POSTGRES = """
 SELECT {period} AS period, {subject} AS subject, s.metric,
     COUNT(*), SUM(s.value), {ranks},
     COUNT(s.value_business), SUM(s.value_business), {ranks_business}
-FROM metric_sample s {join}
+FROM metric_sample s {periods}{join}
 WHERE s.tenant_id = :tenant {within}
   AND {subject} IS NOT NULL {only}
 GROUP BY 1, 2, 3
@@ -66,6 +66,13 @@ _RANKS_BUSINESS = """({lower} (ORDER BY s.value_business)
         + {upper} (ORDER BY s.value_business)) / 2,
     percentile_disc(0.9) WITHIN GROUP (ORDER BY s.value_business)"""
 _ONE_PERIOD = "AND s.local_day >= :start AND s.local_day < :end"
+# Several periods in one statement (a roll-up's day, week, month and quarter): a sample
+# counts in every listed period that holds its day, grouped by the period's place in the
+# list (a day, a month and a quarter may start on the same date).
+_PERIODS = (
+    "JOIN unnest(CAST(:starts AS date[]), CAST(:ends AS date[])) WITH ORDINALITY"
+    " AS p(start, stop, k) ON s.local_day >= p.start AND s.local_day < p.stop "
+)
 
 _SQLITE = """
 WITH picked AS (
@@ -105,10 +112,18 @@ def aggregate_sql(dialect: str, level: Level, *, subjects: bool) -> str:
     return _SQLITE.format(subject=subject, join=join, only=only, distinct=distinct)
 
 
-def _postgres(level: Level, period: str, within: str, only: str) -> str:
+def periods_sql(level: Level) -> str:
+    """`aggregate_sql`'s rows (PostgreSQL) for every period listed in :starts and :ends
+    (arrays of the same length), of the :subjects only, in one statement instead of one
+    per period; a row's period is its period's place in the list, from 1."""
+    return _postgres(level, "p.k", "", f"AND {SUBJECT[level]} IN :subjects", periods=_PERIODS)
+
+
+def _postgres(level: Level, period: str, within: str, only: str, *, periods: str = "") -> str:
     return _POSTGRES.format(
         period=period,
         subject=SUBJECT[level],
+        periods=periods,
         join=join_for(level),
         within=within,
         only=only,

@@ -6,7 +6,7 @@ nearest-rank p90 with window functions, identically on PostgreSQL and SQLite.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -24,6 +24,7 @@ from infra.db.aggregates import (
     AGENT_JOIN,
     SUBJECT,
     aggregate_sql,
+    periods_sql,
     read_row,
     read_strata,
     strata_sql,
@@ -135,6 +136,27 @@ class SqlSamples(TenantRepository):
         out: dict[str, dict[StreamKey, Aggregate]] = {}
         for row in self._day_rows(sql, start, end, subjects):
             read_row(row, out)
+        return out
+
+    def aggregate_periods(
+        self, level: Level, wanted: Mapping[Period, Collection[str]]
+    ) -> dict[Period, dict[str, dict[StreamKey, Aggregate]]]:
+        out: dict[Period, dict[str, dict[StreamKey, Aggregate]]] = {p: {} for p in wanted}
+        subjects = sorted(set().union(*wanted.values()))
+        if not subjects:
+            return out
+        if self.session.get_bind().dialect.name != "postgresql":
+            return {p: self.aggregate(p, level, subjects) for p in wanted}
+        periods = list(wanted)
+        statement = text(periods_sql(level)).bindparams(bindparam("subjects", expanding=True))
+        params = {
+            "tenant": self.tenant_id,
+            "starts": [p.start for p in periods],
+            "ends": [p.end for p in periods],
+            "subjects": subjects,
+        }
+        for row in self.session.execute(statement, params):
+            read_row(row, out[periods[row[0] - 1]])
         return out
 
     def strata(self, period: Period) -> dict[Level, Strata]:
