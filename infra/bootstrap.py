@@ -188,7 +188,19 @@ class Container:
             claim=lambda: tenant_claim(self.engine, tenant_id, wait=wait),
             bulk=None if self.settings.is_sqlite else PostgresBulkRebuild(self),
             progress=progress,
+            waits=None if self.settings.is_sqlite else lambda: self._derivation_waits(tenant_id),
         )
+
+    def _derivation_waits(self, tenant_id: TenantId) -> bool:
+        """The reconciler's last look (PostgreSQL): one statement on the system login in
+        autocommit — no BEGIN, tenant scope or ROLLBACK round trips around it."""
+        with SystemUnitOfWork(self.system_autocommit_sessions) as uow:
+            return uow.system.derivation_waits(tenant_id)
+
+    @cached_property
+    def system_autocommit_sessions(self) -> sessionmaker[Session]:
+        engine = self.system_engine.execution_options(isolation_level="AUTOCOMMIT")
+        return sessionmaker(engine, expire_on_commit=False)
 
     def read_uow(self, tenant_id: TenantId, *, api: bool = False) -> SqlUnitOfWork:
         sessions = self.api_read_sessions if api else self.read_sessions

@@ -67,6 +67,9 @@ class Reconciler:
     # The unit of work an operator's `change` commits in (default `open_uow`): the change
     # may hold what cannot be derived again (an audit entry), so not an asynchronous one.
     open_change: Callable[[], UnitOfWork] | None = None
+    # The last look at the outbox once the claim is let go (default: a unit of work's
+    # `outbox.pending()`); PostgreSQL's is one statement in autocommit, not a transaction.
+    waits: Callable[[], bool] | None = None
 
     def run(self, change: Callable[[UnitOfWork], object] | None = None) -> ReconcileResult:
         """Drain the outbox. A `change` is committed first, under the claim, so that this
@@ -150,5 +153,7 @@ class Reconciler:
                     return total, requests
 
     def _pending(self) -> bool:
+        if self.waits is not None:
+            return self.waits()
         with self.open_uow() as uow:
             return uow.outbox.pending()  # pending deliveries included: one statement

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, delete, exists, select, tuple_
+from sqlalchemy import Select, case, delete, exists, select, tuple_
 
 from domain.derivation.outbox import DerivationRequest, DirtyEntry, Redo
 from domain.integrations import PENDING
@@ -140,7 +140,13 @@ class SqlOutbox(TenantRepository):
     def pending(self) -> bool:
         """Whether any derivation work waits, pending deliveries included (the reconciler
         checks before it lets go): one statement."""
-        dirty = exists().where(D.tenant_id == self.tenant_id)
-        asked = exists().where(R.tenant_id == self.tenant_id)
-        waiting = exists().where(W.tenant_id == self.tenant_id, W.status == PENDING)
-        return bool(self.session.execute(select(dirty | asked | waiting)).scalar())
+        return bool(self.session.execute(work_waits(self.tenant_id)).scalar())
+
+
+def work_waits(tenant_id: str) -> Select[tuple[bool]]:
+    """Whether a subject-period, a request or a pending delivery of the tenant waits (also
+    the system login's look, which no policy scopes: hence the tenant in every clause)."""
+    dirty = exists().where(D.tenant_id == tenant_id)
+    asked = exists().where(R.tenant_id == tenant_id)
+    waiting = exists().where(W.tenant_id == tenant_id, W.status == PENDING)
+    return select(dirty | asked | waiting)
