@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -35,6 +36,7 @@ from redis.client import PubSubWorkerThread
 from rq import Queue, SimpleWorker
 from rq.executions import Execution
 from rq.job import Job
+from rq.utils import now
 from rq.worker import WorkerStatus
 
 from workers.metrics import counted
@@ -43,6 +45,7 @@ from workers.reconnect import Reconnect
 SHUTDOWN_GRACE_SECONDS = 5.0  # + requeue, teardown and exit: well within 10 s of SIGTERM
 PUBSUB_POLL_SECONDS = 0.5
 HAND_BACK_SIGNAL = signal.SIGUSR1  # raised in the main thread, where the job runs
+WORKER_HEARTBEAT_SECONDS = 1.0
 
 
 class HandBack(BaseException):
@@ -66,6 +69,7 @@ class FairscoreWorker(SimpleWorker):
         self._handing_back = False  # HandBack was raised in the running job
         self._hand_back_asked = False
         self._listener: PubSubWorkerThread | None = None  # rq's pubsub_thread, typed
+        self._beats: _JobBeats | None = None
 
     # jobs -------------------------------------------------------------------
     def execute_job(self, job: Job, queue: Queue) -> None:
@@ -83,22 +87,26 @@ class FairscoreWorker(SimpleWorker):
     @contextmanager
     def _heartbeats(self, job: Job, execution: Execution) -> Iterator[None]:
         """Beat every `job_monitoring_interval` while the job runs in this thread."""
-        done = threading.Event()
-
-        def beat() -> None:
-            while not done.wait(self.job_monitoring_interval):
-                try:
-                    self.maintain_heartbeats(job, execution)
-                except Exception:  # Redis away: the next beat retries; the job goes on
-                    self.log.warning("Worker %s: heartbeat failed", self.name, exc_info=True)
-
-        thread = threading.Thread(target=beat, name="job-heartbeat", daemon=True)
-        thread.start()
-        try:
+        if self._beats is None:
+            self._beats = _JobBeats(self._beat, self.job_monitoring_interval)
+        with self._beats.running(job, execution):
             yield
-        finally:
-            done.set()
-            thread.join(timeout=2)
+
+    def _beat(self, job: Job, execution: Execution) -> None:
+        try:
+            self.maintain_heartbeats(job, execution)
+        except Exception:  # Redis away: the next beat retries; the job goes on
+            self.log.warning("Worker %s: heartbeat failed", self.name, exc_info=True)
+
+    def heartbeat(self, timeout: int | None = None, pipeline: Any = None) -> None:
+        """rq renews the worker's key (three round trips) before and after every dequeue
+        and after every job: with many short jobs, once a second is plenty (it lives for
+        worker_ttl + 60 s). Renewals with their own TTL or in a pipeline always go."""
+        last = self.last_heartbeat
+        recent = last is not None and (now() - last).total_seconds() < WORKER_HEARTBEAT_SECONDS
+        if timeout is None and pipeline is None and recent:
+            return
+        super().heartbeat(timeout, pipeline)
 
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
         """How long a started job stays alive without a heartbeat: two of them. (The job
@@ -188,3 +196,44 @@ class FairscoreWorker(SimpleWorker):
         if thread is not None:
             # Its run() closes the connection on the way out, which ends the subscription.
             thread.stop(timeout=2 * PUBSUB_POLL_SECONDS)
+
+
+class _JobBeats:
+    """One thread, for the worker's life, that beats the running job every `interval`:
+    a thread started and joined per job cost each short job a start and a join (and two
+    waits for the scheduler on a busy machine). A beat runs under the lock, so a job that
+    ends never has a beat still in flight for it (rq would put it back in the started
+    registry)."""
+
+    def __init__(self, beat: Callable[[Job, Execution], None], interval: float) -> None:
+        self._beat = beat
+        self._interval = interval
+        self._lock = threading.Condition()
+        self._running: tuple[Job, Execution] | None = None
+        self._due = 0.0
+        self._thread: threading.Thread | None = None
+
+    @contextmanager
+    def running(self, job: Job, execution: Execution) -> Iterator[None]:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="job-heartbeat", daemon=True)
+                self._thread.start()
+            self._running = (job, execution)
+            self._due = time.monotonic() + self._interval
+            self._lock.notify()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running = None
+
+    def _run(self) -> None:
+        with self._lock:
+            while True:
+                delay = self._due - time.monotonic()
+                if self._running is None or delay > 0:
+                    self._lock.wait(None if self._running is None else delay)
+                    continue
+                self._due = time.monotonic() + self._interval
+                self._beat(*self._running)
