@@ -181,6 +181,48 @@ def _mark_gate(s: ComponentScore, failed: tuple[str, ...]) -> ComponentScore:
     )
 
 
+# Stored results ------------------------------------------------------------------------
+#
+# A stored breakdown keeps what cannot be recomputed without the metrics: per component
+# its value, raw value, sample size, attainment and status (and the failed gates). Its
+# points, contributions and totals follow from those and the model: `completed` redoes
+# `score`'s arithmetic in the same order, so it returns the very breakdown (tested).
+
+# (value, raw_value, sample_size, attainment, status): one component's stored result
+ComponentResult = tuple[float | None, float | None, int, float | None, ComponentStatus]
+
+
+def completed(
+    model: KpiModel, results: Sequence[ComponentResult], failed: tuple[str, ...]
+) -> ScoreBreakdown:
+    """The breakdown `score` gave whose components' results are `results` (in the
+    model's order) and whose failed gates are `failed`."""
+    parts = list(zip(model.components, results, strict=True))
+    # as `score`: the qualifying components' weights, in component order, from 0
+    weight_sum = sum(c.weight for c, r in parts if r[4] is not _INSUFFICIENT)
+    components = tuple(
+        _completed(c, result, weight_sum if result[4] is not _INSUFFICIENT else None)
+        for c, result in parts
+    )
+    qualifying = [s for s in components if s.status is not _INSUFFICIENT]
+    if not qualifying:
+        return ScoreBreakdown(model.name, model.version, None, None, components, failed)
+    total = sum(s.component.weight * (s.points or 0.0) for s in qualifying) / weight_sum
+    capped = min(total, model.gate_cap) if failed else total
+    return ScoreBreakdown(model.name, model.version, capped, total, components, failed)
+
+
+def _completed(c: Component, result: ComponentResult, weight_sum: float | None) -> ComponentScore:
+    """One component: `_measure`'s points, `_with_contribution`'s contribution (None
+    `weight_sum`: it did not qualify)."""
+    value, raw, sample, reached, status = result
+    points = 100 * reached if weight_sum is not None and reached is not None else None
+    contribution = None
+    if points is not None and weight_sum is not None and weight_sum > 0:
+        contribution = c.weight * points / weight_sum
+    return ComponentScore(c, value, raw, sample, reached, points, contribution, status)
+
+
 # Many snapshots at once (a re-score over a whole history) ---------------------------------
 #
 # `score` builds a MetricSet and a ScoreBreakdown per snapshot; over hundreds of thousands

@@ -103,9 +103,11 @@ class ColumnScorer:
         """`score` after `_measure`: weights of the qualifying components, contributions,
         the weighted total, failed gates and the capped total — each as a column."""
         weight_sum: list[Any] = [0] * n  # `sum` starts from 0 and adds in component order
+        qualifying = [False] * n  # whether any component is OK
         for part, c in zip(self._parts, measured, strict=True):
             w = part.weight
             weight_sum = [s + w if st is _OK else s for s, st in _zip(weight_sum, c.status)]
+            qualifying = [q or st is _OK for q, st in _zip(qualifying, c.status)]
         points: list[Any] = [0] * n
         failed: list[tuple[str, ...]] = [()] * n
         for part, c in zip(self._parts, measured, strict=True):
@@ -124,7 +126,6 @@ class ColumnScorer:
                     (*f, label) if st is _OK and a is not None and a < gate else f
                     for f, a, st in _zip(failed, c.attainment, c.status)
                 ]
-        qualifying = [any(c.status[i] is _OK for c in measured) for i in range(n)]
         uncapped = [t / s if q else None for t, s, q in _zip(points, weight_sum, qualifying)]
         for part, c in zip(self._parts, measured, strict=True):  # as `_mark_gate`
             label = part.label

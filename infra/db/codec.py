@@ -8,7 +8,7 @@ from typing import Any
 from domain.casemix import Adjustment, StratumRow, comparison_of
 from domain.metrics import Basis, Direction, Level, Statistic
 from domain.model import DEFAULT_CAP, DEFAULT_GATE_CAP, DEFAULT_MIN_SAMPLE, Component, KpiModel
-from domain.scoring import ComponentScore, ComponentStatus, ScoreBreakdown
+from domain.scoring import ComponentScore, ComponentStatus, ScoreBreakdown, completed
 from domain.stats import wilson_interval
 from domain.values import MetricSet, MetricValue
 
@@ -154,28 +154,28 @@ _STATUS_CODE = {status: code for code, status in enumerate(_STATUSES)}
 
 
 def breakdown_to_json(b: ScoreBreakdown) -> dict[str, Any]:
-    """Results only: the components' definitions live in the model version the snapshot
-    names (model_id, model_version), so a re-score writes a few numbers per component."""
-    return {
-        "t": b.total,
-        "u": b.uncapped_total,
-        "g": list(b.failed_gates),
+    """Results only, and only those the model cannot recompute: per component [value,
+    raw value, sample size, attainment, status], and the failed gates when some failed.
+    The components' definitions live in the model version the snapshot names (model_id,
+    model_version); points, contributions and totals follow from them
+    (`domain.scoring.completed`), so a re-score writes a few numbers per component."""
+    out: dict[str, Any] = {
         "c": [
-            [
-                s.value,
-                s.raw_value,
-                s.sample_size,
-                s.attainment,
-                s.points,
-                s.contribution,
-                _STATUS_CODE[s.status],
-            ]
+            [s.value, s.raw_value, s.sample_size, s.attainment, _STATUS_CODE[s.status]]
             for s in b.components
-        ],
+        ]
     }
+    if b.failed_gates:
+        out["g"] = list(b.failed_gates)
+    return out
 
 
 def breakdown_from_json(d: dict[str, Any], model: KpiModel) -> ScoreBreakdown:
+    """Either form: the results only, or (rows written before it) every number, with
+    the totals ("t", "u") and seven numbers per component."""
+    if "u" not in d:
+        results = [(c[0], c[1], c[2], c[3], _STATUSES[c[4]]) for c in d["c"]]
+        return completed(model, results, tuple(d.get("g", ())))
     return ScoreBreakdown(
         model_name=model.name,
         model_version=model.version,

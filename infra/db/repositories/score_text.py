@@ -43,64 +43,45 @@ def copy_lines(group: ScoredGroup, tail: str, tenant: str) -> str:
 def breakdowns(group: ScoredGroup) -> list[str]:
     """`breakdown_text` of every row of the group, built column by column (tested)."""
     scored = group.scored
-    texts = [_component_texts(c) for c in scored.components]
     gates = [_GATES[f] if f in _GATES else _gates(f) for f in scored.failed]
-    if not texts:
-        return [
-            f'{{"t": {_json(t)}, "u": {_json(u)}, "g": {g}, "c": []}}'
-            for t, u, g in zip(scored.total, scored.uncapped, gates, strict=True)
-        ]
-    return [
-        f'{{"t": {_json(t)}, "u": {_json(u)}, "g": {g}, "c": [{", ".join(parts)}]}}'
-        for t, u, g, *parts in zip(scored.total, scored.uncapped, gates, *texts, strict=True)
-    ]
+    if not scored.components:
+        return [f'{{"c": []{g}}}' for g in gates]
+    texts = zip(*(_component_texts(c) for c in scored.components), strict=True)
+    return [f'{{"c": [{", ".join(parts)}]{g}}}' for g, parts in zip(gates, texts, strict=True)]
 
 
 def _component_texts(c: ComponentColumns) -> list[str]:
-    """`breakdown_text`'s entry of one component, for every row."""
+    """`breakdown_text`'s entry of one component, for every row: the value and raw value
+    are usually the same number, formatted once."""
     values = ["null" if v is None else repr(v) for v in c.value]
-    raws = [
-        vt if r is v else ("null" if r is None else repr(r))
-        for vt, v, r in zip(values, c.value, c.raw, strict=True)
-    ]
     return [
-        f"[{v}, {r}, {n}, null, null, null, {STATUS_CODE[st]}]"
-        if a is None and p is None and q is None
-        else f"[{v}, {r}, {n}, {_json(a)}, {_json(p)}, {_json(q)}, {STATUS_CODE[st]}]"
-        for v, r, n, a, p, q, st in zip(
-            values, raws, c.sample, c.attainment, c.points, c.contribution, c.status, strict=True
+        f"[{vt}, {vt if r is v else _json(r)}, {n}, {'null' if a is None else repr(a)}{_TAIL[st]}"
+        for vt, v, r, n, a, st in zip(
+            values, c.value, c.raw, c.sample, c.attainment, c.status, strict=True
         )
     ]
 
 
-_GATES: dict[tuple[str, ...], str] = {(): "[]"}
+# what follows a failed gates' JSON list, by the gates; after a component's numbers, its status
+_GATES: dict[tuple[str, ...], str] = {(): ""}
+_TAIL = {status: f", {code}]" for status, code in STATUS_CODE.items()}
 
 
 def _gates(failed: tuple[str, ...]) -> str:
-    found = _GATES[failed] = json.dumps(list(failed))
+    found = _GATES[failed] = f', "g": {json.dumps(list(failed))}'
     return found
 
 
 def breakdown_text(scored: Scored) -> str:
-    """codec.breakdown_to_json of the same breakdown, as JSON text, written directly:
-    repr is how json.dumps writes numbers, and the value and raw value of a component
-    are usually the same number, formatted once."""
-    total, uncapped, failed, components = scored
-    parts = []
-    for value, raw, sample, reached, points, contribution, status in components:
-        v = "null" if value is None else repr(value)
-        r = v if raw is value else _json(raw)
-        if reached is None and points is None and contribution is None:
-            parts.append(f"[{v}, {r}, {sample}, null, null, null, {STATUS_CODE[status]}]")
-            continue
-        parts.append(
-            f"[{v}, {r}, {sample}, {_json(reached)}, {_json(points)}, "
-            f"{_json(contribution)}, {STATUS_CODE[status]}]"
-        )
-    gates = json.dumps(list(failed)) if failed else "[]"
-    return (
-        f'{{"t": {_json(total)}, "u": {_json(uncapped)}, "g": {gates}, "c": [{", ".join(parts)}]}}'
-    )
+    """codec.breakdown_to_json of the same breakdown, as JSON text, written directly
+    (repr is how json.dumps writes numbers)."""
+    _, _, failed, components = scored
+    parts = [
+        f"[{_json(value)}, {_json(raw)}, {sample}, {_json(reached)}{_TAIL[status]}"
+        for value, raw, sample, reached, _, _, status in components
+    ]
+    gates = f', "g": {json.dumps(list(failed))}' if failed else ""
+    return f'{{"c": [{", ".join(parts)}]{gates}}}'
 
 
 def _json(x: float | int | None) -> str:

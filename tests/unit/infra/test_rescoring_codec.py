@@ -17,7 +17,12 @@ from domain.ports import ScoredGroup, ScoringRow
 from domain.scoring import as_scored, fields_for, score
 from domain.scoring_columns import ColumnScorer, scored_rows
 from domain.values import MetricSet, MetricValue, with_counts
-from infra.db.codec import breakdown_to_json, metrics_from_json, metrics_to_json
+from infra.db.codec import (
+    breakdown_from_json,
+    breakdown_to_json,
+    metrics_from_json,
+    metrics_to_json,
+)
 from infra.db.repositories.rescoring import (
     NULL,
     POSITION,
@@ -44,6 +49,30 @@ def test_breakdown_text_is_breakdown_to_json(
 ) -> None:
     breakdown = score(model, with_counts(metrics, level=level))  # every status, gates too
     assert json.loads(breakdown_text(as_scored(breakdown))) == breakdown_to_json(breakdown)
+
+
+@settings(max_examples=300, deadline=None)
+@given(model=models, metrics=stored(), level=st.sampled_from(list(Level)))
+def test_a_stored_breakdown_reads_back_as_scored(
+    model: KpiModel, metrics: MetricSet, level: Level
+) -> None:
+    """Only the results are stored; points, contributions, totals come back the same."""
+    breakdown = score(model, with_counts(metrics, level=level))
+    stored_text = breakdown_text(as_scored(breakdown))
+    assert breakdown_from_json(json.loads(stored_text), model) == breakdown
+    # rows written before (every number stored) read as they did
+    old = {
+        "t": breakdown.total,
+        "u": breakdown.uncapped_total,
+        "g": list(breakdown.failed_gates),
+        "c": [
+            [s.value, s.raw_value, s.sample_size, s.attainment, s.points, s.contribution, code]
+            for s, code in zip(breakdown.components, json.loads(stored_text)["c"], strict=True)
+        ],
+    }
+    for component in old["c"]:
+        component[-1] = component[-1][-1]  # the status code
+    assert breakdown_from_json(json.loads(json.dumps(old)), model) == breakdown
 
 
 @settings(max_examples=200, deadline=None)
