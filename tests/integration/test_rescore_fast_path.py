@@ -23,6 +23,7 @@ from domain.services.models import (
 )
 from infra import admin
 from infra.bootstrap import Container
+from infra.db.repositories import rescoring
 from infra.db.tables import SCORE_SNAPSHOT, SNAPSHOT_SCORE
 from infra.db.uow import SqlUnitOfWork
 from infra.queue import InProcessJobQueue
@@ -143,13 +144,20 @@ def _shrunk(component: list[Any]) -> bool:
     return value is not None and raw is not None and value != raw
 
 
+@pytest.mark.parametrize("batch", [rescoring.BATCH, 17])
 @pytest.mark.parametrize("since", [None, date(2026, 3, 16)])
 def test_fast_rescore_over_stored_scores_writes_the_same_rows(
-    container: Container, history: TenantProfile, since: date | None
+    container: Container,
+    history: TenantProfile,
+    since: date | None,
+    batch: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Scores already stored are overwritten in place (PostgreSQL: rescoring_pg's upsert):
     a snapshot without a score gets one, a score without a snapshot in the range goes,
-    one before the range stays, and nothing else changes."""
+    one before the range stays, and nothing else changes — in one batch or in many
+    (read ahead while the batches before are written)."""
+    monkeypatch.setattr(rescoring, "BATCH", batch)
     with container.uow(history.id) as uow:
         metrics_before = metric_rows(uow)
         wipe_scores(uow)

@@ -2,8 +2,8 @@
 numbers the models read out of score_snapshot, write scores back into snapshot_score.
 
 On PostgreSQL the numbers leave as typed columns (`metrics->'key'->>i`) through a cursor,
-BATCH rows a FETCH (`rescoring_pg.Inputs`: the writer fetches the next batch before it
-writes one, so that Python scores it while the server writes). Scores already there are
+BATCH rows a FETCH (`rescoring_pg.Inputs`: read ahead, the writer fetching a batch after
+each write, so that Python scores while the server writes and reads). Scores already there are
 updated in place (rescoring_pg); a range without scores (a bulk rebuild's) gets one COPY
 per batch. Elsewhere (SQLite) the metrics column is read, the range's scores deleted and one
 executemany per batch inserts. Tested equal to the per-snapshot path

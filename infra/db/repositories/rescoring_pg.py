@@ -11,14 +11,16 @@ per column (bound in binary) writes a batch: it updates the rows that are there 
 inserts the rest (a snapshot not scored before); scores of the range whose snapshot is
 gone are deleted first, so the result is what DELETE + INSERT gave (tested).
 
-Overlap: the server writes batch k while Python scores batch k+1. The connection is the
-transaction's one, used by one thread at a time (psycopg's lock): before batch k is sent,
-the inputs' next FETCH (rescoring.read's `Inputs`) is done, so scoring k+1 needs nothing
-from the server (a new agent's team history waits for the write, rarely).
+Overlap: the server writes batch k, then reads batch k+2, while Python scores batch k+1.
+The connection is the transaction's one, used by one thread at a time (psycopg's lock):
+before batch k is sent, batch k+1 is fetched (rescoring.read's `Inputs`; by the writer's
+job of batch k-1 but for the first), so scoring k+1 needs nothing from the server (a new
+agent's team history waits for the write, rarely).
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime
@@ -93,8 +95,10 @@ def upsert(
                 inserted += sent.result()  # the batch before is written (or raises here)
             inputs: Inputs | None = session.info.get(INPUTS)
             if inputs is not None:
-                inputs.ahead()  # the next batch's FETCH, before this one's write
-            sent = writer.submit(_upsert, raw, params)
+                inputs.ahead()  # the next batch is there (fetched here only for the first)
+            sent = writer.submit(_write, raw, params, inputs)
+            if inputs is not None:
+                inputs.pending = sent
         if sent is not None:
             inserted += sent.result()
     if stored - (count - inserted) > 0:  # stored scores that no snapshot updated
@@ -102,32 +106,46 @@ def upsert(
     return count
 
 
-def _upsert(raw: Any, params: dict[str, Any]) -> int:
-    """One batch's UPSERT; how many of its rows were new."""
-    return int(raw.execute(UPSERT, params).fetchone()[0])
+def _write(raw: Any, params: dict[str, Any], inputs: Inputs | None) -> int:
+    """One batch's UPSERT, then the FETCH of the batch after the next one, so that it
+    too is read while Python scores; how many of its rows were new."""
+    inserted = int(raw.execute(UPSERT, params).fetchone()[0])
+    if inputs is not None:
+        inputs.fetch_one()
+    return inserted
 
 
 INPUTS = "fairscore_rescore_inputs"  # rescoring.read's Inputs, in the session's `info`
 
 
 class Inputs:
-    """A cursor's rows, `size` a FETCH; `ahead` fetches the next batch before it is asked
-    for (the writer does, while the connection is free)."""
+    """A cursor's rows, `size` a FETCH, read ahead: `ahead` makes sure the next batch is
+    there, and the writer's job (`pending`) fetches one more after its write. Only one
+    thread fetches at a time: the main thread only when no job is pending."""
 
     def __init__(self, raw: Any, name: str, size: int) -> None:
         self.raw, self.fetch = raw, f"FETCH FORWARD {size} FROM {name}"
-        self.next: list[Any] | None = None
+        self.ready: deque[list[Any]] = deque()
         self.done = False
+        self.pending: Future[int] | None = None
+
+    def fetch_one(self) -> None:
+        if not self.done:
+            batch = self.raw.execute(self.fetch, binary=True).fetchall()
+            if batch:
+                self.ready.append(batch)
+            else:
+                self.done = True
 
     def ahead(self) -> None:
-        if self.next is None and not self.done:
-            self.next = self.raw.execute(self.fetch, binary=True).fetchall()
-            self.done = not self.next
+        if not self.ready:
+            self.fetch_one()
 
     def take(self) -> list[Any]:
+        if not self.ready and self.pending is not None:
+            self.pending.result()  # it may be fetching the batch asked for
         self.ahead()
-        batch, self.next = self.next or [], None
-        return batch
+        return self.ready.popleft() if self.ready else []
 
 
 def columns(groups: Iterable[ScoredGroup]) -> dict[str, list[Any]]:
