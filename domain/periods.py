@@ -102,11 +102,19 @@ class LocalDays:
     def __init__(self, timezone: str) -> None:
         self.zone = zone(timezone)
         self._offsets: dict[int, timedelta] = {}
+        # the last instant asked, by identity: a ticket's samples often share theirs (a
+        # solve dates seven), and the bulk fold asks once per sample
+        self._last: tuple[datetime | None, date] = (None, date.min)
 
     def of(self, at: datetime) -> date:
+        last, day = self._last
+        if at is last:
+            return day
         quarter = int(at.timestamp()) // 900
         offset = self._offsets.get(quarter)
         if offset is None:
             offset = at.astimezone(self.zone).utcoffset() or timedelta(0)
             self._offsets[quarter] = offset
-        return (at.astimezone(UTC) + offset).date()
+        day = (at.astimezone(UTC) + offset).date()
+        self._last = (at, day)
+        return day

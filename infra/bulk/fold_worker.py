@@ -17,6 +17,7 @@ from typing import Any, cast
 
 import orjson
 import psycopg
+from psycopg.types.json import set_json_loads
 
 from domain.events import CanonicalEvent, TicketEvent
 from domain.fold import TicketFacts, fold
@@ -63,10 +64,12 @@ TICKET_COLUMNS = (
 )
 ACTIVITY = "activity:"  # an agent's activity stream (domain.events.stream_of)
 _RowsOf = tuple[tuple[Any, ...] | None, list[tuple[Any, ...]]]  # a stream's ticket, samples
+# In binary: the payloads' JSON arrives as it is, without COPY text's escaping (which
+# both sides paid for) and is decoded by orjson (twice the standard library's speed).
 _READ = """COPY (SELECT source, stream, payload FROM ticket_event
     WHERE tenant_id = %(tenant)s AND (source, stream) >= (%(lo_source)s, %(lo_stream)s)
       {upper} AND stream NOT LIKE 'agent:%%'
-    ORDER BY source, stream) TO STDOUT"""
+    ORDER BY source, stream) TO STDOUT (FORMAT BINARY)"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,14 +151,19 @@ def _streams(
         params |= {"hi_source": job.upper[0], "hi_stream": job.upper[1]}
     key: tuple[str, str] | None = None
     events: list[CanonicalEvent] = []
+    # The stream index gives the order: without a sort, which the planner picks when the
+    # log's statistics are stale (seen: an external merge of 220 MB for 1M events, twice
+    # the backend time of the ordered index scan).
+    conn.execute("SET enable_sort = off")
+    set_json_loads(orjson.loads, conn)
     with conn.cursor() as cur, cur.copy(_READ.format(upper=upper), params) as copy:
+        copy.set_types(["text", "text", "jsonb"])
         for source, stream, payload in copy.rows():
             if (source, stream) != key:
                 if key is not None:
                     yield key[0], key[1], events
                 key, events = (source, stream), []
-            # orjson: twice the standard library's speed on the payloads `to_json` stored
-            events.append(from_stored(orjson.loads(payload)))
+            events.append(from_stored(payload))
     if key is not None:
         yield key[0], key[1], events
 
