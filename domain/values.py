@@ -148,6 +148,8 @@ def empty_value(definition: m.MetricDef, basis: Basis = Basis.CALENDAR) -> Metri
 
 
 def is_empty(value: MetricValue) -> bool:
+    if value.sample_size:  # the common case, without building the empty value
+        return False
     return value == empty_value(m.get(value.key), value.basis)
 
 
