@@ -91,16 +91,11 @@ def score(
     model: KpiModel, metrics: MetricSet, *, team_metrics: MetricSet | None = None
 ) -> ScoreBreakdown:
     measured = [_measure(c, metrics, team_metrics) for c in model.components]
-    qualifying = [s for s in measured if s.status is ComponentStatus.OK]
-    weight_sum = sum(s.component.weight for s in qualifying)
-    components = tuple(_with_contribution(s, weight_sum) for s in measured)
-    if not qualifying:
-        return ScoreBreakdown(model.name, model.version, None, None, components, ())
-    total = sum(s.component.weight * (s.points or 0.0) for s in qualifying) / weight_sum
-    failed = tuple(_failed_gates(components))
-    components = tuple(_mark_gate(s, failed) for s in components)
-    capped = min(total, model.gate_cap) if failed else total
-    return ScoreBreakdown(model.name, model.version, capped, total, components, failed)
+    failed = tuple(_failed_gates(measured))
+    results = [
+        (s.value, s.raw_value, s.sample_size, s.attainment, _gated(s, failed)) for s in measured
+    ]
+    return completed(model, results, failed)
 
 
 def _measure(
@@ -139,23 +134,7 @@ def _measure_adjusted(component: Component, found: MetricValue | None) -> Compon
     return ComponentScore(component, observed, observed, sample, reached, 100 * reached, None, _OK)
 
 
-def _with_contribution(s: ComponentScore, weight_sum: float) -> ComponentScore:
-    if s.status is not ComponentStatus.OK or s.points is None or weight_sum <= 0:
-        return s
-    contribution = s.component.weight * s.points / weight_sum
-    return ComponentScore(
-        s.component,
-        s.value,
-        s.raw_value,
-        s.sample_size,
-        s.attainment,
-        s.points,
-        contribution,
-        s.status,
-    )
-
-
-def _failed_gates(components: tuple[ComponentScore, ...]) -> list[str]:
+def _failed_gates(components: Sequence[ComponentScore]) -> list[str]:
     return [
         s.component.label
         for s in components
@@ -166,27 +145,18 @@ def _failed_gates(components: tuple[ComponentScore, ...]) -> list[str]:
     ]
 
 
-def _mark_gate(s: ComponentScore, failed: tuple[str, ...]) -> ComponentScore:
-    if s.component.label not in failed or s.status is not ComponentStatus.OK:
-        return s
-    return ComponentScore(
-        s.component,
-        s.value,
-        s.raw_value,
-        s.sample_size,
-        s.attainment,
-        s.points,
-        s.contribution,
-        ComponentStatus.GATE_FAILED,
-    )
+def _gated(s: ComponentScore, failed: tuple[str, ...]) -> ComponentStatus:
+    if s.component.label in failed and s.status is ComponentStatus.OK:
+        return ComponentStatus.GATE_FAILED
+    return s.status
 
 
 # Stored results ------------------------------------------------------------------------
 #
 # A stored breakdown keeps what cannot be recomputed without the metrics: per component
 # its value, raw value, sample size, attainment and status (and the failed gates). Its
-# points, contributions and totals follow from those and the model: `completed` redoes
-# `score`'s arithmetic in the same order, so it returns the very breakdown (tested).
+# points, contributions and totals follow from those and the model: `completed` is the
+# one place of that arithmetic, for `score` and for a stored row read back alike.
 
 # (value, raw_value, sample_size, attainment, status): one component's stored result
 ComponentResult = tuple[float | None, float | None, int, float | None, ComponentStatus]
@@ -198,7 +168,7 @@ def completed(
     """The breakdown `score` gave whose components' results are `results` (in the
     model's order) and whose failed gates are `failed`."""
     parts = list(zip(model.components, results, strict=True))
-    # as `score`: the qualifying components' weights, in component order, from 0
+    # the qualifying components' weights, in component order, from 0
     weight_sum = sum(c.weight for c, r in parts if r[4] is not _INSUFFICIENT)
     components = tuple(
         _completed(c, result, weight_sum if result[4] is not _INSUFFICIENT else None)
@@ -213,8 +183,8 @@ def completed(
 
 
 def _completed(c: Component, result: ComponentResult, weight_sum: float | None) -> ComponentScore:
-    """One component: `_measure`'s points, `_with_contribution`'s contribution (None
-    `weight_sum`: it did not qualify)."""
+    """One component with its points and its share of the total (None `weight_sum`:
+    it did not qualify)."""
     value, raw, sample, reached, status = result
     points = 100 * reached if weight_sum is not None and reached is not None else None
     contribution = None

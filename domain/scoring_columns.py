@@ -112,7 +112,7 @@ class ColumnScorer:
         failed: list[tuple[str, ...]] = [()] * n
         for part, c in zip(self._parts, measured, strict=True):
             w = part.weight
-            c.contribution[:] = [  # as `_with_contribution`
+            c.contribution[:] = [  # as `scoring._completed`
                 w * p / s if st is _OK and p is not None and s > 0 else None
                 for p, s, st in _zip(c.points, weight_sum, c.status)
             ]
@@ -127,7 +127,7 @@ class ColumnScorer:
                     for f, a, st in _zip(failed, c.attainment, c.status)
                 ]
         uncapped = [t / s if q else None for t, s, q in _zip(points, weight_sum, qualifying)]
-        for part, c in zip(self._parts, measured, strict=True):  # as `_mark_gate`
+        for part, c in zip(self._parts, measured, strict=True):  # as `scoring._gated`
             label = part.label
             c.status[:] = [
                 _GATE_FAILED if st is _OK and label in f else st for st, f in _zip(c.status, failed)
