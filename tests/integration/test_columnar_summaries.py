@@ -23,6 +23,18 @@ from infra.bulk.columnar import history
 from infra.synthetic import Shape, generate
 from tests.integration.test_incremental_equals_bulk import deliver, new_tenant
 
+# Forty days around a month's and a quarter's turn (April 1), priorities included.
+SPRING = Shape(
+    agents=5,
+    teams=2,
+    tickets=120,
+    days=40,
+    start=datetime(2026, 3, 20, tzinfo=UTC),
+    seed=11,
+    activity=True,
+    priorities=True,
+)
+
 pytestmark = pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 
 
@@ -36,17 +48,7 @@ def test_columnar_summaries_equal_the_roll_up_sql(
         monkeypatch.setattr(columnar_module, "CHUNK", chunk)
         monkeypatch.setattr(columnar_module, "MOVE", chunk * 3)
     tenant = new_tenant(container, "TENANT")
-    shape = Shape(
-        agents=5,
-        teams=2,
-        tickets=120,
-        days=40,
-        start=datetime(2026, 3, 20, tzinfo=UTC),
-        seed=11,
-        activity=True,
-        priorities=True,
-    )
-    deliver(container, tenant, [list(generate(shape))])
+    deliver(container, tenant, [list(generate(SPRING))])
     with container.uow(tenant) as uow, history(uow.session, tenant) as columnar:
         for grain in GRAINS:
             summaries = dict(columnar.periods(grain))

@@ -4,15 +4,15 @@ also for periods that start on the same date (a day, a month and a quarter on Ap
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
 from domain.metrics import Level
 from domain.periods import periods_of_day
 from infra.bootstrap import Container
-from infra.synthetic import Shape, generate
-from tests.integration.test_columnar_summaries import _same
+from infra.synthetic import generate
+from tests.integration.test_columnar_summaries import SPRING, _same
 from tests.integration.test_incremental_equals_bulk import deliver, new_tenant
 
 pytestmark = pytest.mark.parametrize("database_url", ["postgres", "sqlite"], indirect=True)
@@ -20,17 +20,7 @@ pytestmark = pytest.mark.parametrize("database_url", ["postgres", "sqlite"], ind
 
 def test_several_periods_at_once_equal_one_period_at_a_time(container: Container) -> None:
     tenant = new_tenant(container, "TENANT")
-    shape = Shape(
-        agents=5,
-        teams=2,
-        tickets=120,
-        days=40,
-        start=datetime(2026, 3, 20, tzinfo=UTC),
-        seed=11,
-        activity=True,
-        priorities=True,
-    )
-    deliver(container, tenant, [list(generate(shape))])
+    deliver(container, tenant, [list(generate(SPRING))])
     periods = [*periods_of_day(date(2026, 4, 1)), *periods_of_day(date(2026, 3, 25))]
     with container.uow(tenant) as uow:
         for level in Level:
