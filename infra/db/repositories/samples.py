@@ -153,6 +153,8 @@ class SqlSamples(TenantRepository):
             "tenant": self.tenant_id,
             "starts": [p.start for p in periods],
             "ends": [p.end for p in periods],
+            "first": min(p.start for p in periods),
+            "last": max(p.end for p in periods),
             "subjects": subjects,
         }
         for row in self.session.execute(statement, params):
