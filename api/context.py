@@ -18,9 +18,10 @@ from domain.auth import Principal
 from domain.goals.model import ProgressPoint, StoredGoal
 from domain.metrics import Level
 from domain.periods import Period
-from domain.ports import Snapshot, UnitOfWork
+from domain.ports import UnitOfWork
 from domain.quality.ports import StoredReview
 from domain.quality.scorecards import Scorecard
+from domain.snapshots import Snapshot
 from domain.views import AgentView, TeamView, TenantReads, TicketSampleView
 from infra.bootstrap import (
     GENERATE_REVIEW_ASSIGNMENTS,

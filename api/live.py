@@ -31,7 +31,7 @@ from api.permissions import requires
 from api.scores.types import GrainEnum
 from domain.auth import Scope
 from domain.periods import Grain
-from domain.ports import ScoreKey
+from domain.snapshots import ScoreKey
 from infra.bootstrap import FellBehindError, SQLAlchemyError, Subscription
 
 TOO_SLOW = "SUBSCRIBER_TOO_SLOW"

@@ -37,8 +37,8 @@ from bench.freshness_stats import percentile
 from domain import metrics as m
 from domain.metrics import Basis, Kind, Level
 from domain.periods import Grain, Period
-from domain.ports import Snapshot
 from domain.scoring import score
+from domain.snapshots import Snapshot
 from domain.values import Aggregate, metric_values
 from infra import admin
 from infra.bootstrap import Container

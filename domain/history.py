@@ -17,7 +17,7 @@ from datetime import date
 from domain import metrics as m
 from domain.metrics import Level
 from domain.periods import Grain, Period, PeriodRangeError, normalise
-from domain.ports import Snapshot
+from domain.snapshots import Snapshot
 from domain.views import TenantReads
 
 MAX_PERIODS = 400

@@ -7,10 +7,10 @@ is always bound to one tenant (`TenantId`), so a service cannot reach another's 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, NamedTuple, NewType, Protocol, Self
+from typing import TYPE_CHECKING, Any, NewType, Protocol, Self
 
 from domain.audit import AuditLog
 from domain.casemix.apply import Strata
@@ -26,8 +26,8 @@ from domain.memberships import Statement, TeamHistory, TeamMove
 from domain.metrics import Basis, Level
 from domain.model import KpiModel
 from domain.periods import Period
-from domain.scoring import MetricField, Row, ScoreBreakdown
-from domain.scoring_columns import ScoredColumns
+from domain.scoring import MetricField
+from domain.snapshots import ScoredGroup, ScoringRow, Snapshot
 from domain.values import Aggregate, MetricSet, StreamKey
 
 if TYPE_CHECKING:  # domain.views imports this module
@@ -76,48 +76,6 @@ class Touch:
     agent_id: str | None
     team_id: str | None
     case_mix: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    level: Level
-    subject_id: str
-    period: Period
-    metrics: MetricSet
-    breakdown: ScoreBreakdown | None
-    model_id: str | None
-    computed_at: datetime | None = None
-    signals: Mapping[str, int] = field(default_factory=dict)  # guardrail key → count
-
-
-class ScoreKey(NamedTuple):
-    """One subject's score of one period: what a commit that wrote it announces live."""
-
-    level: Level
-    subject_id: str
-    period: Period
-
-
-@dataclass(slots=True)
-class WrittenScores:
-    """The scores one transaction wrote, each once — up to `limit`: past it, only that
-    there were more (a whole-history rebuild writes hundreds of thousands; they are
-    announced as one "re-read everything" instead of being held in memory)."""
-
-    limit: int = 10_000
-    keys: set[ScoreKey] = field(default_factory=set)
-    overflow: bool = False
-
-    def add(self, key: ScoreKey) -> None:
-        if self.overflow:
-            return
-        self.keys.add(key)
-        if len(self.keys) > self.limit:
-            self.keys = set()
-            self.overflow = True
-
-    def __bool__(self) -> bool:
-        return self.overflow or bool(self.keys)
 
 
 class Directory(Protocol):
@@ -224,26 +182,6 @@ class Samples(Protocol):
     def days(self, since: date | None) -> list[date]:
         """Local days that have samples (at or after `since`)."""
         ...
-
-
-class ScoringRow(NamedTuple):
-    """What a re-score reads of one snapshot: the numbers it asked for, in its order."""
-
-    level: Level
-    subject_id: str
-    period: Period
-    numbers: Row
-    key: object = None  # the store's own handle on the snapshot, handed back with its score
-
-
-class ScoredGroup(NamedTuple):
-    """What a re-score writes for snapshots scored by one model version: nothing but their
-    scores, by column (`scored.row(i)` is `rows[i]`'s)."""
-
-    rows: Sequence[ScoringRow]
-    model_id: str | None
-    model_version: int
-    scored: ScoredColumns
 
 
 class Snapshots(Protocol):

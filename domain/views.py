@@ -10,8 +10,8 @@ from typing import Any, Protocol
 from domain.integrations import IntegrationReads
 from domain.metrics import Level
 from domain.periods import Grain, Period
-from domain.ports import Snapshot
 from domain.quality.ports import QualityReads
+from domain.snapshots import Snapshot
 
 
 @dataclass(frozen=True, slots=True)

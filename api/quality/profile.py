@@ -19,8 +19,8 @@ from api.scores.types import (
 )
 from domain.auth import Scope
 from domain.metrics import Level
-from domain.ports import Snapshot
 from domain.quality.profile import AgentProfileData, agent_profile, value_means
+from domain.snapshots import Snapshot
 
 
 def _metric(snapshot: Snapshot | None, key: str) -> tuple[float | None, int]:

@@ -18,8 +18,8 @@ from domain.casemix import StratumRow, comparison_of
 from domain.guardrails import GUARDRAILS
 from domain.metrics import Basis, Direction, Level, Statistic
 from domain.periods import Grain, Period, PeriodRangeError, normalise
-from domain.ports import Snapshot
 from domain.scoring import ComponentScore, ComponentStatus, ScoreBreakdown
+from domain.snapshots import Snapshot
 from domain.values import MetricSet, MetricValue, with_nulls
 
 GrainEnum = strawberry.enum(Grain, name="Grain")

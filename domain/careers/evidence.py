@@ -24,9 +24,9 @@ from domain.careers.tracks import (
 )
 from domain.metrics import Level
 from domain.periods import Period, local_midnight
-from domain.ports import Snapshot
 from domain.quality.ports import ReviewQuery, StoredValueRating
 from domain.quality.qa import qa_score
+from domain.snapshots import Snapshot
 from domain.stats import mean
 from domain.values import with_counts
 from domain.views import TenantReads

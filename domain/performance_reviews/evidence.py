@@ -14,8 +14,8 @@ from math import isclose
 from domain.guardrails import GUARDRAILS
 from domain.metrics import Basis, Direction, Level, Statistic
 from domain.periods import Period
-from domain.ports import Snapshot
 from domain.scoring import ComponentStatus
+from domain.snapshots import Snapshot
 from domain.stats import mean, median
 from domain.values import MetricSet, MetricValue, with_nulls
 

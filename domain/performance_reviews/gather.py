@@ -20,9 +20,9 @@ from domain.performance_reviews.evidence import (
     period_evidence,
 )
 from domain.periods import Period
-from domain.ports import Snapshot
 from domain.quality.ports import QualityReads
 from domain.quality.profile import trend_periods, value_means
+from domain.snapshots import Snapshot
 from domain.views import TenantReads
 
 TREND_PERIODS = 6  # scored periods in a review's trend, its own last one included

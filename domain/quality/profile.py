@@ -14,9 +14,9 @@ from datetime import timedelta
 
 from domain.metrics import Level
 from domain.periods import Period, local_midnight, normalise
-from domain.ports import Snapshot
 from domain.quality.ports import ReviewQuery, StoredReview, StoredValueRating
 from domain.quality.support_values import SupportValue
+from domain.snapshots import Snapshot
 from domain.views import AgentView, TenantReads
 
 MAX_TREND = 24

@@ -18,9 +18,10 @@ from domain.memberships import TeamHistory
 from domain.metrics import Level
 from domain.model import KpiModel, ModelError, default_model, validate
 from domain.periods import Period
-from domain.ports import ModelVersion, ScoredGroup, ScoringRow, Snapshot, UnitOfWork
+from domain.ports import ModelVersion, UnitOfWork
 from domain.scoring import Row, ScoreBreakdown, fields_for, score
 from domain.scoring_columns import ColumnScorer
+from domain.snapshots import ScoredGroup, ScoringRow, Snapshot
 
 # Snapshots scored and handed to storage at a time: a COPY chunk the server parses while
 # the next slice is scored.

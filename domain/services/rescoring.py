@@ -16,8 +16,9 @@ from domain.memberships import TeamHistory
 from domain.metrics import Basis, Level
 from domain.periods import Period, periods_of_day
 from domain.policy import case_mix_policy, has_business_hours
-from domain.ports import Snapshot, Touch, UnitOfWork
+from domain.ports import Touch, UnitOfWork
 from domain.scoring import score
+from domain.snapshots import Snapshot
 from domain.values import Aggregate, MetricSet, PeriodContext, StreamKey, metric_values
 
 

@@ -8,7 +8,8 @@ from types import TracebackType
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
-from domain.ports import TenantId, TenantProfile, WrittenScores
+from domain.ports import TenantId, TenantProfile
+from domain.snapshots import WrittenScores
 from infra.db.repositories.api_clients import SqlApiClients
 from infra.db.repositories.audit import SqlAuditLog
 from infra.db.repositories.careers import SqlCareers

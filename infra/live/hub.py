@@ -30,7 +30,8 @@ from redis import asyncio as aioredis
 from redis.exceptions import RedisError
 
 from domain.periods import Grain
-from domain.ports import ScoreKey, TenantId, WrittenScores
+from domain.ports import TenantId
+from domain.snapshots import ScoreKey, WrittenScores
 from infra.live import wire
 
 RECONNECT_SECONDS = 1.0

@@ -14,7 +14,8 @@ from redis import Redis
 
 from domain.metrics import Level
 from domain.periods import Grain, Period
-from domain.ports import ScoreKey, TenantId
+from domain.ports import TenantId
+from domain.snapshots import ScoreKey
 from infra.db.sql import chunks
 
 PREFIX = "fairscore:scores:"

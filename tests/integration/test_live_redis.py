@@ -13,7 +13,8 @@ from redis import Redis
 
 from domain.metrics import Level
 from domain.periods import Grain, Period
-from domain.ports import ScoreKey, TenantId, WrittenScores
+from domain.ports import TenantId
+from domain.snapshots import ScoreKey, WrittenScores
 from infra.live import wire
 from infra.live.hub import FellBehindError, LiveHub, Subscription
 

@@ -9,8 +9,9 @@ from datetime import date
 
 from domain.metrics import Basis, Level
 from domain.periods import Grain, Period
-from domain.ports import Snapshot, TenantProfile
+from domain.ports import TenantProfile
 from domain.scoring import score
+from domain.snapshots import Snapshot
 from domain.values import Aggregate, metric_values
 from infra import admin
 from infra.bootstrap import Container

@@ -17,8 +17,9 @@ from starlette.testclient import TestClient, WebSocketDisconnect
 
 from domain.metrics import Level
 from domain.periods import Grain, Period
-from domain.ports import ScoreKey, TenantProfile, WrittenScores
+from domain.ports import TenantProfile
 from domain.services.figures import set_active_users
+from domain.snapshots import ScoreKey, WrittenScores
 from infra import admin
 from infra.bootstrap import Container
 from infra.db.repositories.system import IntegrationRecord

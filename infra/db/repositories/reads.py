@@ -12,7 +12,7 @@ from sqlalchemy import Select, Table, func, select
 
 from domain.metrics import Level
 from domain.periods import Grain, Period
-from domain.ports import Snapshot
+from domain.snapshots import Snapshot
 from domain.views import AgentView, ExternalId, TeamView, TicketView
 from infra.db.keyset import Key, Keyset
 from infra.db.repositories.base import TenantRepository

@@ -25,9 +25,10 @@ from sqlalchemy.orm import Session
 
 from domain.metrics import Level
 from domain.periods import Grain, Period
-from domain.ports import ScoredGroup, ScoringRow, TenantId
+from domain.ports import TenantId
 from domain.scoring import MetricField
 from domain.scoring_columns import scored_rows
+from domain.snapshots import ScoredGroup, ScoringRow
 from infra.db.codec import CASE_MIX_AT
 from infra.db.copy import copy_in
 from infra.db.repositories import rescoring_pg

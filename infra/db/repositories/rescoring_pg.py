@@ -29,7 +29,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from domain.ports import ScoredGroup, TenantId
+from domain.ports import TenantId
+from domain.snapshots import ScoredGroup
 from infra.db.repositories.score_text import breakdowns
 
 # One row per snapshot: its key, its model and score (the breakdown as JSON text); answers

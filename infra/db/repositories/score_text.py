@@ -7,9 +7,9 @@ import json
 from collections.abc import Iterator
 from datetime import date
 
-from domain.ports import ScoredGroup
 from domain.scoring import ComponentStatus, Scored
 from domain.scoring_columns import ComponentColumns
+from domain.snapshots import ScoredGroup
 
 # breakdown_to_json's status codes
 STATUS_CODE = {status: code for code, status in enumerate(ComponentStatus)}

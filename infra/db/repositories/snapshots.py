@@ -16,8 +16,9 @@ from domain.casemix import ADJUSTED_METRICS
 from domain.metrics import Basis, Level
 from domain.model import KpiModel, default_model
 from domain.periods import GRAINS, Grain, Period, period_start
-from domain.ports import ScoredGroup, ScoreKey, ScoringRow, Snapshot, TenantId, WrittenScores
+from domain.ports import TenantId
 from domain.scoring import MetricField, ScoreBreakdown
+from domain.snapshots import ScoredGroup, ScoreKey, ScoringRow, Snapshot, WrittenScores
 from domain.values import MetricSet, has_data, is_empty, with_counts
 from infra.db.codec import (
     breakdown_from_json,

@@ -22,8 +22,8 @@ from domain.casemix import Adjustment, Comparison, StratumRow
 from domain.metrics import Basis, Direction, Kind, Level
 from domain.model import Component, KpiModel, default_model
 from domain.periods import Grain, Period
-from domain.ports import Snapshot
 from domain.scoring import score
+from domain.snapshots import Snapshot
 from domain.values import Aggregate, MetricSet, metric_values
 from domain.views import AgentView, ExternalId
 

@@ -13,9 +13,9 @@ from domain.casemix import Adjustment, Comparison, StratumRow
 from domain.metrics import Basis, Level
 from domain.model import KpiModel
 from domain.periods import Grain, Period
-from domain.ports import ScoredGroup, ScoringRow
 from domain.scoring import as_scored, fields_for, score
 from domain.scoring_columns import ColumnScorer, scored_rows
+from domain.snapshots import ScoredGroup, ScoringRow
 from domain.values import MetricSet, MetricValue, with_counts
 from infra.db.codec import (
     breakdown_from_json,

@@ -29,8 +29,8 @@ from domain.performance_reviews.evidence import (
 )
 from domain.performance_reviews.reviews import PerformanceReview, ReviewStatus, Section
 from domain.periods import Grain, Period
-from domain.ports import Snapshot
 from domain.scoring import score
+from domain.snapshots import Snapshot
 from domain.values import MetricValue
 from infra.db.repositories.evidence_codec import decode, encode
 
