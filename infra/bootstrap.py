@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from redis import Redis
@@ -28,6 +28,7 @@ from infra.db.claims import tenant_claim
 from infra.db.delivery_insert import AsyncDeliveryInsert, SessionDeliveryInsert
 from infra.db.engine import make_engine, make_worker_engine
 from infra.db.repositories.api_clients import SqlApiClients
+from infra.db.repositories.outbox import waits_after_release
 from infra.db.repositories.system import DerivationBacklog, IntegrationRecord
 from infra.db.roles import protection_warning, scope_to_tenant
 from infra.db.statement_timeout import bounded_sessions, is_statement_timeout
@@ -181,26 +182,16 @@ class Container:
     ) -> Reconciler:
         """The tenant's reconciler. `wait`: queue for the tenant's claim (an operator's
         command) instead of leaving it to the process that holds it (a worker)."""
+        pg_system = None if self.settings.is_sqlite else self.system_engine  # None: SQLite
         return Reconciler(
             open_uow=lambda: self.uow(tenant_id, reconciling=True, derived=True),
             open_change=lambda: self.uow(tenant_id, reconciling=True),
             decoder=self.decoder,
             claim=lambda: tenant_claim(self.engine, tenant_id, wait=wait),
-            bulk=None if self.settings.is_sqlite else PostgresBulkRebuild(self),
+            bulk=None if pg_system is None else PostgresBulkRebuild(self),
             progress=progress,
-            waits=None if self.settings.is_sqlite else lambda: self._derivation_waits(tenant_id),
+            waits=None if pg_system is None else partial(waits_after_release, pg_system, tenant_id),
         )
-
-    def _derivation_waits(self, tenant_id: TenantId) -> bool:
-        """The reconciler's last look (PostgreSQL): one statement on the system login in
-        autocommit — no BEGIN, tenant scope or ROLLBACK round trips around it."""
-        with SystemUnitOfWork(self.system_autocommit_sessions) as uow:
-            return uow.system.derivation_waits(tenant_id)
-
-    @cached_property
-    def system_autocommit_sessions(self) -> sessionmaker[Session]:
-        engine = self.system_engine.execution_options(isolation_level="AUTOCOMMIT")
-        return sessionmaker(engine, expire_on_commit=False)
 
     def read_uow(self, tenant_id: TenantId, *, api: bool = False) -> SqlUnitOfWork:
         sessions = self.api_read_sessions if api else self.read_sessions

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, case, delete, exists, select, tuple_
+from sqlalchemy import Engine, Select, case, delete, exists, select, tuple_
 
 from domain.derivation.outbox import DerivationRequest, DirtyEntry, Redo
 from domain.integrations import PENDING
@@ -150,3 +150,10 @@ def work_waits(tenant_id: str) -> Select[tuple[bool]]:
     asked = exists().where(R.tenant_id == tenant_id)
     waiting = exists().where(W.tenant_id == tenant_id, W.status == PENDING)
     return select(dirty | asked | waiting)
+
+
+def waits_after_release(system_engine: Engine, tenant_id: str) -> bool:
+    """The reconciler's last look once it has let the tenant go (PostgreSQL), on the system
+    login: one statement in autocommit, without BEGIN, tenant scope or ROLLBACK round trips."""
+    with system_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        return bool(conn.execute(work_waits(tenant_id)).scalar())

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from domain.integrations import PENDING
 from domain.ports import TenantId, TenantProfile
-from infra.db.repositories.outbox import work_waits
 from infra.db.tables import (
     API_CLIENT,
     DERIVATION_REQUEST,
@@ -137,11 +136,6 @@ class SystemRepository:
             select(r.tenant_id).where(r.requested_at < before),
         )
         return sorted(TenantId(t) for t in self.session.execute(stmt).scalars())
-
-    def derivation_waits(self, tenant_id: TenantId) -> bool:
-        """Whether derivation work of the tenant waits (`Outbox.pending`): the reconciler's
-        last look once it has let the tenant go, one statement in autocommit."""
-        return bool(self.session.execute(work_waits(tenant_id)).scalar())
 
     def derivation_backlog(self) -> DerivationBacklog:
         """Work waiting for the reconciler, over all tenants (operator signals): one
