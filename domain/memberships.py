@@ -98,8 +98,8 @@ def current_team(statements: Iterable[Statement]) -> str | None:
 
 def team_on(timeline: Sequence[Span], day: date) -> str | None:
     """The team of `timeline` (ordered spans, as `spans` gives) on `day`."""
-    if not timeline:
-        return None
+    if len(timeline) <= 1:  # most agents never moved: no search by day
+        return timeline[0].team_id if timeline else None
     starts = [s.start or date.min for s in timeline]
     return timeline[max(bisect_right(starts, day) - 1, 0)].team_id
 

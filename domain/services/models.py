@@ -150,7 +150,6 @@ class _Rescorer:
         self.uses_teams = any(c.prior_weight for model in models for c in model.components)
         self.history = TeamHistory({})
         self.known: set[str] = set()  # agents whose history is read
-        self.one_team: dict[str, str | None] = {}  # of those, the ones in one team ever
         self.teams: dict[tuple[Period, str], Row] = {}  # only read when a model shrinks
         self.scorers: dict[tuple[date, Level, str | None], ColumnScorer] = {}
         self.compiled: dict[tuple[str | None, int, Level], ColumnScorer] = {}
@@ -167,28 +166,18 @@ class _Rescorer:
         `effective` reads no more)."""
         agents = {r.subject_id for r in rows if r.level is Level.AGENT}
         if missing := agents - self.known:
-            read = self.uow.directory.team_history(missing).timelines
-            self.history.timelines.update(read)
+            self.history.timelines.update(self.uow.directory.team_history(missing).timelines)
             self.known |= missing
-            # most agents never moved: their team is one look-up, not a search by day
-            self.one_team.update(
-                (agent, read[agent][0].team_id if read.get(agent) else None)
-                for agent in missing
-                if len(read.get(agent, ())) <= 1
-            )
         groups: dict[ColumnScorer, list[ScoringRow]] = {}
         peers: dict[ColumnScorer, list[Row | None]] = {}
-        team_on, one_team, teams = self.history.team_on, self.one_team, self.teams
-        scorers, scorer_of = self.scorers, self._scorer
+        team_on, scorer_of, teams = self.history.team_on, self._scorer, self.teams
         for row in rows:
             level, start = row.level, row.period.start
             if level is Level.AGENT:  # the agent's team at the period's start, as when scored
-                team = one_team.get(row.subject_id, _MOVED)
-                if team is _MOVED:
-                    team = team_on(row.subject_id, start)
+                team = team_on(row.subject_id, start)
             else:
                 team = row.subject_id if level is Level.TEAM else None
-            scorer = scorers.get((start, level, team)) or scorer_of(start, level, team)
+            scorer = scorer_of(start, level, team)
             found = groups.get(scorer)
             if found is None:
                 found = groups[scorer] = []
@@ -223,9 +212,6 @@ class _Rescorer:
                 found = self.compiled[version] = ColumnScorer(model, level, self.fields)
             self.scorers[key] = found
         return found
-
-
-_MOVED = "\x00moved"  # not in `one_team`: an agent whose team changed (no team id is this)
 
 
 def rescore_each_from(uow: UnitOfWork, *, since: date | None) -> int:
