@@ -92,9 +92,11 @@ def read(
         for batch in _portable_rows(session, tenant_id, since=since, fields=fields, level=level):
             yield [ScoringRow(_LEVELS[r[0]], r[1], periods[(r[2], r[3])], r[4:]) for r in batch]
         return
-    # The key (subject type, subject id, grain, start) is the score row's.
-    for batch in _pg_rows(session, tenant_id, since=since, fields=fields, level=level):
-        yield [ScoringRow(_LEVELS[r[0]], r[1], periods[(r[2], r[3])], r[4:], r[:4]) for r in batch]
+    # The key (subject type, subject id, grain, start, where its score is) is the score
+    # row's; where, only when a re-score will update the range's scores in place.
+    tids = level is None and rescoring_pg.has_scores(session, tenant_id, since)
+    for batch in _pg_rows(session, tenant_id, since=since, fields=fields, level=level, tids=tids):
+        yield [ScoringRow(_LEVELS[r[0]], r[1], periods[(r[2], r[3])], r[5:], r[:5]) for r in batch]
 
 
 def _pg_rows(
@@ -104,30 +106,39 @@ def _pg_rows(
     since: date | None,
     fields: Sequence[MetricField],
     level: Level | None,
+    tids: bool,
 ) -> Iterator[list[tuple[Any, ...]]]:
     numbers = [
-        f"(metrics->%s->>{POSITION[name]})::{'int' if name == 'sample_size' else 'float8'}"
+        f"(t.metrics->%s->>{POSITION[name]})::{'int' if name == 'sample_size' else 'float8'}"
         for _, _, name in fields
     ]
     params: list[Any] = [f"{metric}|{basis.value}" for metric, basis, _ in fields]
-    sql = f"SELECT subject_type, subject_id, grain, period_start, {', '.join(numbers)} "
-    sql += "FROM score_snapshot WHERE tenant_id = %s"
+    sql = "SELECT t.subject_type, t.subject_id, t.grain, t.period_start, "
+    sql += f"{'s.tid' if tids else 'NULL'}, {', '.join(numbers)} FROM score_snapshot t"
+    if tids:
+        sql += f" LEFT JOIN ({rescoring_pg.LOCATIONS}) s ON {rescoring_pg.SAME_KEY}"
+        params += [tenant_id, since or rescoring_pg.EVER]
+    sql += " WHERE t.tenant_id = %s"
     params.append(tenant_id)
     if since is not None:
-        sql += " AND period_start >= %s"
+        sql += " AND t.period_start >= %s"
         params.append(since)
     if level is not None:
-        sql += " AND subject_type = %s"
+        sql += " AND t.subject_type = %s"
         params.append(level.value)
     raw: Any = session.connection().connection.driver_connection
     # A cursor of the transaction: rows come BATCH at a time, and other statements (the
     # writes of the scores) run between two FETCHes; the writer fetches a batch early.
     name = f"rescore_inputs_{next(_CURSORS)}"
-    raw.execute(f"DECLARE {name} NO SCROLL CURSOR FOR {sql}", params)
-    inputs = session.info[rescoring_pg.INPUTS] = rescoring_pg.Inputs(raw, name, BATCH)
+    with rescoring_pg.planner(raw, rescoring_pg.HASHED if tids else {}):
+        raw.execute(f"DECLARE {name} NO SCROLL CURSOR FOR {sql}", params)
+        # (the hash is built, in work_mem, on the first FETCH)
+        inputs = session.info[rescoring_pg.INPUTS] = rescoring_pg.Inputs(raw, name, BATCH)
+        batch = inputs.take()
     try:
-        while batch := inputs.take():
+        while batch:
             yield batch
+            batch = inputs.take()
     finally:
         if session.info.get(rescoring_pg.INPUTS) is inputs:
             del session.info[rescoring_pg.INPUTS]

@@ -21,8 +21,9 @@ agent's team history waits for the write, rarely).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -49,6 +50,27 @@ SET model_id = EXCLUDED.model_id, model_version = EXCLUDED.model_version,
 RETURNING xmax = 0 AS inserted)
 SELECT count(*) FILTER (WHERE inserted) FROM written
 """
+# Where each snapshot's score is, for rescoring.read's join (by hash: a cursor's planner
+# would probe the primary key per row, as the UPSERT does; HASHED); BY_TID updates there,
+# without a probe of the primary key per row (comparing its text columns was ~30% of the
+# UPSERT's CPU). The key is checked too: a row another transaction moved since it was read
+# is not updated, the count tells, and the batch is UPSERTed instead.
+LOCATIONS = """SELECT subject_type, subject_id, grain, period_start, ctid::text AS tid
+FROM snapshot_score WHERE tenant_id = %s AND period_start >= %s"""
+SAME_KEY = " AND ".join(f"s.{c} = t.{c}" for c in ("subject_type", "subject_id", "grain"))
+SAME_KEY += " AND s.period_start = t.period_start"
+HASHED = {"enable_nestloop": "off", "work_mem": "64MB"}
+BY_TID = """
+UPDATE snapshot_score s
+SET model_id = r.mid, model_version = r.mv, total = r.tot, breakdown = r.bd::json,
+    scored_at = %(at)s
+FROM unnest(%(tid)b::text[], %(st)b::text[], %(sid)b::text[], %(gr)b::text[],
+            %(ps)b::date[], %(mid)b::text[], %(mv)b::int[], %(tot)b::float8[], %(bd)b::text[])
+     AS r(tid, st, sid, gr, ps, mid, mv, tot, bd)
+WHERE s.ctid = r.tid::tid AND s.tenant_id = %(tenant)s AND s.subject_type = r.st
+  AND s.subject_id = r.sid AND s.grain = r.gr AND s.period_start = r.ps
+"""
+BY_TID_ONLY = {"enable_hashjoin": "off", "enable_mergejoin": "off"}  # a seq scan per batch
 # Scores of the range whose snapshot is gone (DELETE + INSERT did not keep them either):
 # none, as long as every path that deletes a snapshot deletes its score (they do), so
 # looked for only when the counts say there are some (it scans and sorts both ranges).
@@ -65,12 +87,12 @@ _ANY = text(
     " AND period_start >= :since)"
 )
 _COUNT = "SELECT count(*) FROM snapshot_score WHERE tenant_id = %s AND period_start >= %s"
-_EVER = date(1, 1, 1)
+EVER = date(1, 1, 1)
 
 
 def has_scores(session: Session, tenant_id: TenantId, since: date | None) -> bool:
     """Whether the range holds scores already (a bulk rebuild's re-score finds none)."""
-    found = session.execute(_ANY, {"tenant": tenant_id, "since": since or _EVER})
+    found = session.execute(_ANY, {"tenant": tenant_id, "since": since or EVER})
     return bool(found.scalar_one())
 
 
@@ -84,7 +106,7 @@ def upsert(
 ) -> int:
     """Write the batches' scores over the range's; returns how many."""
     raw: Any = session.connection().connection.driver_connection
-    mine = (tenant_id, since or _EVER)
+    mine = (tenant_id, since or EVER)
     stored = raw.execute(_COUNT, mine).fetchone()[0]
     count = inserted = 0
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rescore-writes") as writer:
@@ -103,14 +125,20 @@ def upsert(
         if sent is not None:
             inserted += sent.result()
     if stored - (count - inserted) > 0:  # stored scores that no snapshot updated
-        raw.execute(ORPHANS, {"tenant": tenant_id, "since": since or _EVER})
+        raw.execute(ORPHANS, {"tenant": tenant_id, "since": since or EVER})
     return count
 
 
 def _write(raw: Any, params: dict[str, Any], inputs: Inputs | None) -> int:
-    """One batch's UPSERT, then the FETCH of the batch after the next one, so that it
+    """One batch's write, then the FETCH of the batch after the next one, so that it
     too is read while Python scores; how many of its rows were new."""
-    inserted = int(raw.execute(UPSERT, params).fetchone()[0])
+    tids = params["tid"]
+    if None in tids:
+        updated = 0
+    else:
+        with planner(raw, BY_TID_ONLY):
+            updated = raw.execute(BY_TID, params).rowcount
+    inserted = 0 if updated == len(tids) else int(raw.execute(UPSERT, params).fetchone()[0])
     if inputs is not None:
         inputs.fetch_one()
     return inserted
@@ -150,8 +178,8 @@ class Inputs:
 
 
 def columns(groups: Iterable[ScoredGroup]) -> dict[str, list[Any]]:
-    """The arrays UPSERT binds, for every row of the groups (the rows' keys are
-    rescoring.read's: subject type, subject id, grain, period start)."""
+    """The arrays UPSERT and BY_TID bind, for every row of the groups (the rows' keys are
+    rescoring.read's: subject type, subject id, grain, period start, the score's ctid)."""
     keys: list[Any] = []
     model_ids: list[str | None] = []
     versions: list[int] = []
@@ -164,8 +192,9 @@ def columns(groups: Iterable[ScoredGroup]) -> dict[str, list[Any]]:
         versions += [group.model_version] * n
         totals += [None if t is None else float(t) for t in group.scored.total]
         texts += breakdowns(group)
-    st, sid, gr, ps = zip(*keys, strict=True) if keys else ((), (), (), ())
+    st, sid, gr, ps, tid = zip(*keys, strict=True) if keys else ((), (), (), (), ())
     return {
+        "tid": list(tid),
         "st": list(st),
         "sid": list(sid),
         "gr": list(gr),
@@ -175,3 +204,24 @@ def columns(groups: Iterable[ScoredGroup]) -> dict[str, list[Any]]:
         "tot": totals,
         "bd": texts,
     }
+
+
+@contextmanager
+def planner(raw: Any, settings: dict[str, str]) -> Iterator[None]:
+    """The transaction's planner settings changed for the statements inside, then back."""
+    if not settings:
+        yield
+        return
+    names = list(settings)
+    shown = ", ".join("current_setting(%s)" for _ in names)
+    before = dict(zip(names, raw.execute(f"SELECT {shown}", names).fetchone(), strict=True))
+    _set(raw, settings)
+    try:
+        yield
+    finally:
+        _set(raw, before)
+
+
+def _set(raw: Any, settings: dict[str, str]) -> None:
+    calls = ", ".join("set_config(%s, %s, true)" for _ in settings)
+    raw.execute(f"SELECT {calls}", [x for item in settings.items() for x in item])

@@ -26,16 +26,16 @@ def copy_text(text: str) -> str:
 
 def copy_lines(group: ScoredGroup, tail: str, tenant: str) -> str:
     """COPY text of a group's score rows: `tenant` (COPY text already), the row's key
-    (subject type, subject id, grain, period start: rescoring.read's), model, total,
-    breakdown, then `tail`."""
+    (subject type, subject id, grain, period start; no score's ctid: rescoring.read's),
+    model, total, breakdown, then `tail`."""
     model = NULL if group.model_id is None else copy_text(group.model_id)
     head = f"{model}\t{group.model_version}\t"
     totals = [NULL if t is None else repr(t) for t in group.scored.total]
-    keys: Iterator[tuple[str, str, str, date]] = (row.key for row in group.rows)  # type: ignore[misc]
+    keys: Iterator[tuple[str, str, str, date, None]] = (row.key for row in group.rows)  # type: ignore[misc]
     return "".join(
         [
             f"{tenant}\t{st}\t{copy_text(sid)}\t{gr}\t{ps}\t{head}{total}\t{copy_text(b)}{tail}"
-            for (st, sid, gr, ps), total, b in zip(keys, totals, breakdowns(group), strict=True)
+            for (st, sid, gr, ps, _), total, b in zip(keys, totals, breakdowns(group), strict=True)
         ]
     )
 

@@ -85,7 +85,9 @@ def test_copy_lines_write_breakdown_text_row_by_row(
     scored = ColumnScorer(model, level, fields)(numbers)
     day = date(2026, 1, 1)
     rows = [
-        ScoringRow(level, f"s{i}", Period(Grain.DAY, day), n, (level.value, f"s{i}", "DAY", day))
+        ScoringRow(
+            level, f"s{i}", Period(Grain.DAY, day), n, (level.value, f"s{i}", "DAY", day, None)
+        )
         for i, n in enumerate(numbers)
     ]
     group = ScoredGroup(rows, "m1", 3, scored)
