@@ -23,7 +23,7 @@ from domain.services.models import (
 )
 from infra import admin
 from infra.bootstrap import Container
-from infra.db.repositories import rescoring
+from infra.db.repositories import rescoring, rescoring_pg
 from infra.db.tables import SCORE_SNAPSHOT, SNAPSHOT_SCORE
 from infra.db.uow import SqlUnitOfWork
 from infra.queue import InProcessJobQueue
@@ -156,8 +156,11 @@ def test_fast_rescore_over_stored_scores_writes_the_same_rows(
     """Scores already stored are overwritten in place (PostgreSQL: rescoring_pg's upsert):
     a snapshot without a score gets one, a score without a snapshot in the range goes,
     one before the range stays, and nothing else changes — in one batch or in many
-    (read ahead while the batches before are written)."""
+    (read ahead while the batches before are written), found by key or, in small batches,
+    where they are (rescoring_pg.BY_TID: a whole history's many scores)."""
     monkeypatch.setattr(rescoring, "BATCH", batch)
+    if batch < rescoring.BATCH:
+        monkeypatch.setattr(rescoring_pg, "LOCATE_FROM", 0)
     with container.uow(history.id) as uow:
         metrics_before = metric_rows(uow)
         wipe_scores(uow)
@@ -204,3 +207,49 @@ def test_fast_rescore_over_stored_scores_writes_the_same_rows(
     assert count == expected_count == len(in_range) > 100
     assert actual == {**stale, **in_range}  # the orphan before `since` is left, as before
     assert metrics_after == metrics_before
+
+
+def test_a_score_moved_since_it_was_read_is_written_by_its_key(
+    container: Container, history: TenantProfile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL updates a score where the read found it (its ctid); a score another
+    statement moved meanwhile is not there any more: the batch is written by key instead."""
+    if not container.engine.dialect.name.startswith("postgres"):
+        pytest.skip("scores are found by ctid on PostgreSQL only")
+    monkeypatch.setattr(rescoring, "BATCH", 17)
+    monkeypatch.setattr(rescoring_pg, "LOCATE_FROM", 0)
+    write, moved, sent = rescoring_pg._write, [], []
+
+    class Counted:  # the writer's connection, counting its statements
+        def __init__(self, raw: Any) -> None:
+            self.raw = raw
+
+        def execute(self, sql: str, *args: Any, **kwargs: Any) -> Any:
+            sent.append(sql)
+            return self.raw.execute(sql, *args, **kwargs)
+
+    def moving(raw: Any, params: dict[str, Any], inputs: Any) -> int:
+        if not moved:  # a new version of the batch's first score, elsewhere
+            key = (params["st"][0], params["sid"][0], params["gr"][0], params["ps"][0])
+            raw.execute(
+                "UPDATE snapshot_score SET total = -1 WHERE tenant_id = %s AND subject_type = %s"
+                " AND subject_id = %s AND grain = %s AND period_start = %s",
+                (params["tenant"], *key),
+            )
+            moved.append(key)
+        return write(Counted(raw), params, inputs)
+
+    monkeypatch.setattr(rescoring_pg, "_write", moving)
+    with container.uow(history.id) as uow:
+        wipe_scores(uow)
+        rescore_each_from(uow, since=None)
+        expected = scores(uow)
+        count = rescore_from(uow, since=None)
+        actual = scores(uow)
+        uow.rollback()
+
+    assert moved and count == len(expected) > 100
+    assert actual == expected
+    # every batch updated by ctid; only the first, which lost a score, by key as well
+    assert sent.count(rescoring_pg.BY_TID) == -(-count // 17)
+    assert sent.count(rescoring_pg.UPSERT) == 1

@@ -93,8 +93,9 @@ def read(
             yield [ScoringRow(_LEVELS[r[0]], r[1], periods[(r[2], r[3])], r[4:]) for r in batch]
         return
     # The key (subject type, subject id, grain, start, where its score is) is the score
-    # row's; where, only when a re-score will update the range's scores in place.
-    tids = level is None and rescoring_pg.has_scores(session, tenant_id, since)
+    # row's; where, only when a re-score will update many of the range's scores in place.
+    many = rescoring_pg.LOCATE_FROM
+    tids = level is None and rescoring_pg.has_scores(session, tenant_id, since, many)
     for batch in _pg_rows(session, tenant_id, since=since, fields=fields, level=level, tids=tids):
         yield [ScoringRow(_LEVELS[r[0]], r[1], periods[(r[2], r[3])], r[5:], r[:5]) for r in batch]
 
