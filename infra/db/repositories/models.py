@@ -7,6 +7,7 @@ row effective at its start (latest `effective_from` ≤ start; later changes win
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import date
 from typing import Any
 
@@ -28,6 +29,8 @@ class SqlModels(TenantRepository):
     def __init__(self, session: Session, tenant_id: TenantId) -> None:
         super().__init__(session, tenant_id)
         self._timeline: list[ModelVersion] | None = None
+        # per scope (team, None: the tenant): its timeline rows' effective dates, and the rows
+        self._scopes: dict[str | None, tuple[list[date], list[ModelVersion]]] = {}
 
     def effective(self, on: date, level: Level, team_id: str | None) -> KpiModel:
         """The team's own model if it has one, else the tenant's; by effective date."""
@@ -38,18 +41,24 @@ class SqlModels(TenantRepository):
         return default_model()
 
     def effective_in_scope(self, on: date, team_id: str | None) -> ModelVersion | None:
-        candidates = [
-            v
-            for v in self.timeline()
-            if v.model.team_id == team_id and v.model.effective_from <= on
-        ]
-        return candidates[-1] if candidates else None
+        """The scope's last timeline row effective on `on` (a re-score asks per day, level
+        and team, over a timeline that grows with every change: found by bisection)."""
+        self.timeline()
+        starts, versions = self._scopes.get(team_id, ((), ()))
+        at = bisect_right(starts, on)
+        return versions[at - 1] if at else None
 
     def timeline(self) -> list[ModelVersion]:
         if self._timeline is None:
             stmt = select(KPI_MODEL).where(M.tenant_id == self.tenant_id, M.active.is_(True))
             rows = [_version(row) for row in self.session.execute(stmt)]
             self._timeline = sorted(rows, key=lambda v: (v.model.effective_from, v.created_at))
+            scopes: dict[str | None, tuple[list[date], list[ModelVersion]]] = {}
+            for v in self._timeline:  # in timeline order: by effective date, later wins ties
+                starts, versions = scopes.setdefault(v.model.team_id, ([], []))
+                starts.append(v.model.effective_from)
+                versions.append(v)
+            self._scopes = scopes
         return self._timeline
 
     def versions(self, model_id: str | None = None) -> list[ModelVersion]:
