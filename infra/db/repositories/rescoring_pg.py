@@ -9,7 +9,9 @@ room (snapshot_score's fillfactor 50, migration h0scorefill0023) it is a HOT upd
 new version stays on the old one's page. `INSERT … ON CONFLICT DO UPDATE` over one array
 per column (bound in binary) writes a batch: it updates the rows that are there and
 inserts the rest (a snapshot not scored before); scores of the range whose snapshot is
-gone are deleted first, so the result is what DELETE + INSERT gave (tested).
+gone are deleted first, so the result is what DELETE + INSERT gave (tested). Over many
+scores (a whole history) the read also says where each score is (its ctid), and a batch
+whose every snapshot has one is updated there (BY_TID) without a probe of the key per row.
 
 Overlap: the server writes batch k, then reads batch k+2, while Python scores batch k+1.
 The connection is the transaction's one, used by one thread at a time (psycopg's lock):
