@@ -1,10 +1,10 @@
 """One process of a bulk rebuild: fold a range of streams, COPY out the results.
 
-Reads its range of the event log in stream order with a single COPY, folds each ticket
-and each agent's activity stream with the same domain code as the incremental path, and
-streams ticket rows and metric samples back with COPY. Streams naming an agent or team
-the directory does not know yet are handed back to the caller, which folds them on the
-ordinary path (where they are created).
+Reads its range of the event log in stream order with one query fetched in chunks, folds
+each ticket and each agent's activity stream with the same domain code as the incremental
+path, and streams ticket rows and metric samples back with COPY. Streams naming an agent
+or team the directory does not know yet are handed back to the caller, which folds them on
+the ordinary path (where they are created).
 """
 
 from __future__ import annotations
@@ -64,12 +64,15 @@ TICKET_COLUMNS = (
 )
 ACTIVITY = "activity:"  # an agent's activity stream (domain.events.stream_of)
 _RowsOf = tuple[tuple[Any, ...] | None, list[tuple[Any, ...]]]  # a stream's ticket, samples
-# In binary: the payloads' JSON arrives as it is, without COPY text's escaping (which
-# both sides paid for) and is decoded by orjson (twice the standard library's speed).
-_READ = """COPY (SELECT source, stream, payload FROM ticket_event
+# In binary: the payloads' JSON arrives as it is, without text escaping (which both
+# sides paid for) and is decoded by orjson (twice the standard library's speed). Rows
+# come in chunks parsed by psycopg's C loaders: COPY handed them over one Python call
+# per row (its read took 1.9 s of process CPU for a 1M-event log, chunks 1.2 s).
+_READ = """SELECT source, stream, payload FROM ticket_event
     WHERE tenant_id = %(tenant)s AND (source, stream) >= (%(lo_source)s, %(lo_stream)s)
       {upper} AND stream NOT LIKE 'agent:%%'
-    ORDER BY source, stream) TO STDOUT (FORMAT BINARY)"""
+    ORDER BY source, stream"""
+_CHUNK = 2000  # rows a fetch (libpq's chunked rows mode)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,9 +161,8 @@ def _streams(
     conn.execute("SET enable_sort = off")
     conn.execute("SET enable_incremental_sort = off")
     set_json_loads(orjson.loads, conn)
-    with conn.cursor() as cur, cur.copy(_READ.format(upper=upper), params) as copy:
-        copy.set_types(["text", "text", "jsonb"])
-        for source, stream, payload in copy.rows():
+    with conn.cursor(binary=True) as cur:
+        for source, stream, payload in cur.stream(_READ.format(upper=upper), params, size=_CHUNK):
             if (source, stream) != key:
                 if key is not None:
                     yield key[0], key[1], events
@@ -212,20 +214,21 @@ class _Rows:
     teams: dict[str, str]
 
     def sample(self, origin: str, seq: int, s: Sample, days: LocalDays) -> tuple[Any, ...]:
+        metric, at, agent, team, value, business, channel, priority = s  # one unpacking
         return (
             self.tenant,
             self.source,
             origin,
             seq,
-            s.metric,
-            self.agents.get(s.agent) if s.agent else None,
-            self.teams.get(s.team) if s.team else None,
-            s.at,
-            days.of(s.at),
-            s.value,
-            s.business,
-            s.channel,
-            s.priority,
+            metric,
+            self.agents.get(agent) if agent else None,
+            self.teams.get(team) if team else None,
+            at,
+            days.of(at),
+            value,
+            business,
+            channel,
+            priority,
         )
 
     def ticket(self, f: TicketFacts, now: datetime) -> tuple[Any, ...]:
