@@ -117,4 +117,12 @@ def _reply_then_reopen(f: TicketFacts) -> list[Sample]:
 
 def signal_counts(counts: Mapping[str, int]) -> dict[str, int]:
     """Stream counts → {guardrail key: count}, every guardrail present (0 when none)."""
-    return {g.key: int(counts.get(PREFIX + g.key, 0)) for g in GUARDRAILS}
+    return {key: int(counts.get(stream, 0)) for key, stream in signal_streams()}
+
+
+def signal_streams() -> tuple[tuple[str, str], ...]:
+    """(guardrail key, the sample stream counting it) of every guardrail."""
+    return _SIGNAL_STREAMS
+
+
+_SIGNAL_STREAMS = tuple((g.key, PREFIX + g.key) for g in GUARDRAILS)

@@ -181,31 +181,54 @@ def _value(
     agg = aggregates.get((key, basis))
     if agg is None or agg.count == 0:
         return empty_value(definition, basis)
+    summary = (agg.count, agg.total, agg.median, agg.p90, agg.distinct_tickets)
+    return MetricValue(key, basis, *stream_numbers(definition, summary))
+
+
+# A MetricValue's numbers after its key and basis, before any case mix: (value,
+# sample_size, mean, median, p90, positives, interval). The rules below give them from a
+# stream's summary; `metric_values` wraps them in MetricValues, a bulk rebuild stores
+# them as they are (domain.values_columns).
+Numbers = tuple[
+    float | None,
+    int,
+    float | None,
+    float | None,
+    float | None,
+    float | None,
+    tuple[float, float] | None,
+]
+NO_DATA: Numbers = (None, 0, None, None, None, None, None)
+
+
+# A stream's summary as the statistics give it: (count, total, median, p90, distinct
+# tickets); the median and p90 of durations only, the tickets where counted.
+Summary = tuple[int, float, float | None, float | None, int | None]
+
+
+def stream_numbers(definition: m.MetricDef, summary: Summary) -> Numbers:
+    """A measured (not derived) metric's numbers from its stream's summary (count > 0)."""
+    count, total, median, p90, tickets = summary
     if definition.is_count:
-        return MetricValue(key, basis, float(agg.count), agg.count)
-    average = agg.total / agg.count
+        return (float(count), count, None, None, None, None, None)
+    average = total / count
     if definition.kind is Kind.DURATION:
-        return MetricValue(key, basis, agg.median, agg.count, average, agg.median, agg.p90)
+        return (median, count, average, median, p90, None, None)
     if definition.kind is Kind.RATE:
-        return _rate(key, agg.total, agg.count)
+        return rate_numbers(total, count)
     if definition.distinct_tickets:
         # Mean over tickets of each ticket's summed samples (handle time: several reports).
-        per_ticket = agg.total / agg.distinct_tickets
-        return MetricValue(key, basis, per_ticket, agg.distinct_tickets, mean=per_ticket)
-    return MetricValue(key, basis, average, agg.count, mean=average)
+        ticket_count = tickets or 0
+        per_ticket = total / ticket_count
+        return (per_ticket, ticket_count, per_ticket, None, None, None, None)
+    return (average, count, average, None, None, None, None)
 
 
-def _rate(key: str, positives: float, total: int, basis: Basis = Basis.CALENDAR) -> MetricValue:
+def rate_numbers(positives: float, total: int) -> Numbers:
     if total == 0:
-        return MetricValue(key, basis, None, 0)
-    return MetricValue(
-        key,
-        basis,
-        positives / total,
-        total,
-        positives=positives,
-        interval=wilson_interval(positives, total),
-    )
+        return NO_DATA
+    interval = wilson_interval(positives, total)
+    return (positives / total, total, None, None, None, positives, interval)
 
 
 def _derived(
@@ -215,28 +238,48 @@ def _derived(
         agg = aggregates.get((stream, Basis.CALENDAR))
         return agg.count if agg else 0
 
-    if key == "csat_response_rate":
-        # 0 when nothing was rated, null when nothing was solved (SPEC §4).
-        return _rate(key, count("csat"), count("tickets_solved"))
-    if key == "contact_ratio":
-        created, users = count("tickets_created"), context.active_users
-        if not users or not created:
-            return MetricValue(key, Basis.CALENDAR, None, 0)
-        return MetricValue(key, Basis.CALENDAR, created / users, users)
-    if key == "conversations_per_hour":
-        return _per_hour(aggregates)
-    raise KeyError(f"no derivation for {key!r}")
-
-
-def _per_hour(aggregates: Mapping[StreamKey, Aggregate]) -> MetricValue:
-    key = "conversations_per_hour"
     activity = aggregates.get((ACTIVITY.key, Basis.CALENDAR))
     assigned = aggregates.get((ASSIGNMENT.key, Basis.CALENDAR))
-    hours = activity.total / 3600 if activity else 0.0
-    if hours <= 0:
-        return MetricValue(key, Basis.CALENDAR, None, 0)
-    tickets = assigned.distinct_tickets if assigned else 0
-    return MetricValue(key, Basis.CALENDAR, tickets / hours, tickets, mean=tickets / hours)
+    inputs = DerivedInputs(
+        csat=count("csat"),
+        solved=count("tickets_solved"),
+        created=count("tickets_created"),
+        users=context.active_users,
+        activity=activity.total if activity else 0.0,
+        assigned=assigned.distinct_tickets if assigned else 0,
+    )
+    return MetricValue(key, Basis.CALENDAR, *derived_numbers(key, inputs))
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedInputs:
+    """What the derived metrics read of a subject's streams (0 where it has none) and
+    of its period."""
+
+    csat: int  # ratings
+    solved: int  # tickets solved
+    created: int  # tickets created
+    users: int | None  # the period's active users (admin-entered)
+    activity: float  # seconds of activity
+    assigned: int  # distinct tickets assigned
+
+
+def derived_numbers(key: str, inputs: DerivedInputs) -> Numbers:
+    if key == "csat_response_rate":
+        # 0 when nothing was rated, null when nothing was solved (SPEC §4).
+        return rate_numbers(inputs.csat, inputs.solved)
+    if key == "contact_ratio":
+        created, users = inputs.created, inputs.users
+        if not users or not created:
+            return NO_DATA
+        return (created / users, users, None, None, None, None, None)
+    if key == "conversations_per_hour":
+        hours = inputs.activity / 3600
+        if hours <= 0:
+            return NO_DATA
+        per_hour = inputs.assigned / hours
+        return (per_hour, inputs.assigned, per_hour, None, None, None, None)
+    raise KeyError(f"no derivation for {key!r}")
 
 
 def summarise(values: list[float]) -> tuple[float | None, float | None, float | None]:

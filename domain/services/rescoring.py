@@ -255,7 +255,7 @@ class PeriodScorer:
             }
             if not adjusted:
                 continue
-            adjust = self._case_mix(level, adjusted.keys())
+            adjust = self.adjuster(level, adjusted.keys())
             moved = [s for s, metrics in adjusted.items() if adjust(s, metrics) != metrics]
             if not moved:
                 continue
@@ -297,7 +297,7 @@ class PeriodScorer:
             if isinstance(users, Unread):
                 users = self.uow.figures.active_users(self.period)
             context = PeriodContext(active_users=users)
-        adjust = self._case_mix(level, wanted)
+        adjust = self.adjuster(level, wanted)
         out: dict[str, Measured] = {}
         for subject in wanted:
             streams = aggregates.get(subject, {})
@@ -313,7 +313,7 @@ class PeriodScorer:
             out[subject] = Measured(values, signal_counts(counts))
         return out
 
-    def _case_mix(
+    def adjuster(
         self, level: Level, subjects: Collection[str]
     ) -> Callable[[str, MetricSet], MetricSet]:
         """Adds each subject's case-mix adjustments (SPEC §8) to its metric values. The

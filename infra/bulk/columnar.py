@@ -40,6 +40,7 @@ from domain.casemix.apply import Strata
 from domain.metrics import Level
 from domain.periods import Grain
 from domain.services.rescoring import Streams
+from infra.bulk.pivot import SummaryBatch, batches, pivot
 from infra.db.aggregates import (
     AGENT_JOIN,
     DISTINCT_TICKETS,
@@ -124,11 +125,32 @@ GROUP BY period, {subject}, metric"""
 _SUMMARIES = """
 WITH picked AS (
     SELECT {period} AS period, * FROM sample
-    WHERE local_day >= $start AND local_day < $end AND ($metric IS NULL OR metric = $metric)
+    WHERE local_day >= $start AND local_day < $end
+        AND ($metrics IS NULL OR list_contains($metrics, metric))
 )
 SELECT period, subject, metric, n, total, (q[1] + q[2]) / 2, q[3], tickets,
     nb, total_b, (qb[1] + qb[2]) / 2, qb[3], level
 FROM ({levels}) ORDER BY period
+"""
+# The same summaries one row per subject-period (level, subject and period), a stream's
+# statistics side by side: a chunk's summaries are kept in `summary` first, so
+# that a period summarised a group of metrics at a time still gives one row per
+# subject-period (infra.bulk.pivot).
+_KEEP = """
+INSERT INTO summary
+WITH picked AS (
+    SELECT {period} AS period, * FROM sample
+    WHERE local_day >= $start AND local_day < $end
+        AND ($metrics IS NULL OR list_contains($metrics, metric))
+)
+SELECT period, subject, metric, n, total, (q[1] + q[2]) / 2, q[3], tickets,
+    nb, total_b, (qb[1] + qb[2]) / 2, qb[3], level
+FROM ({levels})
+"""
+_SUMMARY_TABLE = """
+CREATE OR REPLACE TABLE summary (period DATE, subject VARCHAR, metric VARCHAR, n BIGINT,
+    total DOUBLE, median DOUBLE, p90 DOUBLE, tickets BIGINT, nb BIGINT, total_b DOUBLE,
+    median_b DOUBLE, p90_b DOUBLE, level VARCHAR)
 """
 # The case-mix moments (infra.db.aggregates._STRATUM): sums only.
 _STRATUM = """
@@ -142,7 +164,7 @@ _STRATA = """
 WITH picked AS (
     SELECT {period} AS period, * FROM sample
     WHERE adjusted AND local_day >= $start AND local_day < $end
-        AND ($metric IS NULL OR metric = $metric)
+        AND ($metrics IS NULL OR list_contains($metrics, metric))
 )
 SELECT * FROM ({levels}) ORDER BY period
 """
@@ -155,7 +177,7 @@ class History:
         self.con = con
         self.tenant_id = tenant_id
         self._bounds: dict[Grain, list[tuple[date, date, int]]] = {}
-        self._metric_names: list[str | None] | None = None
+        self._metric_names: list[str] | None = None
 
     def periods(self, grain: Grain) -> Iterator[tuple[date, dict[Level, Streams]]]:
         """(period start, summaries per level and subject) of every `grain` period with
@@ -166,6 +188,25 @@ class History:
         )
         rows = self._rows(grain, _SUMMARIES.format(period=PERIOD[grain], levels=levels))
         return _per_period(rows, itemgetter(0), read_row)
+
+    def subject_periods(self, grain: Grain) -> Iterator[list[SummaryBatch]]:
+        """The summaries of every `grain` period with samples, in date order, by column
+        (`periods`' rows side by side): per fetch, a batch of subject-periods per level."""
+        levels = "\nUNION ALL\n".join(
+            _SUMMARY.format(subject=PICKED_SUBJECT[level], level=level.value, q=_QUANTILES)
+            for level in Level
+        )
+        keep = _KEEP.format(period=PERIOD[grain], levels=levels)
+        statement, places = pivot(self._metrics())
+        cursor = self.con.cursor()
+        for start, end, held in self._chunks(grain):
+            cursor.execute(_SUMMARY_TABLE)
+            for metrics in self._groups(start, end, held):
+                cursor.execute(keep, {"start": start, "end": end, "metrics": metrics})
+            cursor.execute(statement)
+            while rows := cursor.fetchmany(BATCH):
+                yield list(batches(rows, places))
+        cursor.close()
 
     def strata(self, grain: Grain) -> Iterator[tuple[date, dict[Level, Strata]]]:
         """(period start, case-mix moments per level, subject, stream and stratum) of
@@ -178,14 +219,13 @@ class History:
 
     def _rows(self, grain: Grain, statement: str) -> Iterator[tuple[Any, ...]]:
         """The statement's rows over the whole history, run on a chunk of whole periods
-        after another; a single period larger than CHUNK (a quarter of a big tenant) one
-        metric at a time — a group is (period, subject, metric), so each stays whole, and
-        the rows stay in period order."""
+        after another; a single period larger than CHUNK (a quarter of a big tenant) a group
+        of metrics at a time (`_groups`) — a group is (period, subject, metric), so each
+        stays whole, and the rows stay in period order."""
         cursor = self.con.cursor()  # its own result: two streams may be read side by side
         for start, end, held in self._chunks(grain):
-            metrics: list[str | None] = self._metrics() if held > CHUNK else [None]
-            for metric in metrics:
-                cursor.execute(statement, {"start": start, "end": end, "metric": metric})
+            for metrics in self._groups(start, end, held):
+                cursor.execute(statement, {"start": start, "end": end, "metrics": metrics})
                 while batch := cursor.fetchmany(BATCH):
                     yield from batch
         cursor.close()
@@ -195,7 +235,28 @@ class History:
             self._bounds[grain] = chunks(self.con, "sample", grain)
         return self._bounds[grain]
 
-    def _metrics(self) -> list[str | None]:
+    def _groups(self, start: date, end: date, held: int) -> list[list[str] | None]:
+        """The metrics of each statement over [start, end): all at once (None) when the
+        range holds at most CHUNK samples, else groups of about CHUNK samples (a metric
+        with more alone) — a statement per group, not per metric: each scans the range."""
+        if held <= CHUNK:
+            return [None]
+        sizes = self.con.execute(
+            "SELECT metric, COUNT(*) FROM sample WHERE local_day >= $start AND local_day < $end"
+            " GROUP BY metric ORDER BY metric",
+            {"start": start, "end": end},
+        ).fetchall()
+        groups: list[list[str] | None] = []
+        room = 0
+        for metric, count in sizes:
+            if not groups or count > room:
+                groups.append([])
+                room = CHUNK
+            groups[-1].append(metric)  # type: ignore[union-attr]
+            room -= count
+        return groups
+
+    def _metrics(self) -> list[str]:
         if self._metric_names is None:
             found = self.con.execute("SELECT DISTINCT metric FROM sample ORDER BY 1").fetchall()
             self._metric_names = [row[0] for row in found]

@@ -2,19 +2,21 @@
 
 1. metric values: the tenant's samples are exported once into a columnar engine
    (infra.bulk.columnar: the roll-up's statistics, computed by DuckDB), and for each grain
-   the whole-history summaries arrive period by period; each period's subjects are measured by
-   `PeriodScorer.measure` (the roll-up's own rule: metric values and guardrail counts) and
-   their rows go to score_snapshot by COPY, a few thousand at a time;
+   the whole-history summaries arrive a batch of subject-periods at a time, by column;
+   each metric's rule runs over its column (`metric_columns`: the numbers `metric_values`
+   gives, the roll-up's own rule), case mix adjusts the subjects that have a reference
+   (`PeriodScorer.adjuster`, per period), and the rows go to score_snapshot by COPY;
 2. scores: the re-score's fast path over the rows just written (`rescore_from`: numbers
    streamed in batches, `ColumnScorer`, one COPY of scores per batch) — the same code a
    model change runs, tested equal to `score` per snapshot.
 
-Neither step holds more than a period's summaries or a batch of rows in Python (DuckDB
-holds the samples in its own file, within its memory limit).
+Neither step holds more than a batch of summaries or rows in Python (DuckDB holds the
+samples in its own file, within its memory limit).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -23,18 +25,21 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from domain.casemix import ADJUSTED_METRICS
 from domain.casemix.apply import Strata
 from domain.metrics import Level
 from domain.periods import GRAINS, Grain, Period
-from domain.policy import case_mix_policy
+from domain.policy import case_mix_policy, has_business_hours
 from domain.ports import TenantId, UnitOfWork
 from domain.services.models import rescore_from
-from domain.services.rescoring import PeriodScorer, Streams
-from domain.values import has_data
+from domain.services.rescoring import PeriodScorer
+from domain.values import MetricValue, Numbers, StreamKey
+from domain.values_columns import metric_columns, signal_columns
 from infra.bulk.columnar import History, history
+from infra.bulk.pivot import SummaryBatch
+from infra.db.codec import metric_key, metrics_to_json, numbers_to_json
 from infra.db.copy import copy_in
 from infra.db.repositories.rescoring import copy_text, seldom_collected
-from infra.db.repositories.snapshots import stored_metrics
 from infra.db.types import utcnow
 
 if TYPE_CHECKING:  # the container builds the bulk strategy
@@ -60,15 +65,13 @@ def score_history(c: Container, tenant_id: TenantId, *, progress: Progress | Non
     written = 0
     with c.uow(tenant_id) as uow:
         uow.session.execute(text("SET LOCAL jit = off"))  # compiling costs more than it saves
-        case_mix = case_mix_policy(uow.tenant).enabled
         users = uow.figures.active_users_of(None)  # every period: one statement
-        # Collected seldom: each period allocates ~10 objects per subject (and with case mix
-        # ~2x that: adjustments, strata), nearly all gone before a young collection at 50k;
-        # at the default 700 the collector's walks were ~15% of the stage's process CPU
-        # with case mix, ~11% without (10k-ticket bench tenant: 4.2 s and 2.1 s).
+        # Collected seldom: a batch allocates a few objects per subject-period and stream,
+        # nearly all gone before a young collection at 50k (at the default 700 the
+        # collector's walks were 11-15% of the stage's process CPU).
         with history(uow.session, tenant_id) as samples, seldom_collected():
             for step, grain in enumerate(GRAINS, start=1):
-                written += _grain(uow, uow.session, samples, grain, users, case_mix=case_mix)
+                written += _Grain(uow, uow.session, grain, users).write(samples)
                 if progress:
                     progress("score", step, len(GRAINS) + 1)
         rescore_from(uow, since=None)
@@ -78,65 +81,121 @@ def score_history(c: Container, tenant_id: TenantId, *, progress: Progress | Non
     return written
 
 
-def _grain(
-    uow: UnitOfWork,
-    session: Session,
-    samples: History,
-    grain: Grain,
-    users: dict[Period, int],
-    *,
-    case_mix: bool,
-) -> int:
-    written = 0
-    lines: list[str] = []
-    moments = _Moments(samples.strata(grain)) if case_mix else None
-    for start, by_level in samples.periods(grain):
-        cells = moments.of(start) if moments is not None else None
-        period = Period(grain, start)
-        lines += _lines(uow, period, by_level, cells, users.get(period))
-        if len(lines) >= FLUSH:
-            written += _copy(session, lines)
-            lines = []
-    return written + _copy(session, lines)
+class _Grain:
+    """The snapshot rows of one grain's periods."""
+
+    def __init__(
+        self, uow: UnitOfWork, session: Session, grain: Grain, users: dict[Period, int]
+    ) -> None:
+        self.uow = uow
+        self.session = session
+        self.grain = grain
+        self.users = users
+        self.business = has_business_hours(uow.tenant)
+        self.case_mix = case_mix_policy(uow.tenant).enabled
+        self.tenant = copy_text(uow.tenant.id)
+
+    def write(self, samples: History) -> int:
+        written = 0
+        lines: list[str] = []
+        moments = _Moments(samples.strata(self.grain)) if self.case_mix else None
+        for fetched in samples.subject_periods(self.grain):
+            if moments is not None:
+                moments.forget(min(batch.starts[0] for batch in fetched))
+            for batch in fetched:
+                lines += self._lines(batch, moments)
+            if len(lines) >= FLUSH:
+                written += _copy(self.session, lines)
+                lines = []
+        return written + _copy(self.session, lines)
+
+    def _lines(self, batch: SummaryBatch, moments: _Moments | None) -> Iterator[str]:
+        """score_snapshot rows (COPY text) of the batch's subject-periods that have data."""
+        level, n = batch.level, len(batch.subjects)
+        users = None
+        if level is Level.TENANT:
+            users = [self.users.get(Period(self.grain, start)) for start in batch.starts]
+        measured = metric_columns(
+            batch.streams, n, level=level, business=self.business, users=users
+        )
+        names = [metric_key(*key) for key, _ in measured]
+        stored = [[numbers_to_json(x) if x else None for x in column] for _, column in measured]
+        if moments is not None and level is not Level.TENANT:
+            self._adjust(batch, measured, stored, moments)
+        signals = signal_columns(batch.streams, n)
+        keys = [key for key, _ in signals]
+        head = f"{self.tenant}\t{level.value}\t"
+        tail = f"\t{self.grain.value}\t"
+        now = utcnow().isoformat()
+        for subject, start, row, counts in zip(
+            batch.subjects,
+            batch.starts,
+            zip(*stored, strict=True),
+            zip(*(column for _, column in signals), strict=True),
+            strict=True,
+        ):
+            metrics = {name: x for name, x in zip(names, row, strict=True) if x is not None}
+            if not metrics:  # counts of 0 alone are not data (`has_data`)
+                continue
+            key = f"{head}{copy_text(subject)}{tail}{start.isoformat()}"
+            signal = _json(dict(zip(keys, counts, strict=True)))
+            yield f"{key}\t{_json(metrics)}\t{signal}\t{now}\n"
+
+    def _adjust(
+        self,
+        batch: SummaryBatch,
+        measured: list[tuple[StreamKey, list[Numbers | None]]],
+        stored: list[list[list[Any] | None]],
+        moments: _Moments,
+    ) -> None:
+        """Case mix (SPEC §8) on the adjusted metrics of the batch, period by period, by
+        the roll-up's own rule (`PeriodScorer.adjuster`): their stored rows replaced."""
+        adjusted = [(j, key) for j, (key, _) in enumerate(measured) if key[0] in ADJUSTED_METRICS]
+        if not adjusted:
+            return
+        level = batch.level
+        runs = itertools.groupby(range(len(batch.subjects)), key=batch.starts.__getitem__)
+        for start, run in runs:
+            rows = list(run)
+            scorer = PeriodScorer(
+                self.uow, Period(self.grain, start), preloaded={}, strata=moments.of(start)
+            )
+            adjust = scorer.adjuster(level, [batch.subjects[i] for i in rows])
+            for i in rows:
+                values = {
+                    key: MetricValue(key[0], key[1], *numbers)
+                    for j, key in adjusted
+                    if (numbers := measured[j][1][i]) is not None
+                }
+                if not values:
+                    continue
+                found = adjust(batch.subjects[i], values)
+                for j, key in adjusted:
+                    value = found.get(key)
+                    if value is not None and value is not values[key]:
+                        stored[j][i] = metrics_to_json({key: value})[metric_key(*key)]
 
 
 class _Moments:
     """The case-mix moments' stream (infra.bulk.columnar.History.strata), read along the
-    summaries' periods: both come in date order, and a period without adjusted samples has none."""
+    summaries' periods: both come in date order (a fetch of summaries revisits its
+    periods once per level, so the moments of the periods it spans are held), and a
+    period without adjusted samples has none."""
 
     def __init__(self, stream: Iterator[tuple[date, dict[Level, Strata]]]) -> None:
         self.stream = stream
         self.ahead = next(stream, None)
+        self.held: dict[date, dict[Level, Strata]] = {}
+
+    def forget(self, before: date) -> None:
+        """Drops the moments of periods before `before` (no later summary reads them)."""
+        self.held = {start: cells for start, cells in self.held.items() if start >= before}
 
     def of(self, start: date) -> dict[Level, Strata]:
-        while self.ahead is not None and self.ahead[0] < start:
+        while self.ahead is not None and self.ahead[0] <= start:
+            self.held[self.ahead[0]] = self.ahead[1]
             self.ahead = next(self.stream, None)
-        if self.ahead is None or self.ahead[0] != start:
-            return {}
-        found, self.ahead = self.ahead[1], next(self.stream, None)
-        return found
-
-
-def _lines(
-    uow: UnitOfWork,
-    period: Period,
-    by_level: dict[Level, Streams],
-    strata: dict[Level, Strata] | None,
-    active_users: int | None,
-) -> Iterator[str]:
-    """score_snapshot rows (COPY text) of the period's subjects that have data."""
-    scorer = PeriodScorer(uow, period, preloaded=by_level, strata=strata, active_users=active_users)
-    tenant = copy_text(uow.tenant.id)
-    tail = f"\t{period.grain.value}\t{period.start.isoformat()}\t"
-    now = utcnow().isoformat()
-    for level in Level:
-        wanted = [uow.tenant.id] if level is Level.TENANT else None
-        for subject, measured in scorer.measure(level, wanted).items():
-            if not has_data(measured.metrics):
-                continue
-            metrics = _json(stored_metrics(measured.metrics))
-            key = f"{tenant}\t{level.value}\t{copy_text(subject)}{tail}"
-            yield f"{key}{metrics}\t{_json(measured.signals)}\t{now}\n"
+        return self.held.get(start, {})
 
 
 def _json(value: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ from domain.metrics import Basis, Direction, Level, Statistic
 from domain.model import DEFAULT_CAP, DEFAULT_GATE_CAP, DEFAULT_MIN_SAMPLE, Component, KpiModel
 from domain.scoring import ComponentScore, ComponentStatus, ScoreBreakdown, completed
 from domain.stats import wilson_interval
-from domain.values import MetricSet, MetricValue
+from domain.values import MetricSet, MetricValue, Numbers
 
 
 def metrics_to_json(metrics: MetricSet) -> dict[str, list[Any]]:
@@ -25,14 +25,33 @@ def metrics_to_json(metrics: MetricSet) -> dict[str, list[Any]]:
     out: dict[str, list[Any]] = {}
     for v in metrics.values():
         interval = wilson_interval(v.positives, v.sample_size) if v.positives is not None else None
-        low, high = interval or (None, None)
-        row = [v.value, v.sample_size, v.mean, v.median, v.p90, v.positives, low, high]
+        row = _row((v.value, v.sample_size, v.mean, v.median, v.p90, v.positives, interval))
         if v.case_mix is not None:
             row += _case_mix_to_json(v.case_mix)
-        while row and row[-1] is None:
-            row.pop()
-        out[f"{v.key}|{v.basis.value}"] = row
+        out[metric_key(v.key, v.basis)] = _trimmed(row)
     return out
+
+
+def numbers_to_json(numbers: Numbers) -> list[Any]:
+    """A metric without case mix stored from its numbers (a bulk rebuild's), as
+    `metrics_to_json` stores its MetricValue."""
+    return _trimmed(_row(numbers))
+
+
+def metric_key(key: str, basis: Basis) -> str:
+    return f"{key}|{basis.value}"
+
+
+def _row(numbers: Numbers) -> list[Any]:
+    value, sample, mean, median, p90, positives, interval = numbers
+    low, high = interval or (None, None)
+    return [value, sample, mean, median, p90, positives, low, high]
+
+
+def _trimmed(row: list[Any]) -> list[Any]:
+    while row and row[-1] is None:
+        row.pop()
+    return row
 
 
 _BASES = {b.value: b for b in Basis}

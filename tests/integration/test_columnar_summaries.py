@@ -14,12 +14,13 @@ from typing import Any
 import pytest
 
 from domain.casemix import Moments
-from domain.metrics import Level
+from domain.metrics import Basis, Level
 from domain.periods import GRAINS, Period
 from domain.values import Aggregate
 from infra.bootstrap import Container
 from infra.bulk import columnar as columnar_module
 from infra.bulk.columnar import history
+from infra.db.aggregates import DISTINCT_TICKETS, DURATIONS
 from infra.synthetic import Shape, generate
 from tests.integration.test_incremental_equals_bulk import deliver, new_tenant
 
@@ -62,12 +63,70 @@ def test_columnar_summaries_equal_the_roll_up_sql(
                 assert _same(strata.get(start, {}), uow.samples.strata(period)), period
 
 
+@pytest.mark.parametrize("chunk", [None, 40])
+def test_subject_periods_are_the_summaries_by_column(
+    container: Container, chunk: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pivoted summaries the bulk rebuild reads (one row per subject-period, a
+    period too large for one statement summarised a group of metrics at a time) hold
+    the statistics of `periods`' rows that the metric values read, in date order."""
+    if chunk:
+        monkeypatch.setattr(columnar_module, "CHUNK", chunk)
+        monkeypatch.setattr(columnar_module, "MOVE", chunk * 3)
+    tenant = new_tenant(container, "TENANT")
+    deliver(container, tenant, [list(generate(SPRING))])
+    with container.uow(tenant) as uow, history(uow.session, tenant) as columnar:
+        for grain in GRAINS:
+            long = {
+                (start, level, subject): {
+                    key: _read(key, agg)
+                    for key, agg in streams.items()
+                    if key[1] is Basis.CALENDAR or key[0] in DURATIONS
+                }
+                for start, by_level in columnar.periods(grain)
+                for level, subjects in by_level.items()
+                for subject, streams in subjects.items()
+            }
+            wide: dict[tuple[Any, ...], Any] = {}
+            starts = []
+            for fetched in columnar.subject_periods(grain):
+                starts.append(min(batch.starts[0] for batch in fetched))
+                for batch in fetched:
+                    for i, at in enumerate(zip(batch.starts, batch.subjects, strict=True)):
+                        wide[(at[0], batch.level, at[1])] = {
+                            key: (s.count[i], s.total[i], s.median[i], s.p90[i], s.tickets[i])
+                            for key, s in batch.streams.items()
+                            if s.count[i]
+                        }
+            assert starts == sorted(starts)
+            assert wide.keys() == long.keys(), grain
+            for k, streams in long.items():
+                assert wide[k].keys() == streams.keys(), k
+                assert all(
+                    _same(x, y)
+                    for key, numbers in streams.items()
+                    for x, y in zip(wide[k][key], numbers, strict=True)
+                ), k
+
+
+def _read(key: tuple[str, Basis], agg: Aggregate) -> tuple[Any, ...]:
+    """What the pivot keeps of a summary: medians and p90 of durations, distinct tickets
+    where they are counted."""
+    duration = key[0] in DURATIONS
+    tickets = agg.distinct_tickets if key[0] in DISTINCT_TICKETS else None
+    if key[1] is Basis.BUSINESS:
+        tickets = None
+    median, p90 = (agg.median, agg.p90) if duration else (None, None)
+    return (agg.count, agg.total, median, p90, tickets)
+
+
 def test_a_tenant_without_samples_has_no_summaries(container: Container) -> None:
     tenant = new_tenant(container)
     with container.uow(tenant) as uow, history(uow.session, tenant) as columnar:
         for grain in GRAINS:
             assert list(columnar.periods(grain)) == []
             assert list(columnar.strata(grain)) == []
+            assert list(columnar.subject_periods(grain)) == []
 
 
 def _same(a: Any, b: Any) -> bool:
