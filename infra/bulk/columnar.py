@@ -52,6 +52,7 @@ from infra.db.aggregates import (
 )
 
 BATCH = 10_000  # rows per fetch
+WIDE = 4_000  # pivoted rows per fetch: each holds ~60 values, and is held by column too
 MEMORY = "128MB"  # DuckDB's buffer pool: beyond it, its tables and sorts spill to disk
 # Samples per statement, at most (but a whole period at least): the ranks and distinct
 # tickets of a group are held in memory until it is done, so a statement summarises a
@@ -204,7 +205,7 @@ class History:
             for metrics in self._groups(start, end, held):
                 cursor.execute(keep, {"start": start, "end": end, "metrics": metrics})
             cursor.execute(statement)
-            while rows := cursor.fetchmany(BATCH):
+            while rows := cursor.fetchmany(WIDE):
                 yield list(batches(rows, places))
         cursor.close()
 

@@ -118,6 +118,8 @@ class _Grain:
         measured = metric_columns(
             batch.streams, n, level=level, business=self.business, users=users
         )
+        if not measured:  # streams no metric of the level reads: no data (`has_data`)
+            return
         names = [metric_key(*key) for key, _ in measured]
         stored = [[numbers_to_json(x) if x else None for x in column] for _, column in measured]
         if moments is not None and level is not Level.TENANT:
