@@ -197,13 +197,13 @@ async def _freshness(
     stop_follow, stop_sample = asyncio.Event(), asyncio.Event()
     follower = asyncio.create_task(load.follow(stop_follow))
     sampler = asyncio.create_task(load.sample_backlog(stop_sample))
-    cpu = load.stack.worker_cpu()
+    cpu, cores = load.stack.worker_cpu(), load.stack.cpu_window()
     sent = await load.offer(streams, tenants, rate=rate, seconds=seconds)
     stop_sample.set()
     await sampler
     window = list(load.backlog)
     drained = await load.wait_drained(timeout=max(120.0, seconds))
-    cpu = load.stack.worker_cpu() - cpu
+    cpu, spent = load.stack.worker_cpu() - cpu, cores.spent()
     stop_follow.set()
     await follower
     lags, unprocessed = await asyncio.to_thread(load.delivery_lags, since)
@@ -220,6 +220,7 @@ async def _freshness(
         ],
         "drained_after_load_s": drained,
         "worker_cpu_s": cpu,
+        "cpu_s": spent,  # load and drain: workers (with cron children), serve, postgres
         "poll_seconds": list(load.polls),
         "loadavg": os.getloadavg(),
     }
@@ -252,6 +253,7 @@ def _freshness_rows(label: str, r: dict[str, Any]) -> list[Row]:
     polls = r.get("poll_seconds", [])
     drained = r["drained_after_load_s"]
     sent = r["sent"]
+    ms = {k: f"{1000 * v / max(sent['webhooks'], 1):.1f}" for k, v in r.get("cpu_s", {}).items()}
     return [
         (
             label,
@@ -263,7 +265,8 @@ def _freshness_rows(label: str, r: dict[str, Any]) -> list[Row]:
             "  load sent",
             f"{sent['rate']:.1f} webhooks/s, {sent['failures']} failed, "
             f"POST p95 {sent['post_p95_s'] * 1000:.0f} ms; worker CPU "
-            f"{1000 * r['worker_cpu_s'] / max(sent['webhooks'], 1):.1f} ms/event",
+            f"{1000 * r['worker_cpu_s'] / max(sent['webhooks'], 1):.1f} ms/event (serve "
+            f"{ms.get('serve', '?')}, PostgreSQL {ms.get('postgres', '?')})",
             f"{r['offered_rate']:g}/s offered",
             "",
         ),
@@ -323,16 +326,12 @@ async def _scaling(
         out[f"workers_{workers}"] = {
             "sent": _sent(sent),
             "drain_s": seconds,
-            "events_per_s": sent_count(sent) / seconds,
+            "events_per_s": len(sent.posts) / seconds,
             "worker_cpu_s": cpu,
             "cpu_s": spent,  # workers with their cron children, serve, postgres backends
             "loadavg": os.getloadavg(),
         }
     return out
-
-
-def sent_count(sent: Sent) -> int:
-    return len(sent.posts)
 
 
 def _scaling_rows(r: dict[str, Any], tenants: int) -> list[Row]:
