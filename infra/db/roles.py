@@ -22,8 +22,25 @@ SQLite) all three are the same login, and `protection_warning` says so at start.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Engine, event, text
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    String,
+    bindparam,
+    event,
+    func,
+    literal_column,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.orm import Session, SessionTransaction
+
+from infra.db.tables import TENANT
 
 TENANT_SETTING = "fairscore.tenant_id"
 APP_ROLE = "fairscore_app"
@@ -43,20 +60,40 @@ _SET_TENANT_ASYNC = text(
     f"SELECT set_config('{TENANT_SETTING}', :tenant, true),"
     " set_config('synchronous_commit', 'off', true)"
 )
+# The asynchronous scope with the tenant's row in the same round trip (the tenant table has
+# no policy): a derived unit of work needs its tenant in every transaction — a statement
+# fewer each (a reconcile job has two). One row, the tenant's columns null when it is gone.
+_ONE = select(literal_column("1").label("one")).subquery()
+_TENANT = bindparam("tenant", type_=String)
+_SET_TENANT_ASYNC_READ = select(
+    func.set_config(literal_column(f"'{TENANT_SETTING}'"), _TENANT, true()),
+    func.set_config(literal_column("'synchronous_commit'"), literal_column("'off'"), true()),
+    *(TENANT.c[name] for name in ("id", "slug", "name", "timezone", "settings")),
+).select_from(_ONE.outerjoin(TENANT, TENANT.c.id == _TENANT))
 # psycopg's own placeholders (migrations): whether the migrating login may switch to a role.
 REACHABLE_SQL = (
     "SELECT 1 FROM pg_roles WHERE rolname = %s AND pg_has_role(session_user, oid, 'MEMBER')"
 )
 
 
-def scope_to_tenant(session: Session, tenant_id: str, *, asynchronous: bool = False) -> None:
+# Told the tenant's row (None: gone) read as each transaction of a session is scoped.
+TenantRead = Callable[[Row[Any] | None], None]
+
+
+def scope_to_tenant(
+    session: Session, tenant_id: str, *, asynchronous: bool = False, read: TenantRead | None = None
+) -> None:
     """Each transaction of `session` on PostgreSQL sees only `tenant_id`'s rows;
     `asynchronous`: and commits without waiting for the WAL flush (infra/db/uow.py says
-    whose may)."""
+    whose may), and `read` is told the tenant's row, read in the same statement."""
     session.info[TENANT_SESSION] = tenant_id
 
     @event.listens_for(session, "after_begin")
     def _set_tenant(_s: Session, _t: SessionTransaction, connection: Connection) -> None:
+        if read is not None and asynchronous and connection.dialect.name == "postgresql":
+            row = connection.execute(_SET_TENANT_ASYNC_READ, {"tenant": tenant_id}).one()
+            read(row if row.id is not None else None)
+            return
         scope_connection(connection, tenant_id, asynchronous=asynchronous)
 
 

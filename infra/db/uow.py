@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Row, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.ports import TenantId, TenantProfile
@@ -32,7 +33,7 @@ from infra.db.repositories.reads import SqlReads
 from infra.db.repositories.samples import SqlSamples
 from infra.db.repositories.settings import SqlTenantSettings
 from infra.db.repositories.snapshots import SqlSnapshots
-from infra.db.repositories.system import SystemRepository
+from infra.db.repositories.system import SystemRepository, tenant_profile
 from infra.db.repositories.tickets import SqlTickets
 from infra.db.roles import scope_to_tenant
 from infra.db.sql import is_postgres
@@ -70,8 +71,8 @@ class SqlUnitOfWork:
     transactions, set in the statement that scopes them to the tenant): it does not wait
     for the WAL flush. A PostgreSQL crash may lose its last fraction of a second of
     commits, never half of one: the deliveries go back to pending and the outbox keeps its
-    rows, and the sweeper asks for them again. Its tenant is read on first use (the
-    reconciler's last look at the outbox needs none)."""
+    rows, and the sweeper asks for them again. Its tenant is read in the statement that
+    scopes each transaction (on PostgreSQL; elsewhere on first use)."""
 
     def __init__(
         self,
@@ -97,7 +98,11 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> SqlUnitOfWork:
         self.session = session = self._sessions()
-        scope_to_tenant(session, self.tenant_id, asynchronous=self.derived)
+        self._tenant = None
+        # A derived unit of work's tenant comes with the scope of each of its transactions
+        # (PostgreSQL); otherwise, or when it is gone, it is read on first use.
+        read = self._scoped if self.derived else None
+        scope_to_tenant(session, self.tenant_id, asynchronous=self.derived, read=read)
         if self.exclusive and is_postgres(session):
             # One writer per tenant at a time: concurrent jobs on the same tenant queue
             # here instead of racing on the same tickets and snapshots.
@@ -105,7 +110,8 @@ class SqlUnitOfWork:
                 text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
                 {"key": tenant_lock_key(self.tenant_id)},
             )
-        self._tenant = None if self.derived else SystemRepository(session).tenant(self.tenant_id)
+        if not self.derived:
+            self._tenant = SystemRepository(session).tenant(self.tenant_id)
         tid = self.tenant_id
         self.events = SqlEventLog(session, tid)
         self.directory = SqlDirectory(session, tid)
@@ -134,6 +140,9 @@ class SqlUnitOfWork:
         self.people_data = people_data_stores(session, tid)
         self.performance_reviews = SqlPerformanceReviews(session, tid)
         return self
+
+    def _scoped(self, row: Row[Any] | None) -> None:
+        self._tenant = None if row is None else tenant_profile(row)
 
     @property
     def tenant(self) -> TenantProfile:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, select, union
+from sqlalchemy import Row, func, select, union
 from sqlalchemy.orm import Session
 
 from domain.integrations import PENDING
@@ -104,23 +104,23 @@ class SystemRepository:
         row = TenantRow(slug=slug, name=name, timezone=timezone)
         self.session.add(row)
         self.session.flush()
-        return _profile(row)
+        return tenant_profile(row)
 
     def tenant_by_slug(self, slug: str) -> TenantProfile:
         row = self._tenant_row_by_slug(slug)
         if row is None:
             raise NotFoundError(f"no tenant {slug!r}")
-        return _profile(row)
+        return tenant_profile(row)
 
     def tenants(self) -> Sequence[TenantProfile]:
         stmt = select(TenantRow).order_by(TENANT.c.slug)
-        return [_profile(row) for row in self.session.execute(stmt).scalars()]
+        return [tenant_profile(row) for row in self.session.execute(stmt).scalars()]
 
     def tenant(self, tenant_id: TenantId) -> TenantProfile:
         row = self.session.get(TenantRow, tenant_id)
         if row is None:
             raise NotFoundError(f"no tenant {tenant_id!r}")
-        return _profile(row)
+        return tenant_profile(row)
 
     def _tenant_row_by_slug(self, slug: str) -> TenantRow | None:
         stmt = select(TenantRow).where(TENANT.c.slug == slug)
@@ -296,5 +296,6 @@ class SystemRepository:
         return self.box()
 
 
-def _profile(row: TenantRow) -> TenantProfile:
+def tenant_profile(row: TenantRow | Row[Any]) -> TenantProfile:
+    """A tenant's row (an entity's, or a statement's with its columns) as its profile."""
     return TenantProfile(TenantId(row.id), row.slug, row.name, row.timezone, dict(row.settings))
