@@ -28,11 +28,16 @@ def insert_unnest(
     conflict: tuple[str, ...],
     update: bool = False,
     returning: str | None = None,
+    around: str | None = None,
 ) -> Result[Any]:
     """Insert `rows` (dicts with the same keys); on a `conflict` key do nothing, or with
-    `update` overwrite the other given columns. Rows must be unique on the key."""
+    `update` overwrite the other given columns (no key: a plain INSERT). Rows must be
+    unique on the key. `around`: a statement holding the INSERT at `{insert}` (a CTE that
+    reads what it returned, in the same round trip)."""
     columns = tuple(rows[0])
-    sql = _statement(table, columns, conflict, update, returning)
+    sql = _statement(
+        table, columns, conflict=conflict, update=update, returning=returning, around=around
+    )
     json_columns = _json_columns(table, columns)
     params = {
         f"c{i}": [_bound(table, name, row[name], name in json_columns) for row in rows]
@@ -61,9 +66,11 @@ def _processor(table: Table, name: str) -> Callable[[Any], Any] | None:
 def _statement(
     table: Table,
     columns: tuple[str, ...],
+    *,
     conflict: tuple[str, ...],
     update: bool,
     returning: str | None,
+    around: str | None,
 ) -> Any:
     json_columns = _json_columns(table, columns)
     arrays = ", ".join(
@@ -81,12 +88,13 @@ def _statement(
     # Identifiers only, all of them the table's own (`table.c[name]` above checks each).
     sql = (
         f"INSERT INTO {table.name} ({', '.join(columns)}) "  # noqa: S608
-        f"SELECT {picked} FROM unnest({arrays}) AS r({', '.join(columns)}) "
-        f"ON CONFLICT ({', '.join(conflict)}) {action}"
+        f"SELECT {picked} FROM unnest({arrays}) AS r({', '.join(columns)})"
     )
+    if conflict:
+        sql += f" ON CONFLICT ({', '.join(conflict)}) {action}"
     if returning:
         sql += f" RETURNING {returning}"
-    return text(sql)
+    return text(sql if around is None else around.replace("{insert}", sql))
 
 
 @cache

@@ -31,19 +31,38 @@ from infra.db.aggregates import (
     subjects_strata_sql,
 )
 from infra.db.repositories.base import TenantRepository
-from infra.db.sql import as_date, chunks
+from infra.db.sql import as_date, chunks, is_postgres
 from infra.db.tables import METRIC_SAMPLE
+from infra.db.unnest import insert_unnest
 
 S = METRIC_SAMPLE.c
 
 # With each (day, agent, team): whether one of its samples is a case-mix one (SPEC §8) —
 # replacing it may move the period's references, so the roll-up re-adjusts the others.
-_TOUCHES = """
+# Of `{rows}`: the table, or the rows a DELETE or INSERT returned (in its round trip).
+_TOUCHES_OF = """
 SELECT DISTINCT s.local_day, s.agent_id, {team}, {adjusted}
-FROM metric_sample s
+FROM {rows} s
 {join}
-WHERE s.tenant_id = :tenant AND {where}
 """
+_RETURNED = "local_day, agent_id, team_id, metric, tenant_id"
+_DELETE = """
+WITH gone AS (
+    DELETE FROM metric_sample
+    WHERE tenant_id = :tenant AND source = :source AND origin = ANY(CAST(:origins AS text[]))
+    RETURNING {returned}
+)
+"""
+
+
+def _touches(rows: str) -> str:
+    return _TOUCHES_OF.format(
+        team=SUBJECT[Level.TEAM], adjusted=ADJUSTED, rows=rows, join=AGENT_JOIN
+    )
+
+
+_DELETE_TOUCHES = text(_DELETE.format(returned=_RETURNED) + _touches("gone"))
+_INSERT_TOUCHES = "WITH new AS ({insert})" + _touches("new")
 
 
 class SqlSamples(TenantRepository):
@@ -51,6 +70,8 @@ class SqlSamples(TenantRepository):
         self, source: str, origins: Collection[str], samples: Sequence[StoredSample]
     ) -> set[Touch]:
         origins = sorted(origins)
+        if is_postgres(self.session):
+            return self._swap(source, origins, [self._row(s) for s in samples])
         touched = self.touches_of_origins(source, origins)
         for part in chunks(origins):
             self.session.execute(
@@ -63,6 +84,22 @@ class SqlSamples(TenantRepository):
             self.session.execute(METRIC_SAMPLE.insert(), list(batch))
         return touched | self.touches_of_origins(source, origins)
 
+    def _swap(self, source: str, origins: list[str], rows: list[dict[str, Any]]) -> set[Touch]:
+        """`replace` in two statements, each returning what it touched: the rows it deletes,
+        and the rows it inserts (one constant INSERT over arrays)."""
+        params = {"tenant": self.tenant_id, "source": source, "origins": origins}
+        found = list(self.session.execute(_DELETE_TOUCHES, params))
+        if rows:
+            found += insert_unnest(
+                self.session,
+                METRIC_SAMPLE,
+                rows,
+                conflict=(),
+                returning=_RETURNED,
+                around=_INSERT_TOUCHES,
+            )
+        return {Touch(as_date(day), agent, team, bool(mixed)) for day, agent, team, mixed in found}
+
     def _row(self, s: StoredSample) -> dict[str, Any]:
         row = asdict(s)
         row["value_business"] = row.pop("business")
@@ -72,12 +109,8 @@ class SqlSamples(TenantRepository):
     def touches_of_origins(self, source: str, origins: Sequence[str]) -> set[Touch]:
         out: set[Touch] = set()
         sql = text(
-            _TOUCHES.format(
-                team=SUBJECT[Level.TEAM],
-                adjusted=ADJUSTED,
-                join=AGENT_JOIN,
-                where="s.source = :source AND s.origin IN :origins",
-            )
+            _touches("metric_sample")
+            + "WHERE s.tenant_id = :tenant AND s.source = :source AND s.origin IN :origins"
         )
         sql = sql.bindparams(bindparam("origins", expanding=True))
         for part in chunks(origins):
