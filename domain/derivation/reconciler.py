@@ -16,6 +16,7 @@ sweeper requests the tenant again. Every step is idempotent, so repeating is saf
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from domain.goals.engine import refresh_goals, refresh_since
 from domain.intake_ports import DeliveryDecoder
 from domain.ports import TenantId, UnitOfWork
 from domain.services.identities import reattribute_change
-from domain.services.intake import IntakeResult, process_pending
+from domain.services.intake import BATCH, IntakeResult, process, process_pending
 from domain.services.models import rescore_from
 from domain.services.recompute import Progress, rebuild
 from domain.services.rescoring import roll_up
@@ -39,6 +40,8 @@ Claim = Callable[[], AbstractContextManager[bool]]
 # over the metrics the others left.
 ORDER = (Redo.REBUILD, Redo.REATTRIBUTE, Redo.RESCORE, Redo.GOAL, Redo.GOALS)
 ROLL_UP_BATCH = 5000  # subject-periods re-scored per transaction
+
+log = logging.getLogger(__name__)
 
 
 class BulkRebuild(Protocol):
@@ -92,10 +95,14 @@ class Reconciler:
 
     def _drain(self, result: ReconcileResult) -> None:
         while True:
-            intake = process_pending(self.open_uow, self.decoder)
-            # Roll-ups first: a request that keeps failing must not hold back the scores
-            # of the deliveries (what requests touch is rolled up on the next round).
-            rolled, requests = self._roll_up()
+            at_once = self._in_one_transaction()
+            if at_once is None:
+                intake = process_pending(self.open_uow, self.decoder)
+                # Roll-ups first: a request that keeps failing must not hold back the
+                # scores of the deliveries (what requests touch is rolled up next round).
+                rolled, requests = self._roll_up()
+            else:
+                intake, rolled, requests = at_once
             for kind in ORDER:
                 for request in (r for r in requests if r.kind is kind):
                     self._carry_out(request)
@@ -106,6 +113,29 @@ class Reconciler:
                 # Nothing left that this round made: what is committed meanwhile is seen
                 # by `_pending` after the claim is let go.
                 return
+
+    def _in_one_transaction(self) -> tuple[IntakeResult, int, list[DerivationRequest]] | None:
+        """The usual round — less than a batch of new deliveries, and the roll-up of what
+        they touched — in one transaction instead of two: a begin, a tenant scope and a
+        commit fewer per job. None when the round is bigger, or when it raised: the steps
+        then run apart (rolled back, nothing of it is kept), each with its own failure
+        handling — a delivery that fails alone is marked failed, a failing roll-up fails
+        the job and leaves the outbox as it was."""
+        with self.open_uow() as uow:
+            try:
+                pending = list(uow.deliveries.pending(BATCH))
+                if len(pending) >= BATCH:
+                    return None
+                intake = process(uow, self.decoder, pending) if pending else IntakeResult()
+                rolled = roll_up(uow, limit=ROLL_UP_BATCH, now=self.clock())
+                if rolled >= ROLL_UP_BATCH:
+                    return None
+                requests = uow.outbox.requests()
+                uow.commit()
+            except Exception as exc:  # the steps apart raise it again where it belongs
+                log.warning("a round in one transaction failed (%r); again step by step", exc)
+                return None
+        return intake, rolled, requests
 
     def _carry_out(self, request: DerivationRequest) -> None:
         if request.kind is Redo.REBUILD:

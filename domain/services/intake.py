@@ -50,7 +50,7 @@ def process_pending(
             if not pending:
                 return total
             try:
-                result = _process(uow, decoder, pending)
+                result = process(uow, decoder, pending)
                 uow.commit()
             except Exception:
                 log.exception("a batch of %d deliveries failed; retrying one by one", len(pending))
@@ -69,7 +69,7 @@ def _one_by_one(
         uow = open_uow()
         with uow:
             try:
-                total += _process(uow, decoder, [delivery])
+                total += process(uow, decoder, [delivery])
                 uow.commit()
                 continue
             except Exception as exc:
@@ -82,9 +82,10 @@ def _one_by_one(
     return total
 
 
-def _process(
+def process(
     uow: UnitOfWork, decoder: DeliveryDecoder, pending: list[PendingDelivery]
 ) -> IntakeResult:
+    """Apply `pending` in `uow`'s transaction (the caller commits, or rolls back on error)."""
     by_source: dict[str, list[CanonicalEvent]] = defaultdict(list)
     outcomes: list[Outcome] = []
     result = IntakeResult()

@@ -64,7 +64,7 @@ def one_pending_delivery(engine: Engine) -> tuple[TenantId, str]:
 
 
 def intake_commit(engine: Engine, tenant: TenantId, delivery: str) -> None:
-    """What intake commits for a delivery (domain/services/intake.py `_process`): it is
+    """What intake commits for a delivery (domain/services/intake.py `process`): it is
     finished, and the periods its events touched are marked, in one transaction."""
     with Session(engine) as session:
         SqlDeliveries(session, tenant).finish(delivery, status=PROCESSED, event_count=1)
