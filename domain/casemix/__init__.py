@@ -15,6 +15,7 @@ from domain.casemix.standardise import (
     Comparison,
     Reference,
     StratumRow,
+    compare,
     comparison_of,
     standardise,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "Reference",
     "StratumCell",
     "StratumRow",
+    "compare",
     "comparison_of",
     "standardise",
 ]

@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from domain.casemix.moments import Moments, StratumCell
-from domain.casemix.standardise import CaseMixPolicy, Reference, comparison_of, standardise
+from domain.casemix.standardise import (
+    ADJUSTED_METRICS,
+    CaseMixPolicy,
+    Reference,
+    comparison_of,
+    standardise,
+)
 from domain.values import MetricSet, MetricValue, StreamKey
 
 Cells = Mapping[StratumCell, Moments]
@@ -33,10 +39,9 @@ def with_case_mix(metrics: MetricSet, strata: SubjectStrata, refs: References) -
     reference; the others unchanged."""
     out = dict(metrics)
     for key, cells in strata.items():
-        comparison = comparison_of(key[0])
+        reference = refs.get(key)  # only adjusted streams have one (`references`)
         value = metrics.get(key)
-        reference = refs.get(key)
-        if comparison is None or value is None or reference is None or not value.sample_size:
+        if reference is None or value is None or not value.sample_size:
             continue
         # the constructor, not dataclasses.replace: ~3x cheaper, and this runs per subject,
         # stream and period of a rebuild
@@ -50,6 +55,6 @@ def with_case_mix(metrics: MetricSet, strata: SubjectStrata, refs: References) -
             value.p90,
             value.positives,
             value.interval,
-            standardise(cells, reference, comparison),
+            standardise(cells, reference, ADJUSTED_METRICS[key[0]]),
         )
     return out

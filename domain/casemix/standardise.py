@@ -29,7 +29,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from domain import metrics as m
 from domain.casemix.moments import Moments, StratumCell
@@ -71,8 +71,9 @@ class CaseMixPolicy:
             raise ValueError("min_stratum must be at least 2 and min_sample at least 1")
 
 
-@dataclass(frozen=True, slots=True)
-class StratumRow:
+# StratumRow and Adjustment are named tuples, immutable like a frozen dataclass but built
+# several times cheaper: a rebuild makes one of each per subject, adjusted stream and period.
+class StratumRow(NamedTuple):
     """One (possibly pooled) stratum of a subject: its mean, the reference's mean there
     and the subject's observations in it."""
 
@@ -82,8 +83,7 @@ class StratumRow:
     sample_size: int
 
 
-@dataclass(frozen=True, slots=True)
-class Adjustment:
+class Adjustment(NamedTuple):
     comparison: Comparison
     observed: float | None  # the subject's mean
     expected: float | None
@@ -128,6 +128,9 @@ class Reference:
             self.overall = self.overall + moments
         # pooled() per cell, as every subject of the period asks the same few cells
         self._pooled: dict[StratumCell, Pooled | None] = {}
+        # standardise() of a subject with one cell, per cell and moments: many subjects of
+        # a period have the same (a rate's few observations; a team of one agent)
+        self.alone: dict[tuple[StratumCell, Moments, Comparison], Adjustment] = {}
 
     def stratum(self, cell: StratumCell) -> tuple[str, Moments] | None:
         """The stratum `cell` counts in, after pooling, and the reference's moments there."""
@@ -167,8 +170,17 @@ def standardise(
 
     One pass over the subject's cells: their sums for the observed value, and per pooled
     stratum (in the subject's order, so sums add up alike everywhere) the subject's
-    observations and sum with the reference there; with one stratum (most subjects of a
-    short period) no grouping at all."""
+    observations and sum with the reference there. A subject with a single cell (most
+    subjects of a short period) has nothing to group: `_alone`, the same numbers,
+    remembered per reference for the next subject with the same cell and moments."""
+    if len(subject) == 1:
+        cell, mine = next(iter(subject.items()))
+        known = reference.alone.get((cell, mine, comparison))
+        if known is None:
+            known = reference.alone[cell, mine, comparison] = _alone(
+                cell, mine, reference, comparison
+            )
+        return known
     count, total = 0, 0.0
     groups: dict[str, list[Any]] = {}  # key → [n, sum, the reference's Pooled]
     thin = False  # the reference is too thin for an observation even pooled into all
@@ -189,23 +201,64 @@ def standardise(
             group[0] += n
             group[1] += mine.total
     observed = total / count if count else None
-    if thin or not count:
+    if thin or observed is None:
         return Adjustment(comparison, observed, None, count, None, None)
     expected = 0.0
     for n, _, ref in groups.values():
-        expected += n * ref[1]
-    expected /= count
-    if len(groups) == 1:
-        ((n, mine_total, ref),) = groups.values()
-        strata: tuple[StratumRow, ...] = (StratumRow(ref[0], mine_total / n, ref[1], n),)
-    else:
-        strata = tuple(
-            StratumRow(key, g[1] / g[0], g[2][1], g[0]) for key, g in sorted(groups.items())
-        )
-    adjusted = _compare(comparison, observed, expected)
-    if adjusted is None or count < reference.policy.min_sample:
+        # weight × mean: with one stratum (weight 1.0) exactly the reference's mean there,
+        # so that stratum's row repeats the subject's observed and expected values
+        expected += n / count * ref[1]
+    strata = tuple(StratumRow(key, g[1] / g[0], g[2][1], g[0]) for key, g in sorted(groups.items()))
+    return _compared(
+        comparison,
+        observed,
+        expected,
+        count=count,
+        strata=strata,
+        groups=groups.values(),
+        min_sample=reference.policy.min_sample,
+    )
+
+
+def _alone(
+    cell: StratumCell, mine: Moments, reference: Reference, comparison: Comparison
+) -> Adjustment:
+    """`standardise` of a subject with one cell: one stratum, whose mean (the reference's
+    there) is the expected value."""
+    count = mine.count
+    observed = mine.total / count if count else None
+    ref = reference.pooled(cell) if count else None
+    if observed is None or ref is None:
+        return Adjustment(comparison, observed, None, count, None, None)
+    expected = ref[1]
+    strata = (StratumRow(ref[0], observed, expected, count),)
+    return _compared(
+        comparison,
+        observed,
+        expected,
+        count=count,
+        strata=strata,
+        groups=([count, 0.0, ref],),
+        min_sample=reference.policy.min_sample,
+    )
+
+
+def _compared(
+    comparison: Comparison,
+    observed: float,
+    expected: float,
+    *,
+    count: int,
+    strata: tuple[StratumRow, ...],
+    groups: Iterable[list[Any]],
+    min_sample: int,
+) -> Adjustment:
+    """The adjustment, with the adjusted value and its interval when there are enough
+    observations for them."""
+    adjusted = compare(comparison, observed, expected)
+    if adjusted is None or count < min_sample:
         return Adjustment(comparison, observed, expected, count, None, None, strata)
-    interval = _interval(comparison, adjusted, expected, groups.values(), count)
+    interval = _interval(comparison, adjusted, expected, groups, count)
     return Adjustment(comparison, observed, expected, count, adjusted, interval, strata)
 
 
@@ -213,7 +266,8 @@ def _mean(moments: Moments) -> float:
     return moments.total / moments.count
 
 
-def _compare(comparison: Comparison, observed: float | None, expected: float) -> float | None:
+def compare(comparison: Comparison, observed: float | None, expected: float) -> float | None:
+    """The adjusted value: O ÷ E (null unless finite) or O − E."""
     if observed is None:
         return None
     if comparison is Comparison.DIFFERENCE:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from domain.casemix import Adjustment, StratumRow, comparison_of
+from domain.casemix import Adjustment, StratumRow, compare, comparison_of
 from domain.metrics import Basis, Direction, Level, Statistic
 from domain.model import DEFAULT_CAP, DEFAULT_GATE_CAP, DEFAULT_MIN_SAMPLE, Component, KpiModel
 from domain.scoring import ComponentScore, ComponentStatus, ScoreBreakdown, completed
@@ -17,7 +17,8 @@ def metrics_to_json(metrics: MetricSet) -> dict[str, list[Any]]:
     """{"key|BASIS": [value, sample, mean, median, p90, positives, ci_low, ci_high,
     *case mix*]} with trailing nulls dropped: compact (snapshots are many) and
     addressable from SQL by key. Case mix (from CASE_MIX_AT): observed, expected,
-    adjusted, its interval, the strata as [key, observed, expected, sample size].
+    adjusted, its interval, the strata as [key, observed, expected, sample size]; less
+    where the rest tells it (`_case_mix_to_json`).
     The Wilson interval is stored as it is read (issue 12: a read recomputed it for every
     rate of every subject); rows written before it was stored lack it, and
     `metrics_from_json` computes it for them, so they read the same until `fairscore
@@ -61,25 +62,36 @@ CASE_MIX_AT = 8
 
 
 def _case_mix_to_json(a: Adjustment) -> list[Any]:
+    """Nothing stored twice (a rebuild writes one per subject, adjusted stream and period,
+    and the database parses each): the adjusted value is null when it is the comparison of
+    observed and expected and has an interval (before, a null adjusted value had none), and
+    a single stratum holding all the subject's observations (observed, expected and sample
+    size the adjustment's own) is its key alone."""
     low, high = a.interval or (None, None)
+    adjusted = a.adjusted
+    if low is not None and a.expected is not None:
+        adjusted = None if adjusted == compare(a.comparison, a.observed, a.expected) else adjusted
+    alone = a.strata[0] if len(a.strata) == 1 else None
+    if alone is not None and alone == (alone.key, a.observed, a.expected, a.sample_size):
+        return [a.observed, a.expected, adjusted, low, high, alone.key]
     strata = [[s.key, s.observed, s.expected, s.sample_size] for s in a.strata]
-    return [a.observed, a.expected, a.adjusted, low, high, strata or None]
+    return [a.observed, a.expected, adjusted, low, high, strata or None]
 
 
 def _case_mix_from_json(key: str, sample_size: int, row: list[Any]) -> Adjustment | None:
+    """Either form: `_case_mix_to_json`'s, or (rows written before it) every number."""
     comparison = comparison_of(key)
     if len(row) <= CASE_MIX_AT or comparison is None:
         return None
     observed, expected, adjusted, low, high, strata = (*row[CASE_MIX_AT:], *_PAD)[:6]
-    return Adjustment(
-        comparison,
-        observed,
-        expected,
-        sample_size,
-        adjusted,
-        None if low is None else (low, high),
-        tuple(StratumRow(*s) for s in strata or ()),
-    )
+    if adjusted is None and low is not None:
+        adjusted = compare(comparison, observed, expected)
+    if isinstance(strata, str):
+        rows: tuple[StratumRow, ...] = (StratumRow(strata, observed, expected, sample_size),)
+    else:
+        rows = tuple(StratumRow(*s) for s in strata or ())
+    interval = None if low is None else (low, high)
+    return Adjustment(comparison, observed, expected, sample_size, adjusted, interval, rows)
 
 
 def metrics_from_json(items: dict[str, list[Any]], *, intervals: bool = True) -> MetricSet:

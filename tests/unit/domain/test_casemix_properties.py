@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from domain.casemix import CaseMixPolicy, Comparison, Moments, Reference, StratumCell, standardise
@@ -96,3 +96,16 @@ def test_the_strata_add_up_to_the_subject(
         assert sum(s.sample_size for s in result.strata) == result.sample_size
         weighted = sum(s.sample_size * s.expected for s in result.strata) / result.sample_size
         assert math.isclose(weighted, result.expected or 0.0, rel_tol=1e-9, abs_tol=1e-9)
+
+
+@given(populations(duration), populations(duration, min_size=0), st.sampled_from(CELLS))
+def test_a_subject_of_one_cell_is_standardised_as_with_empty_cells_beside(
+    ref: dict[StratumCell, list[float]], subject: dict[StratumCell, list[float]], empty: StratumCell
+) -> None:
+    # one cell takes standardise's short way; an empty cell beside it, the general one
+    cell, values = next(iter(subject.items()))
+    reference = Reference(moments(ref), CaseMixPolicy(min_stratum=2, min_sample=1))
+    assume(empty != cell)
+    alone = standardise({cell: Moments.of(values)}, reference, Comparison.RATIO)
+    beside = {empty: Moments(), cell: Moments.of(values)}
+    assert standardise(beside, reference, Comparison.RATIO) == alone
