@@ -135,7 +135,8 @@ def _same(a: Any, b: Any) -> bool:
         a, b = _nonempty(a), _nonempty(b)
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, Aggregate | Moments) and type(a) is type(b):
-        return all(_same(getattr(a, f.name), getattr(b, f.name)) for f in fields(a))
+        names = Moments._fields if isinstance(a, Moments) else [f.name for f in fields(a)]
+        return all(_same(getattr(a, name), getattr(b, name)) for name in names)
     if isinstance(a, float) and isinstance(b, float):
         return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-9)
     return type(a) is type(b) and a == b
