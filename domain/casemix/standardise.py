@@ -62,7 +62,7 @@ class CaseMixPolicy:
     min_sample: int = 5  # subject observations an adjusted value needs
     by_team: bool = False  # the reference: the tenant, or an agent's own team
     # Off until a tenant turns it on (setCaseMixSettings): still over the 15% it may cost
-    # in a rebuild (bench/case_mix.py at 10k tickets: score stage 1.28x), and a moved
+    # in a rebuild (bench/case_mix.py at 10k tickets: score stage 1.18x), and a moved
     # reference re-adjusts and re-scores every subject of the period.
     enabled: bool = False
 
