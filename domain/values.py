@@ -100,13 +100,13 @@ def metric_values(
     complete set for display."""
     context = context or PeriodContext()
     out: MetricSet = {}
-    for definition in _at_level(level):
+    for definition in metrics_at(level):
         if definition.kind is Kind.DERIVED:
             value = _derived(definition.key, aggregates, context)
             if value.value is not None or value.sample_size:
                 out[(definition.key, Basis.CALENDAR)] = value
             continue
-        for basis in _bases(definition, has_business_hours):
+        for basis in bases_of(definition, has_business_hours):
             agg = aggregates.get((definition.key, basis))
             if agg is not None and agg.count:
                 out[(definition.key, basis)] = _value(definition, basis, aggregates, context)
@@ -117,9 +117,9 @@ def with_nulls(metrics: Mapping[StreamKey, MetricValue], *, level: Level) -> Met
     """Every metric of `level` in both bases where they apply, for a listed subject:
     `empty_value` where none was stored."""
     out: MetricSet = {}
-    for definition in _at_level(level):
+    for definition in metrics_at(level):
         bases = (
-            _bases(definition, True) if definition.kind is not Kind.DERIVED else (Basis.CALENDAR,)
+            bases_of(definition, True) if definition.kind is not Kind.DERIVED else (Basis.CALENDAR,)
         )
         for basis in bases:
             key = (definition.key, basis)
@@ -138,7 +138,7 @@ def with_counts(metrics: Mapping[StreamKey, MetricValue], *, level: Level) -> Me
 @lru_cache(maxsize=8)
 def _empty_counts(level: Level) -> tuple[tuple[StreamKey, MetricValue], ...]:
     # once per level: every snapshot read goes through with_counts
-    return tuple(((d.key, Basis.CALENDAR), empty_value(d)) for d in _at_level(level) if d.is_count)
+    return tuple(((d.key, Basis.CALENDAR), empty_value(d)) for d in metrics_at(level) if d.is_count)
 
 
 def empty_value(definition: m.MetricDef, basis: Basis = Basis.CALENDAR) -> MetricValue:
@@ -159,11 +159,14 @@ def has_data(metrics: Mapping[StreamKey, MetricValue]) -> bool:
 
 
 @lru_cache(maxsize=8)
-def _at_level(level: Level) -> tuple[m.MetricDef, ...]:
+def metrics_at(level: Level) -> tuple[m.MetricDef, ...]:
+    """The metrics measured at `level`, in the dictionary's order."""
     return tuple(d for d in m.DEFINITIONS if level in d.levels)
 
 
-def _bases(definition: m.MetricDef, business: bool) -> tuple[Basis, ...]:
+def bases_of(definition: m.MetricDef, business: bool) -> tuple[Basis, ...]:
+    """The bases a metric is measured on: business hours too for a duration, when the
+    tenant has them."""
     if definition.is_duration and business:
         return (Basis.CALENDAR, Basis.BUSINESS)
     return (Basis.CALENDAR,)

@@ -26,9 +26,9 @@ from domain.values import (
     Numbers,
     StreamKey,
     Summary,
-    _at_level,
-    _bases,
+    bases_of,
     derived_numbers,
+    metrics_at,
     stream_numbers,
 )
 
@@ -57,7 +57,7 @@ def metric_columns(
     per subject-period (None: left out); `users`: each one's period's active users."""
     out: list[tuple[StreamKey, list[Numbers | None]]] = []
     inputs: list[DerivedInputs] | None = None  # read once, for the first derived metric
-    for definition in _at_level(level):
+    for definition in metrics_at(level):
         key = definition.key
         if definition.kind is Kind.DERIVED:
             inputs = inputs or _derived_inputs(streams, n, users)
@@ -66,7 +66,7 @@ def metric_columns(
             if any(x is not None for x in kept):
                 out.append(((key, Basis.CALENDAR), kept))
             continue
-        for basis in _bases(definition, business):
+        for basis in bases_of(definition, business):
             s = streams.get((key, basis))
             if s is None:
                 continue
