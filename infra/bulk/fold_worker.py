@@ -24,7 +24,7 @@ from domain.fold import TicketFacts, fold
 from domain.periods import LocalDays
 from domain.policy import sample_policy
 from domain.ports import TenantProfile
-from domain.samples import Sample
+from domain.samples import Sample, SamplePolicy
 from domain.services.processing import agent_activity, agent_keys, samples_of, team_keys
 from domain.stored_events import from_stored
 
@@ -98,6 +98,7 @@ def run(job: Job) -> Outcome:
     outcome = Outcome()
     now = datetime.now(UTC)
     days = LocalDays(job.tenant.timezone)
+    policies = _Policies(job.tenant)
     # One connection per COPY: a connection carries one COPY at a time.
     with (
         _connect(job) as read,
@@ -114,7 +115,7 @@ def run(job: Job) -> Outcome:
                     rows = _activity(job, source, stream, events, days=days)
                 else:
                     tickets_only = cast(list[TicketEvent], events)  # stream_of: a ticket's
-                    rows = _fold(job, source, stream, tickets_only, days=days, now=now)
+                    rows = _fold(job, source, stream, tickets_only, policies, days=days, now=now)
                 if rows is None:
                     outcome.deferred.append((source, stream))
                     continue
@@ -173,7 +174,14 @@ def _streams(
 
 
 def _fold(
-    job: Job, source: str, stream: str, events: list[TicketEvent], *, days: LocalDays, now: datetime
+    job: Job,
+    source: str,
+    stream: str,
+    events: list[TicketEvent],
+    policies: _Policies,
+    *,
+    days: LocalDays,
+    now: datetime,
 ) -> _RowsOf | None:
     """The ticket's COPY rows, or None when it names an agent or team not yet known."""
     facts = fold(stream, events)
@@ -181,7 +189,7 @@ def _fold(
     known_teams = {k: v for k, v in teams.items() if v is not None}
     if len(known_teams) < len(teams):
         return None
-    samples = samples_of(facts, sample_policy(job.tenant, teams=known_teams))
+    samples = samples_of(facts, policies.of(known_teams))
     agents = {k: job.agents.get((source, k)) for k in agent_keys(facts, samples)}
     known_agents = {k: v for k, v in agents.items() if v is not None}
     if len(known_agents) < len(agents):
@@ -190,6 +198,23 @@ def _fold(
     return rows.ticket(facts, now), [
         rows.sample(stream, seq, x, days) for seq, x in enumerate(samples)
     ]
+
+
+class _Policies:
+    """The tenant's sample policy per set of teams a ticket names: built once per set, not
+    per ticket (building one reads the tenant's business-hours calendars from its
+    settings: ~40 µs with tenant and team hours, a sixth of a ticket's fold)."""
+
+    def __init__(self, tenant: TenantProfile) -> None:
+        self.tenant = tenant
+        self.built: dict[tuple[tuple[str, str], ...], SamplePolicy] = {}
+
+    def of(self, teams: dict[str, str]) -> SamplePolicy:
+        key = tuple(sorted(teams.items()))
+        policy = self.built.get(key)
+        if policy is None:
+            policy = self.built[key] = sample_policy(self.tenant, teams=teams)
+        return policy
 
 
 def _activity(
