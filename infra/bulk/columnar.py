@@ -123,7 +123,8 @@ SELECT period, {subject} AS subject, metric, COUNT(*) AS n, SUM(value) AS total,
     '{level}' AS level
 FROM picked WHERE {subject} IS NOT NULL
 GROUP BY period, {subject}, metric"""
-_SUMMARIES = """
+# Every level's summaries of the periods between $start and $end (of $metrics, or all).
+_PICKED = """
 WITH picked AS (
     SELECT {period} AS period, * FROM sample
     WHERE local_day >= $start AND local_day < $end
@@ -131,23 +132,13 @@ WITH picked AS (
 )
 SELECT period, subject, metric, n, total, (q[1] + q[2]) / 2, q[3], tickets,
     nb, total_b, (qb[1] + qb[2]) / 2, qb[3], level
-FROM ({levels}) ORDER BY period
-"""
+FROM ({levels})"""
+_SUMMARIES = _PICKED + " ORDER BY period"
 # The same summaries one row per subject-period (level, subject and period), a stream's
 # statistics side by side: a chunk's summaries are kept in `summary` first, so
 # that a period summarised a group of metrics at a time still gives one row per
 # subject-period (infra.bulk.pivot).
-_KEEP = """
-INSERT INTO summary
-WITH picked AS (
-    SELECT {period} AS period, * FROM sample
-    WHERE local_day >= $start AND local_day < $end
-        AND ($metrics IS NULL OR list_contains($metrics, metric))
-)
-SELECT period, subject, metric, n, total, (q[1] + q[2]) / 2, q[3], tickets,
-    nb, total_b, (qb[1] + qb[2]) / 2, qb[3], level
-FROM ({levels})
-"""
+_KEEP = "INSERT INTO summary" + _PICKED
 _SUMMARY_TABLE = """
 CREATE OR REPLACE TABLE summary (period DATE, subject VARCHAR, metric VARCHAR, n BIGINT,
     total DOUBLE, median DOUBLE, p90 DOUBLE, tickets BIGINT, nb BIGINT, total_b DOUBLE,

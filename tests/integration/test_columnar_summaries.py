@@ -16,6 +16,7 @@ import pytest
 from domain.casemix import Moments
 from domain.metrics import Basis, Level
 from domain.periods import GRAINS, Period
+from domain.ports import TenantId
 from domain.values import Aggregate
 from infra.bootstrap import Container
 from infra.bulk import columnar as columnar_module
@@ -39,17 +40,22 @@ SPRING = Shape(
 pytestmark = pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 
 
-@pytest.mark.parametrize("chunk", [None, 40])
-def test_columnar_summaries_equal_the_roll_up_sql(
-    container: Container, chunk: int | None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Also in chunks of a few periods each (and the samples moved in several runs), as a
-    long history is summarised."""
-    if chunk:
-        monkeypatch.setattr(columnar_module, "CHUNK", chunk)
-        monkeypatch.setattr(columnar_module, "MOVE", chunk * 3)
+@pytest.fixture(params=[None, 40], ids=["whole", "chunked"])
+def spring(
+    container: Container, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> TenantId:
+    """A tenant holding SPRING, summarised whole or in chunks of a few periods each (and
+    its samples moved in several runs), as a long history is."""
+    if request.param:
+        monkeypatch.setattr(columnar_module, "CHUNK", request.param)
+        monkeypatch.setattr(columnar_module, "MOVE", request.param * 3)
     tenant = new_tenant(container, "TENANT")
     deliver(container, tenant, [list(generate(SPRING))])
+    return tenant
+
+
+def test_columnar_summaries_equal_the_roll_up_sql(container: Container, spring: TenantId) -> None:
+    tenant = spring
     with container.uow(tenant) as uow, history(uow.session, tenant) as columnar:
         for grain in GRAINS:
             summaries = dict(columnar.periods(grain))
@@ -63,18 +69,13 @@ def test_columnar_summaries_equal_the_roll_up_sql(
                 assert _same(strata.get(start, {}), uow.samples.strata(period)), period
 
 
-@pytest.mark.parametrize("chunk", [None, 40])
 def test_subject_periods_are_the_summaries_by_column(
-    container: Container, chunk: int | None, monkeypatch: pytest.MonkeyPatch
+    container: Container, spring: TenantId
 ) -> None:
     """The pivoted summaries the bulk rebuild reads (one row per subject-period, a
     period too large for one statement summarised a group of metrics at a time) hold
     the statistics of `periods`' rows that the metric values read, in date order."""
-    if chunk:
-        monkeypatch.setattr(columnar_module, "CHUNK", chunk)
-        monkeypatch.setattr(columnar_module, "MOVE", chunk * 3)
-    tenant = new_tenant(container, "TENANT")
-    deliver(container, tenant, [list(generate(SPRING))])
+    tenant = spring
     with container.uow(tenant) as uow, history(uow.session, tenant) as columnar:
         for grain in GRAINS:
             long = {
