@@ -209,13 +209,12 @@ def test_fast_rescore_over_stored_scores_writes_the_same_rows(
     assert metrics_after == metrics_before
 
 
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 def test_a_score_moved_since_it_was_read_is_written_by_its_key(
     container: Container, history: TenantProfile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """PostgreSQL updates a score where the read found it (its ctid); a score another
     statement moved meanwhile is not there any more: the batch is written by key instead."""
-    if not container.engine.dialect.name.startswith("postgres"):
-        pytest.skip("scores are found by ctid on PostgreSQL only")
     monkeypatch.setattr(rescoring, "BATCH", 17)
     monkeypatch.setattr(rescoring_pg, "LOCATE_FROM", 0)
     write, moved, sent = rescoring_pg._write, [], []
