@@ -36,12 +36,18 @@ def references(population: SubjectStrata, policy: CaseMixPolicy) -> References:
 
 def with_case_mix(metrics: MetricSet, strata: SubjectStrata, refs: References) -> MetricSet:
     """`metrics` with an adjustment on every adjusted metric that has data and a
-    reference; the others unchanged."""
+    reference, and none on the others (stored metrics re-adjusted may have had one
+    against a reference that now has no data for their stream)."""
     out = dict(metrics)
     for key, cells in strata.items():
         reference = refs.get(key)  # only adjusted streams have one (`references`)
         value = metrics.get(key)
-        if reference is None or value is None or not value.sample_size:
+        if value is None:
+            continue
+        found = None
+        if reference is not None and value.sample_size:
+            found = standardise(cells, reference, ADJUSTED_METRICS[key[0]])
+        elif value.case_mix is None:
             continue
         # the constructor, not dataclasses.replace: ~3x cheaper, and this runs per subject,
         # stream and period of a rebuild
@@ -55,6 +61,6 @@ def with_case_mix(metrics: MetricSet, strata: SubjectStrata, refs: References) -
             value.p90,
             value.positives,
             value.interval,
-            standardise(cells, reference, ADJUSTED_METRICS[key[0]]),
+            found,
         )
     return out

@@ -25,6 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domain.events import format_time
+from domain.metrics import Level
+from domain.periods import Grain, Period
 from domain.ports import TenantId
 from domain.stats import median
 from infra import admin
@@ -302,4 +304,36 @@ def test_a_peer_team_measured_for_shrinkage_is_re_adjusted_when_the_reference_mo
     later.agent(300, "ag1")
     deliver(container, tenant, [[profile, *first.events, *other.events], later.events])
     assert_settled(container, tenant)
+    assert_rebuild_gives(container, tenant, derived_rows(container, tenant))
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
+def test_a_re_adjusted_agent_loses_a_case_mix_adjustment_its_reference_cannot_give(
+    container: Container,
+) -> None:
+    """With the team as reference, ag1 (team `own`, answering `queue`'s tickets) is first
+    read against the tenant: `own` has no case-mix samples yet. ag2's reply on an `own`
+    ticket gives `own` a first response only; re-adjusted against `own`, ag1's day keeps
+    an adjustment on first_response_time alone, as a rebuild gives it."""
+    tenant = new_tenant(container, "TEAM")
+    day = datetime(2026, 3, 24, 8, tzinfo=UTC)
+    profile = {
+        "id": "profile-ag1",
+        "type": "agent.upserted",
+        "occurred_at": "2026-03-19T00:00:00Z",
+        "agent_id": "ag1",
+        "name": "Agent 1",
+        "team_id": "own",
+    }
+    first = Ticket("X", base=day).created(0, assignee="ag1", team="queue").customer(0)
+    first.agent(30, "ag1").solve(40)
+    other = Ticket("Y", base=day).created(0, assignee="ag2", team="own").customer(0)
+    other.agent(60, "ag2")
+    deliver(container, tenant, [[profile, *first.events], other.events])
+    assert_settled(container, tenant)
+    with container.read_uow(tenant) as uow:
+        ag1 = next(a.id for a in uow.reads.agents() if a.external_id == "ag1")
+        metrics = uow.reads.snapshots(Level.AGENT, Period(Grain.DAY, day.date()))[ag1].metrics
+    assert "resolution_time" in {key for key, _ in metrics}
+    assert {key for (key, _), v in metrics.items() if v.case_mix} == {"first_response_time"}
     assert_rebuild_gives(container, tenant, derived_rows(container, tenant))
