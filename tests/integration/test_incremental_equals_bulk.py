@@ -24,9 +24,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from domain.business_hours import WEEKDAYS
 from domain.events import format_time
 from domain.metrics import Level
 from domain.periods import Grain, Period
+from domain.policy import BUSINESS_HOURS
 from domain.ports import TenantId
 from domain.stats import median
 from infra import admin
@@ -150,16 +152,34 @@ def messy(rng: random.Random, events: list[dict[str, Any]]) -> list[list[dict[st
     return batches
 
 
-def new_tenant(c: Container, case_mix: str | None = None) -> TenantId:
+# Business hours with a split day, a holiday and a second version: durations on the
+# business basis go through the bulk fold's calendars too.
+HOURS = {
+    "timezone": TZ,
+    "versions": [
+        {
+            "effective_from": "2026-01-01",
+            "weekly": {d: [["09:00", "12:00"], ["13:00", "17:00"]] for d in WEEKDAYS[:5]},
+            "holidays": ["2026-12-25", "2026-04-03"],
+        },
+        {"effective_from": "2026-10-01", "weekly": {d: [["08:00", "16:00"]] for d in WEEKDAYS[:6]}},
+    ],
+}
+
+
+def new_tenant(c: Container, case_mix: str | None = None, *, hours: bool = False) -> TenantId:
     """A tenant; with `case_mix` (its reference, TENANT or TEAM) case mix is on, with
-    minimums low enough for these small histories to pool and adjust (SPEC §8)."""
+    minimums low enough for these small histories to pool and adjust (SPEC §8); with
+    `hours`, business hours (HOURS)."""
     slug = f"p-{uuid.uuid4().hex[:10]}"
     tenant = admin.create_tenant(c, slug=slug, name="Property", timezone=TZ).id
-    if case_mix is not None:
-        with c.uow(tenant) as uow:
+    with c.uow(tenant) as uow:
+        if case_mix is not None:
             policy = {"enabled": True, "min_stratum": 2, "min_sample": 1, "reference": case_mix}
             uow.settings.put("case_mix", policy)
-            uow.commit()
+        if hours:
+            uow.settings.put(BUSINESS_HOURS, HOURS)
+        uow.commit()
     return tenant
 
 
@@ -191,11 +211,20 @@ CASE_MIX = st.sampled_from((None, "TENANT", "TEAM"))
 
 
 @EXAMPLES
-@given(events=histories(), rnd=st.randoms(use_true_random=False), case_mix=CASE_MIX)
+@given(
+    events=histories(),
+    rnd=st.randoms(use_true_random=False),
+    case_mix=CASE_MIX,
+    hours=st.booleans(),
+)
 def test_incremental_rows_equal_a_rebuild(
-    container: Container, events: list[dict[str, Any]], rnd: random.Random, case_mix: str | None
+    container: Container,
+    events: list[dict[str, Any]],
+    rnd: random.Random,
+    case_mix: str | None,
+    hours: bool,
 ) -> None:
-    tenant = new_tenant(container, case_mix)
+    tenant = new_tenant(container, case_mix, hours=hours)
     deliver(container, tenant, messy(rnd, events))
     assert_settled(container, tenant)
     incremental = derived_rows(container, tenant)
