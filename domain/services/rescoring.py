@@ -7,8 +7,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from domain.casemix import ADJUSTED_METRICS
-from domain.casemix.apply import References, Strata, references, with_case_mix
+from domain.casemix.apply import References, Strata, adjustable, references, with_case_mix
 from domain.derivation.outbox import REFERENCES, DirtyEntry
 from domain.goals.engine import refresh_touched
 from domain.guardrails import signal_counts
@@ -109,6 +108,8 @@ def roll_up(uow: UnitOfWork, *, limit: int = 5000, now: datetime | None = None) 
 
 
 Streams = dict[str, dict[StreamKey, Aggregate]]  # subject → stream → summary
+# A period's case-mix moments of some subjects, their own references, the tenant's
+CaseMixInputs = tuple[Strata, dict[str, References], References]
 
 
 def _preload(
@@ -322,21 +323,25 @@ class PeriodScorer:
             return lambda _, values: values
         # Read (a roll-up: one statement) only once a subject has an adjusted metric with
         # data: a new ticket's agent, team and period often have none to adjust.
-        prepared: tuple[Strata, dict[str, References], References] | None = None
+        prepared: CaseMixInputs | None = None
 
         def adjust(subject: str, values: MetricSet) -> MetricSet:
             nonlocal prepared
             if prepared is None:
-                if self.preloaded_strata is None and not _adjustable(values):
+                if self.preloaded_strata is None and not adjustable(values):
                     return values
-                strata = self._strata(level, subjects)
-                by_team = self._references_by_team(subjects) if level is Level.AGENT else {}
-                prepared = strata, by_team, self._tenant_references()
+                prepared = self.case_mix_inputs(level, subjects)
             strata, by_subject, tenant = prepared
             refs = by_subject.get(subject, tenant)
             return with_case_mix(values, strata.get(subject, {}), refs)
 
         return adjust
+
+    def case_mix_inputs(self, level: Level, subjects: Collection[str]) -> CaseMixInputs:
+        """What `subjects` are adjusted with: their moments, and their references — by
+        subject where it has its own (its team's), else the tenant's."""
+        by_team = self._references_by_team(subjects) if level is Level.AGENT else {}
+        return self._strata(level, subjects), by_team, self._tenant_references()
 
     def _strata(self, level: Level, subjects: Collection[str] | None) -> Strata:
         """Per subject (None: every one), stream and stratum: the period's moments."""
@@ -385,11 +390,6 @@ class PeriodScorer:
             model.id,
             signals=measured.signals,
         )
-
-
-def _adjustable(values: MetricSet) -> bool:
-    """Whether case mix has something to adjust in `values` (`with_case_mix`'s rule)."""
-    return any(key[0] in ADJUSTED_METRICS and v.sample_size for key, v in values.items())
 
 
 @dataclass(frozen=True, slots=True)

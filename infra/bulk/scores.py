@@ -4,8 +4,9 @@
    (infra.bulk.columnar: the roll-up's statistics, computed by DuckDB), and for each grain
    the whole-history summaries arrive a batch of subject-periods at a time, by column;
    each metric's rule runs over its column (`metric_columns`: the numbers `metric_values`
-   gives, the roll-up's own rule), case mix adjusts the subjects that have a reference
-   (`PeriodScorer.adjuster`, per period), and the rows go to score_snapshot by COPY;
+   gives, the roll-up's own rule), case mix adjusts each adjusted stream's column of a
+   period's subjects (`adjusted_column`, the rule `with_case_mix` applies per subject),
+   and the rows go to score_snapshot by COPY;
 2. scores: the re-score's fast path over the rows just written (`rescore_from`: numbers
    streamed in batches, `ColumnScorer`, one COPY of scores per batch) — the same code a
    model change runs, tested equal to `score` per snapshot.
@@ -25,19 +26,19 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from domain.casemix import ADJUSTED_METRICS
-from domain.casemix.apply import Strata
+from domain.casemix import comparison_of
+from domain.casemix.apply import Strata, adjusted_column
 from domain.metrics import Level
 from domain.periods import GRAINS, Grain, Period
 from domain.policy import case_mix_policy, has_business_hours
 from domain.ports import TenantId, UnitOfWork
 from domain.services.models import rescore_from
 from domain.services.rescoring import PeriodScorer
-from domain.values import MetricValue, Numbers, StreamKey
+from domain.values import Numbers, StreamKey
 from domain.values_columns import metric_columns, signal_columns
 from infra.bulk.columnar import History, history
 from infra.bulk.pivot import SummaryBatch
-from infra.db.codec import metric_key, metrics_to_json, numbers_to_json
+from infra.db.codec import metric_key, numbers_to_json
 from infra.db.copy import copy_in
 from infra.db.repositories.rescoring import copy_text, seldom_collected
 from infra.db.types import utcnow
@@ -98,7 +99,7 @@ class _Grain:
     def write(self, samples: History) -> int:
         written = 0
         lines: list[str] = []
-        moments = _Moments(samples.strata(self.grain)) if self.case_mix else None
+        moments = _Moments(samples.strata(self.grain), self._scorer) if self.case_mix else None
         for fetched in samples.subject_periods(self.grain):
             if moments is not None:
                 moments.forget(min(batch.starts[0] for batch in fetched))
@@ -150,48 +151,70 @@ class _Grain:
         stored: list[list[list[Any] | None]],
         moments: _Moments,
     ) -> None:
-        """Case mix (SPEC §8) on the adjusted metrics of the batch, period by period, by
-        the roll-up's own rule (`PeriodScorer.adjuster`): their stored rows replaced."""
-        adjusted = [(j, key) for j, (key, _) in enumerate(measured) if key[0] in ADJUSTED_METRICS]
+        """Case mix (SPEC §8) on the adjusted metrics of the batch: per period, each
+        adjusted stream's column of subjects by the roll-up's own rule (`adjusted_column`,
+        with `PeriodScorer`'s moments and references); their stored rows replaced."""
+        adjusted = [
+            (j, key, comparison)
+            for j, (key, _) in enumerate(measured)
+            if (comparison := comparison_of(key[0])) is not None
+        ]
         if not adjusted:
             return
-        level = batch.level
         runs = itertools.groupby(range(len(batch.subjects)), key=batch.starts.__getitem__)
         for start, run in runs:
             rows = list(run)
-            scorer = PeriodScorer(
-                self.uow, Period(self.grain, start), preloaded={}, strata=moments.of(start)
-            )
-            adjust = scorer.adjuster(level, [batch.subjects[i] for i in rows])
-            for i in rows:
-                values = {
-                    key: MetricValue(key[0], key[1], *numbers)
-                    for j, key in adjusted
-                    if (numbers := measured[j][1][i]) is not None
-                }
-                if not values:
-                    continue
-                found = adjust(batch.subjects[i], values)
-                for j, key in adjusted:
-                    value = found.get(key)
-                    if value is not None and value is not values[key]:
-                        stored[j][i] = metrics_to_json({key: value})[metric_key(*key)]
+            subjects = [batch.subjects[i] for i in rows]
+            scorer = moments.scorer(start)
+            strata, by_team, tenant = scorer.case_mix_inputs(batch.level, subjects)
+            cells = [strata.get(subject, {}) for subject in subjects]
+            refs = [by_team.get(subject, tenant) for subject in subjects]
+            for j, key, comparison in adjusted:
+                numbers = [measured[j][1][i] for i in rows]
+                found = adjusted_column(
+                    comparison,
+                    [x[1] if x else None for x in numbers],
+                    [mine.get(key) for mine in cells],
+                    [ref.get(key) for ref in refs],
+                )
+                column = stored[j]
+                for i, x, adjustment in zip(rows, numbers, found, strict=True):
+                    if adjustment is not None and x is not None:
+                        column[i] = numbers_to_json(x, adjustment)
+
+    def _scorer(self, start: date, strata: dict[Level, Strata]) -> PeriodScorer:
+        return PeriodScorer(self.uow, Period(self.grain, start), preloaded={}, strata=strata)
 
 
 class _Moments:
     """The case-mix moments' stream (infra.bulk.columnar.History.strata), read along the
     summaries' periods: both come in date order (a fetch of summaries revisits its
-    periods once per level, so the moments of the periods it spans are held), and a
-    period without adjusted samples has none."""
+    periods once per level, so the moments of the periods it spans are held, and the
+    period's scorer with them: its references, and what they remember, serve every
+    level), and a period without adjusted samples has none."""
 
-    def __init__(self, stream: Iterator[tuple[date, dict[Level, Strata]]]) -> None:
+    def __init__(
+        self,
+        stream: Iterator[tuple[date, dict[Level, Strata]]],
+        scorer: Callable[[date, dict[Level, Strata]], PeriodScorer],
+    ) -> None:
         self.stream = stream
         self.ahead = next(stream, None)
         self.held: dict[date, dict[Level, Strata]] = {}
+        self.make = scorer
+        self.scorers: dict[date, PeriodScorer] = {}
 
     def forget(self, before: date) -> None:
         """Drops the moments of periods before `before` (no later summary reads them)."""
         self.held = {start: cells for start, cells in self.held.items() if start >= before}
+        self.scorers = {start: s for start, s in self.scorers.items() if start >= before}
+
+    def scorer(self, start: date) -> PeriodScorer:
+        """The period's scorer, with its moments (`of`)."""
+        found = self.scorers.get(start)
+        if found is None:
+            found = self.scorers[start] = self.make(start, self.of(start))
+        return found
 
     def of(self, start: date) -> dict[Level, Strata]:
         while self.ahead is not None and self.ahead[0] <= start:

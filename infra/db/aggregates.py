@@ -246,11 +246,21 @@ def subjects_strata_sql() -> str:
 
 
 def read_strata(row: Any, into: Strata) -> None:
-    """One result row → the subject's moments in the stratum, calendar and business."""
-    streams = into.setdefault(row[0], {})
+    """One result row → the subject's moments in the stratum, calendar and business.
+    (get, not setdefault: a rebuild reads millions of rows, nearly all into mappings that
+    exist, and setdefault would build an empty one for each.)"""
+    streams = into.get(row[0])
+    if streams is None:
+        streams = into[row[0]] = {}
     cell = (row[2], row[3])
-    calendar = streams.setdefault((row[1], Basis.CALENDAR), {})
+    key = (row[1], Basis.CALENDAR)
+    calendar = streams.get(key)
+    if calendar is None:
+        calendar = streams[key] = {}
     calendar[cell] = Moments(row[4], float(row[5]), float(row[6]))
     if row[7]:
-        business = streams.setdefault((row[1], Basis.BUSINESS), {})
+        key = (row[1], Basis.BUSINESS)
+        business = streams.get(key)
+        if business is None:
+            business = streams[key] = {}
         business[cell] = Moments(row[7], float(row[8]), float(row[9]))

@@ -33,10 +33,13 @@ def metrics_to_json(metrics: MetricSet) -> dict[str, list[Any]]:
     return out
 
 
-def numbers_to_json(numbers: Numbers) -> list[Any]:
-    """A metric without case mix stored from its numbers (a bulk rebuild's), as
+def numbers_to_json(numbers: Numbers, case_mix: Adjustment | None = None) -> list[Any]:
+    """A metric stored from its numbers and adjustment (a bulk rebuild's), as
     `metrics_to_json` stores its MetricValue."""
-    return _trimmed(_row(numbers))
+    row = _row(numbers)
+    if case_mix is not None:
+        row += _case_mix_to_json(case_mix)
+    return _trimmed(row)
 
 
 def metric_key(key: str, basis: Basis) -> str:

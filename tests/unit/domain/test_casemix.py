@@ -33,7 +33,10 @@ from domain.casemix import (
     StratumRow,
     standardise,
 )
+from domain.casemix.apply import adjusted_column, references, with_case_mix
+from domain.metrics import Basis
 from domain.stats import Z95
+from domain.values import MetricValue
 
 POLICY = CaseMixPolicy(min_stratum=3, min_sample=2)
 REFERENCE: dict[StratumCell, list[float]] = {
@@ -146,3 +149,31 @@ def test_no_priority_is_a_stratum_of_its_own() -> None:
 def test_a_policy_rejects_a_minimum_that_cannot_give_a_variance() -> None:
     with pytest.raises(ValueError):
         CaseMixPolicy(min_stratum=1)
+
+
+def test_a_column_of_subjects_is_adjusted_as_each_one_alone() -> None:
+    # a bulk rebuild's column: each subject standardised, or None without data or reference
+    ref = reference()
+    column = adjusted_column(
+        Comparison.RATIO,
+        [4, 4, 0, None, 4],
+        [cells(AGENT_A), cells(AGENT_B), cells(AGENT_A), cells(AGENT_A), cells(AGENT_A)],
+        [ref, ref, ref, ref, None],
+    )
+    assert column == [
+        standardise(cells(AGENT_A), ref, Comparison.RATIO),
+        standardise(cells(AGENT_B), ref, Comparison.RATIO),
+        None,
+        None,
+        None,
+    ]
+
+
+def test_a_subjects_metrics_get_the_columns_adjustment() -> None:
+    key = ("reply_time", Basis.CALENDAR)
+    refs = references({key: cells(REFERENCE)}, POLICY)
+    value = MetricValue("reply_time", Basis.CALENDAR, 18.5, 4, 18.5)
+    adjusted = with_case_mix({key: value}, {key: cells(AGENT_A)}, refs)[key]
+    (expected,) = adjusted_column(Comparison.RATIO, [4], [cells(AGENT_A)], [refs[key]])
+    assert adjusted.case_mix == expected
+    assert with_case_mix({key: value}, {key: cells(AGENT_A)}, {}) == {key: value}

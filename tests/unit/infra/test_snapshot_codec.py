@@ -14,7 +14,7 @@ from domain.casemix import CaseMixPolicy, Comparison, Reference, standardise
 from domain.metrics import Basis
 from domain.stats import wilson_interval
 from domain.values import MetricValue
-from infra.db.codec import CASE_MIX_AT, metrics_from_json, metrics_to_json
+from infra.db.codec import CASE_MIX_AT, metrics_from_json, metrics_to_json, numbers_to_json
 from tests.unit.domain.test_casemix_properties import duration, moments, outcome, populations
 
 
@@ -84,6 +84,14 @@ def test_case_mix_reads_back_as_it_was_computed(value: MetricValue) -> None:
     assert metrics_from_json({f"{value.key}|CALENDAR": _stored(value)}) == {
         (value.key, value.basis): value
     }
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=adjusted())
+def test_a_bulk_rebuilds_numbers_and_adjustment_are_stored_alike(value: MetricValue) -> None:
+    v = value
+    numbers = (v.value, v.sample_size, v.mean, v.median, v.p90, v.positives, v.interval)
+    assert numbers_to_json(numbers, v.case_mix) == _stored(value)
 
 
 @settings(max_examples=300, deadline=None)
