@@ -122,8 +122,14 @@ class _Grain:
         if not measured:  # streams no metric of the level reads: no data (`has_data`)
             return
         names = [metric_key(*key) for key, _ in measured]
-        stored = [[numbers_to_json(x) if x else None for x in column] for _, column in measured]
-        if moments is not None and level is not Level.TENANT:
+        adjusting = moments is not None and level is not Level.TENANT
+        stored = [
+            [numbers_to_json(x) if x else None for x in column]
+            if not adjusting or comparison_of(key[0]) is None
+            else []  # `_adjust` stores these, with their adjustments
+            for key, column in measured
+        ]
+        if moments is not None and adjusting:
             self._adjust(batch, measured, stored, moments)
         signals = signal_columns(batch.streams, n)
         keys = [key for key, _ in signals]
@@ -153,7 +159,7 @@ class _Grain:
     ) -> None:
         """Case mix (SPEC §8) on the adjusted metrics of the batch: per period, each
         adjusted stream's column of subjects by the roll-up's own rule (`adjusted_column`,
-        with `PeriodScorer`'s moments and references); their stored rows replaced."""
+        with `PeriodScorer`'s moments and references); their stored rows, adjusted or not."""
         adjusted = [
             (j, key, comparison)
             for j, (key, _) in enumerate(measured)
@@ -161,6 +167,8 @@ class _Grain:
         ]
         if not adjusted:
             return
+        for j, _, _ in adjusted:
+            stored[j] = [None for _ in batch.subjects]
         runs = itertools.groupby(range(len(batch.subjects)), key=batch.starts.__getitem__)
         for start, run in runs:
             rows = list(run)
@@ -179,7 +187,7 @@ class _Grain:
                 )
                 column = stored[j]
                 for i, x, adjustment in zip(rows, numbers, found, strict=True):
-                    if adjustment is not None and x is not None:
+                    if x is not None:
                         column[i] = numbers_to_json(x, adjustment)
 
     def _scorer(self, start: date, strata: dict[Level, Strata]) -> PeriodScorer:
