@@ -62,8 +62,9 @@ class CaseMixPolicy:
     min_sample: int = 5  # subject observations an adjusted value needs
     by_team: bool = False  # the reference: the tenant, or an agent's own team
     # Off until a tenant turns it on (setCaseMixSettings): still over the 15% it may cost
-    # in a rebuild (bench/case_mix.py at 10k tickets: score stage 1.18x), and a moved
-    # reference re-adjusts and re-scores every subject of the period.
+    # in a rebuild (score_history at 100k tickets: 1.58-1.61x the CPU without; see
+    # bench/RESULTS.txt), and a moved reference re-adjusts and re-scores every subject of
+    # the period.
     enabled: bool = False
 
     def __post_init__(self) -> None:
