@@ -308,6 +308,17 @@ def test_an_even_median_is_the_mean_of_the_two_middle_values_bit_for_bit(
     assert month["first_response_time"]["value"] == median(FIRST_RESPONSES) == 44878.4114855
 
 
+# ag1 belongs to team `own` from before the tickets below.
+AG1_ON_OWN = {
+    "id": "profile-ag1",
+    "type": "agent.upserted",
+    "occurred_at": "2026-03-19T00:00:00Z",
+    "agent_id": "ag1",
+    "name": "Agent 1",
+    "team_id": "own",
+}
+
+
 @pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
 def test_a_peer_team_measured_for_shrinkage_is_re_adjusted_when_the_reference_moves(
     container: Container,
@@ -317,21 +328,13 @@ def test_a_peer_team_measured_for_shrinkage_is_re_adjusted_when_the_reference_mo
     `own`'s stored snapshot must get its adjustment again like any untouched subject's."""
     tenant = new_tenant(container, "TENANT")
     day = datetime(2026, 3, 24, 8, tzinfo=UTC)
-    profile = {
-        "id": "profile-ag1",
-        "type": "agent.upserted",
-        "occurred_at": "2026-03-19T00:00:00Z",
-        "agent_id": "ag1",
-        "name": "Agent 1",
-        "team_id": "own",
-    }
     first = Ticket("X", base=day).created(0, assignee="ag1", team="queue").customer(0)
     other = Ticket("Y", base=day).created(0, assignee="ag2", team="own").customer(0)
     later = Ticket("Z", base=day).created(0, assignee="ag1", team="queue").customer(0)
     first.agent(30, "ag1")
     other.agent(60, "ag2")
     later.agent(300, "ag1")
-    deliver(container, tenant, [[profile, *first.events, *other.events], later.events])
+    deliver(container, tenant, [[AG1_ON_OWN, *first.events, *other.events], later.events])
     assert_settled(container, tenant)
     assert_rebuild_gives(container, tenant, derived_rows(container, tenant))
 
@@ -346,19 +349,11 @@ def test_a_re_adjusted_agent_loses_a_case_mix_adjustment_its_reference_cannot_gi
     an adjustment on first_response_time alone, as a rebuild gives it."""
     tenant = new_tenant(container, "TEAM")
     day = datetime(2026, 3, 24, 8, tzinfo=UTC)
-    profile = {
-        "id": "profile-ag1",
-        "type": "agent.upserted",
-        "occurred_at": "2026-03-19T00:00:00Z",
-        "agent_id": "ag1",
-        "name": "Agent 1",
-        "team_id": "own",
-    }
     first = Ticket("X", base=day).created(0, assignee="ag1", team="queue").customer(0)
     first.agent(30, "ag1").solve(40)
     other = Ticket("Y", base=day).created(0, assignee="ag2", team="own").customer(0)
     other.agent(60, "ag2")
-    deliver(container, tenant, [[profile, *first.events], other.events])
+    deliver(container, tenant, [[AG1_ON_OWN, *first.events], other.events])
     assert_settled(container, tenant)
     with container.read_uow(tenant) as uow:
         ag1 = next(a.id for a in uow.reads.agents() if a.external_id == "ag1")
