@@ -172,16 +172,22 @@ def standardise(
     One pass over the subject's cells: their sums for the observed value, and per pooled
     stratum (in the subject's order, so sums add up alike everywhere) the subject's
     observations and sum with the reference there. A subject with a single cell (most
-    subjects of a short period) has nothing to group: `_alone`, the same numbers,
-    remembered per reference for the next subject with the same cell and moments."""
-    if len(subject) == 1:
-        cell, mine = next(iter(subject.items()))
-        known = reference.alone.get((cell, mine, comparison))
-        if known is None:
-            known = reference.alone[cell, mine, comparison] = _alone(
-                cell, mine, reference, comparison
-            )
-        return known
+    subjects of a short period) is remembered per reference for the next subject with
+    the same cell and moments."""
+    if len(subject) != 1:
+        return _standardised(subject, reference, comparison)
+    ((cell, mine),) = subject.items()
+    known = reference.alone.get((cell, mine, comparison))
+    if known is None:
+        known = reference.alone[cell, mine, comparison] = _standardised(
+            subject, reference, comparison
+        )
+    return known
+
+
+def _standardised(
+    subject: Mapping[StratumCell, Moments], reference: Reference, comparison: Comparison
+) -> Adjustment:
     count, total = 0, 0.0
     groups: dict[str, list[Any]] = {}  # key → [n, sum, the reference's Pooled]
     thin = False  # the reference is too thin for an observation even pooled into all
@@ -217,29 +223,6 @@ def standardise(
         count=count,
         strata=strata,
         groups=groups.values(),
-        min_sample=reference.policy.min_sample,
-    )
-
-
-def _alone(
-    cell: StratumCell, mine: Moments, reference: Reference, comparison: Comparison
-) -> Adjustment:
-    """`standardise` of a subject with one cell: one stratum, whose mean (the reference's
-    there) is the expected value."""
-    count = mine.count
-    observed = mine.total / count if count else None
-    ref = reference.pooled(cell) if count else None
-    if observed is None or ref is None:
-        return Adjustment(comparison, observed, None, count, None, None)
-    expected = ref[1]
-    strata = (StratumRow(ref[0], observed, expected, count),)
-    return _compared(
-        comparison,
-        observed,
-        expected,
-        count=count,
-        strata=strata,
-        groups=([count, 0.0, ref],),
         min_sample=reference.policy.min_sample,
     )
 
