@@ -123,10 +123,10 @@ class _Grain:
             return
         names = [metric_key(*key) for key, _ in measured]
         adjusting = moments is not None and level is not Level.TENANT
-        stored = [
+        stored: list[list[list[Any] | None]] = [
             [numbers_to_json(x) if x else None for x in column]
             if not adjusting or comparison_of(key[0]) is None
-            else []  # `_adjust` stores these, with their adjustments
+            else [None] * n  # `_adjust` stores these, with their adjustments
             for key, column in measured
         ]
         if moments is not None and adjusting:
@@ -167,8 +167,6 @@ class _Grain:
         ]
         if not adjusted:
             return
-        for j, _, _ in adjusted:
-            stored[j] = [None for _ in batch.subjects]
         runs = itertools.groupby(range(len(batch.subjects)), key=batch.starts.__getitem__)
         for start, run in runs:
             rows = list(run)
