@@ -117,10 +117,11 @@ class Reconciler:
     def _in_one_transaction(self) -> tuple[IntakeResult, int, list[DerivationRequest]] | None:
         """The usual round — less than a batch of new deliveries, and the roll-up of what
         they touched — in one transaction instead of two: a begin, a tenant scope and a
-        commit fewer per job. None when the round is bigger, or when it raised: the steps
-        then run apart (rolled back, nothing of it is kept), each with its own failure
-        handling — a delivery that fails alone is marked failed, a failing roll-up fails
-        the job and leaves the outbox as it was."""
+        commit fewer per job; a roll-up longer than a batch goes on in `_roll_up`'s batches.
+        None when there are more deliveries, or when the transaction raised: the steps then
+        run apart (rolled back, nothing of it is kept), each with its own failure handling —
+        a delivery that fails alone is marked failed, a failing roll-up fails the job and
+        leaves the outbox as it was."""
         with self.open_uow() as uow:
             try:
                 pending = list(uow.deliveries.pending(BATCH))
@@ -128,13 +129,14 @@ class Reconciler:
                     return None
                 intake = process(uow, self.decoder, pending) if pending else IntakeResult()
                 rolled = roll_up(uow, limit=ROLL_UP_BATCH, now=self.clock())
-                if rolled >= ROLL_UP_BATCH:
-                    return None
-                requests = uow.outbox.requests()
+                requests = uow.outbox.requests() if rolled < ROLL_UP_BATCH else None
                 uow.commit()
             except Exception as exc:  # the steps apart raise it again where it belongs
                 log.warning("a round in one transaction failed (%r); again step by step", exc)
                 return None
+        if requests is None:  # more marked subject-periods than a batch: the rest apart
+            more, requests = self._roll_up()
+            rolled += more
         return intake, rolled, requests
 
     def _carry_out(self, request: DerivationRequest) -> None:

@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domain.business_hours import WEEKDAYS
+from domain.derivation import reconciler
 from domain.events import format_time
 from domain.metrics import Level
 from domain.periods import Grain, Period
@@ -360,4 +361,18 @@ def test_a_re_adjusted_agent_loses_a_case_mix_adjustment_its_reference_cannot_gi
         metrics = uow.reads.snapshots(Level.AGENT, Period(Grain.DAY, day.date()))[ag1].metrics
     assert "resolution_time" in {key for key, _ in metrics}
     assert {key for (key, _), v in metrics.items() if v.case_mix} == {"first_response_time"}
+    assert_rebuild_gives(container, tenant, derived_rows(container, tenant))
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
+def test_a_roll_up_longer_than_a_batch_goes_on_after_the_round_s_first(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A round's first roll-up batch commits with its deliveries; the subject-periods
+    beyond it are rolled up in batches of their own, to the same rows as a rebuild."""
+    monkeypatch.setattr(reconciler, "ROLL_UP_BATCH", 2)
+    tenant = new_tenant(container, "TENANT")
+    shape = Shape(agents=3, teams=2, tickets=12, days=5, start=STARTS[0], seed=3, activity=True)
+    deliver(container, tenant, [list(generate(shape))])
+    assert_settled(container, tenant)
     assert_rebuild_gives(container, tenant, derived_rows(container, tenant))
