@@ -242,6 +242,7 @@ def test_incremental_rows_equal_a_rebuild(
     cut=st.floats(0.1, 0.9),
     since_days=st.sampled_from((None, None, 0, 3)),
     case_mix=CASE_MIX,
+    hours=st.booleans(),
 )
 def test_deliveries_after_a_rebuild_still_equal_a_rebuild(
     container: Container,
@@ -250,10 +251,11 @@ def test_deliveries_after_a_rebuild_still_equal_a_rebuild(
     cut: float,
     since_days: int | None,
     case_mix: str | None,
+    hours: bool,
 ) -> None:
     """A rebuild mid-stream (of the whole history, or from a day on), then more messy
     deliveries derived incrementally on top of the rebuilt rows."""
-    tenant = new_tenant(container, case_mix)
+    tenant = new_tenant(container, case_mix, hours=hours)
     batches = messy(rnd, events)
     first = max(1, int(len(batches) * cut))
     deliver(container, tenant, batches[:first])
