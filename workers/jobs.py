@@ -1,13 +1,20 @@
 """RQ job functions: thin shells that take ids and call the domain services.
 
 They are referenced by dotted path (`workers.jobs.reconcile_tenant`) and must stay
-importable without side effects; the container is built on first use.
+importable without side effects; the container is built on first use. Every job that
+touches the database runs again once when the database dropped its connection
+(`again_if_dropped`).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import ParamSpec, TypeVar
+
+from sqlalchemy.exc import DBAPIError
 
 from domain.goals.service import refresh_statuses
 from domain.performance_reviews.cycles import Cadence, last_complete_period
@@ -33,7 +40,36 @@ SWEEP_AFTER = timedelta(seconds=30)  # the default of SWEEP_AFTER_SECONDS
 DISPATCH_LOCK_SECONDS = 86400  # the weekly dispatch runs once per (UTC) day at most
 GOAL_REFRESH_LOCK_SECONDS = 3600  # the goal status refresh runs once per hour at most
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
+
+def again_if_dropped(job: Callable[P, R]) -> Callable[P, R]:
+    """Run the (idempotent) `job` once more, at once, when it failed because the database
+    dropped its connection. The worker's pools do not ping a connection at checkout (the
+    ping was 5% of a busy worker: infra/db/engine.py `make_worker_engine`), so after a
+    PostgreSQL restart the first job to use a pooled connection fails; without this its
+    work waited for the sweeper (SWEEP_AFTER_SECONDS + a sweep interval). SQLAlchemy has
+    marked every connection of the failing engine's pool stale by then; the other
+    engine's (the system login's) died in the same restart, so both pools are emptied."""
+
+    @functools.wraps(job)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return job(*args, **kwargs)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            log.warning("the database dropped the connection (%s); once more", exc.orig)
+        c = container(worker=True)
+        for engine in {c.engine, c.system_engine}:
+            engine.dispose()  # the next checkout connects afresh
+        return job(*args, **kwargs)
+
+    return run
+
+
+@again_if_dropped
 def reconcile_tenant(tenant_id: str) -> dict[str, int]:
     """Bring one tenant's derived data up to date (idempotent): the only derivation job."""
     c = container(worker=True)
@@ -48,6 +84,7 @@ def reconcile_tenant(tenant_id: str) -> dict[str, int]:
     }
 
 
+@again_if_dropped
 def sweep_pending() -> int:
     """Request a reconcile for every tenant whose outbox or pending deliveries have waited
     longer than a job would (e.g. Redis was down when their commit asked)."""
@@ -60,6 +97,7 @@ def sweep_pending() -> int:
     return len(tenants)
 
 
+@again_if_dropped
 def generate_review_assignments(tenant_id: str, week_start: str | None = None) -> int:
     """Draw a tenant's review assignments for an ISO week (default: the last complete
     one, tenant-local); idempotent. Returns how many assignments were added."""
@@ -86,6 +124,11 @@ def schedule_review_assignments() -> int:
     now = utcnow()
     if not _first_dispatch_today(c, "review-assignments", now):
         return 0
+    return _queue_review_assignments(c, now)
+
+
+@again_if_dropped  # after the day's lock: the whole job again would find it taken
+def _queue_review_assignments(c: Container, now: datetime) -> int:
     with c.system() as uow:
         tenants = uow.system.tenants_with_sampling_rule()
     queued = 0
@@ -118,6 +161,11 @@ def refresh_goal_statuses() -> int:
     lock = f"refresh-goal-statuses-{now:%Y-%m-%dT%H}"
     if not c.queue.claim(lock, ttl_seconds=GOAL_REFRESH_LOCK_SECONDS):
         return 0
+    return _ask_for_goal_refresh(c, now)
+
+
+@again_if_dropped  # after the hour's lock; asking a tenant twice is harmless
+def _ask_for_goal_refresh(c: Container, now: datetime) -> int:
     with c.system() as system:
         # a day back: a tenant west of UTC may still be on yesterday
         tenants = system.system.tenants_with_goals(ending_since=now.date() - timedelta(days=1))
@@ -129,6 +177,7 @@ def refresh_goal_statuses() -> int:
     return asked
 
 
+@again_if_dropped
 def create_performance_reviews(tenant_id: str, cycle_id: str, period_start: str) -> int:
     """Create the cycle's performance reviews of the period containing `period_start`
     (idempotent: one per agent and period). Returns how many were created."""
@@ -164,6 +213,11 @@ def schedule_performance_reviews() -> int:
     now = utcnow()
     if not _first_dispatch_today(c, "performance-reviews", now):
         return 0
+    return _queue_performance_reviews(c, now)
+
+
+@again_if_dropped  # after the day's lock, as _queue_review_assignments
+def _queue_performance_reviews(c: Container, now: datetime) -> int:
     with c.system() as uow:
         cycles = uow.system.active_review_cycles()
     queued = 0

@@ -11,7 +11,9 @@ behind (it is either seen then, or claimed by the job its own commit requested).
 
 Failure policy (the only one): a step that raises rolls its transaction back, so the
 outbox still holds its work; the job fails (RQ keeps it in the failed registry) and the
-sweeper requests the tenant again. Every step is idempotent, so repeating is safe.
+sweeper requests the tenant again. Every step is idempotent, so repeating is safe. (The
+job shell runs a job once more at once when the database dropped its connection:
+workers/jobs.py `again_if_dropped`.)
 """
 
 from __future__ import annotations
