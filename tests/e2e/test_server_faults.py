@@ -8,6 +8,8 @@ processes while PostgreSQL and Redis fail under them.
   a restart: what they derive equals a clean rebuild.
 - Redis restarted under the same load: nothing lost (the same checks).
 - A storm: 100 copies of each delivery, 20 at a time, make one delivery and one effect.
+- PostgreSQL restarted while the worker idles: the next delivery is derived at once (its
+  job runs again on a disconnect: the worker's pool has no ping), not by the sweeper.
 
 PostgreSQL and Redis here are private (tests/e2e/private_postgres.py, private_redis.py)
 that the test stops and starts; the storm needs neither restarted and runs on the shared
@@ -34,7 +36,9 @@ from tests.e2e.drills import (
     Tenant,
     assert_equals_clean_rebuild,
     history,
+    logs,
     make_stack,
+    settled,
     start_worker,
     unique_ids,
     wait_settled,
@@ -43,7 +47,14 @@ from tests.e2e.harness import Stack
 from tests.e2e.private_postgres import PrivatePostgres
 from tests.e2e.private_redis import PrivateRedis
 from tests.support.api import batch, signed_headers
-from tests.support.faults import connect, delivery_states, event_ids, wait_for
+from tests.support.faults import (
+    backlog,
+    connect,
+    delivery_states,
+    event_ids,
+    failed_reasons,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis]
 
@@ -226,7 +237,41 @@ def test_restarts_under_webhook_load_lose_no_acknowledged_delivery(
     print(f"{len(everything)} deliveries: {refused} refused while down, {len(retries)} retried")
 
 
-# --- 2. a storm of copies ------------------------------------------------------------------
+# --- 2. the first job after a PostgreSQL restart ---------------------------------------------
+
+PROMPTLY = 10.0  # seconds; the sweeper would take SWEEP_AFTER_SECONDS + its interval
+
+
+def test_a_delivery_just_after_a_postgresql_restart_is_derived_at_once(
+    private_stack: Stack, private_postgres: PrivatePostgres, redis: PrivateRedis
+) -> None:
+    stack, pg = private_stack, private_postgres
+    acme = Tenant(stack, pg.url, "acme")
+    # No cron: only the delivery's own job can derive it (no sweeper to mask a failed job).
+    worker = start_worker(stack, "worker", cron=False)
+    events = history(tickets=6, seed=71)
+    before, after = events[::2], events[1::2]
+    acme.post(before, seed=1)
+    wait_for(lambda: settled(stack, pg.url), timeout=PROMPTLY, what="derived, job done")
+
+    pg.stop()  # fast: every session ends at once; the worker's pooled connections are dead
+    pg.start()
+    # One delivery, so one job: a second job would find the pool invalidated by the first.
+    body = batch(after)
+    headers = signed_headers(acme.secret, body, msg_id="after-restart")
+    response = httpx.post(f"{stack.url}{acme.path}", content=body, headers=headers, timeout=30)
+    assert response.status_code == 202, response.text  # the API pings its connections
+    took = wait_for(lambda: backlog(pg.url).empty, timeout=PROMPTLY, what="derived")
+    print(f"derived {took:.1f}s after the delivery that followed the restart")
+
+    assert worker.poll() is None
+    assert set(delivery_states(pg.url, acme.id)) == {"processed"}
+    assert event_ids(pg.url, acme.id) == unique_ids(events)
+    assert failed_reasons(redis.url, stack.env["QUEUE_NAME"]) == []  # no job failed
+    assert "database dropped the connection" in logs(stack, "worker")  # the case was hit
+
+
+# --- 3. a storm of copies ------------------------------------------------------------------
 
 
 COPIES, PARALLEL = 100, 20
