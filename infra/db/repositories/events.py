@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from domain.events import CanonicalEvent, TicketRated, parse_event, stream_of, to_json
+from domain.events import CanonicalEvent, TicketRated, stream_of, to_json
+from domain.stored_events import from_stored
 from infra.db.repositories.base import TenantRepository
 from infra.db.sql import chunks, insert_for, is_postgres
 from infra.db.tables import RATING, TICKET_EVENT
@@ -85,8 +86,9 @@ class SqlEventLog(TenantRepository):
             stmt = select(E.stream, E.payload).where(
                 E.tenant_id == self.tenant_id, E.source == source, E.stream.in_(part)
             )
+            # validated when stored: decoded as the bulk rebuild decodes them
             for stream, payload in self.session.execute(stmt):
-                out[stream].append(parse_event(payload))
+                out[stream].append(from_stored(payload))
         return out
 
     def streams(self, since: datetime | None, *, prefix: str = "") -> list[tuple[str, str]]:
