@@ -8,10 +8,10 @@ deliveries give the same facts as one clean, ordered delivery.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from domain.events import (
     AuthorType,
@@ -102,8 +102,10 @@ class StratumChange(NamedTuple):
     stratum: Stratum
 
 
-@dataclass(frozen=True, slots=True)
-class TicketFacts:
+class TicketFacts(NamedTuple):
+    """What one ticket's events say, for every metric. A tuple too: made once a ticket,
+    where the frozen dataclass's __init__ (22 fields) was a fifth of the fold's time."""
+
     ticket_id: str
     channel: str | None  # the latest, like `priority`, `status` and `assignee`
     requester_id: str | None
@@ -176,26 +178,10 @@ class _Walk:
 def fold(ticket_id: str, events: Iterable[TicketEvent]) -> TicketFacts:
     unique = {event.id: event for event in events}
     walk = _Walk(ticket_id)
+    apply = _APPLY
     for event in sorted(unique.values(), key=event_order):
-        _apply(walk, event)
+        apply[type(event)](walk, event)
     return _facts(walk)
-
-
-def _apply(walk: _Walk, event: TicketEvent) -> None:
-    if isinstance(event, TicketCreated):
-        _created(walk, event)
-    elif isinstance(event, TicketUpdated):
-        _restate(walk, event.occurred_at, event.channel, event.priority)
-    elif isinstance(event, TicketMessage):
-        _message(walk, event)
-    elif isinstance(event, TicketAssigned):
-        _assign(walk, event.occurred_at, event.assignee_id, event.team_id)
-    elif isinstance(event, TicketStatusChanged):
-        _status(walk, event)
-    elif isinstance(event, TicketRated):
-        _rated(walk, event)
-    elif isinstance(event, TicketHandled):
-        _handled(walk, event)
 
 
 def _created(walk: _Walk, event: TicketCreated) -> None:
@@ -208,6 +194,10 @@ def _created(walk: _Walk, event: TicketCreated) -> None:
     _assign(walk, event.occurred_at, event.assignee_id, event.team_id)
 
 
+def _updated(walk: _Walk, event: TicketUpdated) -> None:
+    _restate(walk, event.occurred_at, event.channel, event.priority)
+
+
 def _restate(walk: _Walk, at: datetime, channel: str | None, priority: str | None) -> None:
     """Channel and priority from `at` on; a field not stated (None) keeps its value."""
     if channel is not None:
@@ -215,6 +205,10 @@ def _restate(walk: _Walk, at: datetime, channel: str | None, priority: str | Non
     if priority is not None:
         walk.priority = str(priority)  # a plain str: Priority's value
     walk.strata.append(StratumChange(at, Stratum(walk.channel, walk.priority)))
+
+
+def _assigned(walk: _Walk, event: TicketAssigned) -> None:
+    _assign(walk, event.occurred_at, event.assignee_id, event.team_id)
 
 
 def _assign(walk: _Walk, at: datetime, assignee: str | None, team: str | None) -> None:
@@ -279,6 +273,19 @@ def _rated(walk: _Walk, event: TicketRated) -> None:
 
 def _handled(walk: _Walk, event: TicketHandled) -> None:
     walk.handled.append(Handling(event.agent_id, event.seconds, event.occurred_at, walk.team))
+
+
+# Each event type's step, found by its class: one dict lookup an event, where a chain of
+# isinstance checks cost up to seven.
+_APPLY: dict[type, Callable[[_Walk, Any], None]] = {
+    TicketCreated: _created,
+    TicketUpdated: _updated,
+    TicketMessage: _message,
+    TicketAssigned: _assigned,
+    TicketStatusChanged: _status,
+    TicketRated: _rated,
+    TicketHandled: _handled,
+}
 
 
 def _settled(walk: _Walk) -> list[Assignment]:
