@@ -186,17 +186,26 @@ def _fold(
 ) -> _RowsOf | None:
     """The ticket's COPY rows, or None when it names an agent or team not yet known."""
     facts = fold(stream, events)
-    teams = {t: job.teams.get((source, t)) for t in team_keys(facts)}
-    known_teams = {k: v for k, v in teams.items() if v is not None}
-    if len(known_teams) < len(teams):
+    teams = _known(job.teams, source, team_keys(facts))
+    if teams is None:
         return None
-    samples = samples_of(facts, policies.of(known_teams))
-    agents = {k: job.agents.get((source, k)) for k in agent_keys(facts, samples)}
-    known_agents = {k: v for k, v in agents.items() if v is not None}
-    if len(known_agents) < len(agents):
+    samples = samples_of(facts, policies.of(teams))
+    agents = _known(job.agents, source, agent_keys(facts, samples))
+    if agents is None:
         return None
-    rows = _Rows(job.tenant.id, source, known_agents, known_teams)
+    rows = _Rows(job.tenant.id, source, agents, teams)
     return rows.ticket(facts, now), rows.samples(stream, samples, days)
+
+
+def _known(ids: dict[tuple[str, str], str], source: str, keys: set[str]) -> dict[str, str] | None:
+    """External keys → internal ids, or None when one of them is not known yet."""
+    known = {}
+    for key in keys:
+        found = ids.get((source, key))
+        if found is None:
+            return None
+        known[key] = found
+    return known
 
 
 class _Policies:
