@@ -98,8 +98,8 @@ def local_midnight(day: date, timezone: str) -> datetime:
 class LocalDays:
     """`local_day` for many instants: the day is looked up once per quarter hour of UTC and
     remembered. Every IANA zone changes offset on a 15-minute boundary and today's offsets
-    are whole quarter hours, so a UTC quarter hour lies within one local day; one that
-    does not (an old local mean time, such as +00:53:28) is worked out each time."""
+    are whole quarter hours, so a UTC quarter hour lies within one local day; under an
+    offset that is not (an old local mean time, such as +00:53:28) each day is worked out."""
 
     def __init__(self, timezone: str) -> None:
         self.zone = zone(timezone)

@@ -68,7 +68,8 @@ _RowsOf = tuple[tuple[Any, ...] | None, list[tuple[Any, ...]]]  # a stream's tic
 # come in chunks parsed by psycopg's C loaders: COPY handed them over one Python call
 # per row (its read took 1.9 s of process CPU for a 1M-event log, chunks 1.2 s). The
 # payload comes as text, which psycopg hands over from C, not through its jsonb loader
-# in Python (0.3-0.5 µs an event); the server writes jsonb's binary form the same way.
+# in Python (0.3-0.5 µs an event); for the server it is the same work (jsonb's binary
+# form is that text after a version byte).
 _READ = """SELECT source, stream, payload::text FROM ticket_event
     WHERE tenant_id = %(tenant)s AND (source, stream) >= (%(lo_source)s, %(lo_stream)s)
       {upper} AND stream NOT LIKE 'agent:%%'
