@@ -23,11 +23,15 @@ from infra.db.types import JsonColumn, UtcDateTime, utcnow
 
 
 class TicketRow(SQLModel, table=True):
-    """A conversation with its derived facts (a projection of its events)."""
+    """A conversation with its derived facts (a projection of its events).
+
+    No foreign key to `tenant`, like metric_sample: derived rows, written by the million
+    by a bulk rebuild's COPY, where the key's check of every row cost a fifth of the
+    ticket COPY's backend CPU; deleting a tenant deletes them by trigger
+    (migrations j0derivedfk0025)."""
 
     __tablename__ = "ticket"
     __table_args__ = (
-        tenant_fk(),
         ForeignKeyConstraint(["tenant_id", "team_id"], ["team.tenant_id", "team.id"]),
         agent_fk("assignee_id"),
         # The tickets connection's order (ticket_reads.SqlTicketReads.page); SQLite's DESC
@@ -140,11 +144,15 @@ class MetricSampleRow(SQLModel, table=True):
 
     `origin` is the ticket's external id, or `activity:<event>` / `review:<id>` for
     samples that do not come from a ticket.
+
+    No foreign key to `tenant`: its check of every row a bulk rebuild COPYs cost a third
+    of that COPY's backend CPU. The rows' writers name the tenant they were scoped to (RLS
+    checks it); deleting a tenant deletes its samples by trigger (migrations
+    j0derivedfk0025).
     """
 
     __tablename__ = "metric_sample"
     __table_args__ = (
-        tenant_fk(),
         Index("ix_metric_sample_day", "tenant_id", "local_day"),
         # An agent's periods (and touches) without scanning the whole tenant's days.
         Index("ix_metric_sample_agent", "tenant_id", "agent_id", "local_day"),
