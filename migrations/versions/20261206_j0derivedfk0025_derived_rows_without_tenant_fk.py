@@ -9,7 +9,7 @@ tickets, 2.1 s with, 1.7 s without. What the key gave:
 - ON DELETE CASCADE: a trigger on `tenant` deletes the tenant's samples and tickets before
   the tenant row goes (before: `ticket` names agents and teams without a cascade of its
   own, so its rows must be gone before the cascade deletes those). On PostgreSQL it
-  deletes as the tenant (`fairscore.tenant_id` set for the function's duration), so the
+  deletes as the tenant (`fairscore.tenant_id` set while it runs), so the
   tenant isolation policy admits exactly those rows, whoever deletes the tenant.
 - that a row's tenant exists: the writers name the tenant their unit of work or rebuild
   was given, read from `tenant`; row-level security (not the key) keeps them to it.
@@ -21,7 +21,8 @@ Revises: i0analyzeteam0024
 Create Date: 2026-12-06 04:30:00.000000
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from alembic import op
@@ -34,6 +35,7 @@ depends_on: str | Sequence[str] | None = None
 TABLES = ("metric_sample", "ticket")
 TRIGGER = "tenant_derived_rows"
 FUNCTION = "fairscore_delete_derived_rows"
+FORCED = sa.text("SELECT relforcerowsecurity FROM pg_class WHERE oid = CAST(:t AS regclass)")
 UNNAMED_KEYS = {"fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"}
 
 
@@ -56,13 +58,16 @@ def upgrade() -> None:
 
 def _create_postgres_trigger() -> None:
     schema = op.get_bind().exec_driver_sql("SELECT current_schema()").scalar_one()
-    # The SET clause restores the caller's tenant setting when the function returns.
+    # The caller's tenant setting is put back by hand: a SET clause on the function would
+    # do it, but PostgreSQL lets only a superuser attach one for a custom setting.
     op.execute(
         f"""CREATE FUNCTION {schema}.{FUNCTION}() RETURNS trigger LANGUAGE plpgsql
-        SET search_path = pg_catalog, pg_temp SET fairscore.tenant_id = '' AS $$
+        SET search_path = pg_catalog, pg_temp AS $$
+        DECLARE caller text := current_setting('fairscore.tenant_id', true);
         BEGIN
           PERFORM set_config('fairscore.tenant_id', OLD.id, true);
           {_deletes(f"{schema}.")}
+          PERFORM set_config('fairscore.tenant_id', coalesce(caller, ''), true);
           RETURN OLD;
         END $$"""
     )
@@ -84,11 +89,23 @@ def downgrade() -> None:
     else:
         op.execute(f"DROP TRIGGER {TRIGGER}")
     for table in TABLES:
-        with op.batch_alter_table(table) as batch_op:
+        with _unforced(table), op.batch_alter_table(table) as batch_op:
             batch_op.create_foreign_key(
                 f"{table}_tenant_id_fkey", "tenant", ["tenant_id"], ["id"], ondelete="CASCADE"
             )
     _sqlite_page_order()
+
+
+@contextmanager
+def _unforced(table: str) -> Iterator[None]:
+    """A new key checks every row, which forced row-level security refuses its owner while
+    migrations run with row_security off: the table is unforced meanwhile."""
+    forced = _postgres() and bool(op.get_bind().execute(FORCED, {"t": table}).scalar_one())
+    if forced:
+        op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
+    yield
+    if forced:
+        op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
 
 
 def _sqlite_page_order() -> None:
