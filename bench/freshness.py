@@ -45,6 +45,7 @@ from bench.freshness_stats import (
     after_warmup,
     backlog_is_flat,
     cpu_row,
+    failed_text,
     latency_verdict,
     percentile,
     ratio_verdict,
@@ -230,6 +231,7 @@ def _sent(sent: Sent) -> dict[str, Any]:
     return {
         "webhooks": len(sent.posts),
         "failures": sent.failures,
+        "failed_by": dict(sent.failed_by),
         "rate": sent.rate,
         "post_p50_s": percentile(sent.posts, 50),
         "post_p95_s": percentile(sent.posts, 95),
@@ -263,7 +265,7 @@ def _freshness_rows(label: str, r: dict[str, Any]) -> list[Row]:
         ),
         (
             "  load sent",
-            f"{sent['rate']:.1f} webhooks/s, {sent['failures']} failed, "
+            f"{sent['rate']:.1f} webhooks/s, {failed_text(sent)}, "
             f"POST p95 {sent['post_p95_s'] * 1000:.0f} ms; worker CPU "
             f"{1000 * r['worker_cpu_s'] / max(sent['webhooks'], 1):.1f} ms/event (serve "
             f"{ms.get('serve', '?')}, PostgreSQL {ms.get('postgres', '?')})",

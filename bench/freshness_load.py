@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -51,6 +52,8 @@ class Sent:
 
     posts: list[float] = field(default_factory=list)
     failures: int = 0
+    # why each failure failed: its status code, or the client's exception (a timeout...)
+    failed_by: Counter[str] = field(default_factory=Counter)
     started: float = 0.0
     ended: float = 0.0
 
@@ -173,13 +176,14 @@ class Load:
         started = time.monotonic()
         try:
             response = await self.client.post(tenant.webhook_path, content=body, headers=headers)
-            ok = response.status_code in (200, 202)
-        except httpx.HTTPError:
-            ok = False
+            ok, why = response.status_code in (200, 202), str(response.status_code)
+        except httpx.HTTPError as exc:
+            ok, why = False, type(exc).__name__
         if ok:
             sent.posts.append(time.monotonic() - started)
         else:
             sent.failures += 1
+            sent.failed_by[why] += 1
         return ok
 
     async def send_probe_event(

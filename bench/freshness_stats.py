@@ -79,3 +79,10 @@ def cpu_row(label: str, r: dict[str, Any]) -> tuple[str, str, str, str]:
     cores = ", ".join(f"{k} {v / seconds:.2f}" for k, v in spent.items())
     load = r.get("loadavg", [float("nan")])[0]
     return (label, f"cores: {cores}", f"of {os.cpu_count()}; load average {load:.1f}", "(context)")
+
+
+def failed_text(sent: dict[str, Any]) -> str:
+    """The load's failed webhooks as a row shows them: "0 failed", or with why, e.g.
+    "4 failed (503: 3, ReadTimeout: 1)" (a status code, or the client's exception)."""
+    why = ", ".join(f"{k}: {n}" for k, n in sorted(sent.get("failed_by", {}).items()))
+    return f"{sent['failures']} failed" + (f" ({why})" if why else "")

@@ -9,6 +9,7 @@ import pytest
 from bench.freshness_stats import (
     after_warmup,
     backlog_is_flat,
+    failed_text,
     latency_verdict,
     percentile,
     ratio_verdict,
@@ -70,3 +71,10 @@ def test_the_warm_up_is_the_first_fifth_of_the_window() -> None:
     assert slope(steady) == 0.0
     assert after_warmup([]) == []
     assert after_warmup([(3.0, 1.0)]) == [(3.0, 1.0)]
+
+
+def test_failed_webhooks_say_why_when_the_load_kept_it() -> None:
+    assert failed_text({"failures": 0, "failed_by": {}}) == "0 failed"
+    assert failed_text({"failures": 0}) == "0 failed"  # raw figures saved before it was kept
+    sent = {"failures": 4, "failed_by": {"ReadTimeout": 1, "503": 3}}
+    assert failed_text(sent) == "4 failed (503: 3, ReadTimeout: 1)"
