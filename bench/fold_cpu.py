@@ -21,11 +21,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.process_cpu import cpu_seconds, stat_fields
 from bench.run import _container
 from infra import admin
 from infra.bulk import rebuild
-
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 def backends(database: str) -> dict[int, tuple[str, float]]:
@@ -42,7 +41,7 @@ def backends(database: str) -> dict[int, tuple[str, float]]:
                 .decode(errors="replace")
                 .split()
             )
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            fields = stat_fields(entry.name)
         except OSError:  # gone meanwhile
             continue
         # "postgres: [CLUSTER:] USER DATABASE HOST(PORT) COMMAND …"
@@ -51,12 +50,8 @@ def backends(database: str) -> dict[int, tuple[str, float]]:
         words = title[2:] if len(title) > 1 and title[1].endswith(":") else title[1:]
         if len(words) < 3 or words[1] != database:
             continue
-        out[int(entry.name)] = (words[3] if len(words) > 3 else "", _seconds(fields))
+        out[int(entry.name)] = (words[3] if len(words) > 3 else "", cpu_seconds(fields))
     return out
-
-
-def _seconds(stat_fields: list[str]) -> float:
-    return (int(stat_fields[11]) + int(stat_fields[12])) / TICK
 
 
 class BackendCpu:

@@ -8,22 +8,34 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def stat_fields(pid: int | str) -> list[str]:
+    """The fields of /proc/PID/stat after the command's name (which may hold spaces);
+    raises OSError when the process is gone."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def cpu_seconds(fields: list[str]) -> float:
+    """user + system CPU seconds from `stat_fields`."""
+    return (int(fields[11]) + int(fields[12])) / TICK
+
 
 def tree_cpu_seconds(root: int) -> float:
     """user + system CPU seconds of `root` and every live descendant."""
     parents: dict[int, int] = {}
     times: dict[int, float] = {}
-    tick = os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            fields = stat_fields(entry.name)
         except OSError:  # gone meanwhile
             continue
         pid = int(entry.name)
         parents[pid] = int(fields[1])
-        times[pid] = (int(fields[11]) + int(fields[12])) / tick
+        times[pid] = cpu_seconds(fields)
     total = 0.0
     for pid, seconds in times.items():
         ancestor = pid
@@ -36,14 +48,12 @@ def tree_cpu_seconds(root: int) -> float:
 
 def pids_cpu_seconds(pids: Iterable[int]) -> dict[int, float]:
     """user + system CPU seconds of each live process of `pids` (the gone ones left out)."""
-    tick = os.sysconf("SC_CLK_TCK")
     out: dict[int, float] = {}
     for pid in pids:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            out[pid] = cpu_seconds(stat_fields(pid))
         except OSError:
             continue
-        out[pid] = (int(fields[11]) + int(fields[12])) / tick
     return out
 
 
