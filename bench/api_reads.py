@@ -37,6 +37,7 @@ from bench.freshness_stats import percentile
 from domain import metrics as m
 from domain.metrics import Basis, Kind, Level
 from domain.periods import Grain, Period
+from domain.ports import TenantId
 from domain.scoring import score
 from domain.snapshots import Snapshot
 from domain.values import Aggregate, metric_values
@@ -259,7 +260,7 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _statements(c: Container, tenant_id: str) -> int:
+def _statements(c: Container, tenant_id: TenantId) -> int:
     """SQL statements of one agentScores read (the resolver's read function)."""
     seen: list[str] = []
 

@@ -15,7 +15,7 @@ import statistics
 from typing import Any
 
 from bench import incremental
-from domain.ports import TenantProfile
+from domain.ports import TenantId, TenantProfile
 from infra.bootstrap import Container
 from infra.bulk.rebuild import bulk_rebuild
 
@@ -23,7 +23,7 @@ TARGET = 1.15
 Row = tuple[str, str, str, str]
 
 
-def switch(c: Container, tenant_id: str, *, enabled: bool) -> None:
+def switch(c: Container, tenant_id: TenantId, *, enabled: bool) -> None:
     with c.uow(tenant_id) as uow:
         uow.settings.put("case_mix", {"enabled": enabled})
         uow.commit()

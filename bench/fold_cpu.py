@@ -24,7 +24,7 @@ from typing import Any
 from bench.process_cpu import cpu_seconds, stat_fields
 from bench.run import _container
 from infra import admin
-from infra.bulk import rebuild
+from infra.bulk import fold_worker, rebuild
 
 
 def backends(database: str) -> dict[int, tuple[str, float]]:
@@ -104,10 +104,14 @@ def main() -> None:
     figures: dict[str, Any] = {}
     fold = rebuild._fold
 
-    def measured(*arguments: Any) -> None:
+    def measured(
+        jobs: list[fold_worker.Job],
+        result: rebuild.BulkResult,
+        progress: rebuild.Progress | None,
+    ) -> None:
         window, cpu, load = BackendCpu(args.database), _process_cpu(), os.getloadavg()[0]
         started = time.perf_counter()
-        fold(*arguments)
+        fold(jobs, result, progress)
         figures["wall"] = time.perf_counter() - started
         figures["python"] = _process_cpu() - cpu
         figures["backends"] = window.stop()

@@ -29,7 +29,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from bench import dataset
 from bench.process_cpu import CpuWindow, tree_cpu_seconds
-from domain.ports import TenantProfile
+from domain.ports import TenantId, TenantProfile
 from infra import admin
 from infra.bootstrap import Container, install
 from infra.bulk.rebuild import bulk_rebuild
@@ -47,7 +47,7 @@ TIMEZONE = "Europe/Berlin"
 @dataclass(frozen=True)
 class Tenant:
     slug: str
-    id: str
+    id: TenantId
     webhook_path: str
     secret: str
     client_id: str

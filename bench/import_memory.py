@@ -257,7 +257,10 @@ def table(rows: list[dict[str, Any]]) -> str:
         for r in rows
     ]
     widths = [max(len(h), *(len(row[i]) for row in body)) for i, h in enumerate(head)]
-    render = lambda cells: " | ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True))  # noqa: E731
+
+    def render(cells: tuple[str, ...]) -> str:
+        return " | ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True))
+
     return "\n".join([render(head), "-+-".join("-" * w for w in widths), *map(render, body)])
 
 

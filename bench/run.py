@@ -57,12 +57,14 @@ from bench.duckdb_metrics import compute as duckdb_compute
 from bench.rescore_split import vacuum_scores
 from domain.model import default_model
 from domain.periods import Grain, period_start
+from domain.ports import TenantId, TenantProfile
 from domain.services.models import activate_model, create_model, rescore_from
 from infra.bootstrap import Container, install
 from infra.bulk.rebuild import bulk_rebuild
 from infra.db.migrate import upgrade
 from infra.queue import InProcessJobQueue
 from infra.settings import Settings
+from infra.synthetic import Shape
 
 ADMIN_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -186,14 +188,14 @@ def _step(label: str, work: Callable[[], T]) -> T:
     return value
 
 
-def _rebuild_vs_duckdb(c: Container, tenant_id: str, events: int, shape: object) -> None:
+def _rebuild_vs_duckdb(c: Container, tenant_id: TenantId, events: int, shape: Shape) -> None:
     started = time.perf_counter()
-    result = bulk_rebuild(c, tenant_id, workers=2)  # type: ignore[arg-type]
+    result = bulk_rebuild(c, tenant_id, workers=2)
     seconds = time.perf_counter() - started
     own, children = _peak_rss_mib()  # before DuckDB runs in this process
     stages = ", ".join(f"{k} {v:.0f}s" for k, v in result.seconds.items())
     ours = events / seconds
-    csv = dataset.ensure_csv(shape, DATA / f"events-{shape.tickets}.csv")  # type: ignore[attr-defined]
+    csv = dataset.ensure_csv(shape, DATA / f"events-{shape.tickets}.csv")
     started = time.perf_counter()
     duckdb_compute(csv, timezone="Europe/Berlin", grain="MONTH", threads=2)
     duck = events / (time.perf_counter() - started)
@@ -234,10 +236,10 @@ def _peak_rss_mib() -> tuple[float, float]:
     return own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-def _rescore(c: Container, tenant_id: str) -> None:
+def _rescore(c: Container, tenant_id: TenantId) -> None:
     quarter = period_start(Grain.QUARTER, date.today())
     for label, since in (("whole history", date(2000, 1, 1)), ("from this quarter", quarter)):
-        with c.uow(tenant_id, exclusive=True) as uow:  # type: ignore[arg-type]
+        with c.uow(tenant_id, exclusive=True) as uow:
             draft = replace(default_model(), name=f"bench {label}", gate_cap=70.0)
             activate_model(
                 uow, model_id=create_model(uow, draft).model.id or "", effective_from=since
@@ -250,7 +252,7 @@ def _rescore(c: Container, tenant_id: str) -> None:
             c.queue.join()
         vacuum_scores(c)  # autovacuum is off here: the rebuild left every old score dead
         started = time.perf_counter()
-        with c.uow(tenant_id, exclusive=True) as uow:  # type: ignore[arg-type]
+        with c.uow(tenant_id, exclusive=True) as uow:
             count = rescore_from(uow, since=since)
             uow.commit()
         seconds = time.perf_counter() - started
@@ -264,7 +266,7 @@ def _rescore(c: Container, tenant_id: str) -> None:
         )
 
 
-def _incremental(c: Container, *, main: tuple[object, int], sizes: list[int]) -> None:
+def _incremental(c: Container, *, main: tuple[TenantProfile, int], sizes: list[int]) -> None:
     # Ticket events only: history size is what varies, not the agents' shift logs.
     tenants = [
         dataset.ensure_tenant(c, f"inc-{n}", dataset.shape(n, seed=7, activity=False))
@@ -273,7 +275,7 @@ def _incremental(c: Container, *, main: tuple[object, int], sizes: list[int]) ->
     for tenant, _ in tenants:
         if not incremental.has_snapshots(c, tenant):
             bulk_rebuild(c, tenant.id, workers=2)
-    measured = [incremental.measure(c, tenant, rounds=30) for tenant, _ in [*tenants, main]]  # type: ignore[list-item]
+    measured = [incremental.measure(c, tenant, rounds=30) for tenant, _ in [*tenants, main]]
     base = statistics.median(measured[0].processing)
     for (_, events), m in zip([*tenants, main], measured, strict=True):
         cost = statistics.median(m.processing)

@@ -27,6 +27,7 @@ import httpx
 import psycopg
 from gql import Client, gql
 from gql.transport.websockets import WebsocketsTransport
+from psycopg.rows import TupleRow
 from redis import asyncio as aioredis
 
 from bench.freshness_stack import REDIS_URL, Stack, Tenant, open_tenant
@@ -73,7 +74,9 @@ async def _measure(stack: Stack, tenant: Tenant, rounds: int) -> dict[str, Any]:
         arrived: dict[str, float] = {}  # period start → wall clock of its TENANT message
         posted: dict[str, float] = {}
         committed: dict[str, float] = {}
-        database = await asyncio.to_thread(psycopg.connect, _libpq(stack.database_url))
+        database: psycopg.Connection[TupleRow] = await asyncio.to_thread(
+            psycopg.connect, _libpq(stack.database_url)
+        )
         async with Client(transport=transport) as session:
             updates = session.subscribe(UPDATES)
             # The first webhook also waits for the subscription to be live on the server.
@@ -146,10 +149,10 @@ def _libpq(database_url: str) -> str:
     return database_url.replace("postgresql+psycopg://", "postgresql://")
 
 
-def _last_written(conn: psycopg.Connection[Any], tenant_id: str) -> float:
+def _last_written(conn: psycopg.Connection[TupleRow], tenant_id: str) -> float:
     row = conn.execute(LAST_WRITTEN, {"t": tenant_id}).fetchone()
     conn.rollback()  # a fresh snapshot next time
-    stamp: datetime = row[0] if row else None
+    stamp: datetime | None = row[0] if row else None
     if stamp is None:
         raise RuntimeError("no snapshot was written")
     return (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).timestamp()
