@@ -198,8 +198,14 @@ class Snapshots(Protocol):
         metrics (SPEC §8): what a re-adjustment compares, without the rest of the row."""
         ...
 
-    def delete_since(self, since: date | None) -> None:
-        """Drop the snapshots of every period that ends after `since` (None: all)."""
+    def delete_period(self, period: Period) -> None:
+        """Drop the period's snapshots (a re-score writes them again in its transaction,
+        so that readers see the old ones until it commits)."""
+        ...
+
+    def delete_since(self, since: date | None, *, keep: Collection[Period] = ()) -> None:
+        """Drop the snapshots of every period that ends after `since` (None: all), but
+        those of the periods in `keep`."""
         ...
 
     def scoring_inputs(

@@ -74,21 +74,27 @@ def rescore_all(
 ) -> tuple[int, int]:
     """Score, for every subject, every period that ends after `since` and has samples:
     exactly the periods whose snapshots `delete_since` drops, so a week, month or quarter
-    begun before `since` with samples only before it is scored again, not lost."""
+    begun before `since` with samples only before it is scored again, not lost.
+
+    A period's snapshots are replaced in its own transaction, and the periods left without
+    samples are dropped last: meanwhile readers see each period's old snapshots, never
+    none (a rebuild of a long history takes minutes)."""
     first = min(period_start(g, since) for g in GRAINS) if since else None
     with open_uow() as uow:
         days = uow.samples.days(first)
-        uow.snapshots.delete_since(since)
-        uow.commit()
     every = {Period(g, period_start(g, d)) for d in days for g in GRAINS}
     periods = sorted(p for p in every if since is None or p.end > since)
     count = 0
     for index, period in enumerate(periods, start=1):
         with open_uow() as uow:
             snapshots = PeriodScorer(uow, period).snapshots(Subjects(agents=None, teams=None))
+            uow.snapshots.delete_period(period)  # a subject left without data loses its own
             uow.snapshots.save(snapshots)
             uow.commit()
         count += len(snapshots)
         if progress:
             progress("re-score", index, len(periods))
+    with open_uow() as uow:
+        uow.snapshots.delete_since(since, keep=periods)
+        uow.commit()
     return len(periods), count

@@ -2,13 +2,14 @@
 strategy of the reconciler (domain.derivation.reconciler.BulkRebuild), run while it
 holds the tenant's claim.
 
-1. clear the derived rows (ticket facts, ticket samples, snapshots);
+1. clear the ticket facts and samples (the snapshots stay until step 4 replaces them);
 2. fold ticket and agent activity streams in `workers` processes, each over a contiguous
    range of streams, reading and writing with COPY (infra.bulk.fold_worker);
 3. fold what the workers deferred (streams naming an agent or team the directory does not
    know yet) on the ordinary path;
-4. write the snapshots grain by grain from whole-history summaries streamed in period
-   order, then score them as a re-score does (infra.bulk.scores).
+4. replace the snapshots, in one transaction, by those written grain by grain from
+   whole-history summaries streamed in period order, then score them as a re-score does
+   (infra.bulk.scores): until it commits, readers see the scores from before the rebuild.
 
 SQLite tenants (the embedded default, small by nature) use the incremental path instead:
 `domain.services.recompute.rebuild`. Both give the same rows (tests/integration).
@@ -34,8 +35,6 @@ from infra.db.tables import (
     AGENT_IDENTITY,
     DIRTY_PERIOD,
     METRIC_SAMPLE,
-    SCORE_SNAPSHOT,
-    SNAPSHOT_SCORE,
     TEAM_IDENTITY,
     TICKET,
     TICKET_EVENT,
@@ -107,8 +106,6 @@ def _clear(c: Container, tenant_id: TenantId) -> None:
         s = METRIC_SAMPLE.c
         conn.execute(delete(METRIC_SAMPLE).where(s.tenant_id == tenant_id, s.source != REVIEWS))
         conn.execute(delete(TICKET).where(TICKET.c.tenant_id == tenant_id))
-        conn.execute(delete(SCORE_SNAPSHOT).where(SCORE_SNAPSHOT.c.tenant_id == tenant_id))
-        conn.execute(delete(SNAPSHOT_SCORE).where(SNAPSHOT_SCORE.c.tenant_id == tenant_id))
         conn.execute(delete(DIRTY_PERIOD).where(DIRTY_PERIOD.c.tenant_id == tenant_id))
 
 

@@ -61,11 +61,13 @@ _COLUMNS = (
 
 
 def score_history(c: Container, tenant_id: TenantId, *, progress: Progress | None = None) -> int:
-    """Write the snapshots (and scores) of every period with samples; returns how many.
-    The caller cleared the tenant's snapshots and holds its lock."""
+    """Replace the tenant's snapshots (and scores) by those of every period with samples,
+    in one transaction: readers see the old ones until it commits. Returns how many. The
+    caller holds the tenant's claim."""
     written = 0
     with c.uow(tenant_id) as uow:
         uow.session.execute(text("SET LOCAL jit = off"))  # compiling costs more than it saves
+        uow.snapshots.delete_since(None)
         users = uow.figures.active_users_of(None)  # every period: one statement
         # Collected seldom: a batch allocates a few objects per subject-period and stream,
         # nearly all gone before a young collection at 50k (at the default 700 the

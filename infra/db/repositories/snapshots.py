@@ -127,8 +127,26 @@ class SqlSnapshots(TenantRepository):
                     written.add(ScoreKey(s.level, s.subject_id, s.period))
             yield group
 
-    def delete_since(self, since: date | None) -> None:
-        """Drop the snapshots of every period that ends after `since` (None: all)."""
+    def delete_period(self, period: Period) -> None:
+        for table in (SCORE_SNAPSHOT, SNAPSHOT_SCORE):
+            c = table.c
+            self.session.execute(
+                delete(table).where(
+                    c.tenant_id == self.tenant_id,
+                    c.grain == period.grain.value,
+                    c.period_start == period.start,
+                )
+            )
+
+    def delete_since(self, since: date | None, *, keep: Collection[Period] = ()) -> None:
+        """Drop the snapshots of every period that ends after `since` (None: all), but
+        those of `keep`: each stored period left out is dropped on its own."""
+        if keep:
+            kept = set(keep)
+            for period in self._stored_periods(since):
+                if period not in kept:
+                    self.delete_period(period)
+            return
         for table in (SCORE_SNAPSHOT, SNAPSHOT_SCORE):
             mine = table.c.tenant_id == self.tenant_id
             if since is None:
@@ -142,6 +160,19 @@ class SqlSnapshots(TenantRepository):
                         table.c.period_start >= period_start(grain, since),
                     )
                 )
+
+    def _stored_periods(self, since: date | None) -> list[Period]:
+        """The periods ending after `since` (None: all) with a snapshot or a score."""
+        found: set[Period] = set()
+        for table in (SCORE_SNAPSHOT, SNAPSHOT_SCORE):
+            c = table.c
+            for grain in GRAINS:
+                where = [c.tenant_id == self.tenant_id, c.grain == grain.value]
+                if since is not None:
+                    where.append(c.period_start >= period_start(grain, since))
+                starts = self.session.execute(select(c.period_start).where(*where).distinct())
+                found.update(Period(grain, as_date(start)) for (start,) in starts)
+        return sorted(found)
 
     def _keys(self, s: Snapshot) -> dict[str, Any]:
         return {
