@@ -14,11 +14,11 @@ import os
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import text
 
+from bench.process_cpu import cpu_seconds, stat_fields
 from domain.model import default_model
 from domain.ports import TenantId
 from domain.services.models import _Rescorer
@@ -111,5 +111,4 @@ def vacuum_scores(c: Container) -> None:
 def backend_cpu(uow: SqlUnitOfWork) -> float:
     """CPU seconds the unit of work's PostgreSQL backend has used (a local server: /proc)."""
     pid = uow.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return cpu_seconds(stat_fields(pid))
