@@ -4,8 +4,9 @@ stage's backend half), for the decision on per-tenant partitions:
     .venv/bin/python -m bench.sample_load --database base100k --tickets 100000
 
 1. the bulk rebuild's way (the baseline): the tenant's rows deleted from the shared
-   metric_sample, then COPY back into it — every row updates three indexes and meets its
-   deleted twin in the primary key;
+   metric_sample, then COPY back into it, timed together (in one transaction; the rebuild
+   commits the clear first and its workers COPY in their own) — every row updates three
+   indexes and meets its deleted twin in the primary key;
 2. COPY into a fresh table, then its primary key and indexes built (a partition loaded
    before it is attached; the clear would be a DROP);
 3. COPY into a fresh table that has its indexes already.
@@ -88,6 +89,7 @@ def _fresh(
     made = [d.replace(" ON public.metric_sample ", f" ON {FRESH} ") for d in indexes]
     made = [d.replace("INDEX metric_sample_pkey", f"INDEX {FRESH}_key") for d in made]
     made = [d.replace("INDEX ix_metric_sample", f"INDEX {FRESH}") for d in made]
+    conn.execute(f"DROP TABLE IF EXISTS {FRESH}")  # an interrupted run's
     conn.execute(f"CREATE TABLE {FRESH} (LIKE metric_sample INCLUDING DEFAULTS)")
     if indexed_first:
         for statement in made:
@@ -133,7 +135,7 @@ def _rows(runs: dict[str, list[dict[str, float]]], samples: int) -> list[Row]:
     base = best["shared"]
     rows: list[Row] = []
     for way, label in (
-        ("shared", "after the clear, into the shared table (the rebuild's way)"),
+        ("shared", "= clear + COPY into the shared table (the rebuild's way)"),
         ("fresh, then indexes", "into a fresh table, then its key and indexes"),
         ("fresh with indexes", "into a fresh table with its key and indexes"),
     ):

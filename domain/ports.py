@@ -198,9 +198,9 @@ class Snapshots(Protocol):
         metrics (SPEC §8): what a re-adjustment compares, without the rest of the row."""
         ...
 
-    def delete_period(self, period: Period) -> None:
-        """Drop the period's snapshots (a re-score writes them again in its transaction,
-        so that readers see the old ones until it commits)."""
+    def replace_period(self, period: Period, snapshots: Sequence[Snapshot]) -> None:
+        """The period's snapshots become these: a stored subject not among them loses its
+        own (one transaction: readers see the old ones until it commits)."""
         ...
 
     def delete_since(self, since: date | None, *, keep: Collection[Period] = ()) -> None:

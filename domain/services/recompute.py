@@ -72,13 +72,13 @@ def rescore_all(
     since: date | None = None,
     progress: Progress | None = None,
 ) -> tuple[int, int]:
-    """Score, for every subject, every period that ends after `since` and has samples:
-    exactly the periods whose snapshots `delete_since` drops, so a week, month or quarter
-    begun before `since` with samples only before it is scored again, not lost.
+    """Score, for every subject, every period that ends after `since` and has samples —
+    a week, month or quarter begun before `since` with samples only before it is scored
+    again, not lost — and drop the snapshots of the periods since then left without samples.
 
-    A period's snapshots are replaced in its own transaction, and the periods left without
-    samples are dropped last: meanwhile readers see each period's old snapshots, never
-    none (a rebuild of a long history takes minutes)."""
+    Each period is replaced in its own transaction, and the periods left without samples
+    are dropped last: meanwhile readers see every period, some already re-scored and the
+    rest as before, never none (a rebuild of a long history takes minutes)."""
     first = min(period_start(g, since) for g in GRAINS) if since else None
     with open_uow() as uow:
         days = uow.samples.days(first)
@@ -88,8 +88,7 @@ def rescore_all(
     for index, period in enumerate(periods, start=1):
         with open_uow() as uow:
             snapshots = PeriodScorer(uow, period).snapshots(Subjects(agents=None, teams=None))
-            uow.snapshots.delete_period(period)  # a subject left without data loses its own
-            uow.snapshots.save(snapshots)
+            uow.snapshots.replace_period(period, snapshots)
             uow.commit()
         count += len(snapshots)
         if progress:

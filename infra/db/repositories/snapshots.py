@@ -9,13 +9,13 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, Table, Text, and_, cast, delete, select, tuple_
+from sqlalchemy import Select, Table, Text, and_, cast, delete, select
 from sqlalchemy.orm import Session
 
 from domain.casemix import ADJUSTED_METRICS
 from domain.metrics import Basis, Level
 from domain.model import KpiModel, default_model
-from domain.periods import GRAINS, Grain, Period, period_start
+from domain.periods import Grain, Period
 from domain.ports import TenantId
 from domain.scoring import MetricField, ScoreBreakdown
 from domain.snapshots import ScoredGroup, ScoreKey, ScoringRow, Snapshot, WrittenScores
@@ -28,6 +28,7 @@ from infra.db.codec import (
 )
 from infra.db.copy import bulk_insert
 from infra.db.repositories import rescoring
+from infra.db.repositories import snapshot_deletes as deletes
 from infra.db.repositories.base import TenantRepository
 from infra.db.repositories.models import SqlModels
 from infra.db.sql import as_date, chunks, insert_for, is_postgres
@@ -58,20 +59,8 @@ class SqlSnapshots(TenantRepository):
     def save(self, snapshots: Sequence[Snapshot]) -> None:
         """Upsert snapshots; a subject left without any data loses its snapshot."""
         self._note(snapshots)
-        emptied = [s for s in snapshots if not _has_data(s)]
-        for table in (SCORE_SNAPSHOT, SNAPSHOT_SCORE):
-            c = table.c
-            for part in chunks(emptied):
-                keys = [
-                    (s.level.value, s.subject_id, s.period.grain.value, s.period.start)
-                    for s in part
-                ]
-                self.session.execute(
-                    delete(table).where(
-                        c.tenant_id == self.tenant_id,
-                        tuple_(c.subject_type, c.subject_id, c.grain, c.period_start).in_(keys),
-                    )
-                )
+        emptied = [_key(s) for s in snapshots if not _has_data(s)]
+        deletes.delete_keys(self.session, self.tenant_id, emptied)
         kept = [s for s in snapshots if _has_data(s)]
         self._upsert(SCORE_SNAPSHOT, [self._metrics_row(s) for s in kept])
         self._upsert(SNAPSHOT_SCORE, [self._score_row(s) for s in kept])
@@ -127,52 +116,21 @@ class SqlSnapshots(TenantRepository):
                     written.add(ScoreKey(s.level, s.subject_id, s.period))
             yield group
 
-    def delete_period(self, period: Period) -> None:
-        for table in (SCORE_SNAPSHOT, SNAPSHOT_SCORE):
-            c = table.c
-            self.session.execute(
-                delete(table).where(
-                    c.tenant_id == self.tenant_id,
-                    c.grain == period.grain.value,
-                    c.period_start == period.start,
-                )
-            )
+    def replace_period(self, period: Period, snapshots: Sequence[Snapshot]) -> None:
+        kept = {_key(s) for s in snapshots if _has_data(s)}
+        stored = deletes.keys_of_period(self.session, self.tenant_id, period)
+        deletes.delete_keys(self.session, self.tenant_id, [k for k in stored if k not in kept])
+        self.save(snapshots)
 
     def delete_since(self, since: date | None, *, keep: Collection[Period] = ()) -> None:
-        """Drop the snapshots of every period that ends after `since` (None: all), but
-        those of `keep`: each stored period left out is dropped on its own."""
-        if keep:
-            kept = set(keep)
-            for period in self._stored_periods(since):
-                if period not in kept:
-                    self.delete_period(period)
+        if not keep:  # every period since: a range per grain
+            deletes.delete_since(self.session, self.tenant_id, since)
             return
-        for table in (SCORE_SNAPSHOT, SNAPSHOT_SCORE):
-            mine = table.c.tenant_id == self.tenant_id
-            if since is None:
-                self.session.execute(delete(table).where(mine))
-                continue
-            for grain in GRAINS:
-                self.session.execute(
-                    delete(table).where(
-                        mine,
-                        table.c.grain == grain.value,
-                        table.c.period_start >= period_start(grain, since),
-                    )
-                )
-
-    def _stored_periods(self, since: date | None) -> list[Period]:
-        """The periods ending after `since` (None: all) with a snapshot or a score."""
-        found: set[Period] = set()
-        for table in (SCORE_SNAPSHOT, SNAPSHOT_SCORE):
-            c = table.c
-            for grain in GRAINS:
-                where = [c.tenant_id == self.tenant_id, c.grain == grain.value]
-                if since is not None:
-                    where.append(c.period_start >= period_start(grain, since))
-                starts = self.session.execute(select(c.period_start).where(*where).distinct())
-                found.update(Period(grain, as_date(start)) for (start,) in starts)
-        return sorted(found)
+        kept = set(keep)
+        for period in deletes.stored_periods(self.session, self.tenant_id, since):
+            if period not in kept:
+                keys = deletes.keys_of_period(self.session, self.tenant_id, period)
+                deletes.delete_keys(self.session, self.tenant_id, keys)
 
     def _keys(self, s: Snapshot) -> dict[str, Any]:
         return {
@@ -388,6 +346,10 @@ def _decoded_breakdown(stored: str, model: KpiModel) -> ScoreBreakdown | None:
 
 def _text(column: Any) -> Any:
     return cast(column, Text).label(column.name)
+
+
+def _key(s: Snapshot) -> deletes.Key:
+    return (s.level.value, s.subject_id, s.period.grain.value, s.period.start)
 
 
 def _has_data(s: Snapshot) -> bool:
