@@ -117,9 +117,11 @@ class SqlSnapshots(TenantRepository):
             yield group
 
     def replace_period(self, period: Period, snapshots: Sequence[Snapshot]) -> None:
-        kept = {_key(s) for s in snapshots if _has_data(s)}
+        # the stored subjects not among these go here; those among them `save` upserts,
+        # or deletes where they are left without data
+        named = {_key(s) for s in snapshots}
         stored = deletes.keys_of_period(self.session, self.tenant_id, period)
-        deletes.delete_keys(self.session, self.tenant_id, [k for k in stored if k not in kept])
+        deletes.delete_keys(self.session, self.tenant_id, [k for k in stored if k not in named])
         self.save(snapshots)
 
     def delete_since(self, since: date | None, *, keep: Collection[Period] = ()) -> None:
