@@ -34,6 +34,7 @@ from sqlalchemy import event, text
 from api.scores import reads
 from bench.freshness_stack import Stack, Tenant, open_tenant
 from bench.freshness_stats import percentile
+from bench.table import Row
 from domain import metrics as m
 from domain.metrics import Basis, Kind, Level
 from domain.periods import Grain, Period
@@ -43,8 +44,6 @@ from domain.snapshots import Snapshot
 from domain.values import Aggregate, metric_values
 from infra import admin
 from infra.bootstrap import Container
-
-Row = tuple[str, str, str, str]
 
 MONTH = Period(Grain.MONTH, date(2026, 10, 1))
 HISTORY = [

@@ -30,9 +30,9 @@ from sqlalchemy import URL, make_url, text
 from bench import api_reads
 from bench.freshness_stack import Stack, _free_port
 from bench.freshness_stats import percentile
+from bench.table import Row
 from infra.db.role_setup import Login, create_roles
 
-Row = tuple[str, str, str, str]
 TARGET = 1.10  # RLS on: p95 within 10% of off
 APP, SYSTEM = Login("fairscore_bench_app"), Login("fairscore_bench_system")
 ROUNDS = 200  # a side: p95 is then the 10th-slowest request, not the 3rd

@@ -15,12 +15,12 @@ import statistics
 from typing import Any
 
 from bench import incremental
+from bench.table import Row
 from domain.ports import TenantId, TenantProfile
 from infra.bootstrap import Container
 from infra.bulk.rebuild import bulk_rebuild
 
 TARGET = 1.15
-Row = tuple[str, str, str, str]
 
 
 def switch(c: Container, tenant_id: TenantId, *, enabled: bool) -> None:

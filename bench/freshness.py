@@ -51,9 +51,7 @@ from bench.freshness_stats import (
     ratio_verdict,
     slope,
 )
-
-RESULTS = Path(__file__).resolve().parent / "results"
-Row = tuple[str, str, str, str]
+from bench.table import Row, print_table, result_path
 
 
 def main() -> None:
@@ -362,20 +360,8 @@ def _per_event_ms(r: dict[str, Any], events: int) -> str:
     return f"{1000 * r.get('worker_cpu_s', 0.0) / max(events, 1):.1f}"
 
 
-def print_table(rows: list[Row]) -> None:
-    header = ("measure", "result", "target / baseline", "verdict")
-    widths = [max([len(h), *(len(row[i]) for row in rows)]) for i, h in enumerate(header)]
-    line = " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
-    print(line)
-    print("-" * len(line))
-    for row in rows:
-        print(" | ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
-
-
 def save(rows: list[Row], raw: dict[str, Any], args: argparse.Namespace) -> Path:
-    RESULTS.mkdir(exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = RESULTS / f"freshness-{stamp}.json"
+    path = result_path("freshness")
     document = {"options": vars(args), "table": [list(r) for r in rows], "raw": raw}
     path.write_text(json.dumps(document, indent=1, default=str))
     return path

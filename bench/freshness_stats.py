@@ -7,6 +7,8 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
+from bench.table import Row
+
 
 def percentile(values: Sequence[float], q: float) -> float:
     """The nearest-rank `q`-th percentile (0 < q ≤ 100) of `values`; NaN when empty.
@@ -73,7 +75,7 @@ def latency_verdict(p95: float, target: float, *, flat: bool, unseen: int) -> st
     return "met" if not misses else "missed: " + ", ".join(misses)
 
 
-def cpu_row(label: str, r: dict[str, Any]) -> tuple[str, str, str, str]:
+def cpu_row(label: str, r: dict[str, Any]) -> Row:
     """Cores used during a drain by each kind of process: whether the machine was full."""
     spent, seconds = r.get("cpu_s", {}), r["drain_s"]
     cores = ", ".join(f"{k} {v / seconds:.2f}" for k, v in spent.items())

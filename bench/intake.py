@@ -45,15 +45,14 @@ from sqlalchemy import make_url, text
 
 from bench.freshness_stack import Stack, Tenant, open_tenant
 from bench.process_cpu import tree_cpu_seconds
+from bench.table import Row, print_table, result_path
 from infra.sources.generic import sign
 
-RESULTS = Path(__file__).resolve().parent / "results"
 SCRIPT = Path(__file__).resolve().parent / "intake_wrk.lua"
 RATIO_TARGET = 0.25
 P99_TARGET_MS = 50.0
 WARMUP_SECONDS = 3
 THREADS = 2  # wrk's threads: one per core
-Row = tuple[str, str, str, str]
 
 
 def arguments() -> argparse.ArgumentParser:
@@ -294,27 +293,15 @@ def _rows(raw: dict[str, Any]) -> list[Row]:
     ]
 
 
-def print_table(rows: list[Row]) -> None:
-    header = ("measure", "result", "target / baseline", "verdict")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
-    line = " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
-    print(line)
-    print("-" * len(line))
-    for row in rows:
-        print(" | ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
-
-
 def save(rows: list[Row], raw: dict[str, Any]) -> Path:
-    RESULTS.mkdir(exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = result_path("intake")
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
         capture_output=True,
         text=True,
-        cwd=RESULTS,
+        cwd=path.parent,
         check=False,
     ).stdout.strip()
-    path = RESULTS / f"intake-{stamp}.json"
     path.write_text(json.dumps({"commit": commit, "rows": rows, **raw}, indent=2) + "\n")
     return path
 

@@ -37,7 +37,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -55,6 +55,7 @@ from bench import (
 )
 from bench.duckdb_metrics import compute as duckdb_compute
 from bench.rescore_split import vacuum_scores
+from bench.table import Row, print_table, result_path
 from domain.model import default_model
 from domain.periods import Grain, period_start
 from domain.ports import TenantId, TenantProfile
@@ -70,10 +71,10 @@ ADMIN_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 DATA = Path(__file__).resolve().parent / "data"
-ROWS: list[tuple[str, str, str, str]] = []
+ROWS: list[Row] = []
 T = TypeVar("T")
 # The --api benches: each returns its table rows and its raw figures (saved by name).
-API_BENCHES: list[tuple[str, Callable[[], tuple[list[tuple[str, str, str, str]], Any]]]] = [
+API_BENCHES: list[tuple[str, Callable[[], tuple[list[Row], Any]]]] = [
     ("reads", api_reads.measure),
     ("subscription", subscription_latency.measure),
     ("rls", api_rls.measure),
@@ -87,7 +88,7 @@ def main() -> None:
         return
     if args.intake:  # its own table: a real server under load, nothing of the KPI engine
         rows, raw = intake.measure(args, prefix="intake-")
-        intake.print_table(rows)
+        print_table(rows)
         print(f"saved {intake.save(rows, raw)}")
         return
     c = _container(args.database)
@@ -99,12 +100,12 @@ def main() -> None:
     if args.case_mix:  # only the derivation with and without case mix (bench/case_mix.py)
         rows, raw = _step("case mix off / on", lambda: case_mix.measure(c, tenant, events))
         ROWS.extend(rows)
-        _print_table()
+        print_table(ROWS)
         print(f"raw: {raw}")
         return
     _step("full rebuild and DuckDB", lambda: _rebuild_vs_duckdb(c, tenant.id, events, main_shape))
     if args.rebuild:  # only the rebuild's rows (the columnar path's work, issue 10 item 4)
-        _print_table()
+        print_table(ROWS)
         return
     _step("re-score after model changes", lambda: _rescore(c, tenant.id))
     _step("incremental events", lambda: _incremental(c, main=(tenant, events), sizes=args.sizes))
@@ -112,7 +113,7 @@ def main() -> None:
         rows, raw = freshness.measure(args, prefix="fresh-")
         ROWS.extend(rows)
         print(f"  saved {freshness.save(rows, raw, args)}")
-    _print_table()
+    print_table(ROWS)
 
 
 def _arguments() -> argparse.Namespace:
@@ -153,9 +154,8 @@ def _api() -> None:
     for name, bench in API_BENCHES:
         rows, raw[name] = _step(f"API: {name}", bench)
         ROWS.extend(rows)
-    _print_table()
-    freshness.RESULTS.mkdir(exist_ok=True)
-    path = freshness.RESULTS / f"api-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
+    print_table(ROWS)
+    path = result_path("api")
     document = {"commit": freshness._commit(), "table": [list(r) for r in ROWS], "raw": raw}
     path.write_text(json.dumps(document, indent=1, default=str))
     print(f"saved {path}")
@@ -287,17 +287,6 @@ def _incremental(c: Container, *, main: tuple[TenantProfile, int], sizes: list[i
                 f"{cost / base:.2f}× the smallest",
             )
         )
-
-
-def _print_table() -> None:
-    widths = [max(len(row[i]) for row in ROWS) for i in range(4)]
-    header = ("measure", "result", "target / baseline", "verdict")
-    widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]
-    line = " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
-    print(line)
-    print("-" * len(line))
-    for row in ROWS:
-        print(" | ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
 
 
 if __name__ == "__main__":

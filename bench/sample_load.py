@@ -25,18 +25,16 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import psycopg
 
-from bench.freshness import RESULTS
 from bench.process_cpu import cpu_seconds, stat_fields
 from bench.run import ADMIN_URL
+from bench.table import Row, print_table, result_path
 
 FRESH = "sample_load_fresh"
-Row = tuple[str, str, str, str]
 
 
 def main() -> None:
@@ -69,9 +67,9 @@ def main() -> None:
             conn.execute(f"DROP TABLE {FRESH}")
         samples = _one(conn, "SELECT count(*) FROM metric_sample WHERE tenant_id = %s", tenant)
     rows = _rows(runs, int(samples))
-    _print(rows)
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"sample-load-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
+    print_table(rows)
+    print(f"load average {os.getloadavg()[0]:.1f}")
+    path = result_path("sample-load")
     document = {"options": vars(args), "table": [list(r) for r in rows], "raw": runs}
     path.write_text(json.dumps(document, indent=1))
     print(f"saved {path}")
@@ -144,13 +142,6 @@ def _rows(runs: dict[str, list[dict[str, float]]], samples: int) -> list[Row]:
         ratio = "baseline" if way == "shared" else f"{base['wall'] / r['wall']:.2f}× faster"
         rows.append((f"load {samples:,} samples {label}", figures, "(decision input)", ratio))
     return rows
-
-
-def _print(rows: list[Row]) -> None:
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    for r in rows:
-        print(" | ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)))
-    print(f"load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

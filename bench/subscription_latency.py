@@ -32,9 +32,9 @@ from redis import asyncio as aioredis
 
 from bench.freshness_stack import REDIS_URL, Stack, Tenant, open_tenant
 from bench.freshness_stats import percentile
+from bench.table import Row
 from infra.sources.generic import sign
 
-Row = tuple[str, str, str, str]
 ROUNDS = 60
 TARGET_P95_MS = 500.0
 UPDATES = gql("subscription { scoresUpdated(grain: DAY) { subject { kind id } periodStart } }")
