@@ -4,8 +4,9 @@ one key, and are written and deleted together): by key, by period, since a day.
 snapshot_score has no index by period (a second index would slow every COPY of scores),
 so a period's rows are found through score_snapshot's `ix_score_snapshot_period` and
 deleted by key: a re-score from a day on PostgreSQL replaces hundreds of periods, and
-deleting each by period scanned all of the tenant's scores (EXPLAIN ANALYZE at 100k tickets, a day of 509 agents: 120 ms by period,
-a sequential scan; 18 ms by key through that index).
+deleting each by period scanned all of the tenant's scores (EXPLAIN ANALYZE at 100k
+tickets, a day of 509 agents: 120 ms by period, a sequential scan; 18 ms by key through
+that index).
 """
 
 from __future__ import annotations
