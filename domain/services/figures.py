@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from domain.derivation.outbox import DirtyEntry
 from domain.metrics import Level
 from domain.periods import Period
 from domain.ports import UnitOfWork
-from domain.services.rescoring import PeriodScorer, Subjects
+from domain.services.rescoring import PeriodScorer
 from domain.values import MetricValue
 
 
@@ -16,11 +17,17 @@ class FigureError(ValueError):
 
 
 def set_active_users(uow: UnitOfWork, *, period: Period, count: int) -> MetricValue | None:
-    """Record the product's active users in a period; returns the new contact_ratio."""
+    """Record the product's active users in a period and invalidate the tenant's snapshot
+    of it (only the tenant level reads the figure: contact_ratio); returns the new
+    contact_ratio. The reconciler re-scores the snapshot (STYLE 15): writing it here
+    would wait on a bulk rebuild's score stage, which holds the period's rows."""
     if count < 0:
         raise FigureError("active users cannot be negative", "count")
     uow.figures.set_active_users(period, count)
-    snapshots = PeriodScorer(uow, period).snapshots(Subjects(agents=set(), teams=set()))
-    uow.snapshots.save(snapshots)
-    tenant = next(s for s in snapshots if s.level is Level.TENANT)
-    return next((v for (key, _), v in tenant.metrics.items() if key == "contact_ratio"), None)
+    tenant_id = uow.tenant.id
+    uow.outbox.reaggregate([DirtyEntry(period, Level.TENANT, tenant_id)])
+    # The answer is measured as the roll-up will measure it, without writing: one
+    # aggregate of the tenant's samples in the period, nothing scored or stored.
+    scorer = PeriodScorer(uow, period, active_users=count)
+    measured = scorer.measure(Level.TENANT, [tenant_id])[tenant_id]
+    return next((v for (key, _), v in measured.metrics.items() if key == "contact_ratio"), None)

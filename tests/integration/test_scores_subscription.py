@@ -19,6 +19,7 @@ from domain.metrics import Level
 from domain.periods import Grain, Period
 from domain.ports import TenantProfile
 from domain.services.figures import set_active_users
+from domain.services.rescoring import roll_up
 from domain.snapshots import ScoreKey, WrittenScores
 from infra import admin
 from infra.bootstrap import Container
@@ -188,8 +189,11 @@ def test_only_a_committed_write_is_announced_and_after_its_commit(
     rolled_back, committed = Period(Grain.DAY, DAY), Period(Grain.DAY, date(2026, 3, 3))
 
     def write(period: Period, *, commit: bool) -> None:
-        with container.uow(tenant.id) as uow:
-            set_active_users(uow, period=period, count=10)  # re-scores the tenant's period
+        # A figure and the reconciler's roll-up of what it invalidated (the tenant's
+        # snapshot of the period) in one transaction: the roll-up writes the snapshot.
+        with container.uow(tenant.id, reconciling=True) as uow:
+            set_active_users(uow, period=period, count=10)
+            assert roll_up(uow) == 1
             if commit:
                 uow.commit()
 

@@ -26,6 +26,10 @@ STEPS = {
     "refresh_touched": {"domain/services/rescoring.py"},
     "refresh_since": {"domain/derivation/reconciler.py"},
     "refresh_goals": {"domain/derivation/reconciler.py"},
+    # the steps below write snapshots: the generic rebuild's re-score, and the re-score
+    # that `rescore_from` is tested equal to
+    "rescore_all": set(),
+    "rescore_each_from": set(),
 }
 DEFINED_IN = {
     "roll_up": "domain/services/rescoring.py",
@@ -37,6 +41,25 @@ DEFINED_IN = {
     "refresh_touched": "domain/goals/engine.py",
     "refresh_since": "domain/goals/engine.py",
     "refresh_goals": "domain/goals/engine.py",
+    "rescore_all": "domain/services/recompute.py",
+    "rescore_each_from": "domain/services/models.py",
+}
+# The Snapshots port's writes, and the steps (path, function) that make them: a service
+# that saves a snapshot itself — rather than marking it in the outbox — fails here.
+SNAPSHOT_WRITES = {
+    "save",
+    "save_many",
+    "replace_period",
+    "delete_since",
+    "update_scores",
+    "replace_scores",
+}
+SNAPSHOT_WRITERS = {
+    ("domain/services/rescoring.py", "roll_up"),
+    ("domain/services/recompute.py", "rescore_all"),
+    ("domain/services/models.py", "rescore_from"),
+    ("domain/services/models.py", "rescore_each_from"),
+    ("infra/bulk/scores.py", "score_history"),  # the bulk rebuild's score stage
 }
 
 
@@ -112,3 +135,17 @@ def test_only_the_reconciler_runs_the_derivation_steps() -> None:
                 continue
             offenders.append(f"{path}:{node.lineno}: {name}")
     assert offenders == []
+
+
+def test_only_the_derivation_steps_write_snapshots() -> None:
+    found = set()
+    for path, tree in _sources().items():
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in SNAPSHOT_WRITES
+                and ast.unparse(node.func.value).endswith("snapshots")  # the port, not self
+            ):
+                found.add((path, _enclosing_function(tree, node)))
+    assert found == SNAPSHOT_WRITERS
