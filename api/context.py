@@ -15,6 +15,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from domain.audit import OK, settings_change
 from domain.auth import Principal
+from domain.derivation.reconciler import RebuildingError
 from domain.goals.model import ProgressPoint, StoredGoal
 from domain.metrics import Level
 from domain.periods import Period
@@ -48,6 +49,13 @@ class QueryTimeoutError(GraphQLError):
             " later",
             extensions={"code": "QUERY_TIMEOUT"},
         )
+
+
+class TenantRebuildingError(GraphQLError):
+    """A write refused at once while the tenant's history is rebuilt (RebuildingError)."""
+
+    def __init__(self, cause: RebuildingError) -> None:
+        super().__init__(str(cause), extensions={"code": "REBUILDING"})
 
 
 @dataclass
@@ -120,6 +128,8 @@ class Context:
         async with self._lock:
             try:
                 return await run_in_threadpool(work, fn)
+            except RebuildingError as exc:
+                raise TenantRebuildingError(exc) from exc
             except SQLAlchemyError as exc:
                 if is_statement_timeout(exc):
                     seconds = self.container.settings.api_statement_timeout

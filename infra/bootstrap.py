@@ -24,7 +24,7 @@ from infra.auth.oauth_server import TokenEndpoint, TokenRequest
 from infra.auth.revocation import RevocationCache
 from infra.auth.tokens import TokenError, TokenService
 from infra.bulk.rebuild import PostgresBulkRebuild
-from infra.db.claims import tenant_claim
+from infra.db.claims import rebuilding, tenant_claim
 from infra.db.delivery_insert import AsyncDeliveryInsert, SessionDeliveryInsert
 from infra.db.engine import make_engine, make_worker_engine
 from infra.db.repositories.api_clients import SqlApiClients
@@ -135,6 +135,7 @@ class Container:
             self.api_sessions if api else self.sessions,
             tenant_id,
             exclusive=exclusive,
+            impatient=api,
             box=self._box,
             after_commit=None if reconciling else self.request_reconcile,
             integrations_changed=self._evict_integrations,
@@ -188,6 +189,7 @@ class Container:
             open_change=lambda: self.uow(tenant_id, reconciling=True),
             decoder=self.decoder,
             claim=lambda: tenant_claim(self.engine, tenant_id, wait=wait),
+            rebuilding=lambda: rebuilding(self.engine, tenant_id),
             bulk=None if pg_system is None else PostgresBulkRebuild(self),
             progress=progress,
             waits=None if pg_system is None else partial(waits_after_release, pg_system, tenant_id),
@@ -371,7 +373,6 @@ __all__ = [
 
 _lock = threading.Lock()
 _container: Container | None = None
-
 
 _ENGINES = frozenset({"engine", "system_engine"})  # the engines a worker makes its own way
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
@@ -37,6 +37,8 @@ from domain.services.rescoring import roll_up
 
 # Hold the tenant for the block, or yield False when another process holds it.
 Claim = Callable[[], AbstractContextManager[bool]]
+# Say, for the block, that the tenant's history is being rebuilt (RebuildingError).
+Rebuilding = Callable[[], AbstractContextManager[object]]
 # Carry out the outbox's coarse requests in this order: a rebuild re-folds what a
 # re-attribution would, and both leave scores a re-score would also write; goals last,
 # over the metrics the others left.
@@ -51,6 +53,18 @@ class BulkRebuild(Protocol):
     parallel folds); the same rows as the incremental path, proven by a property test."""
 
     def rebuild_all(self, tenant_id: TenantId, *, progress: Progress | None) -> None: ...
+
+
+class RebuildingError(RuntimeError):
+    """An API write given up, changing nothing, after queueing behind a rebuild of the
+    tenant's history for its statement timeout (a REBUILD, after an admin changed SLA
+    targets, hours, timezone or case mix: minutes for a large tenant)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this tenant's history is being rebuilt (settings that change every metric were"
+            " saved); writes wait until it is done: retry in a few minutes"
+        )
 
 
 @dataclass(slots=True)
@@ -75,6 +89,7 @@ class Reconciler:
     # The last look at the outbox once the claim is let go (default: a unit of work's
     # `outbox.pending()`); PostgreSQL's is one statement in autocommit, not a transaction.
     waits: Callable[[], bool] | None = None
+    rebuilding: Rebuilding = nullcontext  # held while a REBUILD runs
 
     def run(self, change: Callable[[UnitOfWork], object] | None = None) -> ReconcileResult:
         """Drain the outbox. A `change` is committed first, under the claim, so that this
@@ -143,7 +158,8 @@ class Reconciler:
 
     def _carry_out(self, request: DerivationRequest) -> None:
         if request.kind is Redo.REBUILD:
-            self._rebuild(request)
+            with self.rebuilding():
+                self._rebuild(request)
             with self.open_uow() as uow:
                 # A rebuild writes snapshots without the roll-up: its goals follow here.
                 refresh_since(uow, request.since, now=self.clock())

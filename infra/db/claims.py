@@ -1,4 +1,5 @@
-"""A tenant's claim: which process derives its data right now (see the reconciler).
+"""A tenant's claim: which process derives its data right now (see the reconciler); and
+the lock that says it is rebuilding the tenant's history (`rebuilding`).
 
 On PostgreSQL, a session-level advisory lock on a connection of its own, held for the
 whole reconcile: it dies with the process (a killed worker leaves no claim behind) and
@@ -12,13 +13,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from infra.db.uow import tenant_lock_key
+from infra.db.uow import REBUILDING, tenant_lock_key
 
 log = logging.getLogger(__name__)
 _LOCAL: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
@@ -57,16 +58,40 @@ def tenant_claim(engine: Engine, tenant_id: str, *, wait: bool = False) -> Itera
             yield held
         finally:
             if held:
-                _release(conn, key)
+                _release(conn, "SELECT pg_advisory_unlock(hashtext(:key))", key)
 
 
-def _release(conn: Connection, key: dict[str, str]) -> None:
+def _release(conn: Connection, unlock: str, key: Mapping[str, object]) -> None:
     try:
-        conn.execute(text("SELECT pg_advisory_unlock(hashtext(:key))"), key)
+        conn.execute(text(unlock), key)
     except BaseException as exc:
         # The connection is gone, or the release was interrupted: drop the connection, and
         # the lock with it; never hand it back to the pool still holding the tenant.
-        log.warning("could not release a tenant claim (%r); dropping its connection", exc)
+        log.warning("could not release a tenant's lock (%r); dropping its connection", exc)
         conn.invalidate()
         if not isinstance(exc, SQLAlchemyError):
             raise
+
+
+_REBUILDING_KEY = "CAST(:space AS int), hashtext(:tenant)"
+
+
+@contextmanager
+def rebuilding(engine: Engine, tenant_id: str) -> Iterator[None]:
+    """Held by the reconciler while it rebuilds the tenant's history (PostgreSQL): a
+    session lock of a connection of its own, gone with the process, which API writes look
+    for (infra.db.uow.is_rebuilding) without taking it."""
+    if engine.dialect.name != "postgresql":  # SQLite: API writes do not queue at all
+        yield
+        return
+    key = {"space": REBUILDING, "tenant": tenant_id}
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        try:
+            conn.execute(text(f"SELECT pg_advisory_lock({_REBUILDING_KEY})"), key)
+        except BaseException:
+            conn.invalidate()  # perhaps holding it: never back to the pool so
+            raise
+        try:
+            yield
+        finally:
+            _release(conn, f"SELECT pg_advisory_unlock({_REBUILDING_KEY})", key)

@@ -7,8 +7,10 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Row, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from domain.derivation.reconciler import RebuildingError
 from domain.ports import TenantId, TenantProfile
 from domain.snapshots import WrittenScores
 from infra.db.repositories.api_clients import SqlApiClients
@@ -37,12 +39,29 @@ from infra.db.repositories.system import SystemRepository, tenant_profile
 from infra.db.repositories.tickets import SqlTickets
 from infra.db.roles import scope_to_tenant
 from infra.db.sql import is_postgres
+from infra.db.statement_timeout import is_statement_timeout
 from infra.secret_box import SecretBoxSource
 
 
 def tenant_lock_key(tenant_id: str) -> str:
     """The advisory-lock key that serialises writers of one tenant's derived data."""
     return f"fairscore:tenant:{tenant_id}"
+
+
+# The first key of the lock a reconciler holds while it rebuilds a tenant's history
+# (infra.db.claims.rebuilding; two-key form, so it shares no key with the claim's).
+REBUILDING = 0x5242_4C44  # "RBLD"
+_HELD = text(
+    "SELECT EXISTS (SELECT FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2"
+    " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    " AND classid = CAST(:space AS oid) AND objid = CAST(hashtext(:tenant) AS oid))"
+)
+
+
+def is_rebuilding(session: Session, tenant_id: str) -> bool:
+    """Whether a reconciler holds `rebuilding` for the tenant (read in pg_locks, not
+    taken: a lock, even shared, could deadlock with a reconcile about to rebuild)."""
+    return bool(session.execute(_HELD, {"space": REBUILDING, "tenant": tenant_id}).scalar())
 
 
 # Called with the tenant after a commit that recorded derivation work (outbox rows or
@@ -80,6 +99,7 @@ class SqlUnitOfWork:
         tenant_id: TenantId,
         *,
         exclusive: bool = False,
+        impatient: bool = False,
         box: SecretBoxSource | None = None,
         after_commit: AfterCommit | None = None,
         integrations_changed: IntegrationsChanged | None = None,
@@ -91,6 +111,7 @@ class SqlUnitOfWork:
         self._tenant: TenantProfile | None = None
         self.tenant_id = tenant_id
         self.exclusive = exclusive
+        self.impatient = impatient  # an API request's: waiting out a rebuild is an error
         self._box = box
         self._after_commit = after_commit
         self._integrations_changed = integrations_changed
@@ -104,12 +125,7 @@ class SqlUnitOfWork:
         read = self._scoped if self.derived else None
         scope_to_tenant(session, self.tenant_id, asynchronous=self.derived, read=read)
         if self.exclusive and is_postgres(session):
-            # One writer per tenant at a time: concurrent jobs on the same tenant queue
-            # here instead of racing on the same tickets and snapshots.
-            session.execute(
-                text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                {"key": tenant_lock_key(self.tenant_id)},
-            )
+            self._queue_behind_reconcile(session)
         if not self.derived:
             self._tenant = SystemRepository(session).tenant(self.tenant_id)
         tid = self.tenant_id
@@ -140,6 +156,24 @@ class SqlUnitOfWork:
         self.people_data = people_data_stores(session, tid)
         self.performance_reviews = SqlPerformanceReviews(session, tid)
         return self
+
+    def _queue_behind_reconcile(self, session: Session) -> None:
+        """One writer per tenant at a time: concurrent jobs on the same tenant queue here
+        instead of racing on the same tickets and snapshots. An API request's wait ends
+        with its statement timeout; when a rebuild was what it waited for (minutes on a
+        large tenant), RebuildingError says so, rather than a timeout's "ask for less"."""
+        lock = text("SELECT pg_advisory_xact_lock(hashtext(:key))")
+        try:
+            session.execute(lock, {"key": tenant_lock_key(self.tenant_id)})
+        except DBAPIError as exc:
+            rebuilding = False
+            if self.impatient and is_statement_timeout(exc):
+                session.rollback()
+                rebuilding = is_rebuilding(session, self.tenant_id)
+            session.close()  # no __exit__ for a raising __enter__
+            if rebuilding:
+                raise RebuildingError from exc
+            raise
 
     def _scoped(self, row: Row[Any] | None) -> None:
         self._tenant = None if row is None else tenant_profile(row)
