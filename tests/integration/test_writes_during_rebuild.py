@@ -10,26 +10,22 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
-from collections.abc import Iterator
 from contextlib import nullcontext
 from datetime import date
-from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
 from domain.ports import TenantProfile
 from infra import admin
-from infra.bootstrap import Container, install
+from infra.bootstrap import Container
 from infra.db.claims import rebuilding, tenant_claim
 from infra.db.uow import is_rebuilding
 from infra.settings import Settings
 from tests.factories import Ticket
-from tests.support.api import access_token, api_client, graphql
-from tests.support.derive import apply_and_settle, settle
+from tests.support.api import access_token, graphql
+from tests.support.derive import apply_and_settle
 from tests.support.derived_rows import outbox_left
-from tests.support.logins import login_urls
 
 TIMEOUT = 2.0  # API_STATEMENT_TIMEOUT
 SET = """mutation($count: Int!) {
@@ -40,33 +36,14 @@ SET = """mutation($count: Int!) {
 
 
 @pytest.fixture
-def container(postgres_url: str, tmp_path: Path) -> Iterator[Container]:
-    """The app as in production (its logins bound by row-level security), in-process jobs."""
-    settings = Settings(
-        **login_urls(postgres_url),
-        redis_url=None,
-        data_dir=tmp_path / "keys",
-        jwt_issuer="https://fairscore.test",
-        graphiql=False,
-        api_statement_timeout=TIMEOUT,
-    )
-    c = Container(settings)
-    install(c)  # in-process jobs resolve the process-wide container
-    yield c
-    settle(c)
-    install(None)
-    c.close()
+def database_url(postgres_url: str) -> str:
+    """PostgreSQL only: SQLite has neither the locks nor the timeout."""
+    return postgres_url
 
 
 @pytest.fixture
-def tenant(container: Container) -> TenantProfile:
-    slug = f"r-{uuid.uuid4().hex[:8]}"
-    return admin.create_tenant(container, slug=slug, name="Rebuilt Co", timezone="UTC")
-
-
-@pytest.fixture
-def client(container: Container) -> TestClient:
-    return api_client(container)
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"api_statement_timeout": TIMEOUT})
 
 
 @pytest.fixture
