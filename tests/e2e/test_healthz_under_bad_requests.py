@@ -143,6 +143,8 @@ def test_healthz_stays_fast_while_bad_documents_are_refused(stack: Stack) -> Non
 
     assert len(latencies) >= 100
     p99 = quantiles(latencies, n=100)[98]
-    assert p99 < 0.1, f"/healthz p99 {p99 * 1000:.0f} ms over {len(latencies)} samples"
+    # A frozen loop shows seconds; 0.1 s was missed at 106 ms on a slower machine of this
+    # kind, alone (stop 20), with nothing frozen.
+    assert p99 < 0.25, f"/healthz p99 {p99 * 1000:.0f} ms over {len(latencies)} samples"
     assert len(sent) >= 10, sent  # at least one round
     assert [(name, status) for name, status, expected in sent if status != expected] == []
