@@ -52,7 +52,7 @@ class QueryTimeoutError(GraphQLError):
 
 
 class TenantRebuildingError(GraphQLError):
-    """A write refused at once while the tenant's history is rebuilt (RebuildingError)."""
+    """A write given up behind a rebuild of the tenant's history (RebuildingError)."""
 
     def __init__(self, cause: RebuildingError) -> None:
         super().__init__(str(cause), extensions={"code": "REBUILDING"})

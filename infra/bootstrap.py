@@ -135,7 +135,6 @@ class Container:
             self.api_sessions if api else self.sessions,
             tenant_id,
             exclusive=exclusive,
-            impatient=api,
             box=self._box,
             after_commit=None if reconciling else self.request_reconcile,
             integrations_changed=self._evict_integrations,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from domain.derivation.reconciler import RebuildingError
 from domain.ports import TenantId, TenantProfile
 from domain.snapshots import WrittenScores
+from infra.db.claims import is_rebuilding, tenant_lock_key
 from infra.db.repositories.api_clients import SqlApiClients
 from infra.db.repositories.audit import SqlAuditLog
 from infra.db.repositories.careers import SqlCareers
@@ -41,28 +42,6 @@ from infra.db.roles import scope_to_tenant
 from infra.db.sql import is_postgres
 from infra.db.statement_timeout import is_statement_timeout
 from infra.secret_box import SecretBoxSource
-
-
-def tenant_lock_key(tenant_id: str) -> str:
-    """The advisory-lock key that serialises writers of one tenant's derived data."""
-    return f"fairscore:tenant:{tenant_id}"
-
-
-# The first key of the lock a reconciler holds while it rebuilds a tenant's history
-# (infra.db.claims.rebuilding; two-key form, so it shares no key with the claim's).
-REBUILDING = 0x5242_4C44  # "RBLD"
-_HELD = text(
-    "SELECT EXISTS (SELECT FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2"
-    " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-    " AND classid = CAST(:space AS oid) AND objid = CAST(hashtext(:tenant) AS oid))"
-)
-
-
-def is_rebuilding(session: Session, tenant_id: str) -> bool:
-    """Whether a reconciler holds `rebuilding` for the tenant (read in pg_locks, not
-    taken: a lock, even shared, could deadlock with a reconcile about to rebuild)."""
-    return bool(session.execute(_HELD, {"space": REBUILDING, "tenant": tenant_id}).scalar())
-
 
 # Called with the tenant after a commit that recorded derivation work (outbox rows or
 # pending deliveries): the composition root asks for the tenant's reconcile job there.
@@ -99,7 +78,6 @@ class SqlUnitOfWork:
         tenant_id: TenantId,
         *,
         exclusive: bool = False,
-        impatient: bool = False,
         box: SecretBoxSource | None = None,
         after_commit: AfterCommit | None = None,
         integrations_changed: IntegrationsChanged | None = None,
@@ -111,7 +89,6 @@ class SqlUnitOfWork:
         self._tenant: TenantProfile | None = None
         self.tenant_id = tenant_id
         self.exclusive = exclusive
-        self.impatient = impatient  # an API request's: waiting out a rebuild is an error
         self._box = box
         self._after_commit = after_commit
         self._integrations_changed = integrations_changed
@@ -160,14 +137,15 @@ class SqlUnitOfWork:
     def _queue_behind_reconcile(self, session: Session) -> None:
         """One writer per tenant at a time: concurrent jobs on the same tenant queue here
         instead of racing on the same tickets and snapshots. An API request's wait ends
-        with its statement timeout; when a rebuild was what it waited for (minutes on a
-        large tenant), RebuildingError says so, rather than a timeout's "ask for less"."""
+        with its statement timeout (only the API's transactions have one); when a rebuild
+        was what it waited for (minutes on a large tenant), RebuildingError says so,
+        rather than a timeout's "ask for less"."""
         lock = text("SELECT pg_advisory_xact_lock(hashtext(:key))")
         try:
             session.execute(lock, {"key": tenant_lock_key(self.tenant_id)})
         except DBAPIError as exc:
             rebuilding = False
-            if self.impatient and is_statement_timeout(exc):
+            if is_statement_timeout(exc):
                 session.rollback()
                 rebuilding = is_rebuilding(session, self.tenant_id)
             session.close()  # no __exit__ for a raising __enter__

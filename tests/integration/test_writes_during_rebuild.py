@@ -19,8 +19,7 @@ from starlette.testclient import TestClient
 from domain.ports import TenantProfile
 from infra import admin
 from infra.bootstrap import Container
-from infra.db.claims import rebuilding, tenant_claim
-from infra.db.uow import is_rebuilding
+from infra.db.claims import is_rebuilding, rebuilding, tenant_claim
 from infra.settings import Settings
 from tests.factories import Ticket
 from tests.support.api import access_token, graphql
