@@ -227,16 +227,19 @@ def test_a_score_moved_since_it_was_read_is_written_by_its_key(
             sent.append(sql)
             return self.raw.execute(sql, *args, **kwargs)
 
-    def moving(raw: Any, params: dict[str, Any], inputs: Any) -> int:
+        def cursor(self) -> Any:  # the COPY into the staging table
+            return self.raw.cursor()
+
+    def moving(raw: Any, batch: rescoring_pg.Staged, common: dict[str, Any], inputs: Any) -> int:
         if not moved:  # a new version of the batch's first score, elsewhere
-            key = (params["st"][0], params["sid"][0], params["gr"][0], params["ps"][0])
+            key = batch.keys[0][:4]
             raw.execute(
                 "UPDATE snapshot_score SET total = -1 WHERE tenant_id = %s AND subject_type = %s"
                 " AND subject_id = %s AND grain = %s AND period_start = %s",
-                (params["tenant"], *key),
+                (common["tenant"], *key),
             )
             moved.append(key)
-        return write(Counted(raw), params, inputs)
+        return write(Counted(raw), batch, common, inputs)
 
     monkeypatch.setattr(rescoring_pg, "_write", moving)
     with container.uow(history.id) as uow:

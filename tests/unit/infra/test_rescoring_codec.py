@@ -14,7 +14,7 @@ from domain.metrics import Basis, Level
 from domain.model import KpiModel
 from domain.periods import Grain, Period
 from domain.scoring import as_scored, fields_for, score
-from domain.scoring_columns import ColumnScorer, scored_rows
+from domain.scoring_columns import ColumnScorer, ScoredColumns, scored_rows
 from domain.snapshots import ScoredGroup, ScoringRow
 from domain.values import MetricSet, MetricValue, with_counts
 from infra.db.codec import (
@@ -31,6 +31,7 @@ from infra.db.repositories.rescoring import (
     copy_lines,
     copy_text,
 )
+from infra.db.repositories.score_text import staged_lines
 from tests.unit.domain.test_column_scoring import models, stored
 
 
@@ -98,8 +99,24 @@ def test_copy_lines_write_breakdown_text_row_by_row(
         for i, s in enumerate(scored_rows(scored))
     )
     assert lines == expected
-    # the update path's JSON texts (rescoring_pg), unescaped
+    # the update path's JSON texts (rescoring_pg), unescaped, and its staged rows
     assert breakdowns(group) == [breakdown_text(s) for s in scored_rows(scored)]
+    # as rescoring_pg stages them: the score's ctid (none here) first, no tenant, no tail
+    staged = [f"{NULL}{line[2:-5]}\n" for line in lines.splitlines(keepends=True)]
+    assert staged_lines(group) == "".join(staged)
+
+
+def test_staged_lines_escape_a_backslash_in_a_breakdown_and_an_id() -> None:
+    """A breakdown's JSON escapes a tab or newline itself; a backslash is COPY's to escape."""
+    scored = ScoredColumns([None], [None], [("a\\b\tc",)], ())
+    day = date(2026, 1, 1)
+    row = ScoringRow(
+        Level.AGENT, "s\\1", Period(Grain.DAY, day), (), ("AGENT", "s\\1", "DAY", day, "(0,1)")
+    )
+    text = '{"c":[],"g":["a\\\\b\\tc"]}'
+    assert json.loads(text) == {"c": [], "g": ["a\\b\tc"]}
+    expected = f"(0,1)\tAGENT\ts\\\\1\tDAY\t2026-01-01\t{NULL}\t1\t{NULL}\t{copy_text(text)}\n"
+    assert staged_lines(ScoredGroup([row], None, 1, scored)) == expected
 
 
 def testcopy_text_escapes_only_what_copy_reads_specially() -> None:
