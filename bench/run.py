@@ -15,7 +15,7 @@ table; every figure is compared, in the same run, with its target and its baseli
 - full rebuild from the event log (events/s) vs the same metrics computed by DuckDB over
   the same events (bench/duckdb_metrics.py) — the ratio is reported;
 - re-score after a model change, for a change effective over the whole history and for
-  one effective from the start of the current quarter (target < 5 s);
+  one effective from the start of the current quarter (target < 5 s; the median of 3);
 - the cost of one incremental event (webhook delivery → processed) with 10k … 10M events
   of history, against the 10k-event tenant as baseline (target: flat), plus the roll-up;
 - with --freshness, issue 10's first rows (bench/freshness.py, real processes in a private
@@ -237,33 +237,43 @@ def _peak_rss_mib() -> tuple[float, float]:
 
 
 def _rescore(c: Container, tenant_id: TenantId) -> None:
+    """Each re-score RESCORE_ROUNDS times (a new model each round): one round's wall time
+    spread 5.4-7.7 s for the same code on one machine (checkpoints, neighbours), so the
+    median is the figure and the range is shown beside it."""
     quarter = period_start(Grain.QUARTER, date.today())
     for label, since in (("whole history", date(2000, 1, 1)), ("from this quarter", quarter)):
-        with c.uow(tenant_id, exclusive=True) as uow:
-            draft = replace(default_model(), name=f"bench {label}", gate_cap=70.0)
-            activate_model(
-                uow, model_id=create_model(uow, draft).model.id or "", effective_from=since
-            )
-            uow.commit()
-        # The commit asked for a reconcile, which re-scores in-process on the queue's
-        # thread: let it finish, or the timed re-score below waits for its lock (and
-        # shares the CPU with it).
-        if isinstance(c.queue, InProcessJobQueue):
-            c.queue.join()
-        vacuum_scores(c)  # autovacuum is off here: the rebuild left every old score dead
-        started = time.perf_counter()
-        with c.uow(tenant_id, exclusive=True) as uow:
-            count = rescore_from(uow, since=since)
-            uow.commit()
-        seconds = time.perf_counter() - started
+        rounds = [_rescore_once(c, tenant_id, label, since) for _ in range(RESCORE_ROUNDS)]
+        count, seconds = rounds[0][0], statistics.median(s for _, s in rounds)
+        spread = f"{min(s for _, s in rounds):.2f}-{max(s for _, s in rounds):.2f}"
         ROWS.append(
             (
                 f"re-score after a model change ({label})",
-                f"{seconds:.2f} s for {count:,} snapshots",
+                f"median {seconds:.2f} s of {len(rounds)} ({spread}) for {count:,} snapshots",
                 "< 5 s",
                 "met" if seconds < 5 else f"missed by {seconds - 5:.1f} s",
             )
         )
+
+
+RESCORE_ROUNDS = 3
+
+
+def _rescore_once(c: Container, tenant_id: TenantId, label: str, since: date) -> tuple[int, float]:
+    with c.uow(tenant_id, exclusive=True) as uow:
+        draft = replace(default_model(), name=f"bench {label}", gate_cap=70.0)
+        activate_model(uow, model_id=create_model(uow, draft).model.id or "", effective_from=since)
+        uow.commit()
+    # The commit asked for a reconcile, which re-scores in-process on the queue's
+    # thread: let it finish, or the timed re-score below waits for its lock (and
+    # shares the CPU with it).
+    if isinstance(c.queue, InProcessJobQueue):
+        c.queue.join()
+    vacuum_scores(c)  # autovacuum is off here: the rebuild left every old score dead
+    started = time.perf_counter()
+    with c.uow(tenant_id, exclusive=True) as uow:
+        count = rescore_from(uow, since=since)
+        uow.commit()
+    return count, time.perf_counter() - started
 
 
 def _incremental(c: Container, *, main: tuple[TenantProfile, int], sizes: list[int]) -> None:
