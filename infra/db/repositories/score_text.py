@@ -45,10 +45,10 @@ def _lines(group: ScoredGroup, leads: Iterable[str], tail: str) -> str:
     head = f"{model}\t{group.model_version}\t"
     totals = [NULL if t is None else repr(t) for t in group.scored.total]
     keys: Iterator[tuple[str, str, str, date, None]] = (row.key for row in group.rows)  # type: ignore[misc]
-    # a batch names few subjects, each escaped once; orjson writes a tab, newline or
+    # a group names few subjects, each escaped once; orjson writes a tab, newline or
     # carriage return inside a string as an escape, so a breakdown can hold a backslash only
     ids, texts = _Escaped(), breakdowns(group)
-    if "\\" in "".join(texts):  # one scan of the batch's text (rarely true: a gate's label)
+    if "\\" in "".join(texts):  # one scan of the group's text (rarely true: a gate's label)
         texts = [copy_text(b) for b in texts]
     return "".join(
         [
@@ -90,5 +90,7 @@ def breakdown_text(scored: Scored) -> str:
 
 def _dumps(parts: Sequence[tuple[Any, ...]], failed: tuple[str, ...]) -> str:
     # orjson: ~5x json.dumps or f-strings of repr (2.1 s of a whole history's re-score,
-    # py-spy); its floats are shortest round-trip as repr's, so the same numbers come back
+    # py-spy); its floats are shortest round-trip as repr's, so the same numbers come back.
+    # (It would write NaN or infinity as null, where json.dumps wrote what PostgreSQL's json
+    # refuses; scoring gives neither: attainment is clipped, a division by 0 raises.)
     return orjson.dumps({"c": parts, "g": failed} if failed else {"c": parts}).decode()
