@@ -4,6 +4,13 @@ A multi-row `INSERT … VALUES (…), (…)` is a new statement for every row co
 compiles it afresh and psycopg re-parses its placeholders each time — measured at ≈ 40% of
 a worker's time (issue 10). `INSERT … SELECT … FROM unnest(:col1, :col2, …)` binds one
 array per column: the text never changes, so both layers cache it, however many rows.
+
+The arrays of text (ids, JSON) go in PostgreSQL's binary array format: in the text format
+psycopg escapes every element's quotes and backslashes with a regular expression, ~56 µs a
+row for a snapshot's ~0.9 KB of metrics JSON against ~0.7-0.9 µs in binary (bench/array_dump.py,
+bench/RESULTS.txt) -- ~9% of a worker's samples under freshness case 1 (py-spy). The other
+columns stay in text: a binary array takes one element type from its first element, and a
+float column may hold ints.
 """
 
 from __future__ import annotations
@@ -13,11 +20,20 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
+from psycopg import adapters
+from psycopg.types.array import ListBinaryDumper
 from sqlalchemy import JSON, Result, String, Table, TypeDecorator, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 _PG = postgresql.dialect()  # type: ignore[no-untyped-call]
+
+
+class TextArray(list[str | None]):
+    """A text[] parameter that psycopg sends in the binary format (registered below)."""
+
+
+adapters.register_dumper(TextArray, ListBinaryDumper)
 
 
 def insert_unnest(
@@ -39,8 +55,11 @@ def insert_unnest(
         table, columns, conflict=conflict, update=update, returning=returning, around=around
     )
     json_columns = _json_columns(table, columns)
+    texts = _text_columns(table, columns)
     params = {
-        f"c{i}": [_bound(table, name, row[name], name in json_columns) for row in rows]
+        f"c{i}": (TextArray if name in texts else list)(
+            _bound(table, name, row[name], name in json_columns) for row in rows
+        )
         for i, name in enumerate(columns)
     }
     return session.execute(sql, params)
@@ -95,6 +114,13 @@ def _statement(
     if returning:
         sql += f" RETURNING {returning}"
     return text(sql if around is None else around.replace("{insert}", sql))
+
+
+@cache
+def _text_columns(table: Table, columns: tuple[str, ...]) -> frozenset[str]:
+    """The columns bound as text[] (TextArray: in the binary format)."""
+    json_columns = _json_columns(table, columns)
+    return frozenset(n for n in columns if _array_type(table, n, n in json_columns) == "text[]")
 
 
 @cache

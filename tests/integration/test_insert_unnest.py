@@ -99,3 +99,33 @@ def test_a_naive_time_is_refused_like_the_column_type_does(
     naive = {**_row(tenant.id, "e1", {}), "occurred_at": AT.replace(tzinfo=None)}
     with container.uow(tenant.id) as uow, pytest.raises(ValueError, match="naive"):
         insert_unnest(uow.session, TICKET_EVENT, [naive], conflict=KEY)
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_text_and_json_with_an_array_literals_specials_arrive_unchanged(
+    container: Container, tenant: TenantProfile
+) -> None:
+    """Text and JSON columns go as binary arrays (nothing escaped): quotes, backslashes,
+    braces, commas, NULL-looking text and non-ASCII arrive as sent."""
+    tricky = 'a "quoted", {braced} \\ back\tslash NULL é'
+    rows = [
+        {**_row(tenant.id, "e1", {"s": tricky, "n": [1.5, None]}), "stream": tricky},
+        {**_row(tenant.id, "e2", {}), "stream": "NULL"},
+        {**_row(tenant.id, "e3", {"k": "}{", "z": None}), "stream": "}{"},
+    ]
+    with container.uow(tenant.id) as uow:
+        insert_unnest(uow.session, TICKET_EVENT, rows, conflict=KEY)
+        stored = {
+            r.event_id: (r.stream, r.payload)
+            for r in uow.session.execute(
+                select(
+                    TICKET_EVENT.c.event_id, TICKET_EVENT.c.stream, TICKET_EVENT.c.payload
+                ).where(TICKET_EVENT.c.tenant_id == tenant.id)
+            )
+        }
+        uow.rollback()
+    assert stored == {
+        "e1": (tricky, {"s": tricky, "n": [1.5, None]}),
+        "e2": ("NULL", {}),
+        "e3": ("}{", {"k": "}{", "z": None}),
+    }
