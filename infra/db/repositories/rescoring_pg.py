@@ -43,12 +43,12 @@ from infra.db.repositories.score_text import staged_lines
 # arrays instead cost psycopg ~15 µs of Python a row to dump (3.5 s of CPU for a whole
 # history's 232k scores, on the thread that shares the GIL with the scoring: py-spy);
 # COPY's text is a string Python builds in one pass and psycopg only encodes.
-STAGE = "rescore_staged"
-STAGED = f"""CREATE TEMP TABLE IF NOT EXISTS {STAGE} (
+# (the table's name is written out in each statement: they are constants, never formatted)
+STAGED = """CREATE TEMP TABLE IF NOT EXISTS rescore_staged (
     tid tid, st text, sid text, gr text, ps date, mid text, mv int, tot float8, bd text
 ) ON COMMIT DROP"""
-COPY_STAGED = f"COPY {STAGE} FROM STDIN"
-EMPTY_STAGED = f"TRUNCATE {STAGE}"
+COPY_STAGED = "COPY rescore_staged FROM STDIN"
+EMPTY_STAGED = "TRUNCATE rescore_staged"
 # One row per snapshot: its key, its model and score (the breakdown as JSON text); answers
 # how many rows were new (xmax is 0 in a version no update or lock has touched).
 UPSERT = """
